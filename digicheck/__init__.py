@@ -1,0 +1,1 @@
+"""Digi-Check web application and command line."""

@@ -1,0 +1,156 @@
+"""The `digicheck` command line: content checks and scoring, database and demo commands.
+
+Domain commands need no database. Every error is one line on stderr
+("Fehler: …") with a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scoring import AnswerError, ContentError, Library, UnknownVersion, score
+from scoring.content import read_yaml
+from scoring.library import DEFAULT_DIR
+from scoring.report import profile_to_dict, profile_to_text
+
+ANSWER_FILE_KEYS = {"questionnaire", "answers", "label", "description", "citations"}
+
+
+class CliError(click.ClickException):
+    """A one-line German error message; exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Fehler: {self.format_message()}", err=True)
+
+
+def content_dir() -> Path:
+    return Path(os.environ.get("DIGICHECK_QUESTIONNAIRES", DEFAULT_DIR))
+
+
+def load_library() -> Library:
+    try:
+        return Library.load(content_dir())
+    except ContentError as exc:
+        raise CliError(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Digi-Check: Digitalisierungsreifegrad hessischer Kommunen."""
+
+
+@main.group()
+def questionnaire() -> None:
+    """Fragebögen prüfen und anzeigen."""
+
+
+@questionnaire.command("check")
+def questionnaire_check() -> None:
+    """Validate every questionnaire file and the migrations between versions."""
+    library = load_library()
+    for q in library.versions.values():
+        click.echo(f"ok  {q.version}  {len(q.items)} Fragen, {len(q.gates)} Regeln  ({q.path})")
+
+
+def questionnaire_to_dict(q: Any) -> dict[str, Any]:
+    def item_dict(item: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": item.id,
+            "type": item.type,
+            "text": item.text,
+            "help": item.help,
+            "weight": item.weight,
+            "options": [{"id": o.id, "label": o.label, "score": o.score} for o in item.options],
+            "special_answers": list(item.special_answers),
+            "cite": {"source": item.cite.source, "section": item.cite.section},
+        }
+        if item.type == "number":
+            data.update(unit=item.unit, min=item.min, max=item.max, bands=[{"min": b.min, "score": b.score} for b in item.bands])
+        return data
+
+    return {
+        "version": q.version,
+        "title": q.title,
+        "published": q.published.isoformat(),
+        "levels": [{"level": lv.level, "name": lv.name, "min_score": lv.min_score} for lv in q.levels],
+        "areas": [{"id": a.id, "name": a.name, "items": [item_dict(i) for i in a.items]} for a in q.areas],
+        "gates": [{"id": g.id, "area": g.area, "max_level": g.max_level, "reason": g.reason} for g in q.gates],
+        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "year": s.year} for s in q.sources],
+    }
+
+
+@questionnaire.command("show")
+@click.argument("version", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def questionnaire_show(version: str | None, fmt: str) -> None:
+    """Print a questionnaire version (the newest when none is named)."""
+    library = load_library()
+    try:
+        q = library.get(version)
+    except UnknownVersion as exc:
+        raise CliError(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(questionnaire_to_dict(q), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{q.title} – Version {q.version} ({q.published.isoformat()})")
+    for area in q.areas:
+        click.echo(f"\n{area.name}")
+        for item in area.items:
+            click.echo(f"  [{item.id}] {item.text}  (Gewicht {item.weight:g})")
+            for option in item.options:
+                click.echo(f"      {option.id}: {option.label} ({option.score:g})")
+            if item.type == "number":
+                click.echo(f"      Zahl ({item.unit}) von {item.min} bis {item.max}")
+
+
+def read_answers_file(path: str) -> tuple[str | None, dict[str, Any]]:
+    """Read an answers file (YAML or JSON); return (version or None, answers)."""
+    try:
+        data = read_yaml(Path(path))
+    except ContentError as exc:
+        raise CliError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise CliError(f"{path}: erwartet eine Zuordnung mit 'questionnaire' und 'answers'")
+    unknown = set(data) - ANSWER_FILE_KEYS
+    if unknown:
+        raise CliError(f"{path}: unbekannte Felder {', '.join(sorted(map(str, unknown)))}")
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        raise CliError(f"{path}: 'answers' fehlt oder ist keine Zuordnung Frage -> Antwort")
+    version = data.get("questionnaire")
+    return (None if version is None else str(version)), answers
+
+
+@main.command("score")
+@click.argument("answers_file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def score_command(answers_file: str, fmt: str) -> None:
+    """Score an answers file and print the Reifegrad profile."""
+    library = load_library()
+    version, answers = read_answers_file(answers_file)
+    try:
+        q = library.get(version)
+        profile = score(q, answers)
+    except UnknownVersion as exc:
+        raise CliError(f"{answers_file}: {exc}") from None
+    except AnswerError as exc:
+        raise CliError(f"{answers_file}: Frage {exc.item_id}: {exc.message}") from None
+    if fmt == "json":
+        click.echo(json.dumps(profile_to_dict(q, profile), ensure_ascii=False, indent=2))
+    else:
+        click.echo(profile_to_text(q, profile), nl=False)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    main(prog_name="digicheck")
+
+
+if __name__ == "__main__":
+    sys.exit(run())

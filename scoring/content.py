@@ -1,0 +1,409 @@
+"""Load and validate questionnaire files (YAML) into `Questionnaire` objects.
+
+A broken file is refused as a whole with a `ContentError` naming the file, the
+entry (item id, gate id, ...) and the problem, so an author can fix it at once.
+The rules are documented in docs/content-authoring.md.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scoring.model import (
+    SPECIAL_ANSWERS,
+    Area,
+    Band,
+    Citation,
+    Condition,
+    Gate,
+    Item,
+    Level,
+    Migration,
+    Option,
+    Questionnaire,
+    Source,
+)
+
+SCHEMA = "digicheck/questionnaire-1"
+AREA_IDS = ("strategie", "organisation", "kooperation", "kommunikation", "technik")
+ITEM_TYPES = ("single", "yesno", "multi", "number")
+ITEMS_PER_AREA = (8, 14)
+_ID = re.compile(r"^[a-z0-9_]+$")
+_ITEM_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_VERSION = re.compile(r"^\d{4}\.\d+$")
+
+
+def version_key(version: str) -> tuple[int, int]:
+    """Order versions "YYYY.N" numerically (2026.10 after 2026.9)."""
+    year, number = version.split(".")
+    return int(year), int(number)
+
+
+class ContentError(ValueError):
+    """A content file is broken; the message names file, entry and problem."""
+
+    def __init__(self, file: str, where: str, problem: str):
+        self.file, self.where, self.problem = file, where, problem
+        prefix = f"{file}: {where}: " if where else f"{file}: "
+        super().__init__(prefix + problem)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, turning I/O and syntax errors into `ContentError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(str(path), "", "Datei nicht gefunden") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(str(path), "", f"Datei nicht lesbar ({exc})") from None
+    try:
+        return yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"Zeile {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(str(path), where, f"YAML-Syntaxfehler: {problem}") from None
+
+
+class _Reader:
+    """Typed access to one mapping of a content file, with precise errors."""
+
+    def __init__(self, file: str, where: str, data: Any):
+        if not isinstance(data, dict):
+            raise ContentError(file, where, "erwartet eine Zuordnung (key: value)")
+        self.file, self.where, self.data = file, where, data
+
+    def fail(self, problem: str) -> ContentError:
+        return ContentError(self.file, self.where, problem)
+
+    def raw(self, key: str, required: bool = True) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                raise self.fail(f"Feld '{key}' fehlt")
+            return None
+        return self.data[key]
+
+    def text(self, key: str, required: bool = True, default: str = "") -> str:
+        value = self.raw(key, required)
+        if value is None:
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"Feld '{key}' muss ein nicht leerer Text sein")
+        return value.strip()
+
+    def number(self, key: str, required: bool = True, default: float | None = None) -> float | None:
+        value = self.raw(key, required)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"Feld '{key}' muss eine Zahl sein, nicht {value!r}")
+        return float(value)
+
+    def integer(self, key: str, required: bool = True) -> int | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"Feld '{key}' muss eine ganze Zahl sein, nicht {value!r}")
+        return value
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.raw(key, required=False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(f"Feld '{key}' muss true oder false sein")
+        return value
+
+    def items(self, key: str, required: bool = True) -> list[Any]:
+        value = self.raw(key, required)
+        if value is None:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            raise self.fail(f"Feld '{key}' muss eine nicht leere Liste sein")
+        return value
+
+    def mapping(self, key: str, required: bool = True) -> dict[str, Any]:
+        value = self.raw(key, required)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(f"Feld '{key}' muss eine Zuordnung sein")
+        return value
+
+
+def _ident(reader: _Reader, key: str = "id", pattern: re.Pattern[str] = _ID) -> str:
+    value = reader.text(key)
+    if not pattern.match(value):
+        raise reader.fail(f"ungültige Kennung '{value}' (erlaubt: {pattern.pattern})")
+    return value
+
+
+def _citation(reader: _Reader, source_ids: set[str]) -> Citation:
+    cite = _Reader(reader.file, reader.where, reader.raw("cite"))
+    source = cite.text("source")
+    if source not in source_ids:
+        raise reader.fail(f"Quellenangabe nennt unbekannte Quelle '{source}'")
+    return Citation(source=source, section=cite.text("section"))
+
+
+def _sources(doc: _Reader) -> tuple[Source, ...]:
+    sources: list[Source] = []
+    for index, raw in enumerate(doc.items("sources")):
+        reader = _Reader(doc.file, f"sources[{index}]", raw)
+        source_id = _ident(reader, pattern=re.compile(r"^[a-z0-9_-]+$"))
+        reader.where = f"Quelle {source_id}"
+        year = reader.integer("year")
+        assert year is not None
+        sources.append(
+            Source(source_id, reader.text("file"), reader.text("title"), reader.text("publisher"), year)
+        )
+    _unique(doc.file, "Quelle", [s.id for s in sources])
+    return tuple(sources)
+
+
+def _levels(doc: _Reader) -> tuple[Level, ...]:
+    raw_levels = doc.items("levels")
+    if len(raw_levels) != 5:
+        raise doc.fail(f"'levels' muss genau 5 Stufen haben, nicht {len(raw_levels)}")
+    levels: list[Level] = []
+    for index, raw in enumerate(raw_levels):
+        reader = _Reader(doc.file, f"Stufe {index + 1}", raw)
+        if reader.integer("level") != index + 1:
+            raise reader.fail("Stufen müssen 1 bis 5 in aufsteigender Reihenfolge sein")
+        min_score = reader.number("min_score")
+        assert min_score is not None
+        if index == 0 and min_score != 0:
+            raise reader.fail("Stufe 1 muss bei min_score 0 beginnen")
+        if levels and min_score <= levels[-1].min_score:
+            raise reader.fail("min_score muss von Stufe zu Stufe steigen")
+        if not 0 <= min_score <= 100:
+            raise reader.fail("min_score muss zwischen 0 und 100 liegen")
+        levels.append(Level(index + 1, reader.text("name"), min_score, reader.text("description")))
+    return tuple(levels)
+
+
+def _option(item: _Reader, raw: Any, index: int) -> Option:
+    reader = _Reader(item.file, f"{item.where}, Option {index + 1}", raw)
+    option_id = _ident(reader)
+    reader.where = f"{item.where}, Option {option_id}"
+    if option_id in SPECIAL_ANSWERS:
+        raise reader.fail(f"'{option_id}' ist reserviert und wird automatisch angeboten")
+    if "score" not in reader.data:
+        raise reader.fail("Option ohne 'score'")
+    score = reader.number("score")
+    assert score is not None
+    if not 0 <= score <= 100:
+        raise reader.fail(f"score {score:g} liegt nicht zwischen 0 und 100")
+    return Option(option_id, reader.text("label"), score, reader.flag("exclusive"))
+
+
+def _check_options(reader: _Reader, kind: str, options: list[Option]) -> None:
+    _unique(reader.file, f"{reader.where}, Option", [o.id for o in options])
+    scores = [o.score for o in options]
+    if kind == "yesno" and sorted(o.id for o in options) != ["ja", "nein"]:
+        raise reader.fail("yesno braucht genau die Optionen 'ja' und 'nein'")
+    if kind in ("single", "yesno"):
+        if len(options) < 2:
+            raise reader.fail("mindestens zwei Optionen nötig")
+        if max(scores) != 100 or min(scores) != 0:
+            raise reader.fail("die beste Option muss 100, die schwächste 0 Punkte haben")
+        if any(o.exclusive for o in options):
+            raise reader.fail("'exclusive' gibt es nur bei multi")
+    if kind == "multi":
+        if sum(scores) < 100:
+            raise reader.fail("die Optionen zusammen müssen mindestens 100 Punkte erreichen")
+        if sum(o.exclusive for o in options) > 1:
+            raise reader.fail("höchstens eine Option darf 'exclusive' sein")
+        if any(o.exclusive and o.score != 0 for o in options):
+            raise reader.fail("eine 'exclusive'-Option muss 0 Punkte haben")
+
+
+def _bands(reader: _Reader, low: int, high: int) -> tuple[Band, ...]:
+    bands: list[Band] = []
+    for index, raw in enumerate(reader.items("bands")):
+        band = _Reader(reader.file, f"{reader.where}, Band {index + 1}", raw)
+        band_min, score = band.integer("min"), band.number("score")
+        assert band_min is not None and score is not None
+        if not 0 <= score <= 100:
+            raise band.fail(f"score {score:g} liegt nicht zwischen 0 und 100")
+        if bands and (band_min <= bands[-1].min or score <= bands[-1].score):
+            raise band.fail("min und score müssen von Band zu Band steigen")
+        bands.append(Band(band_min, score))
+    if bands[0].min != low:
+        raise reader.fail(f"das erste Band muss bei min ({low}) beginnen")
+    if bands[-1].min > high:
+        raise reader.fail("ein Band beginnt oberhalb von max")
+    if bands[0].score != 0 or bands[-1].score != 100:
+        raise reader.fail("die Bänder müssen von 0 bis 100 Punkte reichen")
+    return tuple(bands)
+
+
+def _item(area: _Reader, area_id: str, raw: Any, index: int, source_ids: set[str]) -> Item:
+    reader = _Reader(area.file, f"{area.where}, Frage {index + 1}", raw)
+    item_id = _ident(reader, pattern=_ITEM_ID)
+    reader.where = f"Frage {item_id}"
+    if not item_id.startswith(area_id + "."):
+        raise reader.fail(f"die Kennung muss mit '{area_id}.' beginnen")
+    kind = reader.text("type")
+    if kind not in ITEM_TYPES:
+        raise reader.fail(f"unbekannter Typ '{kind}' (erlaubt: {', '.join(ITEM_TYPES)})")
+    weight = reader.number("weight")
+    assert weight is not None
+    if weight <= 0:
+        raise reader.fail(f"das Gewicht muss positiv sein, nicht {weight:g}")
+    common = dict(
+        id=item_id,
+        area_id=area_id,
+        type=kind,
+        text=reader.text("text"),
+        help=reader.text("help"),
+        weight=weight,
+        not_applicable=reader.flag("not_applicable"),
+        cite=_citation(reader, source_ids),
+    )
+    if kind == "number":
+        if "options" in reader.data:
+            raise reader.fail("number-Fragen haben keine Optionen, sondern 'bands'")
+        low, high = reader.integer("min"), reader.integer("max")
+        assert low is not None and high is not None
+        if high <= low:
+            raise reader.fail("max muss größer als min sein")
+        return Item(**common, unit=reader.text("unit"), min=low, max=high, bands=_bands(reader, low, high))
+    options = [_option(reader, raw_option, i) for i, raw_option in enumerate(reader.items("options"))]
+    _check_options(reader, kind, options)
+    return Item(**common, options=tuple(options))
+
+
+def _areas(doc: _Reader, source_ids: set[str]) -> tuple[Area, ...]:
+    areas: list[Area] = []
+    for index, raw in enumerate(doc.items("areas")):
+        reader = _Reader(doc.file, f"areas[{index}]", raw)
+        area_id = _ident(reader)
+        reader.where = f"Bereich {area_id}"
+        raw_items = reader.items("items")
+        low, high = ITEMS_PER_AREA
+        if not low <= len(raw_items) <= high:
+            raise reader.fail(f"{len(raw_items)} Fragen; erlaubt sind {low} bis {high}")
+        items = tuple(_item(reader, area_id, raw_item, i, source_ids) for i, raw_item in enumerate(raw_items))
+        areas.append(Area(area_id, reader.text("name"), reader.text("description"), items))
+    if tuple(a.id for a in areas) != AREA_IDS:
+        raise doc.fail(f"die Bereiche müssen genau {', '.join(AREA_IDS)} sein (in dieser Reihenfolge)")
+    _unique(doc.file, "Frage", [item.id for area in areas for item in area.items])
+    return tuple(areas)
+
+
+def _gates(doc: _Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple[Gate, ...]:
+    items = {item.id: item for area in areas for item in area.items}
+    gates: list[Gate] = []
+    for index, raw in enumerate(doc.items("gates", required=False)):
+        reader = _Reader(doc.file, f"gates[{index}]", raw)
+        gate_id = _ident(reader, pattern=re.compile(r"^[a-z0-9_-]+$"))
+        reader.where = f"Regel {gate_id}"
+        area = reader.text("area")
+        if area not in AREA_IDS:
+            raise reader.fail(f"unbekannter Bereich '{area}'")
+        max_level = reader.integer("max_level")
+        assert max_level is not None
+        if not 1 <= max_level <= 4:
+            raise reader.fail("max_level muss zwischen 1 und 4 liegen")
+        conditions: list[Condition] = []
+        for raw_condition in reader.items("unless"):
+            cond = _Reader(reader.file, reader.where, raw_condition)
+            item_id, min_score = cond.text("item"), cond.number("min_score")
+            assert min_score is not None
+            if item_id not in items:
+                raise reader.fail(f"die Regel nennt die unbekannte Frage '{item_id}'")
+            if not 0 < min_score <= 100:
+                raise reader.fail("min_score einer Bedingung muss zwischen 0 (exklusiv) und 100 liegen")
+            conditions.append(Condition(item_id, min_score))
+        gates.append(Gate(gate_id, area, max_level, tuple(conditions), reader.text("reason"), _citation(reader, source_ids)))
+    _unique(doc.file, "Regel", [g.id for g in gates])
+    return tuple(gates)
+
+
+def _migration(doc: _Reader, version: str) -> Migration | None:
+    raw = doc.raw("migrates_from", required=False)
+    if raw is None:
+        return None
+    reader = _Reader(doc.file, "migrates_from", raw)
+    from_version = str(reader.raw("version"))
+    if not _VERSION.match(from_version) or version_key(from_version) >= version_key(version):
+        raise reader.fail(f"'{from_version}' ist keine ältere Version als {version}")
+    items = reader.mapping("items", required=False)
+    options = reader.mapping("options", required=False)
+    for old, new in items.items():
+        if not isinstance(old, str) or not (new is None or isinstance(new, str)):
+            raise reader.fail(f"Zuordnung {old!r} -> {new!r} ist ungültig")
+    for item_id, mapping in options.items():
+        if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            raise reader.fail(f"Optionszuordnung für '{item_id}' ist ungültig")
+    return Migration(from_version, dict(items), {k: dict(v) for k, v in options.items()})
+
+
+def _check_migration_targets(file: str, migration: Migration, areas: tuple[Area, ...]) -> None:
+    items = {item.id: item for area in areas for item in area.items}
+    for old, new in migration.items.items():
+        if new is not None and new not in items:
+            raise ContentError(file, "migrates_from", f"'{old}' wird auf die unbekannte Frage '{new}' abgebildet")
+    for item_id, mapping in migration.options.items():
+        item = items.get(item_id)
+        if item is None:
+            raise ContentError(file, "migrates_from", f"Optionszuordnung für unbekannte Frage '{item_id}'")
+        for new_option in mapping.values():
+            if item.option(new_option) is None and new_option not in SPECIAL_ANSWERS:
+                raise ContentError(file, f"Frage {item_id}", f"Zieloption '{new_option}' gibt es nicht")
+
+
+def _unique(file: str, what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            raise ContentError(file, f"{what} {ident}", "Kennung ist doppelt vergeben")
+        seen.add(ident)
+
+
+def parse_questionnaire(data: Any, file: str) -> Questionnaire:
+    """Validate parsed YAML and build the questionnaire; raises `ContentError`."""
+    doc = _Reader(file, "", data)
+    if doc.raw("schema") != SCHEMA:
+        raise doc.fail(f"unbekanntes Format '{doc.raw('schema')}' (erwartet {SCHEMA})")
+    version = str(doc.raw("version"))
+    if not _VERSION.match(version):
+        raise doc.fail(f"Version '{version}' hat nicht die Form JJJJ.N")
+    published = doc.raw("published")
+    if not isinstance(published, date):
+        raise doc.fail("'published' muss ein Datum (JJJJ-MM-TT) sein")
+    coverage_min = doc.number("coverage_min")
+    assert coverage_min is not None
+    if not 0 < coverage_min <= 1:
+        raise doc.fail("coverage_min muss zwischen 0 und 1 liegen")
+    sources = _sources(doc)
+    source_ids = {s.id for s in sources}
+    areas = _areas(doc, source_ids)
+    migration = _migration(doc, version)
+    if migration is not None:
+        _check_migration_targets(file, migration, areas)
+    return Questionnaire(
+        version=version,
+        title=doc.text("title"),
+        published=published,
+        coverage_min=coverage_min,
+        sources=sources,
+        levels=_levels(doc),
+        areas=areas,
+        gates=_gates(doc, areas, source_ids),
+        migration=migration,
+        path=file,
+    )
+
+
+def load_questionnaire(path: Path | str) -> Questionnaire:
+    path = Path(path)
+    return parse_questionnaire(read_yaml(path), str(path))

@@ -1,0 +1,115 @@
+"""All questionnaire versions shipped in a folder, and carrying answers between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring.answers import Answers, AnswerValue, check_answer
+from scoring.content import ContentError, load_questionnaire, version_key
+from scoring.model import SPECIAL_ANSWERS, Questionnaire
+
+#: The questionnaires shipped with the product (a folder beside the packages).
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+class UnknownVersion(LookupError):
+    def __init__(self, version: str, known: list[str]):
+        self.version = version
+        super().__init__(f"unbekannte Fragebogen-Version '{version}' (vorhanden: {', '.join(known) or 'keine'})")
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every questionnaire version in a folder, validated together."""
+
+    versions: dict[str, Questionnaire]
+
+    @classmethod
+    def load(cls, folder: Path | str = DEFAULT_DIR) -> Library:
+        folder = Path(folder)
+        files = sorted(folder.glob("*.yaml"))
+        if not files:
+            raise ContentError(str(folder), "", "keine Fragebogen-Dateien (*.yaml) gefunden")
+        versions: dict[str, Questionnaire] = {}
+        for path in files:
+            questionnaire = load_questionnaire(path)
+            if questionnaire.version in versions:
+                raise ContentError(str(path), "version", f"Version {questionnaire.version} gibt es schon in {versions[questionnaire.version].path}")
+            versions[questionnaire.version] = questionnaire
+        library = cls(dict(sorted(versions.items(), key=lambda kv: version_key(kv[0]))))
+        for questionnaire in library.versions.values():
+            library._check_migration(questionnaire)
+        return library
+
+    def _check_migration(self, new: Questionnaire) -> None:
+        migration = new.migration
+        if migration is None:
+            return
+        old = self.versions.get(migration.from_version)
+        if old is None:
+            raise ContentError(new.path, "migrates_from", f"die Vorgängerversion {migration.from_version} ist nicht vorhanden")
+        for old_id in migration.items:
+            if old.item(old_id) is None:
+                raise ContentError(new.path, "migrates_from", f"'{old_id}' ist keine Frage der Version {old.version}")
+
+    @property
+    def latest(self) -> Questionnaire:
+        return list(self.versions.values())[-1]
+
+    def get(self, version: str | None = None) -> Questionnaire:
+        if version is None:
+            return self.latest
+        try:
+            return self.versions[str(version)]
+        except KeyError:
+            raise UnknownVersion(str(version), list(self.versions)) from None
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """Answers carried to a newer version, and the old item ids that could not be."""
+
+    answers: Answers
+    dropped: tuple[str, ...]
+
+
+def carry_over(library: Library, answers: Answers, from_version: str, to_version: str) -> CarryOver:
+    """Map answers along the chain of declared migrations from one version to a newer one."""
+    chain: list[Questionnaire] = []
+    current = library.get(to_version)
+    while current.version != from_version:
+        if current.migration is None:
+            raise UnknownVersion(from_version, [q.version for q in chain + [current]])
+        chain.append(current)
+        current = library.get(current.migration.from_version)
+    dropped: list[str] = []
+    for new in reversed(chain):
+        answers, lost = _step(new, answers)
+        dropped.extend(lost)
+    return CarryOver(answers, tuple(dropped))
+
+
+def _step(new: Questionnaire, answers: Answers) -> tuple[Answers, list[str]]:
+    assert new.migration is not None
+    mapped: Answers = {}
+    dropped: list[str] = []
+    for old_id, value in answers.items():
+        new_id = new.migration.items.get(old_id, old_id)
+        item = new.item(new_id) if new_id else None
+        if item is None:
+            dropped.append(old_id)
+            continue
+        options = new.migration.options.get(item.id, {})
+        converted: AnswerValue
+        if isinstance(value, tuple):
+            converted = tuple(options.get(v, v) for v in value)
+        elif isinstance(value, str) and value not in SPECIAL_ANSWERS:
+            converted = options.get(value, value)
+        else:
+            converted = value
+        try:
+            mapped[item.id] = check_answer(item, converted)
+        except ValueError:
+            dropped.append(old_id)
+    return mapped, dropped

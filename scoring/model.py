@@ -1,0 +1,172 @@
+"""The questionnaire as the domain sees it: immutable dataclasses built by the loader.
+
+Nothing here reads files or knows about Flask; a `Questionnaire` is plain data that
+scoring, advice and the web forms all read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date
+from typing import Literal
+
+ItemType = Literal["single", "yesno", "multi", "number"]
+
+#: Reserved answer ids every item understands; they are never options of their own.
+DONT_KNOW = "weiss_nicht"
+NOT_APPLICABLE = "trifft_nicht_zu"
+SPECIAL_ANSWERS = (DONT_KNOW, NOT_APPLICABLE)
+SPECIAL_LABELS = {DONT_KNOW: "Weiß nicht", NOT_APPLICABLE: "Trifft nicht zu"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One public document the content rests on."""
+
+    id: str
+    file: str
+    title: str
+    publisher: str
+    year: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    score: float
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Band:
+    """Number answers from `min` upward score `score` (until the next band)."""
+
+    min: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    area_id: str
+    type: ItemType
+    text: str
+    help: str
+    weight: float
+    not_applicable: bool
+    cite: Citation
+    options: tuple[Option, ...] = ()
+    unit: str = ""
+    min: int | None = None
+    max: int | None = None
+    bands: tuple[Band, ...] = ()
+
+    def option(self, option_id: str) -> Option | None:
+        return self._options_by_id.get(option_id)
+
+    @cached_property
+    def _options_by_id(self) -> dict[str, Option]:
+        return {option.id: option for option in self.options}
+
+    @cached_property
+    def ranked_options(self) -> tuple[Option, ...]:
+        """Options from the lowest to the highest score."""
+        return tuple(sorted(self.options, key=lambda o: o.score))
+
+    @property
+    def special_answers(self) -> tuple[str, ...]:
+        """The reserved answers this item offers besides its own options."""
+        return SPECIAL_ANSWERS if self.not_applicable else (DONT_KNOW,)
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    name: str
+    description: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    name: str
+    min_score: float
+    description: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Holds when `item` is answered with an item score of at least `min_score`."""
+
+    item: str
+    min_score: float
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Caps an area's level at `max_level` unless every condition holds."""
+
+    id: str
+    area: str
+    max_level: int
+    unless: tuple[Condition, ...]
+    reason: str
+    cite: Citation
+
+
+@dataclass(frozen=True)
+class Migration:
+    """How answers to an older version carry over to this one."""
+
+    from_version: str
+    items: dict[str, str | None] = field(default_factory=dict)
+    options: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    version: str
+    title: str
+    published: date
+    coverage_min: float
+    sources: tuple[Source, ...]
+    levels: tuple[Level, ...]
+    areas: tuple[Area, ...]
+    gates: tuple[Gate, ...]
+    migration: Migration | None
+    path: str = ""
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for area in self.areas for item in area.items)
+
+    def item(self, item_id: str) -> Item | None:
+        return self._item_index.get(item_id)
+
+    @cached_property
+    def _item_index(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    def area(self, area_id: str) -> Area | None:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        return None
+
+    def source(self, source_id: str) -> Source | None:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        return None
+
+    def level(self, number: int) -> Level:
+        return self.levels[number - 1]

@@ -1,0 +1,71 @@
+"""The profile as a stable JSON document and as plain text (CLI, exports).
+
+The JSON schema is documented in docs/scoring.md ("JSON-Ausgabe"); change it
+only by adding keys, and bump PROFILE_SCHEMA when a key changes meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from scoring.answers import answer_label
+from scoring.model import Questionnaire
+from scoring.profile import Profile, unknown_items
+
+PROFILE_SCHEMA = "digicheck/profile-1"
+
+
+def profile_to_dict(q: Questionnaire, profile: Profile) -> dict[str, Any]:
+    areas = []
+    for area in profile.areas:
+        data = asdict(area)
+        data["unknown"] = list(area.unknown)
+        data["reasons"] = [asdict(r) for r in area.reasons]
+        data["lift"] = asdict(area.lift)
+        areas.append(data)
+    return {
+        "schema": PROFILE_SCHEMA,
+        "questionnaire": profile.questionnaire,
+        "overall": asdict(profile.overall),
+        "areas": areas,
+        "unknown": [{"item": i.id, "text": i.text} for i in unknown_items(q, profile.answers)],
+    }
+
+
+def _level(level: int | None, name: str | None, provisional: bool) -> str:
+    if level is None:
+        return "nicht bewertbar"
+    return f"Stufe {level} {name}" + (" (vorläufig)" if provisional else "")
+
+
+def profile_to_text(q: Questionnaire, profile: Profile) -> str:
+    o = profile.overall
+    lines = [
+        f"Digi-Check {q.title} – Fragebogen {profile.questionnaire}",
+        f"Gesamt: {_level(o.level, o.name, o.provisional)}" + (f", {o.score:.0f} Punkte" if o.score is not None else ""),
+        "",
+    ]
+    for area in profile.areas:
+        score = f"{area.score:.0f} Punkte" if area.score is not None else "keine Punkte"
+        lines.append(f"{area.name}: {_level(area.level, area.level_name, area.provisional)}, {score}, {area.coverage:.0%} beantwortet")
+        for reason in area.reasons:
+            lines.append(f"  - {reason.text}")
+        lift = area.lift
+        if lift.to_level is not None:
+            lines.append(f"  Zur Stufe {lift.to_level} {lift.to_level_name}:")
+            for step in lift.steps:
+                lines.append(f"    * {step.text}: von „{step.current}“ auf „{step.to_label}“ (+{step.gain:g} Punkte)")
+            if lift.note:
+                lines.append(f"    {lift.note}")
+        lines.append("")
+    unknown = unknown_items(q, profile.answers)
+    if unknown:
+        lines.append("Zu klären („Weiß nicht“):")
+        lines.extend(f"  - {item.text}" for item in unknown)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def answers_table(q: Questionnaire, profile: Profile) -> list[tuple[str, str, str]]:
+    """(item id, question, answer as read) for every item, in questionnaire order."""
+    return [(item.id, item.text, answer_label(item, profile.answers.get(item.id))) for item in q.items]

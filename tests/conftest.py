@@ -1,0 +1,1 @@
+"""Shared test setup: make tests/unit/factory importable from any test folder."""
