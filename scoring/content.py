@@ -258,6 +258,8 @@ def _item(area: _Reader, area_id: str, raw: Any, index: int, source_ids: set[str
     assert weight is not None
     if weight <= 0:
         raise reader.fail(f"das Gewicht muss positiv sein, nicht {weight:g}")
+    if weight * 4 != round(weight * 4) or weight > 10:
+        raise reader.fail(f"das Gewicht muss in Schritten von 0,25 angegeben sein und höchstens 10 betragen, nicht {weight:g}")
     common = dict(
         id=item_id,
         area_id=area_id,

@@ -42,7 +42,7 @@ def test_option_without_score_is_named() -> None:
     assert "organisation.s2" in message and "mittel" in message and "score" in message
 
 
-@pytest.mark.parametrize("weight", [0, -1])
+@pytest.mark.parametrize("weight", [0, -1, 1.1, 11])
 def test_non_positive_weight(weight) -> None:
     def mutate(doc):
         doc["areas"][2]["items"][0]["weight"] = weight

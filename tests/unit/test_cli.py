@@ -1,0 +1,153 @@
+"""The `digicheck` command line: stable JSON, one-line errors, non-zero exits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from digicheck.cli import main
+from scoring import Library
+
+Q = Library.load().latest
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def write_answers(tmp_path: Path, answers: dict, version: str | None = Q.version) -> Path:
+    path = tmp_path / "antworten.yaml"
+    data = {"answers": answers}
+    if version:
+        data["questionnaire"] = version
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def best_answers() -> dict:
+    answers = {}
+    for item in Q.items:
+        if item.type == "number":
+            answers[item.id] = item.bands[-1].min
+        elif item.type == "multi":
+            answers[item.id] = [o.id for o in item.options if not o.exclusive]
+        else:
+            answers[item.id] = item.ranked_options[-1].id
+    return answers
+
+
+def test_check_lists_every_version() -> None:
+    result = run("questionnaire", "check")
+    assert result.exit_code == 0
+    assert f"ok  {Q.version}" in result.output
+
+
+def test_check_names_file_item_and_problem(tmp_path: Path) -> None:
+    text = Path(Q.path).read_text(encoding="utf-8").replace("weight: 3", "weight: 0", 1)
+    (tmp_path / "broken.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["questionnaire", "check"], env={"DIGICHECK_QUESTIONNAIRES": str(tmp_path)})
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("Fehler: ")
+    assert "broken.yaml" in line and "Gewicht" in line and "Frage " in line
+
+
+def test_show_json_schema() -> None:
+    result = run("questionnaire", "show", "--format", "json")
+    data = json.loads(result.output)
+    assert data["version"] == Q.version
+    assert [a["id"] for a in data["areas"]] == ["strategie", "organisation", "kooperation", "kommunikation", "technik"]
+    item = data["areas"][0]["items"][0]
+    assert {"id", "type", "text", "options"} <= set(item)
+    assert all({"id", "label"} <= set(o) for o in item["options"])
+
+
+def test_show_named_version_text() -> None:
+    result = run("questionnaire", "show", Q.version)
+    assert result.exit_code == 0 and "Strategie & Steuerung" in result.output
+
+
+def test_show_unknown_version() -> None:
+    result = run("questionnaire", "show", "1999.1")
+    assert result.exit_code == 1 and "1999.1" in result.output
+
+
+def test_score_json(tmp_path: Path) -> None:
+    result = run("score", str(write_answers(tmp_path, best_answers())), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["questionnaire"] == Q.version
+    assert data["overall"] == data["overall"] | {"level": 5, "name": "Vorreiter"}
+    for area in data["areas"]:
+        assert {"id", "name", "score", "level", "level_name", "coverage", "provisional", "reasons"} <= set(area)
+        assert area["score"] == 100 and area["level"] == 5 and area["coverage"] == 1.0
+
+
+def test_score_text_explains_gate(tmp_path: Path) -> None:
+    answers = best_answers() | {"technik.isms": "weiss_nicht"}
+    result = run("score", str(write_answers(tmp_path, answers)))
+    assert result.exit_code == 0
+    assert "Technik & Sicherheit: Stufe 3" in result.output
+    assert "Auf Stufe 3 begrenzt" in result.output
+
+
+def test_score_json_file_without_version_uses_newest(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"answers": {"technik.isms": "weiss_nicht"}}), encoding="utf-8")
+    result = run("score", str(path), "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.output)["overall"]["provisional"] is True
+
+
+@pytest.mark.parametrize(
+    ("answers", "fragments"),
+    [
+        ({"technik.gibtsnicht": "ja"}, ["technik.gibtsnicht", "unbekannte Frage"]),
+        ({"technik.isms": "vielleicht"}, ["technik.isms", "unbekannte Option 'vielleicht'"]),
+        ({"technik.online_dienste": "viele"}, ["technik.online_dienste", "ganze Zahl"]),
+        ({"technik.isms": ["a", "b"]}, ["technik.isms", "erwartet eine Option"]),
+    ],
+)
+def test_score_bad_answers(tmp_path: Path, answers, fragments) -> None:
+    result = run("score", str(write_answers(tmp_path, answers)))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("Fehler: ")
+    for fragment in fragments:
+        assert fragment in result.output
+
+
+def test_score_missing_file(tmp_path: Path) -> None:
+    result = run("score", str(tmp_path / "fehlt.yaml"))
+    assert result.exit_code == 1 and "nicht gefunden" in result.output
+
+
+def test_score_yaml_syntax_error(tmp_path: Path) -> None:
+    path = tmp_path / "kaputt.yaml"
+    path.write_text("questionnaire: 2026.1\nanswers: {technik.isms: [\n", encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 1 and "YAML-Syntaxfehler" in result.output and "kaputt.yaml" in result.output
+
+
+def test_score_unknown_version(tmp_path: Path) -> None:
+    result = run("score", str(write_answers(tmp_path, {}, version="2001.1")))
+    assert result.exit_code == 1 and "2001.1" in result.output
+
+
+def test_score_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "liste.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    result = run("score", str(path))
+    assert result.exit_code == 1 and "Zuordnung" in result.output
+
+
+def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
+    path = write_answers(tmp_path, {"technik.isms": 17})
+    proc = subprocess.run([sys.executable, "-m", "digicheck.cli", "score", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith("Fehler: ") and "technik.isms" in proc.stderr

@@ -1,0 +1,90 @@
+"""Versions: old answers stay scoreable with their version and carry over to newer ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scoring import ContentError, Library, UnknownVersion, carry_over, check_answers, score
+from tests.unit.factory import all_answers, document
+
+
+def newer_version() -> dict:
+    doc = document(version="2026.2")
+    items = doc["areas"][0]["items"]
+    items[0]["id"] = "strategie.strategiepapier"  # renamed from strategie.s0
+    items[0]["options"] = [
+        {"id": "keins", "label": "keins", "score": 0},
+        {"id": "teilweise", "label": "teilweise", "score": 50},
+        {"id": "vollstaendig", "label": "vollständig", "score": 100},
+    ]
+    items[1]["id"] = "strategie.neu"  # strategie.s1 dropped, a new item instead
+    doc["migrates_from"] = {
+        "version": "2026.1",
+        "items": {"strategie.s0": "strategie.strategiepapier", "strategie.s1": None},
+        "options": {"strategie.strategiepapier": {"niedrig": "keins", "mittel": "teilweise", "hoch": "vollstaendig"}},
+    }
+    return doc
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    (tmp_path / "v1.yaml").write_text(yaml.safe_dump(document(), allow_unicode=True), encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(newer_version(), allow_unicode=True), encoding="utf-8")
+    return Library.load(tmp_path)
+
+
+def test_newest_version_is_default(library: Library) -> None:
+    assert library.latest.version == "2026.2"
+    assert library.get().version == "2026.2"
+    assert library.get("2026.1").version == "2026.1"
+
+
+def test_unknown_version(library: Library) -> None:
+    with pytest.raises(UnknownVersion, match="2025.9"):
+        library.get("2025.9")
+
+
+def test_old_answers_stay_scoreable_with_their_version(library: Library) -> None:
+    old = library.get("2026.1")
+    profile = score(old, all_answers(old, "hoch"))
+    assert profile.questionnaire == "2026.1" and profile.overall.level == 5
+
+
+def test_answers_carry_over_with_mapped_ids_and_options(library: Library) -> None:
+    old = library.get("2026.1")
+    answers = check_answers(old, dict(all_answers(old, "hoch"), **{"strategie.s0": "mittel"}))
+    result = carry_over(library, answers, "2026.1", "2026.2")
+    assert result.answers["strategie.strategiepapier"] == "teilweise"
+    assert "strategie.s0" not in result.answers
+    assert result.dropped == ("strategie.s1",)
+    assert result.answers["technik.m"] == ("a", "b", "c")
+    new_profile = score(library.get("2026.2"), result.answers)
+    assert new_profile.questionnaire == "2026.2"
+    assert new_profile.area("strategie").unknown == ("strategie.neu",)
+
+
+def test_migration_to_unknown_item_is_refused(tmp_path: Path) -> None:
+    doc = newer_version()
+    doc["migrates_from"]["items"]["strategie.s0"] = "strategie.gibtsnicht"
+    (tmp_path / "v1.yaml").write_text(yaml.safe_dump(document(), allow_unicode=True), encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="strategie.gibtsnicht"):
+        Library.load(tmp_path)
+
+
+def test_migration_from_missing_version_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(newer_version(), allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="Vorgängerversion 2026.1"):
+        Library.load(tmp_path)
+
+
+def test_migration_naming_an_old_id_that_never_existed(tmp_path: Path) -> None:
+    doc = newer_version()
+    doc["migrates_from"]["items"]["strategie.phantom"] = None
+    (tmp_path / "v1.yaml").write_text(yaml.safe_dump(document(), allow_unicode=True), encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match="strategie.phantom"):
+        Library.load(tmp_path)
