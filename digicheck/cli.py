@@ -149,6 +149,8 @@ def score_command(answers_file: str, fmt: str) -> None:
 
 def run() -> None:
     """Console-script entry point."""
+    import digicheck.cli_web  # noqa: F401 - registers the commands that need the app
+
     main(prog_name="digicheck")
 
 

@@ -1,1 +1,184 @@
-"""Shared test setup: make tests/unit/factory importable from any test folder."""
+"""Shared fixtures: a real database per test (SQLite file, or PostgreSQL when
+DIGICHECK_TEST_DATABASE_URL is set), the app, a logged-in client helper.
+
+Tests that need PostgreSQL or Chromium skip with a reason where these are absent,
+except under CI=true, where their absence is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+IN_CI = os.environ.get("CI") == "true"
+TEST_DATABASE_URL = os.environ.get("DIGICHECK_TEST_DATABASE_URL", "")
+PASSWORD = "richtig-geheim-123"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; under CI=true the environment must provide it, so fail."""
+    if IN_CI:
+        pytest.fail(f"CI=true, but: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app_factory(database_url: str):
+    from digicheck import create_app
+    from digicheck.extensions import db
+
+    app = create_app({
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+    })
+    with app.app_context():
+        db.drop_all()
+        _drop_alembic(db)
+        db.create_all()
+    return app
+
+
+def _drop_alembic(db: Any) -> None:
+    from sqlalchemy import text
+
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def app(app_factory) -> Iterator[Any]:
+    """The app with empty tables: every test starts from a fresh database."""
+    from digicheck.extensions import db, limiter
+
+    with app_factory.app_context():
+        _empty(db)
+        limiter.reset()
+        yield app_factory
+        db.session.remove()
+
+
+def _empty(db: Any) -> None:
+    from sqlalchemy import text
+
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@dataclass
+class World:
+    """Two municipalities with one Kommune user each, a consultant and an admin."""
+
+    erbach: Any
+    giessen: Any
+    kommune: Any
+    other: Any
+    berater: Any
+    admin: Any
+
+
+@pytest.fixture
+def world(app) -> World:
+    from digicheck.extensions import db
+    from digicheck.models import Municipality, Role, User
+    from digicheck.services.accounts import hash_password
+
+    erbach = Municipality(ags="06437006", name="Erbach", kind="Stadt", kreis="Odenwaldkreis", kreis_ags="06437",
+                          regierungsbezirk="Darmstadt", population=13876)
+    giessen = Municipality(ags="06531005", name="Gießen", kind="Stadt", kreis="Gießen", kreis_ags="06531",
+                           regierungsbezirk="Gießen", population=92000)
+    db.session.add_all([erbach, giessen])
+    db.session.flush()
+    hashed = hash_password(PASSWORD)
+
+    def user(email: str, name: str, role: Role, municipality: Any = None) -> Any:
+        u = User(email=email, name=name, role=role, password_hash=hashed, municipality_id=municipality.id if municipality else None)
+        db.session.add(u)
+        return u
+
+    w = World(erbach, giessen,
+              user("hauptamt@erbach.test", "Hauptamt Erbach", Role.KOMMUNE, erbach),
+              user("it@giessen.test", "IT Gießen", Role.KOMMUNE, giessen),
+              user("berater@ekom.test", "Beraterin", Role.BERATER),
+              user("admin@land.test", "Admin", Role.ADMIN))
+    db.session.commit()
+    return w
+
+
+CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+class Browser:
+    """The Flask test client with a user's view: logs in through the form, posts with CSRF tokens.
+
+    Each request runs in its own application context, as in production: the test's
+    own context (used for database checks) is hidden while the request runs, so `g`
+    (current user, CSRF token) and the database session are never shared.
+    """
+
+    def __init__(self, client: Any):
+        self.client = client
+        self.logged_in = False
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> Any:
+        from flask.globals import _cv_app
+
+        from digicheck.extensions import db
+
+        hidden = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            response = getattr(self.client, method)(url, **kwargs)
+        finally:
+            _cv_app.reset(hidden)
+        if _cv_app.get(None) is not None:
+            db.session.expire_all()
+        return response
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self._request("get", url, **kwargs)
+
+    def token(self, url: str = "/anmelden") -> str:
+        page = self.get(url)
+        match = CSRF.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {url} ({page.status_code})"
+        return match.group(1)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, *, token_from: str | None = None, csrf: bool = True, **kwargs: Any) -> Any:
+        data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.token(token_from or ("/passwort" if self.logged_in else "/anmelden"))
+        return self._request("post", url, data=data, **kwargs)
+
+    def login(self, user: Any, password: str = PASSWORD) -> Any:
+        response = self.post("/anmelden", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        self.logged_in = True
+        return response
+
+
+@pytest.fixture
+def browser(app) -> Browser:
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def make_browser(app):
+    return lambda: Browser(app.test_client())

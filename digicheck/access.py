@@ -1,0 +1,52 @@
+"""Authorisation, decided in one place per resource.
+
+A Kommune user sees only its own municipality's assessments; consultants and
+admins see all. Anything else is a 404, so ids of other municipalities reveal
+nothing, not even their existence.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from digicheck.extensions import db
+from digicheck.models import Assessment, Role, User
+
+
+def can_see_municipality(user: User, municipality_id: int) -> bool:
+    if user.role in (Role.BERATER, Role.ADMIN):
+        return True
+    return user.role == Role.KOMMUNE and user.municipality_id == municipality_id
+
+
+def load_assessment_for(user: User, assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not can_see_municipality(user, assessment.municipality_id):
+        abort(404)
+    return assessment
+
+
+def load_assessment_to_edit(user: User, assessment_id: int) -> Assessment:
+    """Only the municipality's own staff fill out its questionnaire."""
+    assessment = load_assessment_for(user, assessment_id)
+    if user.role != Role.KOMMUNE:
+        abort(403)
+    return assessment
+
+
+def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

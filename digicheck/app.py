@@ -1,0 +1,125 @@
+"""The application factory: defaults, then the environment, then explicit overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_wtf.csrf import CSRFError
+
+from digicheck.config import PROJECT_ROOT, from_environment
+from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
+from digicheck.register import ATTRIBUTION
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    overrides = overrides or {}
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    env: dict[str, str] | None = None
+    if "SECRET_KEY" in overrides:
+        import os
+
+        env = dict(os.environ, SECRET_KEY=str(overrides["SECRET_KEY"]))
+    app.config.update(from_environment(env))
+    app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "de")
+    _register_login(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_headers(app)
+    app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
+    app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
+    app.jinja_env.filters["answer_label"] = _answer_label
+    return app
+
+
+def _answer_label(value: Any, item: Any) -> str:
+    from scoring.answers import answer_label
+
+    if item is None:
+        return "–" if value is None else str(value)
+    return answer_label(item, tuple(value) if isinstance(value, list) else value)
+
+
+def _register_login(app: Flask) -> None:
+    from digicheck.services.accounts import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from digicheck.blueprints import admin, assess, auth, vendor
+
+    for module in (auth, assess, admin, vendor):
+        app.register_blueprint(module.bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Ungültige Anfrage", "Die Anfrage konnte nicht verarbeitet werden."),
+        403: ("Kein Zugriff", "Für diese Seite fehlt Ihnen die Berechtigung."),
+        404: ("Nicht gefunden", "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar."),
+        405: ("Nicht erlaubt", "Diese Aktion ist hier nicht möglich."),
+        409: ("Konflikt", "Die Daten wurden inzwischen geändert."),
+        413: ("Zu groß", "Die gesendeten Daten sind zu umfangreich."),
+        429: ("Zu viele Versuche", "Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
+        500: ("Interner Fehler", "Es ist ein Fehler aufgetreten. Ihre gespeicherten Daten sind nicht betroffen."),
+    }
+
+    def render(code: int, text: str | None = None) -> tuple[str, int]:
+        title, default = messages[code]
+        return render_template("errors/error.html", title=title, message=text or default, code=code), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render(400, "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (fehlendes oder ungültiges CSRF-Token). "
+                           "Bitte laden Sie die Seite neu und senden Sie das Formular erneut. "
+                           "Ihre Eingaben im Fragebogen bleiben in diesem Browser erhalten.")
+
+    def handler(error: Exception) -> tuple[str, int]:
+        if not isinstance(error, HTTPException):
+            error = InternalServerError()
+        code = error.code or 500
+        custom = error.description if error.description != type(error).description else None
+        return render(code if code in messages else 500, custom)
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+
+
+def _register_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,1 @@
+"""One blueprint per audience: auth, assess (Kommune), admin; vendor serves local JS."""

@@ -1,0 +1,93 @@
+"""Login, logout, password change and accepting an invitation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from digicheck.extensions import limiter
+from digicheck.forms import AcceptInvitationForm, ConfirmForm, LoginForm, PasswordChangeForm
+from digicheck.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("assess.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is None:
+            form.password.errors = ["E-Mail-Adresse oder Passwort ist falsch."]
+            return render_template("auth/login.html", form=form), 401
+        session.clear()
+        login_user(user)
+        session.permanent = True
+        return redirect(_safe_next(request.args.get("next")) or url_for("assess.home"))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/abmelden")
+@login_required
+def logout() -> ResponseReturnValue:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    session.clear()
+    flash("Sie sind abgemeldet.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/passwort", methods=["GET", "POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data or "", form.new.data or "")
+        except accounts.AccountError as exc:
+            form.current.errors = [str(exc)]
+            return render_template("auth/password.html", form=form), 400
+        login_user(current_user)  # the new session epoch for this browser; others are logged out
+        flash("Ihr Passwort wurde geändert. Andere Anmeldungen mit dem alten Passwort sind beendet.", "success")
+        return redirect(url_for("assess.home"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/einladung/<token>", methods=["GET", "POST"])
+def invitation(token: str) -> ResponseReturnValue:
+    if len(token) > 100:
+        abort(404)
+    try:
+        invite = accounts.open_invitation(token)
+    except accounts.AccountError as exc:
+        return render_template("auth/invitation_invalid.html", message=str(exc)), 410
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(token, form.name.data or "", form.password.data or "")
+        except accounts.AccountError as exc:
+            form.password.errors = [str(exc)]
+            return render_template("auth/invitation.html", form=form, invitation=invite), 400
+        session.clear()
+        login_user(user)
+        flash("Willkommen! Ihr Konto ist eingerichtet.", "success")
+        return redirect(url_for("assess.home"))
+    return render_template("auth/invitation.html", form=form, invitation=invite), 400 if form.errors else 200

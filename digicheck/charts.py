@@ -1,0 +1,52 @@
+"""Plotly figures, built on the server as JSON; the page renders them with the local plotly.js.
+
+Every chart has a data table with the same numbers beside it (templates/macros.html).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+# colour-blind safe (Okabe-Ito) and at least 3:1 against white
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line on a radar chart: a name and a level (or None) per area."""
+
+    name: str
+    values: tuple[float | None, ...]
+
+
+def radar(areas: list[str], series: list[Series], title: str) -> str:
+    """A radar chart of Reifegrade (1-5) per area, as Plotly JSON."""
+    figure = go.Figure()
+    for index, line in enumerate(series):
+        values = [v if v is not None else 0 for v in line.values]
+        figure.add_trace(
+            go.Scatterpolar(
+                r=values + values[:1],
+                theta=areas + areas[:1],
+                name=line.name,
+                mode="lines+markers",
+                line={"color": PALETTE[index % len(PALETTE)], "dash": DASHES[index % len(DASHES)], "width": 3},
+                marker={"size": 8},
+                hovertemplate="%{theta}: Stufe %{r}<extra>" + line.name + "</extra>",
+            )
+        )
+    figure.update_layout(
+        title={"text": title, "font": {"size": 16}},
+        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 12}},
+               "angularaxis": {"tickfont": {"size": 13}}},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.12},
+        margin={"l": 70, "r": 70, "t": 60, "b": 40},
+        font={"family": "DejaVu Sans, Arial, sans-serif", "color": "#1a1a1a"},
+        paper_bgcolor="#ffffff",
+        height=460,
+    )
+    return figure.to_json()

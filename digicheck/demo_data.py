@@ -1,0 +1,94 @@
+"""Demo data: real Hessian municipalities, one account per role, synthetic assessments.
+
+Every assessment made here is flagged `is_demo` and shown as "Demodaten"; the
+answers are drawn at random (fixed seed) and describe no real municipality.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+
+from digicheck.extensions import db
+from digicheck.models import Assessment, Role, User
+from digicheck.register import parse_file, register_edition
+from digicheck.services import assessments, municipalities
+from digicheck.services.accounts import hash_password
+from digicheck.services.content import questionnaire
+from scoring import check_answers
+from scoring.model import DONT_KNOW, Questionnaire
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "municipalities.csv"
+KOMMUNE_AGS = "06437006"  # Erbach
+#: AGS -> maturity between 0 (beginner) and 1 (pioneer) of the synthetic answers
+DEMO_PROFILES = {
+    "06437006": 0.5, "06437011": 0.55, "06437016": 0.35, "06437005": 0.25, "06437012": 0.3,
+    "06531005": 0.7, "06411000": 0.8, "06635011": 0.45,
+}
+USERS = (
+    (Role.ADMIN, "admin@demo.digicheck.invalid", "Demo Administration"),
+    (Role.BERATER, "berater@demo.digicheck.invalid", "Demo Beratung"),
+    (Role.KOMMUNE, "kommune@demo.digicheck.invalid", "Demo Hauptamt Erbach"),
+)
+
+
+def synthetic_answers(q: Questionnaire, maturity: float, rng: random.Random) -> dict:
+    """Answers around a maturity level, with a few "Weiß nicht"."""
+    answers: dict = {}
+    for item in q.items:
+        if rng.random() < 0.06:
+            answers[item.id] = DONT_KNOW
+            continue
+        strength = min(1.0, max(0.0, rng.gauss(maturity, 0.2)))
+        if item.type == "number":
+            band = item.bands[min(len(item.bands) - 1, int(strength * len(item.bands)))]
+            answers[item.id] = band.min
+        elif item.type == "multi":
+            plain = [o for o in item.options if not o.exclusive]
+            chosen = [o.id for o in plain if rng.random() < strength]
+            exclusive = [o.id for o in item.options if o.exclusive]
+            answers[item.id] = chosen or (exclusive[:1] if exclusive else [plain[0].id])
+        else:
+            ranked = item.ranked_options
+            answers[item.id] = ranked[min(len(ranked) - 1, int(strength * len(ranked)))].id
+    return answers
+
+
+def _ensure_users() -> list[tuple[str, str, str]]:
+    erbach = municipalities.by_ags(KOMMUNE_AGS)
+    credentials = []
+    for role, email, name in USERS:
+        password = secrets.token_urlsafe(9)
+        user = db.session.scalars(select(User).where(User.email == email)).first()
+        if user is None:
+            user = User(email=email, name=name, role=role, password_hash="")
+            db.session.add(user)
+        user.password_hash = hash_password(password)
+        user.session_epoch = (user.session_epoch or 0) + 1
+        user.municipality_id = erbach.id if role == Role.KOMMUNE and erbach else None
+        credentials.append((role.label, email, password))
+    db.session.commit()
+    return credentials
+
+
+def _seed_assessments() -> None:
+    q = questionnaire()
+    rng = random.Random(2026)
+    for ags, maturity in DEMO_PROFILES.items():
+        municipality = municipalities.by_ags(ags)
+        if municipality is None or db.session.scalars(select(Assessment).where(Assessment.municipality_id == municipality.id)).first():
+            continue
+        assessment = assessments.start_round(municipality, None, is_demo=True)
+        answers = check_answers(q, synthetic_answers(q, maturity, rng))
+        assessments.save_demo_answers(assessment, answers)
+        assessments.submit(assessment, None)
+
+
+def seed() -> list[tuple[str, str, str]]:
+    entries = parse_file(DEMO_FILE)
+    municipalities.upsert(entries, register_edition(DEMO_FILE))
+    _seed_assessments()
+    return _ensure_users()

@@ -1,0 +1,18 @@
+"""SQLAlchemy models (typed declarations); schema changes go through Alembic migrations."""
+
+from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
+from digicheck.models.municipality import Municipality
+from digicheck.models.user import Invitation, Role, User
+
+__all__ = [
+    "Answer",
+    "AnswerChange",
+    "AreaScore",
+    "Assessment",
+    "AssessmentStatus",
+    "Invitation",
+    "Municipality",
+    "Role",
+    "Target",
+    "User",
+]

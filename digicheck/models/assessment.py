@@ -1,0 +1,119 @@
+"""Assessments (one round of a Kommune's Digi-Check), answers, their history and targets."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from digicheck.extensions import db
+from digicheck.models._time import utcnow
+from digicheck.models.municipality import Municipality
+from digicheck.models.user import User
+
+
+class AssessmentStatus(str, enum.Enum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Assessment(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    questionnaire_version: Mapped[str] = mapped_column(String(16))
+    round: Mapped[int] = mapped_column(Integer)
+    status: Mapped[AssessmentStatus] = mapped_column(
+        Enum(AssessmentStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        default=AssessmentStatus.IN_PROGRESS,
+    )
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+
+    municipality: Mapped[Municipality] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    targets: Mapped[list[Target]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("municipality_id", "round", name="uq_assessments_municipality_round"),)
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+
+class Answer(db.Model):  # type: ignore[name-defined]
+    """The current answer to one item; `version` counts changes for optimistic locking."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(80))
+    value: Mapped[object] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+    updated_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_answers_assessment_item"),)
+
+
+class AnswerChange(db.Model):  # type: ignore[name-defined]
+    """History: who changed which answer when, from what to what."""
+
+    __tablename__ = "answer_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(80))
+    old_value: Mapped[object | None] = mapped_column(JSON)
+    new_value: Mapped[object | None] = mapped_column(JSON)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Target(db.Model):  # type: ignore[name-defined]
+    """Ziel-Reifegrad per area in 2-3 years."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    area_id: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_targets_assessment_area"),)
+
+
+class AreaScore(db.Model):  # type: ignore[name-defined]
+    """The area results of a submitted assessment, stored for aggregation in SQL.
+
+    Derived data: recomputable from the answers at any time (`digicheck` rescoring).
+    """
+
+    __tablename__ = "area_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    area_id: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[int | None] = mapped_column(Integer)
+    coverage: Mapped[float] = mapped_column(Float)
+    provisional: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_area_scores_assessment_area"),)
+
+
+

@@ -1,0 +1,37 @@
+"""Kommunen, keyed by the Amtlicher Gemeindeschlüssel (AGS)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from digicheck.extensions import db
+from digicheck.models._time import utcnow
+
+KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
+
+
+class Municipality(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ags: Mapped[str] = mapped_column(String(8), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_official: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    kreis: Mapped[str] = mapped_column(String(120))
+    kreis_ags: Mapped[str | None] = mapped_column(String(5), index=True)
+    regierungsbezirk: Mapped[str] = mapped_column(String(80))
+    population: Mapped[int] = mapped_column(Integer)
+    area_km2: Mapped[float | None]
+    register_edition: Mapped[date | None] = mapped_column(Date)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    merged_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.kind}, {self.kreis})" if self.kind != "Landkreis" else f"{self.name} (Landkreis)"
