@@ -103,6 +103,8 @@ def parse_area(form: FlaskForm, q: Questionnaire, area_id: str) -> tuple[dict[st
     versions: dict[str, int] = {}
     for item in area.items:
         name = field_name(item.id)
+        if not form[VERSION_PREFIX + name].raw_data:
+            continue  # the item was not on the submitted page: leave it alone
         try:
             versions[item.id] = max(0, int(form[VERSION_PREFIX + name].data or 0))
         except ValueError:
@@ -112,7 +114,10 @@ def parse_area(form: FlaskForm, q: Questionnaire, area_id: str) -> tuple[dict[st
             form[name].errors = [value.message]
             continue
         if value is None:
-            answers[item.id] = None
+            # an unticked radio group sends nothing and cannot be cleared in a browser: no change;
+            # an emptied number field or all checkboxes unticked clear the answer
+            if item.type in ("number", "multi"):
+                answers[item.id] = None
             continue
         if isinstance(value, str) and len(value) > 200:
             form[name].errors = ["Die Eingabe ist zu lang."]

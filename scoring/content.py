@@ -71,7 +71,7 @@ def read_yaml(path: Path) -> Any:
         raise ContentError(str(path), where, f"YAML-Syntaxfehler: {problem}") from None
 
 
-class _Reader:
+class Reader:
     """Typed access to one mapping of a content file, with precise errors."""
 
     def __init__(self, file: str, where: str, data: Any):
@@ -138,25 +138,25 @@ class _Reader:
         return value
 
 
-def _ident(reader: _Reader, key: str = "id", pattern: re.Pattern[str] = _ID) -> str:
+def _ident(reader: Reader, key: str = "id", pattern: re.Pattern[str] = _ID) -> str:
     value = reader.text(key)
     if not pattern.match(value):
         raise reader.fail(f"ungültige Kennung '{value}' (erlaubt: {pattern.pattern})")
     return value
 
 
-def _citation(reader: _Reader, source_ids: set[str]) -> Citation:
-    cite = _Reader(reader.file, reader.where, reader.raw("cite"))
+def _citation(reader: Reader, source_ids: set[str]) -> Citation:
+    cite = Reader(reader.file, reader.where, reader.raw("cite"))
     source = cite.text("source")
     if source not in source_ids:
         raise reader.fail(f"Quellenangabe nennt unbekannte Quelle '{source}'")
     return Citation(source=source, section=cite.text("section"))
 
 
-def _sources(doc: _Reader) -> tuple[Source, ...]:
+def _sources(doc: Reader) -> tuple[Source, ...]:
     sources: list[Source] = []
     for index, raw in enumerate(doc.items("sources")):
-        reader = _Reader(doc.file, f"sources[{index}]", raw)
+        reader = Reader(doc.file, f"sources[{index}]", raw)
         source_id = _ident(reader, pattern=re.compile(r"^[a-z0-9_-]+$"))
         reader.where = f"Quelle {source_id}"
         year = reader.integer("year")
@@ -168,13 +168,13 @@ def _sources(doc: _Reader) -> tuple[Source, ...]:
     return tuple(sources)
 
 
-def _levels(doc: _Reader) -> tuple[Level, ...]:
+def _levels(doc: Reader) -> tuple[Level, ...]:
     raw_levels = doc.items("levels")
     if len(raw_levels) != 5:
         raise doc.fail(f"'levels' muss genau 5 Stufen haben, nicht {len(raw_levels)}")
     levels: list[Level] = []
     for index, raw in enumerate(raw_levels):
-        reader = _Reader(doc.file, f"Stufe {index + 1}", raw)
+        reader = Reader(doc.file, f"Stufe {index + 1}", raw)
         if reader.integer("level") != index + 1:
             raise reader.fail("Stufen müssen 1 bis 5 in aufsteigender Reihenfolge sein")
         min_score = reader.number("min_score")
@@ -189,8 +189,8 @@ def _levels(doc: _Reader) -> tuple[Level, ...]:
     return tuple(levels)
 
 
-def _option(item: _Reader, raw: Any, index: int) -> Option:
-    reader = _Reader(item.file, f"{item.where}, Option {index + 1}", raw)
+def _option(item: Reader, raw: Any, index: int) -> Option:
+    reader = Reader(item.file, f"{item.where}, Option {index + 1}", raw)
     option_id = _ident(reader)
     reader.where = f"{item.where}, Option {option_id}"
     if option_id in SPECIAL_ANSWERS:
@@ -204,7 +204,7 @@ def _option(item: _Reader, raw: Any, index: int) -> Option:
     return Option(option_id, reader.text("label"), score, reader.flag("exclusive"))
 
 
-def _check_options(reader: _Reader, kind: str, options: list[Option]) -> None:
+def _check_options(reader: Reader, kind: str, options: list[Option]) -> None:
     _unique(reader.file, f"{reader.where}, Option", [o.id for o in options])
     scores = [o.score for o in options]
     if kind == "yesno" and sorted(o.id for o in options) != ["ja", "nein"]:
@@ -225,10 +225,10 @@ def _check_options(reader: _Reader, kind: str, options: list[Option]) -> None:
             raise reader.fail("eine 'exclusive'-Option muss 0 Punkte haben")
 
 
-def _bands(reader: _Reader, low: int, high: int) -> tuple[Band, ...]:
+def _bands(reader: Reader, low: int, high: int) -> tuple[Band, ...]:
     bands: list[Band] = []
     for index, raw in enumerate(reader.items("bands")):
-        band = _Reader(reader.file, f"{reader.where}, Band {index + 1}", raw)
+        band = Reader(reader.file, f"{reader.where}, Band {index + 1}", raw)
         band_min, score = band.integer("min"), band.number("score")
         assert band_min is not None and score is not None
         if not 0 <= score <= 100:
@@ -245,8 +245,8 @@ def _bands(reader: _Reader, low: int, high: int) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def _item(area: _Reader, area_id: str, raw: Any, index: int, source_ids: set[str]) -> Item:
-    reader = _Reader(area.file, f"{area.where}, Frage {index + 1}", raw)
+def _item(area: Reader, area_id: str, raw: Any, index: int, source_ids: set[str]) -> Item:
+    reader = Reader(area.file, f"{area.where}, Frage {index + 1}", raw)
     item_id = _ident(reader, pattern=_ITEM_ID)
     reader.where = f"Frage {item_id}"
     if not item_id.startswith(area_id + "."):
@@ -283,10 +283,10 @@ def _item(area: _Reader, area_id: str, raw: Any, index: int, source_ids: set[str
     return Item(**common, options=tuple(options))
 
 
-def _areas(doc: _Reader, source_ids: set[str]) -> tuple[Area, ...]:
+def _areas(doc: Reader, source_ids: set[str]) -> tuple[Area, ...]:
     areas: list[Area] = []
     for index, raw in enumerate(doc.items("areas")):
-        reader = _Reader(doc.file, f"areas[{index}]", raw)
+        reader = Reader(doc.file, f"areas[{index}]", raw)
         area_id = _ident(reader)
         reader.where = f"Bereich {area_id}"
         raw_items = reader.items("items")
@@ -301,11 +301,11 @@ def _areas(doc: _Reader, source_ids: set[str]) -> tuple[Area, ...]:
     return tuple(areas)
 
 
-def _gates(doc: _Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple[Gate, ...]:
+def _gates(doc: Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple[Gate, ...]:
     items = {item.id: item for area in areas for item in area.items}
     gates: list[Gate] = []
     for index, raw in enumerate(doc.items("gates", required=False)):
-        reader = _Reader(doc.file, f"gates[{index}]", raw)
+        reader = Reader(doc.file, f"gates[{index}]", raw)
         gate_id = _ident(reader, pattern=re.compile(r"^[a-z0-9_-]+$"))
         reader.where = f"Regel {gate_id}"
         area = reader.text("area")
@@ -317,7 +317,7 @@ def _gates(doc: _Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple
             raise reader.fail("max_level muss zwischen 1 und 4 liegen")
         conditions: list[Condition] = []
         for raw_condition in reader.items("unless"):
-            cond = _Reader(reader.file, reader.where, raw_condition)
+            cond = Reader(reader.file, reader.where, raw_condition)
             item_id, min_score = cond.text("item"), cond.number("min_score")
             assert min_score is not None
             if item_id not in items:
@@ -330,11 +330,11 @@ def _gates(doc: _Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple
     return tuple(gates)
 
 
-def _migration(doc: _Reader, version: str) -> Migration | None:
+def _migration(doc: Reader, version: str) -> Migration | None:
     raw = doc.raw("migrates_from", required=False)
     if raw is None:
         return None
-    reader = _Reader(doc.file, "migrates_from", raw)
+    reader = Reader(doc.file, "migrates_from", raw)
     from_version = str(reader.raw("version"))
     if not _VERSION.match(from_version) or version_key(from_version) >= version_key(version):
         raise reader.fail(f"'{from_version}' ist keine ältere Version als {version}")
@@ -373,7 +373,7 @@ def _unique(file: str, what: str, ids: list[str]) -> None:
 
 def parse_questionnaire(data: Any, file: str) -> Questionnaire:
     """Validate parsed YAML and build the questionnaire; raises `ContentError`."""
-    doc = _Reader(file, "", data)
+    doc = Reader(file, "", data)
     if doc.raw("schema") != SCHEMA:
         raise doc.fail(f"unbekanntes Format '{doc.raw('schema')}' (erwartet {SCHEMA})")
     version = str(doc.raw("version"))

@@ -135,6 +135,8 @@ def result(assessment_id: int) -> ResponseReturnValue:
 @login_required
 def targets(assessment_id: int) -> ResponseReturnValue:
     assessment = load_assessment_to_edit(current_user, assessment_id)
+    if assessment.submitted:
+        abort(409, description=LOCKED)
     q = questionnaire(assessment.questionnaire_version)
     form = targets_form(q, {})
     if not form.validate_on_submit():

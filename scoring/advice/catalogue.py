@@ -1,0 +1,230 @@
+"""The advice catalogues as the domain sees them: immutable dataclasses built by the loader.
+
+Modules, funding programmes and reference measures are data an administrator
+edits (questionnaires/catalogues/*.yaml); the rules that turn a profile into
+advice read only these objects, so a new programme needs no code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from scoring.model import Citation
+
+#: The kinds of municipality the catalogues and `MunicipalityFacts` know.
+KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
+
+#: How a reference measure stood when its document was written.
+MEASURE_STATES = ("umgesetzt", "begonnen", "geplant")
+
+AmountKind = Literal["in_kind", "share", "per_partner", "fixed", "unknown"]
+CheckKind = Literal["min_score", "min_value", "any_of", "none_of"]
+
+
+@dataclass(frozen=True)
+class SourceSection:
+    """A citable part of a source; `anchor` is text that occurs in the document."""
+
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class SourceSections:
+    """Per source id, the sections citations may name (the source list is the questionnaire's)."""
+
+    by_source: dict[str, tuple[SourceSection, ...]]
+    path: str = ""
+
+    def has(self, source: str, section: str) -> bool:
+        return any(s.title == section for s in self.by_source.get(source, ()))
+
+
+@dataclass(frozen=True)
+class Weakness:
+    """`item` calls for something when it is answered with an item score below `below`."""
+
+    item: str
+    below: float
+
+
+@dataclass(frozen=True)
+class Check:
+    """A condition on one answer; unanswered is "unknown", "Trifft nicht zu" is not met.
+
+    min_score: item score >= threshold; min_value: number answer >= threshold;
+    any_of / none_of: the chosen option(s) include some / none of `options`.
+    """
+
+    item: str
+    kind: CheckKind
+    threshold: float = 0.0
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Period:
+    """When something was (or is) funded; `until` None means the source gives no end."""
+
+    start: date | None
+    until: date | None
+    cite: Citation
+    apply_until: date | None = None
+    note: str = ""
+
+    @property
+    def last_date(self) -> date | None:
+        """The last day a newcomer could still use it: the application deadline if any."""
+        return self.apply_until or self.until
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """Met when any alternative holds: one of `modules` is planned or one `checks` is met."""
+
+    modules: tuple[str, ...]
+    checks: tuple[Check, ...]
+    text: str
+    cite: Citation
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    number: int
+    title: str
+    contents: tuple[str, ...]
+    goal: str
+    target_groups: tuple[str, ...]
+    days_on_site: float
+    days_results: float
+    needs: tuple[Weakness, ...]
+    skip_if: tuple[Check, ...]
+    skip_reason: str
+    requires: Prerequisite | None
+    funded: Period
+    cite: Citation
+    note: str = ""
+
+    @property
+    def days(self) -> float:
+        return self.days_on_site + self.days_results
+
+
+@dataclass(frozen=True)
+class Contingent:
+    """The Land pays `free` modules out of `modules` per municipality."""
+
+    id: str
+    name: str
+    modules: tuple[str, ...]
+    free: int
+    paid_by: str
+    cite: Citation
+
+
+@dataclass(frozen=True)
+class ExtraSlot:
+    """`module` is paid in addition when `when_planned` is part of the plan too."""
+
+    id: str
+    name: str
+    module: str
+    when_planned: str
+    paid_by: str
+    cite: Citation
+
+
+@dataclass(frozen=True)
+class FixedAmount:
+    label: str
+    value: float
+    min_partners: int = 1
+
+
+@dataclass(frozen=True)
+class AmountRule:
+    """How much a programme pays; `kind` decides which fields matter."""
+
+    kind: AmountKind
+    text: str
+    grant_share: float | None = None
+    per_partner: float | None = None
+    cap: float | None = None
+    cap_above: int | None = None
+    partners_item: str | None = None
+    min_partners: int = 2
+    values: tuple[FixedAmount, ...] = ()
+    example_label: str = ""
+    example_total: float | None = None
+    example_cite: Citation | None = None
+
+
+@dataclass(frozen=True)
+class ProgrammeCondition:
+    """One condition of a programme; without `check` it can only be "unknown" (ask)."""
+
+    id: str
+    text: str
+    check: Check | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    name: str
+    funder: str
+    what: str
+    kinds: tuple[str, ...]
+    population_min: int | None
+    population_max: int | None
+    favoured_kinds: tuple[str, ...]
+    favoured_note: str
+    addresses: tuple[Weakness, ...]
+    conditions: tuple[ProgrammeCondition, ...]
+    exclusions: tuple[str, ...]
+    amount: AmountRule
+    period: Period
+    cite: Citation
+
+
+@dataclass(frozen=True)
+class Cost:
+    text: str
+    amount: float | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What another municipality did or planned ("So haben es andere gemacht")."""
+
+    id: str
+    area: str
+    items: tuple[str, ...]
+    title: str
+    description: str
+    who: str
+    state: str
+    year: int
+    cite: Citation
+    cost: Cost | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    sections: SourceSections
+    modules: tuple[Module, ...]
+    contingents: tuple[Contingent, ...]
+    extras: tuple[ExtraSlot, ...]
+    programmes: tuple[Programme, ...]
+    measures: tuple[Measure, ...]
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise KeyError(module_id)

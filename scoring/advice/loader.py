@@ -1,0 +1,267 @@
+"""Load and validate the advice catalogues (questionnaires/catalogues/*.yaml).
+
+The catalogues are checked against one questionnaire: every item they name must
+exist in it and every citation must name one of its sources and a section listed
+in sources.yaml. A broken file is refused with a `ContentError` naming file,
+entry and problem; docs/advice.md describes the format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from scoring.advice.catalogue import (
+    KINDS,
+    MEASURE_STATES,
+    AmountRule,
+    Catalogue,
+    Contingent,
+    Cost,
+    ExtraSlot,
+    FixedAmount,
+    Measure,
+    Module,
+    Prerequisite,
+    Programme,
+    ProgrammeCondition,
+    SourceSections,
+)
+from scoring.advice.reading import check, citation, entry_id, load_sections, period, question, texts, unique, weakness
+from scoring.content import AREA_IDS, ContentError, Reader, read_yaml
+from scoring.library import DEFAULT_DIR
+from scoring.model import Questionnaire
+
+CATALOGUE_DIR = DEFAULT_DIR / "catalogues"
+MIN_MEASURES_PER_AREA = 2
+AMOUNT_KINDS = ("in_kind", "share", "per_partner", "fixed", "unknown")
+
+
+def _document(data: Any, file: str, schema: str, key: str) -> list[Any]:
+    doc = Reader(file, "", data)
+    if doc.raw("schema") != schema:
+        raise doc.fail(f"unbekanntes Format '{doc.raw('schema')}' (erwartet {schema})")
+    return doc.items(key)
+
+
+def _prerequisite(module: Reader, q: Questionnaire, sections: SourceSections) -> Prerequisite | None:
+    raw = module.raw("requires", required=False)
+    if raw is None:
+        return None
+    reader = Reader(module.file, f"{module.where}, requires", raw)
+    modules: list[str] = []
+    checks = []
+    for alternative in reader.items("any_of"):
+        if isinstance(alternative, dict) and "module" in alternative:
+            modules.append(Reader(reader.file, reader.where, alternative).text("module"))
+        else:
+            checks.append(check(reader, alternative, q))
+    return Prerequisite(tuple(modules), tuple(checks), reader.text("text"), citation(reader, q, sections))
+
+
+def _module(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> Module:
+    reader = Reader(file, f"modules[{index}]", raw)
+    module_id = entry_id(reader, "Modul")
+    number = reader.integer("number")
+    on_site, results = reader.number("days_on_site"), reader.number("days_results")
+    assert number is not None and on_site is not None and results is not None
+    if on_site <= 0 or results < 0:
+        raise reader.fail("Beratungstage müssen positiv sein")
+    skip_if = tuple(check(reader, c, q) for c in reader.items("skip_if", required=False))
+    skip_reason = reader.text("skip_reason", required=bool(skip_if))
+    return Module(
+        id=module_id,
+        number=number,
+        title=reader.text("title"),
+        contents=texts(reader, "contents"),
+        goal=reader.text("goal"),
+        target_groups=texts(reader, "target_groups"),
+        days_on_site=on_site,
+        days_results=results,
+        needs=tuple(weakness(reader, w, q) for w in reader.items("needs")),
+        skip_if=skip_if,
+        skip_reason=skip_reason,
+        requires=_prerequisite(reader, q, sections),
+        funded=period(reader, reader.raw("funded"), q, sections),
+        cite=citation(reader, q, sections),
+        note=reader.text("note", required=False),
+    )
+
+
+def parse_modules(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[tuple[Module, ...], tuple[Contingent, ...], tuple[ExtraSlot, ...]]:
+    modules = tuple(_module(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/modules-1", "modules")))
+    unique(file, "Modul", [m.id for m in modules])
+    unique(file, "Modulnummer", [str(m.number) for m in modules])
+    numbers = {m.id: m.number for m in modules}
+    for module in modules:
+        for required in module.requires.modules if module.requires else ():
+            if required not in numbers:
+                raise ContentError(file, f"Modul {module.id}", f"Voraussetzung nennt unbekanntes Modul '{required}'")
+            if numbers[required] >= module.number:
+                raise ContentError(file, f"Modul {module.id}", f"vorausgesetztes Modul '{required}' muss eine kleinere Nummer haben")
+    doc = Reader(file, "", data)
+    contingents: list[Contingent] = []
+    seen: dict[str, str] = {}
+    for index, raw in enumerate(doc.items("contingents")):
+        reader = Reader(file, f"contingents[{index}]", raw)
+        cid = entry_id(reader, "Kontingent")
+        members = texts(reader, "modules")
+        free = reader.integer("free")
+        assert free is not None
+        if not 1 <= free <= len(members):
+            raise reader.fail("'free' muss zwischen 1 und der Zahl der Module liegen")
+        for member in members:
+            if member not in numbers:
+                raise reader.fail(f"unbekanntes Modul '{member}'")
+            if member in seen:
+                raise reader.fail(f"Modul '{member}' gehört schon zum Kontingent '{seen[member]}'")
+            seen[member] = cid
+        contingents.append(Contingent(cid, reader.text("name"), members, free, reader.text("paid_by"), citation(reader, q, sections)))
+    extras: list[ExtraSlot] = []
+    for index, raw in enumerate(doc.items("extras", required=False)):
+        reader = Reader(file, f"extras[{index}]", raw)
+        eid = entry_id(reader, "Zusatzkontingent")
+        paid_module, when = reader.text("module"), reader.text("when_planned")
+        for ref in (paid_module, when):
+            if ref not in numbers:
+                raise reader.fail(f"unbekanntes Modul '{ref}'")
+        extras.append(ExtraSlot(eid, reader.text("name"), paid_module, when, reader.text("paid_by"), citation(reader, q, sections)))
+    unique(file, "Kontingent", [c.id for c in contingents] + [e.id for e in extras])
+    return modules, tuple(contingents), tuple(extras)
+
+
+def _amount(parent: Reader, q: Questionnaire, sections: SourceSections) -> AmountRule:
+    reader = Reader(parent.file, f"{parent.where}, amount", parent.raw("amount"))
+    kind = reader.text("kind")
+    if kind not in AMOUNT_KINDS:
+        raise reader.fail(f"unbekannte Betragsregel '{kind}' (erlaubt: {', '.join(AMOUNT_KINDS)})")
+    text = reader.text("text")
+    partners_item = None
+    if reader.raw("partners_item", required=kind == "per_partner") is not None:
+        item = question(reader, q, "partners_item")
+        if item.type != "number":
+            raise reader.fail(f"partners_item '{item.id}' muss eine Zahlenfrage sein")
+        partners_item = item.id
+    if kind == "share":
+        share = reader.number("grant_share")
+        assert share is not None
+        if not 0 < share < 1:
+            raise reader.fail("grant_share muss zwischen 0 und 1 liegen")
+        example = reader.raw("example", required=False)
+        if example is None:
+            return AmountRule("share", text, grant_share=share)
+        ex = Reader(reader.file, f"{reader.where}, example", example)
+        total = ex.number("total")
+        return AmountRule("share", text, grant_share=share, example_label=ex.text("label"), example_total=total, example_cite=citation(ex, q, sections))
+    if kind == "per_partner":
+        per, cap = reader.number("per_partner"), reader.number("cap", required=False)
+        minimum = reader.integer("min_partners", required=False) or 2
+        assert per is not None
+        if per <= 0 or (cap is not None and cap < per):
+            raise reader.fail("per_partner muss positiv und cap mindestens so groß sein")
+        return AmountRule("per_partner", text, per_partner=per, cap=cap, cap_above=reader.integer("cap_above", required=False), partners_item=partners_item, min_partners=minimum)
+    if kind == "fixed":
+        values = []
+        for raw in reader.items("values"):
+            value = Reader(reader.file, reader.where, raw)
+            amount = value.number("value")
+            assert amount is not None
+            values.append(FixedAmount(value.text("label"), amount, value.integer("min_partners", required=False) or 1))
+        return AmountRule("fixed", text, values=tuple(values), partners_item=partners_item)
+    return AmountRule(kind, text)  # type: ignore[arg-type]
+
+
+def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> Programme:
+    reader = Reader(file, f"programmes[{index}]", raw)
+    pid = entry_id(reader, "Programm")
+    kinds = texts(reader, "kinds", required=False) or KINDS
+    population = reader.mapping("population", required=False)
+    favoured = Reader(file, reader.where, reader.raw("favoured", required=False) or {})
+    favoured_kinds = texts(favoured, "kinds", required=False)
+    for kind in kinds + favoured_kinds:
+        if kind not in KINDS:
+            raise reader.fail(f"unbekannte Art von Kommune '{kind}' (erlaubt: {', '.join(KINDS)})")
+    conditions = []
+    for raw_condition in reader.items("conditions", required=False):
+        cond = Reader(file, reader.where, raw_condition)
+        cid = entry_id(cond, f"Programm {pid}, Bedingung")
+        raw_check = cond.raw("check", required=False)
+        conditions.append(ProgrammeCondition(cid, cond.text("text"), check(cond, raw_check, q) if raw_check is not None else None, cond.text("note", required=False)))
+    unique(file, f"Programm {pid}, Bedingung", [c.id for c in conditions])
+    pop_min, pop_max = population.get("min"), population.get("max")
+    for value in (pop_min, pop_max):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise reader.fail("population.min/max müssen ganze Zahlen ab 0 sein")
+    return Programme(
+        id=pid,
+        name=reader.text("name"),
+        funder=reader.text("funder"),
+        what=reader.text("what"),
+        kinds=kinds,
+        population_min=pop_min,
+        population_max=pop_max,
+        favoured_kinds=favoured_kinds,
+        favoured_note=favoured.text("note", required=bool(favoured_kinds)),
+        addresses=tuple(weakness(reader, w, q) for w in reader.items("addresses", required=False)),
+        conditions=tuple(conditions),
+        exclusions=texts(reader, "exclusions", required=False),
+        amount=_amount(reader, q, sections),
+        period=period(reader, reader.raw("period"), q, sections),
+        cite=citation(reader, q, sections),
+    )
+
+
+def parse_funding(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[Programme, ...]:
+    programmes = tuple(_programme(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/funding-1", "programmes")))
+    unique(file, "Programm", [p.id for p in programmes])
+    return programmes
+
+
+def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> Measure:
+    reader = Reader(file, f"measures[{index}]", raw)
+    mid = entry_id(reader, "Maßnahme")
+    area = reader.text("area")
+    if area not in AREA_IDS:
+        raise reader.fail(f"unbekannter Bereich '{area}'")
+    items = texts(reader, "items")
+    for item_id in items:
+        if q.item(item_id) is None:
+            raise reader.fail(f"unbekannte Frage '{item_id}' (Fragebogen {q.version})")
+    state = reader.text("state")
+    if state not in MEASURE_STATES:
+        raise reader.fail(f"unbekannter Stand '{state}' (erlaubt: {', '.join(MEASURE_STATES)})")
+    year = reader.integer("year")
+    assert year is not None
+    raw_cost = reader.raw("cost", required=False)
+    cost = None
+    if raw_cost is not None:
+        cost_reader = Reader(file, f"{reader.where}, cost", raw_cost)
+        cost = Cost(cost_reader.text("text"), cost_reader.number("amount", required=False))
+    return Measure(mid, area, items, reader.text("title"), reader.text("description"), reader.text("who"), state, year, citation(reader, q, sections), cost)
+
+
+def parse_measures(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[Measure, ...]:
+    measures = tuple(_measure(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/measures-1", "measures")))
+    unique(file, "Maßnahme", [m.id for m in measures])
+    for area in AREA_IDS:
+        count = sum(1 for m in measures if m.area == area)
+        if count < MIN_MEASURES_PER_AREA:
+            raise ContentError(file, f"Bereich {area}", f"{count} Maßnahme(n); mindestens {MIN_MEASURES_PER_AREA} nötig")
+    return measures
+
+
+def catalogue_dir_for(q: Questionnaire) -> Path:
+    """`catalogues/` beside the questionnaire file when there is one, else the shipped folder."""
+    beside = Path(q.path).parent / "catalogues" if q.path else None
+    return beside if beside is not None and beside.is_dir() else CATALOGUE_DIR
+
+
+def load_catalogue(q: Questionnaire, folder: Path | str = CATALOGUE_DIR) -> Catalogue:
+    """Load sources.yaml, modules.yaml, funding.yaml and measures.yaml, validated against `q`."""
+    folder = Path(folder)
+    paths = {name: str(folder / f"{name}.yaml") for name in ("sources", "modules", "funding", "measures")}
+    sections = load_sections(paths["sources"], q)
+    modules, contingents, extras = parse_modules(read_yaml(Path(paths["modules"])), paths["modules"], q, sections)
+    programmes = parse_funding(read_yaml(Path(paths["funding"])), paths["funding"], q, sections)
+    measures = parse_measures(read_yaml(Path(paths["measures"])), paths["measures"], q, sections)
+    return Catalogue(sections, modules, contingents, extras, programmes, measures, paths)

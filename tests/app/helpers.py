@@ -1,0 +1,73 @@
+"""Form data for area pages, built from the questionnaire as a browser would send it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from digicheck.questionnaire_form import NUMBER_SPECIAL, VERSION_PREFIX, field_name
+from scoring import Library
+
+Q = Library.load().latest
+VERSION_FIELD = re.compile(r'name="(v-[^"]+)" type="hidden" value="(\d+)"|type="hidden" name="(v-[^"]+)" value="(\d+)"')
+
+
+def answer_for(item: Any, strength: str = "mid") -> Any:
+    if item.type == "number":
+        return item.bands[1].min if strength == "mid" else item.bands[-1].min
+    if item.type == "multi":
+        plain = [o.id for o in item.options if not o.exclusive]
+        return plain[:1] if strength == "mid" else plain
+    ranked = item.ranked_options
+    return ranked[len(ranked) // 2].id if strength == "mid" else ranked[-1].id
+
+
+def area_answers(area_id: str, strength: str = "mid") -> dict[str, Any]:
+    return {item.id: answer_for(item, strength) for item in Q.area(area_id).items}
+
+
+def form_data(answers: dict[str, Any], versions: dict[str, str] | None = None, action: str = "speichern") -> dict[str, Any]:
+    """The POST body of an area page for these answers (item id -> value)."""
+    data: dict[str, Any] = {"action": action}
+    for item_id, value in answers.items():
+        item = Q.item(item_id)
+        name = field_name(item_id)
+        data[VERSION_PREFIX + name] = (versions or {}).get(VERSION_PREFIX + name, "0")
+        if item.type == "number":
+            if value in ("weiss_nicht", "trifft_nicht_zu"):
+                data[name + NUMBER_SPECIAL] = value
+            else:
+                data[name] = str(value)
+        else:
+            data[name] = value
+    return data
+
+
+def versions_on(page: str) -> dict[str, str]:
+    found = {}
+    for match in VERSION_FIELD.finditer(page):
+        name = match.group(1) or match.group(3)
+        found[name] = match.group(2) or match.group(4)
+    return found
+
+
+INPUT = re.compile(r"<input[^>]*>")
+
+
+def checked_values(page: str, name: str) -> list[str]:
+    """Values of the checked radio buttons / checkboxes called `name`, as the browser shows them."""
+    values = []
+    for tag in INPUT.findall(page):
+        if f'name="{name}"' in tag and " checked" in tag:
+            match = re.search(r'value="([^"]*)"', tag)
+            values.append(match.group(1) if match else "")
+    return values
+
+
+def input_value(page: str, name: str) -> str | None:
+    """The value of the text input called `name`."""
+    for tag in INPUT.findall(page):
+        if f'name="{name}"' in tag and 'type="text"' in tag:
+            match = re.search(r'value="([^"]*)"', tag)
+            return match.group(1) if match else ""
+    return None

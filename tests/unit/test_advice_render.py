@@ -1,0 +1,90 @@
+"""The advice as stable JSON (docs/advice.md) and as German text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from scoring.advice import ADVICE_SCHEMA, MunicipalityFacts, advice_to_dict, advice_to_text
+from scoring.advice.render import status_label
+from scoring.advice.rules import DateStatus
+from tests.unit.test_advice_factory import TODAY, advice
+
+RICH = {
+    "strategie.ozg_grundlagen": "einzelne", "organisation.prozessoptimierung": "einzelne",
+    "technik.dms_eakte": "pilot", "strategie.digitalstrategie": "grobkonzept",
+    "kooperation.ikz_partner": 6, "kooperation.ratsbeschluss": "ja",
+    "technik.isms": "kein", "technik.isb": "nein", "technik.notfallmanagement": "nein",
+}
+
+
+def document(as_of: date = date(2021, 6, 1)) -> dict:
+    return advice_to_dict(advice(RICH, as_of=as_of, municipality=MunicipalityFacts("Gemeinde", 4800), targets={"technik": 4}))
+
+
+def test_top_level_keys_and_json_round_trip() -> None:
+    doc = document()
+    assert list(doc) == ["schema", "questionnaire", "as_of", "municipality", "targets", "modules", "funding", "measures"]
+    assert doc["schema"] == ADVICE_SCHEMA == "digicheck/advice-1"
+    assert doc["as_of"] == "2021-06-01" and doc["municipality"] == {"kind": "Gemeinde", "population": 4800}
+    assert doc["targets"] == {"technik": 4}
+    assert json.loads(json.dumps(doc, ensure_ascii=False)) == doc
+
+
+def test_modules_schema() -> None:
+    modules = document()["modules"]
+    assert list(modules) == ["plan", "days", "invite", "skipped"]
+    assert modules["days"] == {"total": 11.0, "contingent": 8.0, "own": 3.0, "contingent_ended": 0.0}
+    first = modules["plan"][0]
+    assert set(first) == {"id", "number", "title", "goal", "contents", "note", "why", "required_by", "days",
+                          "weak_items", "target_groups", "slot", "cost", "funding", "cite"}
+    assert first["days"] == {"on_site": 2.0, "results": 0.5, "total": 2.5}
+    assert first["slot"]["id"] == "ozg" and first["cost"] == "contingent"
+    assert first["funding"]["state"] == "open" and first["funding"]["until"] == "2022-12-31"
+    assert set(first["weak_items"][0]) == {"item", "area", "text", "answer", "score", "below"}
+    assert modules["invite"][0] == {"group": "Verwaltungsspitze", "modules": [1, 2, 3, 4]}
+
+
+def test_funding_schema() -> None:
+    funding = {f["id"]: f for f in document()["funding"]}
+    ikz = funding["ikz-foerderung"]
+    assert set(ikz) == {"id", "name", "funder", "what", "status", "period", "eligible", "fit", "reasons",
+                        "addresses", "conditions", "exclusions", "amount", "cite"}
+    assert ikz["amount"]["value"] == 100_000 and ikz["amount"]["partners"] == 6
+    assert ikz["status"] == {"state": "unknown", "date": None, "days_left": None,
+                             "label": "Laufzeit in der Quelle nicht angegeben – aktuellen Stand beim Fördergeber prüfen"}
+    assert {c["id"]: c["status"] for c in ikz["conditions"]}["beschluesse"] == "met"
+    assert funding["starke-heimat-phase1"]["status"]["label"] == "Antragsfrist endete am 31.08.2020"
+    assert funding["starke-heimat-phase1"]["amount"]["grant_share"] == 0.75
+
+
+def test_measures_schema() -> None:
+    measures = document()["measures"]
+    technik = next(a for a in measures if a["area"] == "technik")
+    assert set(technik) == {"area", "area_name", "level", "target", "reason", "measures"}
+    assert technik["target"] == 4
+    assert set(technik["measures"][0]) == {"id", "title", "description", "who", "state", "year", "items", "addresses", "cost", "cite"}
+
+
+def test_text_is_german_and_names_every_part() -> None:
+    text = advice_to_text(advice(RICH, as_of=TODAY, municipality=MunicipalityFacts("Gemeinde")))
+    assert text.startswith("Empfehlungen (Stand 23.11.2026)")
+    for phrase in ("Beratungsmodule", "Modul 1 – Einführung und Überblick zum OZG (2,5 Tage", "Voraussetzung für: Modul 2",
+                   "beendet am 31.12.2022", "Förderprogramme", "nachweislich offen", "100.000 € für 6 Kommunen",
+                   "[erfüllt]", "[offen]", "So haben es andere gemacht", "Einladen: Verwaltungsspitze"):
+        assert phrase in text, phrase
+    assert text.endswith("\n") and "None" not in text
+
+
+def test_text_without_any_need() -> None:
+    text = advice_to_text(advice({}))
+    assert "Keine Antwort weist auf Bedarf für ein Beratungsmodul hin." in text
+    assert "Kein Bereich liegt unter Stufe 3" in text
+
+
+def test_status_labels() -> None:
+    day = date(2024, 12, 31)
+    assert status_label(DateStatus("open", day, 120)) == "läuft bis 31.12.2024 (noch 120 Tage)"
+    assert status_label(DateStatus("closing", day, 5), applications=True) == "Antragsfrist endet am 31.12.2024 (noch 5 Tage)"
+    assert status_label(DateStatus("ended", day, None)) == "beendet am 31.12.2024"
+    assert status_label(DateStatus("upcoming", day, None)) == "beginnt am 31.12.2024"
