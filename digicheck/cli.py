@@ -14,7 +14,10 @@ from typing import Any
 
 import click
 
+from datetime import date, datetime
+
 from scoring import AnswerError, ContentError, Library, UnknownVersion, score
+from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise
 from scoring.content import read_yaml
 from scoring.library import DEFAULT_DIR
 from scoring.report import profile_to_dict, profile_to_text
@@ -130,21 +133,31 @@ def read_answers_file(path: str) -> tuple[str | None, dict[str, Any]]:
 @main.command("score")
 @click.argument("answers_file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def score_command(answers_file: str, fmt: str) -> None:
-    """Score an answers file and print the Reifegrad profile."""
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Stichtag der Beratung (JJJJ-MM-TT) für Fristen und Förderstatus; Standard: heute.")
+@click.option("--kind", type=click.Choice(list(KINDS)), default=None, help="Art der Kommune (für Förderbedingungen).")
+@click.option("--population", type=click.IntRange(min=0), default=None, help="Einwohnerzahl (für Förderbedingungen).")
+def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str | None, population: int | None) -> None:
+    """Score an answers file and print the Reifegrad profile with advice."""
     library = load_library()
     version, answers = read_answers_file(answers_file)
     try:
         q = library.get(version)
         profile = score(q, answers)
+        facts = MunicipalityFacts(kind, population) if kind else None
+        advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else date.today()))
     except UnknownVersion as exc:
         raise CliError(f"{answers_file}: {exc}") from None
     except AnswerError as exc:
         raise CliError(f"{answers_file}: Frage {exc.item_id}: {exc.message}") from None
+    except ContentError as exc:
+        raise CliError(str(exc)) from None
     if fmt == "json":
-        click.echo(json.dumps(profile_to_dict(q, profile), ensure_ascii=False, indent=2))
+        document = profile_to_dict(q, profile)
+        document["advice"] = advice_to_dict(advice)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(profile_to_text(q, profile), nl=False)
+        click.echo(profile_to_text(q, profile) + "\n" + advice_to_text(advice), nl=False)
 
 
 def run() -> None:

@@ -151,3 +151,17 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().startswith("Fehler: ") and "technik.isms" in proc.stderr
+
+
+def test_score_json_has_advice_with_stable_keys(tmp_path: Path) -> None:
+    result = run("score", str(write_answers(tmp_path, best_answers())), "--format", "json", "--as-of", "2026-11-23",
+                 "--kind", "Gemeinde", "--population", "4800")
+    assert result.exit_code == 0, result.output
+    advice = json.loads(result.output)["advice"]
+    assert {"modules", "funding", "measures"} <= set(advice)
+    assert advice["as_of"] == "2026-11-23"
+
+
+def test_score_bad_as_of_date(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["score", str(write_answers(tmp_path, {})), "--as-of", "23.11.2026"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
