@@ -51,7 +51,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label
+    app.jinja_env.filters["de_date"] = _german_date
     return app
+
+
+def _german_date(value: Any) -> str:
+    """ISO date (or date) as 23.11.2026."""
+    from datetime import date
+
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return day.strftime("%d.%m.%Y")
 
 
 def _answer_label(value: Any, item: Any) -> str:

@@ -26,7 +26,7 @@ def radar(areas: list[str], series: list[Series], title: str) -> str:
     """A radar chart of Reifegrade (1-5) per area, as Plotly JSON."""
     figure = go.Figure()
     for index, line in enumerate(series):
-        values = [v if v is not None else 0 for v in line.values]
+        values = list(line.values)  # None leaves a gap: "not assessable" is not level 0
         figure.add_trace(
             go.Scatterpolar(
                 r=values + values[:1],
@@ -41,7 +41,7 @@ def radar(areas: list[str], series: list[Series], title: str) -> str:
     figure.update_layout(
         title={"text": title, "font": {"size": 16}},
         polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 12}},
-               "angularaxis": {"tickfont": {"size": 13}}},
+               "angularaxis": {"tickfont": {"size": 13}, "rotation": 90, "direction": "clockwise"}},
         showlegend=True,
         legend={"orientation": "h", "y": -0.12},
         margin={"l": 70, "r": 70, "t": 60, "b": 40},

@@ -13,6 +13,7 @@ from digicheck.extensions import db
 from digicheck.forms import ConfirmForm
 from digicheck.models import Municipality, Role
 from digicheck.questionnaire_form import NUMBER_SPECIAL, VERSION_PREFIX, area_form_class, field_name, fill, parse_area
+from digicheck.services import advice as advice_svc
 from digicheck.services import assessments as svc
 from digicheck.services.content import questionnaire
 from digicheck.targets import targets_form, targets_from_form
@@ -122,12 +123,18 @@ def result(assessment_id: int) -> ResponseReturnValue:
     series = [charts.Series("Selbsteinschätzung", tuple(a.level for a in profile.areas))]
     if targets:
         series.append(charts.Series("Ziel in 2–3 Jahren", tuple(targets.get(a.id) for a in profile.areas)))
+    available = advice_svc.references(q)
+    chosen = set(request.args.getlist("vergleich"))
+    for reference, reference_profile in available:
+        if reference.id in chosen:
+            series.append(charts.Series(reference.label, tuple(a.level for a in reference_profile.areas)))
     chart = charts.radar([a.name for a in q.areas], series, "Reifegrad je Bereich")
     unknown = [item for item in q.items if profile.answers.get(item.id) == "weiss_nicht"]
     return render_template(
-        "assess/result.html", assessment=assessment, q=q, profile=profile, targets=targets, chart=chart,
+        "assess/result.html", assessment=assessment, q=q, profile=profile, targets=targets, chart_json=chart,
         series=series, unknown=unknown, targets_form=targets_form(q, targets),
         progress=svc.progress(q, profile.answers), can_edit=current_user.role == Role.KOMMUNE,
+        advice=advice_svc.advice_for(q, profile, assessment, targets), references=available, chosen=chosen,
     )
 
 

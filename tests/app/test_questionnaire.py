@@ -286,3 +286,27 @@ def test_plotly_is_served_locally(browser, world) -> None:
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert len(response.get_data()) > 1_000_000
     response.close()
+
+
+def test_result_page_gives_advice_with_modules_funding_and_measures(started) -> None:
+    browser, assessment_id = started
+    fill_all(browser, assessment_id)
+    page = browser.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)
+    assert "Empfehlung: Beratungsmodule" in page and "Förderprogramme" in page and "So haben es andere gemacht" in page
+    assert "Förderung der interkommunalen Zusammenarbeit" in page
+    assert "beendet am" in page  # every programme of the sources has ended: shown as history
+    assert "Beratungstage" in page
+
+
+def test_reference_profiles_can_be_overlaid(started) -> None:
+    browser, assessment_id = started
+    fill_all(browser, assessment_id)
+    url = f"/bewertung/{assessment_id}/ergebnis"
+    plain = browser.get(url).get_data(as_text=True)
+    assert 'name="vergleich" value="giessen-2020"' in plain
+    table = plain.split('id="radar-tabelle"')[1].split("</table>")[0]
+    assert "Gießen" not in table
+    overlaid = browser.get(url + "?vergleich=giessen-2020&vergleich=erbach-ikz-2023&vergleich=unbekannt").get_data(as_text=True)
+    table = overlaid.split('id="radar-tabelle"')[1].split("</table>")[0]
+    assert "Gießen" in table and "Erbach" in table
+    assert "keine offizielle Selbsteinschätzung" in overlaid

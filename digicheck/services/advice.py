@@ -1,0 +1,31 @@
+"""Advice and reference profiles for the result page, from the pure `scoring.advice` domain."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from digicheck.models import Assessment
+from scoring import Profile, Questionnaire, score
+from scoring.advice import KINDS, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
+
+
+def assessment_date(assessment: Assessment) -> date:
+    """Deadlines and funding status are judged as of the submission (or today while open)."""
+    return assessment.submitted_at.date() if assessment.submitted_at else date.today()
+
+
+def advice_for(q: Questionnaire, profile: Profile, assessment: Assessment, targets: dict[str, int]) -> dict[str, Any]:
+    municipality = assessment.municipality
+    facts = MunicipalityFacts(municipality.kind, municipality.population) if municipality.kind in KINDS else None
+    return advice_to_dict(advise(q, profile, facts, targets, as_of=assessment_date(assessment)))
+
+
+def references(q: Questionnaire) -> list[tuple[ReferenceProfile, Profile]]:
+    """The reference profiles (Gießen 2020, Erbach-IKZ 2023) for this version, scored once."""
+    cache = current_app.extensions.setdefault("digicheck.references", {})
+    if q.version not in cache:
+        cache[q.version] = [(ref, score(q, ref.answers)) for ref in load_references(q)]
+    return cache[q.version]
