@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -19,6 +21,20 @@ def make_app() -> Any:
         raise CliError(str(exc)) from None
 
 
+@contextmanager
+def app_context() -> Iterator[Any]:
+    """The app for one command; its database connections are closed when the command ends."""
+    from digicheck.extensions import db as database
+
+    app = make_app()
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            database.session.remove()
+            database.engine.dispose()
+
+
 @main.group()
 def db() -> None:
     """Datenbank anlegen und migrieren (DATABASE_URL, sonst SQLite-Datei)."""
@@ -30,8 +46,7 @@ def db_upgrade() -> None:
     from flask_migrate import upgrade
     from sqlalchemy.exc import OperationalError
 
-    app = make_app()
-    with app.app_context():
+    with app_context() as app:
         try:
             upgrade()
         except OperationalError as exc:
@@ -55,8 +70,7 @@ def demo_seed() -> None:
     """Load demo municipalities, one user per role and synthetic demo assessments."""
     from digicheck.demo_data import seed
 
-    app = make_app()
-    with app.app_context():
+    with app_context() as app:
         credentials = seed()
     click.echo("Demodaten geladen (synthetisch, als Demodaten gekennzeichnet). Zugänge:")
     for role, email, password in credentials:
@@ -76,8 +90,7 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
     from digicheck.models import Municipality, Role
     from digicheck.services.accounts import AccountError, invite
 
-    app = make_app()
-    with app.app_context():
+    with app_context() as app:
         municipality = None
         if ags:
             municipality = database.session.scalars(select(Municipality).where(Municipality.ags == ags)).first()
@@ -90,6 +103,68 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
         days = app.config["INVITATION_DAYS"]
     click.echo(f"{base_url.rstrip('/')}/einladung/{issued.token}")
     click.echo(f"Einmal gültig, läuft in {days} Tagen ab.", err=True)
+
+
+@main.group()
+def municipalities() -> None:
+    """Kommunen aus dem amtlichen Gemeindeverzeichnis (Destatis GV100AD)."""
+
+
+@municipalities.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--land", default=None, help="nur dieses Land, zweistelliger Schlüssel (Hessen: 06)")
+def municipalities_import(file: str, land: str | None) -> None:
+    """Import or update municipalities from a GV100AD file or a CSV of the same fields."""
+    from digicheck.register import RegisterError, read_register
+    from digicheck.services.municipalities import upsert
+
+    if land is not None and (len(land) != 2 or not land.isdigit()):
+        raise CliError(f"--land erwartet einen zweistelligen Landesschlüssel wie 06, nicht '{land}'")
+    try:
+        register = read_register(file, land=land)
+    except RegisterError as exc:
+        raise CliError(str(exc)) from None
+    if not register.entries:
+        raise CliError(f"{file}: keine Kommunen gefunden" + (f" für Land {land}" if land else ""))
+    with app_context() as app:
+        counts = upsert(register.entries, register.gebietsstand, land=land)
+    click.echo(
+        f"{len(register.entries)} Einträge gelesen: {counts.new} neu, {counts.updated} aktualisiert, "
+        f"{counts.unchanged} unverändert, {counts.merged} als fusioniert markiert, "
+        f"{counts.left} nicht mehr im Verzeichnis; {register.skipped_gemeindefrei} gemeindefreie Gebiete übersprungen."
+    )
+    click.echo(register.attribution)
+
+
+@municipalities.command("show")
+@click.argument("ags")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def municipalities_show(ags: str, fmt: str) -> None:
+    """Print one municipality by its AGS (8 digits; Landkreise 5 digits)."""
+    import json
+
+    from digicheck.register import ATTRIBUTION
+    from digicheck.services.municipalities import by_ags
+
+    with app_context() as app:
+        row = by_ags(ags)
+        if row is None:
+            raise CliError(f"keine Kommune mit AGS {ags}")
+        data = {
+            "ags": row.ags, "name": row.name, "kind": row.kind, "kreis": row.kreis,
+            "regierungsbezirk": row.regierungsbezirk, "population": row.population,
+            "in_register": row.in_register,
+            "merged_into": row.merged_into.ags if row.merged_into else None,
+            "source": ATTRIBUTION,
+        }
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['name']} ({data['kind']}), AGS {data['ags']}")
+    click.echo(f"Kreis {data['kreis']}, Regierungsbezirk {data['regierungsbezirk']}, {data['population']} Einwohner")
+    if data["merged_into"]:
+        click.echo(f"fusioniert in AGS {data['merged_into']}")
+    click.echo(ATTRIBUTION)
 
 
 @main.command("serve")

@@ -89,6 +89,6 @@ def _seed_assessments() -> None:
 
 def seed() -> list[tuple[str, str, str]]:
     entries = parse_file(DEMO_FILE)
-    municipalities.upsert(entries, register_edition(DEMO_FILE))
+    municipalities.upsert(entries, register_edition(DEMO_FILE), complete=False)
     _seed_assessments()
     return _ensure_users()

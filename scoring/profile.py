@@ -266,11 +266,11 @@ def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: dict)
     return AreaResult(
         id=area.id,
         name=area.name,
-        score=None if score is None else round(score, 1),
+        score=score,
         level=level,
         level_name=q.level(level).name if level else None,
         score_level=score_level,
-        coverage=round(coverage, 3),
+        coverage=coverage,
         provisional=provisional,
         answered=answered,
         applicable=applicable,
@@ -294,7 +294,7 @@ def overall(q: Questionnaire, areas: tuple[AreaResult, ...]) -> OverallResult:
     mean = sum(a.score for a in scored) / len(scored)  # type: ignore[misc]
     level = min(level_for_score(q, mean), min(a.level for a in scored) + 1)  # type: ignore[type-var, operator]
     provisional = len(scored) < len(areas) or any(a.provisional for a in areas)
-    return OverallResult(round(mean, 1), level, q.level(level).name, provisional, OVERALL_RULE)
+    return OverallResult(mean, level, q.level(level).name, provisional, OVERALL_RULE)
 
 
 def score_checked(q: Questionnaire, answers: Answers) -> Profile:

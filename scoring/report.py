@@ -20,6 +20,8 @@ def profile_to_dict(q: Questionnaire, profile: Profile) -> dict[str, Any]:
     areas = []
     for area in profile.areas:
         data = asdict(area)
+        data["score"] = None if area.score is None else round(area.score, 1)
+        data["coverage"] = round(area.coverage, 3)
         data["unknown"] = list(area.unknown)
         data["reasons"] = [asdict(r) for r in area.reasons]
         data["lift"] = asdict(area.lift)
@@ -27,7 +29,7 @@ def profile_to_dict(q: Questionnaire, profile: Profile) -> dict[str, Any]:
     return {
         "schema": PROFILE_SCHEMA,
         "questionnaire": profile.questionnaire,
-        "overall": asdict(profile.overall),
+        "overall": asdict(profile.overall) | {"score": None if profile.overall.score is None else round(profile.overall.score, 1)},
         "areas": areas,
         "unknown": [{"item": i.id, "text": i.text} for i in unknown_items(q, profile.answers)],
     }

@@ -49,7 +49,9 @@ def app_factory(database_url: str):
         db.drop_all()
         _drop_alembic(db)
         db.create_all()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _drop_alembic(db: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import db
 from digicheck.models._time import utcnow
@@ -29,8 +29,16 @@ class Municipality(db.Model):  # type: ignore[name-defined]
     register_edition: Mapped[date | None] = mapped_column(Date)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     merged_on: Mapped[date | None] = mapped_column(Date)
+    # the register edition in which this AGS no longer appeared (merged or dissolved); never deleted
+    left_register: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    merged_into: Mapped[Municipality | None] = relationship(remote_side=[id])
+
+    @property
+    def in_register(self) -> bool:
+        return self.left_register is None and self.merged_into_id is None
 
     @property
     def label(self) -> str:

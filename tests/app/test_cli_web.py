@@ -35,8 +35,10 @@ def test_db_upgrade_then_schema_matches_models(fresh_sqlite) -> None:
     assert result.exit_code == 0 and "neuesten Stand" in result.output
     assert run("db", "upgrade").exit_code == 0  # idempotent
     app = create_app()
-    with app.app_context(), db.engine.connect() as connection:
-        diffs = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            diffs = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        db.engine.dispose()
     assert diffs == [], "models and migrations differ: add an Alembic migration"
 
 
@@ -61,6 +63,8 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
     assert second.exit_code == 0
     with app.app_context():
         assert len(db.session.scalars(db.select(Assessment)).all()) == len(demo)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_invite_prints_a_one_time_link(fresh_sqlite) -> None:
