@@ -22,8 +22,8 @@ class Series:
     values: tuple[float | None, ...]
 
 
-def radar(areas: list[str], series: list[Series], title: str) -> str:
-    """A radar chart of Reifegrade (1-5) per area, as Plotly JSON."""
+def radar(areas: list[str], series: list[Series]) -> str:
+    """A radar chart of Reifegrade (1-5) per area, as Plotly JSON (the page heading names it)."""
     figure = go.Figure()
     for index, line in enumerate(series):
         values = list(line.values)  # None leaves a gap: "not assessable" is not level 0
@@ -39,12 +39,11 @@ def radar(areas: list[str], series: list[Series], title: str) -> str:
             )
         )
     figure.update_layout(
-        title={"text": title, "font": {"size": 16}},
-        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90, "tickfont": {"size": 12}},
+        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 54, "tickangle": 0, "tickfont": {"size": 12}},
                "angularaxis": {"tickfont": {"size": 13}, "rotation": 90, "direction": "clockwise"}},
         showlegend=True,
-        legend={"orientation": "h", "y": -0.12},
-        margin={"l": 70, "r": 70, "t": 60, "b": 40},
+        legend={"orientation": "h", "y": -0.12, "x": 0.5, "xanchor": "center"},
+        margin={"l": 70, "r": 70, "t": 30, "b": 40},
         font={"family": "DejaVu Sans, Arial, sans-serif", "color": "#1a1a1a"},
         paper_bgcolor="#ffffff",
         height=460,

@@ -17,7 +17,8 @@ import click
 from datetime import date, datetime
 
 from scoring import AnswerError, ContentError, Library, UnknownVersion, score
-from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise
+from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
+from scoring.advice.loader import catalogue_dir_for
 from scoring.content import read_yaml
 from scoring.library import DEFAULT_DIR
 from scoring.report import profile_to_dict, profile_to_text
@@ -55,10 +56,73 @@ def questionnaire() -> None:
 
 @questionnaire.command("check")
 def questionnaire_check() -> None:
-    """Validate every questionnaire file and the migrations between versions."""
+    """Validate every questionnaire file, the migrations, the catalogues and the reference profiles."""
     library = load_library()
     for q in library.versions.values():
         click.echo(f"ok  {q.version}  {len(q.items)} Fragen, {len(q.gates)} Regeln  ({q.path})")
+        catalogue = _checked_catalogue(q, catalogue_dir_for(q))
+        click.echo(f"ok  {q.version}  Kataloge: {len(catalogue.modules)} Module, {len(catalogue.programmes)} Förderprogramme, "
+                   f"{len(catalogue.measures)} Maßnahmen")
+        try:
+            references = load_references(q)
+        except ContentError as exc:
+            raise CliError(str(exc)) from None
+        click.echo(f"ok  {q.version}  Referenzprofile: {', '.join(r.label for r in references) or 'keine'}")
+
+
+def _checked_catalogue(q: Any, folder: Path) -> Any:
+    try:
+        return load_catalogue(q, folder)
+    except ContentError as exc:
+        raise CliError(str(exc)) from None
+
+
+CATALOGUE_SCHEMAS = {
+    "digicheck/modules-1": "modules",
+    "digicheck/funding-1": "funding",
+    "digicheck/measures-1": "measures",
+    "digicheck/catalogue-sources-1": "sources",
+}
+
+
+@main.group()
+def catalogue() -> None:
+    """Beratungsmodule, Förderprogramme und Referenzmaßnahmen (Kataloge) prüfen und einspielen."""
+
+
+@catalogue.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def catalogue_import(file: str) -> None:
+    """Validate a catalogue file against every questionnaire version, then install it.
+
+    The file replaces the catalogue of the same kind (by its `schema`) only when the
+    whole set of catalogues still validates; otherwise nothing changes.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    data = read_yaml(Path(file)) if Path(file).exists() else None
+    if data is None:
+        raise CliError(f"{file}: Datei nicht gefunden oder leer")
+    kind = CATALOGUE_SCHEMAS.get(str(data.get("schema")) if isinstance(data, dict) else "")
+    if kind is None:
+        raise CliError(f"{file}: unbekanntes Katalogformat (schema muss eines von {', '.join(CATALOGUE_SCHEMAS)} sein)")
+    library = load_library()
+    target = catalogue_dir_for(library.latest)
+    with tempfile.TemporaryDirectory() as staging:
+        for existing in target.glob("*.yaml"):
+            shutil.copy(existing, staging)
+        shutil.copy(file, Path(staging) / f"{kind}.yaml")
+        for q in library.versions.values():
+            try:
+                load_catalogue(q, staging)
+            except ContentError as exc:
+                raise CliError(str(exc).replace(str(Path(staging) / f"{kind}.yaml"), file)) from None
+        temporary = target / f".{kind}.yaml.new"
+        shutil.copy(file, temporary)
+        os.replace(temporary, target / f"{kind}.yaml")
+    click.echo(f"ok  {file} geprüft und als {target / (kind + '.yaml')} übernommen")
 
 
 def questionnaire_to_dict(q: Any) -> dict[str, Any]:

@@ -128,7 +128,7 @@ def result(assessment_id: int) -> ResponseReturnValue:
     for reference, reference_profile in available:
         if reference.id in chosen:
             series.append(charts.Series(reference.label, tuple(a.level for a in reference_profile.areas)))
-    chart = charts.radar([a.name for a in q.areas], series, "Reifegrad je Bereich")
+    chart = charts.radar([a.name for a in q.areas], series)
     unknown = [item for item in q.items if profile.answers.get(item.id) == "weiss_nicht"]
     return render_template(
         "assess/result.html", assessment=assessment, q=q, profile=profile, targets=targets, chart_json=chart,

@@ -6,7 +6,9 @@
     var source = document.getElementById(node.getAttribute("data-figure-source"));
     if (!source) { return; }
     var figure = JSON.parse(source.textContent);
-    window.Plotly.newPlot(node, figure.data, figure.layout, { displaylogo: false, responsive: true })
+    // no mode bar: its buttons (English, zoom/lasso, "share" to Chart Studio) would be focusable
+    // inside the role="img" chart, hidden from screen readers; the data table carries the numbers
+    window.Plotly.newPlot(node, figure.data, figure.layout, { displaylogo: false, displayModeBar: false, responsive: true })
       .then(function () { node.setAttribute("data-rendered", "true"); });
   });
 })();

@@ -1,0 +1,249 @@
+"""A Kommune user takes the Digi-Check in a real Chromium: log in, answer every area, resume,
+recover a draft, submit, see the radar chart; axe-core checks the pages on the way.
+
+Screenshots for a human look land in /tmp/e2e-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from scoring import Library
+from scoring.model import SPECIAL_LABELS, Area, Item
+from tests.conftest import PASSWORD, World
+from tests.e2e.conftest import AxeAudit
+
+Q = Library.load().latest
+WEISS_NICHT = SPECIAL_LABELS["weiss_nicht"]
+UNKNOWN_ITEMS = ("strategie.budget", "organisation.digilotsen")  # answered "Weiß nicht": one choice, one number
+ASSESSMENT_URL = re.compile(r"/bewertung/(\d+)/")
+DRAFT_RESTORED = "Nicht gespeicherte Eingaben aus diesem Browser wurden wiederhergestellt"
+
+
+def planned(item: Item) -> str | int:
+    """What the user answers: a middle option, the first plain checkbox, a number from the second band."""
+    if item.id in UNKNOWN_ITEMS:
+        return WEISS_NICHT
+    if item.type == "number":
+        return item.bands[1].min
+    if item.type == "multi":
+        return next(o for o in item.options if not o.exclusive).label
+    ranked = item.ranked_options
+    return ranked[len(ranked) // 2].label
+
+
+def fieldset(page: Page, item: Item) -> Locator:
+    return page.locator(f"#{item.id.replace('.', '-')}-fieldset")
+
+
+def number_input(page: Page, item: Item) -> Locator:
+    return fieldset(page, item).get_by_label(re.compile(r"^Anzahl"))
+
+
+def click_label(page: Page, item: Item, text: str) -> None:
+    fieldset(page, item).locator("label").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$")).click()
+
+
+def answer(page: Page, item: Item) -> None:
+    value = planned(item)
+    if isinstance(value, int):
+        number_input(page, item).fill(str(value))
+    else:
+        click_label(page, item, value)
+
+
+def expect_answered(page: Page, item: Item) -> None:
+    value = planned(item)
+    if isinstance(value, int):
+        expect(number_input(page, item)).to_have_value(str(value))
+    else:
+        expect(fieldset(page, item).get_by_label(value, exact=True)).to_be_checked()
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.get_by_label("E-Mail-Adresse", exact=True).fill(email)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+
+
+def go_to_area(page: Page, area: Area) -> None:
+    """Through the progress steps, as a user jumps between areas."""
+    page.locator(".area-steps").get_by_role("link", name=area.name, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
+
+
+def save_and_continue(page: Page) -> None:
+    page.get_by_role("button", name="Speichern und weiter").click()
+
+
+def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world: World) -> None:
+    areas = Q.areas
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/anmelden"))
+    log_in(page, world.kommune.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digi-Check für Erbach")
+    page.get_by_role("button", name="Digi-Check beginnen").click()
+    expect(page).to_have_url(re.compile(rf"/bereich/{areas[0].id}$"))
+    assessment_id = int(ASSESSMENT_URL.search(page.url).group(1))
+
+    # areas 1 and 2: answer everything, save and go on
+    for area in areas[:2]:
+        expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
+        expect(page.locator("#entwurf-hinweis")).to_be_hidden()
+        for item in area.items:
+            answer(page, item)
+        if area is areas[0]:
+            page.screenshot(path="/tmp/e2e-questionnaire.png", full_page=True)
+        save_and_continue(page)
+        expect(page.locator(".flash-success")).to_contain_text(f"„{area.name}“ sind gespeichert")
+
+    # half-way: the saved answers are there after going back and after a reload
+    done = len(areas[0].items) + len(areas[1].items)
+    expect(page.locator("#fortschritt-titel")).to_have_text(f"Fortschritt: {done} von {len(Q.items)} Fragen beantwortet")
+    for area in areas[:2]:
+        go_to_area(page, area)
+        page.reload()
+        for item in area.items:
+            expect_answered(page, item)
+
+    # area 3: typed but not saved survives a reload as a draft, with a notice
+    third = areas[2]
+    go_to_area(page, third)
+    started = third.items[:2]
+    assert {i.type for i in started} == {"single", "number"}, "the draft check expects a choice and a number first"
+    for item in started:
+        answer(page, item)
+    page.reload()
+    expect(page.locator("#entwurf-hinweis")).to_be_visible()
+    expect(page.locator("#entwurf-hinweis")).to_contain_text(DRAFT_RESTORED)
+    for item in started:
+        expect_answered(page, item)
+    for item in third.items[2:]:
+        answer(page, item)
+    save_and_continue(page)
+
+    # areas 4 and 5; the last "Speichern und weiter" leads to the (interim) result
+    for area in areas[3:]:
+        expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
+        expect(page.locator("#entwurf-hinweis")).to_be_hidden()
+        for item in area.items:
+            answer(page, item)
+        save_and_continue(page)
+    expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/ergebnis$"))
+    expect(page.locator(".lead").first).to_contain_text("Zwischenergebnis")
+
+    # the saved draft is gone: area 3 shows the stored answers, no notice
+    page.goto(f"/bewertung/{assessment_id}/bereich/{third.id}")
+    expect(page.locator("#entwurf-hinweis")).to_be_hidden()
+    for item in third.items:
+        expect_answered(page, item)
+    expect(page.locator("#fortschritt-titel")).to_have_text(f"Fortschritt: {len(Q.items)} von {len(Q.items)} Fragen beantwortet")
+
+    # submit
+    page.get_by_role("link", name="Zwischenergebnis ansehen").click()
+    page.get_by_role("link", name="Bewertung abschließen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1 abschließen")
+    page.get_by_role("button", name="Jetzt verbindlich abschließen").click()
+
+    # the result: radar chart, its data table, the "Weiß nicht" list
+    expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/ergebnis$"))
+    expect(page.locator(".flash-success")).to_contain_text("Die Bewertung ist abgeschlossen")
+    expect(page.locator(".lead").first).to_contain_text("Abgeschlossen am")
+    radar = page.locator("#radar")
+    expect(radar).to_have_attribute("data-rendered", "true")
+    expect(radar.locator("svg.main-svg").first).to_be_visible()
+    expect(radar).to_contain_text("Selbsteinschätzung")
+    for area in areas:
+        expect(radar).to_contain_text(area.name)
+    expect(page.locator("#radar-tabelle tbody th")).to_have_text([a.name for a in areas])
+    expect(page.locator("#radar-tabelle tbody td:nth-child(3)")).to_contain_text([re.compile(r"^Stufe [1-5]")] * len(areas))
+    expect(page.locator("#klaeren")).to_contain_text(f"({len(UNKNOWN_ITEMS)})")
+    unknown_list = page.locator("section[aria-labelledby=klaeren] li")
+    expect(unknown_list).to_have_count(len(UNKNOWN_ITEMS))
+    for item_id in UNKNOWN_ITEMS:
+        expect(unknown_list.filter(has_text=Q.item(item_id).text)).to_have_count(1)
+    expect(page.get_by_role("link", name="Bewertung abschließen")).to_have_count(0)
+    page.screenshot(path="/tmp/e2e-result.png", full_page=True)
+
+    # read-only: saving an area now is a conflict, even with a valid CSRF token
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    item = areas[0].items[0]
+    name = item.id.replace(".", "-")
+    response = page.request.post(
+        f"/bewertung/{assessment_id}/bereich/{areas[0].id}",
+        form={"csrf_token": token, "action": "speichern", f"v-{name}": "1", name: item.ranked_options[-1].id},
+    )
+    assert response.status == 409, response.text()[:500]
+    assert "abgeschlossen und kann nicht mehr geändert werden" in response.text()
+    page.get_by_role("link", name="Übersicht").first.click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Runde 1 \(abgeschlossen am"))).to_be_visible()
+    expect(page.get_by_role("link", name="Fragebogen bearbeiten")).to_have_count(0)
+
+
+def test_pages_have_no_serious_accessibility_violations(page: Page, world: World, axe: AxeAudit) -> None:
+    from digicheck.extensions import db
+    from digicheck.models import Assessment
+    from digicheck.services import assessments as svc
+    from tests.app.helpers import area_answers
+
+    page.goto("/anmelden")
+    axe.check(page, "Anmeldung")
+    log_in(page, world.kommune.email, "falsch")
+    expect(page.locator("#fehler")).to_contain_text("E-Mail-Adresse oder Passwort ist falsch")
+    axe.check(page, "Anmeldung mit Fehler")
+    log_in(page, world.kommune.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digi-Check für Erbach")
+    axe.check(page, "Übersicht ohne Runde")
+    page.get_by_role("button", name="Digi-Check beginnen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(Q.areas[0].name)
+    assessment_id = int(ASSESSMENT_URL.search(page.url).group(1))
+    axe.check(page, "Fragebogen")
+
+    # a number item with letters: error summary, message at the field, input kept
+    digilotsen = Q.item("organisation.digilotsen")
+    go_to_area(page, Q.area("organisation"))
+    number_input(page, digilotsen).fill("abc")
+    page.get_by_role("button", name="Zwischenspeichern").click()
+    summary = page.locator("#fehler")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_text([re.compile(re.escape(digilotsen.text) + ".*ganze Zahl")])
+    expect(fieldset(page, digilotsen).locator(".field-error")).to_contain_text("Bitte eine ganze Zahl eintragen")
+    expect(number_input(page, digilotsen)).to_have_value("abc")
+    expect(number_input(page, digilotsen)).to_have_attribute("aria-invalid", "true")
+    page.screenshot(path="/tmp/e2e-validation.png", full_page=True)
+    axe.check(page, "Fragebogen mit Fehlern")
+
+    # the answers themselves are not what this test is about: saved directly, as a colleague would have
+    assessment = db.session.get(Assessment, assessment_id)
+    for area in Q.areas:
+        result = svc.save_answers(assessment, world.kommune, area_answers(area.id), {})
+        assert result.ok
+    page.goto(f"/bewertung/{assessment_id}/ergebnis")
+    for area in Q.areas:
+        page.get_by_label(f"Ziel für {area.name}", exact=True).select_option("4")
+    page.get_by_role("button", name="Ziele speichern").click()
+    expect(page.locator("#radar")).to_have_attribute("data-rendered", "true")
+    expect(page.locator("#radar")).to_contain_text("Ziel in 2–3 Jahren")
+    axe.check(page, "Zwischenergebnis mit Zielen")
+    page.get_by_role("link", name="Bewertung abschließen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1 abschließen")
+    axe.check(page, "Abschließen")
+    page.get_by_role("button", name="Jetzt verbindlich abschließen").click()
+    expect(page.locator("#radar")).to_have_attribute("data-rendered", "true")
+    axe.check(page, "Ergebnis")
+    overlays = page.locator("form.overlays")
+    overlays.get_by_role("checkbox").first.check()
+    overlays.get_by_role("button", name="Anzeigen").click()
+    expect(page.locator("#radar-tabelle thead th")).to_have_count(6)  # the new page, with the overlay column
+    expect(page.locator("#radar")).to_have_attribute("data-rendered", "true")
+    page.screenshot(path="/tmp/e2e-result-targets.png", full_page=True)
+    axe.check(page, "Ergebnis mit Vergleichsprofil")
+    page.goto(f"/bewertung/{assessment_id}/verlauf")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Änderungsverlauf")
+    axe.check(page, "Änderungsverlauf")
+    page.goto("/")
+    axe.check(page, "Übersicht nach Abschluss")
+
+    assert axe.clean, axe.report()
