@@ -165,3 +165,44 @@ def test_score_json_has_advice_with_stable_keys(tmp_path: Path) -> None:
 def test_score_bad_as_of_date(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["score", str(write_answers(tmp_path, {})), "--as-of", "23.11.2026"])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def _content_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(Path(Q.path).parent, folder)
+    return folder
+
+
+def test_check_covers_catalogues_and_references() -> None:
+    result = run("questionnaire", "check")
+    assert result.exit_code == 0
+    assert "Kataloge:" in result.output and "Referenzprofile: Erbach-IKZ 2023, Gießen 2020" in result.output
+
+
+def test_catalogue_import_installs_a_valid_file(tmp_path: Path) -> None:
+    folder = _content_copy(tmp_path)
+    funding = (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
+    new = tmp_path / "funding.yaml"
+    new.write_text(funding.replace("Umsetzungsvereinbarung „OZG Hessen Kommunal“", "Umsetzungsvereinbarung „OZG Hessen Kommunal“ (geändert)", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["catalogue", "import", str(new)], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
+    assert result.exit_code == 0, result.output
+    assert "(geändert)" in (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
+
+
+def test_catalogue_import_refuses_a_broken_file_and_changes_nothing(tmp_path: Path) -> None:
+    folder = _content_copy(tmp_path)
+    before = (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "funding.yaml"
+    broken.write_text(before.replace("source: hmdis-2020", "source: wikipedia", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["catalogue", "import", str(broken)], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
+    assert result.exit_code == 1 and "wikipedia" in result.output and result.output.startswith("Fehler: ")
+    assert (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8") == before
+
+
+def test_catalogue_import_unknown_format(tmp_path: Path) -> None:
+    odd = tmp_path / "x.yaml"
+    odd.write_text("schema: irgendwas\n", encoding="utf-8")
+    result = run("catalogue", "import", str(odd))
+    assert result.exit_code == 1 and "Katalogformat" in result.output
