@@ -164,7 +164,7 @@ def _sources(doc: Reader) -> tuple[Source, ...]:
         sources.append(
             Source(source_id, reader.text("file"), reader.text("title"), reader.text("publisher"), year)
         )
-    _unique(doc.file, "Quelle", [s.id for s in sources])
+    unique(doc.file, "Quelle", [s.id for s in sources])
     return tuple(sources)
 
 
@@ -205,7 +205,7 @@ def _option(item: Reader, raw: Any, index: int) -> Option:
 
 
 def _check_options(reader: Reader, kind: str, options: list[Option]) -> None:
-    _unique(reader.file, f"{reader.where}, Option", [o.id for o in options])
+    unique(reader.file, f"{reader.where}, Option", [o.id for o in options])
     scores = [o.score for o in options]
     if kind == "yesno" and sorted(o.id for o in options) != ["ja", "nein"]:
         raise reader.fail("yesno braucht genau die Optionen 'ja' und 'nein'")
@@ -297,7 +297,7 @@ def _areas(doc: Reader, source_ids: set[str]) -> tuple[Area, ...]:
         areas.append(Area(area_id, reader.text("name"), reader.text("description"), items))
     if tuple(a.id for a in areas) != AREA_IDS:
         raise doc.fail(f"die Bereiche müssen genau {', '.join(AREA_IDS)} sein (in dieser Reihenfolge)")
-    _unique(doc.file, "Frage", [item.id for area in areas for item in area.items])
+    unique(doc.file, "Frage", [item.id for area in areas for item in area.items])
     return tuple(areas)
 
 
@@ -326,7 +326,7 @@ def _gates(doc: Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple[
                 raise reader.fail("min_score einer Bedingung muss zwischen 0 (exklusiv) und 100 liegen")
             conditions.append(Condition(item_id, min_score))
         gates.append(Gate(gate_id, area, max_level, tuple(conditions), reader.text("reason"), _citation(reader, source_ids)))
-    _unique(doc.file, "Regel", [g.id for g in gates])
+    unique(doc.file, "Regel", [g.id for g in gates])
     return tuple(gates)
 
 
@@ -363,7 +363,7 @@ def _check_migration_targets(file: str, migration: Migration, areas: tuple[Area,
                 raise ContentError(file, f"Frage {item_id}", f"Zieloption '{new_option}' gibt es nicht")
 
 
-def _unique(file: str, what: str, ids: list[str]) -> None:
+def unique(file: str, what: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for ident in ids:
         if ident in seen:

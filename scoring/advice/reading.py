@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.advice.catalogue import Check, Period, SourceSection, SourceSections, Weakness
-from scoring.content import ContentError, Reader, read_yaml
+from scoring.content import ContentError, Reader, read_yaml, unique
 from scoring.model import Citation, Item, Questionnaire
 
 SOURCES_SCHEMA = "digicheck/sources-1"
@@ -29,12 +29,6 @@ def entry_id(reader: Reader, what: str) -> str:
     return value
 
 
-def unique(file: str, what: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for ident in ids:
-        if ident in seen:
-            raise ContentError(file, f"{what} {ident}", "Kennung ist doppelt vergeben")
-        seen.add(ident)
 
 
 def texts(reader: Reader, key: str, required: bool = True) -> tuple[str, ...]:
