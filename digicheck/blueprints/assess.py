@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from digicheck import charts
 from digicheck.access import load_assessment_for, load_assessment_to_edit
 from digicheck.extensions import db
 from digicheck.forms import ConfirmForm
-from digicheck.models import Municipality, Role
-from digicheck.questionnaire_form import NUMBER_SPECIAL, VERSION_PREFIX, area_form_class, field_name, fill, parse_area
+from digicheck.models import Assessment, Municipality, Role
+from digicheck.questionnaire_form import VERSION_PREFIX, AreaValues, area_form_class, area_items, field_name, parse_area
 from digicheck.services import advice as advice_svc
 from digicheck.services import assessments as svc
 from digicheck.services.content import questionnaire
 from digicheck.targets import targets_form, targets_from_form
+from scoring import Questionnaire
+from scoring.answers import AnswerValue
+from scoring.model import Area
 
 bp = Blueprint("assess", __name__)
 
@@ -55,8 +61,14 @@ def new_round() -> ResponseReturnValue:
 
 
 def _unknown_fields(form_class: type, posted: list[str]) -> list[str]:
-    allowed = {name for name in dir(form_class) if not name.startswith("_")} | {"csrf_token", "action"}
+    allowed = _allowed_fields(form_class)
     return [key for key in posted if key not in allowed]
+
+
+@cache
+def _allowed_fields(form_class: type) -> frozenset[str]:
+    """Worked out once per form class (there is one per questionnaire version and area)."""
+    return frozenset(name for name in dir(form_class) if not name.startswith("_")) | {"csrf_token", "action"}
 
 
 @bp.route("/bewertung/<int:assessment_id>/bereich/<area_id>", methods=["GET", "POST"])
@@ -67,39 +79,43 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     area_spec = q.area(area_id)
     if area_spec is None:
         abort(404)
+    if request.method == "GET":
+        stored, versions = svc.answers_of(assessment)
+        return _area_page(assessment, q, area_spec, AreaValues.stored(area_spec, stored, versions), stored)
+    if assessment.submitted:
+        abort(409, description=LOCKED)
     form_class = area_form_class(q, area_id)
+    unknown = _unknown_fields(form_class, list(request.form.keys()))
+    if unknown:
+        abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
     form = form_class()
-    stored, versions = svc.answers_of(assessment)
-    status, conflicts = 200, []
-    if request.method == "POST":
-        if assessment.submitted:
+    form.validate()
+    answers, seen = parse_area(form, q, area_id)
+    conflicts: list[svc.Conflict] = []
+    if not form.errors:
+        try:
+            result = svc.save_answers(assessment, current_user, answers, seen)
+        except svc.AssessmentLocked:
             abort(409, description=LOCKED)
-        unknown = _unknown_fields(form_class, list(request.form.keys()))
-        if unknown:
-            abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
-        form.validate()
-        answers, seen = parse_area(form, q, area_id)
-        if form.errors:
-            status = 400
-        else:
-            try:
-                result = svc.save_answers(assessment, current_user, answers, seen)
-            except svc.AssessmentLocked:
-                abort(409, description=LOCKED)
-            if result.ok:
-                flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
-                return redirect(_after_save(q, assessment.id, area_id, request.form.get("action", "")))
-            conflicts, status = result.conflicts, 409
-            stored, versions = svc.answers_of(assessment)
-            for conflict in conflicts:  # a second save now knowingly overwrites
-                form[VERSION_PREFIX + field_name(conflict.item_id)].data = str(versions.get(conflict.item_id, 0))
-    else:
-        fill(form, q, area_id, stored, versions)
+        if result.ok:
+            flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
+            return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", "")))
+        conflicts = result.conflicts
+    stored, versions = svc.answers_of(assessment)
+    for conflict in conflicts:  # a second save now knowingly overwrites
+        form[VERSION_PREFIX + field_name(conflict.item_id)].data = str(versions.get(conflict.item_id, 0))
+    page = _area_page(assessment, q, area_spec, AreaValues.posted(form, area_spec), stored, form, conflicts)
+    return page, 409 if conflicts else 400
+
+
+def _area_page(assessment: Assessment, q: Questionnaire, area_spec: Area, values: AreaValues,
+               stored: dict[str, AnswerValue], form: FlaskForm | None = None, conflicts: list[svc.Conflict] | None = None) -> str:
+    """An area page; `form` only when a POST comes back (its errors feed the summary at the top)."""
     return render_template(
-        "assess/area.html", assessment=assessment, q=q, area=area_spec, form=form, conflicts=conflicts,
-        progress=svc.progress(q, stored), field_name=field_name, number_special=NUMBER_SPECIAL,
-        version_prefix=VERSION_PREFIX, locked=assessment.submitted,
-    ), status
+        "assess/area.html", assessment=assessment, q=q, area=area_spec, items=area_items(q, area_spec, values),
+        form=form, conflicts=conflicts or [], progress=svc.progress(q, stored), field_name=field_name,
+        locked=assessment.submitted,
+    )
 
 
 def _after_save(q, assessment_id: int, area_id: str, action: str) -> str:  # type: ignore[no-untyped-def]

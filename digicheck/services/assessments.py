@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from digicheck.extensions import db
@@ -54,6 +54,37 @@ class AreaProgress:
     total: int
 
 
+# The statements of the hot paths (every page view, every save) are Core statements built once:
+# building a statement costs more than running it, and Core skips the ORM's per-row work.
+_ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
+_CHANGES: Table = AnswerChange.__table__  # type: ignore[assignment]
+_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[assignment]
+
+_ANSWERS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id")
+)
+_VERSIONS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
+_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True))
+)
+#: touches the assessment only while it is open
+_TOUCH_OPEN = (
+    update(_ASSESSMENTS)
+    .where(_ASSESSMENTS.c.id == bindparam("assessment_id"), _ASSESSMENTS.c.status == AssessmentStatus.IN_PROGRESS)
+    .values(updated_at=bindparam("now"))
+)
+#: all changed answers of a page in one executemany; the version the page was loaded with is
+#: part of the WHERE, so an answer someone else saved meanwhile is not matched
+_UPDATE_SEEN = (
+    update(_ANSWERS)
+    .where(_ANSWERS.c.id == bindparam("answer_id"), _ANSWERS.c.version == bindparam("seen"))
+    .values(value=bindparam("new_value"), version=bindparam("next_version"), updated_by_id=bindparam("user_id"),
+            updated_at=bindparam("now"))
+)
+_INSERT_ANSWERS = insert(_ANSWERS)
+_INSERT_CHANGES = insert(_CHANGES)
+
+
 def _stored(value: Any) -> AnswerValue:
     return tuple(value) if isinstance(value, list) else value
 
@@ -63,8 +94,14 @@ def _storable(value: AnswerValue | None) -> Any:
 
 
 def answers_of(assessment: Assessment) -> tuple[dict[str, AnswerValue], dict[str, int]]:
-    rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id)).all()
-    return {r.item_id: _stored(r.value) for r in rows}, {r.item_id: r.version for r in rows}
+    """Stored answers and their versions by item id."""
+    rows = db.session.execute(_ANSWERS_OF, {"assessment_id": assessment.id})
+    answers: dict[str, AnswerValue] = {}
+    versions: dict[str, int] = {}
+    for item_id, value, version in rows:
+        answers[item_id] = _stored(value)
+        versions[item_id] = version
+    return answers, versions
 
 
 def progress(q: Questionnaire, answers: dict[str, Any]) -> list[AreaProgress]:
@@ -119,11 +156,7 @@ def start_round(municipality: Municipality, user: User | None, *, is_demo: bool 
 
 def _lock_check(assessment: Assessment) -> None:
     """Touch the assessment only while it is open; a concurrent submit makes this fail."""
-    result = db.session.execute(
-        update(Assessment)
-        .where(Assessment.id == assessment.id, Assessment.status == AssessmentStatus.IN_PROGRESS)
-        .values(updated_at=utcnow())
-    )
+    result = db.session.execute(_TOUCH_OPEN, {"assessment_id": assessment.id, "now": utcnow()})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise AssessmentLocked()
@@ -137,64 +170,100 @@ def _conflict(q: Questionnaire, item_id: str, row: Answer | None) -> Conflict:
     return Conflict(item_id, item.text, their, by, row.updated_at if row else None)
 
 
+@dataclass(frozen=True)
+class _Change:
+    """One answer a save changes; `answer_id` is None when the item has no stored answer yet."""
+
+    item_id: str
+    answer_id: int | None
+    seen: int
+    old: AnswerValue | None
+    new: AnswerValue | None
+
+
+
 def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerValue | None], versions: dict[str, int]) -> SaveResult:
     """Store the changed answers of a page, all or nothing.
 
     An answer that changed since the page was loaded (its version moved on) is a
     conflict, unless the user now enters exactly what is stored; conflicts store nothing.
+    Concurrent saves are caught by the database: the batched UPDATE matches only rows
+    still at the version the page was loaded with, and the unique (assessment, item)
+    constraint refuses a second first answer.
     """
     if assessment.submitted:
         raise AssessmentLocked()
     q = questionnaire(assessment.questionnaire_version)
-    rows = {r.item_id: r for r in db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id))}
-    changes = []
-    conflicts = []
+    stored = {
+        item_id: (answer_id, _stored(value), version)
+        for answer_id, item_id, value, version in db.session.execute(
+            _STORED_FOR, {"assessment_id": assessment.id, "item_ids": list(answers)}
+        )
+    }
+    changes: list[_Change] = []
+    stale: list[str] = []
     for item_id, value in answers.items():
-        row = rows.get(item_id)
-        current = _stored(row.value) if row else None
+        answer_id, current, version = stored.get(item_id, (None, None, 0))
         if value == current:
             continue
-        if versions.get(item_id, 0) != (row.version if row else 0):
-            conflicts.append(_conflict(q, item_id, row))
+        if versions.get(item_id, 0) != version:
+            stale.append(item_id)
             continue
-        changes.append((item_id, row, current, value))
-    if conflicts:
-        return SaveResult(conflicts=conflicts)
+        changes.append(_Change(item_id, answer_id, version, current, value))
+    if stale:
+        return SaveResult(conflicts=_conflicts(q, assessment, stale))
     if not changes:
         return SaveResult()
     _lock_check(assessment)
-    now = utcnow()
     try:
-        for item_id, row, current, value in changes:
-            if row is None:
-                db.session.add(Answer(assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1,
-                                      updated_by_id=user.id, updated_at=now))
-                db.session.flush()
-            else:
-                seen = versions[item_id]
-                statement = (
-                    update(Answer).where(Answer.id == row.id, Answer.version == seen)
-                    .values(value=_storable(value), version=seen + 1, updated_by_id=user.id, updated_at=now)
-                    if value is not None
-                    else update(Answer).where(Answer.id == row.id, Answer.version == seen)
-                    .values(value=None, version=seen + 1, updated_by_id=user.id, updated_at=now)
-                )
-                if db.session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
-                    raise _Race(item_id)
-            db.session.add(AnswerChange(assessment_id=assessment.id, item_id=item_id, old_value=_storable(current),
-                                        new_value=_storable(value), user_id=user.id, changed_at=now))
+        _write(assessment, user, changes)
         db.session.commit()
-    except (IntegrityError, _Race) as exc:
+    except (IntegrityError, _Race):
         db.session.rollback()
-        item_id = exc.item_id if isinstance(exc, _Race) else changes[0][0]
-        fresh = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id == item_id)).first()
-        return SaveResult(conflicts=[_conflict(q, item_id, fresh)])
+        fresh = {item_id: version for item_id, version in db.session.execute(_VERSIONS_OF, {"assessment_id": assessment.id})}
+        # versions only grow, so the answers someone else saved meanwhile are exactly those that moved on
+        moved = [c.item_id for c in changes if fresh.get(c.item_id, 0) != c.seen]
+        return SaveResult(conflicts=_conflicts(q, assessment, moved or [changes[0].item_id]))
     return SaveResult(changed=len(changes))
 
 
+def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
+    """The answers and their history rows, three statements at most; raises _Race when an UPDATE missed."""
+    now = utcnow()
+    updates = [
+        {"answer_id": c.answer_id, "seen": c.seen, "new_value": _storable(c.new), "next_version": c.seen + 1,
+         "user_id": user.id, "now": now}
+        for c in changes if c.answer_id is not None
+    ]
+    if updates and db.session.execute(_UPDATE_SEEN, updates).rowcount != len(updates):  # type: ignore[attr-defined]
+        # SQLite and psycopg both report the total of matched rows for an executemany
+        raise _Race()
+    created = [
+        {"assessment_id": assessment.id, "item_id": c.item_id, "value": _storable(c.new), "version": 1,
+         "updated_by_id": user.id, "updated_at": now}
+        for c in changes if c.answer_id is None
+    ]
+    if created:
+        db.session.execute(_INSERT_ANSWERS, created)
+    db.session.execute(_INSERT_CHANGES, [
+        {"assessment_id": assessment.id, "item_id": c.item_id, "old_value": _storable(c.old),
+         "new_value": _storable(c.new), "user_id": user.id, "changed_at": now}
+        for c in changes
+    ])
+
+
+def _conflicts(q: Questionnaire, assessment: Assessment, item_ids: list[str]) -> list[Conflict]:
+    """What is stored now for these items, with who saved it and when."""
+    rows = {
+        r.item_id: r for r in db.session.scalars(
+            select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(item_ids))
+        )
+    }
+    return [_conflict(q, item_id, rows.get(item_id)) for item_id in item_ids]
+
+
 class _Race(Exception):
-    def __init__(self, item_id: str):
-        self.item_id = item_id
+    """Another save changed one of the answers between our read and our write."""
 
 
 def missing_items(q: Questionnaire, answers: dict[str, Any]) -> list[str]:
