@@ -14,7 +14,9 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from digicheck.extensions import db
-from digicheck.models import Assessment, Role, User
+from digicheck.models import Assessment, Note, Role, User
+
+CONSULTANT_ROLES = (Role.BERATER, Role.ADMIN)
 
 
 def can_see_municipality(user: User, municipality_id: int) -> bool:
@@ -50,3 +52,23 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
         return wrapped
 
     return decorator
+
+
+#: Every route of the consultant workspace: Kommune users get 403, anonymous visitors the login.
+consultant_required = roles_required(*CONSULTANT_ROLES)
+
+
+def load_assessment_for_consultant(user: User, assessment_id: int) -> Assessment:
+    """Consultants and admins see every assessment; an unknown id is a 404."""
+    if user.role not in CONSULTANT_ROLES:
+        abort(403)
+    return load_assessment_for(user, assessment_id)
+
+
+def load_note_for_consultant(user: User, note_id: int) -> Note:
+    if user.role not in CONSULTANT_ROLES:
+        abort(403)
+    note = db.session.get(Note, note_id)
+    if note is None:
+        abort(404)
+    return note

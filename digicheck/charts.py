@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 # colour-blind safe (Okabe-Ito) and at least 3:1 against white
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "2px,6px")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from scoring import AnswerError, ContentError, Library, UnknownVersion, score
 from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
 from scoring.advice.loader import catalogue_dir_for
+from scoring.inconsistencies import load_inconsistency_rules
 from scoring.content import read_yaml
 from scoring.library import DEFAULT_DIR
 from scoring.report import profile_to_dict, profile_to_text
@@ -68,6 +69,11 @@ def questionnaire_check() -> None:
         except ContentError as exc:
             raise CliError(str(exc)) from None
         click.echo(f"ok  {q.version}  Referenzprofile: {', '.join(r.label for r in references) or 'keine'}")
+        try:
+            rules = load_inconsistency_rules(q)
+        except ContentError as exc:
+            raise CliError(str(exc)) from None
+        click.echo(f"ok  {q.version}  {len(rules)} Plausibilitätsregeln")
 
 
 def _checked_catalogue(q: Any, folder: Path) -> Any:

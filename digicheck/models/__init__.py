@@ -1,6 +1,7 @@
 """SQLAlchemy models (typed declarations); schema changes go through Alembic migrations."""
 
 from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
+from digicheck.models.consult import Note, ValidatedLevel
 from digicheck.models.municipality import Municipality
 from digicheck.models.user import Invitation, Role, User
 
@@ -12,7 +13,9 @@ __all__ = [
     "AssessmentStatus",
     "Invitation",
     "Municipality",
+    "Note",
     "Role",
     "Target",
     "User",
+    "ValidatedLevel",
 ]

@@ -1,0 +1,53 @@
+"""What consultants add to an assessment: validated levels (an audit trail) and notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from digicheck.extensions import db
+from digicheck.models._time import utcnow
+from digicheck.models.assessment import Assessment
+from digicheck.models.user import User
+
+REASON_MAX = 2000
+NOTE_MAX = 4000
+
+
+class ValidatedLevel(db.Model):  # type: ignore[name-defined]
+    """A consultant's level for one area, with the reason. Append-only: the newest row per area counts,
+    the older ones stay as the record of who validated what when."""
+
+    __tablename__ = "validated_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    area_id: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    consultant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship()
+    consultant: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),)
+
+
+class Note(db.Model):  # type: ignore[name-defined]
+    """A consultant's note on an assessment or one of its items; internal unless `shared`."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    item_id: Mapped[str | None] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    assessment: Mapped[Assessment] = relationship()
+    author: Mapped[User] = relationship()

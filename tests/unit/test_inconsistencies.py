@@ -1,0 +1,127 @@
+"""Inconsistency rules: loading refuses broken files naming file and rule; every shipped rule
+fires on its contradiction and stays silent while an answer is missing or "Weiß nicht"."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scoring import ContentError, Library
+from scoring.inconsistencies import RULES_FILE, find_inconsistencies, load_inconsistency_rules
+
+Q = Library.load().latest
+RULES = load_inconsistency_rules(Q)
+SHIPPED = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+#: For every shipped rule, a hand-made answer set that contradicts itself that way.
+FIRING: dict[str, dict[str, Any]] = {
+    "eakte-ohne-dms": {"technik.dms_eakte": "alle", "technik.dms_vorhanden": "nein"},
+    "epayment-ohne-online-dienste": {"technik.epayment": "viele", "technik.online_dienste": 0},
+    "bundid-postfach-ohne-online-dienste": {"technik.bundid": "postfach", "technik.online_dienste": 0},
+    "isms-ohne-isb": {"technik.isms": "zertifiziert", "technik.isb": "nein"},
+    "ikz-vereinbarung-ohne-beschluss": {"kooperation.ikz_vereinbarung": "vereinbarung", "kooperation.ratsbeschluss": "nein"},
+    "strategie-ohne-budget": {"strategie.digitalstrategie": "beschlossen", "strategie.budget": "keine"},
+    "monitoring-ohne-strategie": {"strategie.monitoring": "gremium", "strategie.digitalstrategie": "keine"},
+}
+
+
+def fired(answers: dict[str, Any]) -> list[str]:
+    return [f.rule.id for f in find_inconsistencies(Q, RULES, answers)]
+
+
+def test_every_shipped_rule_has_a_case() -> None:
+    assert sorted(r.id for r in RULES) == sorted(FIRING)
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIRING))
+def test_rule_fires_on_its_contradiction_only(rule_id: str) -> None:
+    assert fired(FIRING[rule_id]) == [rule_id]
+    finding = find_inconsistencies(Q, RULES, FIRING[rule_id])[0]
+    assert [a.item for a in finding.answers] == list(dict.fromkeys(c.item for c in finding.rule.when))
+    assert all(a.answer != "nicht beantwortet" for a in finding.answers)
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIRING))
+@pytest.mark.parametrize("missing", ["unanswered", "weiss_nicht"])
+def test_rule_does_not_fire_while_an_answer_is_missing(rule_id: str, missing: str) -> None:
+    for item_id in FIRING[rule_id]:
+        answers = dict(FIRING[rule_id])
+        if missing == "unanswered":
+            del answers[item_id]
+        else:
+            answers[item_id] = "weiss_nicht"
+        assert rule_id not in fired(answers), item_id
+
+
+def test_consistent_answers_fire_nothing() -> None:
+    answers = {"technik.dms_eakte": "alle", "technik.dms_vorhanden": "ja", "technik.epayment": "viele", "technik.online_dienste": 40,
+               "technik.isms": "zertifiziert", "technik.isb": "ja"}
+    assert fired(answers) == []
+
+
+def test_not_applicable_meets_no_condition() -> None:
+    assert fired({"kooperation.ikz_vereinbarung": "vereinbarung", "kooperation.ratsbeschluss": "trifft_nicht_zu"}) == []
+
+
+def test_max_score_and_none_of(tmp_path: Path) -> None:
+    data = {"schema": "digicheck/inconsistencies-1", "rules": [{
+        "id": "probe", "message": "Test", "cite": SHIPPED["rules"][0]["cite"],
+        "when": [{"item": "technik.online_dienste", "max_score": 30}, {"item": "technik.epayment", "none_of": ["nein"]}],
+    }]}
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    rules = load_inconsistency_rules(Q, path)
+    assert [f.rule.id for f in find_inconsistencies(Q, rules, {"technik.online_dienste": 10, "technik.epayment": "alle"})] == ["probe"]
+    assert find_inconsistencies(Q, rules, {"technik.online_dienste": 30, "technik.epayment": "alle"}) == []  # 30 services score 55
+    assert find_inconsistencies(Q, rules, {"technik.online_dienste": 10, "technik.epayment": "nein"}) == []
+
+
+def broken(tmp_path: Path, change) -> ContentError:  # type: ignore[no-untyped-def]
+    data = copy.deepcopy(SHIPPED)
+    change(data)
+    path = tmp_path / "inconsistencies.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_inconsistency_rules(Q, path)
+    assert str(path) in str(info.value)
+    return info.value
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda d: d["rules"][1]["when"][0].update(item="technik.gibt_es_nicht"), "unbekannte Frage 'technik.gibt_es_nicht'"),
+    (lambda d: d["rules"][1]["when"][0].update(any_of=["vielleicht"]), "hat keine Option 'vielleicht'"),
+    (lambda d: d["rules"][1]["when"][1].update(max_score=120), "zwischen 0 und 100"),
+    (lambda d: d["rules"][1]["when"][1].update({"any_of": ["a"], "max_score": None}) or d["rules"][1]["when"][1].pop("max_score"), "Zahlenfragen haben keine Optionen"),
+    (lambda d: d["rules"][1]["when"][1].update(any_of=["x"]), "genau eines von"),
+    (lambda d: d["rules"][1]["when"].pop(), "mindestens zwei verschiedenen Fragen"),
+    (lambda d: d["rules"][1].pop("message"), "Feld 'message' fehlt"),
+    (lambda d: d["rules"][1].update(cite={"source": "erbach-ikz-2023", "section": "99 Erfunden"}), "nicht verzeichnet"),
+    (lambda d: d["rules"][1].update(severity="hoch"), "unbekannte Felder severity"),
+])
+def test_broken_rule_names_file_and_rule(tmp_path: Path, change, expected: str) -> None:  # type: ignore[no-untyped-def]
+    error = broken(tmp_path, change)
+    assert error.where.startswith(f"Regel {SHIPPED['rules'][1]['id']}") and expected in error.problem
+
+
+def test_duplicate_rule_id(tmp_path: Path) -> None:
+    error = broken(tmp_path, lambda d: d["rules"].append(copy.deepcopy(d["rules"][0])))
+    assert f"Regel {SHIPPED['rules'][0]['id']}" in error.where and "doppelt" in error.problem
+
+
+def test_unknown_schema_and_missing_file(tmp_path: Path) -> None:
+    assert "unbekanntes Format" in broken(tmp_path, lambda d: d.update(schema="digicheck/inconsistencies-9")).problem
+    with pytest.raises(ContentError, match="Datei nicht gefunden"):
+        load_inconsistency_rules(Q, tmp_path / "fehlt.yaml")
+
+
+def test_reference_profiles_are_consistent() -> None:
+    """The documented reference profiles (Gießen 2020, Erbach-IKZ 2023) contradict no rule."""
+    from scoring.advice import load_references
+    from scoring.answers import check_answers
+
+    for reference in load_references(Q):
+        assert fired(check_answers(Q, reference.answers)) == [], reference.id
