@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 from flask_wtf.csrf import CSRFError
 
@@ -40,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    _register_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -53,6 +55,24 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["answer_label"] = _answer_label
     app.jinja_env.filters["de_date"] = _german_date
     return app
+
+
+def _register_sqlite_pragmas(app: Flask) -> None:
+    """SQLite in write-ahead-log mode: readers and the writer do not block each other, and a
+    commit no longer waits for fsync (synchronous=NORMAL keeps the database consistent after a
+    crash; at worst the last commits before a power loss are lost). A writer waits for a lock
+    up to the driver's default timeout of 5 s. PostgreSQL is left alone."""
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def _german_date(value: Any) -> str:
@@ -83,9 +103,9 @@ def _register_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from digicheck.blueprints import admin, assess, auth, vendor
+    from digicheck.blueprints import admin, assess, auth, bench, consult, vendor
 
-    for module in (auth, assess, admin, vendor):
+    for module in (auth, assess, admin, consult, bench, vendor):
         app.register_blueprint(module.bp)
 
 
@@ -99,6 +119,7 @@ def _register_error_pages(app: Flask) -> None:
         413: ("Zu groß", "Die gesendeten Daten sind zu umfangreich."),
         429: ("Zu viele Versuche", "Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
         500: ("Interner Fehler", "Es ist ein Fehler aufgetreten. Ihre gespeicherten Daten sind nicht betroffen."),
+        503: ("Nicht verfügbar", "Diese Funktion ist auf diesem Server gerade nicht verfügbar."),
     }
 
     def render(code: int, text: str | None = None) -> tuple[str, int]:

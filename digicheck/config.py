@@ -59,4 +59,5 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "MAX_TEXT_LENGTH": 2000,
+        "BENCHMARK_K": int(env.get("DIGICHECK_BENCHMARK_K", "5")),
     }

@@ -1,0 +1,211 @@
+"""SQL text of the benchmark report: every aggregate runs in the database.
+
+Why hand-written SQL: the report needs window functions (latest assessment per
+municipality and round, row numbers for quantiles on SQLite), ordered-set
+aggregates on PostgreSQL and one UNION ALL that turns each assessment into its
+peer-group memberships; as text both dialects stay readable side by side.
+
+Definitions (docs/benchmark.md):
+- round = calendar year (UTC) of `submitted_at`. `Assessment.round` counts a
+  municipality's own rounds (1, 2, …) and says nothing about when; the issue's
+  "round (year)" is the year. Per municipality and year the latest submitted
+  assessment counts (a second submission in the same year replaces the first).
+- peer groups as `scoring.benchmark.peers.peer_groups_for`: Land, Regierungsbezirk,
+  Kreis (not for Landkreise), size class (not for Landkreise; CASE built from
+  SIZE_CLASSES), kind; the trend adds the whole Land per year (dimension "round").
+- quantiles: PostgreSQL `percentile_cont`; SQLite ROW_NUMBER/COUNT windows and the
+  two row numbers of `scoring.benchmark.stats.quantile_rows` (weight applied by the caller).
+"""
+
+from __future__ import annotations
+
+from scoring.benchmark.peers import SIZE_CLASSES
+
+QUARTILE_PS = (0.25, 0.5, 0.75)
+
+
+def year_expr(dialect: str, column: str = "a.submitted_at") -> str:
+    """The round of an assessment. SQLite stores UTC timestamps as ISO text."""
+    if dialect == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column} AT TIME ZONE 'UTC') AS INTEGER)"
+    return f"CAST(substr({column}, 1, 4) AS INTEGER)"
+
+
+def size_case(column: str = "m.population") -> str:
+    """SQL CASE giving the size class id, generated from SIZE_CLASSES so the bounds cannot drift."""
+    whens = " ".join(f"WHEN {column} < {c.upper} THEN '{c.id}'" for c in SIZE_CLASSES if c.upper is not None)
+    return f"CASE {whens} ELSE '{SIZE_CLASSES[-1].id}' END"
+
+
+def _latest(dialect: str, *, one_round: bool) -> str:
+    """Latest submitted assessment per municipality and year; demo rows only when :include_demo.
+
+    PostgreSQL: DISTINCT ON (one sort, well estimated). SQLite: MAX() with bare columns,
+    which SQLite documents to come from the row holding the maximum. One round is
+    selected by a range on `submitted_at` (:round_start, :round_end), cheaper than the year.
+    """
+    year = year_expr(dialect)
+    where = ("a.status = 'submitted' AND a.submitted_at IS NOT NULL AND (:include_demo OR NOT a.is_demo)"
+             + (" AND a.submitted_at >= :round_start AND a.submitted_at < :round_end" if one_round else ""))
+    if dialect == "postgresql":
+        return f"""latest AS (
+  SELECT DISTINCT ON (a.municipality_id, {year}) a.id, a.municipality_id, {year} AS yr
+  FROM assessments a WHERE {where}
+  ORDER BY a.municipality_id, {year}, a.submitted_at DESC, a.id DESC
+)"""
+    return f"""latest AS (
+  SELECT a.id, a.municipality_id, {year} AS yr, MAX(a.submitted_at) AS latest_at
+  FROM assessments a WHERE {where}
+  GROUP BY a.municipality_id, {year}
+)"""
+
+
+#: (dimension, key expression, label expression, condition) of the round's peer groups.
+_DIMENSIONS: dict[str, tuple[str, str, str]] = {
+    "land": ("'all'", "'alle Kommunen'", "1 = 1"),
+    "regierungsbezirk": ("m.regierungsbezirk", "m.regierungsbezirk", "m.regierungsbezirk <> ''"),
+    "kreis": ("m.kreis_ags", "m.kreis", "m.kind <> 'Landkreis' AND m.kreis_ags IS NOT NULL"),
+    "size": (size_case(), size_case(), "m.kind <> 'Landkreis' AND m.population IS NOT NULL"),
+    "kind": ("m.kind", "m.kind", "1 = 1"),
+}
+DIMENSION_IDS = tuple(_DIMENSIONS)
+
+
+def _groups(dialect: str, dimensions: tuple[str, ...]) -> str:
+    """One row per (assessment, group): the UNION ALL behind every per-group aggregate."""
+    parts = [
+        f"SELECT l.id AS aid, l.municipality_id AS mid, '{dim}' AS dim, CAST({key} AS VARCHAR(40)) AS gkey, "
+        f"{label} AS glabel FROM latest l JOIN municipalities m ON m.id = l.municipality_id "
+        f"WHERE {cond}"
+        for dim in dimensions
+        for key, label, cond in [_DIMENSIONS[dim]]
+    ]
+    return "groups AS (\n  " + "\n  UNION ALL ".join(parts) + "\n)"
+
+
+def _concat(dialect: str, column: str) -> str:
+    if dialect == "postgresql":
+        return f"string_agg(CAST({column} AS TEXT), ',')"
+    return f"group_concat({column}, ',')"
+
+
+def membership_sql(dialect: str) -> str:
+    """Every group of the round (all dimensions) with its member ids as text.
+
+    The guard needs the members; concatenating them in the database returns a few
+    hundred rows instead of one row per assessment and group.
+    """
+    return (f"WITH {_latest(dialect, one_round=True)},\n{_groups(dialect, DIMENSION_IDS)}\n"
+            f"SELECT dim, gkey, MAX(glabel), COUNT(*), {_concat(dialect, 'mid')} FROM groups GROUP BY dim, gkey")
+
+
+def _level_columns(column: str = "level") -> str:
+    return ", ".join(f"SUM(CASE WHEN {column} = {v} THEN 1 ELSE 0 END)" for v in range(1, 6))
+
+
+def _distribution(dialect: str, ctes: str, source: str, *, levels: bool = True) -> str:
+    """Per (dim, gkey, area_id) of `source` (rows dim, gkey, area_id, score, level; no NULL scores):
+    n, the quartiles and the level counts.
+
+    Columns: dim, gkey, area_id, n, then on PostgreSQL an array [Q1, median, Q3]; on SQLite
+    the values at the lower and upper row of each quartile (the weight comes from
+    quantile_rows), then l1..l5 (zeros when `levels` is off: the trend shows medians only and
+    sorts 600,000 narrower rows).
+    """
+    level_columns = _level_columns() if levels else ", ".join("0" for _ in range(5))
+    if dialect == "postgresql":
+        return f"""WITH {ctes}
+SELECT dim, gkey, area_id, COUNT(score) AS n,
+       percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY score) AS q, {level_columns}
+FROM ({source}) src GROUP BY dim, gkey, area_id"""
+    picks = []
+    for p in QUARTILE_PS:
+        lower = f"CAST((n - 1) * {p} AS INTEGER) + 1"
+        picks.append(f"MAX(CASE WHEN rn = {lower} THEN score END)")
+        picks.append(f"MAX(CASE WHEN rn = MIN({lower} + 1, n) THEN score END)")
+    return f"""WITH {ctes},
+ranked AS (
+  SELECT dim, gkey, area_id, score{", level" if levels else ""},
+         ROW_NUMBER() OVER (PARTITION BY dim, gkey, area_id ORDER BY score) AS rn,
+         COUNT(*) OVER (PARTITION BY dim, gkey, area_id) AS n
+  FROM ({source}) src
+)
+SELECT dim, gkey, area_id, MAX(n) AS n, {", ".join(picks)}, {level_columns}
+FROM ranked GROUP BY dim, gkey, area_id"""
+
+
+def stats_sql(dialect: str, dimension: str) -> str:
+    """Distribution per (group, area) for the Land and `dimension` in the round."""
+    dims = ("land",) if dimension == "land" else ("land", dimension)
+    ctes = f"{_latest(dialect, one_round=True)},\n{_groups(dialect, dims)}"
+    source = ("SELECT g.dim, g.gkey, s.area_id, s.score, s.level FROM groups g "
+              "JOIN area_scores s ON s.assessment_id = g.aid WHERE s.score IS NOT NULL")
+    return _distribution(dialect, ctes, source)
+
+
+def rounds_sql(dialect: str) -> str:
+    """Per year with counted submissions: count and member ids (the trend's guard groups)."""
+    return (f"WITH {_latest(dialect, one_round=False)}\n"
+            f"SELECT yr, COUNT(*), {_concat(dialect, 'municipality_id')} FROM latest GROUP BY yr")
+
+
+def trend_sql(dialect: str) -> str:
+    """Distribution per (year, area) of the whole Land: the trend (dim 'round', gkey the year)."""
+    source = ("SELECT 'round' AS dim, l.yr AS gkey, s.area_id, s.score FROM latest l "
+              "JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL")
+    return _distribution(dialect, _latest(dialect, one_round=False), source, levels=False)
+
+
+def register_counts_sql() -> str:
+    """Municipalities in the register per group: the denominator of participation."""
+    parts = [
+        f"SELECT '{dim}' AS dim, CAST({key} AS VARCHAR(40)) AS gkey FROM municipalities m "
+        f"WHERE m.left_register IS NULL AND m.merged_into_id IS NULL AND {cond}"
+        for dim, (key, _label, cond) in _DIMENSIONS.items()
+    ]
+    return "SELECT dim, gkey, COUNT(*) FROM (" + " UNION ALL ".join(parts) + ") r GROUP BY dim, gkey"
+
+
+def ranks_sql(dialect: str, dimensions: tuple[str, ...]) -> str:
+    """Mid-rank percentile of one municipality's area scores in each of its groups of the round:
+    100 * (COUNT(v < x) + 0.5 * COUNT(v = x)) / COUNT(v), as `percentile_rank`.
+
+    The caller passes the municipality's own group keys (:key_<dimension>), so only its groups
+    are joined with its scores (:municipality_id).
+    """
+    own_groups = ",\n".join(f"{dim}_own AS (SELECT '{dim}' AS dim, l.id AS aid FROM latest l "
+                            f"JOIN municipalities m ON m.id = l.municipality_id WHERE {_DIMENSIONS[dim][2]} "
+                            f"AND CAST({_DIMENSIONS[dim][0]} AS VARCHAR(40)) = :key_{dim})" for dim in dimensions)
+    union = " UNION ALL ".join(f"SELECT dim, aid FROM {dim}_own" for dim in dimensions)
+    return f"""WITH {_latest(dialect, one_round=True)},
+{own_groups},
+own AS (SELECT s.area_id, s.score FROM latest l JOIN area_scores s ON s.assessment_id = l.id
+        WHERE l.municipality_id = :municipality_id AND s.score IS NOT NULL)
+SELECT g.dim, o.area_id,
+       100.0 * (SUM(CASE WHEN s.score < o.score THEN 1 ELSE 0 END)
+                + 0.5 * SUM(CASE WHEN s.score = o.score THEN 1 ELSE 0 END)) / COUNT(s.score) AS rank,
+       COUNT(s.score) AS n
+FROM ({union}) g
+JOIN area_scores s ON s.assessment_id = g.aid
+JOIN own o ON o.area_id = s.area_id
+WHERE s.score IS NOT NULL
+GROUP BY g.dim, o.area_id"""
+
+
+def matrix_sql(dialect: str, areas: tuple[str, ...]) -> str:
+    """One row per counted assessment of the round: municipality, population and the area scores
+    pivoted in the database (archetypes and "ähnliche Kommunen" need the profile matrix)."""
+    pivot = ", ".join(f"MAX(CASE WHEN s.area_id = '{a}' THEN s.score END) AS a{i}" for i, a in enumerate(areas))
+    columns = ", ".join(f"p.a{i}" for i in range(len(areas)))
+    return f"""WITH {_latest(dialect, one_round=True)}
+SELECT l.municipality_id, m.ags, m.name, m.kind, m.kreis, m.population, {columns}
+FROM (SELECT s.assessment_id, {pivot} FROM area_scores s JOIN latest l ON l.id = s.assessment_id
+      GROUP BY s.assessment_id) p
+JOIN latest l ON l.id = p.assessment_id JOIN municipalities m ON m.id = l.municipality_id
+ORDER BY m.ags"""
+
+
+def participants_sql(dialect: str) -> str:
+    """Municipalities with a counted submission in the round (for the consultants' choice)."""
+    return f"""WITH {_latest(dialect, one_round=True)}
+SELECT m.ags, m.name, m.kind FROM latest l JOIN municipalities m ON m.id = l.municipality_id ORDER BY m.name, m.ags"""

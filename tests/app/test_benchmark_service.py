@@ -1,0 +1,120 @@
+"""The benchmark service computes in SQL what scoring.benchmark defines (run on SQLite and,
+with DIGICHECK_TEST_DATABASE_URL, on PostgreSQL)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from digicheck.extensions import db
+from digicheck.models import AssessmentStatus
+from digicheck.services import benchmark_sql
+from digicheck.services.benchmark import build_report
+from scoring.benchmark import Dimension, percentile_rank, quartiles, size_class
+from scoring.benchmark.archetypes import AREAS
+from tests.app.benchmark_helpers import kreis_world, municipality, submit
+
+
+def test_sql_size_classes_match_the_domain_at_every_boundary(app):
+    populations = [0, 1, 4999, 5000, 9999, 10000, 19999, 20000, 49999, 50000, 99999, 100000, 3_700_000]
+    case = benchmark_sql.size_case("p")
+    union = " UNION ALL ".join(f"SELECT {p} AS p" for p in populations)
+    rows = db.session.execute(text(f"SELECT p, {case} FROM ({union}) t ORDER BY p")).all()
+    assert [r[1] for r in rows] == [size_class(p).id for p in populations]
+
+
+def test_sql_quartiles_equal_the_reference_definition(app):
+    rng = np.random.default_rng(7)
+    values = {area: [] for area in (*AREAS, "overall")}
+    for i in range(37):
+        m = municipality(f"06411{i:03d}", kreis_ags="06411", kreis="Darmstadt", rb="Darmstadt", population=2000 + 500 * i)
+        scores = [float(v) for v in np.round(rng.uniform(0, 100, len(AREAS)), 2)]
+        if i % 9 == 0:
+            scores[2] = None  # not assessable: left out, like NaN in the reference
+        submit(m, 2026, scores)
+        for area, score in zip(AREAS, scores, strict=True):
+            if score is not None:
+                values[area].append(score)
+        present = [s for s in scores if s is not None]
+        values["overall"].append(sum(present) / len(present))
+    db.session.commit()
+    report = build_report(2026, "land", k=5, include_demo=False)
+    for area, vals in values.items():
+        got, want = report.land.areas[area], quartiles(vals)
+        assert got.n == want.n
+        assert (got.q1, got.median, got.q3) == pytest.approx((want.q1, want.median, want.q3), rel=1e-12, abs=1e-9)
+
+
+def test_percentile_ranks_on_a_hand_computed_example(app):
+    """Values 10, 20, 20, 30, 40: the rank of 30 is (3 + 0.5) / 5 = 70 % (docs/benchmark.md)."""
+    made = [municipality(f"06437{i:03d}", kreis_ags="06437", kreis="Odenwaldkreis", rb="Darmstadt", population=8000)
+            for i in range(5)]
+    strategie = [10.0, 20.0, 20.0, 30.0, 40.0]
+    for m, value in zip(made, strategie, strict=True):
+        submit(m, 2026, [value, 50.0, 50.0 + value, 60.0, 70.0])
+    db.session.commit()
+    report = build_report(2026, "kreis", k=5, include_demo=False, municipality=made[3])
+    assert {r.group.dimension for r in report.ranks} == {Dimension.LAND, Dimension.REGIERUNGSBEZIRK, Dimension.KREIS,
+                                                         Dimension.SIZE, Dimension.KIND}
+    for row in report.ranks:
+        assert row.decision.published
+        assert row.ranks["strategie"] == pytest.approx(70.0)
+        assert row.ranks["organisation"] == pytest.approx(50.0)  # all equal
+        assert row.ranks["kooperation"] == pytest.approx(percentile_rank(80.0, [60, 70, 70, 80, 90]))
+    assert report.ranks[0].ranks["strategie"] == percentile_rank(30.0, strategie)
+
+
+def test_round_is_the_year_and_the_latest_submission_of_a_year_counts(app):
+    made = kreis_world({"06431": 5})
+    first = made["06431"][0]
+    submit(first, 2026, [99.0] * 5, month=11)  # a second submission in 2026 replaces the first
+    submit(made["06431"][1], 2025, [10.0] * 5)
+    db.session.commit()
+    report = build_report(None, "land", k=5, include_demo=False)
+    assert report.round == 2026 and report.rounds == (2026, 2025)
+    assert report.land.size == 5
+    assert report.land.areas["strategie"].levels[4] == 1  # the 99 counts, the replaced score does not
+
+
+def test_demo_and_unsubmitted_assessments_are_left_out_unless_demo_mode(app):
+    made = kreis_world({"06431": 5})
+    extra = municipality("06431900", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000)
+    submit(extra, 2026, [50.0] * 5, is_demo=True)
+    open_one = municipality("06431901", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000)
+    submit(open_one, 2026, [50.0] * 5, status=AssessmentStatus.IN_PROGRESS)
+    db.session.commit()
+    assert build_report(None, "land", k=5, include_demo=False).land.size == len(made["06431"])
+    demo = build_report(None, "land", k=5, include_demo=True)
+    assert demo.land.size == 6 and demo.demo
+
+
+def test_differencing_guard_regierungsbezirk_of_six_with_kreis_of_five(app):
+    kreis_world({"06631": 5}, rb="Kassel")
+    lone = municipality("06632001", kreis_ags="06632", kreis="Kreis 06632", rb="Kassel", population=3000)
+    submit(lone, 2026, [40.0] * 5)
+    kreis_world({"06411": 10}, rb="Darmstadt")
+    report = build_report(2026, "kreis", k=5, include_demo=False)
+    by_key = {g.group.key: g for g in report.groups}
+    assert not by_key["06631"].published and by_key["06631"].areas == {}
+    assert by_key["06631"].decision.conflicts_with.label == "Regierungsbezirk: Kassel"
+    assert not by_key["06632"].published and "Weniger als 5" in by_key["06632"].decision.reason
+    assert by_key["06411"].published
+    rb = {g.group.key: g for g in build_report(2026, "regierungsbezirk", k=5, include_demo=False).groups}
+    assert rb["Kassel"].published and rb["Kassel"].areas["overall"].n == 6
+
+
+def test_k_is_configurable(app):
+    kreis_world({"06431": 4})
+    assert build_report(None, "land", k=5, include_demo=False).land.published is False
+    assert build_report(None, "land", k=3, include_demo=False).land.published is True
+
+
+def test_archetypes_and_similar_municipalities(app):
+    made = kreis_world({"06411": 30}, rb="Darmstadt")
+    report = build_report(2026, "land", k=5, include_demo=False, municipality=made["06411"][0], with_similar=True)
+    assert report.archetypes and sum(r.archetype.size for r in report.archetypes) == 30
+    assert [r.archetype.name for r in report.archetypes] == [
+        r.archetype.name for r in build_report(2026, "land", k=5, include_demo=False).archetypes]  # deterministic
+    assert [n.ags for n in report.similar][:1] == [made["06411"][1].ags]
+    assert made["06411"][0].ags not in {n.ags for n in report.similar}
