@@ -12,38 +12,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Mapping
 
-from scoring.advice.catalogue import SourceSections
+from scoring.advice.catalogue import Check, SourceSections
 from scoring.advice.loader import catalogue_dir_for
-from scoring.advice.reading import citation, entry_id, load_sections, question, texts
+from scoring.advice.reading import check, citation, entry_id, load_sections
+from scoring.advice.rules import check_status
 from scoring.answers import AnswerValue, answer_label, item_score
 from scoring.content import ContentError, Reader, read_yaml, unique
 from scoring.library import DEFAULT_DIR
-from scoring.model import DONT_KNOW, NOT_APPLICABLE, Citation, Questionnaire
+from scoring.model import Citation, Questionnaire
 
 SCHEMA = "digicheck/inconsistencies-1"
 RULES_FILE = DEFAULT_DIR / "rules" / "inconsistencies.yaml"
-ConditionKind = Literal["min_score", "max_score", "any_of", "none_of"]
-CONDITION_KINDS: tuple[ConditionKind, ...] = ("min_score", "max_score", "any_of", "none_of")
 RULE_KEYS = ("id", "message", "when", "cite", "note")
-
-
-@dataclass(frozen=True)
-class RuleCondition:
-    """min_score / max_score: item score >= / <= threshold; any_of / none_of: chosen options."""
-
-    item: str
-    kind: ConditionKind
-    threshold: float = 0.0
-    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class InconsistencyRule:
     id: str
     message: str
-    when: tuple[RuleCondition, ...]
+    #: every condition must be met; the vocabulary of the advice catalogues (docs/advice.md)
+    when: tuple[Check, ...]
     cite: Citation
     note: str = ""
 
@@ -63,38 +53,13 @@ class Inconsistency:
     answers: tuple[FlaggedAnswer, ...]
 
 
-def _condition(parent: Reader, raw: Any, q: Questionnaire) -> RuleCondition:
-    reader = Reader(parent.file, parent.where, raw)
-    item = question(reader, q)
-    unknown = sorted(str(k) for k in reader.data if k not in ("item",) + CONDITION_KINDS)
-    if unknown:
-        raise reader.fail(f"Bedingung zu {item.id}: unbekannte Felder {', '.join(unknown)}")
-    kinds = [k for k in CONDITION_KINDS if k in reader.data]
-    if len(kinds) != 1:
-        raise reader.fail(f"Bedingung zu {item.id} braucht genau eines von {', '.join(CONDITION_KINDS)}")
-    kind = kinds[0]
-    if kind in ("min_score", "max_score"):
-        threshold = reader.number(kind)
-        assert threshold is not None
-        if not 0 <= threshold <= 100:
-            raise reader.fail(f"{kind} für {item.id} muss zwischen 0 und 100 liegen")
-        return RuleCondition(item.id, kind, threshold)
-    if item.type == "number":
-        raise reader.fail(f"{kind} passt nicht zu {item.id}: Zahlenfragen haben keine Optionen (min_score/max_score verwenden)")
-    options = texts(reader, kind)
-    for option in options:
-        if item.option(option) is None:
-            raise reader.fail(f"{item.id} hat keine Option '{option}'")
-    return RuleCondition(item.id, kind, options=options)
-
-
 def _rule(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> InconsistencyRule:
     reader = Reader(file, f"rules[{index}]", raw)
     rule_id = entry_id(reader, "Regel")
     unknown = sorted(str(k) for k in reader.data if k not in RULE_KEYS)
     if unknown:
         raise reader.fail(f"unbekannte Felder {', '.join(unknown)} (erlaubt: {', '.join(RULE_KEYS)})")
-    when = tuple(_condition(reader, c, q) for c in reader.items("when"))
+    when = tuple(check(reader, c, q) for c in reader.items("when"))
     if len({c.item for c in when}) < 2:
         raise reader.fail("eine Unstimmigkeit braucht Bedingungen zu mindestens zwei verschiedenen Fragen")
     return InconsistencyRule(rule_id, reader.text("message"), when, citation(reader, q, sections), reader.text("note", required=False))
@@ -123,31 +88,17 @@ def load_inconsistency_rules(q: Questionnaire, path: Path | str | None = None, s
     return parse_inconsistency_rules(read_yaml(path), str(path), q, sections)
 
 
-def _holds(q: Questionnaire, condition: RuleCondition, value: AnswerValue | None) -> bool | None:
-    """True or False on an answer; None when there is nothing to judge (unanswered, "Weiß nicht")."""
-    if value is None or value == DONT_KNOW:
-        return None
-    if value == NOT_APPLICABLE:
-        return False
+def _status(q: Questionnaire, condition: Check, value: AnswerValue | None) -> str:
     item = q.item(condition.item)
     assert item is not None
-    if condition.kind in ("min_score", "max_score"):
-        score = item_score(item, value)
-        if not isinstance(score, float):
-            return False
-        if condition.kind == "min_score":
-            return score >= condition.threshold - 1e-9
-        return score <= condition.threshold + 1e-9
-    chosen = set(value) if isinstance(value, tuple) else {value}
-    hit = bool(chosen & set(condition.options))
-    return hit if condition.kind == "any_of" else not hit
+    return check_status(condition, value, item_score(item, value) if value is not None else None)
 
 
 def find_inconsistencies(q: Questionnaire, rules: tuple[InconsistencyRule, ...], answers: Mapping[str, AnswerValue | None]) -> list[Inconsistency]:
     """The rules that fire on these (checked) answers, in file order."""
     found: list[Inconsistency] = []
     for rule in rules:
-        if all(_holds(q, c, answers.get(c.item)) is True for c in rule.when):
+        if all(_status(q, c, answers.get(c.item)) == "met" for c in rule.when):
             flagged = []
             for item_id in dict.fromkeys(c.item for c in rule.when):
                 item = q.item(item_id)
@@ -161,7 +112,6 @@ __all__ = [
     "ContentError",
     "Inconsistency",
     "InconsistencyRule",
-    "RuleCondition",
     "find_inconsistencies",
     "load_inconsistency_rules",
     "parse_inconsistency_rules",

@@ -20,7 +20,7 @@ KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
 MEASURE_STATES = ("umgesetzt", "begonnen", "geplant")
 
 AmountKind = Literal["in_kind", "share", "per_partner", "fixed", "unknown"]
-CheckKind = Literal["min_score", "min_value", "any_of", "none_of"]
+CheckKind = Literal["min_score", "max_score", "min_value", "any_of", "none_of"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Weakness:
 class Check:
     """A condition on one answer; unanswered is "unknown", "Trifft nicht zu" is not met.
 
-    min_score: item score >= threshold; min_value: number answer >= threshold;
+    min_score / max_score: item score >= / <= threshold; min_value: number answer >= threshold;
     any_of / none_of: the chosen option(s) include some / none of `options`.
     """
 

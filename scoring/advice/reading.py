@@ -17,7 +17,7 @@ from scoring.model import Citation, Item, Questionnaire
 
 SOURCES_SCHEMA = "digicheck/sources-1"
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CHECK_KEYS = ("min_score", "min_value", "any_of", "none_of")
+_CHECK_KEYS = ("min_score", "max_score", "min_value", "any_of", "none_of")
 
 
 def entry_id(reader: Reader, what: str) -> str:
@@ -78,9 +78,12 @@ def weakness(parent: Reader, raw: Any, q: Questionnaire) -> Weakness:
 
 
 def check(parent: Reader, raw: Any, q: Questionnaire) -> Check:
-    """One of {item, min_score}, {item, min_value}, {item, any_of: [..]}, {item, none_of: [..]}."""
+    """One of {item, min_score}, {item, max_score}, {item, min_value}, {item, any_of: [..]}, {item, none_of: [..]}."""
     reader = Reader(parent.file, parent.where, raw)
     item = question(reader, q)
+    unknown = sorted(str(k) for k in reader.data if k not in ("item", *_CHECK_KEYS))
+    if unknown:
+        raise reader.fail(f"Bedingung zu {item.id}: unbekannte Felder {', '.join(unknown)}")
     kinds = [k for k in _CHECK_KEYS if k in reader.data]
     if len(kinds) != 1:
         raise reader.fail(f"Bedingung zu {item.id} braucht genau eines von {', '.join(_CHECK_KEYS)}")
@@ -91,12 +94,20 @@ def check(parent: Reader, raw: Any, q: Questionnaire) -> Check:
         if not 0 < threshold <= 100:
             raise reader.fail(f"min_score für {item.id} muss zwischen 0 (exklusiv) und 100 liegen")
         return Check(item.id, "min_score", threshold)
+    if kind == "max_score":
+        threshold = reader.number(kind)
+        assert threshold is not None
+        if not 0 <= threshold < 100:
+            raise reader.fail(f"max_score für {item.id} muss zwischen 0 und 100 (exklusiv) liegen")
+        return Check(item.id, "max_score", threshold)
     if kind == "min_value":
         value = reader.integer(kind)
         assert value is not None
         if item.type != "number" or item.min is None or item.max is None or not item.min <= value <= item.max:
             raise reader.fail(f"min_value passt nicht zu {item.id} (nur für Zahlenfragen im erlaubten Bereich)")
         return Check(item.id, "min_value", float(value))
+    if item.type == "number":
+        raise reader.fail(f"{kind} passt nicht zu {item.id}: Zahlenfragen haben keine Optionen (min_value/min_score/max_score verwenden)")
     options = texts(reader, kind)
     for option in options:
         if item.option(option) is None:

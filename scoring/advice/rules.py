@@ -49,6 +49,27 @@ class DateStatus:
     days_left: int | None
 
 
+def check_status(rule: Check, value: AnswerValue | None, score: float | str | None) -> CheckStatus:
+    """Whether an answer meets a condition; `score` is `item_score` of that answer.
+
+    Unanswered and "Weiß nicht" are "unknown"; "Trifft nicht zu" meets no condition.
+    """
+    if value is None or value == DONT_KNOW:
+        return "unknown"
+    if value == NOT_APPLICABLE or score == EXCLUDED:
+        return "not_met"
+    if rule.kind in ("min_score", "max_score"):
+        if not isinstance(score, float):
+            return "not_met"
+        met = score >= rule.threshold - 1e-9 if rule.kind == "min_score" else score <= rule.threshold + 1e-9
+        return "met" if met else "not_met"
+    if rule.kind == "min_value":
+        return "met" if isinstance(value, int) and value >= rule.threshold else "not_met"
+    chosen = set(value) if isinstance(value, tuple) else {value}
+    hit = bool(chosen & set(rule.options))
+    return "met" if hit == (rule.kind == "any_of") else "not_met"
+
+
 class ItemFacts:
     """Answers and item scores of one assessment, read by the advice rules."""
 
@@ -88,19 +109,7 @@ class ItemFacts:
         return tuple(r.item for r in rules if self.value(r.item) in (None, DONT_KNOW))
 
     def check(self, rule: Check) -> CheckStatus:
-        value = self.value(rule.item)
-        if value is None or value == DONT_KNOW:
-            return "unknown"
-        if value == NOT_APPLICABLE or self.scores.get(rule.item) == EXCLUDED:
-            return "not_met"
-        if rule.kind == "min_score":
-            score = self.score(rule.item)
-            return "met" if score is not None and score >= rule.threshold - 1e-9 else "not_met"
-        if rule.kind == "min_value":
-            return "met" if isinstance(value, int) and value >= rule.threshold else "not_met"
-        chosen = set(value) if isinstance(value, tuple) else {value}
-        hit = bool(chosen & set(rule.options))
-        return "met" if hit == (rule.kind == "any_of") else "not_met"
+        return check_status(rule, self.value(rule.item), self.scores.get(rule.item))
 
     def number(self, item_id: str) -> int | None:
         value = self.value(item_id)
