@@ -1,16 +1,28 @@
 """Web speed: a questionnaire page and saving a page of answers, beside a bare Flask route.
 
-Builds a throw-away SQLite database with the demo data (`digicheck db upgrade`,
-`digicheck demo seed`), serves the app with gunicorn (2 workers, bound to
-127.0.0.1) and drives it with a few client threads on persistent
+Builds a throw-away database with the demo data (`digicheck db upgrade`,
+`digicheck demo seed`): a SQLite file, or with `--postgres` a PostgreSQL database
+created on 127.0.0.1 and dropped at the end. Serves the app with gunicorn (2 sync
+workers, bound to 127.0.0.1) and drives it with a few client threads on
 `http.client` connections. Each client thread is a Kommune user of its own
 municipality (the printed demo Kommune user for Erbach, plus bench users for
 other demo municipalities), logs in through the login form and starts round 2,
 which is pre-filled from the submitted demo round. Then, interleaved in rounds:
 
-  bare  GET  /bench/bare                                  (a route added here, not in the product)
-  page  GET  /bewertung/<id>/bereich/strategie             (expects 200)
-  save  POST /bewertung/<id>/bereich/strategie             (expects the 302 after a stored save)
+  hello GET  /bench/hello     "ok" without login                (for reference only)
+  bare  GET  /bench/bare      "ok" behind @login_required        (the baseline of the targets)
+  page  GET  /bewertung/<id>/bereich/strategie                   (expects 200)
+  save  POST /bewertung/<id>/bereich/strategie                   (expects the 302 after a stored save)
+
+Both bench routes are added to the product app here, so every request runs through
+the same stack: gunicorn, the WSGI app, the signed session cookie (opened, and
+re-signed on the way out as for every logged-in request), the rate limiter's
+before-request check, CSRFProtect's hook, Babel, the security headers. `bare`
+also authenticates like every page of the product: Flask-Login reads the user id
+from the session and loads the user from the database (one query; the session
+epoch and the active flag are checked), and the client answers a redirect to the
+login as an error. It does nothing else: no template, no further query.
+`hello` skips the login, i.e. the user query; its ratios are printed beside.
 
 Every save changes every answer of the page (two answer sets, alternating) and
 sends the answer versions the client tracks, so none is a no-op and none a
@@ -24,7 +36,7 @@ throughput(save)/throughput(bare) (target >= 0.3), and the gunicorn workers'
 CPU time per request, which does not depend on the load generator sharing the
 machine. Stops gunicorn at the end, also on error; bounded to under 2 minutes.
 
-    python bench/web_bench.py [--threads 4] [--seconds 4] [--rounds 3]
+    python bench/web_bench.py [--postgres] [--threads 4] [--seconds 3] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -41,6 +53,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -53,6 +67,7 @@ AREA = "strategie"
 SPECIAL = {"weiss_nicht", "trifft_nicht_zu"}
 HARD_LIMIT = 115.0  # seconds for the whole run, set-up and tear-down included
 TARGETS = {"page": 0.5, "save": 0.3}
+PHASES = ("hello", "bare", "page", "save")
 #: demo municipalities (see digicheck/demo_data.py) that get a bench Kommune user besides Erbach
 EXTRA_AGS = ("06437011", "06437016", "06437005", "06437012", "06531005", "06411000", "06635011")
 
@@ -60,22 +75,26 @@ EXTRA_AGS = ("06437011", "06437016", "06437005", "06437012", "06531005", "064110
 # --------------------------------------------------------------------------- the served app
 
 def make_bench_app():  # type: ignore[no-untyped-def]
-    """The product app plus one bare route; gunicorn loads it as `web_bench:make_bench_app()`."""
+    """The product app plus the two bench routes; gunicorn loads it as `web_bench:make_bench_app()`."""
+    from flask_login import login_required
+
     from digicheck import create_app
 
     app = create_app()
 
-    def bare() -> tuple[str, int, dict[str, str]]:
+    def hello() -> tuple[str, int, dict[str, str]]:
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
-    app.add_url_rule("/bench/bare", "bench_bare", bare)
+    app.add_url_rule("/bench/hello", "bench_hello", hello)
+    app.add_url_rule("/bench/bare", "bench_bare", login_required(hello))
     return app
 
 
 # --------------------------------------------------------------------------- HTTP client
 
 class Client:
-    """One persistent connection to 127.0.0.1 with its own cookie jar."""
+    """A client with its own cookie jar; gunicorn's sync workers close the connection after each
+    response (no keep-alive), and http.client opens the next one, so every request pays a TCP connect."""
 
     def __init__(self, port: int):
         self.port = port
@@ -287,10 +306,14 @@ class Session:
         self.state = PageState.from_html(html)
         return self.state
 
-    # the three measured operations; each returns True when the answer is the expected one
+    # the measured operations; each returns True when the answer is the expected one
+    def hello(self) -> bool:
+        status, _, body = self.client.request("GET", "/bench/hello")
+        return status == 200 and body == b"ok"
+
     def bare(self) -> bool:
         status, _, body = self.client.request("GET", "/bench/bare")
-        return status == 200 and body == b"ok"
+        return status == 200 and body == b"ok"  # a 302 to the login page would be an error
 
     def page(self) -> bool:
         status, _, body = self.client.request("GET", self.area_path)
@@ -338,6 +361,17 @@ class Phase:
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def throughput_ratio(phase: Phase, baseline: Phase) -> float:
+    return phase.rps / baseline.rps if baseline.rps else 0.0
+
+
+def cpu_ratio(phase: Phase, baseline: Phase) -> float:
+    """Server CPU per request of the baseline over that of the phase (1.0: as cheap as the baseline)."""
+    if not (phase.server_cpu and phase.count and baseline.count):
+        return float("nan")
+    return (baseline.server_cpu / baseline.count) / (phase.server_cpu / phase.count)
 
 
 def worker_cpu(master: int) -> float:
@@ -414,6 +448,30 @@ def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], boo
 
 # --------------------------------------------------------------------------- set-up and the server
 
+@contextmanager
+def bench_database(folder: str, postgres: bool) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file in `folder`, or a PostgreSQL database created
+    for this run on $PGHOST (127.0.0.1) as $PGUSER (postgres) and dropped afterwards."""
+    if not postgres:
+        yield f"sqlite:///{folder}/bench.sqlite3"
+        return
+    from sqlalchemy import create_engine, text
+
+    server = f"postgresql+psycopg://{os.environ.get('PGUSER', 'postgres')}@{os.environ.get('PGHOST', '127.0.0.1')}"
+    name = f"digicheck_web_bench_{os.getpid()}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield f"{server}/{name}"
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
@@ -475,7 +533,7 @@ def wait_until_serving(server: subprocess.Popen[bytes], port: int, log: Path, ti
             raise BenchError("gunicorn hat sich beendet:\n" + log.read_text(errors="replace")[-2000:])
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/bench/bare")
+            conn.request("GET", "/bench/hello")
             if conn.getresponse().status == 200:
                 conn.close()
                 # both workers must be up before we measure: the master forks them one by one
@@ -522,14 +580,15 @@ def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL on $PGHOST (127.0.0.1) instead of SQLite")
     parser.add_argument("--threads", type=int, default=4, help="client threads, each its own Kommune user (1-8)")
-    parser.add_argument("--seconds", type=float, default=4.0, help="measured seconds per operation and round")
+    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per operation and round")
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each window")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of bare/page/save, interleaved")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of hello/bare/page/save, interleaved")
     args = parser.parse_args()
     if not 1 <= args.threads <= len(EXTRA_AGS) + 1:
         parser.error(f"--threads zwischen 1 und {len(EXTRA_AGS) + 1}")
-    budget = args.rounds * 3 * (args.seconds + args.warmup)
+    budget = args.rounds * len(PHASES) * (args.seconds + args.warmup)
     if budget > 80:
         parser.error(f"{budget:.0f} s Messzeit: zu lang, die Bench bleibt unter 2 Minuten")
 
@@ -543,11 +602,12 @@ def main() -> int:
 
     server: subprocess.Popen[bytes] | None = None
     sessions: list[Session] = []
-    with tempfile.TemporaryDirectory(prefix="digicheck-bench-") as tmp:
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    with tempfile.TemporaryDirectory(prefix="digicheck-bench-") as tmp, bench_database(tmp, args.postgres) as url:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DIGICHECK_", "RATELIMIT_"))}
         env.update(
             SECRET_KEY=secrets.token_hex(32),
-            DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+            DATABASE_URL=url,
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
         )
         log = Path(tmp) / "gunicorn.log"
@@ -570,7 +630,7 @@ def main() -> int:
             server = start_gunicorn(env, port, log)
             wait_until_serving(server, port, log)
             step("gunicorn up", mark)
-            print(f"gunicorn 2 workers (sync) on {HOST}:{port}, SQLite demo database, {args.threads} client threads; "
+            print(f"gunicorn 2 workers (sync) on {HOST}:{port}, {database} demo database, {args.threads} client threads; "
                   f"set-up {time.monotonic() - began:.1f} s ({', '.join(steps[1:])})", flush=True)
 
             for email, password in accounts:
@@ -581,15 +641,15 @@ def main() -> int:
             items = len(sessions[0].state.kinds) if sessions[0].state else 0
             print(f"logged in, round 2 started per user; page {sessions[0].area_path} ({items} items)", flush=True)
 
-            phases = {name: Phase(name) for name in ("bare", "page", "save")}
-            ops: dict[str, Callable[[Session], bool]] = {"bare": Session.bare, "page": Session.page, "save": Session.save}
+            phases = {name: Phase(name) for name in PHASES}
+            ops: dict[str, Callable[[Session], bool]] = {name: getattr(Session, name) for name in PHASES}
             for _ in range(args.rounds):
                 for name, phase in phases.items():
                     run_phase(phase, sessions, ops[name], args.seconds, args.warmup, server.pid)
             for session in sessions:
                 session.verify()
 
-            bare = phases["bare"]
+            bare, hello = phases["bare"], phases["hello"]
             print()
             print(f"{'':<6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'requests':>10}{'errors':>8}"
                   f"{'server CPU ms/req':>19}   per round req/s")
@@ -601,13 +661,12 @@ def main() -> int:
             print()
             verdict = 0
             for name, target in TARGETS.items():
-                ratio = phases[name].rps / bare.rps if bare.rps else 0.0
-                cpu_ratio = (bare.server_cpu / bare.count) / (phases[name].server_cpu / phases[name].count) \
-                    if phases[name].server_cpu and bare.count and phases[name].count else float("nan")
+                ratio = throughput_ratio(phases[name], bare)
                 ok = ratio >= target
                 verdict |= 0 if ok else 1
                 print(f"throughput({name})/throughput(bare) = {ratio:.3f}   target >= {target}   "
-                      f"{'met' if ok else 'MISSED'}   (server CPU per request, bare/{name}: {cpu_ratio:.3f})")
+                      f"{'met' if ok else 'MISSED'}   (server CPU per request, bare/{name}: {cpu_ratio(phases[name], bare):.3f}; "
+                      f"against hello: throughput {throughput_ratio(phases[name], hello):.3f}, CPU {cpu_ratio(phases[name], hello):.3f})")
             saves = sum(s.saves for s in sessions)
             print(f"\n{saves} saves, each changing all {items} answers of the page; final state verified for "
                   f"{len(sessions)} users. Errors: " + ", ".join(f"{p.name} {p.errors}" for p in phases.values()))

@@ -103,9 +103,9 @@ def _register_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from digicheck.blueprints import admin, assess, auth, bench, consult, vendor
+    from digicheck.blueprints import admin, assess, auth, bench, briefing, consult, consult_tools, vendor
 
-    for module in (auth, assess, admin, consult, bench, vendor):
+    for module in (auth, assess, admin, consult, consult_tools, briefing, bench, vendor):
         app.register_blueprint(module.bp)
 
 

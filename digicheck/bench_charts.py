@@ -12,6 +12,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from digicheck import svg_charts
 from digicheck.charts import PALETTE
 from digicheck.services.benchmark import AREA_NAMES, GroupFigures
 
@@ -84,8 +85,7 @@ def box_svg(area: str, groups: list[GroupFigures], width: int = 640) -> str:
     def x(value: float) -> float:
         return label_w + plot_w * value / 100.0
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="Boxplot {escape(AREA_NAMES[area])}" font-family="DejaVu Sans" font-size="10">']
+    parts: list[str] = []
     for tick in range(0, 101, 20):
         parts.append(f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{height - 25}" stroke="#ccc"/>'
                      f'<text x="{x(tick):.1f}" y="{height - 12}" text-anchor="middle">{tick}</text>')
@@ -98,5 +98,4 @@ def box_svg(area: str, groups: list[GroupFigures], width: int = 640) -> str:
                      f'fill="#cfe3f1" stroke="{PALETTE[0]}"/>'
                      f'<line x1="{x(f.median):.1f}" y1="{y + 3}" x2="{x(f.median):.1f}" y2="{y + row_h - 3}" '  # type: ignore[union-attr]
                      f'stroke="#1a1a1a" stroke-width="2"/>')
-    parts.append("</svg>")
-    return "".join(parts)
+    return svg_charts.document(width, height, f"Boxplot {AREA_NAMES[area]}", "".join(parts))

@@ -1,4 +1,4 @@
-"""Forms of the consultant workspace: the overview filter (GET) and the three small POST forms.
+"""Forms of the consultant workspace: the overview filter and the IKZ group (GET), and the three small POST forms.
 
 The POST forms rely on the application-wide CSRFProtect (every POST carries
 `csrf_token`); they switch off their own token so several of them can share a
@@ -7,6 +7,7 @@ page with prefixed field ids.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,7 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from digicheck.forms import REQUIRED, choices
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
 from digicheck.models.municipality import KINDS
-from digicheck.services.consult import SIZE_CLASSES, SORTS, STATUSES
+from digicheck.services.consult import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from scoring import Questionnaire
 
 LEVELS = [str(n) for n in range(1, 6)]
@@ -53,6 +54,28 @@ def overview_form(args: Any, kreise: list[str], bezirke: list[str]) -> OverviewF
     if form.q.errors:
         form.q.data, form.q.errors = "", []
     return form
+
+
+def overview_request(args: Any) -> tuple[OverviewForm, OverviewQuery]:
+    """The filter form bound to the query string and the query it stands for: the overview page
+    and its exports read the same filters the same way."""
+    kreise, bezirke = filter_options()
+    form = overview_form(args, kreise, bezirke)
+    query = OverviewQuery(
+        search=(form.q.data or "").strip(), kreis=form.kreis.data, regierungsbezirk=form.regierungsbezirk.data,
+        kind=form.art.data, size=form.groesse.data, status=form.status.data, sort=form.sortierung.data,
+        descending=form.richtung.data == "ab", page=args.get("seite", 1, type=int) or 1,
+    )
+    return form, query
+
+
+def filter_summary(form: OverviewForm) -> list[tuple[str, str]]:
+    """The filters in use as (label, chosen value) for the header of an export; empty: all municipalities."""
+    summary = [(form.q.label.text, form.q.data.strip())] if (form.q.data or "").strip() else []
+    for field in (form.kreis, form.regierungsbezirk, form.art, form.groesse, form.status):
+        if field.data:
+            summary.append((field.label.text, next(c.label for c in field.choices if c.value == field.data)))
+    return summary
 
 
 class ValidatedLevelForm(FlaskForm):
@@ -95,3 +118,18 @@ class ShareForm(FlaskForm):
 
     freigeben = HiddenField(validators=[AnyOf(["0", "1"], message="Ungültiger Wert für die Freigabe.")])
 
+
+
+class IkzForm(FlaskForm):
+    """The partners of an IKZ group as names or AGS, read from the query string so a group view can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    kommunen = StringField("Kommunen der Gruppe", validators=[
+        DataRequired("Bitte nennen Sie mindestens zwei Kommunen."),
+        Length(max=500, message="Höchstens 500 Zeichen.")])
+
+    def entries(self) -> list[str]:
+        """The names or AGS, split at commas, semicolons and line breaks."""
+        return [part.strip() for part in re.split(r"[,;\n]+", self.kommunen.data or "") if part.strip()]

@@ -79,9 +79,13 @@ def _wtforms_translations(locale: str) -> Translations:
 
 class AreaForm(FlaskForm):
     """Base of the area forms: WTForms' own messages in the request's language, loaded once per
-    language instead of once per request as Flask-WTF does."""
+    language instead of once per request as Flask-WTF does. No token of its own: the
+    application-wide CSRFProtect has refused every POST without a valid `csrf_token` before
+    the view runs, so a second check (and signing a fresh token per POST) would add nothing."""
 
     class Meta:
+        csrf = False
+
         def get_translations(self, form: Any) -> Translations:
             return _wtforms_translations(str(get_locale()))
 
@@ -166,6 +170,9 @@ def _friendly(message: str) -> str:
     return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
+_CHECKED, _UNCHECKED = Markup(" checked"), Markup("")
+
+
 @dataclass
 class AreaValues:
     """The dynamic parts of an area page: answer versions, chosen options, typed numbers, errors.
@@ -208,14 +215,16 @@ class AreaValues:
             values.chosen[name] = frozenset(data or ()) if item.type == "multi" else frozenset([data] if data else ())
         return values
 
-    def version(self, name: str) -> str:
-        return self.versions[name]
+    # the fillers of the dynamic spots return escaped markup, so the skeleton joins them as they are
+
+    def version(self, name: str) -> Markup:
+        return escape(self.versions[name])
 
     def checked(self, name: str, value: str) -> Markup:
-        return Markup(" checked") if value in self.chosen.get(name, ()) else Markup("")
+        return _CHECKED if value in self.chosen.get(name, ()) else _UNCHECKED
 
-    def text(self, name: str) -> str:
-        return self.texts.get(name, "")
+    def text(self, name: str) -> Markup:
+        return escape(self.texts.get(name, ""))
 
     def error(self, name: str) -> str | None:
         return self.errors.get(name)
@@ -224,7 +233,7 @@ class AreaValues:
 ITEMS_TEMPLATE = "assess/_area_items.html"
 
 #: a dynamic spot of the skeleton: the AreaValues method that fills it, and its arguments
-_Slot = tuple[Callable[..., str], tuple[str, ...]]
+_Slot = tuple[Callable[..., Markup], tuple[str, ...]]
 
 
 class _SlotRecorder:
@@ -235,7 +244,7 @@ class _SlotRecorder:
     def __init__(self) -> None:
         self.slots: list[_Slot] = []
 
-    def _mark(self, method: Callable[..., str], *args: str) -> Markup:
+    def _mark(self, method: Callable[..., Markup], *args: str) -> Markup:
         self.slots.append((method, args))
         return Markup(self.MARK)
 
@@ -262,8 +271,7 @@ class _Skeleton:
     def fill(self, values: AreaValues) -> Markup:
         out = [self.texts[0]]
         for (method, args), text in zip(self.slots, self.texts[1:]):
-            out.append(escape(method(values, *args)))
-            out.append(text)
+            out += (method(values, *args), text)  # each filler returns escaped markup
         return Markup("".join(out))
 
 

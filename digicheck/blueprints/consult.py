@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from digicheck import charts
 from digicheck.access import consultant_required, load_assessment_for_consultant, load_note_for_consultant
-from digicheck.consult_forms import ShareForm, note_form, overview_form, validated_level_form
+from digicheck.consult_forms import ShareForm, note_form, overview_request, validated_level_form
 from digicheck.services import assessments as assessments_svc
 from digicheck.services import consult as svc
 from digicheck.services import consult_records as records
@@ -30,13 +30,7 @@ def _kommune_feedback() -> dict[str, Any]:
 @bp.get("/")
 @consultant_required
 def overview() -> ResponseReturnValue:
-    kreise, bezirke = svc.filter_options()
-    form = overview_form(request.args, kreise, bezirke)
-    query = svc.OverviewQuery(
-        search=(form.q.data or "").strip(), kreis=form.kreis.data, regierungsbezirk=form.regierungsbezirk.data,
-        kind=form.art.data, size=form.groesse.data, status=form.status.data, sort=form.sortierung.data,
-        descending=form.richtung.data == "ab", page=request.args.get("seite", 1, type=int) or 1,
-    )
+    form, query = overview_request(request.args)
     page = svc.overview(query)
     params = {f.name: f.data for f in form if f.data}
     return render_template("consult/overview.html", form=form, page=page, params=params, areas=questionnaire().areas)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import db
@@ -33,7 +33,8 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: indexed: the benchmark selects one round (year) by a range on it
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
 
@@ -101,19 +102,22 @@ class AreaScore(db.Model):  # type: ignore[name-defined]
     """The area results of a submitted assessment, stored for aggregation in SQL.
 
     Derived data: recomputable from the answers at any time (`digicheck` rescoring).
+    The benchmark reads (assessment, area, score, level) from one covering index, which also
+    serves lookups by assessment (docs/benchmark.md "Leistung").
     """
 
     __tablename__ = "area_scores"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
     area_id: Mapped[str] = mapped_column(String(40))
     score: Mapped[float | None] = mapped_column(Float)
     level: Mapped[int | None] = mapped_column(Integer)
     coverage: Mapped[float] = mapped_column(Float)
     provisional: Mapped[bool] = mapped_column(Boolean)
 
-    __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_area_scores_assessment_area"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_area_scores_assessment_area"),
+                      Index("ix_area_scores_assessment_scores", "assessment_id", "area_id", "score", "level"))
 
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from digicheck.extensions import db
 from digicheck.models import Invitation, Municipality, Role, User
@@ -144,11 +144,16 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     return user
 
 
+#: built once: runs on every logged-in request, and a prebuilt statement keeps its cache key
+#: (Session.get builds and keys a new statement per call)
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login loader; the id carries the session epoch, so old sessions end on password change."""
     try:
         raw_id, epoch = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
+        user = db.session.execute(_USER_BY_ID, {"user_id": int(raw_id)}).scalar_one_or_none()
     except (ValueError, TypeError):
         return None
     if user is None or str(user.session_epoch) != epoch or not user.active:

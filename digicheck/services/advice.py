@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from digicheck.models import Assessment
+from digicheck.models import Assessment, Municipality
 from scoring import Profile, Questionnaire, score
 from scoring.advice import KINDS, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
 
@@ -17,9 +17,13 @@ def assessment_date(assessment: Assessment) -> date:
     return assessment.submitted_at.date() if assessment.submitted_at else date.today()
 
 
+def municipality_facts(municipality: Municipality) -> MunicipalityFacts | None:
+    """Kind and size for the funding rules; None for a kind the catalogues do not know."""
+    return MunicipalityFacts(municipality.kind, municipality.population) if municipality.kind in KINDS else None
+
+
 def advice_for(q: Questionnaire, profile: Profile, assessment: Assessment, targets: dict[str, int]) -> dict[str, Any]:
-    municipality = assessment.municipality
-    facts = MunicipalityFacts(municipality.kind, municipality.population) if municipality.kind in KINDS else None
+    facts = municipality_facts(assessment.municipality)
     return advice_to_dict(advise(q, profile, facts, targets, as_of=assessment_date(assessment)))
 
 

@@ -6,6 +6,7 @@ change of the page or none of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -271,9 +272,24 @@ def missing_items(q: Questionnaire, answers: dict[str, Any]) -> list[str]:
 
 
 def profile_of(assessment: Assessment) -> tuple[Questionnaire, Profile]:
-    q = questionnaire(assessment.questionnaire_version)
-    answers, _ = answers_of(assessment)
-    return q, score_checked(q, {k: v for k, v in answers.items() if v is not None})
+    return profiles_of([assessment])[assessment.id]
+
+
+def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionnaire, Profile]]:
+    """Questionnaire and profile per assessment id, from one query for the answers of all of them
+    (exports and IKZ groups score many assessments; a query per assessment would not scale)."""
+    answers: dict[int, dict[str, AnswerValue]] = {a.id: {} for a in assessments}
+    if answers:
+        rows = db.session.execute(select(_ANSWERS.c.assessment_id, _ANSWERS.c.item_id, _ANSWERS.c.value)
+                                  .where(_ANSWERS.c.assessment_id.in_(list(answers))))
+        for assessment_id, item_id, value in rows:
+            if value is not None:
+                answers[assessment_id][item_id] = _stored(value)
+    result = {}
+    for assessment in assessments:
+        q = questionnaire(assessment.questionnaire_version)
+        result[assessment.id] = (q, score_checked(q, answers[assessment.id]))
+    return result
 
 
 def submit(assessment: Assessment, user: User | None) -> list[str]:

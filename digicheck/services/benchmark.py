@@ -141,7 +141,7 @@ def _dialect() -> str:
 
 
 def _rows(query: str, **params: object) -> list[tuple]:  # type: ignore[type-arg]
-    return [tuple(r) for r in db.session.execute(text(query), params)]
+    return [tuple(r) for r in db.session.execute(text(query), params).all()]
 
 
 def _round_params(year: int, include_demo: bool) -> dict[str, object]:
@@ -173,9 +173,21 @@ def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
 
 
 _SIZE_ORDER = {c.id: i for i, c in enumerate(SIZE_CLASSES)}
-#: PostgreSQL work_mem for the report's transaction (SET LOCAL: reset at its end).
-WORK_MEM = "64MB"
+#: PostgreSQL settings of the report's transaction (SET LOCAL: reset at its end), measured in
+#: docs/benchmark.md "Leistung": sorts stay in memory; no parallel workers repeating the dedupe
+#: of `latest` per worker; no JIT, whose compilation costs more than it saves here; index
+#: lookups priced as the cached reads they are, so one round's 60,000 area results are looked
+#: up instead of hashing the 600,000 of every year.
+SESSION_SETTINGS = ("work_mem = '64MB'", "max_parallel_workers_per_gather = 0", "jit = off",
+                    "random_page_cost = 1.1")
 _ORDER = {"land": 0, "round": 1, "regierungsbezirk": 2, "kreis": 3, "size": 4, "kind": 5}
+
+
+def tune_transaction() -> None:
+    """Apply SESSION_SETTINGS to the current transaction (PostgreSQL; SQLite has no such knobs)."""
+    if _dialect() == "postgresql":
+        for setting in SESSION_SETTINGS:
+            db.session.execute(text(f"SET LOCAL {setting}"))
 
 
 def _memberships(params: dict[str, object], rounds: list[tuple[int, np.ndarray]]
@@ -222,9 +234,7 @@ def build_report(
     if dimension not in DIMENSION_LABELS:
         raise ValueError(f"unknown dimension {dimension!r}")
     dialect = _dialect()
-    if dialect == "postgresql":  # sorts stay in memory; no parallel workers repeating the dedupe per worker
-        db.session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    tune_transaction()
     found = sorted(((int(yr), _ids(ids)) for yr, _n, ids in _rows(sql.rounds_sql(dialect), include_demo=include_demo)),
                    reverse=True)
     rounds = tuple(year for year, _ in found)
@@ -242,9 +252,13 @@ def build_report(
     type_groups = {key: municipality_ids[types.labels == key.id] for key in type_keys}
     decisions = decisions_for(members, type_groups, k, chosen)
 
-    trend_rows = _rows(sql.trend_sql(dialect), include_demo=include_demo)
-    figures = _figures(_rows(sql.stats_sql(dialect, dimension), **params) + trend_rows, dialect)
+    rows = _rows(sql.trend_sql(dialect), **params)
+    if dimension != "land":
+        rows += _rows(sql.stats_sql(dialect, dimension), **params)
+    figures = _figures(rows, dialect)
     registered = {(d, key): int(n) for d, key, n in _rows(sql.register_counts_sql())}
+    # the Land of the round is the trend's group of that year: the same assessments, aggregated once
+    same_as = {("land", "all"): ("round", str(chosen))}
 
     def group_figures(dim: str, key: str) -> GroupFigures:
         group = members[(dim, key)][0]
@@ -252,7 +266,7 @@ def build_report(
         areas: dict[str, Figures | None] = {}
         if decision.published:
             for area in REPORT_AREAS:
-                f = figures.get((dim, key, area))
+                f = figures.get((*same_as.get((dim, key), (dim, key)), area))
                 areas[area] = f if f is not None and f.n >= k else None
         return GroupFigures(group, decision, registered.get((dim, key)), areas)
 
@@ -274,9 +288,9 @@ def _with_municipality(report: Report, municipality: Municipality, members: dict
     from dataclasses import replace
 
     assert report.round is not None
-    own = {dim: key for (dim, key), (_, ids) in members.items()
-           if dim not in ("land", "round") and np.isin(municipality.id, ids)}
-    present = np.isin(municipality.id, members[("land", "all")][1])
+    mid = municipality.id
+    own = {dim: key for (dim, key), (_, ids) in members.items() if dim not in ("land", "round") and (ids == mid).any()}
+    present = bool((members[("land", "all")][1] == mid).any())
     dims = ("land", *own)
     rows = _rows(sql.ranks_sql(_dialect(), dims), **_round_params(report.round, include_demo),
                  municipality_id=municipality.id, key_land="all", **{f"key_{d}": key for d, key in own.items()}) if present else []
@@ -284,9 +298,10 @@ def _with_municipality(report: Report, municipality: Municipality, members: dict
         note = f"{municipality.name} hat in Runde {report.round} keine abgeschlossene Bewertung: keine Perzentilränge."
         return replace(report, municipality=municipality, ranks=(), rank_note=note, similar=() if with_similar else None)
     by_group: dict[tuple[str, str], dict[str, float | None]] = {}
-    for dim, area, rank, n in rows:
-        key = "all" if dim == "land" else own[dim]
-        by_group.setdefault((dim, key), {})[area] = float(rank) if n >= report.k else None
+    for area, *values in rows:
+        for dim, rank, n in zip(dims, values[::2], values[1::2], strict=True):
+            key = "all" if dim == "land" else own[dim]
+            by_group.setdefault((dim, key), {})[area] = float(rank) if n >= report.k else None
     ranks = []
     for (dim, key), values in sorted(by_group.items(), key=lambda item: _ORDER[item[0][0]]):
         group = members[(dim, key)][0]
@@ -294,7 +309,7 @@ def _with_municipality(report: Report, municipality: Municipality, members: dict
         ranks.append(RankRow(group, decision, values if decision.published else {}))
     neighbours: tuple[SimilarRow, ...] | None = None
     if with_similar:
-        own = [i for i, r in enumerate(matrix) if r[0] == municipality.id]
+        own = [i for i, r in enumerate(matrix) if r[0] == mid]
         neighbours = ()
         if own:
             keys = [r[1] for r in matrix]

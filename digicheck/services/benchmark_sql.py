@@ -13,8 +13,11 @@ Definitions (docs/benchmark.md):
 - peer groups as `scoring.benchmark.peers.peer_groups_for`: Land, Regierungsbezirk,
   Kreis (not for Landkreise), size class (not for Landkreise; CASE built from
   SIZE_CLASSES), kind; the trend adds the whole Land per year (dimension "round").
-- quantiles: PostgreSQL `percentile_cont`; SQLite ROW_NUMBER/COUNT windows and the
-  two row numbers of `scoring.benchmark.stats.quantile_rows` (weight applied by the caller).
+- quantiles: PostgreSQL `percentile_cont` (over each group's array_agg); SQLite
+  ROW_NUMBER/COUNT windows and the two row numbers of `scoring.benchmark.stats.quantile_rows`
+  (weight applied by the caller).
+- speed (docs/benchmark.md "Leistung"): the Land of the round is the trend's year, computed once;
+  one round is a range on the indexed `submitted_at`; area results come from the covering index.
 """
 
 from __future__ import annotations
@@ -99,48 +102,55 @@ def membership_sql(dialect: str) -> str:
             f"SELECT dim, gkey, MAX(glabel), COUNT(*), {_concat(dialect, 'mid')} FROM groups GROUP BY dim, gkey")
 
 
-def _level_columns(column: str = "level") -> str:
-    return ", ".join(f"SUM(CASE WHEN {column} = {v} THEN 1 ELSE 0 END)" for v in range(1, 6))
-
-
-def _distribution(dialect: str, ctes: str, source: str, *, levels: bool = True) -> str:
-    """Per (dim, gkey, area_id) of `source` (rows dim, gkey, area_id, score, level; no NULL scores):
-    n, the quartiles and the level counts.
+def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str) -> str:
+    """Per (gkey, area_id) of `source` (rows gkey, area_id, score, level of one dimension `dim`;
+    no NULL scores): n, the quartiles and the level counts.
 
     Columns: dim, gkey, area_id, n, then on PostgreSQL an array [Q1, median, Q3]; on SQLite
     the values at the lower and upper row of each quartile (the weight comes from
-    quantile_rows), then l1..l5 (zeros when `levels` is off: the trend shows medians only and
-    sorts 600,000 narrower rows).
+    quantile_rows), then l1..l5, counted where the SQL condition `levels` holds, else 0.
+
+    PostgreSQL cannot hash an ordered-set aggregate: GROUP BY with percentile_cont sorts all
+    rows (600,000 for the trend) by group first. Collecting each group's scores with
+    array_agg in a hash aggregate and taking percentile_cont over each array sorts only
+    within the groups (a third less time). SQLite has no percentile_cont: ROW_NUMBER and
+    COUNT share one sort per group, and only the rows at the quartile positions (and those
+    whose levels are counted) reach the GROUP BY, which would otherwise sort every row again.
     """
-    level_columns = _level_columns() if levels else ", ".join("0" for _ in range(5))
+    level_columns = ", ".join(f"COUNT(*) FILTER (WHERE level = {v} AND {levels}) AS l{v}" for v in range(1, 6))
     if dialect == "postgresql":
-        return f"""WITH {ctes}
-SELECT dim, gkey, area_id, COUNT(score) AS n,
-       percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY score) AS q, {level_columns}
-FROM ({source}) src GROUP BY dim, gkey, area_id"""
-    picks = []
+        return f"""WITH {ctes},
+grouped AS (
+  SELECT gkey, area_id, COUNT(*) AS n, array_agg(score) AS scores, {level_columns}
+  FROM ({source}) src GROUP BY gkey, area_id
+)
+SELECT '{dim}', g.gkey, g.area_id, g.n, q.q, g.l1, g.l2, g.l3, g.l4, g.l5
+FROM grouped g CROSS JOIN LATERAL (
+  SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) AS q FROM unnest(g.scores) v) q"""
+    rows = []
     for p in QUARTILE_PS:
         lower = f"CAST((n - 1) * {p} AS INTEGER) + 1"
-        picks.append(f"MAX(CASE WHEN rn = {lower} THEN score END)")
-        picks.append(f"MAX(CASE WHEN rn = MIN({lower} + 1, n) THEN score END)")
+        rows += [lower, f"MIN({lower} + 1, n)"]
+    picks = ", ".join(f"MAX(CASE WHEN rn = {row} THEN score END)" for row in rows)
     return f"""WITH {ctes},
 ranked AS (
-  SELECT dim, gkey, area_id, score{", level" if levels else ""},
-         ROW_NUMBER() OVER (PARTITION BY dim, gkey, area_id ORDER BY score) AS rn,
-         COUNT(*) OVER (PARTITION BY dim, gkey, area_id) AS n
+  SELECT gkey, area_id, score, level, ROW_NUMBER() OVER w AS rn,
+         COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
   FROM ({source}) src
+  WINDOW w AS (PARTITION BY gkey, area_id ORDER BY score)
 )
-SELECT dim, gkey, area_id, MAX(n) AS n, {", ".join(picks)}, {level_columns}
-FROM ranked GROUP BY dim, gkey, area_id"""
+SELECT '{dim}', gkey, area_id, MAX(n) AS n, {picks}, {level_columns}
+FROM ranked WHERE rn IN ({", ".join(rows)}) OR {levels}
+GROUP BY gkey, area_id"""
 
 
 def stats_sql(dialect: str, dimension: str) -> str:
-    """Distribution per (group, area) for the Land and `dimension` in the round."""
-    dims = ("land",) if dimension == "land" else ("land", dimension)
-    ctes = f"{_latest(dialect, one_round=True)},\n{_groups(dialect, dims)}"
-    source = ("SELECT g.dim, g.gkey, s.area_id, s.score, s.level FROM groups g "
+    """Distribution per (group, area) of the groups of `dimension` in the round. Not for the
+    Land: that is the trend's group of the round."""
+    ctes = f"{_latest(dialect, one_round=True)},\n{_groups(dialect, (dimension,))}"
+    source = ("SELECT g.gkey, s.area_id, s.score, s.level FROM groups g "
               "JOIN area_scores s ON s.assessment_id = g.aid WHERE s.score IS NOT NULL")
-    return _distribution(dialect, ctes, source)
+    return _distribution(dialect, ctes, dimension, source, "1 = 1")
 
 
 def rounds_sql(dialect: str) -> str:
@@ -150,10 +160,13 @@ def rounds_sql(dialect: str) -> str:
 
 
 def trend_sql(dialect: str) -> str:
-    """Distribution per (year, area) of the whole Land: the trend (dim 'round', gkey the year)."""
-    source = ("SELECT 'round' AS dim, l.yr AS gkey, s.area_id, s.score FROM latest l "
+    """Distribution per (year, area) of the whole Land: the trend (dim 'round', gkey the year).
+
+    The trend shows quartiles; the year :round is also the Land of the report, so its levels are counted.
+    """
+    source = ("SELECT l.yr AS gkey, s.area_id, s.score, s.level FROM latest l "
               "JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL")
-    return _distribution(dialect, _latest(dialect, one_round=False), source, levels=False)
+    return _distribution(dialect, _latest(dialect, one_round=False), "round", source, "gkey = :round")
 
 
 def register_counts_sql() -> str:
@@ -170,26 +183,27 @@ def ranks_sql(dialect: str, dimensions: tuple[str, ...]) -> str:
     """Mid-rank percentile of one municipality's area scores in each of its groups of the round:
     100 * (COUNT(v < x) + 0.5 * COUNT(v = x)) / COUNT(v), as `percentile_rank`.
 
-    The caller passes the municipality's own group keys (:key_<dimension>), so only its groups
-    are joined with its scores (:municipality_id).
+    One row per area: area_id, then rank and n for each of `dimensions` in that order. The
+    caller passes the municipality's own group keys (:key_<dimension>) and id
+    (:municipality_id). Each area result of the round is read once and counted in every
+    group it belongs to (flags computed once per assessment), not read once per group.
+    Both small CTEs are MATERIALIZED: inlined, the flags and the own scores were computed
+    again for every one of the 60,000 joined rows.
     """
-    own_groups = ",\n".join(f"{dim}_own AS (SELECT '{dim}' AS dim, l.id AS aid FROM latest l "
-                            f"JOIN municipalities m ON m.id = l.municipality_id WHERE {_DIMENSIONS[dim][2]} "
-                            f"AND CAST({_DIMENSIONS[dim][0]} AS VARCHAR(40)) = :key_{dim})" for dim in dimensions)
-    union = " UNION ALL ".join(f"SELECT dim, aid FROM {dim}_own" for dim in dimensions)
+    flags = ", ".join(f"CASE WHEN {cond} AND CAST({key} AS VARCHAR(40)) = :key_{dim} THEN 1 ELSE 0 END AS in_{dim}"
+                      for dim in dimensions for key, _label, cond in [_DIMENSIONS[dim]])
+    columns = ",\n       ".join(f"100.0 * SUM(below) FILTER (WHERE in_{dim} = 1) / COUNT(*) FILTER (WHERE in_{dim} = 1), "
+                                 f"COUNT(*) FILTER (WHERE in_{dim} = 1)" for dim in dimensions)
     return f"""WITH {_latest(dialect, one_round=True)},
-{own_groups},
-own AS (SELECT s.area_id, s.score FROM latest l JOIN area_scores s ON s.assessment_id = l.id
-        WHERE l.municipality_id = :municipality_id AND s.score IS NOT NULL)
-SELECT g.dim, o.area_id,
-       100.0 * (SUM(CASE WHEN s.score < o.score THEN 1 ELSE 0 END)
-                + 0.5 * SUM(CASE WHEN s.score = o.score THEN 1 ELSE 0 END)) / COUNT(s.score) AS rank,
-       COUNT(s.score) AS n
-FROM ({union}) g
-JOIN area_scores s ON s.assessment_id = g.aid
-JOIN own o ON o.area_id = s.area_id
-WHERE s.score IS NOT NULL
-GROUP BY g.dim, o.area_id"""
+own AS MATERIALIZED (SELECT s.area_id, s.score FROM latest l JOIN area_scores s ON s.assessment_id = l.id
+                     WHERE l.municipality_id = :municipality_id AND s.score IS NOT NULL),
+members AS MATERIALIZED (SELECT l.id AS aid, {flags} FROM latest l JOIN municipalities m ON m.id = l.municipality_id),
+scored AS (SELECT o.area_id, CASE WHEN s.score < o.score THEN 1.0 WHEN s.score = o.score THEN 0.5 ELSE 0.0 END AS below, g.*
+           FROM members g JOIN area_scores s ON s.assessment_id = g.aid JOIN own o ON o.area_id = s.area_id
+           WHERE s.score IS NOT NULL)
+SELECT area_id,
+       {columns}
+FROM scored GROUP BY area_id"""
 
 
 def matrix_sql(dialect: str, areas: tuple[str, ...]) -> str:

@@ -172,7 +172,7 @@ def _residual_suppression(
                     published[cell], changed = False, True
                     reason = (
                         f"Zurückgehalten: „{_name(keys[total])}“ abzüglich der übrigen veröffentlichten Gruppen "
-                        f"dieser Art ergäbe Angaben über {rest} Kommune(n)."
+                        f"dieser Art ergäbe Angaben über weniger als {k} Kommunen."
                     )
                     decisions[cell] = Decision(keys[cell], int(sizes[cell]), False, reason, keys[total])
                     break
@@ -190,26 +190,26 @@ def guard(groups: Mapping[K, Members], k: int = DEFAULT_K, families: Mapping[K, 
     sizes, a, b, inter = overlaps([_member_ids(groups[key]) for key in keys])
     bad = conflicts(sizes, a, b, inter, k)
     # both directions, sorted by group: neighbours[g] = rows start[g]:start[g + 1]
-    first, second, common = np.r_[a[bad], b[bad]], np.r_[b[bad], a[bad]], np.r_[inter[bad], inter[bad]]
+    first, second = np.r_[a[bad], b[bad]], np.r_[b[bad], a[bad]]
     order = np.argsort(first, kind="stable")
-    first, second, common = first[order], second[order], common[order]
+    first, second = first[order], second[order]
     start = np.searchsorted(first, np.arange(len(keys) + 1))
     published = np.zeros(len(keys), dtype=bool)
     decisions: dict[int, Decision[K]] = {}
     for g in sorted(range(len(keys)), key=lambda i: (-sizes[i], i)):
         size = int(sizes[g])
         if size < k:
-            reason = f"Weniger als {k} abgeschlossene Bewertungen ({size}): keine Angabe."
+            reason = f"Weniger als {k} abgeschlossene Bewertungen."
             decisions[g] = Decision(keys[g], size, False, reason)
             continue
         rows = np.arange(start[g], start[g + 1])
         blocking = rows[published[second[rows]]]
         if blocking.size:
             row = int(blocking[np.argmin(second[blocking])])
-            other, both = int(second[row]), int(common[row])
+            other = int(second[row])
             reason = (
                 f"Zurückgehalten: Zusammen mit „{_name(keys[other])}“ ließen sich Angaben über weniger als {k} "
-                f"Kommunen erschließen (nur hier: {size - both}, nur dort: {int(sizes[other]) - both}, in beiden: {both})."
+                "Kommunen erschließen."
             )
             decisions[g] = Decision(keys[g], size, False, reason, keys[other])
             continue

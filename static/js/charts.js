@@ -6,6 +6,10 @@
     var source = document.getElementById(node.getAttribute("data-figure-source"));
     if (!source) { return; }
     var figure = JSON.parse(source.textContent);
+    // the figure's own height, on the container: the placeholder's min-height would otherwise pad short
+    // charts, and on a window resize Plotly's responsive mode drops layout.height for the container's
+    var height = figure.layout && figure.layout.height;
+    if (height) { node.style.height = node.style.minHeight = height + "px"; }
     // no mode bar: its buttons (English, zoom/lasso, "share" to Chart Studio) would be focusable
     // inside the role="img" chart, hidden from screen readers; the data table carries the numbers
     window.Plotly.newPlot(node, figure.data, figure.layout, { displaylogo: false, displayModeBar: false, responsive: true })

@@ -11,9 +11,9 @@ from digicheck.extensions import db
 from digicheck.models import AssessmentStatus
 from digicheck.services import benchmark_sql
 from digicheck.services.benchmark import build_report
-from scoring.benchmark import Dimension, percentile_rank, quartiles, size_class
+from scoring.benchmark import Dimension, level_distribution, percentile_rank, quartiles, size_class
 from scoring.benchmark.archetypes import AREAS
-from tests.app.benchmark_helpers import kreis_world, municipality, submit
+from tests.app.benchmark_helpers import kreis_world, level_of, municipality, submit
 
 
 def test_sql_size_classes_match_the_domain_at_every_boundary(app):
@@ -44,6 +44,39 @@ def test_sql_quartiles_equal_the_reference_definition(app):
         got, want = report.land.areas[area], quartiles(vals)
         assert got.n == want.n
         assert (got.q1, got.median, got.q3) == pytest.approx((want.q1, want.median, want.q3), rel=1e-12, abs=1e-9)
+
+
+def test_trend_kreise_and_the_land_of_an_older_round_equal_the_reference(app):
+    """The Land of the round is read from the trend's year (levels counted for that year only) and
+    SQLite reduces the other years to the rows at the quartile positions: every figure still
+    equals the reference, for the round chosen and for the years around it."""
+    rng = np.random.default_rng(11)
+    values: dict[tuple[str, int], list[float]] = {}
+    for i in range(23):
+        kreis = f"064{11 + i % 2}"
+        m = municipality(f"{kreis}{i:03d}", kreis_ags=kreis, kreis=f"Kreis {kreis}", rb="Darmstadt", population=3000 + 700 * i)
+        for year in (2024, 2025, 2026)[i % 2:]:
+            scores = [float(v) for v in np.round(rng.uniform(0, 100, len(AREAS)), 2)]
+            submit(m, year, scores)
+            for key in (("land", year), (m.kreis_ags, year)):
+                values.setdefault(key, []).append(scores[0])
+    db.session.commit()
+    report = build_report(2025, "kreis", k=5, include_demo=False)
+    assert report.round == 2025 and report.land.size == 23
+
+    def same(got, values):
+        want = quartiles(values)
+        assert got.n == want.n
+        assert (got.q1, got.median, got.q3) == pytest.approx((want.q1, want.median, want.q3), rel=1e-12, abs=1e-9)
+
+    same(report.land.areas["strategie"], values[("land", 2025)])
+    assert report.land.areas["strategie"].levels == level_distribution([level_of(v) for v in values[("land", 2025)]])
+    for group in report.groups:
+        same(group.areas["strategie"], values[(group.group.key, 2025)])
+        assert group.areas["strategie"].levels == level_distribution([level_of(v) for v in values[(group.group.key, 2025)]])
+    assert [t.group.key for t in report.trend] == ["2024", "2025", "2026"]
+    for point in report.trend:
+        same(point.areas["strategie"], values[("land", int(point.group.key))])
 
 
 def test_percentile_ranks_on_a_hand_computed_example(app):
