@@ -18,6 +18,7 @@ from digicheck.models import Assessment, Municipality, Role
 from digicheck.questionnaire_form import VERSION_PREFIX, AreaValues, area_form_class, area_items, field_name, parse_area
 from digicheck.services import advice as advice_svc
 from digicheck.services import assessments as svc
+from digicheck.services.consult_records import validated_levels
 from digicheck.services.content import questionnaire
 from digicheck.targets import targets_form, targets_from_form
 from scoring import Questionnaire
@@ -137,6 +138,9 @@ def result(assessment_id: int) -> ResponseReturnValue:
     q, profile = svc.profile_of(assessment)
     targets = svc.targets_of(assessment)
     series = [charts.Series("Selbsteinschätzung", tuple(a.level for a in profile.areas))]
+    validated = validated_levels(assessment)
+    if validated:  # beside the self-assessment, as on the consultant's pages
+        series.append(charts.Series("Validiert (Beratung)", tuple(v.level if (v := validated.get(a.id)) else None for a in profile.areas)))
     if targets:
         series.append(charts.Series("Ziel in 2–3 Jahren", tuple(targets.get(a.id) for a in profile.areas)))
     available = advice_svc.references(q)

@@ -58,6 +58,11 @@ def _assessment_page(assessment: Any, forms: dict[str, Any] | None = None, statu
     ), status
 
 
+def _back_to(assessment_id: int, anchor: str) -> str:
+    """The assessment view after a save, with the overlays the consultant had switched on."""
+    return url_for("consult.assessment", assessment_id=assessment_id, vergleich=request.args.getlist("vergleich")) + f"#{anchor}"
+
+
 @bp.post("/bewertung/<int:assessment_id>/validierung/<area_id>")
 @consultant_required
 def validate(assessment_id: int, area_id: str) -> ResponseReturnValue:
@@ -74,7 +79,7 @@ def validate(assessment_id: int, area_id: str) -> ResponseReturnValue:
     except records.RecordError as exc:
         abort(400, description=str(exc))
     flash("Die validierte Stufe ist gespeichert.", "success")
-    return redirect(url_for("consult.assessment", assessment_id=assessment.id) + f"#validierung-{area_id}")
+    return redirect(_back_to(assessment.id, f"validierung-{area_id}"))
 
 
 @bp.post("/bewertung/<int:assessment_id>/notizen")
@@ -89,7 +94,7 @@ def add_note(assessment_id: int) -> ResponseReturnValue:
     except records.RecordError as exc:
         abort(400, description=str(exc))
     flash("Die Notiz ist gespeichert" + (" und für die Kommune freigegeben." if note.shared else " (nur intern sichtbar)."), "success")
-    return redirect(url_for("consult.assessment", assessment_id=assessment.id) + f"#notiz-{note.id}")
+    return redirect(_back_to(assessment.id, f"notiz-{note.id}"))
 
 
 @bp.post("/notizen/<int:note_id>/freigabe")
@@ -101,4 +106,4 @@ def share_note(note_id: int) -> ResponseReturnValue:
         abort(400, description="Ungültiger Wert für die Freigabe.")
     records.set_shared(note, form.freigeben.data == "1")
     flash("Die Notiz ist jetzt für die Kommune sichtbar." if note.shared else "Die Notiz ist jetzt nur intern sichtbar.", "success")
-    return redirect(url_for("consult.assessment", assessment_id=note.assessment_id) + f"#notiz-{note.id}")
+    return redirect(_back_to(note.assessment_id, f"notiz-{note.id}"))

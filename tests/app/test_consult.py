@@ -286,6 +286,10 @@ def test_validated_levels_are_an_audit_trail_the_kommune_sees(browser, make_brow
     result = kommune.get(f"/bewertung/{assessment.id}/ergebnis").get_data(as_text=True)
     assert "Rückmeldung der Digitalisierungsberatung" in result and "Nach Gespräch vor Ort: ISMS im Aufbau." in result
     assert "Kein ISMS vorhanden" not in result and "Beraterin" in result
+    kommune_figure = json.loads(re.search(r'id="radar-data">(.*?)</script>', result, re.S).group(1))
+    kommune_validated = next(t for t in kommune_figure["data"] if t["name"] == "Validiert (Beratung)")
+    assert kommune_validated["r"][[a.id for a in Q.areas].index("technik")] == 3
+    assert kommune_validated["r"][[a.id for a in Q.areas].index("strategie")] is None  # not validated: a gap, not a zero
     assert row_of("Erbach").validated == {"technik": 3}
 
 
@@ -424,3 +428,15 @@ def test_navigation_link_only_for_consultants(browser, make_browser, world) -> N
     kommune.login(world.kommune)
     assert 'href="/beratung/"' not in kommune.get("/").get_data(as_text=True)
     assert db.session.scalar(select(User.id).where(User.role == Role.BERATER)) == world.berater.id
+
+
+def test_overlays_stay_switched_on_after_a_save(browser, world) -> None:
+    assessment = submitted(world.erbach, user=world.kommune)
+    browser.login(world.berater)
+    page = browser.get(f"/beratung/bewertung/{assessment.id}?vergleich=ziel&vergleich=median").get_data(as_text=True)
+    assert f"/beratung/bewertung/{assessment.id}/validierung/technik?vergleich=median&amp;vergleich=ziel" in page
+    response = browser.post(f"/beratung/bewertung/{assessment.id}/validierung/technik?vergleich=median&vergleich=ziel",
+                            {"validierung-technik-level": "3", "validierung-technik-reason": "Vor Ort bestätigt."},
+                            token_from=f"/beratung/bewertung/{assessment.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/beratung/bewertung/{assessment.id}?vergleich=median&vergleich=ziel#validierung-technik")
