@@ -1,10 +1,16 @@
-"""Area pages of the questionnaire: the WTForms form that parses and checks a POST, and the
-page's questions as HTML.
+"""Area pages of the questionnaire: parsing and checking a POSTed page, and the page's
+questions as HTML.
 
 Field names are item ids with "." replaced by "-". Each item also carries a hidden
 `v-<name>` field with the answer version the page was loaded with (optimistic
 locking). Validation goes through `scoring.answers.check_answer`, so the web
 and the CLI accept and refuse exactly the same answers, in the same words.
+
+Area pages use no WTForms form, unlike the fixed forms: every check here is the domain's,
+so WTForms would only bind and process ~20 fields per request, a fifth of the cost of a
+save. The POST is read from `request.form` by `parse_area`; the CSRF token is checked
+before the view by the application-wide CSRFProtect, unknown field names are refused
+(`unknown_fields`), and field errors reach the page's error summary as `FieldError`s.
 
 The questions are not rendered through WTForms widgets (slow for the ~70 inputs of a
 page) but by the template `assess/_area_items.html`: once per questionnaire version and
@@ -14,35 +20,32 @@ are filled per request from an `AreaValues`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from babel.support import Translations
 from flask import current_app
-from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField
-from wtforms.i18n import messages_path
+from werkzeug.datastructures import MultiDict
 
-from digicheck.forms import choices as as_choices
 from scoring.answers import AnswerError, AnswerValue, check_answer
 from scoring.model import SPECIAL_LABELS, Area, Item, Questionnaire
 
 NUMBER_SPECIAL = "-special"
 VERSION_PREFIX = "v-"
+#: posted besides the fields of the items
+FORM_KEYS = frozenset({"csrf_token", "action"})
+
+T = TypeVar("T")
+_PER_AREA: dict[tuple[str, int, str], tuple[Questionnaire, Any]] = {}
 
 
-class CheckboxesField(SelectMultipleField):
-    def pre_validate(self, form: Any) -> None:
-        """Unknown values are reported by the domain check with the item named."""
-
-
-class ChoiceField(RadioField):
-    def pre_validate(self, form: Any) -> None:
-        """Unknown values are reported by the domain check with the item named."""
+def _per_area(kind: str, q: Questionnaire, area: Area, build: Callable[[], T]) -> T:
+    """Built once per questionnaire version and area (q is kept with it, so its id is not reused)."""
+    key = (kind, id(q), area.id)
+    if key not in _PER_AREA:
+        _PER_AREA[key] = (q, build())
+    return _PER_AREA[key][1]  # type: ignore[no-any-return]
 
 
 def field_name(item_id: str) -> str:
@@ -59,92 +62,53 @@ def choices(item: Item) -> list[tuple[str, str]]:
     return [(o.id, o.label) for o in item.options] + special_choices(item)
 
 
-def _fields_for(item: Item) -> dict[str, Field]:
-    name = field_name(item.id)
-    fields: dict[str, Field] = {VERSION_PREFIX + name: HiddenField(default="0")}
-    if item.type in ("single", "yesno"):
-        fields[name] = ChoiceField(item.text, choices=as_choices(choices(item)), validate_choice=False)
-    elif item.type == "multi":
-        fields[name] = CheckboxesField(item.text, choices=as_choices(choices(item)))
-    else:
-        fields[name] = StringField(item.text)
-        fields[name + NUMBER_SPECIAL] = ChoiceField("Keine Zahl", choices=as_choices(special_choices(item)), validate_choice=False)
-    return fields
+def unknown_fields(q: Questionnaire, area: Area, posted: Iterable[str]) -> list[str]:
+    """Posted field names that are not fields of this area page (forged or from another area)."""
+    allowed = _per_area("fields", q, area, lambda: FORM_KEYS | frozenset(
+        name
+        for item in area.items
+        for name in (VERSION_PREFIX + field_name(item.id), field_name(item.id), field_name(item.id) + NUMBER_SPECIAL)
+        if item.type == "number" or not name.endswith(NUMBER_SPECIAL)
+    ))
+    return [key for key in posted if key not in allowed]
 
 
-@lru_cache(maxsize=8)
-def _wtforms_translations(locale: str) -> Translations:
-    return Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class AreaForm(FlaskForm):
-    """Base of the area forms: WTForms' own messages in the request's language, loaded once per
-    language instead of once per request as Flask-WTF does. No token of its own: the
-    application-wide CSRFProtect has refused every POST without a valid `csrf_token` before
-    the view runs, so a second check (and signing a fresh token per POST) would add nothing."""
-
-    class Meta:
-        csrf = False
-
-        def get_translations(self, form: Any) -> Translations:
-            return _wtforms_translations(str(get_locale()))
-
-
-_FORM_CLASSES: dict[tuple[int, str], type[FlaskForm]] = {}
-
-
-def area_form_class(q: Questionnaire, area_id: str) -> type[FlaskForm]:
-    """One form class per questionnaire version and area, built once."""
-    key = (id(q), area_id)
-    if key in _FORM_CLASSES:
-        return _FORM_CLASSES[key]
-    area = q.area(area_id)
-    assert area is not None
-    attrs: dict[str, Any] = {}
-    for item in area.items:
-        attrs.update(_fields_for(item))
-    _FORM_CLASSES[key] = type(f"AreaForm_{area_id}", (AreaForm,), attrs)
-    return _FORM_CLASSES[key]
-
-
-def raw_value(form: FlaskForm, item: Item) -> Any:
+def raw_value(posted: MultiDict[str, str], item: Item) -> Any:
     """What the user entered for an item, None when nothing."""
     name = field_name(item.id)
     if item.type == "number":
-        text = (form[name].data or "").strip()
-        special = form[name + NUMBER_SPECIAL].data
+        text = (posted.get(name) or "").strip()
+        special = posted.get(name + NUMBER_SPECIAL)
         if text and special:
-            return AnswerError(item.id, "Bitte entweder eine Zahl eintragen oder „" + SPECIAL_LABELS[special] + "“ wählen, nicht beides.")
+            return AnswerError(item.id, f"Bitte entweder eine Zahl eintragen oder „{SPECIAL_LABELS.get(special, special)}“ wählen, nicht beides.")
         return special or (text if text else None)
-    data = form[name].data
     if item.type == "multi":
-        values = [v for v in (data or []) if v]
+        values = [v for v in posted.getlist(name) if v]
         specials = [v for v in values if v in SPECIAL_LABELS]
         if specials and len(values) > 1:
             return AnswerError(item.id, f"„{SPECIAL_LABELS[specials[0]]}“ lässt sich nicht mit anderen Antworten kombinieren.")
         if specials:
             return specials[0]
         return values or None
-    return data or None
+    return posted.get(name) or None
 
 
-def parse_area(form: FlaskForm, q: Questionnaire, area_id: str) -> tuple[dict[str, AnswerValue | None], dict[str, int]]:
-    """Checked answers and seen versions of one area page; errors are attached to the fields."""
-    area = q.area(area_id)
-    assert area is not None
+def parse_area(posted: MultiDict[str, str], area: Area) -> tuple[dict[str, AnswerValue | None], dict[str, int], dict[str, str]]:
+    """Checked answers, seen versions and field errors (German, by field name) of a POSTed area page."""
     answers: dict[str, AnswerValue | None] = {}
     versions: dict[str, int] = {}
+    errors: dict[str, str] = {}
     for item in area.items:
         name = field_name(item.id)
-        if not form[VERSION_PREFIX + name].raw_data:
+        if VERSION_PREFIX + name not in posted:
             continue  # the item was not on the submitted page: leave it alone
         try:
-            versions[item.id] = max(0, int(form[VERSION_PREFIX + name].data or 0))
+            versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
         except ValueError:
             versions[item.id] = -1  # a forged version never matches: reported as a conflict
-        value = raw_value(form, item)
+        value = raw_value(posted, item)
         if isinstance(value, AnswerError):
-            form[name].errors = [value.message]
+            errors[name] = value.message
             continue
         if value is None:
             # an unticked radio group sends nothing and cannot be cleared in a browser: no change;
@@ -153,13 +117,13 @@ def parse_area(form: FlaskForm, q: Questionnaire, area_id: str) -> tuple[dict[st
                 answers[item.id] = None
             continue
         if isinstance(value, str) and len(value) > 200:
-            form[name].errors = ["Die Eingabe ist zu lang."]
+            errors[name] = "Die Eingabe ist zu lang."
             continue
         try:
             answers[item.id] = check_answer(item, value)
         except AnswerError as exc:
-            form[name].errors = [_friendly(exc.message)]
-    return answers, versions
+            errors[name] = _friendly(exc.message)
+    return answers, versions, errors
 
 
 def _friendly(message: str) -> str:
@@ -168,6 +132,20 @@ def _friendly(message: str) -> str:
     if message.startswith("unbekannte Option"):
         return "Diese Antwort gibt es bei dieser Frage nicht. Bitte wählen Sie eine der angebotenen Antworten."
     return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A field's error in the shape the shared `error_summary` macro reads from a WTForms field
+    (`id`, `label.text`, `errors`): the summary links to the field's first input."""
+
+    id: str
+    text: str
+    errors: tuple[str, ...]
+
+    @property
+    def label(self) -> FieldError:
+        return self
 
 
 _CHECKED, _UNCHECKED = Markup(" checked"), Markup("")
@@ -201,19 +179,23 @@ class AreaValues:
         return values
 
     @classmethod
-    def posted(cls, form: FlaskForm, area: Area) -> AreaValues:
+    def posted(cls, posted: MultiDict[str, str], area: Area, errors: dict[str, str]) -> AreaValues:
         """What the user sent (kept when the page comes back with errors or a conflict)."""
-        values = cls({field_name(item.id): form[VERSION_PREFIX + field_name(item.id)]._value() for item in area.items})
+        values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items},
+                     errors=errors)
         for item in area.items:
             name = field_name(item.id)
-            if form[name].errors:
-                values.errors[name] = form[name].errors[0]
             if item.type == "number":
-                values.texts[name] = form[name]._value()
+                values.texts[name] = posted.get(name, "")
                 name += NUMBER_SPECIAL
-            data = form[name].data
-            values.chosen[name] = frozenset(data or ()) if item.type == "multi" else frozenset([data] if data else ())
+            chosen = posted.getlist(name) if item.type == "multi" else posted.getlist(name)[:1]
+            values.chosen[name] = frozenset(v for v in chosen if v)
         return values
+
+    def summary(self, area: Area) -> list[FieldError]:
+        """The field errors in page order, for the error summary at the top."""
+        return [FieldError(field_name(item.id), item.text, (self.errors[field_name(item.id)],))
+                for item in area.items if field_name(item.id) in self.errors]
 
     # the fillers of the dynamic spots return escaped markup, so the skeleton joins them as they are
 
@@ -275,9 +257,6 @@ class _Skeleton:
         return Markup("".join(out))
 
 
-_SKELETONS: dict[tuple[int, str], tuple[Questionnaire, _Skeleton]] = {}
-
-
 def _render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder) -> str:
     return current_app.jinja_env.get_template(ITEMS_TEMPLATE).render(
         q=q, area=area, page=page, field_name=field_name, choices=choices, special_choices=special_choices,
@@ -286,13 +265,10 @@ def _render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder
 
 
 def _skeleton(q: Questionnaire, area: Area) -> _Skeleton:
-    key = (id(q), area.id)
-    if key not in _SKELETONS:
-        recorder = _SlotRecorder()
-        texts = _render_items(q, area, recorder).split(_SlotRecorder.MARK)
-        assert len(texts) == len(recorder.slots) + 1, "questionnaire texts must not contain NUL characters"
-        _SKELETONS[key] = (q, _Skeleton(tuple(texts), tuple(recorder.slots)))  # q kept, so its id is not reused
-    return _SKELETONS[key][1]
+    recorder = _SlotRecorder()
+    texts = _render_items(q, area, recorder).split(_SlotRecorder.MARK)
+    assert len(texts) == len(recorder.slots) + 1, "questionnaire texts must not contain NUL characters"
+    return _Skeleton(tuple(texts), tuple(recorder.slots))
 
 
 def area_items(q: Questionnaire, area: Area, values: AreaValues) -> Markup:
@@ -303,4 +279,4 @@ def area_items(q: Questionnaire, area: Area, values: AreaValues) -> Markup:
     """
     if values.errors or current_app.jinja_env.auto_reload:
         return Markup(_render_items(q, area, values))
-    return _skeleton(q, area).fill(values)
+    return _per_area("skeleton", q, area, lambda: _skeleton(q, area)).fill(values)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from digicheck import charts
@@ -15,7 +12,7 @@ from digicheck.access import load_assessment_for, load_assessment_to_edit
 from digicheck.extensions import db
 from digicheck.forms import ConfirmForm
 from digicheck.models import Assessment, Municipality, Role
-from digicheck.questionnaire_form import VERSION_PREFIX, AreaValues, area_form_class, area_items, field_name, parse_area
+from digicheck.questionnaire_form import AreaValues, area_items, field_name, parse_area, unknown_fields
 from digicheck.services import advice as advice_svc
 from digicheck.services import assessments as svc
 from digicheck.services.consult_records import validated_levels
@@ -61,17 +58,6 @@ def new_round() -> ResponseReturnValue:
     return redirect(url_for("assess.area", assessment_id=assessment.id, area_id=first))
 
 
-def _unknown_fields(form_class: type, posted: list[str]) -> list[str]:
-    allowed = _allowed_fields(form_class)
-    return [key for key in posted if key not in allowed]
-
-
-@cache
-def _allowed_fields(form_class: type) -> frozenset[str]:
-    """Worked out once per form class (there is one per questionnaire version and area)."""
-    return frozenset(name for name in dir(form_class) if not name.startswith("_")) | {"csrf_token", "action"}
-
-
 @bp.route("/bewertung/<int:assessment_id>/bereich/<area_id>", methods=["GET", "POST"])
 @login_required
 def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
@@ -85,15 +71,12 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
         return _area_page(assessment, q, area_spec, AreaValues.stored(area_spec, stored, versions), stored)
     if assessment.submitted:
         abort(409, description=LOCKED)
-    form_class = area_form_class(q, area_id)
-    unknown = _unknown_fields(form_class, list(request.form.keys()))
+    unknown = unknown_fields(q, area_spec, request.form.keys())
     if unknown:
         abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
-    form = form_class()
-    form.validate()
-    answers, seen = parse_area(form, q, area_id)
+    answers, seen, errors = parse_area(request.form, area_spec)
     conflicts: list[svc.Conflict] = []
-    if not form.errors:
+    if not errors:
         try:
             result = svc.save_answers(assessment, current_user, answers, seen)
         except svc.AssessmentLocked:
@@ -103,19 +86,20 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
             return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", "")))
         conflicts = result.conflicts
     stored, versions = svc.answers_of(assessment)
+    values = AreaValues.posted(request.form, area_spec, errors)
     for conflict in conflicts:  # a second save now knowingly overwrites
-        form[VERSION_PREFIX + field_name(conflict.item_id)].data = str(versions.get(conflict.item_id, 0))
-    page = _area_page(assessment, q, area_spec, AreaValues.posted(form, area_spec), stored, form, conflicts)
+        values.versions[field_name(conflict.item_id)] = str(versions.get(conflict.item_id, 0))
+    page = _area_page(assessment, q, area_spec, values, stored, conflicts)
     return page, 409 if conflicts else 400
 
 
 def _area_page(assessment: Assessment, q: Questionnaire, area_spec: Area, values: AreaValues,
-               stored: dict[str, AnswerValue], form: FlaskForm | None = None, conflicts: list[svc.Conflict] | None = None) -> str:
-    """An area page; `form` only when a POST comes back (its errors feed the summary at the top)."""
+               stored: dict[str, AnswerValue], conflicts: list[svc.Conflict] | None = None) -> str:
+    """An area page; field errors (a POST come back) feed the summary at the top."""
     return render_template(
         "assess/area.html", assessment=assessment, q=q, area=area_spec, items=area_items(q, area_spec, values),
-        form=form, conflicts=conflicts or [], progress=svc.progress(q, stored), field_name=field_name,
-        locked=assessment.submitted,
+        errors=values.summary(area_spec), conflicts=conflicts or [], progress=svc.progress(q, stored),
+        field_name=field_name, locked=assessment.submitted,
     )
 
 

@@ -6,12 +6,13 @@ change of the page or none of them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, Text, bindparam, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from digicheck.extensions import db
@@ -55,17 +56,30 @@ class AreaProgress:
     total: int
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Answered items per area and overall (summed here, not in the template: it is on every page view)."""
+
+    areas: list[AreaProgress]
+    answered: int
+    total: int
+
+
 # The statements of the hot paths (every page view, every save) are Core statements built once:
 # building a statement costs more than running it, and Core skips the ORM's per-row work.
 _ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
 _CHANGES: Table = AnswerChange.__table__  # type: ignore[assignment]
 _ASSESSMENTS: Table = Assessment.__table__  # type: ignore[assignment]
 
-_ANSWERS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
+#: answer values are read as JSON text and decoded with json.loads (`_decoded`): SQLAlchemy's
+#: JSON result processing cost more than the rest of the query (the ~60 answers of a page view:
+#: 1.4 million instructions against 0.6 million for the query with the values as text)
+_VALUE_TEXT = cast(_ANSWERS.c.value, Text)
+_ANSWERS_OF = select(_ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id")
 )
 _VERSIONS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
-_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
+_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True))
 )
 #: touches the assessment only while it is open
@@ -90,6 +104,11 @@ def _stored(value: Any) -> AnswerValue:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _decoded(text: str | None) -> AnswerValue | None:
+    """A value read through `_VALUE_TEXT`."""
+    return None if text is None else _stored(json.loads(text))
+
+
 def _storable(value: AnswerValue | None) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -99,17 +118,18 @@ def answers_of(assessment: Assessment) -> tuple[dict[str, AnswerValue], dict[str
     rows = db.session.execute(_ANSWERS_OF, {"assessment_id": assessment.id})
     answers: dict[str, AnswerValue] = {}
     versions: dict[str, int] = {}
-    for item_id, value, version in rows:
-        answers[item_id] = _stored(value)
+    for item_id, text, version in rows:
+        answers[item_id] = _decoded(text)
         versions[item_id] = version
     return answers, versions
 
 
-def progress(q: Questionnaire, answers: dict[str, Any]) -> list[AreaProgress]:
-    return [
+def progress(q: Questionnaire, answers: dict[str, Any]) -> Progress:
+    areas = [
         AreaProgress(a.id, a.name, sum(1 for i in a.items if answers.get(i.id) is not None), len(a.items))
         for a in q.areas
     ]
+    return Progress(areas, sum(a.answered for a in areas), sum(a.total for a in areas))
 
 
 def latest_round(municipality_id: int) -> Assessment | None:
@@ -196,8 +216,8 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
         raise AssessmentLocked()
     q = questionnaire(assessment.questionnaire_version)
     stored = {
-        item_id: (answer_id, _stored(value), version)
-        for answer_id, item_id, value, version in db.session.execute(
+        item_id: (answer_id, _decoded(text), version)
+        for answer_id, item_id, text, version in db.session.execute(
             _STORED_FOR, {"assessment_id": assessment.id, "item_ids": list(answers)}
         )
     }

@@ -244,7 +244,7 @@ def build_report(
     params = _round_params(chosen, include_demo)
     members = _memberships(params, found)
     matrix = _profile_matrix(params)
-    scores = np.array([r[6:] for r in matrix], dtype=np.float64).reshape(len(matrix), len(AREAS))
+    scores = np.array([r[3:] for r in matrix], dtype=np.float64).reshape(len(matrix), len(AREAS))
     municipality_ids = np.array([r[0] for r in matrix], dtype=np.int64)
     with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
         types = cluster_profiles(scores, k=k)
@@ -256,7 +256,8 @@ def build_report(
     if dimension != "land":
         rows += _rows(sql.stats_sql(dialect, dimension), **params)
     figures = _figures(rows, dialect)
-    registered = {(d, key): int(n) for d, key, n in _rows(sql.register_counts_sql())}
+    shown_dims = ("land",) if dimension == "land" else ("land", dimension)
+    registered = {(d, key): int(n) for d, key, n in _rows(sql.register_counts_sql(shown_dims))}
     # the Land of the round is the trend's group of that year: the same assessments, aggregated once
     same_as = {("land", "all"): ("round", str(chosen))}
 
@@ -314,9 +315,10 @@ def _with_municipality(report: Report, municipality: Municipality, members: dict
         if own:
             keys = [r[1] for r in matrix]
             found = similar(scores[own[0]], municipality.population, keys, scores,
-                            np.array([r[5] if r[5] is not None else np.nan for r in matrix], dtype=np.float64),
+                            np.array([r[2] if r[2] is not None else np.nan for r in matrix], dtype=np.float64),
                             n=5, exclude=municipality.ags)
-            index = {r[1]: r for r in matrix}
-            neighbours = tuple(SimilarRow(n.key, index[n.key][2], index[n.key][3], index[n.key][4], index[n.key][5], n.distance)
-                               for n in found)
+            named = {m.ags: m for m in db.session.scalars(db.select(Municipality).where(
+                Municipality.ags.in_([n.key for n in found])))}
+            neighbours = tuple(SimilarRow(n.key, named[n.key].name, named[n.key].kind, named[n.key].kreis,
+                                          named[n.key].population, n.distance) for n in found)
     return replace(report, municipality=municipality, ranks=tuple(ranks), similar=neighbours)
