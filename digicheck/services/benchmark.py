@@ -235,12 +235,12 @@ def build_report(
         raise ValueError(f"unknown dimension {dimension!r}")
     dialect = _dialect()
     tune_transaction()
-    found = sorted(((int(yr), _ids(ids)) for yr, _n, ids in _rows(sql.rounds_sql(dialect), include_demo=include_demo)),
-                   reverse=True)
+    years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_)
+    found = sorted(((int(row[1]), _ids(row[-1])) for row in years if row[0] == "members"), reverse=True)
     rounds = tuple(year for year, _ in found)
     if not rounds:
         return Report(None, (), dimension, k, include_demo)
-    chosen = round_ if round_ in rounds else rounds[0]
+    chosen = round_ if round_ in rounds else rounds[0]  # the rule years_sql counts the levels by
     params = _round_params(chosen, include_demo)
     members = _memberships(params, found)
     matrix = _profile_matrix(params)
@@ -252,7 +252,7 @@ def build_report(
     type_groups = {key: municipality_ids[types.labels == key.id] for key in type_keys}
     decisions = decisions_for(members, type_groups, k, chosen)
 
-    rows = _rows(sql.trend_sql(dialect), **params)
+    rows = [row for row in years if row[0] != "members"]
     if dimension != "land":
         rows += _rows(sql.stats_sql(dialect, dimension), **params)
     figures = _figures(rows, dialect)

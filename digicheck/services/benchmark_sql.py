@@ -16,7 +16,8 @@ Definitions (docs/benchmark.md):
 - quantiles: PostgreSQL `percentile_cont` (over each group's array_agg); SQLite
   ROW_NUMBER/COUNT windows and the two row numbers of `scoring.benchmark.stats.quantile_rows`
   (weight applied by the caller).
-- speed (docs/benchmark.md "Leistung"): the Land of the round is the trend's year, computed once;
+- speed (docs/benchmark.md "Leistung"): the Land of the round is the trend's year, computed once
+  with the members of every year;
   one round is a range on the indexed `submitted_at`; area results come from the covering index.
 """
 
@@ -109,13 +110,15 @@ def membership_sql(dialect: str) -> str:
             f"SELECT dim, gkey, MAX(glabel), COUNT(*), {_concat(dialect, 'mid')} FROM groups GROUP BY dim, gkey")
 
 
-def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str) -> str:
+def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str, *, members: str = "") -> str:
     """Per (gkey, area_id) of `source` (rows gkey, area_id, score, level of one dimension `dim`;
     no NULL scores): n, the quartiles and the level counts.
 
     Columns: dim, gkey, area_id, n, then on PostgreSQL an array [Q1, median, Q3]; on SQLite
     the values at the lower and upper row of each quartile (the weight comes from
     quantile_rows), then l1..l5, counted where the SQL condition `levels` holds, else 0.
+    With `members` (a CTE of yr, municipality_id), rows with dim 'members' follow: per yr
+    the count and, in a last column (NULL above), the member ids.
 
     PostgreSQL cannot hash an ordered-set aggregate: GROUP BY with percentile_cont sorts all
     rows (600,000 for the trend) by group first. Collecting each group's scores with
@@ -125,15 +128,20 @@ def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str) -
     whose levels are counted) reach the GROUP BY, which would otherwise sort every row again.
     """
     level_columns = ", ".join(f"COUNT(*) FILTER (WHERE level = {v} AND {levels}) AS l{v}" for v in range(1, 6))
+    quartiles = 1 if dialect == "postgresql" else 2 * len(QUARTILE_PS)
+    ids, tail = (", NULL", f"""
+UNION ALL
+SELECT 'members', yr, NULL, COUNT(*), {", ".join(["NULL"] * quartiles)}, 0, 0, 0, 0, 0, {_concat(dialect, 'municipality_id')}
+FROM {members} GROUP BY yr""") if members else ("", "")
     if dialect == "postgresql":
         return f"""WITH {ctes},
 grouped AS (
   SELECT gkey, area_id, COUNT(*) AS n, array_agg(score) AS scores, {level_columns}
   FROM ({source}) src GROUP BY gkey, area_id
 )
-SELECT '{dim}', g.gkey, g.area_id, g.n, q.q, g.l1, g.l2, g.l3, g.l4, g.l5
+SELECT '{dim}', g.gkey, g.area_id, g.n, q.q, g.l1, g.l2, g.l3, g.l4, g.l5{ids}
 FROM grouped g CROSS JOIN LATERAL (
-  SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) AS q FROM unnest(g.scores) v) q"""
+  SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) AS q FROM unnest(g.scores) v) q{tail}"""
     rows = []
     for p in QUARTILE_PS:
         lower = f"CAST((n - 1) * {p} AS INTEGER) + 1"
@@ -146,9 +154,9 @@ ranked AS (
   FROM ({source}) src
   WINDOW w AS (PARTITION BY gkey, area_id ORDER BY score)
 )
-SELECT '{dim}', gkey, area_id, MAX(n) AS n, {picks}, {level_columns}
+SELECT '{dim}', gkey, area_id, MAX(n) AS n, {picks}, {level_columns}{ids}
 FROM ranked WHERE rn IN ({", ".join(rows)}) OR {levels}
-GROUP BY gkey, area_id"""
+GROUP BY gkey, area_id{tail}"""
 
 
 def stats_sql(dialect: str, dimension: str) -> str:
@@ -160,25 +168,19 @@ def stats_sql(dialect: str, dimension: str) -> str:
     return _distribution(dialect, ctes, dimension, source, "1 = 1")
 
 
-def rounds_sql(dialect: str) -> str:
-    """Per year with counted submissions: count and member ids (the trend's guard groups).
+def years_sql(dialect: str) -> str:
+    """Every year with counted submissions, in one pass over `latest`: the trend (dim 'round',
+    gkey the year, per area) and the year's members (dim 'members': count and municipality
+    ids, the trend's guard groups).
 
-    The members of a year are the municipalities with a counted submission in it, the same
-    set as in `latest`; DISTINCT finds them without picking the latest assessment (on SQLite
-    in about half the time).
-    """
-    return (f"SELECT yr, COUNT(*), {_concat(dialect, 'mid')} FROM (SELECT DISTINCT a.municipality_id AS mid, "
-            f"{year_expr(dialect)} AS yr FROM assessments a WHERE {_COUNTED}) d GROUP BY yr")
-
-
-def trend_sql(dialect: str) -> str:
-    """Distribution per (year, area) of the whole Land: the trend (dim 'round', gkey the year).
-
-    The trend shows quartiles; the year :round is also the Land of the report, so its levels are counted.
+    Levels are counted for the report's round only: :round if it has submissions, else the
+    newest year (the rule of build_report), whose group is also the Land of the report.
     """
     source = ("SELECT l.yr AS gkey, s.area_id, s.score, s.level FROM latest l "
               "JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL")
-    return _distribution(dialect, _latest(dialect, one_round=False), "round", source, "gkey = :round")
+    ctes = (f"{_latest(dialect, one_round=False)},\n"
+            "chosen AS (SELECT COALESCE(MAX(CASE WHEN yr = :round THEN yr END), MAX(yr)) AS yr FROM latest)")
+    return _distribution(dialect, ctes, "round", source, "gkey = (SELECT yr FROM chosen)", members="latest")
 
 
 def register_counts_sql(dimensions: tuple[str, ...]) -> str:

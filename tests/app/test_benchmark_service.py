@@ -77,6 +77,9 @@ def test_trend_kreise_and_the_land_of_an_older_round_equal_the_reference(app):
     assert [t.group.key for t in report.trend] == ["2024", "2025", "2026"]
     for point in report.trend:
         same(point.areas["strategie"], values[("land", int(point.group.key))])
+    fallback = build_report(1999, "land", k=5, include_demo=False)  # no submissions that year: the newest round
+    assert fallback.round == 2026
+    assert fallback.land.areas["strategie"].levels == level_distribution([level_of(v) for v in values[("land", 2026)]])
 
 
 def test_percentile_ranks_on_a_hand_computed_example(app):
