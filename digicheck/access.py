@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
 
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, Role, User
@@ -25,8 +26,13 @@ def can_see_municipality(user: User, municipality_id: int) -> bool:
     return user.role == Role.KOMMUNE and user.municipality_id == municipality_id
 
 
+#: built once, like the user loader's statement: every questionnaire page and save loads its
+#: assessment, and Session.get builds and keys a new statement per call
+_ASSESSMENT_BY_ID = select(Assessment).where(Assessment.id == bindparam("assessment_id"))
+
+
 def load_assessment_for(user: User, assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
+    assessment = db.session.execute(_ASSESSMENT_BY_ID, {"assessment_id": assessment_id}).scalar_one_or_none()
     if assessment is None or not can_see_municipality(user, assessment.municipality_id):
         abort(404)
     return assessment

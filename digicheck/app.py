@@ -10,6 +10,7 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 from flask_wtf.csrf import CSRFError
 
+from digicheck import urls
 from digicheck.config import PROJECT_ROOT, from_environment
 from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
 from digicheck.register import ATTRIBUTION
@@ -50,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_headers(app)
+    urls.install(app)
     app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, Text, bindparam, cast, func, insert, select, update
@@ -71,9 +72,9 @@ _ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
 _CHANGES: Table = AnswerChange.__table__  # type: ignore[assignment]
 _ASSESSMENTS: Table = Assessment.__table__  # type: ignore[assignment]
 
-#: answer values are read as JSON text and decoded with json.loads (`_decoded`): SQLAlchemy's
-#: JSON result processing cost more than the rest of the query (the ~60 answers of a page view:
-#: 1.4 million instructions against 0.6 million for the query with the values as text)
+#: answer values are read as JSON text and decoded by `_decoded`, which remembers the few distinct
+#: texts: decoding each of the ~60 answers of a page view per request cost more than the query
+#: (1.4 million instructions against 0.6 million with the values as text)
 _VALUE_TEXT = cast(_ANSWERS.c.value, Text)
 _ANSWERS_OF = select(_ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id")
@@ -104,8 +105,9 @@ def _stored(value: Any) -> AnswerValue:
     return tuple(value) if isinstance(value, list) else value
 
 
+@lru_cache(maxsize=4096)
 def _decoded(text: str | None) -> AnswerValue | None:
-    """A value read through `_VALUE_TEXT`."""
+    """A value read through `_VALUE_TEXT`; immutable (lists become tuples), so it can be shared."""
     return None if text is None else _stored(json.loads(text))
 
 
@@ -118,7 +120,7 @@ def answers_of(assessment: Assessment) -> tuple[dict[str, AnswerValue], dict[str
     rows = db.session.execute(_ANSWERS_OF, {"assessment_id": assessment.id})
     answers: dict[str, AnswerValue] = {}
     versions: dict[str, int] = {}
-    for item_id, text, version in rows:
+    for item_id, text, version in rows.all():  # one fetchall, not a fetchone per row
         answers[item_id] = _decoded(text)
         versions[item_id] = version
     return answers, versions
@@ -250,10 +252,10 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
 
 def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
     """The answers and their history rows, three statements at most; raises _Race when an UPDATE missed."""
-    now = utcnow()
+    now, user_id = utcnow(), user.id  # read once: `user` is usually Flask-Login's proxy
     updates = [
         {"answer_id": c.answer_id, "seen": c.seen, "new_value": _storable(c.new), "next_version": c.seen + 1,
-         "user_id": user.id, "now": now}
+         "user_id": user_id, "now": now}
         for c in changes if c.answer_id is not None
     ]
     if updates and db.session.execute(_UPDATE_SEEN, updates).rowcount != len(updates):  # type: ignore[attr-defined]
@@ -261,14 +263,14 @@ def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
         raise _Race()
     created = [
         {"assessment_id": assessment.id, "item_id": c.item_id, "value": _storable(c.new), "version": 1,
-         "updated_by_id": user.id, "updated_at": now}
+         "updated_by_id": user_id, "updated_at": now}
         for c in changes if c.answer_id is None
     ]
     if created:
         db.session.execute(_INSERT_ANSWERS, created)
     db.session.execute(_INSERT_CHANGES, [
         {"assessment_id": assessment.id, "item_id": c.item_id, "old_value": _storable(c.old),
-         "new_value": _storable(c.new), "user_id": user.id, "changed_at": now}
+         "new_value": _storable(c.new), "user_id": user_id, "changed_at": now}
         for c in changes
     ])
 
