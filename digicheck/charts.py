@@ -12,6 +12,9 @@ import plotly.graph_objects as go
 # colour-blind safe (Okabe-Ito) and at least 3:1 against white
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "2px,6px")
+#: series with equal values lie on top of each other: a marker shape of its own and markers that
+#: get smaller with each further series keep the earlier ones visible around the later ones
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def radar(areas: list[str], series: list[Series]) -> str:
                 name=line.name,
                 mode="lines+markers",
                 line={"color": PALETTE[index % len(PALETTE)], "dash": DASHES[index % len(DASHES)], "width": 3},
-                marker={"size": 8},
+                marker={"size": max(6, 12 - 2 * index), "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 hovertemplate="%{theta}: Stufe %{r}<extra>" + line.name + "</extra>",
             )
         )

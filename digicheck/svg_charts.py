@@ -92,13 +92,14 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
         parts.append(f'<text text-anchor="{anchor}" font-size="{font}">{spans}</text>')
     for number, line in enumerate(series):
         colour, dash = PALETTE[number % len(PALETTE)], dasharray(DASHES[number % len(DASHES)], line_w)
+        dot = max(2.5, 5.5 - number)  # smaller with each series: equal values keep the earlier markers visible
         stroke = f'stroke="{colour}" stroke-width="{line_w}" fill="none"' + (f' stroke-dasharray="{dash}"' if dash else "")
         points = [None if v is None else at(i, v) for i, v in enumerate(line.values)]
         for run in (r for r in _runs(points) if len(r) > 1):  # a lone point is only its marker
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
             parts.append(f'<polyline points="{path}" {stroke} stroke-linejoin="round"/>')
-        parts.extend(f'<circle cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="4.5" fill="{colour}"/>' for p in points if p is not None)
+        parts.extend(f'<circle cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="{dot}" fill="{colour}"/>' for p in points if p is not None)
         y = legend_top + row * number
-        parts.append(f'<line x1="20" y1="{y:.1f}" x2="64" y2="{y:.1f}" {stroke}/><circle cx="42" cy="{y:.1f}" r="4.5" fill="{colour}"/>'
+        parts.append(f'<line x1="20" y1="{y:.1f}" x2="64" y2="{y:.1f}" {stroke}/><circle cx="42" cy="{y:.1f}" r="{dot}" fill="{colour}"/>'
                      f'<text x="74" y="{y + 5:.1f}" font-size="{font}">{escape(line.name)}</text>')
     return document(width, height, label, "".join(parts))
