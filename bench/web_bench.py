@@ -622,7 +622,7 @@ def main() -> int:
             mark = step("start", began)
             cli(env, "db", "upgrade")
             mark = step("db upgrade", mark)
-            accounts = [kommune_credentials(cli(env, "demo", "seed"))]
+            accounts = [kommune_credentials(cli(dict(env, DIGICHECK_DEMO="1"), "demo", "seed"))]
             mark = step("demo seed", mark)
             accounts += add_bench_users(env, args.threads - 1)
             mark = step("bench users", mark)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from flask_wtf.csrf import CSRFError
 
 from digicheck import urls
@@ -31,6 +34,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    # before any route exists: every <int:…> in a URL is a database id (see BoundedInt)
+    app.url_map.converters["int"] = BoundedInt
     env: dict[str, str] | None = None
     if "SECRET_KEY" in overrides:
         import os
@@ -41,6 +46,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
+    if app.config["PROXY_HOPS"]:
+        # behind the reverse proxy the README asks for: the client's address (rate limits) and
+        # scheme (https links in invitations) come from its X-Forwarded-* headers
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     db.init_app(app)
     _register_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
@@ -51,12 +61,42 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_headers(app)
+    _register_input_guard(app)
     urls.install(app)
     app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label
     app.jinja_env.filters["de_date"] = _german_date
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` in every route: ids are 32-bit INTEGER columns, so a larger number is no page
+    of ours (404) rather than an overflow in the database driver (500)."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+#: what no form field of ours accepts: C0 control characters except tab, line feed, carriage
+#: return (PostgreSQL refuses NUL in text outright; the others are never typed, only forged)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_MESSAGE = "Die Eingabe enthält unzulässige Steuerzeichen. Bitte prüfen Sie Ihre Eingabe und senden Sie sie erneut."
+
+
+def _register_input_guard(app: Flask) -> None:
+    """One check for every request, before any view or form sees the input."""
+
+    @app.before_request
+    def refuse_control_characters() -> None:
+        sources = [request.args]
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sources.append(request.form)
+        for source in sources:
+            for key, value in source.items(multi=True):
+                if CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value):
+                    abort(400, description=CONTROL_MESSAGE)
 
 
 def _register_sqlite_pragmas(app: Flask) -> None:
@@ -137,6 +177,10 @@ def _register_error_pages(app: Flask) -> None:
     def handler(error: Exception) -> tuple[str, int]:
         if not isinstance(error, HTTPException):
             error = InternalServerError()
+        if (error.code or 500) >= 500:
+            # a failed flush or commit leaves the session unusable, and the error page itself
+            # reads the user: start over, so at least the page renders (nothing half is stored)
+            db.session.rollback()
         code = error.code or 500
         custom = error.description if error.description != type(error).description else None
         return render(code if code in messages else 500, custom)
@@ -152,6 +196,7 @@ def _register_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" or "Content-Disposition" in response.headers:
+            # pages and downloads (exports, briefings, reports) carry a municipality's data
             response.headers.setdefault("Cache-Control", "no-store")
         return response

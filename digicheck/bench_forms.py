@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import request
 from wtforms import Form, IntegerField, SelectField, StringField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import NumberRange, Optional, Regexp
 
 from digicheck.forms import choices
 from digicheck.services.benchmark import DIMENSION_LABELS, Report
@@ -22,7 +22,8 @@ MAX_SELECT = 1000
 
 
 class BenchFilterForm(Form):
-    runde = IntegerField("Runde (Jahr)", validators=[Optional()])
+    runde = IntegerField("Runde (Jahr)", validators=[
+        Optional(), NumberRange(min=2000, max=2100, message="Bitte ein Jahr zwischen 2000 und 2100 angeben.")])
     dimension = SelectField("Vergleichsgruppen", choices=choices(list(DIMENSION_LABELS.items())), default="land")
     kommune = StringField("Kommune (Gemeindeschlüssel)", validators=[
         Optional(), Regexp(r"^\d{8}$", message="Bitte den achtstelligen Amtlichen Gemeindeschlüssel angeben.")])

@@ -71,6 +71,10 @@ def demo_seed() -> None:
     from digicheck.demo_data import seed
 
     with app_context() as app:
+        if not app.config["DIGICHECK_DEMO"]:
+            # demo logins (one of them for the real municipality Erbach) must never reach a real database
+            raise CliError("Demodaten nur im Demo-Modus: setzen Sie DIGICHECK_DEMO=1 (bin/demo tut das) "
+                           "und verwenden Sie eine eigene Demo-Datenbank.")
         credentials = seed()
     click.echo("Demodaten geladen (synthetisch, als Demodaten gekennzeichnet). Zugänge:")
     for role, email, password in credentials:

@@ -47,6 +47,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
+        "PROXY_HOPS": _whole_number(env, "DIGICHECK_PROXY_HOPS", "0"),
         "INVITATION_DAYS": int(env.get("DIGICHECK_INVITATION_DAYS", "7")),
         # a CSRF token lives as long as the login session: an open form never goes stale by the clock alone
         "WTF_CSRF_TIME_LIMIT": None,
@@ -61,3 +62,10 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAX_TEXT_LENGTH": 2000,
         "BENCHMARK_K": int(env.get("DIGICHECK_BENCHMARK_K", "5")),
     }
+
+
+def _whole_number(env: dict[str, str], name: str, default: str) -> int:
+    text = env.get(name, default).strip()
+    if not text.isascii() or not text.isdigit():
+        raise ConfigError(f"{name} muss eine ganze Zahl ab 0 sein, nicht {text!r}.")
+    return int(text)

@@ -8,6 +8,8 @@ whole number (number), or one of the reserved answers "weiss_nicht" and
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from typing import Any, Union
 
@@ -19,6 +21,9 @@ Answers = dict[str, AnswerValue]
 
 #: Marker for "Trifft nicht zu": the item is left out of the area entirely.
 EXCLUDED = "excluded"
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class AnswerError(ValueError):
@@ -40,6 +45,8 @@ def check_answer(item: Item, value: Any) -> AnswerValue:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise AnswerError(item.id, f"erwartet eine ganze Zahl, nicht {value!r}")
         try:
+            if isinstance(value, str) and not _INTEGER.fullmatch(value.strip()):
+                raise ValueError  # int() would also take "1_0" and digits of other scripts
             number = int(value) if not isinstance(value, float) else value
             if isinstance(number, float):
                 if not number.is_integer():

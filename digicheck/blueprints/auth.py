@@ -19,6 +19,12 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+    """Only attempts that did not log in count against the limit: many colleagues behind one
+    municipal network address must not lock each other out by logging in."""
+    return response.status_code != 302
+
+
 def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
@@ -27,7 +33,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+               error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("assess.home"))
@@ -56,6 +63,8 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/passwort", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
+               error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
 @login_required
 def password() -> ResponseReturnValue:
     form = PasswordChangeForm()
@@ -65,7 +74,7 @@ def password() -> ResponseReturnValue:
         except accounts.AccountError as exc:
             form.current.errors = [str(exc)]
             return render_template("auth/password.html", form=form), 400
-        login_user(current_user)  # the new session epoch for this browser; others are logged out
+        login_user(current_user._get_current_object())  # the new session epoch for this browser; others are logged out
         flash("Ihr Passwort wurde geändert. Andere Anmeldungen mit dem alten Passwort sind beendet.", "success")
         return redirect(url_for("assess.home"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

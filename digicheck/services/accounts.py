@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 
 from digicheck.extensions import db
 from digicheck.models import Invitation, Municipality, Role, User
@@ -140,7 +141,11 @@ def accept_invitation(token: str, name: str, password: str) -> User:
                 municipality_id=invitation.municipality_id)
     invitation.used_at = utcnow()
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same invitation accepted twice at the same moment: the e-mail is unique
+        db.session.rollback()
+        raise AccountError("Diese Einladung wurde bereits verwendet. Melden Sie sich mit Ihrem Konto an.") from None
     return user
 
 

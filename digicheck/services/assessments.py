@@ -147,7 +147,23 @@ def rounds_of(municipality_id: int) -> list[Assessment]:
 
 
 def start_round(municipality: Municipality, user: User | None, *, is_demo: bool = False) -> Assessment:
-    """A new round on the newest questionnaire, pre-filled from the last submitted one."""
+    """A new round on the newest questionnaire, pre-filled from the last submitted one.
+
+    Two colleagues (or a double click) starting a round at the same moment both count the same
+    next number; the unique (municipality, round) constraint refuses the second, which then
+    opens the round the first one created.
+    """
+    try:
+        return _start_round(municipality, user, is_demo)
+    except IntegrityError:
+        db.session.rollback()
+        open_round = latest_round(municipality.id)
+        if open_round is None or open_round.submitted:
+            raise
+        return open_round
+
+
+def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -> Assessment:
     previous = db.session.scalars(
         select(Assessment)
         .where(Assessment.municipality_id == municipality.id, Assessment.status == AssessmentStatus.SUBMITTED)

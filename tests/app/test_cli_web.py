@@ -17,6 +17,7 @@ def fresh_sqlite(tmp_path: Path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SECRET_KEY", "cli-test")
+    monkeypatch.setenv("DIGICHECK_DEMO", "1")
     return url
 
 
@@ -63,6 +64,23 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
     assert second.exit_code == 0
     with app.app_context():
         assert len(db.session.scalars(db.select(Assessment)).all()) == len(demo)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_demo_seed_refused_outside_demo_mode(fresh_sqlite, monkeypatch) -> None:
+    from digicheck import create_app
+    from digicheck.extensions import db
+    from digicheck.models import User
+
+    run("db", "upgrade")
+    monkeypatch.delenv("DIGICHECK_DEMO")
+    result = CliRunner().invoke(main, ["demo", "seed"])
+    assert result.exit_code == 1 and "DIGICHECK_DEMO=1" in result.output and "Passwort" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    app = create_app()
+    with app.app_context():
+        assert db.session.scalars(db.select(User)).all() == []  # nothing created
         db.session.remove()
         db.engine.dispose()
 
