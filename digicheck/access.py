@@ -8,16 +8,17 @@ nothing, not even their existence.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from digicheck.extensions import db
-from digicheck.models import Assessment, Note, Role, User
+from digicheck.models import Assessment, Invitation, Note, Role, User
 
 CONSULTANT_ROLES = (Role.BERATER, Role.ADMIN)
+T = TypeVar("T")
 
 
 def can_see_municipality(user: User, municipality_id: int) -> bool:
@@ -71,10 +72,31 @@ def load_assessment_for_consultant(user: User, assessment_id: int) -> Assessment
     return load_assessment_for(user, assessment_id)
 
 
+def _found(model: type[T], object_id: int) -> T:
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
 def load_note_for_consultant(user: User, note_id: int) -> Note:
     if user.role not in CONSULTANT_ROLES:
         abort(403)
-    note = db.session.get(Note, note_id)
-    if note is None:
+    return _found(Note, note_id)
+
+
+def load_user_for_admin(user: User, user_id: int) -> User:
+    """Accounts are managed by admins only."""
+    if user.role != Role.ADMIN:
+        abort(403)
+    return _found(User, user_id)
+
+
+def load_invitation_to_revoke(user: User, invitation_id: int) -> Invitation:
+    """Admins withdraw any invitation, consultants the ones they issued (others are not theirs: 404)."""
+    if user.role not in CONSULTANT_ROLES:
+        abort(403)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or (user.role != Role.ADMIN and invitation.created_by_id != user.id):
         abort(404)
-    return note
+    return invitation

@@ -1,15 +1,15 @@
-"""Invitations (admins and consultants) and the user list (admins)."""
+"""Invitations (admins and consultants: issue, withdraw) and the accounts (admins: list, lock, unlock)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from digicheck.access import roles_required
+from digicheck.access import load_invitation_to_revoke, load_user_for_admin, roles_required
 from digicheck.extensions import db
-from digicheck.forms import InvitationForm, choices
+from digicheck.forms import ConfirmForm, InvitationForm, choices
 from digicheck.models import Invitation, Municipality, Role, User
 from digicheck.services import accounts
 
@@ -54,3 +54,33 @@ def invitations() -> ResponseReturnValue:
 def users() -> ResponseReturnValue:
     rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users.html", users=rows)
+
+
+@bp.post("/konten/<int:user_id>/status")
+@roles_required(Role.ADMIN)
+def user_status(user_id: int) -> ResponseReturnValue:
+    account = load_user_for_admin(current_user, user_id)
+    wanted = request.form.get("aktiv")
+    if wanted not in ("0", "1") or not ConfirmForm().validate_on_submit():
+        abort(400, description="Ungültige Anfrage: Bitte nutzen Sie die Schaltfläche in der Kontenliste.")
+    try:
+        accounts.set_active(account, wanted == "1", current_user)
+    except accounts.AccountError as exc:
+        abort(400, description=str(exc))
+    flash(f"Das Konto {account.email} ist {'wieder freigegeben' if account.active else 'gesperrt; alle Anmeldungen damit sind beendet'}.",
+          "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/einladungen/<int:invitation_id>/zurueckziehen")
+@roles_required(Role.ADMIN, Role.BERATER)
+def revoke(invitation_id: int) -> ResponseReturnValue:
+    invitation = load_invitation_to_revoke(current_user, invitation_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.revoke_invitation(invitation)
+    except accounts.AccountError as exc:
+        abort(400, description=str(exc))
+    flash(f"Die Einladung an {invitation.email} ist zurückgezogen; der Link gilt nicht mehr.", "success")
+    return redirect(url_for("admin.invitations"))

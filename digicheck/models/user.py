@@ -61,5 +61,10 @@ class Invitation(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None

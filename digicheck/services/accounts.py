@@ -106,6 +106,10 @@ def invite(email: str, role: Role, municipality: Municipality | None, created_by
     if find_user(email) is not None:
         raise AccountError("Zu dieser E-Mail-Adresse gibt es bereits ein Konto.")
     token = secrets.token_urlsafe(32)
+    now = utcnow()
+    for older in db.session.scalars(select(Invitation).where(
+            Invitation.email == normalise_email(email), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))):
+        older.revoked_at = now  # only the newest link to an address works
     invitation = Invitation(
         token_hash=_token_hash(token), email=normalise_email(email), role=role,
         municipality_id=municipality.id if municipality and role == Role.KOMMUNE else None,
@@ -127,9 +131,34 @@ def open_invitation(token: str) -> Invitation:
         raise AccountError("Diese Einladung gibt es nicht. Bitte prüfen Sie den Link oder fordern Sie eine neue Einladung an.")
     if invitation.used_at is not None:
         raise AccountError("Diese Einladung wurde bereits verwendet. Melden Sie sich mit Ihrem Konto an.")
+    if invitation.revoked_at is not None:
+        raise AccountError("Diese Einladung wurde zurückgezogen. Bitte fordern Sie bei Bedarf eine neue Einladung an.")
     if _aware(invitation.expires_at) < utcnow():
         raise AccountError("Diese Einladung ist abgelaufen. Bitte fordern Sie eine neue Einladung an.")
     return invitation
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    if invitation.used_at is not None:
+        raise AccountError("Diese Einladung wurde bereits angenommen; sperren Sie stattdessen das Konto.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.commit()
+
+
+def set_active(user: User, active: bool, by: User) -> None:
+    """Lock or unlock an account. Locking ends every session of it at once (new session epoch)."""
+    if user.id == by.id:
+        raise AccountError("Das eigene Konto können Sie nicht sperren.")
+    if not active and user.role == Role.ADMIN and user.active:
+        admins = db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active.is_(True)))
+        if admins <= 1:
+            raise AccountError("Das letzte aktive Administrationskonto lässt sich nicht sperren.")
+    if user.active != active:
+        user.active = active
+        if not active:
+            user.session_epoch += 1
+        db.session.commit()
 
 
 def accept_invitation(token: str, name: str, password: str) -> User:

@@ -285,6 +285,9 @@ def test_plotly_is_served_locally(browser, world) -> None:
     response = browser.get("/vendor/plotly.min.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert len(response.get_data()) > 1_000_000
+    assert "max-age=604800" in response.headers["Cache-Control"] and response.headers["ETag"]
+    again = browser.get("/vendor/plotly.min.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""  # the browser's copy is still good
     response.close()
 
 

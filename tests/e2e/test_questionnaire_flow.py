@@ -247,3 +247,27 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, world: World
     axe.check(page, "Übersicht nach Abschluss")
 
     assert axe.clean, axe.report()
+
+
+def test_admin_locks_an_account_and_withdraws_an_invitation(page: Page, world: World, axe: AxeAudit) -> None:
+    """The account and invitation pages as an admin uses them, with axe-core on each."""
+    page.goto("/anmelden")
+    log_in(page, world.admin.email)
+    page.get_by_role("link", name="Einladungen").click()
+    page.get_by_label("E-Mail-Adresse der eingeladenen Person").fill("neu@erbach.example.org")
+    page.get_by_label("Kommune (nur für Kommune-Konten)").select_option(world.erbach.ags)
+    page.get_by_role("button", name="Einladung erstellen").click()
+    link = page.locator("#einladungslink").inner_text()
+    axe.check(page, "Einladungen mit neuem Link")
+    page.get_by_role("button", name="Einladung an neu@erbach.example.org zurückziehen").click()
+    expect(page.locator(".flash")).to_contain_text("ist zurückgezogen")
+    expect(page.locator("table")).to_contain_text("zurückgezogen")
+    page.goto(link.replace("http://localhost", ""))
+    expect(page.locator("main")).to_contain_text("zurückgezogen")
+
+    page.goto("/verwaltung/konten")
+    page.get_by_role("button", name=f"Konto sperren: {world.kommune.email}").click()
+    expect(page.locator(".flash")).to_contain_text("gesperrt")
+    expect(page.get_by_role("button", name=f"Konto freigeben: {world.kommune.email}")).to_be_visible()
+    axe.check(page, "Konten mit gesperrtem Konto")
+    assert axe.clean, axe.report()
