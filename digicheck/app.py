@@ -94,9 +94,8 @@ def _register_input_guard(app: Flask) -> None:
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sources.append(request.form)
         for source in sources:
-            for key, value in source.items(multi=True):
-                if CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value):
-                    abort(400, description=CONTROL_MESSAGE)
+            if source and CONTROL_CHARACTERS.search("\n".join(text for pair in source.items(multi=True) for text in pair)):
+                abort(400, description=CONTROL_MESSAGE)
 
 
 def _register_sqlite_pragmas(app: Flask) -> None:
