@@ -177,3 +177,22 @@ def test_error_page_renders_after_a_failed_write(world, other_app) -> None:
     assert response.status_code == 500 and "Interner Fehler" in text and "Abmelden" in text
     with failing.app_context():
         assert db.session.scalars(db.select(User).where(User.name == "Doppelt")).all() == []
+
+
+def test_a_round_started_twice_at_once_opens_the_one_round(world, monkeypatch) -> None:
+    """The other request wins the unique (municipality, round): this one opens its round instead of a 500."""
+    from sqlalchemy.exc import IntegrityError
+
+    from digicheck.services import assessments as svc
+
+    real = svc._start_round
+    winner: list[Assessment] = []
+
+    def loses_the_race(municipality, user, is_demo):  # type: ignore[no-untyped-def]
+        winner.append(real(municipality, user, is_demo))  # the colleague's request, committed first
+        raise IntegrityError("INSERT INTO assessments", {}, Exception("uq_assessments_municipality_round"))
+
+    monkeypatch.setattr(svc, "_start_round", loses_the_race)
+    opened = svc.start_round(world.erbach, world.kommune)
+    assert opened.id == winner[0].id and not opened.submitted
+    assert len(db.session.scalars(db.select(Assessment).where(Assessment.municipality_id == world.erbach.id)).all()) == 1
