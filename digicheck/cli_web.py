@@ -69,13 +69,17 @@ def demo() -> None:
 def demo_seed() -> None:
     """Load demo municipalities, one user per role and synthetic demo assessments."""
     from digicheck.demo_data import seed
+    from digicheck.register import RegisterError
 
     with app_context() as app:
         if not app.config["DIGICHECK_DEMO"]:
             # demo logins (one of them for the real municipality Erbach) must never reach a real database
             raise CliError("Demodaten nur im Demo-Modus: setzen Sie DIGICHECK_DEMO=1 (bin/demo tut das) "
                            "und verwenden Sie eine eigene Demo-Datenbank.")
-        credentials = seed()
+        try:
+            credentials = seed()
+        except RegisterError as exc:
+            raise CliError(str(exc)) from None
     click.echo("Demodaten geladen (synthetisch, als Demodaten gekennzeichnet). Zugänge:")
     for role, email, password in credentials:
         click.echo(f"  {role:<15} {email:<32} Passwort: {password}")

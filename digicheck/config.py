@@ -48,6 +48,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
         "PROXY_HOPS": _whole_number(env, "DIGICHECK_PROXY_HOPS", "0"),
+        "REGISTER_FILE": env.get("DIGICHECK_REGISTER_FILE", ""),
         "INVITATION_DAYS": int(env.get("DIGICHECK_INVITATION_DAYS", "7")),
         # a CSRF token lives as long as the login session: an open form never goes stale by the clock alone
         "WTF_CSRF_TIME_LIMIT": None,

@@ -1,5 +1,9 @@
 """Demo data: real Hessian municipalities, one account per role, synthetic assessments.
 
+The municipalities are read from the official register (Destatis GV100AD) in
+../shared/data, or the file named by DIGICHECK_REGISTER_FILE; the project names only
+which of them the demo uses.
+
 Every assessment made here is flagged `is_demo` and shown as "Demodaten"; the
 answers are drawn at random (fixed seed) and describe no real municipality.
 """
@@ -7,21 +11,30 @@ answers are drawn at random (fixed seed) and describe no real municipality.
 from __future__ import annotations
 
 import random
+from datetime import date
 import secrets
 from pathlib import Path
+
+from flask import current_app
 
 from sqlalchemy import select
 
 from digicheck.extensions import db
 from digicheck.models import Assessment, Role, User
-from digicheck.register import parse_file, register_edition
+from digicheck.register import Register, RegisterError, edition_from_name, read_register
 from digicheck.services import assessments, municipalities
 from digicheck.services.accounts import hash_password
 from digicheck.services.content import questionnaire
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
 
-DEMO_FILE = Path(__file__).resolve().parent / "demo" / "municipalities.csv"
+#: the demo's municipalities: towns and Gemeinden of three Regierungsbezirke, two kreisfreie
+#: Städte and two Landkreise, among them the IKZ partners Erbach, Michelstadt and Brombachtal
+DEMO_AGS = (
+    "06411000", "06414000", "06437", "06437005", "06437006", "06437011", "06437012", "06437016",
+    "06531", "06531005", "06535002", "06635001", "06635011", "06636015",
+)
+REGISTER_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gv100ad"
 KOMMUNE_AGS = "06437006"  # Erbach
 #: AGS -> maturity between 0 (beginner) and 1 (pioneer) of the synthetic answers
 DEMO_PROFILES = {
@@ -87,8 +100,31 @@ def _seed_assessments() -> None:
         assessments.submit(assessment, None)
 
 
+def register_file() -> Path:
+    """The official register: DIGICHECK_REGISTER_FILE, else the newest GV100AD file in ../shared/data."""
+    configured = current_app.config["REGISTER_FILE"]
+    if configured:
+        return Path(configured)
+    found = sorted(REGISTER_DIR.glob("GV100AD_*.txt"), key=lambda path: (edition_from_name(path) or date.min, path.name))
+    if not found:
+        raise RegisterError(str(REGISTER_DIR), None, "kein Gemeindeverzeichnis GV100AD_*.txt gefunden "
+                                                    "(es liegt in ../shared/data; sonst DIGICHECK_REGISTER_FILE setzen)")
+    return found[-1]
+
+
+def demo_register() -> Register:
+    """The demo municipalities as the register describes them, in AGS order."""
+    path = register_file()
+    register = read_register(path, land="06")
+    entries = [entry for entry in register.entries if entry.ags in DEMO_AGS]
+    missing = sorted(set(DEMO_AGS) - {entry.ags for entry in entries})
+    if missing:
+        raise RegisterError(path.name, None, f"Demo-Kommunen fehlen im Verzeichnis: {', '.join(missing)}")
+    return Register(sorted(entries, key=lambda entry: entry.ags), register.gebietsstand, 0, register.format)
+
+
 def seed() -> list[tuple[str, str, str]]:
-    entries = parse_file(DEMO_FILE)
-    municipalities.upsert(entries, register_edition(DEMO_FILE), complete=False)
+    register = demo_register()
+    municipalities.upsert(register.entries, register.gebietsstand, complete=False)
     _seed_assessments()
     return _ensure_users()

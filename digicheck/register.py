@@ -306,7 +306,7 @@ def detect_format(text: str) -> str:
     return "gv100ad" if re.match(r"[0-9]{10}", first) else "csv"
 
 
-def _edition_from_name(path: Path) -> date | None:
+def edition_from_name(path: Path) -> date | None:
     """'GV100AD_30112025.txt' -> 30.11.2025: Destatis names its files by Gebietsstand (TTMMJJJJ)."""
     match = re.search(r"(?<![0-9])([0-9]{2})([0-9]{2})([0-9]{4})(?![0-9])", path.name)
     try:
@@ -329,7 +329,7 @@ def read_register(path: str | Path, land: str | None = None) -> Register:
     parse = parse_gv100ad if detect_format(text) == "gv100ad" else parse_csv
     register = parse(text, path.name, land)
     if register.gebietsstand is None:
-        register = Register(register.entries, _edition_from_name(path), register.skipped_gemeindefrei, register.format)
+        register = Register(register.entries, edition_from_name(path), register.skipped_gemeindefrei, register.format)
     return register
 
 

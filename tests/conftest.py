@@ -184,3 +184,26 @@ def browser(app) -> Browser:
 @pytest.fixture
 def make_browser(app):
     return lambda: Browser(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def gv100ad_mini(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A few records of the official register in its fixed-width format (tests/register_excerpt.py)."""
+    from tests import register_excerpt
+
+    reason = register_excerpt.missing()
+    if reason:
+        skip_or_fail(reason)
+    path = tmp_path_factory.mktemp("register") / "gv100ad-mini.txt"
+    path.write_text(register_excerpt.gv100ad_excerpt(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def register_mini_csv(gv100ad_mini):  # type: ignore[no-untyped-def]
+    """Some of the same entries in the CSV import format."""
+    from tests import register_excerpt
+
+    path = gv100ad_mini.parent / "register-mini.csv"
+    path.write_text(register_excerpt.csv_excerpt(gv100ad_mini), encoding="utf-8")
+    return path

@@ -17,7 +17,6 @@ from digicheck.models import Assessment, Municipality
 from digicheck.services import assessments as svc
 from tests.conftest import skip_or_fail
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 GV100AD = SHARED / "gv100ad" / "GV100AD_30112025.txt"
 
@@ -42,8 +41,8 @@ def count(**filters) -> int:
     return db.session.scalar(query)
 
 
-def test_mini_fixture_import_and_show(cli) -> None:
-    result = cli("municipalities", "import", str(DATA / "gv100ad-mini.txt"), "--land", "06")
+def test_mini_fixture_import_and_show(cli, gv100ad_mini) -> None:
+    result = cli("municipalities", "import", str(gv100ad_mini), "--land", "06")
     assert result.exit_code == 0, result.output
     assert "neu" in result.output and "Quelle: Statistisches Bundesamt (Destatis)" in result.output
     shown = cli("municipalities", "show", "06437006", "--format", "json")
@@ -54,17 +53,17 @@ def test_mini_fixture_import_and_show(cli) -> None:
     assert count(ags="11000000") == 0  # Berlin is outside --land 06
 
 
-def test_reimport_is_idempotent(cli) -> None:
-    cli("municipalities", "import", str(DATA / "gv100ad-mini.txt"), "--land", "06")
+def test_reimport_is_idempotent(cli, gv100ad_mini) -> None:
+    cli("municipalities", "import", str(gv100ad_mini), "--land", "06")
     before = count()
-    again = cli("municipalities", "import", str(DATA / "gv100ad-mini.txt"), "--land", "06")
+    again = cli("municipalities", "import", str(gv100ad_mini), "--land", "06")
     assert again.exit_code == 0 and " 0 neu, 0 aktualisiert" in again.output
     assert count() == before
 
 
-def test_newer_edition_updates_population_and_name(cli, tmp_path) -> None:
-    cli("municipalities", "import", str(DATA / "register-mini.csv"))
-    lines = (DATA / "register-mini.csv").read_text(encoding="utf-8").splitlines()
+def test_newer_edition_updates_population_and_name(cli, tmp_path, register_mini_csv) -> None:
+    cli("municipalities", "import", str(register_mini_csv))
+    lines = (register_mini_csv).read_text(encoding="utf-8").splitlines()
     header, first = lines[0].split(","), lines[1]
     row = next(csv.DictReader(lines))
     changed = first.replace(f",{row['population']},", f",{int(row['population']) + 111},", 1)
@@ -76,8 +75,8 @@ def test_newer_edition_updates_population_and_name(cli, tmp_path) -> None:
     assert header[0] == "ags"
 
 
-def test_malformed_line_names_the_line_and_imports_nothing(cli, tmp_path) -> None:
-    lines = (DATA / "gv100ad-mini.txt").read_text(encoding="utf-8").splitlines()
+def test_malformed_line_names_the_line_and_imports_nothing(cli, tmp_path, gv100ad_mini) -> None:
+    lines = (gv100ad_mini).read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3][:50]
     broken = tmp_path / "kaputt.txt"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -23,10 +23,6 @@ from digicheck.register import (
     register_edition,
 )
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-MINI = DATA / "gv100ad-mini.txt"
-MINI_CSV = DATA / "register-mini.csv"
-DEMO = Path(__file__).resolve().parents[2] / "digicheck" / "demo" / "municipalities.csv"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 GV100AD_FILE = "gv100ad/GV100AD_30112025.txt"  # the edition hessen_kommunen.csv was taken from
 COMPARED = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population")
@@ -49,8 +45,8 @@ MINI_ENTRIES = [
 ]
 
 
-def mini_lines() -> list[str]:
-    return MINI.read_text(encoding="utf-8").splitlines()
+def mini_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
 
 
 def put(line: str, position: int, value: str) -> str:
@@ -66,32 +62,32 @@ def gv_error(lines: list[str], land: str | None = None) -> RegisterError:
 
 # --- fixed-width format ---------------------------------------------------------------------------
 
-def test_mini_fixture_parses_into_expected_entries() -> None:
-    register = read_register(MINI)
+def test_mini_fixture_parses_into_expected_entries(gv100ad_mini) -> None:
+    register = read_register(gv100ad_mini)
     assert register.format == "gv100ad"
     assert register.entries == MINI_ENTRIES
-    assert parse_file(MINI) == MINI_ENTRIES
+    assert parse_file(gv100ad_mini) == MINI_ENTRIES
 
 
-def test_land_filter_keeps_one_land() -> None:
-    assert [e.ags for e in parse_file(MINI, land="06")] == [e.ags for e in MINI_ENTRIES if e.ags.startswith("06")]
-    assert [e.name for e in parse_file(MINI, land="11")] == ["Berlin"]
-    assert parse_file(MINI, land="09") == []
+def test_land_filter_keeps_one_land(gv100ad_mini) -> None:
+    assert [e.ags for e in parse_file(gv100ad_mini, land="06")] == [e.ags for e in MINI_ENTRIES if e.ags.startswith("06")]
+    assert [e.name for e in parse_file(gv100ad_mini, land="11")] == ["Berlin"]
+    assert parse_file(gv100ad_mini, land="09") == []
     with pytest.raises(ValueError, match="zweistellig"):
-        parse_file(MINI, land="6")
+        parse_file(gv100ad_mini, land="6")
 
 
-def test_gemeindefreies_gebiet_is_skipped_counted_and_in_kreis_area() -> None:
-    register = read_register(MINI, land="06")
+def test_gemeindefreies_gebiet_is_skipped_counted_and_in_kreis_area(gv100ad_mini) -> None:
+    register = read_register(gv100ad_mini, land="06")
     assert register.skipped_gemeindefrei == 1
     assert "06431200" not in {e.ags for e in register.entries}
     bergstrasse = next(e for e in register.entries if e.ags == "06431")
     assert (bergstrasse.population, bergstrasse.area_km2) == (0, 4.88)
 
 
-def test_windows_line_endings_byte_order_mark_and_blank_lines_are_accepted(tmp_path: Path) -> None:
+def test_windows_line_endings_byte_order_mark_and_blank_lines_are_accepted(tmp_path: Path, gv100ad_mini) -> None:
     path = tmp_path / "GV100AD.txt"
-    path.write_bytes(("\ufeff" + "\r\n".join(mini_lines()) + "\r\n\r\n").encode("utf-8"))
+    path.write_bytes(("\ufeff" + "\r\n".join(mini_lines(gv100ad_mini)) + "\r\n\r\n").encode("utf-8"))
     assert parse_file(path) == MINI_ENTRIES
 
 
@@ -112,16 +108,16 @@ BROKEN_RECORDS = [
 
 
 @pytest.mark.parametrize(("number", "mutate", "problem"), BROKEN_RECORDS)
-def test_malformed_record_names_file_line_and_problem(number: int, mutate, problem: str) -> None:
-    lines = mini_lines()
+def test_malformed_record_names_file_line_and_problem(number: int, mutate, problem: str, gv100ad_mini) -> None:
+    lines = mini_lines(gv100ad_mini)
     lines[number - 1] = mutate(lines[number - 1])
     error = gv_error(lines)
     assert (error.file, error.line, error.problem) == ("kaputt.txt", number, problem)
     assert str(error) == f"kaputt.txt: Zeile {number}: {problem}"
 
 
-def test_duplicate_missing_kreis_and_missing_regierungsbezirk_are_refused() -> None:
-    lines = mini_lines()
+def test_duplicate_missing_kreis_and_missing_regierungsbezirk_are_refused(gv100ad_mini) -> None:
+    lines = mini_lines(gv100ad_mini)
     assert gv_error([*lines, lines[9]]).problem == "Schlüssel 06437006 doppelt (zuerst in Zeile 10)"
     without_kreis = gv_error(lines[:6] + lines[7:])
     assert (without_kreis.line, without_kreis.problem) == (8, "Kreis 06437 fehlt (kein Satz der Satzart 40)")
@@ -129,8 +125,8 @@ def test_duplicate_missing_kreis_and_missing_regierungsbezirk_are_refused() -> N
     assert (without_rb.line, without_rb.problem) == (3, "Regierungsbezirk 064 fehlt (kein Satz der Satzart 20)")
 
 
-def test_an_error_anywhere_refuses_the_whole_file(tmp_path: Path) -> None:
-    lines = mini_lines()
+def test_an_error_anywhere_refuses_the_whole_file(tmp_path: Path, gv100ad_mini) -> None:
+    lines = mini_lines(gv100ad_mini)
     lines[-1] = put(lines[-1], 140, "x12".rjust(11))  # the last record, in Berlin
     assert gv_error(lines, land="06").line == 13  # Hessen alone is fine, but the file is broken
     path = tmp_path / "GV100AD_kaputt.txt"
@@ -139,9 +135,9 @@ def test_an_error_anywhere_refuses_the_whole_file(tmp_path: Path) -> None:
         parse_file(path)
 
 
-def test_file_that_is_not_utf8_is_refused_with_line(tmp_path: Path) -> None:
+def test_file_that_is_not_utf8_is_refused_with_line(tmp_path: Path, gv100ad_mini) -> None:
     path = tmp_path / "latin1.txt"
-    path.write_bytes("\n".join(mini_lines()).encode("latin-1"))
+    path.write_bytes("\n".join(mini_lines(gv100ad_mini)).encode("latin-1"))
     with pytest.raises(RegisterError, match=r"latin1\.txt: Zeile 5: Text ist nicht UTF-8-kodiert"):
         parse_file(path)
     with pytest.raises(RegisterError, match="Datei nicht lesbar"):
@@ -150,17 +146,17 @@ def test_file_that_is_not_utf8_is_refused_with_line(tmp_path: Path) -> None:
 
 # --- edition and attribution ----------------------------------------------------------------------
 
-def test_edition_comes_from_the_records() -> None:
-    assert register_edition(MINI) == date(2025, 11, 30)
-    assert read_register(MINI).attribution == ATTRIBUTION
-    newer = [put(line, 3, "20261231") for line in mini_lines()]
+def test_edition_comes_from_the_records(gv100ad_mini) -> None:
+    assert register_edition(gv100ad_mini) == date(2025, 11, 30)
+    assert read_register(gv100ad_mini).attribution == ATTRIBUTION
+    newer = [put(line, 3, "20261231") for line in mini_lines(gv100ad_mini)]
     register = parse_gv100ad("\n".join(newer))
     assert register.gebietsstand == date(2026, 12, 31)
     assert register.attribution == ATTRIBUTION.replace("30.11.2025", "31.12.2026")
 
 
-def test_edition_falls_back_to_file_name_then_to_default(tmp_path: Path) -> None:
-    text = MINI_CSV.read_text(encoding="utf-8").replace(",gebietsstand", ",stand")
+def test_edition_falls_back_to_file_name_then_to_default(tmp_path: Path, register_mini_csv) -> None:
+    text = register_mini_csv.read_text(encoding="utf-8").replace(",gebietsstand", ",stand")
     named = tmp_path / "GV100AD_31122026.csv"
     named.write_text(text, encoding="utf-8")
     assert register_edition(named) == date(2026, 12, 31)
@@ -172,20 +168,20 @@ def test_edition_falls_back_to_file_name_then_to_default(tmp_path: Path) -> None
 
 # --- CSV and format detection ---------------------------------------------------------------------
 
-def test_csv_parses_required_and_optional_columns() -> None:
-    register = read_register(MINI_CSV)
+def test_csv_parses_required_and_optional_columns(register_mini_csv) -> None:
+    register = read_register(register_mini_csv)
     assert register.format == "csv" and register.gebietsstand == date(2025, 11, 30)
     erbach = next(e for e in register.entries if e.ags == "06437006")
     assert erbach == RegisterEntry("06437006", "Erbach", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064",
                                    13935, 61.52, "64711", "Erbach, Kreisstadt")
     berlin = next(e for e in register.entries if e.ags == "11000000")
     assert (berlin.regierungsbezirk, berlin.regierungsbezirk_code) == ("", "110")
-    assert [e.ags for e in parse_file(MINI_CSV, land="06")] == ["06411000", "06437", "06437006", "06437011"]
+    assert [e.ags for e in parse_file(register_mini_csv, land="06")] == ["06411000", "06437", "06437006", "06437011"]
 
 
-def test_csv_and_fixed_width_agree_on_the_same_municipalities() -> None:
-    from_csv = {e.ags: e for e in parse_file(MINI_CSV)}
-    for entry in parse_file(MINI):
+def test_csv_and_fixed_width_agree_on_the_same_municipalities(gv100ad_mini, register_mini_csv) -> None:
+    from_csv = {e.ags: e for e in parse_file(register_mini_csv)}
+    for entry in parse_file(gv100ad_mini):
         if entry.kind != "Landkreis" and entry.ags in from_csv:
             assert [getattr(entry, f) for f in COMPARED] == [getattr(from_csv[entry.ags], f) for f in COMPARED]
 
@@ -205,8 +201,8 @@ BROKEN_CSV = [
 
 
 @pytest.mark.parametrize(("number", "change", "problem"), BROKEN_CSV)
-def test_malformed_csv_names_line_and_problem(number: int, change: tuple[str, str], problem: str) -> None:
-    lines = MINI_CSV.read_text(encoding="utf-8").split("\n")
+def test_malformed_csv_names_line_and_problem(number: int, change: tuple[str, str], problem: str, register_mini_csv) -> None:
+    lines = register_mini_csv.read_text(encoding="utf-8").split("\n")
     lines[number - 1] = lines[number - 1].replace(*change, 1)
     with pytest.raises(RegisterError) as info:
         parse_csv("\n".join(lines), "kaputt.csv")
@@ -214,13 +210,13 @@ def test_malformed_csv_names_line_and_problem(number: int, change: tuple[str, st
     assert str(info.value).startswith(f"kaputt.csv: Zeile {number}: ")
 
 
-def test_format_is_detected_by_content_not_file_name(tmp_path: Path) -> None:
-    assert detect_format(MINI.read_text(encoding="utf-8")) == "gv100ad"
-    assert detect_format("\ufeff" + MINI_CSV.read_text(encoding="utf-8")) == "csv"
+def test_format_is_detected_by_content_not_file_name(tmp_path: Path, gv100ad_mini, register_mini_csv) -> None:
+    assert detect_format(gv100ad_mini.read_text(encoding="utf-8")) == "gv100ad"
+    assert detect_format("\ufeff" + register_mini_csv.read_text(encoding="utf-8")) == "csv"
     disguised_gv = tmp_path / "register.csv"
-    disguised_gv.write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    disguised_gv.write_text(gv100ad_mini.read_text(encoding="utf-8"), encoding="utf-8")
     disguised_csv = tmp_path / "register.txt"
-    disguised_csv.write_text(MINI_CSV.read_text(encoding="utf-8"), encoding="utf-8")
+    disguised_csv.write_text(register_mini_csv.read_text(encoding="utf-8"), encoding="utf-8")
     assert read_register(disguised_gv).entries == MINI_ENTRIES
     assert read_register(disguised_csv).format == "csv"
     neither = tmp_path / "notiz.txt"
@@ -229,8 +225,12 @@ def test_format_is_detected_by_content_not_file_name(tmp_path: Path) -> None:
         parse_file(neither)
 
 
-def test_demo_fixture_is_a_valid_hessian_register() -> None:
-    entries = parse_file(DEMO)
+def test_demo_municipalities_come_from_the_register(app) -> None:
+    from digicheck.demo_data import DEMO_AGS, demo_register
+
+    with app.app_context():
+        entries = demo_register().entries
+    assert [e.ags for e in entries] == sorted(DEMO_AGS)
     assert Counter(e.kind for e in entries) == {"Gemeinde": 5, "Stadt": 5, "kreisfreie Stadt": 2, "Landkreis": 2}
     assert {e.regierungsbezirk for e in entries} == {"Darmstadt", "Gießen", "Kassel"}
     assert all(e.ags.startswith("06") for e in entries)
@@ -305,9 +305,12 @@ def test_full_hessen_register_equals_hessen_kommunen_csv(
     assert list(hessen.values()) == parse_file(kommunen)  # every field, read through the CSV path
 
 
-def test_demo_fixture_matches_the_register(hessen: dict[str, RegisterEntry]) -> None:
-    for entry in parse_file(DEMO):
-        assert entry == hessen[entry.ags]
+def test_demo_municipalities_match_the_register(app, hessen: dict[str, RegisterEntry]) -> None:
+    from digicheck.demo_data import demo_register
+
+    with app.app_context():
+        for entry in demo_register().entries:
+            assert entry == hessen[entry.ags]
 
 
 def test_full_germany_parses(hessen: dict[str, RegisterEntry]) -> None:
