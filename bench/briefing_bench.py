@@ -109,7 +109,7 @@ def main() -> None:
     from digicheck import create_app
 
     folder = tempfile.mkdtemp(prefix="briefing-bench-")
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "WTF_CSRF_ENABLED": False})
+    app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "WTF_CSRF_ENABLED": False})
     assessment_id = seed(app)
     client = app.test_client()
     assert client.post("/anmelden", data={"email": "b@bench.test", "password": PASSWORD}).status_code == 302

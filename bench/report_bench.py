@@ -351,7 +351,7 @@ def main() -> None:
           f"{len(data[2]):,} area results ({time.perf_counter() - started:.1f} s)")
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("BENCH_SQLITE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+        app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": url})
         print(f"SQLite load (executemany): {load(app, data):.1f} s")
         measure(app, "SQLite", args.repeat, who, args.explain)
     if args.skip_postgres:
@@ -359,7 +359,7 @@ def main() -> None:
     name = f"digicheck_report_bench_{os.getpid()}"
     psql("-d", "postgres", "-c", f"CREATE DATABASE {name}")
     try:
-        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"postgresql://{PG['user']}@{PG['host']}/{name}"})
+        app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": f"postgresql://{PG['user']}@{PG['host']}/{name}"})
         print(f"PostgreSQL load (COPY): {load(app, data):.1f} s")
         measure(app, "PostgreSQL", args.repeat, who, args.explain)
     finally:

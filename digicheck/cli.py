@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from scoring import AnswerError, ContentError, Library, UnknownVersion, score
 from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
-from scoring.advice.loader import catalogue_dir_for
+from scoring.advice.loader import catalogue_dir_for, catalogue_paths
 from scoring.inconsistencies import load_inconsistency_rules
 from scoring.content import read_yaml
 from scoring.library import DEFAULT_DIR
@@ -35,7 +35,20 @@ class CliError(click.ClickException):
 
 
 def content_dir() -> Path:
-    return Path(os.environ.get("DIGICHECK_QUESTIONNAIRES", DEFAULT_DIR))
+    from digicheck.config import ConfigError, folder
+
+    try:
+        return Path(folder(os.environ, "DIGICHECK_QUESTIONNAIRES"))
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def imported_catalogue_dir() -> Path:
+    """Catalogues the operator imported: `catalogues/` in the instance folder, where every
+    process and every later release finds them (never inside the installed package)."""
+    from digicheck.config import instance_path
+
+    return instance_path() / "catalogues"
 
 
 def load_library() -> Library:
@@ -61,7 +74,7 @@ def questionnaire_check() -> None:
     library = load_library()
     for q in library.versions.values():
         click.echo(f"ok  {q.version}  {len(q.items)} Fragen, {len(q.gates)} Regeln  ({q.path})")
-        catalogue = _checked_catalogue(q, catalogue_dir_for(q))
+        catalogue = _checked_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
         click.echo(f"ok  {q.version}  Kataloge: {len(catalogue.modules)} Module, {len(catalogue.programmes)} Förderprogramme, "
                    f"{len(catalogue.measures)} Maßnahmen")
         try:
@@ -76,9 +89,9 @@ def questionnaire_check() -> None:
         click.echo(f"ok  {q.version}  {len(rules)} Plausibilitätsregeln")
 
 
-def _checked_catalogue(q: Any, folder: Path) -> Any:
+def _checked_catalogue(q: Any, folder: Path, overlay: Path | None = None) -> Any:
     try:
-        return load_catalogue(q, folder)
+        return load_catalogue(q, folder, overlay)
     except ContentError as exc:
         raise CliError(str(exc)) from None
 
@@ -108,27 +121,52 @@ def catalogue_import(file: str) -> None:
     import shutil
     import tempfile
 
-    data = read_yaml(Path(file)) if Path(file).exists() else None
+    try:
+        data = read_yaml(Path(file))
+    except ContentError as exc:
+        raise CliError(str(exc)) from None
     if data is None:
         raise CliError(f"{file}: Datei nicht gefunden oder leer")
     kind = CATALOGUE_SCHEMAS.get(str(data.get("schema")) if isinstance(data, dict) else "")
     if kind is None:
         raise CliError(f"{file}: unbekanntes Katalogformat (schema muss eines von {', '.join(CATALOGUE_SCHEMAS)} sein)")
     library = load_library()
-    target = catalogue_dir_for(library.latest)
+    target = imported_catalogue_dir()
     with tempfile.TemporaryDirectory() as staging:
-        for existing in target.glob("*.yaml"):
+        for existing in catalogue_paths(catalogue_dir_for(library.latest), target).values():
             shutil.copy(existing, staging)
         shutil.copy(file, Path(staging) / f"{kind}.yaml")
         for q in library.versions.values():
             try:
-                load_catalogue(q, staging)
+                load_catalogue(q, catalogue_dir_for(q), staging)
             except ContentError as exc:
                 raise CliError(str(exc).replace(str(Path(staging) / f"{kind}.yaml"), file)) from None
-        temporary = target / f".{kind}.yaml.new"
-        shutil.copy(file, temporary)
-        os.replace(temporary, target / f"{kind}.yaml")
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            temporary = target / f".{kind}.yaml.new"
+            shutil.copy(file, temporary)
+            os.replace(temporary, target / f"{kind}.yaml")  # atomic: a reader sees the old or the new file
+        except OSError as exc:
+            raise CliError(f"{target}: Katalog konnte nicht gespeichert werden ({exc.strerror})") from None
     click.echo(f"ok  {file} geprüft und als {target / (kind + '.yaml')} übernommen")
+
+
+@catalogue.command("show")
+def catalogue_show() -> None:
+    """Show which catalogue file of each kind is in force: imported (instance folder) or shipped."""
+    from digicheck.timefmt import local_datetime
+
+    library = load_library()
+    q = library.latest
+    paths = catalogue_paths(catalogue_dir_for(q), imported_catalogue_dir())
+    catalogue = _checked_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
+    counts = {"sources": len(catalogue.sections.by_source), "modules": len(catalogue.modules),
+              "funding": len(catalogue.programmes), "measures": len(catalogue.measures)}
+    click.echo(f"Kataloge in Kraft für Fragebogen {q.version}:")
+    for kind, path in paths.items():
+        imported = Path(path).parent == imported_catalogue_dir()
+        origin = (f"eingespielt am {local_datetime(Path(path).stat().st_mtime)}" if imported else "ausgeliefert")
+        click.echo(f"  {kind:<9} {counts[kind]:>3} Einträge  {origin}  ({path})")
 
 
 def questionnaire_to_dict(q: Any) -> dict[str, Any]:
@@ -215,7 +253,8 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
         q = library.get(version)
         profile = score(q, answers)
         facts = MunicipalityFacts(kind, population) if kind else None
-        advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else date.today()))
+        catalogue = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
+        advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else date.today()), catalogue=catalogue)
     except UnknownVersion as exc:
         raise CliError(f"{answers_file}: {exc}") from None
     except AnswerError as exc:
@@ -232,6 +271,7 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
 
 def run() -> None:
     """Console-script entry point."""
+    import digicheck.cli_db  # noqa: F401 - registers the database commands
     import digicheck.cli_web  # noqa: F401 - registers the commands that need the app
 
     main(prog_name="digicheck")

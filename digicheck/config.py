@@ -1,23 +1,71 @@
-"""Configuration from the environment, with safe defaults for a zero-setup start.
+"""Configuration from the environment, read and checked once, with safe defaults for a
+zero-setup start.
 
-Read once in `create_app`, never at import time, so tests and the CLI can set
-the environment first.
+`from_environment` is the one function that reads environment variables. It is called by
+`create_app` (so by gunicorn and every CLI command that needs the app) and by
+`digicheck config check`. A bad value raises `ConfigError` with one German line that names the
+variable and what is allowed; the CLI prints it and exits 1, and gunicorn refuses to start.
+Never read at import time, so tests and the CLI can set the environment first.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "digicheck.sqlite3"
+#: Smallest length of SECRET_KEY outside demo mode (32 characters: 128+ bits of a random hex value).
+MIN_SECRET_LENGTH = 32
+TRUE_WORDS = ("1", "true", "ja")
+FALSE_WORDS = ("0", "false", "nein")
 
 
 class ConfigError(RuntimeError):
-    """The environment does not describe a runnable configuration."""
+    """The environment does not describe a runnable configuration (one German line)."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its default and what is allowed, for the README's table and
+    `digicheck config check`."""
+
+    name: str
+    default: str
+    allowed: str
+    meaning: str
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("SECRET_KEY", "", f"mindestens {MIN_SECRET_LENGTH} Zeichen (im Demo-Modus optional)",
+             "signs sessions and CSRF tokens; a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"),
+    Variable("DATABASE_URL", "sqlite:///INSTANCE/digicheck.sqlite3", "sqlite:///PFAD oder postgresql://…",
+             "SQLAlchemy URL of the database; PostgreSQL in production (driver psycopg 3)"),
+    Variable("DIGICHECK_INSTANCE_PATH", "./instance", "ein Verzeichnis (wird angelegt)",
+             "run-time state: the default SQLite database, imported catalogues, the operator's legal texts"),
+    Variable("RATELIMIT_STORAGE_URI", "memory://", "memory://, redis://HOST:PORT[/DB] oder rediss://…",
+             "where login limits are counted; with several processes `redis://…` (needs `digicheck[redis]`)"),
+    Variable("DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute", "eine Grenze wie '10 per minute' oder '5/minute;50/hour'",
+             "failed login (and password-change) attempts per client address"),
+    Variable("DIGICHECK_PROXY_HOPS", "0", "ganze Zahl 0–5",
+             "reverse proxies whose X-Forwarded-For/-Proto/-Host are trusted (1 behind one proxy)"),
+    Variable("DIGICHECK_SECURE_COOKIES", "0", "1/0/true/false/ja/nein",
+             "on behind HTTPS: cookies only over TLS, and HSTS on every response"),
+    Variable("DIGICHECK_SESSION_HOURS", "10", "ganze Zahl 1–720", "how long a login lasts"),
+    Variable("DIGICHECK_INVITATION_DAYS", "7", "ganze Zahl 1–90", "how long an invitation link is valid"),
+    Variable("DIGICHECK_BENCHMARK_K", "5", "ganze Zahl 2–1000",
+             "smallest number of submitted assessments behind any benchmark figure"),
+    Variable("DIGICHECK_QUESTIONNAIRES", "(shipped)", "ein Verzeichnis mit Fragebogen-Dateien",
+             "folder of questionnaire versions; the shipped one by default"),
+    Variable("DIGICHECK_DEMO", "0", "1/0/true/false/ja/nein",
+             "demo mode: random secret key, demo banner, `digicheck demo seed` allowed"),
+    Variable("DIGICHECK_REGISTER_FILE", "(newest ../shared/data/gv100ad/GV100AD_*.txt)", "Pfad einer Datei",
+             "the official municipality register the demo reads its municipalities from"),
+)
+KNOWN = {v.name for v in VARIABLES}
 
 
 def normalise_database_url(url: str) -> str:
@@ -29,44 +77,165 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def from_environment(env: dict[str, str] | None = None) -> dict[str, Any]:
+def instance_path(env: Mapping[str, str] | None = None) -> Path:
+    """The instance folder: `DIGICHECK_INSTANCE_PATH`, else `./instance` where the app starts."""
+    env = os.environ if env is None else env
+    text = env.get("DIGICHECK_INSTANCE_PATH", "").strip()
+    return Path(text or "instance").expanduser().resolve()
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting of the app, read from `env` (default: the process environment) and checked."""
     env = dict(os.environ if env is None else env)
-    demo = env.get("DIGICHECK_DEMO", "") == "1"
-    secret = env.get("SECRET_KEY", "")
-    if not secret:
-        if not demo and env.get("FLASK_DEBUG") != "1":
-            raise ConfigError("SECRET_KEY fehlt: setzen Sie die Umgebungsvariable (außer im Demo-Modus DIGICHECK_DEMO=1).")
-        secret = secrets.token_hex(32)
-    database = normalise_database_url(env.get("DATABASE_URL", f"sqlite:///{DEFAULT_DATABASE}"))
+    demo = boolean(env, "DIGICHECK_DEMO", "0")
+    secure = boolean(env, "DIGICHECK_SECURE_COOKIES", "0")
+    instance = instance_path(env)
     return {
-        "SECRET_KEY": secret,
-        "SQLALCHEMY_DATABASE_URI": database,
+        "SECRET_KEY": secret_key(env, demo),
+        "SQLALCHEMY_DATABASE_URI": database_url(env, instance),
+        # pool_pre_ping: a connection broken by a database restart is replaced before use
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "INSTANCE_PATH": str(instance),
         "DIGICHECK_DEMO": demo,
-        "DIGICHECK_QUESTIONNAIRES": env.get("DIGICHECK_QUESTIONNAIRES", str(PROJECT_ROOT / "questionnaires")),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "DIGICHECK_QUESTIONNAIRES": folder(env, "DIGICHECK_QUESTIONNAIRES"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage(env),
+        # Redis unreachable: count in this process (one warning in the log) instead of a 500
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": env.get("DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
-        "PROXY_HOPS": _whole_number(env, "DIGICHECK_PROXY_HOPS", "0"),
-        "REGISTER_FILE": env.get("DIGICHECK_REGISTER_FILE", ""),
-        "INVITATION_DAYS": int(env.get("DIGICHECK_INVITATION_DAYS", "7")),
+        "LOGIN_RATE_LIMIT": rate_limit(env, "DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
+        "PROXY_HOPS": whole_number(env, "DIGICHECK_PROXY_HOPS", "0", 0, 5),
+        "REGISTER_FILE": env.get("DIGICHECK_REGISTER_FILE", "").strip(),
+        "INVITATION_DAYS": whole_number(env, "DIGICHECK_INVITATION_DAYS", "7", 1, 90),
         # a CSRF token lives as long as the login session: an open form never goes stale by the clock alone
         "WTF_CSRF_TIME_LIMIT": None,
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("DIGICHECK_SESSION_HOURS", "10"))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=whole_number(env, "DIGICHECK_SESSION_HOURS", "10", 1, 720)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("DIGICHECK_SECURE_COOKIES", "0") == "1",
-        "REMEMBER_COOKIE_SECURE": env.get("DIGICHECK_SECURE_COOKIES", "0") == "1",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
         "MAX_TEXT_LENGTH": 2000,
-        "BENCHMARK_K": int(env.get("DIGICHECK_BENCHMARK_K", "5")),
+        "BENCHMARK_K": whole_number(env, "DIGICHECK_BENCHMARK_K", "5", 2, 1000),
     }
 
 
-def _whole_number(env: dict[str, str], name: str, default: str) -> int:
-    text = env.get(name, default).strip()
-    if not text.isascii() or not text.isdigit():
-        raise ConfigError(f"{name} muss eine ganze Zahl ab 0 sein, nicht {text!r}.")
+def boolean(env: Mapping[str, str], name: str, default: str) -> bool:
+    text = env.get(name, default).strip().lower() or default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={_shown(text)} ist ungültig: erlaubt sind 1/0, true/false, ja/nein.")
+
+
+def whole_number(env: Mapping[str, str], name: str, default: str, low: int, high: int) -> int:
+    text = env.get(name, default).strip() or default
+    if not (text.isascii() and text.isdigit() and len(text) <= 6) or not low <= int(text) <= high:
+        raise ConfigError(f"{name}={_shown(text)} ist ungültig: erlaubt ist eine ganze Zahl von {low} bis {high}.")
     return int(text)
+
+
+def secret_key(env: Mapping[str, str], demo: bool) -> str:
+    secret = env.get("SECRET_KEY", "")
+    if demo:
+        return secret or secrets.token_hex(32)
+    if not secret:
+        raise ConfigError("SECRET_KEY fehlt: setzen Sie einen zufälligen Wert mit mindestens "
+                          f"{MIN_SECRET_LENGTH} Zeichen (nur im Demo-Modus DIGICHECK_DEMO=1 entbehrlich).")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"SECRET_KEY ist zu kurz ({len(secret)} Zeichen): erlaubt sind mindestens {MIN_SECRET_LENGTH} "
+                          "Zeichen, z. B. aus `python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    return secret
+
+
+SUPPORTED_DATABASES = "sqlite:///PFAD oder postgresql://BENUTZER:PASSWORT@HOST/DATENBANK"
+
+
+def database_url(env: Mapping[str, str], instance: Path) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    raw = env.get("DATABASE_URL", "").strip()
+    if not raw:
+        return f"sqlite:///{instance / 'digicheck.sqlite3'}"
+    try:
+        url = make_url(normalise_database_url(raw))
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"DATABASE_URL ist keine gültige Datenbank-URL: erlaubt ist {SUPPORTED_DATABASES}.") from None
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if backend == "sqlite" and driver in ("pysqlite", "sqlite"):
+        return url.render_as_string(hide_password=False)
+    if backend == "postgresql":
+        if driver != "psycopg":
+            raise ConfigError(f"DATABASE_URL: der PostgreSQL-Treiber '{driver}' wird nicht unterstützt; verwenden Sie "
+                              "postgresql://… (Digi-Check bringt psycopg 3 mit).")
+        if not url.database:
+            raise ConfigError(f"DATABASE_URL nennt keine Datenbank: erlaubt ist {SUPPORTED_DATABASES}.")
+        return url.render_as_string(hide_password=False)
+    raise ConfigError(f"DATABASE_URL: die Datenbank '{backend}' wird nicht unterstützt; erlaubt ist {SUPPORTED_DATABASES}.")
+
+
+def folder(env: Mapping[str, str], name: str) -> str:
+    text = env.get(name, "").strip()
+    if not text:
+        from scoring.library import DEFAULT_DIR
+
+        return str(DEFAULT_DIR)
+    if not Path(text).is_dir():
+        raise ConfigError(f"{name}={_shown(text)} ist ungültig: erlaubt ist ein vorhandenes Verzeichnis.")
+    return text
+
+
+def ratelimit_storage(env: Mapping[str, str]) -> str:
+    uri = env.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://"
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme == "memory":
+        return uri
+    if scheme in ("redis", "rediss"):
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise ConfigError("RATELIMIT_STORAGE_URI nennt Redis, aber der Redis-Client fehlt: "
+                              "installieren Sie Digi-Check mit `pip install 'digicheck[redis]'`.") from None
+        return uri
+    raise ConfigError(f"RATELIMIT_STORAGE_URI={_shown(uri)} ist ungültig: erlaubt sind memory:// und redis://HOST:PORT.")
+
+
+def rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
+    from limits import parse_many
+
+    text = env.get(name, default).strip() or default
+    try:
+        if not parse_many(text):
+            raise ValueError(text)
+    except ValueError:
+        raise ConfigError(f"{name}={_shown(text)} ist ungültig: erlaubt ist eine Grenze wie '10 per minute' "
+                          "oder '5/minute;50/hour'.") from None
+    return text
+
+
+def _shown(text: str) -> str:
+    """A value as it may appear in an error: short and printable (never a secret)."""
+    text = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    return repr(text if len(text) <= 60 else text[:57] + "…")
+
+
+def check_environment(env: Mapping[str, str] | None = None) -> list[str]:
+    """Warnings about a configuration that runs but is probably not meant that way."""
+    env = os.environ if env is None else env
+    settings = from_environment(env)
+    warnings = [f"{name} ist gesetzt, aber Digi-Check kennt diese Variable nicht (Tippfehler?)"
+                for name in sorted(env) if name.startswith("DIGICHECK_") and name not in KNOWN
+                and not name.startswith("DIGICHECK_TEST_")]
+    if not settings["DIGICHECK_DEMO"]:
+        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            warnings.append("DATABASE_URL ist nicht gesetzt oder SQLite: für den Betrieb mit mehreren Prozessen PostgreSQL verwenden")
+        if settings["RATELIMIT_STORAGE_URI"].startswith("memory"):
+            warnings.append("RATELIMIT_STORAGE_URI=memory://: jeder Prozess zählt Anmeldeversuche für sich; mit mehreren Prozessen Redis verwenden")
+        if not settings["SESSION_COOKIE_SECURE"]:
+            warnings.append("DIGICHECK_SECURE_COOKIES ist aus: hinter HTTPS einschalten")
+    return warnings
+

@@ -9,8 +9,17 @@ from scoring.answers import Answers, AnswerValue, check_answer
 from scoring.content import ContentError, load_questionnaire, version_key
 from scoring.model import SPECIAL_ANSWERS, Questionnaire
 
-#: The questionnaires shipped with the product (a folder beside the packages).
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+
+def _shipped_dir() -> Path:
+    """The questionnaires shipped with the product: inside this package in an installed wheel
+    (pyproject.toml maps the repository's top-level questionnaires/ there), beside the packages
+    in a checkout."""
+    packaged = Path(__file__).resolve().parent / "questionnaires"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+#: The questionnaires shipped with the product.
+DEFAULT_DIR = _shipped_dir()
 
 
 class UnknownVersion(LookupError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 
 IN_CI = os.environ.get("CI") == "true"
+# run-time state of every app the tests create goes to a temporary instance folder, never ./instance
+os.environ.setdefault("DIGICHECK_INSTANCE_PATH", tempfile.mkdtemp(prefix="digicheck-test-instance-"))
 TEST_DATABASE_URL = os.environ.get("DIGICHECK_TEST_DATABASE_URL", "")
 PASSWORD = "richtig-geheim-123"
 
@@ -40,7 +43,7 @@ def app_factory(database_url: str):
     from digicheck.extensions import db
 
     app = create_app({
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test-secret-of-at-least-32-characters",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "LOGIN_RATE_LIMIT": "1000 per minute",

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 from digicheck.models import Assessment, Municipality
+from digicheck.services.content import catalogue
 from scoring import Profile, Questionnaire, score
 from scoring.advice import KINDS, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
 
@@ -24,7 +25,7 @@ def municipality_facts(municipality: Municipality) -> MunicipalityFacts | None:
 
 def advice_for(q: Questionnaire, profile: Profile, assessment: Assessment, targets: dict[str, int]) -> dict[str, Any]:
     facts = municipality_facts(assessment.municipality)
-    return advice_to_dict(advise(q, profile, facts, targets, as_of=assessment_date(assessment)))
+    return advice_to_dict(advise(q, profile, facts, targets, as_of=assessment_date(assessment), catalogue=catalogue(q)))
 
 
 def references(q: Questionnaire) -> list[tuple[ReferenceProfile, Profile]]:

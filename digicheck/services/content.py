@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 
 from scoring import Library, Questionnaire
+from scoring.advice import Catalogue
+from scoring.advice.loader import catalogue_dir_for, catalogue_paths, load_catalogue
 
 
 def library() -> Library:
@@ -17,3 +21,22 @@ def library() -> Library:
 
 def questionnaire(version: str | None = None) -> Questionnaire:
     return library().get(version)
+
+
+def imported_catalogue_dir() -> Path:
+    """Catalogues imported with `digicheck catalogue import`: in the instance folder, shared by
+    every process and kept across releases."""
+    return Path(current_app.instance_path) / "catalogues"
+
+
+def catalogue(q: Questionnaire) -> Catalogue:
+    """The catalogue in force for `q`: imported files over shipped ones. Validated once per
+    process and set of files; an import seen by another process is picked up at its next
+    request (the key holds each file's modification time)."""
+    paths = catalogue_paths(catalogue_dir_for(q), imported_catalogue_dir())
+    key = (q.version, tuple((path, Path(path).stat().st_mtime_ns) for path in paths.values()))
+    cache: dict[object, Catalogue] = current_app.extensions.setdefault("digicheck.catalogues", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
+    return cache[key]

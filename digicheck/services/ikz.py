@@ -21,9 +21,9 @@ from digicheck.models import Assessment, Municipality, ValidatedLevel
 from digicheck.services.advice import municipality_facts
 from digicheck.services.assessments import profiles_of
 from digicheck.services.consult import latest_validated_levels
-from digicheck.services.content import questionnaire
+from digicheck.services.content import catalogue, questionnaire
 from scoring import Profile, Questionnaire
-from scoring.advice import Advice, advise, ikz_amount, shipped_catalogue, status_on
+from scoring.advice import Advice, advise, ikz_amount, status_on
 from scoring.advice.catalogue import Module, Programme, ProgrammeCondition
 from scoring.advice.funding import ConditionResult, euro
 from scoring.advice.render import status_label
@@ -200,7 +200,7 @@ def group(municipalities: list[Municipality], as_of: date) -> Group:
             partners.append(Partner(m, None, newest.get(m.id), None, None, {}, None))
             continue
         q, profile = profiles[assessment.id]
-        advice = advise(q, profile, municipality_facts(m), as_of=as_of)
+        advice = advise(q, profile, municipality_facts(m), as_of=as_of, catalogue=catalogue(q))
         partners.append(Partner(m, assessment, newest[m.id], q, profile, validated.get(assessment.id, {}), advice))
     latest = questionnaire()
     return Group(as_of, latest, tuple(partners), _help(latest, partners), _modules(partners), _funding(latest, partners, as_of))
@@ -264,7 +264,7 @@ def _funding(q: Questionnaire, partners: list[Partner], as_of: date) -> tuple[Gr
     partners without a submitted assessment count for the amount but cannot show conditions.
     """
     result = []
-    for programme in shipped_catalogue(q).programmes:
+    for programme in catalogue(q).programmes:
         if programme.amount.kind != "per_partner":
             continue
         matches = {p.municipality.id: next(f for f in p.advice.funding if f.programme.id == programme.id) for p in partners if p.advice}

@@ -256,10 +256,23 @@ def catalogue_dir_for(q: Questionnaire) -> Path:
     return beside if beside is not None and beside.is_dir() else CATALOGUE_DIR
 
 
-def load_catalogue(q: Questionnaire, folder: Path | str = CATALOGUE_DIR) -> Catalogue:
-    """Load sources.yaml, modules.yaml, funding.yaml and measures.yaml, validated against `q`."""
-    folder = Path(folder)
-    paths = {name: str(folder / f"{name}.yaml") for name in ("sources", "modules", "funding", "measures")}
+CATALOGUE_KINDS = ("sources", "modules", "funding", "measures")
+
+
+def catalogue_paths(folder: Path | str, overlay: Path | str | None = None) -> dict[str, str]:
+    """The file of each catalogue kind: the one in `overlay` (catalogues the operator imported,
+    in the instance folder) where there is one, else the one in `folder` (shipped)."""
+    paths = {}
+    for name in CATALOGUE_KINDS:
+        imported = Path(overlay) / f"{name}.yaml" if overlay is not None else None
+        paths[name] = str(imported if imported is not None and imported.is_file() else Path(folder) / f"{name}.yaml")
+    return paths
+
+
+def load_catalogue(q: Questionnaire, folder: Path | str = CATALOGUE_DIR, overlay: Path | str | None = None) -> Catalogue:
+    """Load sources.yaml, modules.yaml, funding.yaml and measures.yaml, validated against `q`;
+    a kind found in `overlay` replaces the one in `folder`."""
+    paths = catalogue_paths(folder, overlay)
     sections = load_sections(paths["sources"], q)
     modules, contingents, extras = parse_modules(read_yaml(Path(paths["modules"])), paths["modules"], q, sections)
     programmes = parse_funding(read_yaml(Path(paths["funding"])), paths["funding"], q, sections)

@@ -16,7 +16,7 @@ from digicheck.cli import main
 def fresh_sqlite(tmp_path: Path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SECRET_KEY", "cli-test")
+    monkeypatch.setenv("SECRET_KEY", "cli-test-secret-of-at-least-32-characters")
     monkeypatch.setenv("DIGICHECK_DEMO", "1")
     return url
 
@@ -109,7 +109,7 @@ def test_missing_secret_key_outside_demo(monkeypatch, tmp_path) -> None:
 
 
 def test_unreachable_database_is_one_line(monkeypatch) -> None:
-    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 1 and "Datenbank nicht erreichbar" in result.output

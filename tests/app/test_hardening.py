@@ -104,7 +104,7 @@ def other_app(database_url: str) -> Iterator[Callable[..., Any]]:
     made: list[Any] = []
 
     def make(**settings: Any) -> Any:
-        made.append(create_app({"SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url, **settings}))
+        made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url, **settings}))
         return made[-1]
 
     yield make

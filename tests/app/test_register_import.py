@@ -24,7 +24,7 @@ GV100AD = SHARED / "gv100ad" / "GV100AD_30112025.txt"
 @pytest.fixture
 def cli(app, monkeypatch, database_url):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SECRET_KEY", "test-secret")
+    monkeypatch.setenv("SECRET_KEY", "test-secret-of-at-least-32-characters")
 
     def run(*args: str):
         result = CliRunner().invoke(main, list(args), catch_exceptions=False)

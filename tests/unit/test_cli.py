@@ -181,14 +181,24 @@ def test_check_covers_catalogues_and_references() -> None:
     assert "Kataloge:" in result.output and "Referenzprofile: Erbach-IKZ 2023, Gießen 2020" in result.output
 
 
-def test_catalogue_import_installs_a_valid_file(tmp_path: Path) -> None:
+def test_catalogue_import_installs_a_valid_file_in_the_instance_folder(tmp_path: Path) -> None:
     folder = _content_copy(tmp_path)
-    funding = (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
+    shipped = (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
     new = tmp_path / "funding.yaml"
-    new.write_text(funding.replace("Umsetzungsvereinbarung „OZG Hessen Kommunal“", "Umsetzungsvereinbarung „OZG Hessen Kommunal“ (geändert)", 1), encoding="utf-8")
-    result = CliRunner().invoke(main, ["catalogue", "import", str(new)], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
+    new.write_text(shipped.replace("Umsetzungsvereinbarung „OZG Hessen Kommunal“", "Umsetzungsvereinbarung „OZG Hessen Kommunal“ (geändert)", 1), encoding="utf-8")
+    env = {"DIGICHECK_QUESTIONNAIRES": str(folder), "DIGICHECK_INSTANCE_PATH": str(tmp_path / "instance")}
+    result = CliRunner().invoke(main, ["catalogue", "import", str(new)], env=env)
     assert result.exit_code == 0, result.output
-    assert "(geändert)" in (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
+    installed = tmp_path / "instance" / "catalogues" / "funding.yaml"
+    assert "(geändert)" in installed.read_text(encoding="utf-8")
+    assert (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8") == shipped  # shipped files untouched
+    shown = CliRunner().invoke(main, ["catalogue", "show"], env=env)
+    assert shown.exit_code == 0, shown.output
+    lines = {line.split()[0]: line for line in shown.output.splitlines()[1:]}
+    assert "eingespielt am" in lines["funding"] and str(installed) in lines["funding"]
+    assert "ausgeliefert" in lines["modules"] and "ausgeliefert" in lines["measures"]
+    scored = CliRunner().invoke(main, ["score", str(folder / "references" / "giessen-2020.yaml"), "--format", "text"], env=env)
+    assert scored.exit_code == 0 and "(geändert)" in scored.output  # the CLI advises from the catalogue in force
 
 
 def test_catalogue_import_refuses_a_broken_file_and_changes_nothing(tmp_path: Path) -> None:
@@ -196,9 +206,11 @@ def test_catalogue_import_refuses_a_broken_file_and_changes_nothing(tmp_path: Pa
     before = (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
     broken = tmp_path / "funding.yaml"
     broken.write_text(before.replace("source: hmdis-2020", "source: wikipedia", 1), encoding="utf-8")
-    result = CliRunner().invoke(main, ["catalogue", "import", str(broken)], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
+    env = {"DIGICHECK_QUESTIONNAIRES": str(folder), "DIGICHECK_INSTANCE_PATH": str(tmp_path / "instance")}
+    result = CliRunner().invoke(main, ["catalogue", "import", str(broken)], env=env)
     assert result.exit_code == 1 and "wikipedia" in result.output and result.output.startswith("Fehler: ")
     assert (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8") == before
+    assert not (tmp_path / "instance" / "catalogues" / "funding.yaml").exists()
 
 
 def test_catalogue_import_unknown_format(tmp_path: Path) -> None:
