@@ -1,0 +1,38 @@
+"""gunicorn settings for Digi-Check: `gunicorn -c python:digicheck.gunicorn_conf 'digicheck.app:create_app()'`.
+
+Options on gunicorn's command line override these. The configuration is checked once in the
+master before any worker starts: a bad environment variable stops gunicorn with one German line
+and exit status 1 instead of a traceback per worker.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+# Behind the TLS proxy on the same host (docs/operations.md): never exposed directly. The proxy
+# buffers slow clients; gthread workers keep serving while a connection waits for the rest of a
+# request (bench/slow_clients.py measures this).
+bind = "127.0.0.1:8000"
+worker_class = "gthread"
+threads = 4
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# a worker is replaced after this many requests (bounded memory growth), staggered by the jitter
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%({x-request-id}i)s"'
+limit_request_line = 8190
+limit_request_fields = 100
+
+
+def on_starting(server: Any) -> None:
+    from digicheck.config import ConfigError, from_environment
+
+    try:
+        from_environment()
+    except ConfigError as exc:
+        sys.stderr.write(f"Fehler: {exc}\n")
+        sys.exit(1)
