@@ -15,7 +15,7 @@ from typing import Any
 # request (bench/slow_clients.py measures this).
 bind = "127.0.0.1:8000"
 worker_class = "gthread"
-threads = 4
+threads = 8
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
@@ -23,7 +23,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%({x-request-id}i)s"'
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%({x-request-id}o)s"'
 limit_request_line = 8190
 limit_request_fields = 100
 

@@ -1,1 +1,1 @@
-"""One blueprint per audience: auth, assess (Kommune), admin; vendor serves local JS."""
+"""One blueprint per audience: auth, assess (Kommune), admin; static files and plotly.js: digicheck/assets.py."""

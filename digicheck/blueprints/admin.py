@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
+from digicheck import logs
 from digicheck.access import load_invitation_to_revoke, load_user_for_admin, roles_required
 from digicheck.extensions import db
 from digicheck.forms import ConfirmForm, InvitationForm, choices
@@ -43,6 +44,8 @@ def invitations() -> ResponseReturnValue:
             status = 400
         else:
             issued_link = url_for("auth.invitation", token=issued.token, _external=True)
+            logs.audit("invitation_created", invitation_id=issued.invitation.id, email_hash=logs.email_hash(issued.invitation.email),
+                       invited_role=issued.invitation.role.value, municipality=municipality.ags if municipality else None)
     elif form.errors:
         status = 400
     recent = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
@@ -67,6 +70,7 @@ def user_status(user_id: int) -> ResponseReturnValue:
         accounts.set_active(account, wanted == "1", current_user)
     except accounts.AccountError as exc:
         abort(400, description=str(exc))
+    logs.audit("account_unlocked" if wanted == "1" else "account_locked", account_id=account.id)
     flash(f"Das Konto {account.email} ist {'wieder freigegeben' if account.active else 'gesperrt; alle Anmeldungen damit sind beendet'}.",
           "success")
     return redirect(url_for("admin.users"))
@@ -82,5 +86,6 @@ def revoke(invitation_id: int) -> ResponseReturnValue:
         accounts.revoke_invitation(invitation)
     except accounts.AccountError as exc:
         abort(400, description=str(exc))
+    logs.audit("invitation_withdrawn", invitation_id=invitation.id)
     flash(f"Die Einladung an {invitation.email} ist zurückgezogen; der Link gilt nicht mehr.", "success")
     return redirect(url_for("admin.invitations"))

@@ -188,5 +188,8 @@ def submit(assessment_id: int) -> ResponseReturnValue:
 @login_required
 def history(assessment_id: int) -> ResponseReturnValue:
     assessment = load_assessment_for(current_user, assessment_id)
+    page = svc.history_page(assessment, request.args.get("verlauf"))
+    if page is None:
+        abort(404)
     q = questionnaire(assessment.questionnaire_version)
-    return render_template("assess/history.html", assessment=assessment, q=q, changes=svc.history(assessment))
+    return render_template("assess/history.html", assessment=assessment, q=q, history=page)

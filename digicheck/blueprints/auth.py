@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
+from digicheck import health, logs
 from digicheck.extensions import limiter
 from digicheck.forms import AcceptInvitationForm, ConfirmForm, LoginForm, PasswordChangeForm
 from digicheck.services import accounts
@@ -25,6 +26,12 @@ def _failed(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code != 302
 
 
+def _failure_reason(email: str) -> str:
+    """For the audit log only; the page never tells which of these it was."""
+    user = accounts.find_user(email)
+    return "unknown_account" if user is None else "account_locked" if not user.active else "wrong_password"
+
+
 def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
@@ -36,17 +43,21 @@ def _safe_next(target: str | None) -> str | None:
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
                error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
 def login() -> ResponseReturnValue:
+    health.require_database()  # with the database down, the form could never work: 503 at once
     if current_user.is_authenticated:
         return redirect(url_for("assess.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
+            logs.audit("login_failed", email_hash=logs.email_hash(form.email.data or ""),
+                       reason=_failure_reason(form.email.data or ""))
             form.password.errors = ["E-Mail-Adresse oder Passwort ist falsch."]
             return render_template("auth/login.html", form=form), 401
         session.clear()
         login_user(user)
         session.permanent = True
+        logs.audit("login_succeeded")
         return redirect(_safe_next(request.args.get("next")) or url_for("assess.home"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
@@ -75,6 +86,7 @@ def password() -> ResponseReturnValue:
             form.current.errors = [str(exc)]
             return render_template("auth/password.html", form=form), 400
         login_user(current_user._get_current_object())  # the new session epoch for this browser; others are logged out
+        logs.audit("password_changed")
         flash("Ihr Passwort wurde geändert. Andere Anmeldungen mit dem alten Passwort sind beendet.", "success")
         return redirect(url_for("assess.home"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
@@ -97,6 +109,7 @@ def invitation(token: str) -> ResponseReturnValue:
             return render_template("auth/invitation.html", form=form, invitation=invite), 400
         session.clear()
         login_user(user)
+        logs.audit("invitation_accepted", invitation_id=invite.id)
         flash("Willkommen! Ihr Konto ist eingerichtet.", "success")
         return redirect(url_for("assess.home"))
     return render_template("auth/invitation.html", form=form, invitation=invite), 400 if form.errors else 200

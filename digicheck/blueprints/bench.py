@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from digicheck import bench_charts, pdf
+from digicheck import bench_charts, logs, pdf
 from digicheck.access import CONSULTANT_ROLES
 from digicheck.bench_forms import BenchFilterForm
 from digicheck.models import Role
@@ -63,6 +63,7 @@ def report() -> ResponseReturnValue:
 def export_csv() -> ResponseReturnValue:
     result = _report_for(BenchFilterForm())
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
+    logs.audit("export_downloaded", export="benchmark", format="csv", round=result.round, dimension=result.dimension)
     return Response(benchmark_export.csv_text(result), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -76,5 +77,6 @@ def export_pdf() -> ResponseReturnValue:
     html = render_template("bench/report_pdf.html", report=result, groups=groups, svgs=svgs, today=date.today(),
                            area_names=benchmark.AREA_NAMES, REPORT_AREAS=benchmark.REPORT_AREAS)
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.pdf"
+    logs.audit("export_downloaded", export="benchmark", format="pdf", round=result.round, dimension=result.dimension)
     return Response(pdf.render(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import pdf, svg_charts
+from digicheck import logs, pdf, svg_charts
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.services.briefing import Briefing, briefing
 from scoring.advice.render import CHECK_LABELS, FIT_LABELS, de_days
@@ -37,4 +37,5 @@ def page(assessment_id: int) -> ResponseReturnValue:
 def document(assessment_id: int) -> ResponseReturnValue:
     html, b = _render("consult/briefing_pdf.html", assessment_id)
     name = f"vorbereitung-{b.municipality.ags}-runde-{b.assessment.round}.pdf"
+    logs.audit("briefing_downloaded", assessment_id=b.assessment.id)
     return Response(pdf.render(html), mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import charts
+from digicheck import charts, logs
 from digicheck.access import consultant_required, load_assessment_for_consultant, load_note_for_consultant
 from digicheck.consult_forms import ShareForm, note_form, overview_request, validated_level_form
 from digicheck.services import assessments as assessments_svc
@@ -45,6 +45,9 @@ def assessment(assessment_id: int) -> ResponseReturnValue:
 def _assessment_page(assessment: Any, forms: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
     """The assessment view; after a failed POST `forms` holds the bound form with its errors (status 400)."""
     forms = forms or {}
+    history = assessments_svc.history_page(assessment, request.args.get("verlauf"))
+    if history is None:
+        abort(404)
     review = review_svc.review(assessment)
     q = review.q
     chosen = set(request.args.getlist("vergleich"))
@@ -54,7 +57,7 @@ def _assessment_page(assessment: Any, forms: dict[str, Any] | None = None, statu
     return render_template(
         "consult/assessment.html", review=review, assessment=assessment, q=q, profile=review.profile, chosen=chosen,
         series=series, chart_json=charts.radar([a.name for a in q.areas], series), level_forms=level_forms,
-        note_form=notes, rounds=assessments_svc.rounds_of(assessment.municipality_id),
+        note_form=notes, rounds=assessments_svc.rounds_of(assessment.municipality_id), history=history,
     ), status
 
 
@@ -78,6 +81,7 @@ def validate(assessment_id: int, area_id: str) -> ResponseReturnValue:
         records.validate_level(assessment, area_id, int(form.level.data), form.reason.data or "", current_user)
     except records.RecordError as exc:
         abort(400, description=str(exc))
+    logs.audit("level_validated", assessment_id=assessment.id, area_id=area_id, level=int(form.level.data))
     flash("Die validierte Stufe ist gespeichert.", "success")
     return redirect(_back_to(assessment.id, f"validierung-{area_id}"))
 

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import charts
+from digicheck import charts, logs
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.consult_forms import IkzForm, filter_summary, overview_request
 from digicheck.services import consult_export as export_svc
@@ -52,6 +52,7 @@ def selection_export(fmt: str) -> ResponseReturnValue:
     form, query = overview_request(request.args)
     export = export_svc.selection_export(query, filter_summary(form))
     mimetype, render = FORMATS[fmt]
+    logs.audit("export_downloaded", export="selection", format=fmt)
     return _download(render(export), mimetype, f"digicheck-auswahl-{date.today().isoformat()}.{fmt}")
 
 
@@ -61,6 +62,7 @@ def assessment_export(assessment_id: int, fmt: str) -> ResponseReturnValue:
     assessment = load_assessment_for_consultant(current_user, assessment_id)
     mimetype, render = FORMATS[fmt]
     name = f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}.{fmt}"
+    logs.audit("export_downloaded", export="assessment", format=fmt, assessment_id=assessment.id)
     return _download(render(export_svc.assessment_export(assessment)), mimetype, name)
 
 
@@ -69,4 +71,5 @@ def assessment_export(assessment_id: int, fmt: str) -> ResponseReturnValue:
 def profile_json(assessment_id: int) -> ResponseReturnValue:
     assessment = load_assessment_for_consultant(current_user, assessment_id)
     body = current_app.json.dumps(export_svc.profile_document(assessment), ensure_ascii=False, indent=2)
+    logs.audit("export_downloaded", export="profile", format="json", assessment_id=assessment.id)
     return _download(body, "application/json", f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}-profil.json")
