@@ -50,6 +50,12 @@ def rss_kib(pid: int) -> int:
     return int(match.group(1)) if match else 0
 
 
+def pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages (the interpreter, libraries) counted once per sharer."""
+    match = re.search(r"Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text())
+    return int(match.group(1)) if match else 0
+
+
 def import_cost(statement: str) -> float:
     """MiB of resident memory `statement` adds to a fresh interpreter (median of 3)."""
     code = f"{statement}\nimport re, pathlib; print(re.search(r'VmRSS:\\s+(\\d+)', pathlib.Path('/proc/self/status').read_text()).group(1))"
@@ -122,7 +128,7 @@ def main() -> None:
         started = rss_kib(worker) / 1024
         kommune, berater = Browser(base), Browser(base)
         kommune.post("/anmelden", {"email": logins["Kommune"][0], "password": logins["Kommune"][1]}, "/anmelden")
-        berater.post("/anmelden", {"email": logins["Berater"][0], "password": logins["Berater"][1]}, "/anmelden")
+        berater.post("/anmelden", {"email": logins["Beratung"][0], "password": logins["Beratung"][1]}, "/anmelden")
         home = kommune.get("/")
         assessment = re.search(r"/bewertung/(\d+)/", home)
         if assessment is None or 'value="speichern"' not in kommune.get(f"/bewertung/{assessment.group(1)}/bereich/strategie"):
@@ -144,10 +150,10 @@ def main() -> None:
             client, path = pages[n % len(pages)]
             client.get(path)
         elapsed = time.monotonic() - started_at
-        after = rss_kib(worker) / 1024
-        print(f"gunicorn worker (gthread, packaged settings), demo data on SQLite:")
-        print(f"  after start: {started:.0f} MiB; after {args.requests} mixed requests: {after:.0f} MiB "
-              f"({args.requests / elapsed:.0f} req/s over {len(pages)} kinds of page)")
+        after, proportional = rss_kib(worker) / 1024, pss_kib(worker) / 1024
+        print("gunicorn worker (gthread, packaged settings), demo data on SQLite:")
+        print(f"  RSS after start: {started:.0f} MiB; after {args.requests} mixed requests: {after:.0f} MiB "
+              f"(PSS {proportional:.0f} MiB; {args.requests / elapsed:.0f} req/s over {len(pages)} kinds of page, PDFs included)")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,7 +1,7 @@
 """Read the official municipality register (Destatis GV100AD) and its CSV form.
 
-Standard library only, so the CLI, the app and the tests share one parser and
-it runs without Flask or a database. Parsing is all-or-nothing: the first bad
+Standard library and `scoring` only, so the CLI, the app and the tests share
+one parser and it runs without Flask or a database. Parsing is all-or-nothing: the first bad
 record raises `RegisterError` naming file and line, and no entries come back,
 so an import can never be half done.
 """
@@ -12,9 +12,12 @@ import csv
 import io
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from scoring.safe_yaml import YamlRefused, decode_utf8, read_limited
 
 KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
 CSV_REQUIRED = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population")
@@ -30,6 +33,13 @@ _GEMEINDE_KIND = {"60": "Gemeinde", "61": "kreisfreie Stadt", "62": "kreisfreie 
 _GEMEINDEFREI = {"65", "66"}
 _CITY_KREIS = {"41", "42"}  # Kreis record of a kreisfreie Stadt / Stadtkreis: the city is its Gemeinde record
 _LANDKREIS = {"43", "44", "45"}
+#: Largest register file read (the whole of Germany, GV100AD, is about 3.5 MB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Largest population the database stores (a 32-bit integer column).
+MAX_POPULATION = 2**31 - 1
+#: Text fields that are stored, with their label and the length of their column in `models.Municipality`.
+TEXT_FIELDS = {"name": ("Name", 120), "name_official": ("amtlicher Name", 200),
+               "kreis": ("Kreis", 120), "regierungsbezirk": ("Regierungsbezirk", 80)}
 _AGS_WIDTH = {"10": 2, "20": 3, "30": 4, "40": 5, "50": 5, "60": 8}  # 30 Region, 50 Gemeindeverband: checked, not used
 
 
@@ -95,8 +105,24 @@ def _digits(text: str) -> bool:
 def _number(text: str, label: str) -> int:
     value = text.strip()
     if not _digits(value):
-        raise _Invalid(f"{label} '{value}' ist keine Zahl")
+        raise _Invalid(f"{label} '{value[:20]}' ist keine Zahl")
+    if len(value) > 18:  # int() refuses more than 4300 digits; nothing real comes near 18
+        raise _Invalid(f"{label} mit {len(value)} Ziffern ist zu groß")
     return int(value)
+
+
+def _checked(entry: RegisterEntry) -> RegisterEntry:
+    """Refuse values the database cannot store: over-long or control characters in names, huge populations."""
+    for field, (label, limit) in TEXT_FIELDS.items():
+        value = getattr(entry, field)
+        if len(value) > limit:
+            raise _Invalid(f"{label} ist {len(value)} Zeichen lang (höchstens {limit})")
+        control = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            raise _Invalid(f"{label} enthält ein Steuerzeichen (U+{ord(control):04X})")
+    if entry.population > MAX_POPULATION:
+        raise _Invalid(f"Einwohnerzahl {entry.population} ist zu groß (höchstens {MAX_POPULATION})")
+    return entry
 
 
 def _area(value: str) -> float:
@@ -213,20 +239,27 @@ def parse_gv100ad(text: str, source: str = "GV100AD", land: str | None = None) -
             kreis = short_name(kreise[ags[:5]][1])
         else:
             raise RegisterError(source, number, f"Kreis {ags[:5]} fehlt (kein Satz der Satzart 40)")
-        entries.append(RegisterEntry(
+        entries.append(_checked_at(source, number, RegisterEntry(
             ags=ags, name=short_name(official), kind=kind, kreis=kreis, kreis_ags=ags[:5],
             regierungsbezirk=regierungsbezirk(number, ags), regierungsbezirk_code=ags[:3],
-            population=people, area_km2=area / 100, plz=plz, name_official=official, population_male=male))
+            population=people, area_km2=area / 100, plz=plz, name_official=official, population_male=male)))
     for ags, (number, official, code, seat) in kreise.items():
         if code in _LANDKREIS:
             area, people, male = totals.get(ags) or [0, 0, 0]
-            entries.append(RegisterEntry(
+            entries.append(_checked_at(source, number, RegisterEntry(
                 ags=ags, name=short_name(official), kind="Landkreis", kreis=short_name(official), kreis_ags=ags,
                 regierungsbezirk=regierungsbezirk(number, ags), regierungsbezirk_code=ags[:3],
                 population=people, area_km2=area / 100, name_official=official, population_male=male,
-                verwaltungssitz=seat))
+                verwaltungssitz=seat)))
     entries.sort(key=lambda entry: entry.ags)
     return Register(entries, _gebietsstand(stand) if stand else None, skipped, "gv100ad")
+
+
+def _checked_at(source: str, number: int, entry: RegisterEntry) -> RegisterEntry:
+    try:
+        return _checked(entry)
+    except _Invalid as exc:
+        raise RegisterError(source, number, str(exc)) from None
 
 
 def _csv_entry(row: dict[str, str]) -> RegisterEntry:
@@ -247,13 +280,13 @@ def _csv_entry(row: dict[str, str]) -> RegisterEntry:
         if not (_digits(value) and len(value) == width):
             raise _Invalid(f"{label} '{value}' ist ungültig")
     area, male = row.get("area_km2", ""), row.get("population_male", "")
-    return RegisterEntry(
+    return _checked(RegisterEntry(
         ags=ags, name=row["name"], kind=kind, kreis=row["kreis"], kreis_ags=kreis_ags,
         regierungsbezirk=row["regierungsbezirk"], regierungsbezirk_code=rb_code,
         population=_number(row["population"], "Einwohnerzahl"), area_km2=_area(area) if area else None,
         plz=_plz(row.get("plz", "")), name_official=row.get("name_official") or row["name"],
         population_male=_number(male, "Einwohnerzahl männlich") if male else None,
-        verwaltungssitz=row.get("verwaltungssitz", ""))
+        verwaltungssitz=row.get("verwaltungssitz", "")))
 
 
 def parse_csv(text: str, source: str = "CSV", land: str | None = None) -> Register:
@@ -319,13 +352,13 @@ def read_register(path: str | Path, land: str | None = None) -> Register:
     """Read a register file of either format; the Gebietsstand falls back to the file name."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RegisterError(str(path), None, f"Datei nicht lesbar ({exc.strerror})") from None
+        data = read_limited(path, MAX_FILE_BYTES)
+    except YamlRefused as exc:
+        raise RegisterError(str(path), None, f"Datei nicht lesbar ({exc})") from None
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise RegisterError(path.name, data.count(b"\n", 0, exc.start) + 1, "Text ist nicht UTF-8-kodiert") from None
+        text = decode_utf8(data)
+    except YamlRefused as exc:
+        raise RegisterError(path.name, None, str(exc)) from None
     parse = parse_gv100ad if detect_format(text) == "gv100ad" else parse_csv
     register = parse(text, path.name, land)
     if register.gebietsstand is None:

@@ -24,6 +24,15 @@ EXCLUDED = "excluded"
 
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_SHOWN_CHARACTERS = 60
+
+
+def _shown(value: Any) -> str:
+    """A value quoted for an error message, cut short so a huge answer stays a readable line."""
+    if isinstance(value, (list, tuple, dict)) and len(value) > 20:
+        return f"eine Liste mit {len(value)} Einträgen"
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARACTERS else text[:_SHOWN_CHARACTERS] + "…"
 
 
 class AnswerError(ValueError):
@@ -43,7 +52,7 @@ def check_answer(item: Item, value: Any) -> AnswerValue:
         return value
     if item.type == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise AnswerError(item.id, f"erwartet eine ganze Zahl, nicht {value!r}")
+            raise AnswerError(item.id, f"erwartet eine ganze Zahl, nicht {_shown(value)}")
         try:
             if isinstance(value, str) and not _INTEGER.fullmatch(value.strip()):
                 raise ValueError  # int() would also take "1_0" and digits of other scripts
@@ -53,7 +62,7 @@ def check_answer(item: Item, value: Any) -> AnswerValue:
                     raise ValueError
                 number = int(number)
         except ValueError:
-            raise AnswerError(item.id, f"erwartet eine ganze Zahl, nicht {value!r}") from None
+            raise AnswerError(item.id, f"erwartet eine ganze Zahl, nicht {_shown(value)}") from None
         assert item.min is not None and item.max is not None
         if not item.min <= number <= item.max:
             raise AnswerError(item.id, f"die Zahl muss zwischen {item.min} und {item.max} liegen")
@@ -62,11 +71,11 @@ def check_answer(item: Item, value: Any) -> AnswerValue:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise AnswerError(item.id, f"erwartet eine Liste von Optionen, nicht {value!r}")
+            raise AnswerError(item.id, f"erwartet eine Liste von Optionen, nicht {_shown(value)}")
         chosen = tuple(dict.fromkeys(value))
         for option_id in chosen:
             if item.option(option_id) is None:
-                raise AnswerError(item.id, f"unbekannte Option '{option_id}'")
+                raise AnswerError(item.id, f"unbekannte Option {_shown(option_id)}")
         exclusive = [o for o in chosen if item.option(o).exclusive]  # type: ignore[union-attr]
         if exclusive and len(chosen) > 1:
             label = item.option(exclusive[0]).label  # type: ignore[union-attr]
@@ -75,9 +84,9 @@ def check_answer(item: Item, value: Any) -> AnswerValue:
             raise AnswerError(item.id, "keine Option gewählt")
         return tuple(sorted(chosen, key=[o.id for o in item.options].index))
     if not isinstance(value, str):
-        raise AnswerError(item.id, f"erwartet eine Option, nicht {value!r}")
+        raise AnswerError(item.id, f"erwartet eine Option, nicht {_shown(value)}")
     if item.option(value) is None:
-        raise AnswerError(item.id, f"unbekannte Option '{value}'")
+        raise AnswerError(item.id, f"unbekannte Option {_shown(value)}")
     return value
 
 

@@ -12,8 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scoring.model import (
     SPECIAL_ANSWERS,
     Area,
@@ -28,6 +26,7 @@ from scoring.model import (
     Questionnaire,
     Source,
 )
+from scoring.safe_yaml import YamlRefused, decode_utf8, load_yaml, read_limited
 
 SCHEMA = "digicheck/questionnaire-1"
 AREA_IDS = ("strategie", "organisation", "kooperation", "kommunikation", "technik")
@@ -35,7 +34,6 @@ ITEM_TYPES = ("single", "yesno", "multi", "number")
 ITEMS_PER_AREA = (8, 14)
 _ID = re.compile(r"^[a-z0-9_]+$")
 _ITEM_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _VERSION = re.compile(r"^\d{4}\.\d+$")
 
 
@@ -55,20 +53,14 @@ class ContentError(ValueError):
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning I/O and syntax errors into `ContentError`."""
+    """Parse a YAML (or JSON) file safely, turning every refusal into a one-line `ContentError`.
+
+    Size, encoding, tags and alias expansion are bounded by `scoring.safe_yaml`.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(str(path), "", "Datei nicht gefunden") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(str(path), "", f"Datei nicht lesbar ({exc})") from None
-    try:
-        return yaml.load(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"Zeile {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(str(path), where, f"YAML-Syntaxfehler: {problem}") from None
+        return load_yaml(decode_utf8(read_limited(path)))
+    except YamlRefused as exc:
+        raise ContentError(str(path), "", str(exc)) from None
 
 
 class Reader:

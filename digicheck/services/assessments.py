@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table, Text, bindparam, cast, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from digicheck.extensions import db
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
@@ -371,11 +372,44 @@ def set_targets(assessment: Assessment, targets: dict[str, int | None]) -> None:
     db.session.commit()
 
 
-def history(assessment: Assessment, limit: int = 500) -> list[AnswerChange]:
-    return list(db.session.scalars(
-        select(AnswerChange).where(AnswerChange.assessment_id == assessment.id)
-        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc()).limit(limit)
-    ))
+#: Answer changes shown per page of a history (a busy round has thousands).
+HISTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of an assessment's answer history, newest first; pages count from 1."""
+
+    changes: list[AnswerChange]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def newer(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def older(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def history_page(assessment: Assessment, requested: str | None, size: int = HISTORY_PAGE_SIZE) -> HistoryPage | None:
+    """The page named by the `?verlauf=` value (none: the newest); None when there is no such page."""
+    text = (requested or "1").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    number = int(text)
+    of_assessment = AnswerChange.assessment_id == assessment.id
+    total = db.session.scalar(select(func.count(AnswerChange.id)).where(of_assessment)) or 0
+    pages = max(1, -(-total // size))
+    if not 1 <= number <= pages:
+        return None
+    changes = db.session.scalars(
+        select(AnswerChange).where(of_assessment).options(selectinload(AnswerChange.user))
+        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc()).offset((number - 1) * size).limit(size)
+    )
+    return HistoryPage(list(changes), number, pages, total)
 
 
 def save_demo_answers(assessment: Assessment, answers: dict[str, AnswerValue]) -> None:

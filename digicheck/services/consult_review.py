@@ -1,8 +1,9 @@
 """Everything the consultant's assessment view shows, gathered in one place.
 
 The profile, the previous round, the size-class median, reference profiles,
-targets, validated levels, notes, each answer with its history and the
-inconsistencies between answers. A fixed number of queries per page.
+targets, validated levels, notes, each answer with its latest changes and the
+inconsistencies between answers. A fixed number of queries per page, and a
+bounded page: the full answer history is paged separately.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from digicheck import charts
@@ -28,6 +29,8 @@ from scoring.inconsistencies import Inconsistency, InconsistencyRule, find_incon
 from scoring.model import Item
 
 PREVIOUS, MEDIAN, TARGETS = "vorrunde", "median", "ziel"
+#: Changes shown with each answer; the rest is in the paged history.
+RECENT_CHANGES = 3
 
 
 @dataclass
@@ -36,8 +39,9 @@ class ItemReview:
     answer: str
     score: float | None
     previous: str | None
-    changes: list[AnswerChange] = field(default_factory=list)
+    changes: list[AnswerChange] = field(default_factory=list)  # the latest RECENT_CHANGES, newest first
     notes: list[Note] = field(default_factory=list)
+    change_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,15 +82,23 @@ def inconsistency_rules(q: Questionnaire) -> tuple[InconsistencyRule, ...]:
     return cache[q.version]
 
 
-def _changes(assessment: Assessment) -> dict[str, list[AnswerChange]]:
-    by_item: dict[str, list[AnswerChange]] = {}
+def _recent_changes(assessment: Assessment) -> tuple[dict[str, list[AnswerChange]], dict[str, int]]:
+    """The latest `RECENT_CHANGES` changes of each item and the number of all its changes."""
+    of_assessment = AnswerChange.assessment_id == assessment.id
+    ranked = select(
+        AnswerChange.id,
+        func.row_number().over(partition_by=AnswerChange.item_id,
+                               order_by=(AnswerChange.changed_at.desc(), AnswerChange.id.desc())).label("rank"),
+    ).where(of_assessment).subquery()
     statement = (
-        select(AnswerChange).where(AnswerChange.assessment_id == assessment.id).options(selectinload(AnswerChange.user))
-        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+        select(AnswerChange).join(ranked, ranked.c.id == AnswerChange.id).where(ranked.c.rank <= RECENT_CHANGES)
+        .options(selectinload(AnswerChange.user)).order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
     )
+    by_item: dict[str, list[AnswerChange]] = {}
     for change in db.session.scalars(statement):
         by_item.setdefault(change.item_id, []).append(change)
-    return by_item
+    counts = select(AnswerChange.item_id, func.count(AnswerChange.id)).where(of_assessment).group_by(AnswerChange.item_id)
+    return by_item, {item_id: count for item_id, count in db.session.execute(counts)}
 
 
 def _previous(assessment: Assessment) -> tuple[Assessment | None, Questionnaire | None, Profile | None]:
@@ -123,7 +135,7 @@ def review(assessment: Assessment) -> Review:
     targets = assessments_svc.targets_of(assessment)
     previous, previous_q, previous_profile = _previous(assessment)
     notes = notes_of(assessment)
-    changes = _changes(assessment)
+    changes, change_counts = _recent_changes(assessment)
     items: dict[str, ItemReview] = {}
     for item in q.items:
         value = profile.answers.get(item.id)
@@ -132,7 +144,8 @@ def review(assessment: Assessment) -> Review:
         if previous_profile is not None and previous_q is not None and previous_q.item(item.id) is not None:
             prior = answer_label(previous_q.item(item.id), previous_profile.answers.get(item.id))  # type: ignore[arg-type]
         items[item.id] = ItemReview(item, answer_label(item, value), score if isinstance(score, float) else None, prior,
-                                    changes.get(item.id, []), [n for n in notes if n.item_id == item.id])
+                                    changes.get(item.id, []), [n for n in notes if n.item_id == item.id],
+                                    change_counts.get(item.id, 0))
     median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
     refs = references(q)
     return Review(
