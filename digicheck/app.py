@@ -13,8 +13,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from flask_wtf.csrf import CSRFError
 
-from digicheck import urls
-from digicheck.config import PROJECT_ROOT, from_environment
+from digicheck import assets, logs, request_body, urls
+from digicheck.config import from_environment
+from digicheck.resources import shipped
 from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
 from digicheck.register import ATTRIBUTION
 
@@ -24,25 +25,29 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+#: with DIGICHECK_SECURE_COOKIES (served over HTTPS): browsers use only HTTPS here for a year
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     overrides = overrides or {}
-    app = Flask(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-        instance_path=str(PROJECT_ROOT / "instance"),
-    )
-    # before any route exists: every <int:…> in a URL is a database id (see BoundedInt)
-    app.url_map.converters["int"] = BoundedInt
     env: dict[str, str] | None = None
     if "SECRET_KEY" in overrides:
         import os
 
         env = dict(os.environ, SECRET_KEY=str(overrides["SECRET_KEY"]))
-    app.config.update(from_environment(env))
-    app.config.update(overrides)
+    settings = from_environment(env)  # checked before anything else: a bad value stops here
+    settings.update(overrides)
+    app = Flask(
+        __name__,
+        template_folder=str(shipped("templates")),
+        static_folder=str(shipped("static")),
+        instance_path=str(settings["INSTANCE_PATH"]),
+    )
+    # before any route exists: every <int:…> in a URL is a database id (see BoundedInt)
+    app.url_map.converters["int"] = BoundedInt
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
 
@@ -62,7 +67,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     _register_headers(app)
     _register_input_guard(app)
+    request_body.install(app)
     urls.install(app)
+    logs.install(app)
     app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label
@@ -144,13 +151,16 @@ def _register_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from digicheck.blueprints import admin, assess, auth, bench, briefing, consult, consult_tools, vendor
+    from digicheck import health
+    from digicheck.blueprints import admin, assess, auth, bench, briefing, consult, consult_tools
 
-    for module in (auth, assess, admin, consult, consult_tools, briefing, bench, vendor):
+    for module in (auth, assess, admin, consult, consult_tools, briefing, bench, health):
         app.register_blueprint(module.bp)
 
 
 def _register_error_pages(app: Flask) -> None:
+    from digicheck import health
+
     messages = {
         400: ("Ungültige Anfrage", "Die Anfrage konnte nicht verarbeitet werden."),
         403: ("Kein Zugriff", "Für diese Seite fehlt Ihnen die Berechtigung."),
@@ -163,17 +173,20 @@ def _register_error_pages(app: Flask) -> None:
         503: ("Nicht verfügbar", "Diese Funktion ist auf diesem Server gerade nicht verfügbar."),
     }
 
-    def render(code: int, text: str | None = None) -> tuple[str, int]:
+    def render(code: int, text: str | None = None) -> Any:
         title, default = messages[code]
-        return render_template("errors/error.html", title=title, message=text or default, code=code), code
+        try:
+            return render_template("errors/error.html", title=title, message=text or default, code=code), code
+        except health.DATABASE_UNAVAILABLE as failed:  # the page reads the user, from the database
+            return health.database_unavailable(failed)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> Any:
         return render(400, "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (fehlendes oder ungültiges CSRF-Token). "
                            "Bitte laden Sie die Seite neu und senden Sie das Formular erneut. "
                            "Ihre Eingaben im Fragebogen bleiben in diesem Browser erhalten.")
 
-    def handler(error: Exception) -> tuple[str, int]:
+    def handler(error: Exception) -> Any:
         if not isinstance(error, HTTPException):
             error = InternalServerError()
         if (error.code or 500) >= 500:
@@ -186,11 +199,19 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, handler)
+    for unavailable in health.DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, health.database_unavailable)
 
 
 def _register_headers(app: Flask) -> None:
+    hsts = {"Strict-Transport-Security": STRICT_TRANSPORT_SECURITY} if app.config.get("SESSION_COOKIE_SECURE") else {}
+    # static assets are answered before Flask (digicheck/assets.py), with the transport headers
+    assets.install(app, {"X-Content-Type-Options": "nosniff", **hsts})
+
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
+        for name, value in hsts.items():
+            response.headers.setdefault(name, value)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -269,6 +269,25 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
         click.echo(profile_to_text(q, profile) + "\n" + advice_to_text(advice), nl=False)
 
 
+@main.group("config")
+def config_group() -> None:
+    """Konfiguration (Umgebungsvariablen) prüfen."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Check every environment variable once, as the app does at start, and print warnings."""
+    from digicheck.config import ConfigError, check_environment
+
+    try:
+        warnings = check_environment()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    for warning in warnings:
+        click.echo(f"Warnung: {warning}")
+    click.echo("Konfiguration in Ordnung" + (f" ({len(warnings)} Warnung{'en' if len(warnings) != 1 else ''})" if warnings else ""))
+
+
 def run() -> None:
     """Console-script entry point."""
     import digicheck.cli_db  # noqa: F401 - registers the database commands

@@ -1,4 +1,5 @@
-"""CLI commands that need the application: database, demo data, accounts, serving."""
+"""CLI commands that need the application: demo data, accounts, municipalities, serving
+(the database commands are in cli_db)."""
 
 from __future__ import annotations
 
@@ -33,31 +34,6 @@ def app_context() -> Iterator[Any]:
         finally:
             database.session.remove()
             database.engine.dispose()
-
-
-@main.group()
-def db() -> None:
-    """Datenbank anlegen und migrieren (DATABASE_URL, sonst SQLite-Datei)."""
-
-
-@db.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate the database to the newest schema."""
-    from flask_migrate import upgrade
-    from sqlalchemy.exc import OperationalError
-
-    with app_context() as app:
-        try:
-            upgrade()
-        except OperationalError as exc:
-            raise CliError(f"Datenbank nicht erreichbar: {str(exc.orig).strip().splitlines()[0]}") from None
-    click.echo(f"Datenbank ist auf dem neuesten Stand: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @main.group()
@@ -96,8 +72,15 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
 
     from digicheck.extensions import db as database
     from digicheck.models import Municipality, Role
+    from email_validator import EmailNotValidError, validate_email
+
     from digicheck.services.accounts import AccountError, invite
 
+    try:  # the same check as the web form's Email() validator
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        shown = email if len(email) <= 60 else email[:60] + "…"
+        raise CliError(f"'{shown}' ist keine gültige E-Mail-Adresse (höchstens 254 Zeichen, Form name@beispiel.de)") from None
     with app_context() as app:
         municipality = None
         if ags:
@@ -134,8 +117,14 @@ def municipalities_import(file: str, land: str | None) -> None:
         raise CliError(str(exc)) from None
     if not register.entries:
         raise CliError(f"{file}: keine Kommunen gefunden" + (f" für Land {land}" if land else ""))
+    from sqlalchemy.exc import DBAPIError
+
     with app_context() as app:
-        counts = upsert(register.entries, register.gebietsstand, land=land)
+        try:
+            counts = upsert(register.entries, register.gebietsstand, land=land)
+        except DBAPIError as exc:  # one transaction: nothing of the file is stored
+            raise CliError(f"{file}: Datenbank hat den Import abgelehnt, nichts gespeichert "
+                           f"({str(exc.orig).strip().splitlines()[0]})") from None
     click.echo(
         f"{len(register.entries)} Einträge gelesen: {counts.new} neu, {counts.updated} aktualisiert, "
         f"{counts.unchanged} unverändert, {counts.merged} als fusioniert markiert, "

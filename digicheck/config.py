@@ -90,18 +90,21 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     demo = boolean(env, "DIGICHECK_DEMO", "0")
     secure = boolean(env, "DIGICHECK_SECURE_COOKIES", "0")
     instance = instance_path(env)
+    database = database_url(env, instance)
+    engine: dict[str, Any] = {"pool_pre_ping": True}  # a connection broken by a database restart is replaced before use
+    if database.startswith("postgresql"):
+        engine["connect_args"] = {"connect_timeout": 5}  # an unreachable host fails a request in 5 s, not minutes
     return {
         "SECRET_KEY": secret_key(env, demo),
-        "SQLALCHEMY_DATABASE_URI": database_url(env, instance),
-        # pool_pre_ping: a connection broken by a database restart is replaced before use
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_DATABASE_URI": database,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine,
         "INSTANCE_PATH": str(instance),
         "DIGICHECK_DEMO": demo,
         "DIGICHECK_QUESTIONNAIRES": folder(env, "DIGICHECK_QUESTIONNAIRES"),
         "RATELIMIT_STORAGE_URI": ratelimit_storage(env),
         # Redis unreachable: count in this process (one warning in the log) instead of a 500
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": rate_limit(env, "DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
         "PROXY_HOPS": whole_number(env, "DIGICHECK_PROXY_HOPS", "0", 0, 5),

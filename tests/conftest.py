@@ -31,6 +31,17 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """A PostgreSQL server for tests that create databases of their own, even in the SQLite pass."""
+    if TEST_DATABASE_URL.startswith("postgres"):
+        return TEST_DATABASE_URL
+    url = os.environ.get("DIGICHECK_TEST_POSTGRES_URL", "")
+    if not url:
+        skip_or_fail("PostgreSQL nicht konfiguriert: DIGICHECK_TEST_POSTGRES_URL setzen")
+    return url
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if TEST_DATABASE_URL:
         return TEST_DATABASE_URL

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import digicheck.cli_db  # noqa: F401 - registers the database commands
 import digicheck.cli_web  # noqa: F401 - registers the commands
 from digicheck.cli import main
 
@@ -33,7 +34,7 @@ def test_db_upgrade_then_schema_matches_models(fresh_sqlite) -> None:
     from digicheck.extensions import db
 
     result = run("db", "upgrade")
-    assert result.exit_code == 0 and "neuesten Stand" in result.output
+    assert result.exit_code == 0 and "Datenbank migriert von leer auf" in result.output
     assert run("db", "upgrade").exit_code == 0  # idempotent
     app = create_app()
     with app.app_context():

@@ -1,0 +1,198 @@
+"""/healthz, /readyz and the page users get while the database is down, with real broken parts:
+a database port nobody listens on, a dropped PostgreSQL database, a Redis port nobody listens on."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PASSWORD, Browser, skip_or_fail
+
+#: a PostgreSQL address where nothing listens: the database is "down"
+CLOSED_PORT = "postgresql+psycopg://postgres:geheim@127.0.0.1:1/digicheck"
+UNAVAILABLE = "Vorübergehend nicht verfügbar"
+
+
+@pytest.fixture
+def make_app(app_factory: Any) -> Iterator[Callable[..., Any]]:
+    """Apps with other settings. Afterwards the shared limiter is bound to the test app again
+    (Flask-Limiter keeps one storage per Limiter, set by the app initialised last)."""
+    from digicheck import create_app
+    from digicheck.extensions import db, limiter
+
+    made: list[Any] = []
+
+    def make(**settings: Any) -> Any:
+        made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "TESTING": True,
+                                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+                                if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql") else {},
+                                **settings}))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    limiter.init_app(app_factory)
+
+
+def test_healthz_answers_without_the_database(make_app) -> None:
+    response = make_app(SQLALCHEMY_DATABASE_URI=CLOSED_PORT).test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_when_all_is_well(app) -> None:
+    response = app.test_client().get("/readyz")  # no login
+    assert response.status_code == 200
+    assert response.get_json() == {"database": "ok", "ratelimit": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_names_the_unreachable_database(make_app) -> None:
+    response = make_app(SQLALCHEMY_DATABASE_URI=CLOSED_PORT).test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"database": "fehler", "ratelimit": "ok"}
+    body = response.get_data(as_text=True)
+    for secret in ("geheim", "127.0.0.1", "postgres", "psycopg", "refused"):
+        assert secret not in body
+
+
+@pytest.fixture
+def private_redis() -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
+    """A redis-server of this test's own on a free port: its URL, and functions to stop and start it."""
+    pytest.importorskip("redis", reason="the redis client (extra `digicheck[redis]`) is not installed")
+    if shutil.which("redis-server") is None:
+        skip_or_fail("redis-server nicht installiert")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        server.append(subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                        "--appendonly", "no"], stdout=subprocess.DEVNULL))
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop() -> None:
+        server[-1].terminate()
+        server[-1].wait(timeout=10)
+
+    start()
+    try:
+        yield f"redis://127.0.0.1:{port}", stop, start
+    finally:
+        if server[-1].poll() is None:
+            stop()
+
+
+def test_readyz_follows_the_ratelimit_store(make_app, database_url, world, private_redis) -> None:
+    """Redis stops: logins carry on with in-process limits (the in-memory fallback), but /readyz
+    tells the operator that the shared store is gone, and says ok again once it is back."""
+    url, stop_redis, start_redis = private_redis
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_STORAGE_URI=url, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
+    probe = app.test_client()
+    assert probe.get("/readyz").get_json() == {"database": "ok", "ratelimit": "ok"}
+
+    stop_redis()
+    browser = Browser(app.test_client())
+    assert browser.post("/anmelden", {"email": world.kommune.email, "password": "falsch-falsch"}).status_code == 401
+    assert browser.post("/anmelden", {"email": world.kommune.email, "password": PASSWORD}).status_code == 302
+    response = probe.get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json() == {"database": "ok", "ratelimit": "fehler"}
+    assert url.rsplit(":", 1)[1] not in response.get_data(as_text=True)
+
+    start_redis()
+    response = probe.get("/readyz")
+    assert response.status_code == 200 and response.get_json() == {"database": "ok", "ratelimit": "ok"}
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def unreachable_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        return CLOSED_PORT
+    folder = tmp_path / "kein-datenbank-file"
+    folder.mkdir()
+    return f"sqlite:///{folder}"  # a directory: SQLite cannot open it
+
+
+def _assert_unavailable_page(response: Any) -> None:
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503, page[:300]
+    assert response.mimetype == "text/html" and '<html lang="de">' in page
+    assert UNAVAILABLE in page and "Datenbank" in page
+    assert "Traceback" not in page and "OperationalError" not in page and "Internal Server Error" not in page
+    assert int(response.headers["Retry-After"]) > 0  # ours, or the rate limiter's on limited routes
+
+
+def test_login_page_and_login_with_the_database_down(make_app, unreachable_database) -> None:
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    _assert_unavailable_page(client.get("/anmelden"))
+    _assert_unavailable_page(client.post("/anmelden", data={"email": "hauptamt@erbach.test", "password": PASSWORD}))
+
+
+@pytest.fixture
+def doomed_postgres(postgres_server_url: str) -> Iterator[tuple[str, Callable[[], None]]]:
+    """A PostgreSQL database of its own and a function that drops it, connections and all."""
+    import psycopg
+
+    server = make_url(postgres_server_url).set(drivername="postgresql")
+    conninfo = server.render_as_string(hide_password=False)
+    name = f"digicheck_health_{secrets.token_hex(4)}"
+
+    def drop() -> None:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False), drop
+    finally:
+        drop()
+
+
+def test_database_lost_during_a_session(make_app, doomed_postgres) -> None:
+    """A logged-in user whose database goes away: every page, also a missing one (its error page
+    reads the user), is the German 503 page, never the server's bare English 500."""
+    from digicheck.extensions import db
+    from digicheck.models import Role, User
+    from digicheck.services.accounts import hash_password
+
+    url, drop_database = doomed_postgres
+    app = make_app(SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        db.create_all()
+        user = User(email="berater@ekom.test", name="Beraterin", role=Role.BERATER, password_hash=hash_password(PASSWORD))
+        db.session.add(user)
+        db.session.commit()
+        db.session.remove()
+    browser = Browser(app.test_client())
+    browser.login(SimpleNamespace(email="berater@ekom.test"))
+    assert browser.get("/").status_code == 200
+    assert app.test_client().get("/readyz").status_code == 200
+
+    drop_database()
+
+    for url in ("/", "/gibt-es-nicht", "/anmelden"):
+        _assert_unavailable_page(browser.get(url))
+    assert app.test_client().get("/readyz").get_json() == {"database": "fehler", "ratelimit": "ok"}

@@ -1,0 +1,165 @@
+"""`digicheck db upgrade | downgrade | current` as a deploy runs them, on fresh databases; concurrent
+upgrades as two real processes."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from digicheck.app import MIGRATIONS
+
+DIGICHECK = str(Path(sys.executable).parent / "digicheck")
+SCRIPTS = ScriptDirectory(str(MIGRATIONS))
+HEAD = SCRIPTS.get_current_head()
+PREVIOUS = SCRIPTS.get_revision(HEAD).down_revision
+
+
+def start(database_url: str, *args: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=secrets.token_hex(20))
+    env.pop("DIGICHECK_DEMO", None)
+    return subprocess.Popen([DIGICHECK, *args], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def digicheck(database_url: str, *args: str) -> tuple[int, str, str]:
+    """The command in this process (quicker than a new one): exit status, stdout, stderr."""
+    from click.testing import CliRunner
+
+    import digicheck.cli_db  # noqa: F401 - registers the commands
+    from digicheck.cli import main
+
+    env = {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(20), "DIGICHECK_DEMO": None}
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def fresh_postgres(postgres_server_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database of its own, dropped after the test."""
+    import psycopg
+
+    server = make_url(postgres_server_url).set(drivername="postgresql")
+    name = f"digicheck_migrate_{secrets.token_hex(4)}"
+    conninfo = server.render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+    return str(request.getfixturevalue("fresh_postgres"))
+
+
+def schema_state(database_url: str) -> tuple[set[str], str | None, list[object]]:
+    """Tables, the stored revision and the differences between the models and the schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    import digicheck.models  # noqa: F401 - fills the metadata
+    from digicheck.extensions import db
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            context = MigrationContext.configure(connection)
+            revision = context.get_current_revision()
+            diffs = compare_metadata(context, db.metadata) if revision else []
+    finally:
+        engine.dispose()
+    return tables, revision, diffs
+
+
+def test_two_upgrades_at_once_on_a_fresh_postgres_database(fresh_postgres: str) -> None:
+    from digicheck.extensions import db
+
+    first, second = start(fresh_postgres, "db", "upgrade"), start(fresh_postgres, "db", "upgrade")
+    results = [(*p.communicate(timeout=120), p.returncode) for p in (first, second)]
+    password = make_url(fresh_postgres).password
+    for out, err, code in results:
+        assert code == 0, err
+        assert "Traceback" not in out + err
+        assert not password or str(password) not in out + err
+    outputs = sorted(out for out, _, _ in results)
+    assert [line.split(":")[0] for line in outputs] == [f"Datenbank bereits aktuell (Revision {HEAD})",
+                                                       f"Datenbank migriert von leer auf {HEAD}"]
+    tables, revision, diffs = schema_state(fresh_postgres)
+    assert {table.name for table in db.metadata.sorted_tables} <= tables
+    assert revision == HEAD
+    assert diffs == [], "schema after concurrent upgrades differs from the models"
+
+
+def test_downgrade_one_step_and_back(fresh_database: str) -> None:
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+
+    code, out, _ = digicheck(fresh_database, "db", "downgrade", str(PREVIOUS))
+    assert code == 0 and out.startswith(f"Datenbank zurückgesetzt von {HEAD} auf {PREVIOUS}")
+    assert schema_state(fresh_database)[1] == PREVIOUS
+    code, out, _ = digicheck(fresh_database, "db", "current")
+    assert code == 0 and out.startswith(f"Revision {PREVIOUS} (veraltet; `digicheck db upgrade` migriert auf {HEAD})")
+    assert "neueste" not in out  # deploy scripts look for "(neueste)"
+
+    code, out, _ = digicheck(fresh_database, "db", "upgrade")
+    assert code == 0 and out.startswith(f"Datenbank migriert von {PREVIOUS} auf {HEAD}")
+    _, revision, diffs = schema_state(fresh_database)
+    assert revision == HEAD and diffs == []
+    code, out, _ = digicheck(fresh_database, "db", "current")
+    assert code == 0 and out.startswith(f"Revision {HEAD} (neueste)")
+
+
+def test_current_on_an_empty_database(fresh_database: str) -> None:
+    code, out, _ = digicheck(fresh_database, "db", "current")
+    assert code == 0 and out.startswith(f"Datenbank leer (keine Revision; `digicheck db upgrade` legt Revision {HEAD} an)")
+
+
+def test_unknown_revision_is_one_line(fresh_database: str) -> None:
+    digicheck(fresh_database, "db", "upgrade")
+    code, out, err = digicheck(fresh_database, "db", "downgrade", "gibtsnicht")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [f"Fehler: unbekannte Revision 'gibtsnicht'; vorhanden sind {', '.join(reversed([s.revision for s in SCRIPTS.walk_revisions()]))} und base"]
+    assert schema_state(fresh_database)[1] == HEAD  # nothing changed
+
+
+def test_downgrade_to_a_newer_revision_is_refused(fresh_database: str) -> None:
+    digicheck(fresh_database, "db", "upgrade")
+    digicheck(fresh_database, "db", "downgrade", str(PREVIOUS))
+    code, _, err = digicheck(fresh_database, "db", "downgrade", HEAD)
+    assert code == 1 and len(err.splitlines()) == 1 and err.startswith(f"Fehler: Revision {HEAD} liegt nicht vor")
+
+
+def test_database_of_a_newer_release_is_named(fresh_database: str) -> None:
+    """A rollback of the code without `db downgrade` first: say what to do, touch nothing."""
+    digicheck(fresh_database, "db", "upgrade")
+    engine = create_engine(fresh_database)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    for command in (["db", "upgrade"], ["db", "current"], ["db", "downgrade", str(PREVIOUS)]):
+        code, out, err = digicheck(fresh_database, *command)
+        assert code == 1 and out == "", command
+        assert err.splitlines() == ["Fehler: Die Datenbank hat Revision 9999, die diese Version nicht kennt: sie stammt von "
+                                    f"einer neueren Version; mit dieser zuerst `digicheck db downgrade {HEAD}` ausführen"]
+    assert schema_state(fresh_database)[1] == "9999"
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "current"], ["db", "downgrade", "base"]])
+def test_unreachable_database_is_one_line(command: list[str]) -> None:
+    code, out, err = digicheck("postgresql+psycopg://postgres:geheim@127.0.0.1:1/keine", *command)
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("Fehler: Datenbank nicht erreichbar: ")
+    assert "geheim" not in err
