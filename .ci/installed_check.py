@@ -124,7 +124,9 @@ class Client:
         if "csrf_token" not in fields:
             _, page = self.page(token_from or path)
             fields["csrf_token"] = csrf(page)
-        status, headers, body = self.request(path, fields)
+        # browsers send the page's address with a same-origin form (Referrer-Policy: same-origin);
+        # Flask-WTF requires it on HTTPS
+        status, headers, body = self.request(path, fields, headers={"Referer": self.base + (token_from or path)})
         return status, headers, body.decode("utf-8", "replace")
 
     def login(self, email: str, password: str) -> int:
@@ -278,9 +280,7 @@ class Installed:
         status, headers, _ = other.post_form(area_path, fields)
         check(status == 302, f"an answer saved through instance b ({item} = {value})")
         _, again = browser.page(area_path)
-        check(re.search(rf'name="{re.escape(item)}" value="{re.escape(value)}"[^>]*checked', again) is not None
-              or re.search(rf'checked[^>]*name="{re.escape(item)}" value="{re.escape(value)}"', again) is not None,
-              "instance a shows the answer saved through b")
+        check(checked_values(again, item) == [value], "instance a shows the answer saved through b")
         self.saved = (area_path, item, value)
         result_path = area_path.split("/bereich/")[0] + "/ergebnis"
         status, result = browser.page(result_path)
@@ -365,7 +365,7 @@ class Installed:
         check(browser.login(email, password) == 302, "login against the restored database")
         area_path, item, value = self.saved
         _, page = browser.page(area_path)
-        check(f'name="{item}" value="{value}"' in page, "the answer saved before the backup is there")
+        check(checked_values(page, item) == [value], "the answer saved before the backup is there")
         self.stop_server("a")
 
     # -- nginx with TLS ----------------------------------------------------------------------
@@ -427,8 +427,9 @@ http {{
             status, headers, _ = browser.request(style, headers={"Accept-Encoding": "br, gzip"})
             check(status == 200 and headers.get("content-encoding") == "br", "through nginx: CSS keeps the app's br encoding")
             email, password = self.logins["Beratung"]
-            status, headers, _ = browser.post_form("/anmelden", {"email": email, "password": password})
-            check(status == 302, "login through nginx")
+            status, headers, body = browser.post_form("/anmelden", {"email": email, "password": password})
+            shown = "" if status == 302 else " ".join(re.sub(r"<[^>]+>", " ", body).split())[:300]
+            check(status == 302, f"login through nginx (status {status}) {shown}")
             cookie = headers.get("set-cookie", "")
             check("Secure" in cookie and "HttpOnly" in cookie, "the session cookie is Secure and HttpOnly")
             status, _ = browser.page("/")
@@ -462,17 +463,25 @@ http {{
         psql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)', ok=False)
 
 
+def input_tags(page: str) -> list[tuple[dict[str, str], bool]]:
+    """Every <input> of a page: its attributes and whether it is checked."""
+    return [(dict(re.findall(r'([a-z-]+)="([^"]*)"', tag)), re.search(r"\schecked[\s>=]", tag) is not None)
+            for tag in re.findall(r"<input[^>]*>", page)]
+
+
+def checked_values(page: str, name: str) -> list[str]:
+    return [attrs.get("value", "") for attrs, checked in input_tags(page) if attrs.get("name") == name and checked]
+
+
 def changed_answer(page: str) -> tuple[str, str, dict[str, Any]]:
     """The form of an area page with one single-choice answer changed, as a browser would post it."""
     form = page[page.index("<form", page.index("<main")):]
     fields: dict[str, Any] = {}
     radios: dict[str, list[tuple[str, bool]]] = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        attrs = dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+    for attrs, checked in input_tags(form):
         kind, name, value = attrs.get("type", "text"), attrs.get("name"), attrs.get("value", "")
         if not name:
             continue
-        checked = " checked" in tag
         if kind == "hidden":
             fields[name] = value
         elif kind == "radio":
