@@ -24,6 +24,8 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%({x-request-id}o)s"'
+# no control socket: two instances on one host would share its default path ($HOME/.gunicorn)
+control_socket_disable = True
 limit_request_line = 8190
 limit_request_fields = 100
 
