@@ -113,11 +113,13 @@ def test_json_profile_with_validated_levels(browser, world, erbach) -> None:
     assert data["schema"] == "digicheck/profile-1" and data["questionnaire"] == Q.version
     assert {"overall", "areas", "unknown", "assessment", "attribution"} <= set(data)
     assert data["assessment"]["municipality"]["ags"] == "06437006" and data["assessment"]["status"] == "submitted"
-    assert datetime.fromisoformat(data["assessment"]["submitted_at"]).utcoffset() == timedelta(0)
+    submitted_at = datetime.fromisoformat(data["assessment"]["submitted_at"])
+    assert submitted_at == erbach.submitted_at.replace(microsecond=0)  # the same instant, in local time with its offset (CET or CEST)
+    assert submitted_at.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
     areas = {a["id"]: a for a in data["areas"]}
     assert areas["technik"]["level"] == 3 and areas["technik"]["validated"]["level"] == 2
     assert areas["technik"]["validated"]["by"] == "Beraterin" and areas["technik"]["validated"]["reason"] == EVIL
-    assert datetime.fromisoformat(areas["technik"]["validated"]["at"]).utcoffset() == timedelta(0)
+    assert datetime.fromisoformat(areas["technik"]["validated"]["at"]).utcoffset() in (timedelta(hours=1), timedelta(hours=2))
     assert areas["organisation"]["validated"] is None and "reasons" in areas["organisation"]
 
 

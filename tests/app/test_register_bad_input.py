@@ -19,19 +19,6 @@ HEADER = "ags,name,kind,kreis,regierungsbezirk,population"
 GOOD = "06437006,Erbach,Stadt,Odenwaldkreis,Darmstadt,13876"
 
 
-@pytest.fixture
-def cli(app, monkeypatch, database_url):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SECRET_KEY", "test-secret-of-at-least-32-characters")
-
-    def run(*args: str):
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-        db.session.expire_all()
-        return result
-
-    return run
-
-
 def stored() -> int:
     return db.session.scalar(select(func.count(Municipality.id))) or 0
 

@@ -21,19 +21,6 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 GV100AD = SHARED / "gv100ad" / "GV100AD_30112025.txt"
 
 
-@pytest.fixture
-def cli(app, monkeypatch, database_url):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SECRET_KEY", "test-secret-of-at-least-32-characters")
-
-    def run(*args: str):
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-        db.session.expire_all()
-        return result
-
-    return run
-
-
 def count(**filters) -> int:
     query = select(func.count(Municipality.id))
     for key, value in filters.items():
