@@ -86,10 +86,32 @@ def load_note_for_consultant(user: User, note_id: int) -> Note:
 
 
 def load_user_for_admin(user: User, user_id: int) -> User:
-    """Accounts are managed by admins only."""
+    """Accounts are managed by admins only; a deleted account is gone (404)."""
     if user.role != Role.ADMIN:
         abort(403)
-    return _found(User, user_id)
+    account = _found(User, user_id)
+    if account.deleted_at is not None:
+        abort(404)
+    return account
+
+
+def can_create_reset_link(user: User, account: User) -> bool:
+    """Admins for every other account; consultants for the Kommune users who joined by their invitation."""
+    if account.deleted_at is not None or account.id == user.id:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.BERATER and account.role == Role.KOMMUNE and account.invited_by_id == user.id
+
+
+def load_account_for_reset(user: User, account_id: int) -> User:
+    """The account whose password `user` may let be reset; others are not theirs (404)."""
+    if user.role not in CONSULTANT_ROLES:
+        abort(403)
+    account = db.session.get(User, account_id)
+    if account is None or not can_create_reset_link(user, account):
+        abort(404)
+    return account
 
 
 def load_invitation_to_revoke(user: User, invitation_id: int) -> Invitation:

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from flask_wtf.csrf import CSRFError
 
-from digicheck import assets, logs, request_body, urls
+from digicheck import assets, logs, request_body, timefmt, urls
 from digicheck.config import from_environment
 from digicheck.resources import shipped
 from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -27,6 +27,11 @@ CONTENT_SECURITY_POLICY = (
 )
 #: with DIGICHECK_SECURE_COOKIES (served over HTTPS): browsers use only HTTPS here for a year
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+#: no page of ours needs a device or an API like these: no script or frame may ask for them
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), browsing-topics=()"
+)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -74,6 +79,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label
     app.jinja_env.filters["de_date"] = _german_date
+    app.jinja_env.filters["local_datetime"] = timefmt.local_datetime
+    app.jinja_env.filters["local_date"] = timefmt.local_date
     return app
 
 
@@ -127,8 +134,7 @@ def _german_date(value: Any) -> str:
     """ISO date (or date) as 23.11.2026."""
     from datetime import date
 
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d.%m.%Y")
+    return timefmt.local_date(date.fromisoformat(value) if isinstance(value, str) else value)
 
 
 def _answer_label(value: Any, item: Any) -> str:
@@ -152,9 +158,9 @@ def _register_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from digicheck import health
-    from digicheck.blueprints import admin, assess, auth, bench, briefing, consult, consult_tools
+    from digicheck.blueprints import account, accounts_admin, admin, assess, auth, bench, briefing, consult, consult_tools, legal
 
-    for module in (auth, assess, admin, consult, consult_tools, briefing, bench, health):
+    for module in (auth, account, assess, admin, accounts_admin, consult, consult_tools, briefing, bench, health, legal):
         app.register_blueprint(module.bp)
 
 
@@ -204,18 +210,24 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_headers(app: Flask) -> None:
+    """The same security headers on every response: pages, downloads, error pages, health
+    answers (after_request runs for error handlers too) and static assets (answered before
+    Flask by digicheck/assets.py, which adds them itself)."""
     hsts = {"Strict-Transport-Security": STRICT_TRANSPORT_SECURITY} if app.config.get("SESSION_COOKIE_SECURE") else {}
-    # static assets are answered before Flask (digicheck/assets.py), with the transport headers
-    assets.install(app, {"X-Content-Type-Options": "nosniff", **hsts})
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Permissions-Policy": PERMISSIONS_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        **hsts,
+    }
+    assets.install(app, headers)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
-        for name, value in hsts.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.mimetype == "text/html" or "Content-Disposition" in response.headers:
             # pages and downloads (exports, briefings, reports) carry a municipality's data
             response.headers.setdefault("Cache-Control", "no-store")

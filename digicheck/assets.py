@@ -54,12 +54,22 @@ class StaticAssets(WhiteNoise):
 
     def add_cache_headers(self, headers: Any, path: str, url: str) -> None:
         headers["Cache-Control"] = IMMUTABLE
-        for name, value in self.extra_headers.items():
-            headers[name] = value
+
+    def serve(self, static_file: Any, environ: dict[str, Any], start_response: Any) -> Any:  # type: ignore[override]
+        """Every answer gets the extra headers: 200 and 206, but also the 304, 405 and 416 that
+        WhiteNoise builds without the file's headers (an add_headers_function misses those)."""
+
+        def with_headers(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            headers = headers + [(name, value) for name, value in self.extra_headers.items() if name.lower() not in present]
+            return start_response(status, headers) if exc_info is None else start_response(status, headers, exc_info)
+
+        return super().serve(static_file, environ, with_headers)
 
 
 def install(app: Flask, headers: Mapping[str, str]) -> None:
-    """Serve the assets ahead of the app (with `headers`, e.g. HSTS) and give templates `asset_url`."""
+    """Serve the assets ahead of the app (with `headers`: the security headers every response
+    carries) and give templates `asset_url`."""
     root, manifest = prepared(Path(app.static_folder or CHECKOUT_DIR / "static"))
     app.wsgi_app = StaticAssets(app.wsgi_app, root, app.static_url_path or "/static", headers)  # type: ignore[method-assign]
 

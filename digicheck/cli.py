@@ -14,8 +14,9 @@ from typing import Any
 
 import click
 
-from datetime import date, datetime
+from datetime import datetime
 
+from digicheck import timefmt
 from scoring import AnswerError, ContentError, Library, UnknownVersion, score
 from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
 from scoring.advice.loader import catalogue_dir_for, catalogue_paths
@@ -154,8 +155,6 @@ def catalogue_import(file: str) -> None:
 @catalogue.command("show")
 def catalogue_show() -> None:
     """Show which catalogue file of each kind is in force: imported (instance folder) or shipped."""
-    from digicheck.timefmt import local_datetime
-
     library = load_library()
     q = library.latest
     paths = catalogue_paths(catalogue_dir_for(q), imported_catalogue_dir())
@@ -165,7 +164,7 @@ def catalogue_show() -> None:
     click.echo(f"Kataloge in Kraft für Fragebogen {q.version}:")
     for kind, path in paths.items():
         imported = Path(path).parent == imported_catalogue_dir()
-        origin = (f"eingespielt am {local_datetime(Path(path).stat().st_mtime)}" if imported else "ausgeliefert")
+        origin = (f"eingespielt am {timefmt.local_datetime(Path(path).stat().st_mtime)}" if imported else "ausgeliefert")
         click.echo(f"  {kind:<9} {counts[kind]:>3} Einträge  {origin}  ({path})")
 
 
@@ -254,7 +253,7 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
         profile = score(q, answers)
         facts = MunicipalityFacts(kind, population) if kind else None
         catalogue = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
-        advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else date.today()), catalogue=catalogue)
+        advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else timefmt.today()), catalogue=catalogue)
     except UnknownVersion as exc:
         raise CliError(f"{answers_file}: {exc}") from None
     except AnswerError as exc:
@@ -277,12 +276,14 @@ def config_group() -> None:
 @config_group.command("check")
 def config_check() -> None:
     """Check every environment variable once, as the app does at start, and print warnings."""
-    from digicheck.config import ConfigError, check_environment
+    from digicheck.config import ConfigError, check_environment, instance_path
+    from digicheck.legal import notes as legal_notes
 
     try:
         warnings = check_environment()
     except ConfigError as exc:
         raise CliError(str(exc)) from None
+    warnings += [note.detail for note in legal_notes(instance_path())]
     for warning in warnings:
         click.echo(f"Warnung: {warning}")
     click.echo("Konfiguration in Ordnung" + (f" ({len(warnings)} Warnung{'en' if len(warnings) != 1 else ''})" if warnings else ""))
@@ -292,6 +293,7 @@ def run() -> None:
     """Console-script entry point."""
     import digicheck.cli_db  # noqa: F401 - registers the database commands
     import digicheck.cli_web  # noqa: F401 - registers the commands that need the app
+    import digicheck.cli_legal  # noqa: F401 - registers `legal init`
 
     main(prog_name="digicheck")
 

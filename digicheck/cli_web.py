@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from digicheck import timefmt
 from digicheck.cli import CliError, main
 
 
@@ -92,8 +93,60 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
         except AccountError as exc:
             raise CliError(str(exc)) from None
         days = app.config["INVITATION_DAYS"]
+        until = timefmt.local_datetime(issued.expires_at)
     click.echo(f"{base_url.rstrip('/')}/einladung/{issued.token}")
-    click.echo(f"Einmal gültig, läuft in {days} Tagen ab.", err=True)
+    click.echo(f"Einmal gültig, läuft in {days} Tagen ab ({until} Uhr).", err=True)
+
+
+@main.group("user")
+def user_group() -> None:
+    """Konten."""
+
+
+@user_group.command("reset-link")
+@click.argument("email")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Adresse, unter der die Anwendung erreichbar ist.")
+def user_reset_link(email: str, base_url: str) -> None:
+    """Create a one-time link to set a new password and print it (an older open link stops working)."""
+    from digicheck.extensions import db as database
+    from digicheck.services.accounts import AccountError, find_user
+    from digicheck.services.password_reset import create_reset_link
+
+    with app_context() as app:
+        account = find_user(email)
+        if account is None or account.deleted_at is not None:
+            shown = email if len(email) <= 60 else email[:60] + "…"
+            raise CliError(f"kein Konto mit der E-Mail-Adresse '{shown}'")
+        try:
+            issued = create_reset_link(account, None)
+        except AccountError as exc:
+            raise CliError(str(exc)) from None
+        database.session.commit()
+        hours = app.config.get("RESET_HOURS", 24)
+    click.echo(f"{base_url.rstrip('/')}/passwort-zuruecksetzen/{issued.token}")
+    click.echo(f"Einmal gültig, läuft in {hours} Stunden ab. Mit dem neuen Passwort enden alle Anmeldungen des Kontos.", err=True)
+
+
+@main.group()
+def maintenance() -> None:
+    """Wartung."""
+
+
+@maintenance.command("purge")
+def maintenance_purge() -> None:
+    """Delete invitations and password reset links that stopped working more than 90 days ago."""
+    from flask_babel import ngettext
+
+    from digicheck.extensions import db as database
+    from digicheck.services.personal_data import PURGE_AFTER_DAYS, purge_links
+
+    with app_context():
+        purged = purge_links()
+        database.session.commit()
+        invitations = ngettext("%(num)d Einladung", "%(num)d Einladungen", purged.invitations)
+        resets = ngettext("%(num)d Link zum Zurücksetzen", "%(num)d Links zum Zurücksetzen", purged.resets)
+    click.echo(f"Gelöscht: {invitations} und {resets}, die seit mehr als {PURGE_AFTER_DAYS} Tagen "
+               "abgelaufen, zurückgezogen oder verwendet sind.")
 
 
 @main.group()

@@ -43,3 +43,10 @@ class TargetsForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button that needs a valid CSRF token (logout, submit, new round)."""
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password set with a one-time reset link."""
+
+    password = PasswordField("Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")], render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField("Neues Passwort wiederholen", validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")], render_kw={"autocomplete": "new-password"})

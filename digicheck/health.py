@@ -4,10 +4,12 @@ while the database is down.
 `/healthz`: the process answers (touches nothing else). `/readyz`: the database and the
 rate-limit store answer, each probed with a short timeout. Neither needs a login, and
 neither says more than "ok" or "fehler": no versions, no addresses, no exception texts.
+`/readyz` adds `hinweise` while a legal page still shows placeholders (digicheck/legal.py).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
@@ -17,6 +19,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
+from digicheck import legal
 from digicheck.extensions import csrf, db, limiter
 
 bp = Blueprint("health", __name__)
@@ -45,10 +48,14 @@ def healthz() -> ResponseReturnValue:
 def readyz() -> ResponseReturnValue:
     checks = {"database": _database_answers(), "ratelimit": _ratelimit_store_answers()}
     ready = all(checks.values())
-    return _answer({name: "ok" if fine else "fehler" for name, fine in checks.items()}, 200 if ready else 503)
+    body: dict[str, Any] = {name: "ok" if fine else "fehler" for name, fine in checks.items()}
+    notes = [note.short for note in legal.notes(Path(current_app.instance_path))]
+    if notes:  # still ready: the operator has work to do, the service can run
+        body["hinweise"] = notes
+    return _answer(body, 200 if ready else 503)
 
 
-def _answer(body: dict[str, str], status: int) -> ResponseReturnValue:
+def _answer(body: dict[str, Any], status: int) -> ResponseReturnValue:
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response, status

@@ -32,7 +32,7 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
 #: URL parts that are secrets (one-time invitation links): the request line shows *** instead
 SECRET_VIEW_ARGS = frozenset({"token"})
 #: audit events an operator should notice; the others are INFO
-WARNING_EVENTS = frozenset({"login_failed", "rate_limit_hit"})
+WARNING_EVENTS = frozenset({"login_failed", "rate_limit_hit", "mail_failed"})
 
 
 class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]

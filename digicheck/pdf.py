@@ -3,14 +3,19 @@
 WeasyPrint needs the Pango libraries of the system (Debian: libpango-1.0-0,
 libpangoft2-1.0-0). Where they are missing, the PDF routes answer 503 with a German
 message instead of a traceback, and the HTML versions of the same documents still work.
+
+Every PDF is tagged for screen readers: PDF/UA-1, with the document language and title taken
+from the HTML's `<html lang>` and `<title>`. With `?archiv=1` the same document comes as
+PDF/A-3u for long-term archiving, tagged as well.
 """
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
 from pathlib import Path
 
-from flask import abort
+from flask import Response, abort, request
 
 UNAVAILABLE = ("Die PDF-Erzeugung ist auf diesem Server nicht verfügbar (WeasyPrint findet die Pango-Bibliotheken nicht). "
                "Bitte nutzen Sie die HTML-Fassung und die Druckfunktion des Browsers, oder wenden Sie sich an den Betrieb.")
@@ -26,10 +31,37 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def render(html: str, base_url: str | Path | None = None) -> bytes:
-    """The PDF of an HTML document; 503 when WeasyPrint cannot run here."""
+#: accessible (tagged) by default; the archive variant is tagged too
+ACCESSIBLE = {"pdf_variant": "pdf/ua-1"}
+ARCHIVE = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}
+#: the query parameter that asks for the archive variant (`?archiv=1`)
+ARCHIVE_PARAMETER = "archiv"
+
+
+def render(html: str, base_url: str | Path | None = None, archive: bool = False) -> bytes:
+    """The tagged PDF (PDF/UA-1, or PDF/A-3u for `archive`) of an HTML document whose
+    `<html lang>` and `<title>` become the PDF's language and title; 503 when WeasyPrint
+    cannot run here."""
     if unavailable_reason() is not None:
         abort(503, description=UNAVAILABLE)
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(base_url) if base_url else None).write_pdf()  # type: ignore[no-any-return]
+    document = HTML(string=html, base_url=str(base_url) if base_url else None)
+    with warnings.catch_warnings():
+        # WeasyPrint (70) opens its sRGB profile for PDF/A's output intent and leaves closing it
+        # to the garbage collector; nothing of ours leaks, so this one warning is dropped
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=r"unclosed file .*sRGB2014\.icc")
+        return document.write_pdf(**(ARCHIVE if archive else ACCESSIBLE))  # type: ignore[no-any-return]
+
+
+def archive_requested() -> bool:
+    return request.args.get(ARCHIVE_PARAMETER, "") in ("1", "ja", "true")
+
+
+def download(html: str, filename: str) -> Response:
+    """The PDF as a download; `?archiv=1` gives the PDF/A-3u variant, named `….archiv.pdf`."""
+    archive = archive_requested()
+    if archive:
+        filename = filename.removesuffix(".pdf") + ".archiv.pdf"
+    return Response(render(html, archive=archive), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

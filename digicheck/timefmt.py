@@ -1,21 +1,86 @@
-"""Instants as people here read them: local time in Europe/Berlin, German format (Babel).
+"""Instants as people here read them: local time (Europe/Berlin unless configured), German format (Babel).
 
-Stored instants are UTC; this is the one place that turns one into text for a person.
+Stored instants are aware UTC (`digicheck.models._time.UTCDateTime`); this is the one place
+that turns one into text or into a local calendar day, for pages, exports, PDFs and the CLI.
+Daylight saving time comes from the time zone database, never from a fixed offset.
+The zone is the app's `TIMEZONE` setting inside the app, else `DIGICHECK_TIMEZONE`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+from datetime import date, datetime, timezone, tzinfo
 
-from babel.dates import format_datetime, get_timezone
+from babel.dates import format_date, format_datetime, get_timezone
+from flask import current_app, has_app_context
 
 TIMEZONE = "Europe/Berlin"
+LOCALE = "de_DE"
+DATETIME_PATTERN = "dd.MM.yyyy, HH:mm"
+DATE_PATTERN = "dd.MM.yyyy"
+#: a spreadsheet cell as text: read as a date and time by spreadsheet programs in any language
+SPREADSHEET_PATTERN = "yyyy-MM-dd HH:mm"
+#: the number format of local date-time cells in XLSX exports
+XLSX_NUMBER_FORMAT = "DD.MM.YYYY HH:MM"
+
+Instant = datetime | float
 
 
-def local_datetime(instant: datetime | float, zone: str = TIMEZONE) -> str:
-    """`instant` (aware or naive UTC datetime, or a POSIX timestamp) as '06.12.2026, 14:05'."""
+def zone_name() -> str:
+    """The configured zone name: app config inside the app, the environment in the plain CLI."""
+    if has_app_context():
+        return str(current_app.config.get("TIMEZONE", TIMEZONE))
+    return os.environ.get("DIGICHECK_TIMEZONE", "").strip() or TIMEZONE
+
+
+def local_zone(zone: str | None = None) -> tzinfo:
+    return get_timezone(zone or zone_name())
+
+
+def as_utc(instant: Instant) -> datetime:
+    """An aware UTC datetime from an aware datetime, a naive UTC one, or a POSIX timestamp."""
     if isinstance(instant, (int, float)):
-        instant = datetime.fromtimestamp(instant, tz=timezone.utc)
-    elif instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return format_datetime(instant, "dd.MM.yyyy, HH:mm", tzinfo=get_timezone(zone), locale="de_DE")
+        return datetime.fromtimestamp(instant, tz=timezone.utc)
+    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
+
+
+def to_local(instant: Instant, zone: str | None = None) -> datetime:
+    """The instant as an aware datetime in the local zone (with that day's offset: CET or CEST)."""
+    return as_utc(instant).astimezone(local_zone(zone))
+
+
+def local_datetime(instant: Instant, zone: str | None = None) -> str:
+    """'16.01.2026, 00:30'."""
+    return format_datetime(as_utc(instant), DATETIME_PATTERN, tzinfo=local_zone(zone), locale=LOCALE)
+
+
+def local_date(value: Instant | date, zone: str | None = None) -> str:
+    """An instant's local calendar day as '16.01.2026'; a plain date (no time of day) as it is."""
+    if isinstance(value, (datetime, int, float)):
+        return format_datetime(as_utc(value), DATE_PATTERN, tzinfo=local_zone(zone), locale=LOCALE)
+    return format_date(value, DATE_PATTERN, locale=LOCALE)
+
+
+def local_day(instant: Instant, zone: str | None = None) -> date:
+    """The local calendar day of an instant (deadlines, 'as of' dates)."""
+    return to_local(instant, zone).date()
+
+
+def today(zone: str | None = None) -> date:
+    """Today here, not on the server's clock."""
+    return local_day(datetime.now(timezone.utc), zone)
+
+
+def iso_with_offset(instant: Instant, zone: str | None = None) -> str:
+    """ISO 8601 in local time with its offset, for JSON: '2026-01-16T00:30:00+01:00'."""
+    return to_local(instant, zone).isoformat(timespec="seconds")
+
+
+def local_wall_time(instant: Instant, zone: str | None = None) -> datetime:
+    """Local wall time without a zone, for XLSX cells: spreadsheets know no time zones."""
+    return to_local(instant, zone).replace(tzinfo=None)
+
+
+def spreadsheet_datetime(instant: Instant, zone: str | None = None) -> str:
+    """Local wall time as CSV text: '2026-01-16 00:30'."""
+    return format_datetime(as_utc(instant), SPREADSHEET_PATTERN, tzinfo=local_zone(zone), locale=LOCALE)

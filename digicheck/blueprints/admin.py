@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from digicheck import logs
-from digicheck.access import load_invitation_to_revoke, load_user_for_admin, roles_required
+from digicheck import logs, mail
+from digicheck.access import can_create_reset_link, load_invitation_to_revoke, load_user_for_admin, roles_required
 from digicheck.extensions import db
 from digicheck.forms import ConfirmForm, InvitationForm, choices
 from digicheck.models import Invitation, Municipality, Role, User
@@ -30,6 +30,7 @@ def invitations() -> ResponseReturnValue:
     if current_user.role == Role.BERATER:
         form.role.choices = choices([("kommune", "Kommune")])
     issued_link = None
+    existing_account = None
     status = 200
     if form.validate_on_submit():
         municipality = None
@@ -42,21 +43,34 @@ def invitations() -> ResponseReturnValue:
         except accounts.AccountError as exc:
             form.email.errors = [str(exc)]
             status = 400
+            if isinstance(exc, accounts.AccountExists):  # offer the reset where this person may create one
+                existing_account = exc.account if can_create_reset_link(current_user, exc.account) else None
         else:
             issued_link = url_for("auth.invitation", token=issued.token, _external=True)
             logs.audit("invitation_created", invitation_id=issued.invitation.id, email_hash=logs.email_hash(issued.invitation.email),
                        invited_role=issued.invitation.role.value, municipality=municipality.ags if municipality else None)
+            mail.send_link("invitation", issued.invitation.email, mail.invitation_message(
+                issued_link, issued.invitation.role.label, municipality.name if municipality else None, issued.invitation.expires_at))
     elif form.errors:
         status = 400
     recent = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
-    return render_template("admin/invitations.html", form=form, issued_link=issued_link, invitations=recent), status
+    return render_template("admin/invitations.html", form=form, issued_link=issued_link, invitations=recent,
+                           existing_account=existing_account), status
 
 
 @bp.get("/konten")
-@roles_required(Role.ADMIN)
+@roles_required(Role.ADMIN, Role.BERATER)
 def users() -> ResponseReturnValue:
-    rows = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("admin/users.html", users=rows)
+    """Admins see every account; consultants the Kommune users who joined by their invitation."""
+    shown = select(User).where(User.deleted_at.is_(None)).order_by(User.role, User.email)
+    if current_user.role != Role.ADMIN:
+        shown = shown.where(User.invited_by_id == current_user.id)
+    rows = db.session.scalars(shown).all()
+    resettable = {u.id for u in rows if can_create_reset_link(current_user, u)}
+    # shown once after the redirect that created it (POST-redirect-GET), then gone from the session
+    issued_reset = session.pop("issued_reset_link", None)
+    return render_template("admin/users.html", users=rows, resettable=resettable, manages_accounts=current_user.role == Role.ADMIN,
+                           issued_reset=issued_reset)
 
 
 @bp.post("/konten/<int:user_id>/status")

@@ -9,8 +9,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from digicheck import health, logs
+from digicheck.blueprints import security
 from digicheck.extensions import limiter
 from digicheck.forms import AcceptInvitationForm, ConfirmForm, LoginForm, PasswordChangeForm
+from digicheck.passwords import check_password
 from digicheck.services import accounts
 
 bp = Blueprint("auth", __name__)
@@ -40,20 +42,27 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
-               error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+@limiter.shared_limit(_login_limit, scope="login", methods=["POST"], deduct_when=_failed,  # shared with the code step
+                      error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
 def login() -> ResponseReturnValue:
     health.require_database()  # with the database down, the form could never work: 503 at once
     if current_user.is_authenticated:
         return redirect(url_for("assess.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        if security.account_waits(form.email.data or ""):
+            form.password.errors = [security.WAIT_MESSAGE]
+            return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
+            security.password_failed(form.email.data or "")
             logs.audit("login_failed", email_hash=logs.email_hash(form.email.data or ""),
                        reason=_failure_reason(form.email.data or ""))
             form.password.errors = ["E-Mail-Adresse oder Passwort ist falsch."]
             return render_template("auth/login.html", form=form), 401
+        second_step = security.second_step(user, _safe_next(request.args.get("next")))
+        if second_step is not None:
+            return second_step
         session.clear()
         login_user(user)
         session.permanent = True

@@ -8,13 +8,11 @@ ranks and its "ähnliche Kommunen".
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from digicheck import bench_charts, logs, pdf
+from digicheck import bench_charts, logs, pdf, timefmt
 from digicheck.access import CONSULTANT_ROLES
 from digicheck.bench_forms import BenchFilterForm
 from digicheck.models import Role
@@ -74,9 +72,8 @@ def export_pdf() -> ResponseReturnValue:
     result = _report_for(BenchFilterForm())
     groups = benchmark_export.shown_groups(result)
     svgs = {area: bench_charts.box_svg(area, groups) for area in benchmark.REPORT_AREAS} if result.land else {}
-    html = render_template("bench/report_pdf.html", report=result, groups=groups, svgs=svgs, today=date.today(),
+    html = render_template("bench/report_pdf.html", report=result, groups=groups, svgs=svgs, today=timefmt.today(),
                            area_names=benchmark.AREA_NAMES, REPORT_AREAS=benchmark.REPORT_AREAS)
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.pdf"
     logs.audit("export_downloaded", export="benchmark", format="pdf", round=result.round, dimension=result.dimension)
-    return Response(pdf.render(html), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return pdf.download(html, name)

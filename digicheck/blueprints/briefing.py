@@ -6,7 +6,7 @@ radar chart is SVG drawn on the server (`digicheck.svg_charts`), so no browser r
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -38,4 +38,4 @@ def document(assessment_id: int) -> ResponseReturnValue:
     html, b = _render("consult/briefing_pdf.html", assessment_id)
     name = f"vorbereitung-{b.municipality.ags}-runde-{b.assessment.round}.pdf"
     logs.audit("briefing_downloaded", assessment_id=b.assessment.id)
-    return Response(pdf.render(html), mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return pdf.download(html, name)

@@ -6,13 +6,11 @@ consultants and admins, assessments are loaded through `digicheck.access`.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import charts, logs
+from digicheck import charts, logs, timefmt
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.consult_forms import IkzForm, filter_summary, overview_request
 from digicheck.services import consult_export as export_svc
@@ -38,7 +36,7 @@ def ikz() -> ResponseReturnValue:
     if errors or form.errors:
         form.kommunen.errors = [" ".join([*form.kommunen.errors, *errors])]  # the field and the summary show one message
         return render_template("consult/ikz.html", form=form, group=None, max_partners=ikz_svc.MAX_PARTNERS), 400
-    group = ikz_svc.group(partners, date.today())
+    group = ikz_svc.group(partners, timefmt.today())
     series = ikz_svc.radar_series(group)
     chart_json = charts.radar([a.name for a in group.q.areas], series) if series else None
     return render_template("consult/ikz.html", form=form, group=group, series=series, chart_json=chart_json,
@@ -53,7 +51,7 @@ def selection_export(fmt: str) -> ResponseReturnValue:
     export = export_svc.selection_export(query, filter_summary(form))
     mimetype, render = FORMATS[fmt]
     logs.audit("export_downloaded", export="selection", format=fmt)
-    return _download(render(export), mimetype, f"digicheck-auswahl-{date.today().isoformat()}.{fmt}")
+    return _download(render(export), mimetype, f"digicheck-auswahl-{timefmt.today().isoformat()}.{fmt}")
 
 
 @bp.get("/bewertung/<int:assessment_id>/export.<any(csv, xlsx):fmt>")

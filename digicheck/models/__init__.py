@@ -2,7 +2,9 @@
 
 from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
 from digicheck.models.consult import Note, ValidatedLevel
+from digicheck.models.login_security import RecoveryCode, SecondFactor, UserSession
 from digicheck.models.municipality import Municipality
+from digicheck.models.password_reset import PasswordReset
 from digicheck.models.user import Invitation, Role, User
 
 __all__ = [
@@ -14,8 +16,12 @@ __all__ = [
     "Invitation",
     "Municipality",
     "Note",
+    "PasswordReset",
+    "RecoveryCode",
     "Role",
+    "SecondFactor",
     "Target",
     "User",
+    "UserSession",
     "ValidatedLevel",
 ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import db
-from digicheck.models._time import utcnow
+from digicheck.models._time import UTCDateTime, utcnow
 from digicheck.models.municipality import Municipality
 from digicheck.models.user import User
 
@@ -31,10 +31,10 @@ class Assessment(db.Model):  # type: ignore[name-defined]
         default=AssessmentStatus.IN_PROGRESS,
     )
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: indexed: the benchmark selects one round (year) by a range on it
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
 
@@ -61,7 +61,7 @@ class Answer(db.Model):  # type: ignore[name-defined]
     value: Mapped[object] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     updated_by: Mapped[User | None] = relationship()
@@ -80,7 +80,7 @@ class AnswerChange(db.Model):  # type: ignore[name-defined]
     old_value: Mapped[object | None] = mapped_column(JSON)
     new_value: Mapped[object | None] = mapped_column(JSON)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User | None] = relationship()
 

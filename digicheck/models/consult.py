@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import db
-from digicheck.models._time import utcnow
+from digicheck.models._time import UTCDateTime, utcnow
 from digicheck.models.assessment import Assessment
 from digicheck.models.user import User
 
@@ -28,7 +28,7 @@ class ValidatedLevel(db.Model):  # type: ignore[name-defined]
     level: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
     consultant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship()
     consultant: Mapped[User] = relationship()
@@ -46,7 +46,7 @@ class Note(db.Model):  # type: ignore[name-defined]
     item_id: Mapped[str | None] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
 
     assessment: Mapped[Assessment] = relationship()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import db
-from digicheck.models._time import utcnow
+from digicheck.models._time import UTCDateTime, utcnow
 
 KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
 
@@ -31,8 +31,8 @@ class Municipality(db.Model):  # type: ignore[name-defined]
     merged_on: Mapped[date | None] = mapped_column(Date)
     # the register edition in which this AGS no longer appeared (merged or dissolved); never deleted
     left_register: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     merged_into: Mapped[Municipality | None] = relationship(remote_side=[id])
 

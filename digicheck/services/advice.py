@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from digicheck import timefmt
 from digicheck.models import Assessment, Municipality
 from digicheck.services.content import catalogue
 from scoring import Profile, Questionnaire, score
@@ -14,8 +15,8 @@ from scoring.advice import KINDS, MunicipalityFacts, ReferenceProfile, advice_to
 
 
 def assessment_date(assessment: Assessment) -> date:
-    """Deadlines and funding status are judged as of the submission (or today while open)."""
-    return assessment.submitted_at.date() if assessment.submitted_at else date.today()
+    """Deadlines and funding status are judged as of the submission (or today while open), local days."""
+    return timefmt.local_day(assessment.submitted_at) if assessment.submitted_at else timefmt.today()
 
 
 def municipality_facts(municipality: Municipality) -> MunicipalityFacts | None:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Union
 
-from flask_babel import to_user_timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -25,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from digicheck import timefmt
 from digicheck.extensions import db
 from digicheck.models import Assessment, ValidatedLevel
 from digicheck.models._time import utcnow
@@ -62,14 +62,9 @@ class Export:
     answers: list[Row]
 
 
-def local(moment: datetime | None) -> datetime | None:
-    """A stored (UTC) time as local wall time without zone: spreadsheets know no time zones."""
-    return None if moment is None else to_user_timezone(moment).replace(tzinfo=None)
-
-
-def _utc(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC; SQLite hands back naive UTC, PostgreSQL aware times."""
-    return None if moment is None else (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+def _iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in local time with its offset (timefmt)."""
+    return None if moment is None else timefmt.iso_with_offset(moment)
 
 
 def _score(value: float | str | None) -> float | None:
@@ -91,7 +86,7 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
         m = assessment.municipality
         key: Row = {"AGS": m.ags, "Kommune": m.name, "Runde": assessment.round,
                     "Status": "abgeschlossen" if assessment.submitted else "in Bearbeitung",
-                    "Abgeschlossen am": local(assessment.submitted_at), "Fragebogen": assessment.questionnaire_version}
+                    "Abgeschlossen am": assessment.submitted_at, "Fragebogen": assessment.questionnaire_version}
         o = profile.overall
         levels.append(key | {"Bereich": "Gesamt", "Punkte": _score(o.score), "Stufe Selbsteinschätzung": o.level,
                              "vorläufig": "ja" if o.provisional else "nein"})
@@ -100,7 +95,7 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
             levels.append(key | {
                 "Bereich": area.name, "Punkte": _score(area.score), "Stufe Selbsteinschätzung": area.level,
                 "vorläufig": "ja" if area.provisional else "nein", "Stufe validiert": v.level if v else None,
-                "validiert von": v.consultant.name if v else None, "validiert am": local(v.created_at) if v else None,
+                "validiert von": v.consultant.name if v else None, "validiert am": v.created_at if v else None,
                 "Begründung der Validierung": v.reason if v else None,
             })
         for area in q.areas:
@@ -114,9 +109,7 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
 def _export(title: str, scope: str, filters: list[tuple[str, str]], assessments: list[Assessment], without_submitted: int) -> Export:
     levels, answers = _rows(assessments)
     versions = sorted({a.questionnaire_version for a in assessments})
-    created = local(utcnow())
-    assert created is not None
-    return Export(title, scope, filters, created, versions, len(assessments), without_submitted, levels, answers)
+    return Export(title, scope, filters, utcnow(), versions, len(assessments), without_submitted, levels, answers)
 
 
 def assessment_export(assessment: Assessment) -> Export:
@@ -152,7 +145,7 @@ def header(export: Export) -> list[tuple[str, Cell]]:
         ("Umfang", export.scope),
         ("Inhalt", "Blatt „Stufen“: Selbsteinschätzung und validierte Stufe nebeneinander, mit wer, wann und Begründung; "
                    "Blatt „Antworten“: jede Frage mit Antwort und Punkten (0–100)."),
-        ("Zeiten", "Ortszeit (Europe/Berlin)"),
+        ("Zeiten", f"Ortszeit ({timefmt.zone_name()})"),
         ("Gemeindedaten", ATTRIBUTION),
     ]
     return lines
@@ -160,7 +153,7 @@ def header(export: Export) -> list[tuple[str, Cell]]:
 
 def _csv_cell(value: Cell) -> Cell:
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return timefmt.spreadsheet_datetime(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -178,7 +171,12 @@ def csv_bytes(export: Export) -> bytes:
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool = False) -> Any:
-    """Plain values as they are; text that looks like a formula, and headings, as typed cells."""
+    """Plain values as they are; instants as local date-time cells; text that looks like a
+    formula, and headings, as typed cells."""
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=timefmt.local_wall_time(value))
+        cell.number_format = timefmt.XLSX_NUMBER_FORMAT
+        return cell
     if not bold and not (isinstance(value, str) and value.startswith(FORMULA_START)):
         return value
     cell = WriteOnlyCell(sheet, value=value)
@@ -210,7 +208,7 @@ def xlsx_bytes(export: Export) -> bytes:
 
 
 def _validated(v: ValidatedLevel | None) -> dict[str, Any] | None:
-    return None if v is None else {"level": v.level, "reason": v.reason, "by": v.consultant.name, "at": _utc(v.created_at)}
+    return None if v is None else {"level": v.level, "reason": v.reason, "by": v.consultant.name, "at": _iso(v.created_at)}
 
 
 def profile_document(assessment: Assessment) -> dict[str, Any]:
@@ -223,7 +221,7 @@ def profile_document(assessment: Assessment) -> dict[str, Any]:
         area["validated"] = _validated(validated.get(area["id"]))
     m = assessment.municipality
     document["assessment"] = {
-        "id": assessment.id, "round": assessment.round, "status": assessment.status.value, "submitted_at": _utc(assessment.submitted_at),
+        "id": assessment.id, "round": assessment.round, "status": assessment.status.value, "submitted_at": _iso(assessment.submitted_at),
         "municipality": {"ags": m.ags, "name": m.name, "kind": m.kind, "population": m.population},
     }
     document["attribution"] = ATTRIBUTION

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from digicheck import timefmt
 from digicheck.extensions import db
 from digicheck.models import Municipality
 from digicheck.register import RegisterEntry
@@ -69,7 +70,7 @@ def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | No
     for ags, row in existing.items():
         if not complete or ags in present or ags[:2] not in scope or not row.in_register:
             continue
-        row.left_register = edition or date.today()
+        row.left_register = edition or timefmt.today()
         successor = existing.get(merges.get(ags, ""))
         if successor is not None:
             row.merged_into_id = successor.id

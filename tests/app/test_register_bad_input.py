@@ -6,11 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-import digicheck.cli_web  # noqa: F401 - registers the commands
-from digicheck.cli import main
 from digicheck.extensions import db
 from digicheck.models import Municipality
 from digicheck.register import MAX_POPULATION, TEXT_FIELDS

@@ -7,11 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
-import digicheck.cli_web  # noqa: F401 - registers the commands
-from digicheck.cli import main
 from digicheck.extensions import db
 from digicheck.models import Assessment, Municipality
 from digicheck.services import assessments as svc
