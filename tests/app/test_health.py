@@ -47,6 +47,11 @@ def make_app(app_factory: Any) -> Iterator[Callable[..., Any]]:
     limiter.init_app(app_factory)
 
 
+def probes(response: Any) -> dict[str, str]:
+    """The probes of a /readyz answer; its `hinweise` on the legal texts are tested in test_legal.py."""
+    return {name: value for name, value in response.get_json().items() if name != "hinweise"}
+
+
 def test_healthz_answers_without_the_database(make_app) -> None:
     response = make_app(SQLALCHEMY_DATABASE_URI=CLOSED_PORT).test_client().get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
@@ -56,14 +61,14 @@ def test_healthz_answers_without_the_database(make_app) -> None:
 def test_readyz_when_all_is_well(app) -> None:
     response = app.test_client().get("/readyz")  # no login
     assert response.status_code == 200
-    assert response.get_json() == {"database": "ok", "ratelimit": "ok"}
+    assert probes(response) == {"database": "ok", "ratelimit": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_readyz_names_the_unreachable_database(make_app) -> None:
     response = make_app(SQLALCHEMY_DATABASE_URI=CLOSED_PORT).test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.get_json() == {"database": "fehler", "ratelimit": "ok"}
+    assert probes(response) == {"database": "fehler", "ratelimit": "ok"}
     body = response.get_data(as_text=True)
     for secret in ("geheim", "127.0.0.1", "postgres", "psycopg", "refused"):
         assert secret not in body
@@ -109,7 +114,7 @@ def test_readyz_follows_the_ratelimit_store(make_app, database_url, world, priva
     url, stop_redis, start_redis = private_redis
     app = make_app(SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_STORAGE_URI=url, RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
     probe = app.test_client()
-    assert probe.get("/readyz").get_json() == {"database": "ok", "ratelimit": "ok"}
+    assert probes(probe.get("/readyz")) == {"database": "ok", "ratelimit": "ok"}
 
     stop_redis()
     browser = Browser(app.test_client())
@@ -117,12 +122,12 @@ def test_readyz_follows_the_ratelimit_store(make_app, database_url, world, priva
     assert browser.post("/anmelden", {"email": world.kommune.email, "password": PASSWORD}).status_code == 302
     response = probe.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json() == {"database": "ok", "ratelimit": "fehler"}
+    assert probes(response) == {"database": "ok", "ratelimit": "fehler"}
     assert url.rsplit(":", 1)[1] not in response.get_data(as_text=True)
 
     start_redis()
     response = probe.get("/readyz")
-    assert response.status_code == 200 and response.get_json() == {"database": "ok", "ratelimit": "ok"}
+    assert response.status_code == 200 and probes(response) == {"database": "ok", "ratelimit": "ok"}
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -195,4 +200,4 @@ def test_database_lost_during_a_session(make_app, doomed_postgres) -> None:
 
     for url in ("/", "/gibt-es-nicht", "/anmelden"):
         _assert_unavailable_page(browser.get(url))
-    assert app.test_client().get("/readyz").get_json() == {"database": "fehler", "ratelimit": "ok"}
+    assert probes(app.test_client().get("/readyz")) == {"database": "fehler", "ratelimit": "ok"}

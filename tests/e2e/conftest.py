@@ -32,6 +32,17 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_BLOCKING = ("serious", "critical")
+#: how Chromium words a CSP violation on the console ("Refused to execute inline script because it
+#: violates the following Content Security Policy directive: …"), and how CSP_LISTENER does
+CSP_SIGNS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+                + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+}, true);"""
+
+
+def is_csp_violation(console_text: str) -> bool:
+    return any(sign in console_text for sign in CSP_SIGNS)
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -88,14 +99,18 @@ def chromium() -> Iterator[Browser]:
 def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser context (no cookies, empty localStorage) that reaches 127.0.0.1 only.
 
-    Blocked requests, uncaught JavaScript errors and console errors (e.g. a CSP
-    violation) fail the test; failed resource loads are left to the assertions
-    (a form with validation errors legitimately answers 400).
+    Blocked requests, uncaught JavaScript errors, console errors and any Content Security
+    Policy violation (reported by Chromium on the console, or as a securitypolicyviolation
+    event, of whatever level) fail the test; failed resource loads are left to the
+    assertions (a form with validation errors legitimately answers 400).
     """
     context = chromium.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    # injected through the DevTools protocol, so the page's own CSP does not apply to it
+    context.add_init_script(CSP_LISTENER)
     blocked: list[str] = []
     problems: list[str] = []
+    violations: list[str] = []
 
     def only_local(route: Route) -> None:
         if urlsplit(route.request.url).hostname == HOST:
@@ -105,7 +120,9 @@ def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
             route.abort("blockedbyclient")
 
     def console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        if is_csp_violation(message.text):
+            violations.append(f"{message.type}: {message.text}")
+        elif message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(f"Konsole: {message.text}")
 
     context.route("**/*", only_local)
@@ -114,6 +131,8 @@ def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     page.on("console", console)
     yield page
     context.close()
+    if violations:
+        pytest.fail("Verstöße gegen die Content Security Policy:\n" + "\n".join(violations))
     if blocked:
         pytest.fail("Anfragen an fremde Server (blockiert): " + ", ".join(blocked))
     if problems:
