@@ -146,21 +146,22 @@ def _answer_label(value: Any, item: Any) -> str:
 
 
 def _register_login(app: Flask) -> None:
-    from digicheck.services.accounts import load_user
+    from digicheck.services import sessions
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(sessions.load_user)  # the user of an open server-side session, else anonymous
+    sessions.install(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from digicheck import health
-    from digicheck.blueprints import account, accounts_admin, admin, assess, auth, bench, briefing, consult, consult_tools, legal
+    from digicheck.blueprints import account, accounts_admin, admin, assess, auth, bench, briefing, consult, consult_tools, legal, security
 
-    for module in (auth, account, assess, admin, accounts_admin, consult, consult_tools, briefing, bench, health, legal):
+    for module in (auth, security, account, assess, admin, accounts_admin, consult, consult_tools, briefing, bench, health, legal):
         app.register_blueprint(module.bp)
 
 

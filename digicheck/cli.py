@@ -208,7 +208,7 @@ def questionnaire_show(version: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(questionnaire_to_dict(q), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{q.title} – Version {q.version} ({q.published.isoformat()})")
+    click.echo(f"{q.title} – Version {q.version} (veröffentlicht am {timefmt.local_date(q.published)})")
     for area in q.areas:
         click.echo(f"\n{area.name}")
         for item in area.items:

@@ -93,7 +93,7 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
         except AccountError as exc:
             raise CliError(str(exc)) from None
         days = app.config["INVITATION_DAYS"]
-        until = timefmt.local_datetime(issued.expires_at)
+        until = timefmt.local_datetime(issued.invitation.expires_at)
     click.echo(f"{base_url.rstrip('/')}/einladung/{issued.token}")
     click.echo(f"Einmal gültig, läuft in {days} Tagen ab ({until} Uhr).", err=True)
 

@@ -58,6 +58,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DIGICHECK_INVITATION_DAYS", "7", "ganze Zahl 1–90", "how long an invitation link is valid"),
     Variable("DIGICHECK_BENCHMARK_K", "5", "ganze Zahl 2–1000",
              "smallest number of submitted assessments behind any benchmark figure"),
+    Variable("DIGICHECK_TIMEZONE", "Europe/Berlin", "ein IANA-Zeitzonenname wie Europe/Berlin",
+             "the local time of every date and time shown on pages, exports, PDFs and the CLI (stored instants are UTC)"),
     Variable("DIGICHECK_QUESTIONNAIRES", "(shipped)", "ein Verzeichnis mit Fragebogen-Dateien",
              "folder of questionnaire versions; the shipped one by default"),
     Variable("DIGICHECK_DEMO", "0", "1/0/true/false/ja/nein",
@@ -91,6 +93,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     secure = boolean(env, "DIGICHECK_SECURE_COOKIES", "0")
     instance = instance_path(env)
     database = database_url(env, instance)
+    zone = time_zone(env)
     engine: dict[str, Any] = {"pool_pre_ping": True}  # a connection broken by a database restart is replaced before use
     if database.startswith("postgresql"):
         engine["connect_args"] = {"connect_timeout": 5}  # an unreachable host fails a request in 5 s, not minutes
@@ -119,7 +122,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": secure,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "BABEL_DEFAULT_LOCALE": "de",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "TIMEZONE": zone,
+        "BABEL_DEFAULT_TIMEZONE": zone,
         "MAX_TEXT_LENGTH": 2000,
         "BENCHMARK_K": whole_number(env, "DIGICHECK_BENCHMARK_K", "5", 2, 1000),
     }
@@ -179,6 +183,18 @@ def database_url(env: Mapping[str, str], instance: Path) -> str:
             raise ConfigError(f"DATABASE_URL nennt keine Datenbank: erlaubt ist {SUPPORTED_DATABASES}.")
         return url.render_as_string(hide_password=False)
     raise ConfigError(f"DATABASE_URL: die Datenbank '{backend}' wird nicht unterstützt; erlaubt ist {SUPPORTED_DATABASES}.")
+
+
+def time_zone(env: Mapping[str, str]) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = env.get("DIGICHECK_TIMEZONE", "").strip() or "Europe/Berlin"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"DIGICHECK_TIMEZONE={_shown(name)} ist ungültig: erlaubt ist ein IANA-Zeitzonenname wie "
+                          "Europe/Berlin.") from None
+    return name
 
 
 def folder(env: Mapping[str, str], name: str) -> str:

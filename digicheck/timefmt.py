@@ -30,7 +30,9 @@ def zone_name() -> str:
     """The configured zone name: app config inside the app, the environment in the plain CLI."""
     if has_app_context():
         return str(current_app.config.get("TIMEZONE", TIMEZONE))
-    return os.environ.get("DIGICHECK_TIMEZONE", "").strip() or TIMEZONE
+    from digicheck.config import time_zone
+
+    return time_zone(os.environ)
 
 
 def local_zone(zone: str | None = None) -> tzinfo:

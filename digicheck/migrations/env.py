@@ -19,6 +19,16 @@ def get_engine():
     return current_app.extensions['migrate'].db.engine
 
 
+def render_item(type_, obj, autogen_context):
+    """Autogenerate writes an instant column (UTCDateTime) as the type it stores, so that
+    migrations never import application code."""
+    from digicheck.models._time import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def get_engine_url():
     try:
         return get_engine().url.render_as_string(hide_password=False).replace(
@@ -88,6 +98,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("render_item", render_item)
 
     connectable = get_engine()
 

@@ -152,6 +152,15 @@ def test_benchmark_k() -> None:
     assert "2 bis 1000" in refused(DIGICHECK_BENCHMARK_K="1")
 
 
+# DIGICHECK_TIMEZONE
+
+def test_time_zone() -> None:
+    assert settings()["TIMEZONE"] == "Europe/Berlin" == settings()["BABEL_DEFAULT_TIMEZONE"]
+    assert settings(DIGICHECK_TIMEZONE="Europe/Vienna")["TIMEZONE"] == "Europe/Vienna"
+    assert "IANA-Zeitzonenname" in refused(DIGICHECK_TIMEZONE="Mitteleuropa")
+    assert "IANA-Zeitzonenname" in refused(DIGICHECK_TIMEZONE="../../etc/passwd")
+
+
 # DIGICHECK_QUESTIONNAIRES
 
 def test_questionnaires_folder(tmp_path: Path) -> None:
