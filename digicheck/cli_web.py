@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -75,7 +76,7 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
     from digicheck.models import Municipality, Role
     from email_validator import EmailNotValidError, validate_email
 
-    from digicheck.services.accounts import AccountError, invite
+    from digicheck.services.accounts import AccountError, AccountExists, invite
 
     try:  # the same check as the web form's Email() validator
         validate_email(email, check_deliverability=False)
@@ -90,6 +91,9 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
                 raise CliError(f"keine Kommune mit AGS {ags}")
         try:
             issued = invite(email, Role(role), municipality, None)
+        except AccountExists:
+            raise CliError(f"zu {email} gibt es bereits ein Konto; ein neues Passwort ermöglicht "
+                           f"'digicheck user reset-link {email}'") from None
         except AccountError as exc:
             raise CliError(str(exc)) from None
         days = app.config["INVITATION_DAYS"]
@@ -140,13 +144,17 @@ def maintenance_purge() -> None:
     from digicheck.extensions import db as database
     from digicheck.services.personal_data import PURGE_AFTER_DAYS, purge_links
 
+    from digicheck.services.sessions import purge as purge_sessions
+
     with app_context():
         purged = purge_links()
+        sessions = purge_sessions(timedelta(days=PURGE_AFTER_DAYS))
         database.session.commit()
         invitations = ngettext("%(num)d Einladung", "%(num)d Einladungen", purged.invitations)
         resets = ngettext("%(num)d Link zum Zurücksetzen", "%(num)d Links zum Zurücksetzen", purged.resets)
-    click.echo(f"Gelöscht: {invitations} und {resets}, die seit mehr als {PURGE_AFTER_DAYS} Tagen "
-               "abgelaufen, zurückgezogen oder verwendet sind.")
+        logins = ngettext("%(num)d beendete Anmeldung", "%(num)d beendete Anmeldungen", sessions)
+    click.echo(f"Gelöscht: {invitations}, {resets} und {logins}, die seit mehr als {PURGE_AFTER_DAYS} Tagen "
+               "abgelaufen, zurückgezogen, verwendet oder beendet sind.")
 
 
 @main.group()

@@ -50,12 +50,23 @@ VARIABLES: tuple[Variable, ...] = (
              "where login limits are counted; with several processes `redis://…` (needs `digicheck[redis]`)"),
     Variable("DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute", "eine Grenze wie '10 per minute' oder '5/minute;50/hour'",
              "failed login (and password-change) attempts per client address"),
+    Variable("DIGICHECK_ACCOUNT_LOGIN_LIMIT", "10 per 15 minutes", "eine Grenze wie '10 per 15 minutes'",
+             "failed logins per account (any address); over it, an account with a second factor still logs in with its code, one without waits"),
     Variable("DIGICHECK_PROXY_HOPS", "0", "ganze Zahl 0–5",
              "reverse proxies whose X-Forwarded-For/-Proto/-Host are trusted (1 behind one proxy)"),
     Variable("DIGICHECK_SECURE_COOKIES", "0", "1/0/true/false/ja/nein",
              "on behind HTTPS: cookies only over TLS, and HSTS on every response"),
     Variable("DIGICHECK_SESSION_HOURS", "10", "ganze Zahl 1–720", "how long a login lasts"),
+    Variable("DIGICHECK_SESSION_IDLE_MINUTES", "0", "0 (aus) oder ganze Zahl 5–1440",
+             "a login ends after this many minutes without a request (0: only the absolute lifetime)"),
     Variable("DIGICHECK_INVITATION_DAYS", "7", "ganze Zahl 1–90", "how long an invitation link is valid"),
+    Variable("DIGICHECK_RESET_HOURS", "24", "ganze Zahl 1–168", "how long a password reset link is valid"),
+    Variable("DIGICHECK_REQUIRE_2FA", "0", "1/0/true/false/ja/nein",
+             "on: consultants and admins must enrol a second factor (TOTP) at their next login"),
+    Variable("DIGICHECK_SMTP_URL", "", "smtp://[BENUTZER:PASSWORT@]HOST[:PORT] (STARTTLS) oder smtps://… (TLS)",
+             "mail server for invitation and reset links; without it links are only shown to the person who creates them"),
+    Variable("DIGICHECK_MAIL_FROM", "", "eine Adresse, z. B. 'Digi-Check <digicheck@example.de>'",
+             "sender of those mails; required with DIGICHECK_SMTP_URL"),
     Variable("DIGICHECK_BENCHMARK_K", "5", "ganze Zahl 2–1000",
              "smallest number of submitted assessments behind any benchmark figure"),
     Variable("DIGICHECK_TIMEZONE", "Europe/Berlin", "ein IANA-Zeitzonenname wie Europe/Berlin",
@@ -110,6 +121,8 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": rate_limit(env, "DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
+        "ACCOUNT_LOGIN_LIMIT": rate_limit(env, "DIGICHECK_ACCOUNT_LOGIN_LIMIT", "10 per 15 minutes"),
+        "SESSION_IDLE_MINUTES": idle_minutes(env),
         "PROXY_HOPS": whole_number(env, "DIGICHECK_PROXY_HOPS", "0", 0, 5),
         "REGISTER_FILE": env.get("DIGICHECK_REGISTER_FILE", "").strip(),
         "INVITATION_DAYS": whole_number(env, "DIGICHECK_INVITATION_DAYS", "7", 1, 90),
@@ -126,6 +139,9 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": zone,
         "MAX_TEXT_LENGTH": 2000,
         "BENCHMARK_K": whole_number(env, "DIGICHECK_BENCHMARK_K", "5", 2, 1000),
+        "RESET_HOURS": whole_number(env, "DIGICHECK_RESET_HOURS", "24", 1, 168),
+        "REQUIRE_2FA": boolean(env, "DIGICHECK_REQUIRE_2FA", "0"),
+        **mail_settings(env),
     }
 
 
@@ -143,6 +159,17 @@ def whole_number(env: Mapping[str, str], name: str, default: str, low: int, high
     if not (text.isascii() and text.isdigit() and len(text) <= 6) or not low <= int(text) <= high:
         raise ConfigError(f"{name}={_shown(text)} ist ungültig: erlaubt ist eine ganze Zahl von {low} bis {high}.")
     return int(text)
+
+
+def idle_minutes(env: Mapping[str, str]) -> int:
+    text = env.get("DIGICHECK_SESSION_IDLE_MINUTES", "0").strip() or "0"
+    if text == "0":
+        return 0
+    try:
+        return whole_number(env, "DIGICHECK_SESSION_IDLE_MINUTES", "0", 5, 1440)
+    except ConfigError:
+        raise ConfigError(f"DIGICHECK_SESSION_IDLE_MINUTES={_shown(text)} ist ungültig: erlaubt ist 0 (aus) oder eine "
+                          "ganze Zahl von 5 bis 1440.") from None
 
 
 def secret_key(env: Mapping[str, str], demo: bool) -> str:
@@ -195,6 +222,32 @@ def time_zone(env: Mapping[str, str]) -> str:
         raise ConfigError(f"DIGICHECK_TIMEZONE={_shown(name)} ist ungültig: erlaubt ist ein IANA-Zeitzonenname wie "
                           "Europe/Berlin.") from None
     return name
+
+
+def mail_settings(env: Mapping[str, str]) -> dict[str, str]:
+    from email.headerregistry import Address
+    from email.utils import parseaddr
+
+    from email_validator import EmailNotValidError, validate_email
+
+    url = env.get("DIGICHECK_SMTP_URL", "").strip()
+    sender = env.get("DIGICHECK_MAIL_FROM", "").strip()
+    if not url:
+        return {"SMTP_URL": "", "MAIL_FROM": sender}
+    from digicheck.mail import parse_smtp_url
+
+    try:
+        parse_smtp_url(url)
+    except ValueError as exc:
+        raise ConfigError(f"DIGICHECK_SMTP_URL ist ungültig: {exc}.") from None
+    address = parseaddr(sender)[1]
+    try:
+        validate_email(address, check_deliverability=False)
+        Address(addr_spec=address)
+    except (EmailNotValidError, ValueError, IndexError):
+        raise ConfigError(f"DIGICHECK_MAIL_FROM={_shown(sender)} ist ungültig: mit DIGICHECK_SMTP_URL ist eine Absenderadresse "
+                          "nötig, z. B. 'Digi-Check <digicheck@example.de>'.") from None
+    return {"SMTP_URL": url, "MAIL_FROM": sender}
 
 
 def folder(env: Mapping[str, str], name: str) -> str:

@@ -7,8 +7,11 @@ and exit status 1 instead of a traceback per worker.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
+
+from gunicorn.glogging import Logger
 
 # Behind the TLS proxy on the same host (docs/operations.md): never exposed directly. The proxy
 # buffers slow clients; gthread workers keep serving while a connection waits for the rest of a
@@ -23,6 +26,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+logger_class = "digicheck.gunicorn_conf.AccessLogger"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%({x-request-id}o)s"'
 # no control socket: two instances on one host would share its default path ($HOME/.gunicorn)
 control_socket_disable = True
@@ -38,3 +42,19 @@ def on_starting(server: Any) -> None:
     except ConfigError as exc:
         sys.stderr.write(f"Fehler: {exc}\n")
         sys.exit(1)
+
+
+#: a path segment this long of URL-safe characters is a one-time token (invitation and reset
+#: links carry 43): the access log shows *** instead, as the app's own request log does
+TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{24,}(?=[/?\s]|$)")
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger with one-time tokens masked in the access log's path."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = TOKEN.sub("***", atoms[key])
+        return atoms

@@ -89,6 +89,10 @@ def logout() -> ResponseReturnValue:
 def password() -> ResponseReturnValue:
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        weakness = check_password(form.new.data or "", current_user.email, current_user.name)
+        if weakness:
+            form.new.errors = [weakness]
+            return render_template("auth/password.html", form=form), 400
         try:
             accounts.change_password(current_user, form.current.data or "", form.new.data or "")
         except accounts.AccountError as exc:
@@ -111,6 +115,10 @@ def invitation(token: str) -> ResponseReturnValue:
         return render_template("auth/invitation_invalid.html", message=str(exc)), 410
     form = AcceptInvitationForm()
     if form.validate_on_submit():
+        weakness = check_password(form.password.data or "", invite.email, form.name.data or "")
+        if weakness:
+            form.password.errors = [weakness]
+            return render_template("auth/invitation.html", form=form, invitation=invite), 400
         try:
             user = accounts.accept_invitation(token, form.name.data or "", form.password.data or "")
         except accounts.AccountError as exc:

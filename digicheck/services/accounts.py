@@ -33,11 +33,13 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
-    if len(password) > 256:
-        raise AccountError("Das Passwort darf höchstens 256 Zeichen lang sein.")
+def check_password_rules(password: str, email: str = "", name: str = "") -> None:
+    """The one password policy (digicheck.passwords) for every new password: AccountError saying why."""
+    from digicheck.passwords import check_password
+
+    reason = check_password(password, email, name)
+    if reason:
+        raise AccountError(reason)
 
 
 def normalise_email(email: str) -> str:
@@ -64,7 +66,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(email: str, name: str, password: str, role: Role, municipality: Municipality | None) -> User:
-    check_password_rules(password)
+    check_password_rules(password, email, name)
     if role == Role.KOMMUNE and municipality is None:
         raise AccountError("Ein Kommune-Konto gehört zu genau einer Kommune.")
     if role != Role.KOMMUNE and municipality is not None:
@@ -83,7 +85,7 @@ def change_password(user: User, current: str, new: str) -> None:
         _hasher.verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
         raise AccountError("Das bisherige Passwort stimmt nicht.") from None
-    check_password_rules(new)
+    check_password_rules(new, user.email, user.name)
     user.password_hash = hash_password(new)
     user.session_epoch += 1
     db.session.commit()
@@ -233,7 +235,7 @@ def set_active(user: User, active: bool, by: User) -> None:
 
 def accept_invitation(token: str, name: str, password: str) -> User:
     invitation = open_invitation(token)
-    check_password_rules(password)
+    check_password_rules(password, invitation.email, name)
     if find_user(invitation.email) is not None:
         raise AccountError("Zu dieser E-Mail-Adresse gibt es bereits ein Konto.")
     user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password), role=invitation.role,

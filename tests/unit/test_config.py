@@ -152,6 +152,49 @@ def test_benchmark_k() -> None:
     assert "2 bis 1000" in refused(DIGICHECK_BENCHMARK_K="1")
 
 
+# DIGICHECK_ACCOUNT_LOGIN_LIMIT
+
+def test_account_login_limit() -> None:
+    assert settings()["ACCOUNT_LOGIN_LIMIT"] == "10 per 15 minutes"
+    assert settings(DIGICHECK_ACCOUNT_LOGIN_LIMIT="5 per hour")["ACCOUNT_LOGIN_LIMIT"] == "5 per hour"
+    assert refused(DIGICHECK_ACCOUNT_LOGIN_LIMIT="viele").startswith("DIGICHECK_ACCOUNT_LOGIN_LIMIT")
+
+
+# DIGICHECK_SESSION_IDLE_MINUTES
+
+def test_session_idle_minutes() -> None:
+    assert settings()["SESSION_IDLE_MINUTES"] == 0
+    assert settings(DIGICHECK_SESSION_IDLE_MINUTES="30")["SESSION_IDLE_MINUTES"] == 30
+    assert "0 (aus) oder eine ganze Zahl von 5 bis 1440" in refused(DIGICHECK_SESSION_IDLE_MINUTES="2")
+    assert "0 (aus)" in refused(DIGICHECK_SESSION_IDLE_MINUTES="halbe Stunde")
+
+
+# DIGICHECK_RESET_HOURS
+
+def test_reset_hours() -> None:
+    assert settings()["RESET_HOURS"] == 24 and settings(DIGICHECK_RESET_HOURS="48")["RESET_HOURS"] == 48
+    assert "1 bis 168" in refused(DIGICHECK_RESET_HOURS="einen Tag")
+
+
+# DIGICHECK_REQUIRE_2FA
+
+def test_require_2fa() -> None:
+    assert settings()["REQUIRE_2FA"] is False and settings(DIGICHECK_REQUIRE_2FA="ja")["REQUIRE_2FA"] is True
+    assert "DIGICHECK_REQUIRE_2FA" in refused(DIGICHECK_REQUIRE_2FA="immer")
+
+
+# DIGICHECK_SMTP_URL and DIGICHECK_MAIL_FROM
+
+def test_smtp_url_and_sender() -> None:
+    assert settings()["SMTP_URL"] == ""
+    config = settings(DIGICHECK_SMTP_URL="smtp://u:p@mail.example.de:587", DIGICHECK_MAIL_FROM="Digi-Check <dc@example.de>")
+    assert config["SMTP_URL"] == "smtp://u:p@mail.example.de:587" and config["MAIL_FROM"] == "Digi-Check <dc@example.de>"
+    assert refused(DIGICHECK_SMTP_URL="http://mail.example.de", DIGICHECK_MAIL_FROM="dc@example.de").startswith("DIGICHECK_SMTP_URL ist ungültig")
+    assert "geheim" not in refused(DIGICHECK_SMTP_URL="ftp://u:geheim@x", DIGICHECK_MAIL_FROM="dc@example.de")
+    assert "Absenderadresse" in refused(DIGICHECK_SMTP_URL="smtp://127.0.0.1:25")
+    assert "Absenderadresse" in refused(DIGICHECK_SMTP_URL="smtp://127.0.0.1:25", DIGICHECK_MAIL_FROM="kein Absender")
+
+
 # DIGICHECK_TIMEZONE
 
 def test_time_zone() -> None:
@@ -212,3 +255,13 @@ def test_gunicorn_refuses_to_start_with_a_bad_value(tmp_path: Path) -> None:
     assert errors == [f"Fehler: SECRET_KEY ist zu kurz (1 Zeichen): erlaubt sind mindestens {MIN_SECRET_LENGTH} Zeichen, "
                       "z. B. aus `python -c 'import secrets; print(secrets.token_hex(32))'`."]
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_gunicorn_access_log_masks_one_time_tokens() -> None:
+    from digicheck.gunicorn_conf import TOKEN
+
+    token = "qBNxVC0RtfSgy2EPuD4uYPEBkh8V5IMJru_XSh7cEes"
+    assert TOKEN.sub("***", f"/einladung/{token}") == "/einladung/***"
+    assert TOKEN.sub("***", f"GET /passwort-zuruecksetzen/{token} HTTP/1.1") == "GET /passwort-zuruecksetzen/*** HTTP/1.1"
+    assert TOKEN.sub("***", "/bewertung/12/bereich/kommunikation") == "/bewertung/12/bereich/kommunikation"
+    assert TOKEN.sub("***", "/static/css/app.de3c8324d209.css") == "/static/css/app.de3c8324d209.css"
