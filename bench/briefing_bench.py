@@ -45,8 +45,8 @@ def seed(app: Any) -> int:
     """One Kommune with a submitted assessment, a consultant; returns the assessment id."""
     from digicheck.extensions import db
     from digicheck.models import Municipality, Note, Role, User, ValidatedLevel
-    from digicheck.services import assessments
-    from digicheck.services.accounts import hash_password
+    from digicheck.assess import services as assessments
+    from digicheck.accounts.services import hash_password
     from scoring import Library, check_answers
 
     q = Library.load().latest
@@ -106,7 +106,7 @@ def main() -> None:
 
     from weasyprint import HTML
 
-    from digicheck import create_app
+    from digicheck.app import create_app
 
     folder = tempfile.mkdtemp(prefix="briefing-bench-")
     app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "WTF_CSRF_ENABLED": False})

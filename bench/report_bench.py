@@ -9,7 +9,7 @@ fresh SQLite file and in a fresh PostgreSQL database on 127.0.0.1 (created here 
 interleaved --repeat times (best time of each kept, so a busy machine slows all of them
 alike), it times:
 
-  report   digicheck.services.benchmark.build_report(...)  (what /benchmark/ calls for a
+  report   digicheck.benchmark.services.build_report(...)  (what /benchmark/ calls for a
            consultant: dimension Kreis, newest round, the ranks and neighbours of a
            municipality that took part in it)
   same     the same figures in hand-written SQL, no application logic: per Kreis and area
@@ -201,9 +201,9 @@ def same_figures(dialect: str) -> list[str]:
 
 def check_same(report: Any, same: list[list[tuple]], dialect: str) -> None:
     """The baseline computes what the report shows: the Land of the round and every published Kreis agree."""
-    from digicheck.services.benchmark import _figures
+    from digicheck.benchmark.services import figures_from_rows
 
-    trend, kreise = (_figures([("same", *row) for row in rows], dialect) for rows in same[:2])
+    trend, kreise = (figures_from_rows([("same", *row) for row in rows], dialect) for rows in same[:2])
     registered = dict(same[2])
     expected = ([(report.land, trend, str(report.round), "all")] + [(t, trend, t.group.key, None) for t in report.trend]
                 + [(g, kreise, g.group.key, g.group.key) for g in report.groups])
@@ -223,7 +223,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
     """Time the report and the baselines interleaved; print the best of each, the ratios and the breakdown."""
     from sqlalchemy import text
 
-    import digicheck.services.benchmark as service
+    import digicheck.benchmark.services as service
     from digicheck.extensions import db
     from digicheck.models import Municipality
 
@@ -342,7 +342,7 @@ def main() -> None:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--explain", action="store_true", help="print the plan of every statement of the report")
     args = parser.parse_args()
-    from digicheck import create_app
+    from digicheck.app import create_app
 
     started = time.perf_counter()
     data = synthetic(args.assessments)

@@ -78,7 +78,7 @@ def make_bench_app():  # type: ignore[no-untyped-def]
     """The product app plus the two bench routes; gunicorn loads it as `web_bench:make_bench_app()`."""
     from flask_login import login_required
 
-    from digicheck import create_app
+    from digicheck.app import create_app
 
     app = create_app()
 
@@ -501,13 +501,17 @@ def add_bench_users(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     password = "Bench-" + secrets.token_urlsafe(12)
     code = (
         "import sys\n"
-        "from digicheck import create_app\n"
-        "from digicheck.models import Role\n"
-        "from digicheck.services import accounts, municipalities\n"
+        "from digicheck.app import create_app\n"
+        "from digicheck import municipalities\n"
+        "from digicheck.accounts.services import hash_password\n"
+        "from digicheck.extensions import db\n"
+        "from digicheck.models import Role, User\n"
         "with create_app().app_context():\n"
         "    for ags in sys.argv[2:]:\n"
         "        m = municipalities.by_ags(ags)\n"
-        "        accounts.create_user(f'bench-{ags}@bench.digicheck.invalid', f'Bench {m.name}', sys.argv[1], Role.KOMMUNE, m)\n"
+        "        db.session.add(User(email=f'bench-{ags}@bench.digicheck.invalid', name=f'Bench {m.name}', role=Role.KOMMUNE,\n"
+        "                            password_hash=hash_password(sys.argv[1]), municipality_id=m.id))\n"
+        "    db.session.commit()\n"
     )
     done = subprocess.run([sys.executable, "-c", code, password, *EXTRA_AGS[:count]], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=60)

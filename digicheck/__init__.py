@@ -1,5 +1,5 @@
-"""Digi-Check web application and command line."""
+"""Digi-Check web application and command line.
 
-from digicheck.app import create_app
-
-__all__ = ["create_app"]
+Importing the package loads nothing else: the app is built by `digicheck.app:create_app()`
+(gunicorn, tests), the command line lives in `digicheck.cli`.
+"""

@@ -146,7 +146,7 @@ def _answer_label(value: Any, item: Any) -> str:
 
 
 def _register_login(app: Flask) -> None:
-    from digicheck.services import sessions
+    from digicheck.accounts import sessions
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -159,9 +159,16 @@ def _register_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from digicheck import health
-    from digicheck.blueprints import account, accounts_admin, admin, assess, auth, bench, briefing, consult, consult_tools, legal, security
+    from digicheck.accounts import account_routes, admin_routes, security_routes
+    from digicheck.accounts import routes as auth_routes
+    from digicheck.assess import routes as assess_routes
+    from digicheck.benchmark import routes as benchmark_routes
+    from digicheck.consult import briefing_routes, tools_routes
+    from digicheck.consult import routes as consult_routes
+    from digicheck.legal import routes as legal_routes
 
-    for module in (auth, security, account, assess, admin, accounts_admin, consult, consult_tools, briefing, bench, health, legal):
+    for module in (auth_routes, security_routes, account_routes, assess_routes, admin_routes, consult_routes, tools_routes,
+                   briefing_routes, benchmark_routes, health, legal_routes):
         app.register_blueprint(module.bp)
 
 

@@ -22,9 +22,10 @@ from sqlalchemy import select
 from digicheck.extensions import db
 from digicheck.models import Assessment, Role, User
 from digicheck.register import Register, RegisterError, edition_from_name, read_register
-from digicheck.services import assessments, municipalities
-from digicheck.services.accounts import hash_password
-from digicheck.services.content import questionnaire
+from digicheck.assess import services as assessments
+from digicheck import municipalities
+from digicheck.accounts.services import hash_password
+from digicheck.content import questionnaire
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
 

@@ -4,7 +4,7 @@ while the database is down.
 `/healthz`: the process answers (touches nothing else). `/readyz`: the database and the
 rate-limit store answer, each probed with a short timeout. Neither needs a login, and
 neither says more than "ok" or "fehler": no versions, no addresses, no exception texts.
-`/readyz` adds `hinweise` while a legal page still shows placeholders (digicheck/legal.py).
+`/readyz` adds `hinweise` while a legal page still shows placeholders (digicheck/legal/texts.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
-from digicheck import legal
+from digicheck.legal import texts
 from digicheck.extensions import csrf, db, limiter
 
 bp = Blueprint("health", __name__)
@@ -49,7 +49,7 @@ def readyz() -> ResponseReturnValue:
     checks = {"database": _database_answers(), "ratelimit": _ratelimit_store_answers()}
     ready = all(checks.values())
     body: dict[str, Any] = {name: "ok" if fine else "fehler" for name, fine in checks.items()}
-    notes = [note.short for note in legal.notes(Path(current_app.instance_path))]
+    notes = [note.short for note in texts.notes(Path(current_app.instance_path))]
     if notes:  # still ready: the operator has work to do, the service can run
         body["hinweise"] = notes
     return _answer(body, 200 if ready else 503)

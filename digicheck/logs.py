@@ -22,7 +22,7 @@ from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import inspect
 
 from digicheck.extensions import limiter
-from digicheck.services.accounts import normalise_email
+from digicheck.accounts.services import normalise_email
 
 request_log = logging.getLogger("digicheck.request")
 audit_log = logging.getLogger("digicheck.audit")

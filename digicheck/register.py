@@ -366,11 +366,6 @@ def read_register(path: str | Path, land: str | None = None) -> Register:
     return register
 
 
-def parse_file(path: str | Path, land: str | None = None) -> list[RegisterEntry]:
-    """Entries of a GV100AD or CSV register file, optionally of one Land ('06' = Hessen)."""
-    return read_register(path, land).entries
-
-
 def register_edition(path: str | Path) -> date | None:
     """The file's Gebietsstand (from its records, CSV column or file name); None if unknown."""
     return read_register(path).gebietsstand

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from scoring.answers import answer_label
 from scoring.model import Questionnaire
 from scoring.profile import Profile, unknown_items
 
@@ -66,8 +65,3 @@ def profile_to_text(q: Questionnaire, profile: Profile) -> str:
         lines.append("Zu klären („Weiß nicht“):")
         lines.extend(f"  - {item.text}" for item in unknown)
     return "\n".join(lines).rstrip() + "\n"
-
-
-def answers_table(q: Questionnaire, profile: Profile) -> list[tuple[str, str, str]]:
-    """(item id, question, answer as read) for every item, in questionnaire order."""
-    return [(item.id, item.text, answer_label(item, profile.answers.get(item.id))) for item in q.items]

@@ -50,7 +50,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def app_factory(database_url: str):
-    from digicheck import create_app
+    from digicheck.app import create_app
     from digicheck.extensions import db
 
     app = create_app({
@@ -111,11 +111,23 @@ class World:
     admin: Any
 
 
+def add_user(email: str, name: str, role: Any, municipality: Any = None, password: str = PASSWORD) -> Any:
+    """One more account besides the world's, stored (committed) as an accepted invitation leaves it."""
+    from digicheck.accounts.services import hash_password
+    from digicheck.extensions import db
+    from digicheck.models import User
+
+    u = User(email=email, name=name, role=role, password_hash=hash_password(password), municipality_id=municipality.id if municipality else None)
+    db.session.add(u)
+    db.session.commit()
+    return u
+
+
 @pytest.fixture
 def world(app) -> World:
     from digicheck.extensions import db
     from digicheck.models import Municipality, Role, User
-    from digicheck.services.accounts import hash_password
+    from digicheck.accounts.services import hash_password
 
     erbach = Municipality(ags="06437006", name="Erbach", kind="Stadt", kreis="Odenwaldkreis", kreis_ags="06437",
                           regierungsbezirk="Darmstadt", population=13876)

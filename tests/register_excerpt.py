@@ -47,12 +47,12 @@ def csv_excerpt(gv100ad_path: Path) -> str:
     import csv
     import io
 
-    from digicheck.register import parse_file
+    from digicheck.register import read_register
 
     out = io.StringIO()
     out.write(CSV_HEADER + "\n")
     writer = csv.writer(out, lineterminator="\n")
-    for entry in parse_file(gv100ad_path):
+    for entry in read_register(gv100ad_path).entries:
         if entry.ags in CSV_REMARKS:
             writer.writerow([entry.ags, entry.name, entry.kind, entry.kreis, entry.regierungsbezirk, entry.population,
                              entry.name_official, f"{entry.area_km2:.2f}", entry.plz, "20251130", CSV_REMARKS[entry.ags]])

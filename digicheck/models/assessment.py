@@ -101,7 +101,9 @@ class Target(db.Model):  # type: ignore[name-defined]
 class AreaScore(db.Model):  # type: ignore[name-defined]
     """The area results of a submitted assessment, stored for aggregation in SQL.
 
-    Derived data: recomputable from the answers at any time (`digicheck` rescoring).
+    Derived data, written once by `submit` (digicheck/assess/services.py) from the stored answers;
+    the answers stay the source (the result pages score them again), so these rows can be rebuilt
+    from them at any time. No command rewrites them today.
     The benchmark reads (assessment, area, score, level) from one covering index, which also
     serves lookups by assessment (docs/benchmark.md "Leistung").
     """

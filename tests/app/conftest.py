@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-import digicheck.cli_web  # noqa: F401 - registers the commands that need the app
 from digicheck.cli import main
 from digicheck.extensions import db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from digicheck.questionnaire_form import NUMBER_SPECIAL, VERSION_PREFIX, field_name
+from digicheck.assess.forms import NUMBER_SPECIAL, VERSION_PREFIX, field_name
 from scoring import Library
 
 Q = Library.load().latest

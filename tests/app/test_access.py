@@ -6,7 +6,7 @@ import pytest
 
 from digicheck.extensions import db
 from digicheck.models import Answer
-from digicheck.services import assessments as svc
+from digicheck.assess import services as svc
 from tests.app.helpers import area_answers, form_data
 
 

@@ -6,8 +6,8 @@ import re
 
 from digicheck.extensions import db
 from digicheck.models import Invitation, Role, User
-from digicheck.services import accounts
-from tests.conftest import PASSWORD
+from digicheck.accounts import services as accounts
+from tests.conftest import PASSWORD, add_user
 
 
 def _status(browser, user: User, active: str):  # type: ignore[no-untyped-def]
@@ -35,7 +35,7 @@ def test_the_own_and_the_last_admin_account_stay_unlocked(browser, world) -> Non
     browser.login(world.admin)
     response = _status(browser, world.admin, "0")
     assert response.status_code == 400 and "eigene Konto" in response.get_data(as_text=True)
-    with_last = accounts.create_user("zweit@land.example.org", "Zweite Admin", PASSWORD, Role.ADMIN, None)
+    with_last = add_user("zweit@land.example.org", "Zweite Admin", Role.ADMIN)
     accounts.set_active(with_last, False, world.admin)  # another admin can be locked while one is left
     try:
         accounts.set_active(world.admin, False, with_last)

@@ -12,11 +12,14 @@ from sqlalchemy import exists, func, select
 
 from digicheck.extensions import db
 from digicheck.models import AnswerChange, Assessment, Invitation, Note, PasswordReset, Role, User, UserSession
-from digicheck.services import accounts, assessments, consult_records, password_reset
-from digicheck.services.personal_data import delete_account
+from digicheck.accounts import services as accounts
+from digicheck.assess import services as assessments
+from digicheck.consult import services as consult_records
+from digicheck.accounts import password_reset
+from digicheck.accounts.personal_data import delete_account
 from tests.app.helpers import Q
 from tests.app.test_consult import submitted
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_user
 
 ITEM = Q.areas[0].items[0]
 
@@ -125,7 +128,7 @@ def test_own_and_last_admin_account_cannot_be_deleted(make_browser, world) -> No
     assert "eigene Konto" in own and "endgültig löschen" not in own
     response = _delete(admin, world.admin)
     assert response.status_code == 400 and "eigene Konto" in response.get_data(as_text=True)
-    second = accounts.create_user("zweit@land.example.org", "Zweite Admin", PASSWORD, Role.ADMIN, None)
+    second = add_user("zweit@land.example.org", "Zweite Admin", Role.ADMIN)
     accounts.set_active(second, False, world.admin)
     try:
         delete_account(world.admin, second)

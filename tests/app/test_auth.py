@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from digicheck.extensions import db
 from digicheck.models import Invitation, Role, User
-from digicheck.services import accounts
+from digicheck.accounts import services as accounts
 from tests.conftest import PASSWORD
 
 

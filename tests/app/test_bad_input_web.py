@@ -21,7 +21,7 @@ import pytest
 from digicheck.extensions import db
 from digicheck.models import AnswerChange
 from digicheck.models._time import utcnow
-from digicheck.services import assessments as svc
+from digicheck.assess import services as svc
 from scoring.answers import answer_label
 from tests.app.helpers import Q
 from tests.conftest import PASSWORD
@@ -72,7 +72,7 @@ def server(app, database_url: str, tmp_path) -> Iterator[int]:
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="test-secret-of-at-least-32-characters")
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "digicheck:create_app()"],
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "digicheck.app:create_app()"],
                                 env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
@@ -87,7 +87,11 @@ def server(app, database_url: str, tmp_path) -> Iterator[int]:
         yield port
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def post_chunked(port: int, padding: int) -> tuple[int, str]:

@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from digicheck.extensions import db
 from digicheck.models import AssessmentStatus
-from digicheck.services import benchmark_sql
-from digicheck.services.benchmark import build_report
+from digicheck.benchmark import queries as benchmark_sql
+from digicheck.benchmark.services import build_report
 from scoring.benchmark import Dimension, level_distribution, percentile_rank, quartiles, size_class
 from scoring.benchmark.archetypes import AREAS
 from tests.app.benchmark_helpers import kreis_world, level_of, municipality, submit

@@ -15,8 +15,8 @@ from digicheck import pdf
 from digicheck.charts import DASHES, PALETTE, Series
 from digicheck.extensions import db
 from digicheck.models import Note, ValidatedLevel
-from digicheck.services import assessments as svc
-from digicheck.services.briefing import agenda_for, invitations
+from digicheck.assess import services as svc
+from digicheck.consult.briefing import agenda_for, invitations
 from digicheck.svg_charts import dasharray, radar
 from tests.app.helpers import Q
 from tests.app.test_consult import submitted

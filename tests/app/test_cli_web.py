@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import digicheck.cli_db  # noqa: F401 - registers the database commands
-import digicheck.cli_web  # noqa: F401 - registers the commands
 from digicheck.cli import main
 
 
@@ -30,7 +28,7 @@ def test_db_upgrade_then_schema_matches_models(fresh_sqlite) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from digicheck import create_app
+    from digicheck.app import create_app
     from digicheck.extensions import db
 
     result = run("db", "upgrade")
@@ -45,10 +43,10 @@ def test_db_upgrade_then_schema_matches_models(fresh_sqlite) -> None:
 
 
 def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
-    from digicheck import create_app
+    from digicheck.app import create_app
     from digicheck.extensions import db
     from digicheck.models import Assessment
-    from digicheck.services.accounts import authenticate
+    from digicheck.accounts.services import authenticate
 
     run("db", "upgrade")
     result = run("demo", "seed")
@@ -70,7 +68,7 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
 
 
 def test_demo_seed_refused_outside_demo_mode(fresh_sqlite, monkeypatch) -> None:
-    from digicheck import create_app
+    from digicheck.app import create_app
     from digicheck.extensions import db
     from digicheck.models import User
 

@@ -16,9 +16,9 @@ from sqlalchemy import event, select
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
-from digicheck.services import accounts
-from digicheck.services import assessments as svc
-from digicheck.services.consult import PAGE_SIZE, OverviewQuery, overview, size_class_median
+from digicheck.accounts import services as accounts
+from digicheck.assess import services as svc
+from digicheck.consult.queries import PAGE_SIZE, OverviewQuery, overview, size_class_median
 from scoring import check_answers
 from tests.app.helpers import Q, answer_for, checked_values
 
@@ -70,7 +70,10 @@ def test_status_of_every_kind(app, world) -> None:
     assert row_of("Erbach").status == "invited"  # a Kommune user, no assessment
     assert row_of("Testdorf 01").status == "invited"  # an open invitation
     assert row_of("Testdorf 02").status == "not_invited" and row_of("Testdorf 03").status == "not_invited"
-    assert lonely.id
+    # nobody invited and no account: listed all the same, with nothing to show, and found by its status
+    row = row_of(lonely.name)
+    assert (row.status_label, row.assessment_id, row.last_activity, row.overall_level) == ("nicht eingeladen", None, None, None)
+    assert names(status="not_invited") == ["Testdorf 02", "Testdorf 03"]
 
     giessen_round = svc.start_round(world.giessen, world.other)
     svc.save_answers(giessen_round, world.other, {i.id: answer_for(i) for i in Q.area("strategie").items}, {})

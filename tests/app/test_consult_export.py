@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from digicheck.extensions import db
 from digicheck.models import ValidatedLevel
 from digicheck.register import ATTRIBUTION
-from digicheck.services import assessments as svc
+from digicheck.assess import services as svc
 from tests.app.helpers import Q
 from tests.app.test_consult import count_queries, submitted, town
 

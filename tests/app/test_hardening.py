@@ -35,8 +35,15 @@ def test_ids_beyond_the_database_range_are_not_found(browser, world, url: str) -
 
 
 def test_largest_id_still_reaches_the_database(browser, world) -> None:
+    """Only numbers beyond the INTEGER range are refused before the database: an assessment stored
+    under the largest id is found and shown, and a free id next to it is looked up and not there."""
+    largest = 2**31 - 1
+    db.session.add(Assessment(id=largest, municipality_id=world.erbach.id, questionnaire_version="2026.1", round=1))
+    db.session.commit()
     browser.login(world.kommune)
-    assert browser.get(f"/bewertung/{2**31 - 1}/ergebnis").status_code == 404  # looked up, not there
+    page = browser.get(f"/bewertung/{largest}/bereich/strategie")
+    assert page.status_code == 200 and "<h1>Strategie" in page.get_data(as_text=True)
+    assert browser.get(f"/bewertung/{largest - 1}/ergebnis").status_code == 404
 
 
 def test_note_share_with_huge_id(browser, world) -> None:
@@ -99,7 +106,7 @@ def test_successful_logins_do_not_use_up_the_limit(app, make_browser, world) -> 
 @pytest.fixture
 def other_app(database_url: str) -> Iterator[Callable[..., Any]]:
     """A second app on the test database with other settings; its connections are closed after the test."""
-    from digicheck import create_app
+    from digicheck.app import create_app
 
     made: list[Any] = []
 
@@ -183,7 +190,7 @@ def test_a_round_started_twice_at_once_opens_the_one_round(world, monkeypatch) -
     """The other request wins the unique (municipality, round): this one opens its round instead of a 500."""
     from sqlalchemy.exc import IntegrityError
 
-    from digicheck.services import assessments as svc
+    from digicheck.assess import services as svc
 
     real = svc._start_round
     winner: list[Assessment] = []

@@ -27,7 +27,7 @@ UNAVAILABLE = "Vorübergehend nicht verfügbar"
 def make_app(app_factory: Any) -> Iterator[Callable[..., Any]]:
     """Apps with other settings. Afterwards the shared limiter is bound to the test app again
     (Flask-Limiter keeps one storage per Limiter, set by the app initialised last)."""
-    from digicheck import create_app
+    from digicheck.app import create_app
     from digicheck.extensions import db, limiter
 
     made: list[Any] = []
@@ -181,7 +181,7 @@ def test_database_lost_during_a_session(make_app, doomed_postgres) -> None:
     reads the user), is the German 503 page, never the server's bare English 500."""
     from digicheck.extensions import db
     from digicheck.models import Role, User
-    from digicheck.services.accounts import hash_password
+    from digicheck.accounts.services import hash_password
 
     url, drop_database = doomed_postgres
     app = make_app(SQLALCHEMY_DATABASE_URI=url)

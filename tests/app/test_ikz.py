@@ -12,8 +12,8 @@ import pytest
 
 from digicheck.extensions import db
 from digicheck.models import Municipality, ValidatedLevel
-from digicheck.services import assessments as svc
-from digicheck.services import ikz
+from digicheck.assess import services as svc
+from digicheck.consult import ikz
 from scoring import check_answers
 from scoring.advice import advise
 from tests.app.helpers import Q

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from digicheck import health, legal
+from digicheck import health
+from digicheck.legal import texts as legal
 
 PAGES = {"/impressum": "Impressum", "/datenschutz": "Datenschutzerklärung", "/barrierefreiheit": "Erklärung zur Barrierefreiheit"}
 FILLED_IN = "# Anbieter\n\nStadt Musterstadt, Rathausplatz 1, 64711 Erbach\n"
@@ -149,7 +150,6 @@ def test_readyz_says_which_texts_still_have_placeholders(app: Any, legal_dir: Pa
 
 
 def run_cli(*args: str, instance: Path) -> Any:
-    import digicheck.cli_legal  # noqa: F401 - registers `legal init`, as the console script does
     from digicheck.cli import main
 
     env = {"SECRET_KEY": "s" * 40, "DIGICHECK_INSTANCE_PATH": str(instance)}
@@ -189,4 +189,4 @@ def test_the_templates_ship_inside_the_package() -> None:
     """The wheel carries everything inside digicheck/ (pyproject.toml): the templates live there."""
     package = Path(legal.__file__).parent
     for page in legal.PAGES:
-        assert (package / "legal_defaults" / f"{page.name}.md").is_file()
+        assert (package / "defaults" / f"{page.name}.md").is_file()

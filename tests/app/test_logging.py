@@ -14,7 +14,7 @@ import pytest
 from digicheck import logs, pdf
 from digicheck.extensions import db
 from digicheck.models import Assessment, Invitation, Role
-from digicheck.services import accounts
+from digicheck.accounts import services as accounts
 from tests.app.test_consult import post_level, submitted
 from tests.conftest import PASSWORD, Browser, skip_or_fail
 
@@ -94,7 +94,7 @@ def test_an_invitation_link_is_not_logged(browser, stdout) -> None:
 
 
 def test_a_server_error_is_logged_once_and_its_traceback_as_json(world, database_url, stdout) -> None:
-    from digicheck import create_app
+    from digicheck.app import create_app
 
     failing = create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url})
 

@@ -33,7 +33,6 @@ def digicheck(database_url: str, *args: str) -> tuple[int, str, str]:
     """The command in this process (quicker than a new one): exit status, stdout, stderr."""
     from click.testing import CliRunner
 
-    import digicheck.cli_db  # noqa: F401 - registers the commands
     from digicheck.cli import main
 
     env = {"DATABASE_URL": database_url, "SECRET_KEY": secrets.token_hex(20), "DIGICHECK_DEMO": None}

@@ -7,8 +7,8 @@ import pytest
 
 from digicheck.extensions import db
 from digicheck.models import Role, User
-from digicheck.passwords import check_password
-from digicheck.services import accounts
+from digicheck.accounts.passwords import check_password
+from digicheck.accounts import services as accounts
 from tests.conftest import PASSWORD
 
 EMAIL = "anna.mueller@erbach.example.org"

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from digicheck.extensions import db
 from digicheck.models import PasswordReset, Role, User
-from digicheck.services import accounts, password_reset
+from digicheck.accounts import services as accounts
+from digicheck.accounts import password_reset
 from tests.conftest import PASSWORD
 
 NEW = "ein-ganz-neues-passwort"
@@ -148,7 +149,6 @@ def test_login_page_says_whom_to_ask(browser) -> None:
 def test_cli_prints_a_working_link(app, make_browser, world) -> None:
     from click.testing import CliRunner
 
-    import digicheck.cli_web  # noqa: F401 - registers the commands
     from digicheck.cli import main
 
     result = CliRunner().invoke(main, ["user", "reset-link", world.kommune.email, "--base-url", "https://digicheck.example.org/"],
@@ -167,7 +167,6 @@ def test_cli_prints_a_working_link(app, make_browser, world) -> None:
 def test_cli_invite_of_an_existing_address_points_to_the_reset(app, world) -> None:
     from click.testing import CliRunner
 
-    import digicheck.cli_web  # noqa: F401 - registers the commands
     from digicheck.cli import main
 
     result = CliRunner().invoke(main, ["invite", "hauptamt@erbach.example.org", "--role", "kommune", "--ags", "06437006"],

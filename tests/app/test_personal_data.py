@@ -7,13 +7,15 @@ from datetime import timedelta
 
 from click.testing import CliRunner
 
-import digicheck.cli_web  # noqa: F401 - registers the commands
 from digicheck.cli import main
 from digicheck.extensions import db
 from digicheck.models import UserSession, Invitation, PasswordReset, Role
 from digicheck.models._time import utcnow
-from digicheck.services import accounts, consult_records, password_reset
+from digicheck.accounts import services as accounts
+from digicheck.consult import services as consult_records
+from digicheck.accounts import password_reset
 from tests.app.test_account_deletion import _answered
+from tests.conftest import add_user
 
 
 def test_a_user_downloads_their_own_data(make_browser, world) -> None:
@@ -89,7 +91,7 @@ def test_consultant_cannot_withdraw_others_invitations_by_reinviting(make_browse
     assert response.status_code == 400 and "offene Einladung, die jemand anderes ausgestellt hat" in response.get_data(as_text=True)
     assert make_browser().get(f"/einladung/{by_admin.token}").status_code == 200  # still valid
 
-    colleague = accounts.create_user("kollege@ekom.example.org", "Kollege", "ein-gutes-passwort", Role.BERATER, None)
+    colleague = add_user("kollege@ekom.example.org", "Kollege", Role.BERATER)
     by_colleague = accounts.invite("zwei@erbach.example.org", Role.KOMMUNE, world.erbach, colleague)
     try:
         accounts.invite("zwei@erbach.example.org", Role.KOMMUNE, world.erbach, world.berater)

@@ -8,7 +8,7 @@ import pytest
 
 from digicheck.extensions import db
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment
-from digicheck.services import assessments as svc
+from digicheck.assess import services as svc
 from tests.app.helpers import Q, area_answers, checked_values, form_data, input_value, versions_on
 
 

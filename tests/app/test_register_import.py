@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from digicheck.extensions import db
 from digicheck.models import Assessment, Municipality
-from digicheck.services import assessments as svc
+from digicheck.assess import services as svc
 from tests.conftest import skip_or_fail
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from digicheck.extensions import db
 from digicheck.models import User, UserSession
 from digicheck.models._time import utcnow
-from digicheck.services.sessions import COOKIE_KEY
+from digicheck.accounts.sessions import COOKIE_KEY
 from tests.app.login_helpers import code_step, enrol, logout, password_step, settings
 from tests.app.test_logging import stdout  # noqa: F401 - fixture
 from tests.conftest import PASSWORD
@@ -42,7 +42,7 @@ def test_a_cookie_copied_before_logout_is_refused_afterwards(app, make_browser, 
 
 
 def test_the_cookie_holds_a_token_whose_hash_alone_is_stored(app, browser, world) -> None:
-    from digicheck.services.sessions import token_hash
+    from digicheck.accounts.sessions import token_hash
 
     browser.login(world.kommune)
     cookie = browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value

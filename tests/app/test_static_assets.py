@@ -17,9 +17,10 @@ import pytest
 from werkzeug.exceptions import NotFound
 from werkzeug.test import Client
 
-from digicheck import create_app
+from digicheck.app import create_app
 from digicheck.asset_build import build, plotly_js
 from digicheck.assets import StaticAssets
+from digicheck.extensions import db
 from digicheck.resources import CHECKOUT_DIR
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -131,9 +132,13 @@ def test_hsts_only_with_secure_cookies(app, secure: bool) -> None:
         "SESSION_COOKIE_SECURE": secure,
     })
     client = other.test_client()
-    page = client.get("/anmelden")
-    asset, _ = fetch(client, stylesheet_url(client), "br")
-    missing, _ = fetch(client, "/gibt-es-nicht")
+    try:
+        page = client.get("/anmelden")
+        asset, _ = fetch(client, stylesheet_url(client), "br")
+        missing, _ = fetch(client, "/gibt-es-nicht")
+    finally:
+        with other.app_context():  # its own engine: close its connections now, not at garbage collection
+            db.engine.dispose()
     for response in (page, asset, missing):
         assert response.headers.get("Strict-Transport-Security") == (HSTS if secure else None)
     assert asset.headers["X-Content-Type-Options"] == "nosniff"

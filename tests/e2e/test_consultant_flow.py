@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 
 from digicheck.extensions import db
 from digicheck.models import Assessment, Target
-from digicheck.services import assessments as svc
-from digicheck.services.advice import references
+from digicheck.assess import services as svc
+from digicheck.assess.advice import references
 from tests.app.helpers import Q
 from tests.app.test_consult import submitted, town
 from tests.conftest import World

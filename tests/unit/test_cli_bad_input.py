@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import digicheck.cli_web  # noqa: F401 - registers `invite`
 from digicheck.cli import main
 from scoring.safe_yaml import MAX_FILE_BYTES
 

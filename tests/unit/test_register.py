@@ -17,7 +17,6 @@ from digicheck.register import (
     attribution,
     detect_format,
     parse_csv,
-    parse_file,
     parse_gv100ad,
     read_register,
     register_edition,
@@ -66,15 +65,15 @@ def test_mini_fixture_parses_into_expected_entries(gv100ad_mini) -> None:
     register = read_register(gv100ad_mini)
     assert register.format == "gv100ad"
     assert register.entries == MINI_ENTRIES
-    assert parse_file(gv100ad_mini) == MINI_ENTRIES
+    assert read_register(gv100ad_mini).entries == MINI_ENTRIES
 
 
 def test_land_filter_keeps_one_land(gv100ad_mini) -> None:
-    assert [e.ags for e in parse_file(gv100ad_mini, land="06")] == [e.ags for e in MINI_ENTRIES if e.ags.startswith("06")]
-    assert [e.name for e in parse_file(gv100ad_mini, land="11")] == ["Berlin"]
-    assert parse_file(gv100ad_mini, land="09") == []
+    assert [e.ags for e in read_register(gv100ad_mini, land="06").entries] == [e.ags for e in MINI_ENTRIES if e.ags.startswith("06")]
+    assert [e.name for e in read_register(gv100ad_mini, land="11").entries] == ["Berlin"]
+    assert read_register(gv100ad_mini, land="09").entries == []
     with pytest.raises(ValueError, match="zweistellig"):
-        parse_file(gv100ad_mini, land="6")
+        read_register(gv100ad_mini, land="6")
 
 
 def test_gemeindefreies_gebiet_is_skipped_counted_and_in_kreis_area(gv100ad_mini) -> None:
@@ -88,7 +87,7 @@ def test_gemeindefreies_gebiet_is_skipped_counted_and_in_kreis_area(gv100ad_mini
 def test_windows_line_endings_byte_order_mark_and_blank_lines_are_accepted(tmp_path: Path, gv100ad_mini) -> None:
     path = tmp_path / "GV100AD.txt"
     path.write_bytes(("\ufeff" + "\r\n".join(mini_lines(gv100ad_mini)) + "\r\n\r\n").encode("utf-8"))
-    assert parse_file(path) == MINI_ENTRIES
+    assert read_register(path).entries == MINI_ENTRIES
 
 
 BROKEN_RECORDS = [
@@ -132,16 +131,16 @@ def test_an_error_anywhere_refuses_the_whole_file(tmp_path: Path, gv100ad_mini) 
     path = tmp_path / "GV100AD_kaputt.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(RegisterError, match=r"^GV100AD_kaputt\.txt: Zeile 13: Einwohnerzahl 'x12' ist keine Zahl$"):
-        parse_file(path)
+        read_register(path)
 
 
 def test_file_that_is_not_utf8_is_refused_with_line(tmp_path: Path, gv100ad_mini) -> None:
     path = tmp_path / "latin1.txt"
     path.write_bytes("\n".join(mini_lines(gv100ad_mini)).encode("latin-1"))
     with pytest.raises(RegisterError, match=r"latin1\.txt: Zeile 5: Text ist nicht UTF-8-kodiert"):
-        parse_file(path)
+        read_register(path)
     with pytest.raises(RegisterError, match="Datei nicht lesbar"):
-        parse_file(tmp_path / "fehlt.txt")
+        read_register(tmp_path / "fehlt.txt")
 
 
 # --- edition and attribution ----------------------------------------------------------------------
@@ -176,12 +175,12 @@ def test_csv_parses_required_and_optional_columns(register_mini_csv) -> None:
                                    13935, 61.52, "64711", "Erbach, Kreisstadt")
     berlin = next(e for e in register.entries if e.ags == "11000000")
     assert (berlin.regierungsbezirk, berlin.regierungsbezirk_code) == ("", "110")
-    assert [e.ags for e in parse_file(register_mini_csv, land="06")] == ["06411000", "06437", "06437006", "06437011"]
+    assert [e.ags for e in read_register(register_mini_csv, land="06").entries] == ["06411000", "06437", "06437006", "06437011"]
 
 
 def test_csv_and_fixed_width_agree_on_the_same_municipalities(gv100ad_mini, register_mini_csv) -> None:
-    from_csv = {e.ags: e for e in parse_file(register_mini_csv)}
-    for entry in parse_file(gv100ad_mini):
+    from_csv = {e.ags: e for e in read_register(register_mini_csv).entries}
+    for entry in read_register(gv100ad_mini).entries:
         if entry.kind != "Landkreis" and entry.ags in from_csv:
             assert [getattr(entry, f) for f in COMPARED] == [getattr(from_csv[entry.ags], f) for f in COMPARED]
 
@@ -222,7 +221,7 @@ def test_format_is_detected_by_content_not_file_name(tmp_path: Path, gv100ad_min
     neither = tmp_path / "notiz.txt"
     neither.write_text("Bitte Gemeindeverzeichnis anhängen\n", encoding="utf-8")
     with pytest.raises(RegisterError, match="Zeile 1: Spalte"):
-        parse_file(neither)
+        read_register(neither)
 
 
 def test_demo_municipalities_come_from_the_register(app) -> None:
@@ -262,7 +261,7 @@ def test_missing_shared_data_skips_locally_and_fails_in_ci(tmp_path: Path, monke
 @pytest.fixture(scope="module")
 def hessen() -> dict[str, RegisterEntry]:
     gv100ad, _ = shared_register_files(SHARED)
-    return {e.ags: e for e in parse_file(gv100ad, land="06")}
+    return {e.ags: e for e in read_register(gv100ad, land="06").entries}
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +301,7 @@ def test_full_hessen_register_equals_hessen_kommunen_csv(
     assert len(theirs) == 442
     assert ours == theirs
     _, kommunen = shared_register_files(SHARED)
-    assert list(hessen.values()) == parse_file(kommunen)  # every field, read through the CSV path
+    assert list(hessen.values()) == read_register(kommunen).entries  # every field, read through the CSV path
 
 
 def test_demo_municipalities_match_the_register(app, hessen: dict[str, RegisterEntry]) -> None:

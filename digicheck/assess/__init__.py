@@ -1,0 +1,1 @@
+"""The Kommune's Digi-Check: dashboard, questionnaire pages, result, targets, history."""

@@ -1,0 +1,37 @@
+"""Advice and reference profiles for the result page, from the pure `scoring.advice` domain."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+
+from digicheck import timefmt
+from digicheck.models import Assessment, Municipality
+from digicheck.content import catalogue
+from scoring import Profile, Questionnaire, score
+from scoring.advice import KINDS, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
+
+
+def assessment_date(assessment: Assessment) -> date:
+    """Deadlines and funding status are judged as of the submission (or today while open), local days."""
+    return timefmt.local_day(assessment.submitted_at) if assessment.submitted_at else timefmt.today()
+
+
+def municipality_facts(municipality: Municipality) -> MunicipalityFacts | None:
+    """Kind and size for the funding rules; None for a kind the catalogues do not know."""
+    return MunicipalityFacts(municipality.kind, municipality.population) if municipality.kind in KINDS else None
+
+
+def advice_for(q: Questionnaire, profile: Profile, assessment: Assessment, targets: dict[str, int]) -> dict[str, Any]:
+    facts = municipality_facts(assessment.municipality)
+    return advice_to_dict(advise(q, profile, facts, targets, as_of=assessment_date(assessment), catalogue=catalogue(q)))
+
+
+def references(q: Questionnaire) -> list[tuple[ReferenceProfile, Profile]]:
+    """The reference profiles (Gießen 2020, Erbach-IKZ 2023) for this version, scored once."""
+    cache = current_app.extensions.setdefault("digicheck.references", {})
+    if q.version not in cache:
+        cache[q.version] = [(ref, score(q, ref.answers)) for ref in load_references(q)]
+    return cache[q.version]

@@ -1,0 +1,307 @@
+"""The Kommune's forms: the questionnaire's area pages (parsing and checking a POSTed page, and
+the page's questions as HTML) and the Ziel-Reifegrad form (`targets_form`).
+
+Field names are item ids with "." replaced by "-". Each item also carries a hidden
+`v-<name>` field with the answer version the page was loaded with (optimistic
+locking). Validation goes through `scoring.answers.check_answer`, so the web
+and the CLI accept and refuse exactly the same answers, in the same words.
+
+Area pages use no WTForms form, unlike the fixed forms: every check here is the domain's,
+so WTForms would only bind and process ~20 fields per request, a fifth of the cost of a
+save. The POST is read from `request.form` by `parse_area`; the CSRF token is checked
+before the view by the application-wide CSRFProtect, unknown field names are refused
+(`unknown_fields`), and field errors reach the page's error summary as `FieldError`s.
+
+The questions are not rendered through WTForms widgets (slow for the ~70 inputs of a
+page) but by the template `assess/_area_items.html`: once per questionnaire version and
+area into a skeleton, whose few dynamic spots (versions, checked states, typed numbers)
+are filled per request from an `AreaValues`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectField
+
+from digicheck.forms import choices as select_choices
+from scoring.answers import AnswerError, AnswerValue, check_answer
+from scoring.model import SPECIAL_LABELS, Area, Item, Questionnaire
+
+NUMBER_SPECIAL = "-special"
+VERSION_PREFIX = "v-"
+#: posted besides the fields of the items
+FORM_KEYS = frozenset({"csrf_token", "action"})
+
+T = TypeVar("T")
+_PER_AREA: dict[tuple[str, int, str], tuple[Questionnaire, Any]] = {}
+
+
+def _per_area(kind: str, q: Questionnaire, area: Area, build: Callable[[], T]) -> T:
+    """Built once per questionnaire version and area (q is kept with it, so its id is not reused)."""
+    key = (kind, id(q), area.id)
+    if key not in _PER_AREA:
+        _PER_AREA[key] = (q, build())
+    return _PER_AREA[key][1]  # type: ignore[no-any-return]
+
+
+def field_name(item_id: str) -> str:
+    return item_id.replace(".", "-")
+
+
+def special_choices(item: Item) -> list[tuple[str, str]]:
+    """(value, label) of "Weiß nicht" / "Trifft nicht zu" where the item offers them."""
+    return [(s, SPECIAL_LABELS[s]) for s in item.special_answers]
+
+
+def choices(item: Item) -> list[tuple[str, str]]:
+    """(value, label) of every answer a choice item offers, the special ones last."""
+    return [(o.id, o.label) for o in item.options] + special_choices(item)
+
+
+def unknown_fields(q: Questionnaire, area: Area, posted: Iterable[str]) -> list[str]:
+    """Posted field names that are not fields of this area page (forged or from another area)."""
+    allowed = _per_area("fields", q, area, lambda: FORM_KEYS | frozenset(
+        name
+        for item in area.items
+        for name in (VERSION_PREFIX + field_name(item.id), field_name(item.id), field_name(item.id) + NUMBER_SPECIAL)
+        if item.type == "number" or not name.endswith(NUMBER_SPECIAL)
+    ))
+    return [key for key in posted if key not in allowed]
+
+
+def raw_value(posted: MultiDict[str, str], item: Item) -> Any:
+    """What the user entered for an item, None when nothing."""
+    name = field_name(item.id)
+    if item.type == "number":
+        text = (posted.get(name) or "").strip()
+        special = posted.get(name + NUMBER_SPECIAL)
+        if text and special:
+            return AnswerError(item.id, f"Bitte entweder eine Zahl eintragen oder „{SPECIAL_LABELS.get(special, special)}“ wählen, nicht beides.")
+        return special or (text if text else None)
+    if item.type == "multi":
+        values = [v for v in posted.getlist(name) if v]
+        specials = [v for v in values if v in SPECIAL_LABELS]
+        if specials and len(values) > 1:
+            return AnswerError(item.id, f"„{SPECIAL_LABELS[specials[0]]}“ lässt sich nicht mit anderen Antworten kombinieren.")
+        if specials:
+            return specials[0]
+        return values or None
+    return posted.get(name) or None
+
+
+def parse_area(posted: MultiDict[str, str], area: Area) -> tuple[dict[str, AnswerValue | None], dict[str, int], dict[str, str]]:
+    """Checked answers, seen versions and field errors (German, by field name) of a POSTed area page."""
+    answers: dict[str, AnswerValue | None] = {}
+    versions: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for item in area.items:
+        name = field_name(item.id)
+        if VERSION_PREFIX + name not in posted:
+            continue  # the item was not on the submitted page: leave it alone
+        try:
+            versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
+        except ValueError:
+            versions[item.id] = -1  # a forged version never matches: reported as a conflict
+        value = raw_value(posted, item)
+        if isinstance(value, AnswerError):
+            errors[name] = value.message
+            continue
+        if value is None:
+            # an unticked radio group sends nothing and cannot be cleared in a browser: no change;
+            # an emptied number field or all checkboxes unticked clear the answer
+            if item.type in ("number", "multi"):
+                answers[item.id] = None
+            continue
+        if isinstance(value, str) and len(value) > 200:
+            errors[name] = "Die Eingabe ist zu lang."
+            continue
+        try:
+            answers[item.id] = check_answer(item, value)
+        except AnswerError as exc:
+            errors[name] = _friendly(exc.message)
+    return answers, versions, errors
+
+
+def _friendly(message: str) -> str:
+    if message.startswith("erwartet eine ganze Zahl"):
+        return "Bitte eine ganze Zahl eintragen (nur Ziffern)."
+    if message.startswith("unbekannte Option"):
+        return "Diese Antwort gibt es bei dieser Frage nicht. Bitte wählen Sie eine der angebotenen Antworten."
+    return message[0].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A field's error in the shape the shared `error_summary` macro reads from a WTForms field
+    (`id`, `label.text`, `errors`): the summary links to the field's first input."""
+
+    id: str
+    text: str
+    errors: tuple[str, ...]
+
+    @property
+    def label(self) -> FieldError:
+        return self
+
+
+_CHECKED, _UNCHECKED = Markup(" checked"), Markup("")
+
+
+@dataclass
+class AreaValues:
+    """The dynamic parts of an area page: answer versions, chosen options, typed numbers, errors.
+
+    Keys are field names (a number item's special answers under `<name>-special`).
+    """
+
+    versions: dict[str, str]
+    chosen: dict[str, frozenset[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def stored(cls, area: Area, answers: dict[str, Any], versions: dict[str, int]) -> AreaValues:
+        """What is saved, for a freshly loaded page."""
+        values = cls({field_name(item.id): str(versions.get(item.id, 0)) for item in area.items})
+        for item in area.items:
+            name, value = field_name(item.id), answers.get(item.id)
+            if value is None:
+                continue
+            if item.type == "number" and not isinstance(value, str):
+                values.texts[name] = str(value)
+            else:
+                key = name + NUMBER_SPECIAL if item.type == "number" else name
+                values.chosen[key] = frozenset([value] if isinstance(value, str) else value)
+        return values
+
+    @classmethod
+    def posted(cls, posted: MultiDict[str, str], area: Area, errors: dict[str, str]) -> AreaValues:
+        """What the user sent (kept when the page comes back with errors or a conflict)."""
+        values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items},
+                     errors=errors)
+        for item in area.items:
+            name = field_name(item.id)
+            if item.type == "number":
+                values.texts[name] = posted.get(name, "")
+                name += NUMBER_SPECIAL
+            chosen = posted.getlist(name) if item.type == "multi" else posted.getlist(name)[:1]
+            values.chosen[name] = frozenset(v for v in chosen if v)
+        return values
+
+    def summary(self, area: Area) -> list[FieldError]:
+        """The field errors in page order, for the error summary at the top."""
+        return [FieldError(field_name(item.id), item.text, (self.errors[field_name(item.id)],))
+                for item in area.items if field_name(item.id) in self.errors]
+
+    # the fillers of the dynamic spots return escaped markup, so the skeleton joins them as they are
+
+    def version(self, name: str) -> Markup:
+        return escape(self.versions[name])
+
+    def checked(self, name: str, value: str) -> Markup:
+        return _CHECKED if value in self.chosen.get(name, ()) else _UNCHECKED
+
+    def text(self, name: str) -> Markup:
+        return escape(self.texts.get(name, ""))
+
+    def error(self, name: str) -> str | None:
+        return self.errors.get(name)
+
+
+ITEMS_TEMPLATE = "assess/_area_items.html"
+
+#: a dynamic spot of the skeleton: the AreaValues method that fills it, and its arguments
+_Slot = tuple[Callable[..., Markup], tuple[str, ...]]
+
+
+class _SlotRecorder:
+    """Stands in for AreaValues while the skeleton is rendered: every dynamic spot becomes a marker."""
+
+    MARK = "\x00"
+
+    def __init__(self) -> None:
+        self.slots: list[_Slot] = []
+
+    def _mark(self, method: Callable[..., Markup], *args: str) -> Markup:
+        self.slots.append((method, args))
+        return Markup(self.MARK)
+
+    def version(self, name: str) -> Markup:
+        return self._mark(AreaValues.version, name)
+
+    def checked(self, name: str, value: str) -> Markup:
+        return self._mark(AreaValues.checked, name, value)
+
+    def text(self, name: str) -> Markup:
+        return self._mark(AreaValues.text, name)
+
+    def error(self, name: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    """The questions of an area as static HTML: `texts[i]`, then slot i filled, then `texts[i + 1]` ..."""
+
+    texts: tuple[str, ...]
+    slots: tuple[_Slot, ...]
+
+    def fill(self, values: AreaValues) -> Markup:
+        out = [self.texts[0]]
+        for (method, args), text in zip(self.slots, self.texts[1:]):
+            out += (method(values, *args), text)  # each filler returns escaped markup
+        return Markup("".join(out))
+
+
+def _render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder) -> str:
+    return current_app.jinja_env.get_template(ITEMS_TEMPLATE).render(
+        q=q, area=area, page=page, field_name=field_name, choices=choices, special_choices=special_choices,
+        number_special=NUMBER_SPECIAL, version_prefix=VERSION_PREFIX,
+    )
+
+
+def _skeleton(q: Questionnaire, area: Area) -> _Skeleton:
+    recorder = _SlotRecorder()
+    texts = _render_items(q, area, recorder).split(_SlotRecorder.MARK)
+    assert len(texts) == len(recorder.slots) + 1, "questionnaire texts must not contain NUL characters"
+    return _Skeleton(tuple(texts), tuple(recorder.slots))
+
+
+def area_items(q: Questionnaire, area: Area, values: AreaValues) -> Markup:
+    """The questions of an area page with these values.
+
+    Field errors change the markup around a question, so a page with errors (rare) is
+    rendered in full; so is every page while templates reload (development).
+    """
+    if values.errors or current_app.jinja_env.auto_reload:
+        return Markup(_render_items(q, area, values))
+    return _per_area("skeleton", q, area, lambda: _skeleton(q, area)).fill(values)
+
+
+class TargetsForm(FlaskForm):
+    """The Ziel-Reifegrad form: one select per area (`target-<area_id>`, choices '' and 1-5),
+    added at runtime from the questionnaire by `targets_form`."""
+
+
+TARGET_CHOICES = [("", "kein Ziel gesetzt")] + [(str(n), f"Stufe {n}") for n in range(1, 6)]
+_TARGET_CLASSES: dict[int, type[TargetsForm]] = {}
+
+
+def targets_form(q: Questionnaire, current: dict[str, int]) -> TargetsForm:
+    form_class = _TARGET_CLASSES.get(id(q))
+    if form_class is None:
+        attrs = {f"target-{a.id}": SelectField(f"Ziel für {a.name}", choices=select_choices(TARGET_CHOICES)) for a in q.areas}
+        form_class = _TARGET_CLASSES[id(q)] = type("AreaTargetsForm", (TargetsForm,), attrs)
+    form = form_class(data={f"target-{area_id}": str(level) for area_id, level in current.items()})
+    return form
+
+
+def targets_from_form(q: Questionnaire, form: TargetsForm) -> dict[str, int | None]:
+    return {a.id: int(form[f"target-{a.id}"].data) if form[f"target-{a.id}"].data else None for a in q.areas}

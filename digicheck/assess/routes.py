@@ -1,0 +1,194 @@
+"""The Kommune's Digi-Check: dashboard, questionnaire pages, result, targets, history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from digicheck import charts
+from digicheck.access import load_assessment_for, load_assessment_to_edit
+from digicheck.extensions import db
+from digicheck.forms import ConfirmForm
+from digicheck.models import Assessment, Municipality, Role
+from digicheck.assess import advice as advice_svc
+from digicheck.assess import services as svc
+from digicheck.assess.forms import AreaValues, area_items, field_name, parse_area, targets_form, targets_from_form, unknown_fields
+from digicheck.consult.services import validated_levels
+from digicheck.content import questionnaire
+from scoring import Questionnaire
+from scoring.answers import AnswerValue
+from scoring.model import Area
+
+bp = Blueprint("assess", __name__)
+
+LOCKED = "Diese Bewertung ist abgeschlossen und kann nicht mehr geändert werden. Starten Sie eine neue Runde, um weiterzuarbeiten."
+
+
+@bp.get("/")
+@login_required
+def home() -> ResponseReturnValue:
+    if current_user.role != Role.KOMMUNE:
+        municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+        latest = {m.id: svc.latest_round(m.id) for m in municipalities}
+        return render_template("assess/overview.html", municipalities=municipalities, latest=latest)
+    municipality = current_user.municipality
+    rounds = svc.rounds_of(municipality.id)
+    current = rounds[0] if rounds else None
+    progress = None
+    if current is not None:
+        q = questionnaire(current.questionnaire_version)
+        answers, _ = svc.answers_of(current)
+        progress = svc.progress(q, answers)
+    return render_template("assess/home.html", municipality=municipality, rounds=rounds, current=current,
+                           progress=progress, form=ConfirmForm())
+
+
+@bp.post("/runden")
+@login_required
+def new_round() -> ResponseReturnValue:
+    if current_user.role != Role.KOMMUNE:
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    assessment = svc.start_round(current_user.municipality, current_user)
+    first = questionnaire(assessment.questionnaire_version).areas[0].id
+    return redirect(url_for("assess.area", assessment_id=assessment.id, area_id=first))
+
+
+@bp.route("/bewertung/<int:assessment_id>/bereich/<area_id>", methods=["GET", "POST"])
+@login_required
+def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
+    assessment = load_assessment_to_edit(current_user, assessment_id)
+    q = questionnaire(assessment.questionnaire_version)
+    area_spec = q.area(area_id)
+    if area_spec is None:
+        abort(404)
+    if request.method == "GET":
+        stored, versions = svc.answers_of(assessment)
+        return _area_page(assessment, q, area_spec, AreaValues.stored(area_spec, stored, versions), stored)
+    if assessment.submitted:
+        abort(409, description=LOCKED)
+    unknown = unknown_fields(q, area_spec, request.form.keys())
+    if unknown:
+        abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
+    answers, seen, errors = parse_area(request.form, area_spec)
+    conflicts: list[svc.Conflict] = []
+    if not errors:
+        try:
+            result = svc.save_answers(assessment, current_user, answers, seen)
+        except svc.AssessmentLocked:
+            abort(409, description=LOCKED)
+        if result.ok:
+            flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
+            return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", "")))
+        conflicts = result.conflicts
+    stored, versions = svc.answers_of(assessment)
+    values = AreaValues.posted(request.form, area_spec, errors)
+    for conflict in conflicts:  # a second save now knowingly overwrites
+        values.versions[field_name(conflict.item_id)] = str(versions.get(conflict.item_id, 0))
+    page = _area_page(assessment, q, area_spec, values, stored, conflicts)
+    return page, 409 if conflicts else 400
+
+
+def _area_page(assessment: Assessment, q: Questionnaire, area_spec: Area, values: AreaValues,
+               stored: dict[str, AnswerValue], conflicts: list[svc.Conflict] | None = None) -> str:
+    """An area page; field errors (a POST come back) feed the summary at the top."""
+    return render_template(
+        "assess/area.html", assessment=assessment, q=q, area=area_spec, items=area_items(q, area_spec, values),
+        errors=values.summary(area_spec), conflicts=conflicts or [], progress=svc.progress(q, stored),
+        field_name=field_name, locked=assessment.submitted,
+    )
+
+
+def _after_save(q, assessment_id: int, area_id: str, action: str) -> str:  # type: ignore[no-untyped-def]
+    ids = [a.id for a in q.areas]
+    index = ids.index(area_id)
+    if action == "weiter":
+        if index + 1 < len(ids):
+            return url_for("assess.area", assessment_id=assessment_id, area_id=ids[index + 1])
+        return url_for("assess.result", assessment_id=assessment_id)
+    if action == "zurueck" and index > 0:
+        return url_for("assess.area", assessment_id=assessment_id, area_id=ids[index - 1])
+    return url_for("assess.area", assessment_id=assessment_id, area_id=area_id)
+
+
+@bp.get("/bewertung/<int:assessment_id>/ergebnis")
+@login_required
+def result(assessment_id: int) -> ResponseReturnValue:
+    assessment = load_assessment_for(current_user, assessment_id)
+    q, profile = svc.profile_of(assessment)
+    targets = svc.targets_of(assessment)
+    series = [charts.Series("Selbsteinschätzung", tuple(a.level for a in profile.areas))]
+    validated = validated_levels(assessment)
+    if validated:  # beside the self-assessment, as on the consultant's pages
+        series.append(charts.Series("Validiert (Beratung)", tuple(v.level if (v := validated.get(a.id)) else None for a in profile.areas)))
+    if targets:
+        series.append(charts.Series("Ziel in 2–3 Jahren", tuple(targets.get(a.id) for a in profile.areas)))
+    available = advice_svc.references(q)
+    chosen = set(request.args.getlist("vergleich"))
+    for reference, reference_profile in available:
+        if reference.id in chosen:
+            series.append(charts.Series(reference.label, tuple(a.level for a in reference_profile.areas)))
+    chart = charts.radar([a.name for a in q.areas], series)
+    unknown = [item for item in q.items if profile.answers.get(item.id) == "weiss_nicht"]
+    return render_template(
+        "assess/result.html", assessment=assessment, q=q, profile=profile, targets=targets, chart_json=chart,
+        series=series, unknown=unknown, targets_form=targets_form(q, targets),
+        progress=svc.progress(q, profile.answers), can_edit=current_user.role == Role.KOMMUNE,
+        advice=advice_svc.advice_for(q, profile, assessment, targets), references=available, chosen=chosen,
+    )
+
+
+@bp.post("/bewertung/<int:assessment_id>/ziele")
+@login_required
+def targets(assessment_id: int) -> ResponseReturnValue:
+    assessment = load_assessment_to_edit(current_user, assessment_id)
+    if assessment.submitted:
+        abort(409, description=LOCKED)
+    q = questionnaire(assessment.questionnaire_version)
+    form = targets_form(q, {})
+    if not form.validate_on_submit():
+        abort(400, description="Ungültiger Ziel-Reifegrad: bitte wählen Sie eine Stufe von 1 bis 5 oder „kein Ziel“.")
+    try:
+        svc.set_targets(assessment, targets_from_form(q, form))
+    except svc.AssessmentLocked:
+        abort(409, description=LOCKED)
+    flash("Die Ziel-Reifegrade sind gespeichert.", "success")
+    return redirect(url_for("assess.result", assessment_id=assessment.id) + "#ziele")
+
+
+@bp.route("/bewertung/<int:assessment_id>/abschliessen", methods=["GET", "POST"])
+@login_required
+def submit(assessment_id: int) -> ResponseReturnValue:
+    assessment = load_assessment_to_edit(current_user, assessment_id)
+    q = questionnaire(assessment.questionnaire_version)
+    form = ConfirmForm()
+    answers, _ = svc.answers_of(assessment)
+    missing = [q.item(i) for i in svc.missing_items(q, answers)]
+    if request.method == "POST":
+        if assessment.submitted:
+            abort(409, description=LOCKED)
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            still_missing = svc.submit(assessment, current_user)
+        except svc.AssessmentLocked:
+            abort(409, description=LOCKED)
+        if not still_missing:
+            flash("Die Bewertung ist abgeschlossen. Sie ist jetzt schreibgeschützt.", "success")
+            return redirect(url_for("assess.result", assessment_id=assessment.id))
+        return render_template("assess/submit.html", assessment=assessment, q=q, form=form, missing=missing), 400
+    return render_template("assess/submit.html", assessment=assessment, q=q, form=form, missing=missing)
+
+
+@bp.get("/bewertung/<int:assessment_id>/verlauf")
+@login_required
+def history(assessment_id: int) -> ResponseReturnValue:
+    assessment = load_assessment_for(current_user, assessment_id)
+    page = svc.history_page(assessment, request.args.get("verlauf"))
+    if page is None:
+        abort(404)
+    q = questionnaire(assessment.questionnaire_version)
+    return render_template("assess/history.html", assessment=assessment, q=q, history=page)

@@ -1,0 +1,419 @@
+"""Assessments: rounds, saving answers with optimistic locking, submitting, targets.
+
+Every function commits or rolls back as a whole: a save either stores every
+change of the page or none of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Table, Text, bindparam, cast, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from digicheck.extensions import db
+from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
+from digicheck.models._time import utcnow
+from digicheck.content import library, questionnaire
+from scoring import Profile, Questionnaire, carry_over, score_checked
+from scoring.answers import AnswerValue, answer_label
+
+
+class AssessmentLocked(Exception):
+    """The assessment was submitted; it can no longer change."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else changed this answer since the page was loaded."""
+
+    item_id: str
+    text: str
+    their_value: str
+    by: str
+    at: datetime | None
+
+
+@dataclass
+class SaveResult:
+    changed: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area_id: str
+    name: str
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answered items per area and overall (summed here, not in the template: it is on every page view)."""
+
+    areas: list[AreaProgress]
+    answered: int
+    total: int
+
+
+# The statements of the hot paths (every page view, every save) are Core statements built once:
+# building a statement costs more than running it, and Core skips the ORM's per-row work.
+_ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
+_CHANGES: Table = AnswerChange.__table__  # type: ignore[assignment]
+_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[assignment]
+
+#: answer values are read as JSON text and decoded by `_decoded`, which remembers the few distinct
+#: texts: decoding each of the ~60 answers of a page view per request cost more than the query
+#: (1.4 million instructions against 0.6 million with the values as text)
+_VALUE_TEXT = cast(_ANSWERS.c.value, Text)
+_ANSWERS_OF = select(_ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id")
+)
+_VERSIONS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
+_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True))
+)
+#: touches the assessment only while it is open
+_TOUCH_OPEN = (
+    update(_ASSESSMENTS)
+    .where(_ASSESSMENTS.c.id == bindparam("assessment_id"), _ASSESSMENTS.c.status == AssessmentStatus.IN_PROGRESS)
+    .values(updated_at=bindparam("now"))
+)
+#: all changed answers of a page in one executemany; the version the page was loaded with is
+#: part of the WHERE, so an answer someone else saved meanwhile is not matched
+_UPDATE_SEEN = (
+    update(_ANSWERS)
+    .where(_ANSWERS.c.id == bindparam("answer_id"), _ANSWERS.c.version == bindparam("seen"))
+    .values(value=bindparam("new_value"), version=bindparam("next_version"), updated_by_id=bindparam("user_id"),
+            updated_at=bindparam("now"))
+)
+_INSERT_ANSWERS = insert(_ANSWERS)
+_INSERT_CHANGES = insert(_CHANGES)
+
+
+def _stored(value: Any) -> AnswerValue:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str | None) -> AnswerValue | None:
+    """A value read through `_VALUE_TEXT`; immutable (lists become tuples), so it can be shared."""
+    return None if text is None else _stored(json.loads(text))
+
+
+def _storable(value: AnswerValue | None) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def answers_of(assessment: Assessment) -> tuple[dict[str, AnswerValue], dict[str, int]]:
+    """Stored answers and their versions by item id."""
+    rows = db.session.execute(_ANSWERS_OF, {"assessment_id": assessment.id})
+    answers: dict[str, AnswerValue] = {}
+    versions: dict[str, int] = {}
+    for item_id, text, version in rows.all():  # one fetchall, not a fetchone per row
+        answers[item_id] = _decoded(text)
+        versions[item_id] = version
+    return answers, versions
+
+
+def progress(q: Questionnaire, answers: dict[str, Any]) -> Progress:
+    areas = [
+        AreaProgress(a.id, a.name, sum(1 for i in a.items if answers.get(i.id) is not None), len(a.items))
+        for a in q.areas
+    ]
+    return Progress(areas, sum(a.answered for a in areas), sum(a.total for a in areas))
+
+
+def latest_round(municipality_id: int) -> Assessment | None:
+    return db.session.scalars(
+        select(Assessment).where(Assessment.municipality_id == municipality_id).order_by(Assessment.round.desc()).limit(1)
+    ).first()
+
+
+def rounds_of(municipality_id: int) -> list[Assessment]:
+    return list(
+        db.session.scalars(select(Assessment).where(Assessment.municipality_id == municipality_id).order_by(Assessment.round.desc()))
+    )
+
+
+def start_round(municipality: Municipality, user: User | None, *, is_demo: bool = False) -> Assessment:
+    """A new round on the newest questionnaire, pre-filled from the last submitted one.
+
+    Two colleagues (or a double click) starting a round at the same moment both count the same
+    next number; the unique (municipality, round) constraint refuses the second, which then
+    opens the round the first one created.
+    """
+    try:
+        return _start_round(municipality, user, is_demo)
+    except IntegrityError:
+        db.session.rollback()
+        open_round = latest_round(municipality.id)
+        if open_round is None or open_round.submitted:
+            raise
+        return open_round
+
+
+def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -> Assessment:
+    previous = db.session.scalars(
+        select(Assessment)
+        .where(Assessment.municipality_id == municipality.id, Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(Assessment.round.desc())
+        .limit(1)
+    ).first()
+    open_round = latest_round(municipality.id)
+    if open_round is not None and not open_round.submitted:
+        return open_round
+    q = questionnaire()
+    number = (db.session.scalar(select(func.max(Assessment.round)).where(Assessment.municipality_id == municipality.id)) or 0) + 1
+    assessment = Assessment(
+        municipality_id=municipality.id, questionnaire_version=q.version, round=number, is_demo=is_demo,
+        previous_id=previous.id if previous else None,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    if previous is not None:
+        old_answers, _ = answers_of(previous)
+        carried = carry_over(library(), old_answers, previous.questionnaire_version, q.version).answers
+        for item_id, value in carried.items():
+            db.session.add(Answer(assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1,
+                                  updated_by_id=user.id if user else None))
+        for target in previous.targets:
+            db.session.add(Target(assessment_id=assessment.id, area_id=target.area_id, level=target.level))
+    db.session.commit()
+    return assessment
+
+
+def _lock_check(assessment: Assessment) -> None:
+    """Touch the assessment only while it is open; a concurrent submit makes this fail."""
+    result = db.session.execute(_TOUCH_OPEN, {"assessment_id": assessment.id, "now": utcnow()})
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise AssessmentLocked()
+
+
+def _conflict(q: Questionnaire, item_id: str, row: Answer | None) -> Conflict:
+    item = q.item(item_id)
+    assert item is not None
+    their = answer_label(item, _stored(row.value)) if row else "keine Antwort"
+    by = row.updated_by.name if row and row.updated_by else "jemand anderes"
+    return Conflict(item_id, item.text, their, by, row.updated_at if row else None)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One answer a save changes; `answer_id` is None when the item has no stored answer yet."""
+
+    item_id: str
+    answer_id: int | None
+    seen: int
+    old: AnswerValue | None
+    new: AnswerValue | None
+
+
+
+def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerValue | None], versions: dict[str, int]) -> SaveResult:
+    """Store the changed answers of a page, all or nothing.
+
+    An answer that changed since the page was loaded (its version moved on) is a
+    conflict, unless the user now enters exactly what is stored; conflicts store nothing.
+    Concurrent saves are caught by the database: the batched UPDATE matches only rows
+    still at the version the page was loaded with, and the unique (assessment, item)
+    constraint refuses a second first answer.
+    """
+    if assessment.submitted:
+        raise AssessmentLocked()
+    q = questionnaire(assessment.questionnaire_version)
+    stored = {
+        item_id: (answer_id, _decoded(text), version)
+        for answer_id, item_id, text, version in db.session.execute(
+            _STORED_FOR, {"assessment_id": assessment.id, "item_ids": list(answers)}
+        )
+    }
+    changes: list[_Change] = []
+    stale: list[str] = []
+    for item_id, value in answers.items():
+        answer_id, current, version = stored.get(item_id, (None, None, 0))
+        if value == current:
+            continue
+        if versions.get(item_id, 0) != version:
+            stale.append(item_id)
+            continue
+        changes.append(_Change(item_id, answer_id, version, current, value))
+    if stale:
+        return SaveResult(conflicts=_conflicts(q, assessment, stale))
+    if not changes:
+        return SaveResult()
+    _lock_check(assessment)
+    try:
+        _write(assessment, user, changes)
+        db.session.commit()
+    except (IntegrityError, _Race):
+        db.session.rollback()
+        fresh = {item_id: version for item_id, version in db.session.execute(_VERSIONS_OF, {"assessment_id": assessment.id})}
+        # versions only grow, so the answers someone else saved meanwhile are exactly those that moved on
+        moved = [c.item_id for c in changes if fresh.get(c.item_id, 0) != c.seen]
+        return SaveResult(conflicts=_conflicts(q, assessment, moved or [changes[0].item_id]))
+    return SaveResult(changed=len(changes))
+
+
+def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
+    """The answers and their history rows, three statements at most; raises _Race when an UPDATE missed."""
+    now, user_id = utcnow(), user.id  # read once: `user` is usually Flask-Login's proxy
+    updates = [
+        {"answer_id": c.answer_id, "seen": c.seen, "new_value": _storable(c.new), "next_version": c.seen + 1,
+         "user_id": user_id, "now": now}
+        for c in changes if c.answer_id is not None
+    ]
+    if updates and db.session.execute(_UPDATE_SEEN, updates).rowcount != len(updates):  # type: ignore[attr-defined]
+        # SQLite and psycopg both report the total of matched rows for an executemany
+        raise _Race()
+    created = [
+        {"assessment_id": assessment.id, "item_id": c.item_id, "value": _storable(c.new), "version": 1,
+         "updated_by_id": user_id, "updated_at": now}
+        for c in changes if c.answer_id is None
+    ]
+    if created:
+        db.session.execute(_INSERT_ANSWERS, created)
+    db.session.execute(_INSERT_CHANGES, [
+        {"assessment_id": assessment.id, "item_id": c.item_id, "old_value": _storable(c.old),
+         "new_value": _storable(c.new), "user_id": user_id, "changed_at": now}
+        for c in changes
+    ])
+
+
+def _conflicts(q: Questionnaire, assessment: Assessment, item_ids: list[str]) -> list[Conflict]:
+    """What is stored now for these items, with who saved it and when."""
+    rows = {
+        r.item_id: r for r in db.session.scalars(
+            select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(item_ids))
+        )
+    }
+    return [_conflict(q, item_id, rows.get(item_id)) for item_id in item_ids]
+
+
+class _Race(Exception):
+    """Another save changed one of the answers between our read and our write."""
+
+
+def missing_items(q: Questionnaire, answers: dict[str, Any]) -> list[str]:
+    return [item.id for item in q.items if answers.get(item.id) is None]
+
+
+def profile_of(assessment: Assessment) -> tuple[Questionnaire, Profile]:
+    return profiles_of([assessment])[assessment.id]
+
+
+def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionnaire, Profile]]:
+    """Questionnaire and profile per assessment id, from one query for the answers of all of them
+    (exports and IKZ groups score many assessments; a query per assessment would not scale)."""
+    answers: dict[int, dict[str, AnswerValue]] = {a.id: {} for a in assessments}
+    if answers:
+        rows = db.session.execute(select(_ANSWERS.c.assessment_id, _ANSWERS.c.item_id, _ANSWERS.c.value)
+                                  .where(_ANSWERS.c.assessment_id.in_(list(answers))))
+        for assessment_id, item_id, value in rows:
+            if value is not None:
+                answers[assessment_id][item_id] = _stored(value)
+    result = {}
+    for assessment in assessments:
+        q = questionnaire(assessment.questionnaire_version)
+        result[assessment.id] = (q, score_checked(q, answers[assessment.id]))
+    return result
+
+
+def submit(assessment: Assessment, user: User | None) -> list[str]:
+    """Close the round; returns the ids of unanswered items (then nothing changes)."""
+    q, profile = profile_of(assessment)
+    missing = missing_items(q, profile.answers)
+    if missing:
+        return missing
+    _lock_check(assessment)
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = utcnow()
+    assessment.submitted_by_id = user.id if user else None
+    for area in profile.areas:
+        db.session.add(AreaScore(assessment_id=assessment.id, area_id=area.id, score=area.score, level=area.level,
+                                 coverage=area.coverage, provisional=area.provisional))
+    o = profile.overall
+    db.session.add(AreaScore(assessment_id=assessment.id, area_id="overall", score=o.score, level=o.level,
+                             coverage=min(a.coverage for a in profile.areas), provisional=o.provisional))
+    db.session.commit()
+    return []
+
+
+def targets_of(assessment: Assessment) -> dict[str, int]:
+    return {t.area_id: t.level for t in assessment.targets}
+
+
+def set_targets(assessment: Assessment, targets: dict[str, int | None]) -> None:
+    if assessment.submitted:
+        raise AssessmentLocked()
+    _lock_check(assessment)
+    existing = {t.area_id: t for t in assessment.targets}
+    for area_id, level in targets.items():
+        target = existing.get(area_id)
+        if level is None:
+            if target is not None:
+                db.session.delete(target)
+        elif target is None:
+            db.session.add(Target(assessment_id=assessment.id, area_id=area_id, level=level))
+        else:
+            target.level = level
+    db.session.commit()
+
+
+#: Answer changes shown per page of a history (a busy round has thousands).
+HISTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of an assessment's answer history, newest first; pages count from 1."""
+
+    changes: list[AnswerChange]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def newer(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def older(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def history_page(assessment: Assessment, requested: str | None, size: int = HISTORY_PAGE_SIZE) -> HistoryPage | None:
+    """The page named by the `?verlauf=` value (none: the newest); None when there is no such page."""
+    text = (requested or "1").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        return None
+    number = int(text)
+    of_assessment = AnswerChange.assessment_id == assessment.id
+    total = db.session.scalar(select(func.count(AnswerChange.id)).where(of_assessment)) or 0
+    pages = max(1, -(-total // size))
+    if not 1 <= number <= pages:
+        return None
+    changes = db.session.scalars(
+        select(AnswerChange).where(of_assessment).options(selectinload(AnswerChange.user))
+        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc()).offset((number - 1) * size).limit(size)
+    )
+    return HistoryPage(list(changes), number, pages, total)
+
+
+def save_demo_answers(assessment: Assessment, answers: dict[str, AnswerValue]) -> None:
+    """Write a complete synthetic answer set (demo data only; no history, no locking)."""
+    for item_id, value in answers.items():
+        db.session.add(Answer(assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1))
+    db.session.commit()

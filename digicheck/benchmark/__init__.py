@@ -1,0 +1,1 @@
+"""The anonymised benchmark report (page, CSV, PDF) with its k-anonymity guard."""

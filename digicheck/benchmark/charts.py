@@ -1,0 +1,101 @@
+"""Charts of the benchmark report: Plotly for the page, plain SVG for the PDF.
+
+Only published figures reach these functions. Boxes are drawn from the quartiles
+the database computed (no raw points, no whiskers: minimum and maximum would each
+be one municipality's value). The PDF gets hand-made SVG because WeasyPrint cannot
+run plotly.js and a headless browser is not part of the installation.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.graph_objects as go
+
+from digicheck import svg_charts
+from digicheck.charts import PALETTE
+from digicheck.benchmark.services import AREA_NAMES, GroupFigures
+
+#: Above this many groups a chart is unreadable; the table still lists all.
+MAX_CHART_GROUPS = 40
+LEVELS = (1, 2, 3, 4, 5)
+_FONT = {"family": "DejaVu Sans, Arial, sans-serif", "color": "#1a1a1a"}
+
+
+def chartable(groups: list[GroupFigures], area: str) -> list[GroupFigures]:
+    """Published groups with figures in `area`, as many as a chart can show."""
+    return [g for g in groups if g.areas.get(area) is not None][:MAX_CHART_GROUPS]
+
+
+def box_figure(area: str, groups: list[GroupFigures]) -> str:
+    """Horizontal boxes (Q1, median, Q3) per group for one area, 0-100 points."""
+    rows = chartable(groups, area)
+    figures = [g.areas[area] for g in rows]
+    figure = go.Figure(go.Box(
+        y=[g.group.label for g in rows], q1=[f.q1 for f in figures], median=[f.median for f in figures],  # type: ignore[union-attr]
+        q3=[f.q3 for f in figures], orientation="h", name=AREA_NAMES[area], marker={"color": PALETTE[0]},  # type: ignore[union-attr]
+        fillcolor="rgba(0,114,178,0.25)", line={"color": PALETTE[0]}, hoverinfo="y+x", showlegend=False,
+    ))
+    figure.update_layout(
+        xaxis={"range": [0, 100], "title": {"text": "Punkte (0–100)"}}, yaxis={"autorange": "reversed", "automargin": True},
+        margin={"l": 20, "r": 20, "t": 10, "b": 50}, height=120 + 34 * len(rows), font=_FONT, paper_bgcolor="#ffffff",
+    )
+    return figure.to_json()
+
+
+def level_shares(figures_levels: tuple[int, ...]) -> list[float]:
+    total = sum(figures_levels)
+    return [100.0 * v / total if total else 0.0 for v in figures_levels]
+
+
+def heatmap_figure(area: str, groups: list[GroupFigures]) -> str:
+    """Share of assessments per level (columns) for each group (rows) in one area."""
+    rows = chartable(groups, area)
+    z = [level_shares(g.areas[area].levels) for g in rows]  # type: ignore[union-attr]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=[f"Stufe {v}" for v in LEVELS], y=[g.group.label for g in rows], colorscale="Blues", zmin=0, zmax=100,
+        colorbar={"title": {"text": "Anteil %"}}, texttemplate="%{z:.0f} %", hovertemplate="%{y}, %{x}: %{z:.0f} %<extra></extra>",
+    ))
+    figure.update_layout(yaxis={"autorange": "reversed", "automargin": True}, margin={"l": 20, "r": 20, "t": 10, "b": 40},
+                         height=120 + 34 * len(rows), font=_FONT, paper_bgcolor="#ffffff")
+    return figure.to_json()
+
+
+def trend_figure(trend: list[GroupFigures]) -> str:
+    """Median per area over the published rounds (the Land as a whole)."""
+    figure = go.Figure()
+    for index, area in enumerate(AREA_NAMES):
+        points = [(g.group.key, g.areas[area].median) for g in trend if g.areas.get(area) is not None]  # type: ignore[union-attr]
+        figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], name=AREA_NAMES[area],
+                                    mode="lines+markers", line={"color": PALETTE[index % len(PALETTE)], "width": 3}))
+    figure.update_layout(xaxis={"type": "category", "title": {"text": "Runde"}},
+                         yaxis={"range": [0, 100], "title": {"text": "Median (Punkte)"}},
+                         legend={"orientation": "h", "y": -0.25}, margin={"l": 60, "r": 20, "t": 10, "b": 40},
+                         height=420, font=_FONT, paper_bgcolor="#ffffff")
+    return figure.to_json()
+
+
+def box_svg(area: str, groups: list[GroupFigures], width: int = 640) -> str:
+    """The box chart as inline SVG for the PDF: one row per group, axis 0-100."""
+    rows = chartable(groups, area)
+    label_w, row_h, top = 230, 22, 10
+    plot_w = width - label_w - 20
+    height = top + row_h * len(rows) + 30
+
+    def x(value: float) -> float:
+        return label_w + plot_w * value / 100.0
+
+    parts: list[str] = []
+    for tick in range(0, 101, 20):
+        parts.append(f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{height - 25}" stroke="#ccc"/>'
+                     f'<text x="{x(tick):.1f}" y="{height - 12}" text-anchor="middle">{tick}</text>')
+    for i, g in enumerate(rows):
+        f = g.areas[area]
+        y = top + i * row_h
+        label = escape(g.group.label if len(g.group.label) <= 40 else g.group.label[:39] + "…")
+        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{label}</text>'
+                     f'<rect x="{x(f.q1):.1f}" y="{y + 4}" width="{max(x(f.q3) - x(f.q1), 1):.1f}" height="{row_h - 8}" '  # type: ignore[union-attr]
+                     f'fill="#cfe3f1" stroke="{PALETTE[0]}"/>'
+                     f'<line x1="{x(f.median):.1f}" y1="{y + 3}" x2="{x(f.median):.1f}" y2="{y + row_h - 3}" '  # type: ignore[union-attr]
+                     f'stroke="#1a1a1a" stroke-width="2"/>')
+    return svg_charts.document(width, height, f"Boxplot {AREA_NAMES[area]}", "".join(parts))

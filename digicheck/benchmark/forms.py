@@ -1,0 +1,49 @@
+"""The benchmark report's filters: a GET form (bookmarkable, no CSRF: it changes nothing).
+
+A plain WTForms form over `request.args`, because Flask-WTF reads only POSTed data.
+Choices come from the report (rounds with data, participants of the round), so a
+filter never offers what cannot be shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional, Regexp
+
+from digicheck.forms import choices
+from digicheck.benchmark.services import DIMENSION_LABELS, Report
+
+#: Up to this many participants the municipality filter is a list, above it an AGS field.
+MAX_SELECT = 1000
+
+
+class BenchFilterForm(Form):
+    runde = IntegerField("Runde (Jahr)", validators=[
+        Optional(), NumberRange(min=2000, max=2100, message="Bitte ein Jahr zwischen 2000 und 2100 angeben.")])
+    dimension = SelectField("Vergleichsgruppen", choices=choices(list(DIMENSION_LABELS.items())), default="land")
+    kommune = StringField("Kommune (Gemeindeschlüssel)", validators=[
+        Optional(), Regexp(r"^\d{8}$", message="Bitte den achtstelligen Amtlichen Gemeindeschlüssel angeben.")])
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(formdata=request.args, **kwargs)
+        self.municipality_choices: list[tuple[str, str]] = []
+
+    def set_choices(self, report: Report, *, with_municipalities: bool) -> None:
+        """Rounds from the data; for consultants the round's participants (when the list stays short)."""
+        if report.round is not None:
+            self.runde.data = report.round
+        self.dimension.data = report.dimension
+        if with_municipalities:
+            from digicheck.benchmark.services import participants
+
+            found = participants(report.round, include_demo=report.demo) if report.round is not None else []
+            self.municipality_choices = found if len(found) <= MAX_SELECT else []
+
+    def query(self) -> str:
+        """The filters as a query string, for the CSV and PDF links."""
+        values = {"runde": self.runde.data, "dimension": self.dimension.data, "kommune": self.kommune.data}
+        return urlencode({k: v for k, v in values.items() if v})

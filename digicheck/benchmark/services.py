@@ -1,0 +1,325 @@
+"""The benchmark report: figures aggregated in the database, shown only where the guard allows.
+
+Anonymity (`scoring.benchmark.anonymity.guard`, members = municipality ids, one per AGS,
+families = (dimension, round) for the residual rule). Every view is guarded as the
+report shows it, and the decisions do not depend on which view is asked for:
+- Land + Regierungsbezirke; Land + Regierungsbezirke + Kreise (they nest, so the
+  Kreis view also checks "Bezirk minus Kreis"); Land + size classes; Land + kinds;
+  each group keeps the decision of its own view, the same on every page, CSV and PDF.
+- the trend: the Land of every year together (carried-over answers make two years
+  nearly a difference);
+- archetypes: with the Land of the round, admitted only where the Land is not endangered.
+Why not one call over everything: the pairwise rule asks every Kreis × size class
+intersection to hold 0 or ≥ k; at national scale (synthetic 100,000 assessments) one
+call publishes 15 of 400 Kreise, with the trend groups none. Cross-dimension pairs
+across views (a Kreis and a size class) are therefore not checked: docs/benchmark.md
+"Grenzen", the report publishes one dimension at a time, no cross-tabulations.
+Figures of suppressed groups are never read into the report.
+
+Demo data: assessments flagged `is_demo` are left out, unless the installation runs in
+demo mode (DIGICHECK_DEMO=1); then they are the data and the report says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+from sqlalchemy import text
+from threadpoolctl import threadpool_limits
+
+from digicheck.extensions import db
+from digicheck.models import Municipality
+from digicheck.benchmark import queries as sql
+from digicheck.benchmark.guard import decisions_for
+from scoring.benchmark import SIZE_CLASSES, Decision, Dimension, PeerGroup, quantile_rows
+from scoring.benchmark.archetypes import AREA_NAMES as _AREA_NAMES
+from scoring.benchmark.archetypes import AREAS, Archetype, cluster_profiles, similar
+
+AREA_NAMES: dict[str, str] = {"overall": "Gesamt", **_AREA_NAMES}
+REPORT_AREAS: tuple[str, ...] = ("overall", *AREAS)
+#: Dimensions a reader can choose (the trend is always shown).
+DIMENSION_LABELS: dict[str, str] = {
+    "land": "Land (alle Kommunen)", "regierungsbezirk": "Regierungsbezirk",
+    "kreis": "Landkreis / kreisfreie Stadt", "size": "Größenklasse", "kind": "Art der Kommune",
+}
+_DIMENSION = {"land": Dimension.LAND, "regierungsbezirk": Dimension.REGIERUNGSBEZIRK, "kreis": Dimension.KREIS,
+              "size": Dimension.SIZE, "kind": Dimension.KIND, "round": Dimension.ROUND}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One area of one group: count of scored values, quartiles, assessments per level 1-5."""
+
+    n: int
+    q1: float
+    median: float
+    q3: float
+    levels: tuple[int, int, int, int, int]
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    group: PeerGroup
+    decision: Decision[Hashable]
+    registered: int | None = None
+    #: area id -> figures; None where fewer than k values (e.g. an area not assessable)
+    areas: dict[str, Figures | None] = field(default_factory=dict)
+
+    @property
+    def published(self) -> bool:
+        return self.decision.published
+
+    @property
+    def size(self) -> int:
+        return self.decision.size
+
+    @property
+    def participation(self) -> float | None:
+        """Share of the register's municipalities in the group that submitted (percent)."""
+        return 100.0 * self.size / self.registered if self.registered else None
+
+
+@dataclass(frozen=True)
+class TypeGroup:
+    """Guard key of one archetype (clusters are groups too: docs/benchmark.md)."""
+
+    round: int
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ArchetypeRow:
+    archetype: Archetype
+    decision: Decision[Hashable]
+
+
+@dataclass(frozen=True)
+class RankRow:
+    group: PeerGroup
+    decision: Decision[Hashable]
+    ranks: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class SimilarRow:
+    ags: str
+    name: str
+    kind: str
+    kreis: str
+    population: int
+    distance: float
+
+
+@dataclass(frozen=True)
+class Report:
+    round: int | None
+    rounds: tuple[int, ...]
+    dimension: str
+    k: int
+    demo: bool
+    land: GroupFigures | None = None
+    groups: tuple[GroupFigures, ...] = ()
+    trend: tuple[GroupFigures, ...] = ()
+    archetypes: tuple[ArchetypeRow, ...] = ()
+    archetype_note: str = ""
+    municipality: Municipality | None = None
+    ranks: tuple[RankRow, ...] | None = None
+    rank_note: str = ""
+    similar: tuple[SimilarRow, ...] | None = None
+
+    @property
+    def dimension_label(self) -> str:
+        return DIMENSION_LABELS[self.dimension]
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _rows(query: str, **params: object) -> list[tuple]:  # type: ignore[type-arg]
+    return [tuple(r) for r in db.session.execute(text(query), params).all()]
+
+
+def _round_params(year: int, include_demo: bool) -> dict[str, object]:
+    """Bind values of one round: the year and its UTC range (SQLite compares ISO text)."""
+    start, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    if _dialect() != "postgresql":
+        return {"round": year, "round_start": f"{start:%Y-%m-%d %H:%M:%S}", "round_end": f"{end:%Y-%m-%d %H:%M:%S}",
+                "include_demo": include_demo}
+    return {"round": year, "round_start": start, "round_end": end, "include_demo": include_demo}
+
+
+def _ids(text_ids: str) -> np.ndarray:
+    return np.array(text_ids.split(","), dtype=np.int64)
+
+
+def participants(round_: int, *, include_demo: bool) -> list[tuple[str, str]]:
+    """(AGS, label) of the municipalities counted in the round."""
+    rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo))
+    return [(ags, f"{name} ({kind}, AGS {ags})") for ags, name, kind in rows]
+
+
+def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
+    if dim == "round":
+        return PeerGroup(Dimension.ROUND, key, f"Runde {key}: alle Kommunen")
+    try:
+        return PeerGroup.of(_DIMENSION[dim], key, label if dim == "kreis" else None)
+    except ValueError:  # a kind the register knows but the domain does not
+        return PeerGroup(_DIMENSION[dim], key, f"{DIMENSION_LABELS[dim]}: {key}")
+
+
+_SIZE_ORDER = {c.id: i for i, c in enumerate(SIZE_CLASSES)}
+#: PostgreSQL settings of the report's transaction (SET LOCAL: reset at its end), measured in
+#: docs/benchmark.md "Leistung": sorts stay in memory; no parallel workers repeating the dedupe
+#: of `latest` per worker; no JIT, whose compilation costs more than it saves here; index
+#: lookups priced as the cached reads they are, so one round's 60,000 area results are looked
+#: up instead of hashing the 600,000 of every year.
+SESSION_SETTINGS = ("work_mem = '64MB'", "max_parallel_workers_per_gather = 0", "jit = off",
+                    "random_page_cost = 1.1")
+_ORDER = {"land": 0, "round": 1, "regierungsbezirk": 2, "kreis": 3, "size": 4, "kind": 5}
+
+
+def tune_transaction() -> None:
+    """Apply SESSION_SETTINGS to the current transaction (PostgreSQL; SQLite has no such knobs)."""
+    if _dialect() == "postgresql":
+        for setting in SESSION_SETTINGS:
+            db.session.execute(text(f"SET LOCAL {setting}"))
+
+
+def _memberships(params: dict[str, object], rounds: list[tuple[int, np.ndarray]]
+                 ) -> dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]:
+    """Guard groups in a fixed order: the round's groups of every dimension, then the Land of every year."""
+    rows = _rows(sql.membership_sql(_dialect()), **params)
+    rows.sort(key=lambda r: (_ORDER[r[0]], r[1]))
+    groups = {(dim, key): (_peer_group(dim, key, label), _ids(ids)) for dim, key, label, _count, ids in rows}
+    for year, ids in sorted(rounds):
+        groups[("round", str(year))] = (_peer_group("round", str(year), None), ids)
+    return groups
+
+
+def figures_from_rows(rows: list[tuple], dialect: str) -> dict[tuple[str, str, str], Figures]:  # type: ignore[type-arg]
+    """The figures of the figures query's rows, keyed (dimension, group key, area); also the bench's baseline."""
+    out = {}
+    for row in rows:
+        dim, key, area, n = row[0], str(row[1]), row[2], int(row[3])
+        if n == 0:
+            continue
+        if dialect == "postgresql":
+            q = tuple(float(v) for v in row[4])
+            levels = row[5:10]
+        else:
+            q = tuple(lo + quantile_rows(n, p)[2] * (hi - lo) for p, lo, hi in zip(sql.QUARTILE_PS, row[4:9:2], row[5:10:2]))
+            levels = row[10:15]
+        out[(dim, key, area)] = Figures(n, q[0], q[1], q[2], tuple(int(v) for v in levels))  # type: ignore[arg-type]
+    return out
+
+
+def _profile_matrix(params: dict[str, object]) -> list[tuple]:  # type: ignore[type-arg]
+    return _rows(sql.matrix_sql(_dialect(), AREAS), **params)
+
+
+def build_report(
+    round_: int | None,
+    dimension: str = "land",
+    *,
+    k: int,
+    include_demo: bool,
+    municipality: Municipality | None = None,
+    with_similar: bool = False,
+) -> Report:
+    """Everything one report page, CSV or PDF shows, already anonymised."""
+    if dimension not in DIMENSION_LABELS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    dialect = _dialect()
+    tune_transaction()
+    years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_)
+    found = sorted(((int(row[1]), _ids(row[-1])) for row in years if row[0] == "members"), reverse=True)
+    rounds = tuple(year for year, _ in found)
+    if not rounds:
+        return Report(None, (), dimension, k, include_demo)
+    chosen = round_ if round_ in rounds else rounds[0]  # the rule years_sql counts the levels by
+    params = _round_params(chosen, include_demo)
+    members = _memberships(params, found)
+    matrix = _profile_matrix(params)
+    scores = np.array([r[3:] for r in matrix], dtype=np.float64).reshape(len(matrix), len(AREAS))
+    municipality_ids = np.array([r[0] for r in matrix], dtype=np.int64)
+    with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
+        types = cluster_profiles(scores, k=k)
+    type_keys = [TypeGroup(chosen, t.id, f"Typ „{t.name}“") for t in types.types]
+    type_groups = {key: municipality_ids[types.labels == key.id] for key in type_keys}
+    decisions = decisions_for(members, type_groups, k, chosen)
+
+    rows = [row for row in years if row[0] != "members"]
+    if dimension != "land":
+        rows += _rows(sql.stats_sql(dialect, dimension), **params)
+    figures = figures_from_rows(rows, dialect)
+    shown_dims = ("land",) if dimension == "land" else ("land", dimension)
+    registered = {(d, key): int(n) for d, key, n in _rows(sql.register_counts_sql(shown_dims))}
+    # the Land of the round is the trend's group of that year: the same assessments, aggregated once
+    same_as = {("land", "all"): ("round", str(chosen))}
+
+    def group_figures(dim: str, key: str) -> GroupFigures:
+        group = members[(dim, key)][0]
+        decision = decisions[group]
+        areas: dict[str, Figures | None] = {}
+        if decision.published:
+            for area in REPORT_AREAS:
+                f = figures.get((*same_as.get((dim, key), (dim, key)), area))
+                areas[area] = f if f is not None and f.n >= k else None
+        return GroupFigures(group, decision, registered.get((dim, key)), areas)
+
+    land = group_figures("land", "all")
+    shown = tuple(group_figures(d, key) for d, key in members if d == dimension and d != "land")
+    shown = tuple(sorted(shown, key=lambda g: (_SIZE_ORDER.get(g.group.key, 0) if dimension == "size" else 0, g.group.label)))
+    trend = tuple(group_figures("round", key) for d, key in members if d == "round")
+    trend = tuple(sorted(trend, key=lambda g: g.group.key))
+    archetypes = tuple(ArchetypeRow(t, decisions[key]) for t, key in zip(types.types, type_keys, strict=True))
+    report = Report(chosen, rounds, dimension, k, include_demo, land, shown, trend, archetypes, types.note)
+    if municipality is None:
+        return report
+    return _with_municipality(report, municipality, members, decisions, matrix, scores, include_demo, with_similar)
+
+
+def _with_municipality(report: Report, municipality: Municipality, members: dict, decisions, matrix: list[tuple],  # type: ignore[no-untyped-def, type-arg]
+                       scores: np.ndarray, include_demo: bool, with_similar: bool) -> Report:
+    """Add one municipality's percentile ranks (published groups only) and, for consultants, its neighbours."""
+    from dataclasses import replace
+
+    assert report.round is not None
+    mid = municipality.id
+    own = {dim: key for (dim, key), (_, ids) in members.items() if dim not in ("land", "round") and (ids == mid).any()}
+    present = bool((members[("land", "all")][1] == mid).any())
+    dims = ("land", *own)
+    rows = _rows(sql.ranks_sql(_dialect(), dims), **_round_params(report.round, include_demo),
+                 municipality_id=municipality.id, key_land="all", **{f"key_{d}": key for d, key in own.items()}) if present else []
+    if not rows:
+        note = f"{municipality.name} hat in Runde {report.round} keine abgeschlossene Bewertung: keine Perzentilränge."
+        return replace(report, municipality=municipality, ranks=(), rank_note=note, similar=() if with_similar else None)
+    by_group: dict[tuple[str, str], dict[str, float | None]] = {}
+    for area, *values in rows:
+        for dim, rank, n in zip(dims, values[::2], values[1::2], strict=True):
+            key = "all" if dim == "land" else own[dim]
+            by_group.setdefault((dim, key), {})[area] = float(rank) if n >= report.k else None
+    ranks = []
+    for (dim, key), values in sorted(by_group.items(), key=lambda item: _ORDER[item[0][0]]):
+        group = members[(dim, key)][0]
+        decision = decisions[group]
+        ranks.append(RankRow(group, decision, values if decision.published else {}))
+    neighbours: tuple[SimilarRow, ...] | None = None
+    if with_similar:
+        own = [i for i, r in enumerate(matrix) if r[0] == mid]
+        neighbours = ()
+        if own:
+            keys = [r[1] for r in matrix]
+            found = similar(scores[own[0]], municipality.population, keys, scores,
+                            np.array([r[2] if r[2] is not None else np.nan for r in matrix], dtype=np.float64),
+                            n=5, exclude=municipality.ags)
+            named = {m.ags: m for m in db.session.scalars(db.select(Municipality).where(
+                Municipality.ags.in_([n.key for n in found])))}
+            neighbours = tuple(SimilarRow(n.key, named[n.key].name, named[n.key].kind, named[n.key].kreis,
+                                          named[n.key].population, n.distance) for n in found)
+    return replace(report, municipality=municipality, ranks=tuple(ranks), similar=neighbours)

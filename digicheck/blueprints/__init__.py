@@ -1,1 +1,0 @@
-"""One blueprint per audience: auth, assess (Kommune), admin; static files and plotly.js: digicheck/assets.py."""

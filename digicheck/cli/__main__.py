@@ -1,0 +1,5 @@
+"""`python -m digicheck.cli …`, the same as the `digicheck` console script."""
+
+from digicheck.cli import run
+
+run()

@@ -1,0 +1,174 @@
+"""Everything the consultant's assessment view shows, gathered in one place.
+
+The profile, the previous round, the size-class median, reference profiles,
+targets, validated levels, notes, each answer with its latest changes and the
+inconsistencies between answers. A fixed number of queries per page, and a
+bounded page: the full answer history is paged separately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from digicheck import charts
+from digicheck.extensions import db
+from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
+from digicheck.assess import services as assessments_svc
+from digicheck.assess.advice import references
+from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
+from digicheck.consult.services import notes_of, validated_levels, validation_trail
+from scoring import DONT_KNOW, Profile, Questionnaire
+from scoring.advice import ReferenceProfile
+from scoring.answers import answer_label, item_score
+from scoring.inconsistencies import Inconsistency, InconsistencyRule, find_inconsistencies, load_inconsistency_rules
+from scoring.model import Item
+
+PREVIOUS, MEDIAN, TARGETS = "vorrunde", "median", "ziel"
+#: Changes shown with each answer; the rest is in the paged history.
+RECENT_CHANGES = 3
+
+
+@dataclass
+class ItemReview:
+    item: Item
+    answer: str
+    score: float | None
+    previous: str | None
+    changes: list[AnswerChange] = field(default_factory=list)  # the latest RECENT_CHANGES, newest first
+    notes: list[Note] = field(default_factory=list)
+    change_count: int = 0
+
+
+@dataclass(frozen=True)
+class Overlay:
+    id: str
+    label: str
+    values: tuple[float | None, ...] | None  # None: not available (the hint says why)
+    hint: str = ""
+
+
+@dataclass
+class Review:
+    assessment: Assessment
+    q: Questionnaire
+    profile: Profile
+    targets: dict[str, int]
+    previous: Assessment | None
+    validated: dict[str, ValidatedLevel]
+    trail: list[ValidatedLevel]
+    notes: list[Note]
+    items: dict[str, ItemReview]
+    unknown: list[Item]
+    inconsistencies: list[Inconsistency]
+    median: Median
+    overlays: list[Overlay]
+    references: list[tuple[ReferenceProfile, Profile]]
+
+    @property
+    def general_notes(self) -> list[Note]:
+        return [n for n in self.notes if n.item_id is None]
+
+
+def inconsistency_rules(q: Questionnaire) -> tuple[InconsistencyRule, ...]:
+    """The rules for this questionnaire version, loaded and validated once per process."""
+    cache = current_app.extensions.setdefault("digicheck.inconsistencies", {})
+    if q.version not in cache:
+        cache[q.version] = load_inconsistency_rules(q)
+    return cache[q.version]
+
+
+def _recent_changes(assessment: Assessment) -> tuple[dict[str, list[AnswerChange]], dict[str, int]]:
+    """The latest `RECENT_CHANGES` changes of each item and the number of all its changes."""
+    of_assessment = AnswerChange.assessment_id == assessment.id
+    ranked = select(
+        AnswerChange.id,
+        func.row_number().over(partition_by=AnswerChange.item_id,
+                               order_by=(AnswerChange.changed_at.desc(), AnswerChange.id.desc())).label("rank"),
+    ).where(of_assessment).subquery()
+    statement = (
+        select(AnswerChange).join(ranked, ranked.c.id == AnswerChange.id).where(ranked.c.rank <= RECENT_CHANGES)
+        .options(selectinload(AnswerChange.user)).order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+    )
+    by_item: dict[str, list[AnswerChange]] = {}
+    for change in db.session.scalars(statement):
+        by_item.setdefault(change.item_id, []).append(change)
+    counts = select(AnswerChange.item_id, func.count(AnswerChange.id)).where(of_assessment).group_by(AnswerChange.item_id)
+    return by_item, {item_id: count for item_id, count in db.session.execute(counts)}
+
+
+def _previous(assessment: Assessment) -> tuple[Assessment | None, Questionnaire | None, Profile | None]:
+    previous = db.session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
+    if previous is None:
+        return None, None, None
+    q, profile = assessments_svc.profile_of(previous)
+    return previous, q, profile
+
+
+def _overlays(review_q: Questionnaire, previous: tuple[Assessment | None, Profile | None], median: Median,
+              targets: dict[str, int], refs: list[tuple[ReferenceProfile, Profile]]) -> list[Overlay]:
+    areas = [a.id for a in review_q.areas]
+    assessment, profile = previous
+    overlays = [
+        Overlay(PREVIOUS, f"Vorrunde (Runde {assessment.round})" if assessment else "Vorrunde",
+                tuple(profile.area(a).level if any(r.id == a for r in profile.areas) else None for a in areas) if profile else None,
+                "" if profile else "Es gibt keine abgeschlossene Vorrunde."),
+        Overlay(MEDIAN, f"Median der Größenklasse ({median.size.label} Einwohner)",
+                tuple(median.levels.get(a) for a in areas) if median.available else None,
+                f"Letzte abgeschlossene Runde je Kommune; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
+                f"(vorhanden: {max(median.counts.values(), default=0)})."),
+        Overlay(TARGETS, "Ziel in 2–3 Jahren", tuple(targets.get(a) for a in areas) if targets else None,
+                "" if targets else "Die Kommune hat keine Ziele gesetzt."),
+    ]
+    for reference, ref_profile in refs:
+        overlays.append(Overlay(reference.id, reference.label, tuple(ref_profile.area(a).level for a in areas),
+                                "Abgeleitet aus öffentlichen Dokumenten, keine offizielle Selbsteinschätzung."))
+    return overlays
+
+
+def review(assessment: Assessment) -> Review:
+    q, profile = assessments_svc.profile_of(assessment)
+    targets = assessments_svc.targets_of(assessment)
+    previous, previous_q, previous_profile = _previous(assessment)
+    notes = notes_of(assessment)
+    changes, change_counts = _recent_changes(assessment)
+    items: dict[str, ItemReview] = {}
+    for item in q.items:
+        value = profile.answers.get(item.id)
+        score = item_score(item, value)
+        prior = None
+        if previous_profile is not None and previous_q is not None and previous_q.item(item.id) is not None:
+            prior = answer_label(previous_q.item(item.id), previous_profile.answers.get(item.id))  # type: ignore[arg-type]
+        items[item.id] = ItemReview(item, answer_label(item, value), score if isinstance(score, float) else None, prior,
+                                    changes.get(item.id, []), [n for n in notes if n.item_id == item.id],
+                                    change_counts.get(item.id, 0))
+    median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
+    refs = references(q)
+    return Review(
+        assessment=assessment, q=q, profile=profile, targets=targets, previous=previous,
+        validated=validated_levels(assessment), trail=validation_trail(assessment), notes=notes, items=items,
+        unknown=[item for item in q.items if profile.answers.get(item.id) == DONT_KNOW],
+        inconsistencies=find_inconsistencies(q, inconsistency_rules(q), profile.answers),
+        median=median, overlays=_overlays(q, (previous, previous_profile), median, targets, refs), references=refs,
+    )
+
+
+def radar_series(review: Review, chosen: set[str]) -> list[charts.Series]:
+    """Self-assessment, the validated levels where any are set, then the overlays the consultant switched on."""
+    areas = review.q.areas
+    series = [charts.Series("Selbsteinschätzung", tuple(review.profile.area(a.id).level for a in areas))]
+    if review.validated:
+        series.append(charts.Series("Validiert", tuple(review.validated[a.id].level if a.id in review.validated else None for a in areas)))
+    for overlay in review.overlays:
+        if overlay.id in chosen and overlay.values is not None:
+            series.append(charts.Series(overlay.label, overlay.values))
+    return series
+
+
+def feedback_for_kommune(assessment: Assessment) -> dict[str, Any]:
+    """What the Kommune sees of the consultation on its result page: validated levels and shared notes."""
+    return {"validated": validated_levels(assessment), "notes": notes_of(assessment, shared_only=True)}

@@ -1,0 +1,73 @@
+"""Consultant tools beside the workspace: the IKZ group view and the exports (CSV, XLSX, JSON).
+
+Same audience and access as `digicheck.consult.routes`: every route is for
+consultants and admins, assessments are loaded through `digicheck.access`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from digicheck import charts, logs, timefmt
+from digicheck.access import consultant_required, load_assessment_for_consultant
+from digicheck.consult.forms import IkzForm, filter_summary, overview_request
+from digicheck.consult import export as export_svc
+from digicheck.consult import ikz as ikz_svc
+
+bp = Blueprint("consult_tools", __name__, url_prefix="/beratung")
+
+FORMATS = {"csv": ("text/csv", export_svc.csv_bytes), "xlsx": (export_svc.XLSX_MIMETYPE, export_svc.xlsx_bytes)}
+
+
+def _download(body: bytes | str, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/ikz")
+@consultant_required
+def ikz() -> ResponseReturnValue:
+    """Without parameters the empty form; with a group its comparison; unknown partners: the form with messages (400)."""
+    form = IkzForm(formdata=request.args or None)
+    if not request.args:
+        return render_template("consult/ikz.html", form=form, group=None, max_partners=ikz_svc.MAX_PARTNERS)
+    partners, errors = ikz_svc.resolve(form.entries()) if form.validate() else ([], [])
+    if errors or form.errors:
+        form.kommunen.errors = [" ".join([*form.kommunen.errors, *errors])]  # the field and the summary show one message
+        return render_template("consult/ikz.html", form=form, group=None, max_partners=ikz_svc.MAX_PARTNERS), 400
+    group = ikz_svc.group(partners, timefmt.today())
+    series = ikz_svc.radar_series(group)
+    chart_json = charts.radar([a.name for a in group.q.areas], series) if series else None
+    return render_template("consult/ikz.html", form=form, group=group, series=series, chart_json=chart_json,
+                           max_partners=ikz_svc.MAX_PARTNERS)
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@consultant_required
+def selection_export(fmt: str) -> ResponseReturnValue:
+    """The overview's current filter selection (all pages), one assessment per municipality."""
+    form, query = overview_request(request.args)
+    export = export_svc.selection_export(query, filter_summary(form))
+    mimetype, render = FORMATS[fmt]
+    logs.audit("export_downloaded", export="selection", format=fmt)
+    return _download(render(export), mimetype, f"digicheck-auswahl-{timefmt.today().isoformat()}.{fmt}")
+
+
+@bp.get("/bewertung/<int:assessment_id>/export.<any(csv, xlsx):fmt>")
+@consultant_required
+def assessment_export(assessment_id: int, fmt: str) -> ResponseReturnValue:
+    assessment = load_assessment_for_consultant(current_user, assessment_id)
+    mimetype, render = FORMATS[fmt]
+    name = f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}.{fmt}"
+    logs.audit("export_downloaded", export="assessment", format=fmt, assessment_id=assessment.id)
+    return _download(render(export_svc.assessment_export(assessment)), mimetype, name)
+
+
+@bp.get("/bewertung/<int:assessment_id>/profil.json")
+@consultant_required
+def profile_json(assessment_id: int) -> ResponseReturnValue:
+    assessment = load_assessment_for_consultant(current_user, assessment_id)
+    body = current_app.json.dumps(export_svc.profile_document(assessment), ensure_ascii=False, indent=2)
+    logs.audit("export_downloaded", export="profile", format="json", assessment_id=assessment.id)
+    return _download(body, "application/json", f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}-profil.json")

@@ -1,0 +1,85 @@
+"""Municipalities from the official register: insert new ones, update changed ones, mark merged ones.
+
+Nothing is ever deleted: a municipality that leaves the register keeps its
+assessments and is marked (merged into its successor where known).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from digicheck import timefmt
+from digicheck.extensions import db
+from digicheck.models import Municipality
+from digicheck.register import RegisterEntry
+
+FIELDS = ("name", "name_official", "kind", "kreis", "kreis_ags", "regierungsbezirk", "population", "area_km2")
+MERGES_FILE = Path(__file__).resolve().parent / "data" / "merges.csv"
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    new: int
+    updated: int
+    unchanged: int
+    merged: int
+    left: int
+
+
+def known_merges(path: Path = MERGES_FILE) -> dict[str, str]:
+    """Old AGS -> AGS of the municipality it was merged into (Gebietsänderungen)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["ags"]: row["merged_into_ags"] for row in csv.DictReader(handle)}
+
+
+def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | None = None, complete: bool = True) -> ImportCounts:
+    """Apply one register edition in a single transaction.
+
+    Municipalities of the imported scope (`land`, or the Länder present in the
+    file) that are missing from it are marked as having left the register, and
+    as merged where `data/merges.csv` names their successor. `complete=False`
+    (a partial list such as the demo fixture) marks nothing.
+    """
+    existing = {m.ags: m for m in db.session.scalars(select(Municipality))}
+    new = updated = unchanged = 0
+    for entry in entries:
+        values = {field: getattr(entry, field, None) for field in FIELDS}
+        row = existing.get(entry.ags)
+        if row is None:
+            row = Municipality(ags=entry.ags, register_edition=edition, **values)
+            db.session.add(row)
+            existing[entry.ags] = row
+            new += 1
+        elif any(getattr(row, k) != v for k, v in values.items()) or row.left_register is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.register_edition, row.left_register = edition, None
+            updated += 1
+        else:
+            unchanged += 1
+    db.session.flush()
+    merged = left = 0
+    present = {entry.ags for entry in entries}
+    scope = {land} if land else {entry.ags[:2] for entry in entries}
+    merges = known_merges()
+    for ags, row in existing.items():
+        if not complete or ags in present or ags[:2] not in scope or not row.in_register:
+            continue
+        row.left_register = edition or timefmt.today()
+        successor = existing.get(merges.get(ags, ""))
+        if successor is not None:
+            row.merged_into_id = successor.id
+            merged += 1
+        else:
+            left += 1
+    db.session.commit()
+    return ImportCounts(new, updated, unchanged, merged, left)
+
+
+def by_ags(ags: str) -> Municipality | None:
+    return db.session.scalars(select(Municipality).where(Municipality.ags == ags)).first()
