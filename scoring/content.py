@@ -301,7 +301,7 @@ def _gates(doc: Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple[
         gate_id = _ident(reader, pattern=re.compile(r"^[a-z0-9_-]+$"))
         reader.where = f"Regel {gate_id}"
         area = reader.text("area")
-        if area not in AREA_IDS:
+        if not any(a.id == area for a in areas):
             raise reader.fail(f"unbekannter Bereich '{area}'")
         max_level = reader.integer("max_level")
         assert max_level is not None

@@ -156,6 +156,16 @@ class Questionnaire:
     def _item_index(self) -> dict[str, Item]:
         return {item.id: item for item in self.items}
 
+    @cached_property
+    def area_ids(self) -> tuple[str, ...]:
+        """Area ids in questionnaire order: the one place code learns which areas exist."""
+        return tuple(area.id for area in self.areas)
+
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        """Area id -> the name the questionnaire gives it, in questionnaire order."""
+        return {area.id: area.name for area in self.areas}
+
     def area(self, area_id: str) -> Area | None:
         for area in self.areas:
             if area.id == area_id:

@@ -6,7 +6,7 @@ result is plain dataclasses (docs/advice.md describes rules and JSON schema).
 """
 
 from scoring.advice.advise import Advice, advise, shipped_catalogue
-from scoring.advice.catalogue import KINDS, Catalogue
+from scoring.advice.catalogue import Catalogue
 from scoring.advice.funding import FundingMatch, MunicipalityFacts, grant_split, ikz_amount
 from scoring.advice.loader import CATALOGUE_DIR, load_catalogue
 from scoring.advice.measures import AreaMeasures
@@ -14,6 +14,7 @@ from scoring.advice.modules import ModulePlan, PlannedModule
 from scoring.advice.references import REFERENCE_DIR, ReferenceProfile, load_reference, load_references
 from scoring.advice.render import ADVICE_SCHEMA, advice_to_dict, advice_to_text
 from scoring.advice.rules import CLOSING_DAYS, DateStatus, status_on
+from scoring.kinds import KINDS
 
 __all__ = [
     "ADVICE_SCHEMA",

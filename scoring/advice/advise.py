@@ -60,7 +60,7 @@ def advise(
     if not isinstance(as_of, date):
         raise ValueError("as_of muss ein Datum sein")
     catalogue = catalogue or shipped_catalogue(questionnaire)
-    goals = check_targets(targets)
+    goals = check_targets(targets, questionnaire.area_ids)
     facts = ItemFacts(questionnaire, profile)
     return Advice(
         questionnaire=questionnaire.version,

@@ -13,9 +13,6 @@ from typing import Literal
 
 from scoring.model import Citation
 
-#: The kinds of municipality the catalogues and `MunicipalityFacts` know.
-KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
-
 #: How a reference measure stood when its document was written.
 MEASURE_STATES = ("umgesetzt", "begonnen", "geplant")
 

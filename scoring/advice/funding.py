@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from scoring.advice.catalogue import KINDS, AmountRule, Programme
+from scoring.advice.catalogue import AmountRule, Programme
 from scoring.advice.rules import CheckStatus, DateStatus, ItemFacts, WeakItem, status_on
+from scoring.kinds import KINDS
 
 Fit = Literal["yes", "conditional", "no"]
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from scoring.advice.catalogue import (
-    KINDS,
     MEASURE_STATES,
     AmountRule,
     Catalogue,
@@ -28,7 +27,8 @@ from scoring.advice.catalogue import (
     SourceSections,
 )
 from scoring.advice.reading import check, citation, entry_id, load_sections, period, question, texts, unique, weakness
-from scoring.content import AREA_IDS, ContentError, Reader, read_yaml
+from scoring.content import ContentError, Reader, read_yaml
+from scoring.kinds import KINDS
 from scoring.library import DEFAULT_DIR
 from scoring.model import Questionnaire
 
@@ -221,7 +221,7 @@ def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: Source
     reader = Reader(file, f"measures[{index}]", raw)
     mid = entry_id(reader, "Maßnahme")
     area = reader.text("area")
-    if area not in AREA_IDS:
+    if q.area(area) is None:
         raise reader.fail(f"unbekannter Bereich '{area}'")
     items = texts(reader, "items")
     for item_id in items:
@@ -243,7 +243,7 @@ def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: Source
 def parse_measures(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[Measure, ...]:
     measures = tuple(_measure(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/measures-1", "measures")))
     unique(file, "Maßnahme", [m.id for m in measures])
-    for area in AREA_IDS:
+    for area in q.area_ids:
         count = sum(1 for m in measures if m.area == area)
         if count < MIN_MEASURES_PER_AREA:
             raise ContentError(file, f"Bereich {area}", f"{count} Maßnahme(n); mindestens {MIN_MEASURES_PER_AREA} nötig")

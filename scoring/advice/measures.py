@@ -10,12 +10,11 @@ the consultant always has two examples to talk about. Areas without a level
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.advice.catalogue import Measure
 from scoring.advice.rules import ItemFacts
-from scoring.content import AREA_IDS
 from scoring.profile import Profile
 
 BASE_LEVEL = 3
@@ -39,12 +38,13 @@ class AreaMeasures:
     measures: tuple[SuggestedMeasure, ...]
 
 
-def check_targets(targets: Mapping[str, int | None] | None) -> dict[str, int]:
-    """Targets per area id, each a level 1-5; None means "no target set"; anything else is a ValueError."""
+def check_targets(targets: Mapping[str, int | None] | None, area_ids: Sequence[str]) -> dict[str, int]:
+    """Targets per area id (one of the questionnaire's `area_ids`), each a level 1-5;
+    None means "no target set"; anything else is a ValueError."""
     checked: dict[str, int] = {}
     for area, level in (targets or {}).items():
-        if area not in AREA_IDS:
-            raise ValueError(f"unbekannter Bereich '{area}' im Ziel (erlaubt: {', '.join(AREA_IDS)})")
+        if area not in area_ids:
+            raise ValueError(f"unbekannter Bereich '{area}' im Ziel (erlaubt: {', '.join(area_ids)})")
         if level is None:
             continue
         if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:

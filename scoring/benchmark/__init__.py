@@ -17,7 +17,6 @@ from scoring.benchmark.archetypes import (
 )
 from scoring.benchmark.peers import (
     DIMENSIONS,
-    KINDS,
     SIZE_CLASSES,
     Dimension,
     PeerGroup,
@@ -26,6 +25,7 @@ from scoring.benchmark.peers import (
     size_class,
     size_class_index,
 )
+from scoring.kinds import KINDS
 from scoring.benchmark.stats import (
     Quartiles,
     level_distribution,

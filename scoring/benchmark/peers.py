@@ -16,6 +16,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from scoring.kinds import KINDS, LANDKREIS
+
 
 @dataclass(frozen=True)
 class SizeClass:
@@ -78,8 +80,6 @@ DIMENSIONS: dict[Dimension, str] = {
     Dimension.ROUND: "Runde",
 }
 
-#: Kinds of Kommune as the register names them.
-KINDS: tuple[str, ...] = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,9 @@ def peer_groups_for(
     groups = [PeerGroup.of(Dimension.LAND, "all", land)]
     if regierungsbezirk:
         groups.append(PeerGroup.of(Dimension.REGIERUNGSBEZIRK, regierungsbezirk))
-    if kreis and kind != "Landkreis":
+    if kreis and kind != LANDKREIS:
         groups.append(PeerGroup.of(Dimension.KREIS, kreis, kreis_name))
-    if population is not None and kind != "Landkreis":
+    if population is not None and kind != LANDKREIS:
         groups.append(PeerGroup.of(Dimension.SIZE, size_class(population).id))
     groups.append(PeerGroup.of(Dimension.KIND, kind))
     if round is not None:

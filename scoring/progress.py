@@ -1,0 +1,56 @@
+"""How far an assessment is: answered items per area and overall, and what is still missing.
+
+Answered means any stored answer, "Weiß nicht" and "Trifft nicht zu" included: the
+person has been through the question, and a round can be submitted once every item
+has an answer. (Scoring is stricter: "Weiß nicht" counts as unanswered there, and the
+list of those answers is `scoring.profile.unknown_items`.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scoring.answers import AnswerValue
+from scoring.model import Item, Questionnaire
+
+#: Answers as stored: item id -> value; a missing or None value is unanswered.
+StoredAnswers = Mapping[str, AnswerValue | None]
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area_id: str
+    name: str
+    answered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answered items per area (questionnaire order) and overall."""
+
+    areas: tuple[AreaProgress, ...]
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+def is_answered(item: Item, answers: StoredAnswers) -> bool:
+    return answers.get(item.id) is not None
+
+
+def progress(q: Questionnaire, answers: StoredAnswers) -> Progress:
+    areas = tuple(
+        AreaProgress(area.id, area.name, sum(1 for item in area.items if is_answered(item, answers)), len(area.items))
+        for area in q.areas
+    )
+    return Progress(areas, sum(a.answered for a in areas), sum(a.total for a in areas))
+
+
+def missing_items(q: Questionnaire, answers: StoredAnswers) -> list[str]:
+    """Ids of the items without an answer, in questionnaire order: what blocks submitting."""
+    return [item.id for item in q.items if not is_answered(item, answers)]

@@ -1,0 +1,147 @@
+"""Briefing rules on the typed advice: agenda in half days, invitees, funding lists, weakest answers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from scoring import score
+from scoring.advice import advice_to_dict, advise
+from scoring.advice.modules import Invitation
+from scoring.briefing import (
+    CLOSING,
+    OPENING,
+    AgendaDay,
+    agenda,
+    agenda_for,
+    area_examples,
+    briefing_plan,
+    funding_lists,
+    invitees,
+    opening_topics,
+    weakest_answers,
+)
+from scoring.advice.render import de_days
+from tests.unit import test_advice_factory as shipped
+from tests.unit.factory import all_answers, document, questionnaire
+
+Q = questionnaire()
+
+
+def planned(contents: tuple[str, ...], on_site: float, results: float = 0.5) -> Any:
+    plan = shipped.advice({"technik.dms_eakte": "pilot"}).modules.modules[0]
+    return replace(plan, module=replace(plan.module, contents=contents, days_on_site=on_site, days_results=results))
+
+
+def test_one_day_two_halves_the_first_half_takes_the_extra_topic() -> None:
+    block = agenda_for(planned(("a", "b", "c", "d", "e"), 1.0), ("Start",))
+    assert block.days == (AgendaDay(1, ("Start", "a", "b", "c"), ("d", "e", CLOSING)),)
+    assert block.results == "Ergebnisbesprechung (0,5 Tage): Ergebnisse und Maßnahmenplan mit der Verwaltungsspitze"
+
+
+def test_a_day_and_a_half_ends_on_a_free_afternoon() -> None:
+    block = agenda_for(planned(("a", "b", "c", "d", "e"), 1.5, 1.0))
+    assert block.days == (AgendaDay(1, ("a", "b"), ("c", "d")), AgendaDay(2, ("e", CLOSING), ()))
+    assert "(1 Tage)" in block.results
+
+
+def test_fewer_topics_than_half_days_use_one_half_day_each() -> None:
+    assert agenda_for(planned(("a",), 2.0)).days == (AgendaDay(1, ("a", CLOSING), ()),)
+
+
+def test_opening_names_the_open_questions_only_when_there_are_any() -> None:
+    assert opening_topics(0, 0) == (OPENING,)
+    assert opening_topics(3, 1) == (OPENING, "Offene Fragen klären: 3 „Weiß nicht“-Antworten, 1 Unstimmigkeiten")
+
+
+def test_only_the_first_module_opens() -> None:
+    advice = shipped.advice({"technik.dms_eakte": "pilot", "strategie.ozg_grundlagen": "unbekannt"})
+    blocks = agenda(advice.modules, 2, 0)
+    assert len(blocks) == len(advice.modules.modules) >= 2
+    assert blocks[0].days[0].morning[:2] == opening_topics(2, 0)
+    assert all(OPENING not in b.days[0].morning for b in blocks[1:])
+
+
+def test_invitees_grouped_by_module_set_most_modules_first() -> None:
+    invite = [Invitation("A", (1, 2)), Invitation("B", (3,)), Invitation("C", (1, 2)), Invitation("D", (2,))]
+    assert [(i.modules, i.groups) for i in invitees(invite)] == [((1, 2), ("A", "C")), ((2,), ("D",)), ((3,), ("B",))]
+
+
+def test_weakest_answers_lowest_score_then_heavier_then_questionnaire_order() -> None:
+    areas = document()["areas"]
+    areas[1]["items"][0]["weight"] = 2  # organisation.s0
+    q = questionnaire(areas=areas)
+    answers = {**all_answers(q, "hoch"), "strategie.s0": "niedrig", "organisation.s0": "niedrig", "technik.s5": "niedrig",
+               "strategie.n": 1, "strategie.m": ("a",), "kommunikation.s1": "mittel", "kooperation.s2": "weiss_nicht"}
+    weakest = weakest_answers(q, score(q, answers).answers, count=6)
+    assert [(w.item.id, w.answer, w.score) for w in weakest] == [
+        ("organisation.s0", "niedrig", 0.0), ("strategie.s0", "niedrig", 0.0), ("technik.s5", "niedrig", 0.0),
+        ("strategie.n", "1 Dienste", 25.0), ("strategie.m", "A", 40.0), ("kommunikation.s1", "mittel", 50.0)]
+    assert weakest_answers(q, {}) == ()
+
+
+# HEAD's services/briefing.py worked on the advice JSON; ported here as the reference for the typed rules.
+
+def _head_agenda(module: dict[str, Any], opening: tuple[str, ...]) -> tuple[Any, str]:
+    contents = list(module["contents"])
+    count = max(1, min(round(module["days"]["on_site"] * 2), len(contents)))
+    size, extra = divmod(len(contents), count)
+    halves: list[tuple[str, ...]] = []
+    start = 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        halves.append(tuple(contents[start:end]))
+        start = end
+    halves[0] = opening + halves[0]
+    halves[-1] += ("Zusammenfassung, offene Punkte und nächste Schritte",)
+    halves.append(())
+    days = tuple(AgendaDay(n // 2 + 1, halves[n], halves[n + 1]) for n in range(0, count, 2))
+    return days, f"Ergebnisbesprechung ({de_days(module['days']['results'])} Tage): Ergebnisse und Maßnahmenplan mit der Verwaltungsspitze"
+
+
+def _head_funding(advice: dict[str, Any]) -> tuple[list[str], list[str], int]:
+    fitting = sorted((f for f in advice["funding"] if f["fit"] != "no"), key=lambda f: f["fit"] != "yes")
+    current = [f["id"] for f in fitting if f["status"]["state"] != "ended"]
+    ended = [f["id"] for f in fitting if f["status"]["state"] == "ended"]
+    return current, ended, len(advice["funding"]) - len(current) - len(ended)
+
+
+def _head_invitations(invite: list[dict[str, Any]]) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
+    by_modules: dict[tuple[int, ...], list[str]] = {}
+    for entry in invite:
+        by_modules.setdefault(tuple(entry["modules"]), []).append(entry["group"])
+    return [(m, tuple(g)) for m, g in sorted(by_modules.items(), key=lambda kv: (-len(kv[0]), kv[0]))]
+
+
+CASES = [
+    ({}, shipped.IN_2021),
+    ({"technik.dms_eakte": "pilot", "strategie.ozg_grundlagen": "unbekannt", "kooperation.ikz_partner": 3}, shipped.IN_2021),
+    ({"technik.dms_eakte": "pilot", "strategie.ozg_grundlagen": "unbekannt"}, shipped.TODAY),
+    ({item.id: item.ranked_options[0].id for item in shipped.Q.items if item.type in ("single", "yesno")}, shipped.TODAY),
+]
+
+
+def test_typed_rules_match_head_on_the_advice_json() -> None:
+    for changes, as_of in CASES:
+        profile = shipped.profile(changes)
+        advice = advise(shipped.Q, profile, as_of=as_of, catalogue=shipped.CATALOGUE)
+        doc = advice_to_dict(advice)
+        plan = briefing_plan(shipped.Q, profile.answers, advice, unknown=4, inconsistencies=1)
+        opening = opening_topics(4, 1)
+        assert [(b.days, b.results) for b in plan.agenda] == [
+            _head_agenda(m, opening if i == 0 else ()) for i, m in enumerate(doc["modules"]["plan"])]
+        assert [(i.modules, i.groups) for i in plan.invitees] == _head_invitations(doc["modules"]["invite"])
+        lists = plan.funding
+        assert ([f.programme.id for f in lists.current], [f.programme.id for f in lists.ended], lists.left_out) == _head_funding(doc)
+        assert [(e.area.area, [s.measure.id for s in e.measures], e.more) for e in plan.measures] == [
+            (a["area"], [m["id"] for m in a["measures"][:3]], max(0, len(a["measures"]) - 3)) for a in doc["measures"]]
+
+
+def test_funding_lists_and_examples_on_one_advice() -> None:
+    advice = shipped.advice({"technik.dms_eakte": "pilot"}, as_of=shipped.TODAY)
+    lists = funding_lists(advice.funding)
+    assert all(f.fit != "no" for f in lists.current + lists.ended)
+    assert all(f.status.state == "ended" for f in lists.ended) and all(f.status.state != "ended" for f in lists.current)
+    assert len(lists.current) + len(lists.ended) + lists.left_out == len(advice.funding)
+    for example in area_examples(advice.measures, per_area=1):
+        assert len(example.measures) <= 1 and example.more == max(0, len(example.area.measures) - 1)
