@@ -53,7 +53,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-AREAS = ("strategie", "organisation", "kooperation", "kommunikation", "technik")
+from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
+
+#: The columns of the synthetic profiles: the areas of the newest shipped questionnaire.
+AREAS = default_areas()
 YEARS = tuple(range(2017, 2027))
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PG = {"host": "127.0.0.1", "user": os.environ.get("PGUSER", "postgres")}

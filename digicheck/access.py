@@ -8,9 +8,10 @@ nothing, not even their existence.
 from __future__ import annotations
 
 from functools import wraps
+from types import SimpleNamespace
 from typing import Any, Callable, TypeVar
 
-from flask import abort
+from flask import Flask, abort
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
@@ -21,10 +22,56 @@ CONSULTANT_ROLES = (Role.BERATER, Role.ADMIN)
 T = TypeVar("T")
 
 
+def is_consultant(user: User) -> bool:
+    """Consultants and admins: the consultant workspace, every municipality, invitations."""
+    return user.role in CONSULTANT_ROLES
+
+
+def is_kommune(user: User) -> bool:
+    """Staff of one municipality."""
+    return user.role == Role.KOMMUNE
+
+
+def manages_accounts(user: User) -> bool:
+    """Admins lock, unlock and delete accounts and reset second factors."""
+    return user.role == Role.ADMIN
+
+
 def can_see_municipality(user: User, municipality_id: int) -> bool:
-    if user.role in (Role.BERATER, Role.ADMIN):
+    if is_consultant(user):
         return True
-    return user.role == Role.KOMMUNE and user.municipality_id == municipality_id
+    return is_kommune(user) and user.municipality_id == municipality_id
+
+
+def may_see_ranks(user: User, municipality_id: int) -> bool:
+    """Percentile ranks and similar municipalities: the municipality's own staff, or the consultants."""
+    return can_see_municipality(user, municipality_id)
+
+
+def may_choose_municipality(user: User) -> bool:
+    """Pick any municipality for ranks in the benchmark (a Kommune user always sees its own)."""
+    return is_consultant(user)
+
+
+def can_edit(user: User, assessment: Assessment | None = None) -> bool:
+    """Only the municipality's own staff fill out its questionnaire and start its rounds;
+    without an assessment: whether the user fills out questionnaires at all."""
+    return is_kommune(user) and (assessment is None or assessment.municipality_id == user.municipality_id)
+
+
+def can_validate(user: User, assessment: Assessment) -> bool:
+    """Consultants set validated levels once the municipality has submitted the round."""
+    return is_consultant(user) and assessment.submitted
+
+
+def can_invite(user: User, role: Role) -> bool:
+    """Admins invite every role, consultants only Kommune users."""
+    return manages_accounts(user) or (user.role == Role.BERATER and role == Role.KOMMUNE)
+
+
+def can_revoke(user: User, invitation: Invitation) -> bool:
+    """Admins withdraw any invitation, consultants the ones they issued."""
+    return manages_accounts(user) or (user.role == Role.BERATER and invitation.created_by_id == user.id)
 
 
 #: built once, like the user loader's statement: every questionnaire page and save loads its
@@ -42,7 +89,7 @@ def load_assessment_for(user: User, assessment_id: int) -> Assessment:
 def load_assessment_to_edit(user: User, assessment_id: int) -> Assessment:
     """Only the municipality's own staff fill out its questionnaire."""
     assessment = load_assessment_for(user, assessment_id)
-    if user.role != Role.KOMMUNE:
+    if not can_edit(user, assessment):
         abort(403)
     return assessment
 
@@ -67,7 +114,7 @@ consultant_required = roles_required(*CONSULTANT_ROLES)
 
 def load_assessment_for_consultant(user: User, assessment_id: int) -> Assessment:
     """Consultants and admins see every assessment; an unknown id is a 404."""
-    if user.role not in CONSULTANT_ROLES:
+    if not is_consultant(user):
         abort(403)
     return load_assessment_for(user, assessment_id)
 
@@ -80,14 +127,14 @@ def _found(model: type[T], object_id: int) -> T:
 
 
 def load_note_for_consultant(user: User, note_id: int) -> Note:
-    if user.role not in CONSULTANT_ROLES:
+    if not is_consultant(user):
         abort(403)
     return _found(Note, note_id)
 
 
 def load_user_for_admin(user: User, user_id: int) -> User:
     """Accounts are managed by admins only; a deleted account is gone (404)."""
-    if user.role != Role.ADMIN:
+    if not manages_accounts(user):
         abort(403)
     account = _found(User, user_id)
     if account.deleted_at is not None:
@@ -99,14 +146,14 @@ def can_create_reset_link(user: User, account: User) -> bool:
     """Admins for every other account; consultants for the Kommune users who joined by their invitation."""
     if account.deleted_at is not None or account.id == user.id:
         return False
-    if user.role == Role.ADMIN:
+    if manages_accounts(user):
         return True
     return user.role == Role.BERATER and account.role == Role.KOMMUNE and account.invited_by_id == user.id
 
 
 def load_account_for_reset(user: User, account_id: int) -> User:
     """The account whose password `user` may let be reset; others are not theirs (404)."""
-    if user.role not in CONSULTANT_ROLES:
+    if not is_consultant(user):
         abort(403)
     account = db.session.get(User, account_id)
     if account is None or not can_create_reset_link(user, account):
@@ -116,9 +163,23 @@ def load_account_for_reset(user: User, account_id: int) -> User:
 
 def load_invitation_to_revoke(user: User, invitation_id: int) -> Invitation:
     """Admins withdraw any invitation, consultants the ones they issued (others are not theirs: 404)."""
-    if user.role not in CONSULTANT_ROLES:
+    if not is_consultant(user):
         abort(403)
     invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or (user.role != Role.ADMIN and invitation.created_by_id != user.id):
+    if invitation is None or not can_revoke(user, invitation):
         abort(404)
     return invitation
+
+
+#: what templates may ask (the one context processor `policy`): predicates only, no loaders
+POLICY = SimpleNamespace(
+    is_consultant=is_consultant, is_kommune=is_kommune, manages_accounts=manages_accounts,
+    can_see_municipality=can_see_municipality, may_see_ranks=may_see_ranks, may_choose_municipality=may_choose_municipality,
+    can_edit=can_edit, can_validate=can_validate, can_invite=can_invite, can_revoke=can_revoke,
+    can_create_reset_link=can_create_reset_link,
+)
+
+
+def install(app: Flask) -> None:
+    """Templates decide what to show with the same predicates as the views: `policy.can_edit(current_user, a)`."""
+    app.context_processor(lambda: {"policy": POLICY})

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from flask_wtf.csrf import CSRFError
 
-from digicheck import assets, logs, request_body, timefmt, urls
+from digicheck import access, assets, logs, request_body, timefmt, transactions
 from digicheck.config import from_environment
 from digicheck.resources import shipped
 from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -73,8 +73,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_headers(app)
     _register_input_guard(app)
     request_body.install(app)
-    urls.install(app)
     logs.install(app)
+    access.install(app)
+    transactions.install(app)  # last: its commit runs before the other after-request hooks
     app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label
@@ -196,6 +197,7 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
+        transactions.discard()
         return render(400, "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (fehlendes oder ungültiges CSRF-Token). "
                            "Bitte laden Sie die Seite neu und senden Sie das Formular erneut. "
                            "Ihre Eingaben im Fragebogen bleiben in diesem Browser erhalten.")
@@ -203,10 +205,9 @@ def _register_error_pages(app: Flask) -> None:
     def handler(error: Exception) -> Any:
         if not isinstance(error, HTTPException):
             error = InternalServerError()
-        if (error.code or 500) >= 500:
-            # a failed flush or commit leaves the session unusable, and the error page itself
-            # reads the user: start over, so at least the page renders (nothing half is stored)
-            db.session.rollback()
+        # whatever the request did is not stored; a failed flush or commit also leaves the
+        # session unusable, and the error page itself reads the user: start over
+        transactions.discard()
         code = error.code or 500
         custom = error.description if error.description != type(error).description else None
         return render(code if code in messages else 500, custom)

@@ -84,7 +84,7 @@ def _ensure_users() -> list[tuple[str, str, str]]:
         user.session_epoch = (user.session_epoch or 0) + 1
         user.municipality_id = erbach.id if role == Role.KOMMUNE and erbach else None
         credentials.append((role.label, email, password))
-    db.session.commit()
+    db.session.flush()
     return credentials
 
 

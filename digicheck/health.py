@@ -19,6 +19,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
+from digicheck import transactions
 from digicheck.legal import texts
 from digicheck.extensions import csrf, db, limiter
 
@@ -98,6 +99,7 @@ def database_unavailable(error: Exception) -> ResponseReturnValue:
     """The German 503 page while the database is unreachable. Its template reads no user and
     no database and is rendered without context processors, so this handler cannot fail the
     same way the request did (the session is cleaned up at teardown, as always)."""
+    transactions.mark_failed()  # nothing is committed: the database is not there to take it
     try:
         page = current_app.jinja_env.get_template("errors/unavailable.html").render()
     except Exception:

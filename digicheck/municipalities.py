@@ -77,7 +77,7 @@ def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | No
             merged += 1
         else:
             left += 1
-    db.session.commit()
+    db.session.flush()
     return ImportCounts(new, updated, unchanged, merged, left)
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from scoring.kinds import KINDS, KREISFREIE_STADT, LANDKREIS, REGISTER_GEMEINDE_KINDS, REGISTER_LANDKREIS_CODES, ags_length
 from scoring.safe_yaml import YamlRefused, decode_utf8, read_limited
 
-KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
 CSV_REQUIRED = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population")
 RECORD_LENGTH = 220
 DEFAULT_EDITION = date(2025, 11, 30)
@@ -27,12 +27,10 @@ _SOURCE_LINE = ("Quelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis
                 "Gebietsstand {:%d.%m.%Y}, dl-de/by-2-0")
 ATTRIBUTION = _SOURCE_LINE.format(DEFAULT_EDITION)
 
-# Textkennzeichen (positions 123-124) of Satzart 60 and 40, from the Datensatzbeschreibung.
-_GEMEINDE_KIND = {"60": "Gemeinde", "61": "kreisfreie Stadt", "62": "kreisfreie Stadt",
-                  "63": "Stadt", "64": "Gemeinde", "67": "Stadt"}
+# Textkennzeichen (positions 123-124) of Satzart 60 and 40, from the Datensatzbeschreibung;
+# those that name a kind are in `scoring.kinds`.
 _GEMEINDEFREI = {"65", "66"}
 _CITY_KREIS = {"41", "42"}  # Kreis record of a kreisfreie Stadt / Stadtkreis: the city is its Gemeinde record
-_LANDKREIS = {"43", "44", "45"}
 #: Largest register file read (the whole of Germany, GV100AD, is about 3.5 MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Largest population the database stores (a 32-bit integer column).
@@ -198,10 +196,10 @@ def parse_gv100ad(text: str, source: str = "GV100AD", land: str | None = None) -
             official, code = line[22:72].strip(), line[122:124]
             if not official:
                 raise _Invalid("Bezeichnung fehlt")
-            if satzart == "40" and code not in _CITY_KREIS and code not in _LANDKREIS:
+            if satzart == "40" and code not in _CITY_KREIS and code not in REGISTER_LANDKREIS_CODES:
                 raise _Invalid(f"unbekanntes Textkennzeichen '{code}' für einen Kreis")
             if satzart == "60":
-                if code not in _GEMEINDE_KIND and code not in _GEMEINDEFREI:
+                if code not in REGISTER_GEMEINDE_KINDS and code not in _GEMEINDEFREI:
                     raise _Invalid(f"unbekanntes Textkennzeichen '{code}' für eine Gemeinde")
                 area = _number(line[128:139], "Fläche")
                 people = _number(line[139:150], "Einwohnerzahl")
@@ -232,8 +230,8 @@ def parse_gv100ad(text: str, source: str = "GV100AD", land: str | None = None) -
 
     entries: list[RegisterEntry] = []
     for number, ags, official, code, area, people, male, plz in gemeinden:
-        kind = _GEMEINDE_KIND[code]
-        if kind == "kreisfreie Stadt":
+        kind = REGISTER_GEMEINDE_KINDS[code]
+        if kind == KREISFREIE_STADT:
             kreis = short_name(official)
         elif ags[:5] in kreise:
             kreis = short_name(kreise[ags[:5]][1])
@@ -244,10 +242,10 @@ def parse_gv100ad(text: str, source: str = "GV100AD", land: str | None = None) -
             regierungsbezirk=regierungsbezirk(number, ags), regierungsbezirk_code=ags[:3],
             population=people, area_km2=area / 100, plz=plz, name_official=official, population_male=male)))
     for ags, (number, official, code, seat) in kreise.items():
-        if code in _LANDKREIS:
+        if code in REGISTER_LANDKREIS_CODES:
             area, people, male = totals.get(ags) or [0, 0, 0]
             entries.append(_checked_at(source, number, RegisterEntry(
-                ags=ags, name=short_name(official), kind="Landkreis", kreis=short_name(official), kreis_ags=ags,
+                ags=ags, name=short_name(official), kind=LANDKREIS, kreis=short_name(official), kreis_ags=ags,
                 regierungsbezirk=regierungsbezirk(number, ags), regierungsbezirk_code=ags[:3],
                 population=people, area_km2=area / 100, name_official=official, population_male=male,
                 verwaltungssitz=seat)))
@@ -269,7 +267,7 @@ def _csv_entry(row: dict[str, str]) -> RegisterEntry:
         raise _Invalid(f"AGS '{ags}' ist ungültig (8 Ziffern für Gemeinden, 5 für Landkreise)")
     if kind not in KINDS:
         raise _Invalid(f"Art '{kind}' ist unbekannt (erlaubt: {', '.join(KINDS)})")
-    if (kind == "Landkreis") != (len(ags) == 5):
+    if ags_length(kind) != len(ags):
         raise _Invalid(f"Art '{kind}' passt nicht zur {len(ags)}-stelligen AGS {ags}")
     for column in ("name", "kreis"):
         if not row[column]:

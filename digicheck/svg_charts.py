@@ -2,7 +2,7 @@
 
 WeasyPrint cannot run plotly.js and starting a browser per document is too slow,
 so PDFs get hand-made SVG. Colours and dash patterns are those of
-`digicheck.charts`, so a series looks the same on the page and on paper.
+`scoring.radar.line_style`, so a series looks the same on the page and on paper.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from digicheck.charts import DASHES, PALETTE, Series
+from scoring.radar import Series, line_style
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 #: Plotly's dash patterns as multiples of the dash unit (max(line width, 3), as plotly.js draws them).
@@ -91,7 +91,8 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
         spans = "".join(f'<tspan x="{lx:.1f}" y="{top + row * i:.1f}">{escape(text)}</tspan>' for i, text in enumerate(lines))
         parts.append(f'<text text-anchor="{anchor}" font-size="{font}">{spans}</text>')
     for number, line in enumerate(series):
-        colour, dash = PALETTE[number % len(PALETTE)], dasharray(DASHES[number % len(DASHES)], line_w)
+        style = line_style(number)
+        colour, dash = style.colour, dasharray(style.dash, line_w)
         dot = max(2.5, 5.5 - number)  # smaller with each series: equal values keep the earlier markers visible
         stroke = f'stroke="{colour}" stroke-width="{line_w}" fill="none"' + (f' stroke-dasharray="{dash}"' if dash else "")
         points = [None if v is None else at(i, v) for i, v in enumerate(line.values)]

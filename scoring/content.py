@@ -26,11 +26,13 @@ from scoring.model import (
     Questionnaire,
     Source,
 )
+from scoring.item_kinds import KINDS
 from scoring.safe_yaml import YamlRefused, decode_utf8, load_yaml, read_limited
 
 SCHEMA = "digicheck/questionnaire-1"
 AREA_IDS = ("strategie", "organisation", "kooperation", "kommunikation", "technik")
-ITEM_TYPES = ("single", "yesno", "multi", "number")
+#: the item kinds the loader accepts: the registry of scoring.item_kinds
+ITEM_TYPES = tuple(KINDS)
 ITEMS_PER_AREA = (8, 14)
 _ID = re.compile(r"^[a-z0-9_]+$")
 _ITEM_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")

@@ -11,13 +11,13 @@ from functools import cached_property
 from datetime import date
 from typing import Literal
 
-ItemType = Literal["single", "yesno", "multi", "number"]
+from scoring.item_kinds import DONT_KNOW as DONT_KNOW
+from scoring.item_kinds import KINDS, ItemKind
+from scoring.item_kinds import NOT_APPLICABLE as NOT_APPLICABLE
+from scoring.item_kinds import SPECIAL_ANSWERS as SPECIAL_ANSWERS
+from scoring.item_kinds import SPECIAL_LABELS as SPECIAL_LABELS
 
-#: Reserved answer ids every item understands; they are never options of their own.
-DONT_KNOW = "weiss_nicht"
-NOT_APPLICABLE = "trifft_nicht_zu"
-SPECIAL_ANSWERS = (DONT_KNOW, NOT_APPLICABLE)
-SPECIAL_LABELS = {DONT_KNOW: "Weiß nicht", NOT_APPLICABLE: "Trifft nicht zu"}
+ItemType = Literal["single", "yesno", "multi", "number"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ class Item:
     @cached_property
     def _options_by_id(self) -> dict[str, Option]:
         return {option.id: option for option in self.options}
+
+    @cached_property
+    def kind(self) -> ItemKind:
+        """What this item's `type` does: check, score, label, next better answer, form fields."""
+        return KINDS[self.type]
 
     @cached_property
     def ranked_options(self) -> tuple[Option, ...]:

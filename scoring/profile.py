@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scoring.answers import EXCLUDED, Answers, AnswerValue, answer_label, check_answers, item_score
+from scoring.item_kinds import Step
 from scoring.model import DONT_KNOW, Area, Gate, Item, Questionnaire
 
 #: How many weak items a result names as holding an area back.
@@ -130,26 +131,6 @@ def _capped_level(q: Questionnaire, area_id: str, score_level: int, all_scores: 
     return level, active
 
 
-def _next_better(item: Item, value: AnswerValue | None, current: float) -> tuple[str, str, float] | None:
-    """The smallest step up from the current answer: (option or value, label, new score)."""
-    if item.type == "number":
-        for band in item.bands:
-            if band.score > current:
-                return str(band.min), f"{band.min} {item.unit}".strip(), band.score
-        return None
-    if item.type == "multi":
-        chosen = set(value) if isinstance(value, tuple) else set()
-        extra = [o for o in item.options if o.id not in chosen and not o.exclusive and o.score > 0]
-        if not extra or current >= 100:
-            return None
-        best = max(extra, key=lambda o: o.score)
-        return best.id, f"zusätzlich „{best.label}“", min(100.0, current + best.score)
-    for option in item.ranked_options:
-        if option.score > current:
-            return option.id, option.label, option.score
-    return None
-
-
 def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores: dict) -> Lift:
     """Greedy plan: open the gates in the way, then take the biggest single steps up."""
     if level >= 5:
@@ -169,15 +150,10 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
                     continue
                 item = q.item(cond.item)
                 assert item is not None
-                option = next((o for o in item.ranked_options if o.score >= cond.min_score), None)
-                band = next((b for b in item.bands if b.score >= cond.min_score), None)
-                to_id, to_label, new = (
-                    (option.id, option.label, option.score) if option
-                    else (str(band.min), f"{band.min} {item.unit}".strip(), band.score) if band
-                    else (None, "", 0.0)
-                )
-                if to_id is None:
+                reach = item.kind.reaching(item, cond.min_score)
+                if reach is None:
                     continue
+                to_id, to_label, new = reach
                 before = _area_score(area, scores) or 0.0
                 scores[item.id] = new
                 gain = (_area_score(area, scores) or 0.0) - before
@@ -186,9 +162,9 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
     weight = sum(i.weight for i in answered)
     num = sum(i.weight * scores[i.id] for i in answered)
 
-    def candidate(item: Item) -> tuple[float, Item, tuple[str, str, float]] | None:
-        step = _next_better(item, values[item.id], scores[item.id])
-        return None if step is None else (item.weight * (step[2] - scores[item.id]) / weight, item, step)
+    def candidate(item: Item) -> tuple[float, Item, Step] | None:
+        step = item.kind.next_better(item, values[item.id], scores[item.id])
+        return None if step is None else (item.weight * (step.score - scores[item.id]) / weight, item, step)
 
     candidates = {i.id: candidate(i) for i in answered}
     current_score = num / weight if weight else None
@@ -196,13 +172,11 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
         options = [c for c in candidates.values() if c is not None]
         if not options:
             break
-        gain, item, (to_id, to_label, new) = max(options, key=lambda c: c[0])
-        steps.append(LiftStep(item.id, item.text, answer_label(item, values[item.id]), to_id, to_label, round(gain, 1)))
-        num += item.weight * (new - scores[item.id])
-        scores[item.id] = new
-        if item.type == "multi":
-            prev = values[item.id]
-            values[item.id] = (prev if isinstance(prev, tuple) else ()) + (to_id,)
+        gain, item, step = max(options, key=lambda c: c[0])
+        steps.append(LiftStep(item.id, item.text, answer_label(item, values[item.id]), step.answer, step.label, round(gain, 1)))
+        num += item.weight * (step.score - scores[item.id])
+        scores[item.id] = step.score
+        values[item.id] = item.kind.after(values[item.id], step)
         candidates[item.id] = candidate(item)
         current_score = num / weight
     reachable = current_score is not None and current_score >= threshold - 1e-9

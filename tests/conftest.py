@@ -171,6 +171,8 @@ class Browser:
 
         from digicheck.extensions import db
 
+        if _cv_app.get(None) is not None:
+            db.session.commit()  # what the test did through services is its own unit of work, stored before the browser acts
         hidden = _cv_app.set(None)  # type: ignore[arg-type]
         try:
             response = getattr(self.client, method)(url, **kwargs)

@@ -49,7 +49,6 @@ def reset(token: str) -> ResponseReturnValue:
             db.session.rollback()
             form.password.errors = [str(exc)]
             return render_template("auth/reset.html", form=form, account=link.user), 400
-        db.session.commit()
         session.clear()  # whoever was logged in in this browser: the new password starts afresh
         logs.audit("password_reset", account_id=user.id)
         flash("Ihr neues Passwort ist gesetzt, und alle bisherigen Anmeldungen Ihres Kontos sind beendet. "

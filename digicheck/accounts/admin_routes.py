@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from digicheck import logs, mail
-from digicheck.access import can_create_reset_link, load_account_for_reset, load_invitation_to_revoke, load_user_for_admin, roles_required
+from digicheck.access import (can_create_reset_link, can_invite, load_account_for_reset, load_invitation_to_revoke, load_user_for_admin,
+                              manages_accounts, roles_required)
 from digicheck.extensions import db
 from digicheck.accounts.forms import InvitationForm
 from digicheck.forms import ConfirmForm, choices
@@ -31,8 +32,7 @@ def _municipality_choices() -> list:
 def invitations() -> ResponseReturnValue:
     form = InvitationForm()
     form.municipality.choices = _municipality_choices()
-    if current_user.role == Role.BERATER:
-        form.role.choices = choices([("kommune", "Kommune")])
+    form.role.choices = choices([(role.value, role.label) for role in Role if can_invite(current_user, role)])
     issued_link = None
     existing_account = None
     status = 200
@@ -67,13 +67,13 @@ def invitations() -> ResponseReturnValue:
 def users() -> ResponseReturnValue:
     """Admins see every account; consultants the Kommune users who joined by their invitation."""
     shown = select(User).where(User.deleted_at.is_(None)).order_by(User.role, User.email)
-    if current_user.role != Role.ADMIN:
+    if not manages_accounts(current_user):
         shown = shown.where(User.invited_by_id == current_user.id)
     rows = db.session.scalars(shown).all()
     resettable = {u.id for u in rows if can_create_reset_link(current_user, u)}
     # shown once after the redirect that created it (POST-redirect-GET), then gone from the session
     issued_reset = session.pop("issued_reset_link", None)
-    return render_template("admin/users.html", users=rows, resettable=resettable, manages_accounts=current_user.role == Role.ADMIN,
+    return render_template("admin/users.html", users=rows, resettable=resettable, manages_accounts=manages_accounts(current_user),
                            issued_reset=issued_reset)
 
 
@@ -119,7 +119,6 @@ def reset_link(account_id: int) -> ResponseReturnValue:
         issued = password_reset.create_reset_link(account, current_user)
     except accounts.AccountError as exc:
         abort(400, description=str(exc))
-    db.session.commit()
     link = url_for("account.reset", token=issued.token, _external=True)
     logs.audit("password_reset_link_created", account_id=account.id, reset_id=issued.reset.id)
     mail.send_link("password_reset", account.email, mail.reset_message(account.name, link, issued.reset.expires_at))
@@ -138,7 +137,6 @@ def delete_account(account_id: int) -> ResponseReturnValue:
             personal_data.delete_account(account, current_user)
         except accounts.AccountError as exc:
             abort(400, description=str(exc))
-        db.session.commit()
         logs.audit("account_deleted", account_id=account.id)
         flash(f"Das Konto {email} ist gelöscht. Name und E-Mail-Adresse sind entfernt; Antworten und Notizen "
               f"stehen jetzt unter „{account.name}“.", "success")

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from digicheck.access import can_invite
 from digicheck.extensions import db
 from digicheck.models import Invitation, Municipality, PasswordReset, Role, User
 from digicheck.models._time import utcnow
@@ -61,7 +62,7 @@ def authenticate(email: str, password: str) -> User | None:
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -73,7 +74,7 @@ def change_password(user: User, current: str, new: str) -> None:
     check_password_rules(new, user.email, user.name)
     user.password_hash = hash_password(new)
     user.session_epoch += 1
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def invite(email: str, role: Role, municipality: Municipality | None, created_by
     withdraws one that an admin or another consultant issued (they get a message instead)."""
     if role == Role.KOMMUNE and municipality is None:
         raise AccountError("Für ein Kommune-Konto muss eine Kommune gewählt sein.")
-    if created_by is not None and created_by.role == Role.BERATER and role != Role.KOMMUNE:
+    if created_by is not None and not can_invite(created_by, role):
         raise AccountError("Beraterinnen und Berater können nur Kommune-Konten einladen.")
     existing = find_user(email)
     if existing is not None:
@@ -177,7 +178,7 @@ def invite(email: str, role: Role, municipality: Municipality | None, created_by
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )
     db.session.add(invitation)
-    db.session.commit()
+    db.session.flush()
     return IssuedInvitation(invitation, token, withdrawn)
 
 
@@ -194,7 +195,7 @@ def revoke_invitation(invitation: Invitation) -> None:
         raise AccountError("Diese Einladung wurde bereits angenommen; sperren Sie stattdessen das Konto.")
     if invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
-        db.session.commit()
+        db.session.flush()
 
 
 def is_last_active_admin(user: User) -> bool:
@@ -215,7 +216,7 @@ def set_active(user: User, active: bool, by: User) -> None:
         user.active = active
         if not active:
             user.session_epoch += 1
-        db.session.commit()
+        db.session.flush()
 
 
 def accept_invitation(token: str, name: str, password: str) -> User:
@@ -228,7 +229,7 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     invitation.used_at = utcnow()
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the same invitation accepted twice at the same moment: the e-mail is unique
         db.session.rollback()
         raise AccountError("Diese Einladung wurde bereits verwendet. Melden Sie sich mit Ihrem Konto an.") from None

@@ -83,10 +83,7 @@ def load_user(user_id: str) -> User | None:
         return None
     g.user_session = row
     if now - row.last_seen_at >= TOUCH_INTERVAL:
-        pending = db.session.new or db.session.dirty or db.session.deleted
-        row.last_seen_at = now
-        if not pending:  # usually nothing is pending this early; else the request's own commit takes it along
-            db.session.commit()
+        row.last_seen_at = now  # stored with the request's commit; a request that fails is no sign of life
     return user
 
 
@@ -108,7 +105,7 @@ def _logged_in(sender: Any, user: User, **extra: Any) -> None:
     row = UserSession(id=token_hash(token), user_id=user.id, epoch=user.session_epoch, created_at=now, last_seen_at=now,
                       user_agent=device_summary(request.headers.get("User-Agent", "")), second_factor=second_factor)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     session[COOKIE_KEY] = token
     g.user_session = row
 
@@ -117,7 +114,7 @@ def _logged_out(sender: Any, user: Any, **extra: Any) -> None:
     row = _row(session.pop(COOKIE_KEY, None))
     if row is not None and row.ended_at is None:
         row.ended_at = utcnow()
-        db.session.commit()
+        db.session.flush()
     g.pop("user_session", None)
 
 
@@ -130,7 +127,7 @@ def _row(token: Any) -> UserSession | None:
 def mark_second_factor(row: UserSession) -> None:
     """This login has now shown a second factor (it was enrolled in this session)."""
     row.second_factor = True
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -160,7 +157,6 @@ def end_session(user: User, session_id: str) -> bool:
     ended = db.session.execute(update(UserSession).where(
         UserSession.id == session_id, UserSession.user_id == user.id, UserSession.ended_at.is_(None),
     ).values(ended_at=utcnow()))
-    db.session.commit()
     return bool(ended.rowcount)  # type: ignore[attr-defined]
 
 
@@ -171,7 +167,6 @@ def end_other_sessions(user: User) -> int:
         UserSession.user_id == user.id, UserSession.ended_at.is_(None),
         UserSession.id != (this.id if this is not None else ""),
     ).values(ended_at=utcnow()))
-    db.session.commit()
     return int(ended.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -109,7 +109,7 @@ def enrol(user: User, secret: str, password: str, code: str) -> list[str]:
     db.session.add(SecondFactor(user_id=user.id, secret=secret, enrolled_at=utcnow()))
     codes = [_recovery_code() for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_code_hash(c)) for c in codes)
-    db.session.commit()
+    db.session.flush()
     return codes
 
 
@@ -120,7 +120,7 @@ def disable(user: User, password: str, required: bool) -> None:
     if not password_matches(user, password):
         raise TwoFactorError("Das Passwort stimmt nicht.")
     _remove(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def reset(user: User) -> None:
@@ -128,7 +128,7 @@ def reset(user: User) -> None:
     and the next login needs the password alone (then enrolment again, if it is required)."""
     _remove(user)
     user.session_epoch += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def _remove(user: User) -> None:
@@ -151,7 +151,6 @@ def verify(user: User, code: str) -> str | None:
             SecondFactor.user_id == user.id,
             or_(SecondFactor.last_used_step.is_(None), SecondFactor.last_used_step < step),
         ).values(last_used_step=step))
-        db.session.commit()
         return "totp" if used.rowcount == 1 else None  # type: ignore[attr-defined]
     normalised = re.sub(r"[\s-]", "", code).upper()
     if len(normalised) != _RECOVERY_LENGTH:
@@ -159,7 +158,6 @@ def verify(user: User, code: str) -> str | None:
     used = db.session.execute(update(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(normalised), RecoveryCode.used_at.is_(None),
     ).values(used_at=utcnow()))
-    db.session.commit()
     return "recovery" if used.rowcount == 1 else None  # type: ignore[attr-defined]
 
 

@@ -11,7 +11,8 @@ from digicheck import timefmt
 from digicheck.models import Assessment, Municipality
 from digicheck.content import catalogue
 from scoring import Profile, Questionnaire, score
-from scoring.advice import KINDS, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
+from scoring.kinds import is_kind
+from scoring.advice import Advice, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
 
 
 def assessment_date(assessment: Assessment) -> date:
@@ -21,12 +22,18 @@ def assessment_date(assessment: Assessment) -> date:
 
 def municipality_facts(municipality: Municipality) -> MunicipalityFacts | None:
     """Kind and size for the funding rules; None for a kind the catalogues do not know."""
-    return MunicipalityFacts(municipality.kind, municipality.population) if municipality.kind in KINDS else None
+    return MunicipalityFacts(municipality.kind, municipality.population) if is_kind(municipality.kind) else None
+
+
+def advice_of(q: Questionnaire, profile: Profile, assessment: Assessment, targets: dict[str, int]) -> Advice:
+    """The advice for an assessment, as of its submission (or today while open)."""
+    facts = municipality_facts(assessment.municipality)
+    return advise(q, profile, facts, targets, as_of=assessment_date(assessment), catalogue=catalogue(q))
 
 
 def advice_for(q: Questionnaire, profile: Profile, assessment: Assessment, targets: dict[str, int]) -> dict[str, Any]:
-    facts = municipality_facts(assessment.municipality)
-    return advice_to_dict(advise(q, profile, facts, targets, as_of=assessment_date(assessment), catalogue=catalogue(q)))
+    """The advice as its JSON document (schema digicheck/advice-1), as the result page reads it."""
+    return advice_to_dict(advice_of(q, profile, assessment, targets))
 
 
 def references(q: Questionnaire) -> list[tuple[ReferenceProfile, Profile]]:

@@ -12,10 +12,14 @@ save. The POST is read from `request.form` by `parse_area`; the CSRF token is ch
 before the view by the application-wide CSRFProtect, unknown field names are refused
 (`unknown_fields`), and field errors reach the page's error summary as `FieldError`s.
 
-The questions are not rendered through WTForms widgets (slow for the ~70 inputs of a
-page) but by the template `assess/_area_items.html`: once per questionnaire version and
-area into a skeleton, whose few dynamic spots (versions, checked states, typed numbers)
-are filled per request from an `AreaValues`.
+Each item's kind (`scoring.item_kinds`) reads its fields from the POST and names the
+values a page shows; the template `assess/_area_items.html` renders the questions, one
+macro per kind (`assess/_items.html`). The questions are not rendered through WTForms
+widgets (slow for the ~70 inputs of a page): the template is rendered once per
+questionnaire version and area into a skeleton, whose dynamic spots (versions, checked
+states, typed numbers, field errors) are filled per request from an `AreaValues`. While
+templates reload (development) it is rendered in full; tests/app/test_area_skeleton.py
+checks that both give the same HTML for every area, empty, filled and with errors.
 """
 
 from __future__ import annotations
@@ -32,9 +36,10 @@ from wtforms import SelectField
 
 from digicheck.forms import choices as select_choices
 from scoring.answers import AnswerError, AnswerValue, check_answer
-from scoring.model import SPECIAL_LABELS, Area, Item, Questionnaire
+from scoring.item_kinds import SPECIAL_FIELD_SUFFIX, FormValues
+from scoring.model import Area, Questionnaire
 
-NUMBER_SPECIAL = "-special"
+NUMBER_SPECIAL = SPECIAL_FIELD_SUFFIX
 VERSION_PREFIX = "v-"
 #: posted besides the fields of the items
 FORM_KEYS = frozenset({"csrf_token", "action"})
@@ -55,45 +60,14 @@ def field_name(item_id: str) -> str:
     return item_id.replace(".", "-")
 
 
-def special_choices(item: Item) -> list[tuple[str, str]]:
-    """(value, label) of "Weiß nicht" / "Trifft nicht zu" where the item offers them."""
-    return [(s, SPECIAL_LABELS[s]) for s in item.special_answers]
-
-
-def choices(item: Item) -> list[tuple[str, str]]:
-    """(value, label) of every answer a choice item offers, the special ones last."""
-    return [(o.id, o.label) for o in item.options] + special_choices(item)
-
-
 def unknown_fields(q: Questionnaire, area: Area, posted: Iterable[str]) -> list[str]:
     """Posted field names that are not fields of this area page (forged or from another area)."""
     allowed = _per_area("fields", q, area, lambda: FORM_KEYS | frozenset(
         name
         for item in area.items
-        for name in (VERSION_PREFIX + field_name(item.id), field_name(item.id), field_name(item.id) + NUMBER_SPECIAL)
-        if item.type == "number" or not name.endswith(NUMBER_SPECIAL)
+        for name in (VERSION_PREFIX + field_name(item.id), *item.kind.field_names(field_name(item.id)))
     ))
     return [key for key in posted if key not in allowed]
-
-
-def raw_value(posted: MultiDict[str, str], item: Item) -> Any:
-    """What the user entered for an item, None when nothing."""
-    name = field_name(item.id)
-    if item.type == "number":
-        text = (posted.get(name) or "").strip()
-        special = posted.get(name + NUMBER_SPECIAL)
-        if text and special:
-            return AnswerError(item.id, f"Bitte entweder eine Zahl eintragen oder „{SPECIAL_LABELS.get(special, special)}“ wählen, nicht beides.")
-        return special or (text if text else None)
-    if item.type == "multi":
-        values = [v for v in posted.getlist(name) if v]
-        specials = [v for v in values if v in SPECIAL_LABELS]
-        if specials and len(values) > 1:
-            return AnswerError(item.id, f"„{SPECIAL_LABELS[specials[0]]}“ lässt sich nicht mit anderen Antworten kombinieren.")
-        if specials:
-            return specials[0]
-        return values or None
-    return posted.get(name) or None
 
 
 def parse_area(posted: MultiDict[str, str], area: Area) -> tuple[dict[str, AnswerValue | None], dict[str, int], dict[str, str]]:
@@ -109,14 +83,14 @@ def parse_area(posted: MultiDict[str, str], area: Area) -> tuple[dict[str, Answe
             versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
         except ValueError:
             versions[item.id] = -1  # a forged version never matches: reported as a conflict
-        value = raw_value(posted, item)
+        value = item.kind.from_form(item, name, posted.getlist)
         if isinstance(value, AnswerError):
             errors[name] = value.message
             continue
         if value is None:
             # an unticked radio group sends nothing and cannot be cleared in a browser: no change;
             # an emptied number field or all checkboxes unticked clear the answer
-            if item.type in ("number", "multi"):
+            if item.kind.clears_when_empty:
                 answers[item.id] = None
             continue
         if isinstance(value, str) and len(value) > 200:
@@ -151,19 +125,22 @@ class FieldError:
         return self
 
 
-_CHECKED, _UNCHECKED = Markup(" checked"), Markup("")
+_CHECKED, _NOTHING = Markup(" checked"), Markup("")
+_HAS_ERROR, _INVALID = Markup(" has-error"), Markup(' aria-invalid="true"')
+_ERROR_ID = Markup(" {}-error")
+_ERROR_MESSAGE = Markup('<p class="field-error" id="{}-error"><span class="visually-hidden">Fehler:</span> {}</p>')
 
 
 @dataclass
 class AreaValues:
-    """The dynamic parts of an area page: answer versions, chosen options, typed numbers, errors.
+    """The dynamic parts of an area page: answer versions, field values, errors, by field name.
 
-    Keys are field names (a number item's special answers under `<name>-special`).
+    `fields` holds what a browser would send: the chosen options of a radio group or of
+    checkboxes, the typed text of a number (its reserved answers under `<name>-special`).
     """
 
     versions: dict[str, str]
-    chosen: dict[str, frozenset[str]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
+    fields: FormValues = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -171,14 +148,9 @@ class AreaValues:
         """What is saved, for a freshly loaded page."""
         values = cls({field_name(item.id): str(versions.get(item.id, 0)) for item in area.items})
         for item in area.items:
-            name, value = field_name(item.id), answers.get(item.id)
-            if value is None:
-                continue
-            if item.type == "number" and not isinstance(value, str):
-                values.texts[name] = str(value)
-            else:
-                key = name + NUMBER_SPECIAL if item.type == "number" else name
-                values.chosen[key] = frozenset([value] if isinstance(value, str) else value)
+            value = answers.get(item.id)
+            if value is not None:
+                values.fields.update(item.kind.form_values(field_name(item.id), value))
         return values
 
     @classmethod
@@ -187,12 +159,7 @@ class AreaValues:
         values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items},
                      errors=errors)
         for item in area.items:
-            name = field_name(item.id)
-            if item.type == "number":
-                values.texts[name] = posted.get(name, "")
-                name += NUMBER_SPECIAL
-            chosen = posted.getlist(name) if item.type == "multi" else posted.getlist(name)[:1]
-            values.chosen[name] = frozenset(v for v in chosen if v)
+            values.fields.update(item.kind.posted_values(field_name(item.id), posted.getlist))
         return values
 
     def summary(self, area: Area) -> list[FieldError]:
@@ -206,13 +173,23 @@ class AreaValues:
         return escape(self.versions[name])
 
     def checked(self, name: str, value: str) -> Markup:
-        return _CHECKED if value in self.chosen.get(name, ()) else _UNCHECKED
+        return _CHECKED if value in self.fields.get(name, ()) else _NOTHING
 
     def text(self, name: str) -> Markup:
-        return escape(self.texts.get(name, ""))
+        return escape(next(iter(self.fields.get(name, ())), ""))
 
-    def error(self, name: str) -> str | None:
-        return self.errors.get(name)
+    def error_class(self, name: str) -> Markup:
+        return _HAS_ERROR if name in self.errors else _NOTHING
+
+    def error_id(self, name: str) -> Markup:
+        """Added to the fieldset's aria-describedby when the field has an error."""
+        return _ERROR_ID.format(name) if name in self.errors else _NOTHING
+
+    def error_message(self, name: str) -> Markup:
+        return _ERROR_MESSAGE.format(name, self.errors[name]) if name in self.errors else _NOTHING
+
+    def invalid(self, name: str) -> Markup:
+        return _INVALID if name in self.errors else _NOTHING
 
 
 ITEMS_TEMPLATE = "assess/_area_items.html"
@@ -229,21 +206,14 @@ class _SlotRecorder:
     def __init__(self) -> None:
         self.slots: list[_Slot] = []
 
-    def _mark(self, method: Callable[..., Markup], *args: str) -> Markup:
-        self.slots.append((method, args))
-        return Markup(self.MARK)
+    def __getattr__(self, method: str) -> Callable[..., Markup]:
+        filler = getattr(AreaValues, method)
 
-    def version(self, name: str) -> Markup:
-        return self._mark(AreaValues.version, name)
+        def mark(*args: str) -> Markup:
+            self.slots.append((filler, args))
+            return Markup(self.MARK)
 
-    def checked(self, name: str, value: str) -> Markup:
-        return self._mark(AreaValues.checked, name, value)
-
-    def text(self, name: str) -> Markup:
-        return self._mark(AreaValues.text, name)
-
-    def error(self, name: str) -> None:
-        return None
+        return mark
 
 
 @dataclass(frozen=True)
@@ -260,29 +230,31 @@ class _Skeleton:
         return Markup("".join(out))
 
 
-def _render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder) -> str:
+def render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder) -> str:
+    """The questions of an area rendered in full by the template."""
     return current_app.jinja_env.get_template(ITEMS_TEMPLATE).render(
-        q=q, area=area, page=page, field_name=field_name, choices=choices, special_choices=special_choices,
-        number_special=NUMBER_SPECIAL, version_prefix=VERSION_PREFIX,
+        q=q, area=area, page=page, field_name=field_name, version_prefix=VERSION_PREFIX,
     )
+
+
+def skeleton_items(q: Questionnaire, area: Area, values: AreaValues) -> Markup:
+    """The questions of an area filled into its skeleton (built on first use)."""
+    return _per_area("skeleton", q, area, lambda: _skeleton(q, area)).fill(values)
 
 
 def _skeleton(q: Questionnaire, area: Area) -> _Skeleton:
     recorder = _SlotRecorder()
-    texts = _render_items(q, area, recorder).split(_SlotRecorder.MARK)
+    texts = render_items(q, area, recorder).split(_SlotRecorder.MARK)
     assert len(texts) == len(recorder.slots) + 1, "questionnaire texts must not contain NUL characters"
     return _Skeleton(tuple(texts), tuple(recorder.slots))
 
 
 def area_items(q: Questionnaire, area: Area, values: AreaValues) -> Markup:
-    """The questions of an area page with these values.
-
-    Field errors change the markup around a question, so a page with errors (rare) is
-    rendered in full; so is every page while templates reload (development).
-    """
-    if values.errors or current_app.jinja_env.auto_reload:
-        return Markup(_render_items(q, area, values))
-    return _per_area("skeleton", q, area, lambda: _skeleton(q, area)).fill(values)
+    """The questions of an area page with these values: through the skeleton, or in full while
+    templates reload (development), so a changed template shows at once."""
+    if current_app.jinja_env.auto_reload:
+        return Markup(render_items(q, area, values))
+    return skeleton_items(q, area, values)
 
 
 class TargetsForm(FlaskForm):

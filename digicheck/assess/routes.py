@@ -5,21 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from digicheck import charts
-from digicheck.access import load_assessment_for, load_assessment_to_edit
-from digicheck.extensions import db
+from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit
 from digicheck.forms import ConfirmForm
-from digicheck.models import Assessment, Municipality, Role
-from digicheck.assess import advice as advice_svc
+from digicheck.models import Assessment
+from digicheck.assess import pages
 from digicheck.assess import services as svc
 from digicheck.assess.forms import AreaValues, area_items, field_name, parse_area, targets_form, targets_from_form, unknown_fields
-from digicheck.consult.services import validated_levels
 from digicheck.content import questionnaire
 from scoring import Questionnaire
 from scoring.answers import AnswerValue
 from scoring.model import Area
+from scoring.progress import progress
 
 bp = Blueprint("assess", __name__)
 
@@ -29,26 +26,15 @@ LOCKED = "Diese Bewertung ist abgeschlossen und kann nicht mehr geändert werden
 @bp.get("/")
 @login_required
 def home() -> ResponseReturnValue:
-    if current_user.role != Role.KOMMUNE:
-        municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-        latest = {m.id: svc.latest_round(m.id) for m in municipalities}
-        return render_template("assess/overview.html", municipalities=municipalities, latest=latest)
-    municipality = current_user.municipality
-    rounds = svc.rounds_of(municipality.id)
-    current = rounds[0] if rounds else None
-    progress = None
-    if current is not None:
-        q = questionnaire(current.questionnaire_version)
-        answers, _ = svc.answers_of(current)
-        progress = svc.progress(q, answers)
-    return render_template("assess/home.html", municipality=municipality, rounds=rounds, current=current,
-                           progress=progress, form=ConfirmForm())
+    if is_consultant(current_user):  # their landing is the consultant workspace
+        return redirect(url_for("consult.overview"))
+    return render_template("assess/home.html", page=pages.home_page(current_user.municipality), form=ConfirmForm())
 
 
 @bp.post("/runden")
 @login_required
 def new_round() -> ResponseReturnValue:
-    if current_user.role != Role.KOMMUNE:
+    if not can_edit(current_user):
         abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -97,7 +83,7 @@ def _area_page(assessment: Assessment, q: Questionnaire, area_spec: Area, values
     """An area page; field errors (a POST come back) feed the summary at the top."""
     return render_template(
         "assess/area.html", assessment=assessment, q=q, area=area_spec, items=area_items(q, area_spec, values),
-        errors=values.summary(area_spec), conflicts=conflicts or [], progress=svc.progress(q, stored),
+        errors=values.summary(area_spec), conflicts=conflicts or [], progress=progress(q, stored),
         field_name=field_name, locked=assessment.submitted,
     )
 
@@ -117,28 +103,9 @@ def _after_save(q, assessment_id: int, area_id: str, action: str) -> str:  # typ
 @bp.get("/bewertung/<int:assessment_id>/ergebnis")
 @login_required
 def result(assessment_id: int) -> ResponseReturnValue:
-    assessment = load_assessment_for(current_user, assessment_id)
-    q, profile = svc.profile_of(assessment)
-    targets = svc.targets_of(assessment)
-    series = [charts.Series("Selbsteinschätzung", tuple(a.level for a in profile.areas))]
-    validated = validated_levels(assessment)
-    if validated:  # beside the self-assessment, as on the consultant's pages
-        series.append(charts.Series("Validiert (Beratung)", tuple(v.level if (v := validated.get(a.id)) else None for a in profile.areas)))
-    if targets:
-        series.append(charts.Series("Ziel in 2–3 Jahren", tuple(targets.get(a.id) for a in profile.areas)))
-    available = advice_svc.references(q)
-    chosen = set(request.args.getlist("vergleich"))
-    for reference, reference_profile in available:
-        if reference.id in chosen:
-            series.append(charts.Series(reference.label, tuple(a.level for a in reference_profile.areas)))
-    chart = charts.radar([a.name for a in q.areas], series)
-    unknown = [item for item in q.items if profile.answers.get(item.id) == "weiss_nicht"]
-    return render_template(
-        "assess/result.html", assessment=assessment, q=q, profile=profile, targets=targets, chart_json=chart,
-        series=series, unknown=unknown, targets_form=targets_form(q, targets),
-        progress=svc.progress(q, profile.answers), can_edit=current_user.role == Role.KOMMUNE,
-        advice=advice_svc.advice_for(q, profile, assessment, targets), references=available, chosen=chosen,
-    )
+    page = pages.result_page(load_assessment_for(current_user, assessment_id), request.args.getlist("vergleich"))
+    return render_template("assess/result.html", page=page, targets_form=targets_form(page.q, page.targets),
+                           can_edit=can_edit(current_user))
 
 
 @bp.post("/bewertung/<int:assessment_id>/ziele")
@@ -162,11 +129,8 @@ def targets(assessment_id: int) -> ResponseReturnValue:
 @bp.route("/bewertung/<int:assessment_id>/abschliessen", methods=["GET", "POST"])
 @login_required
 def submit(assessment_id: int) -> ResponseReturnValue:
-    assessment = load_assessment_to_edit(current_user, assessment_id)
-    q = questionnaire(assessment.questionnaire_version)
-    form = ConfirmForm()
-    answers, _ = svc.answers_of(assessment)
-    missing = [q.item(i) for i in svc.missing_items(q, answers)]
+    page = pages.submit_page(load_assessment_to_edit(current_user, assessment_id))
+    assessment, form = page.assessment, ConfirmForm()
     if request.method == "POST":
         if assessment.submitted:
             abort(409, description=LOCKED)
@@ -179,16 +143,14 @@ def submit(assessment_id: int) -> ResponseReturnValue:
         if not still_missing:
             flash("Die Bewertung ist abgeschlossen. Sie ist jetzt schreibgeschützt.", "success")
             return redirect(url_for("assess.result", assessment_id=assessment.id))
-        return render_template("assess/submit.html", assessment=assessment, q=q, form=form, missing=missing), 400
-    return render_template("assess/submit.html", assessment=assessment, q=q, form=form, missing=missing)
+        return render_template("assess/submit.html", page=page, form=form), 400
+    return render_template("assess/submit.html", page=page, form=form)
 
 
 @bp.get("/bewertung/<int:assessment_id>/verlauf")
 @login_required
 def history(assessment_id: int) -> ResponseReturnValue:
-    assessment = load_assessment_for(current_user, assessment_id)
-    page = svc.history_page(assessment, request.args.get("verlauf"))
+    page = pages.history_view(load_assessment_for(current_user, assessment_id), request.args.get("verlauf"))
     if page is None:
         abort(404)
-    q = questionnaire(assessment.questionnaire_version)
-    return render_template("assess/history.html", assessment=assessment, q=q, history=page)
+    return render_template("assess/history.html", page=page)

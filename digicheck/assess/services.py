@@ -6,14 +6,12 @@ change of the page or none of them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, Text, bindparam, cast, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +21,7 @@ from digicheck.models._time import utcnow
 from digicheck.content import library, questionnaire
 from scoring import Profile, Questionnaire, carry_over, score_checked
 from scoring.answers import AnswerValue, answer_label
+from scoring.progress import missing_items
 
 
 class AssessmentLocked(Exception):
@@ -50,38 +49,17 @@ class SaveResult:
         return not self.conflicts
 
 
-@dataclass(frozen=True)
-class AreaProgress:
-    area_id: str
-    name: str
-    answered: int
-    total: int
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Answered items per area and overall (summed here, not in the template: it is on every page view)."""
-
-    areas: list[AreaProgress]
-    answered: int
-    total: int
-
-
 # The statements of the hot paths (every page view, every save) are Core statements built once:
 # building a statement costs more than running it, and Core skips the ORM's per-row work.
 _ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
 _CHANGES: Table = AnswerChange.__table__  # type: ignore[assignment]
 _ASSESSMENTS: Table = Assessment.__table__  # type: ignore[assignment]
 
-#: answer values are read as JSON text and decoded by `_decoded`, which remembers the few distinct
-#: texts: decoding each of the ~60 answers of a page view per request cost more than the query
-#: (1.4 million instructions against 0.6 million with the values as text)
-_VALUE_TEXT = cast(_ANSWERS.c.value, Text)
-_ANSWERS_OF = select(_ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
+_ANSWERS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id")
 )
 _VERSIONS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
-_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _VALUE_TEXT, _ANSWERS.c.version).where(
+_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True))
 )
 #: touches the assessment only while it is open
@@ -103,13 +81,8 @@ _INSERT_CHANGES = insert(_CHANGES)
 
 
 def _stored(value: Any) -> AnswerValue:
+    """A stored JSON value as an answer (lists become tuples)."""
     return tuple(value) if isinstance(value, list) else value
-
-
-@lru_cache(maxsize=4096)
-def _decoded(text: str | None) -> AnswerValue | None:
-    """A value read through `_VALUE_TEXT`; immutable (lists become tuples), so it can be shared."""
-    return None if text is None else _stored(json.loads(text))
 
 
 def _storable(value: AnswerValue | None) -> Any:
@@ -121,18 +94,10 @@ def answers_of(assessment: Assessment) -> tuple[dict[str, AnswerValue], dict[str
     rows = db.session.execute(_ANSWERS_OF, {"assessment_id": assessment.id})
     answers: dict[str, AnswerValue] = {}
     versions: dict[str, int] = {}
-    for item_id, text, version in rows.all():  # one fetchall, not a fetchone per row
-        answers[item_id] = _decoded(text)
+    for item_id, value, version in rows.all():  # one fetchall, not a fetchone per row
+        answers[item_id] = _stored(value)
         versions[item_id] = version
     return answers, versions
-
-
-def progress(q: Questionnaire, answers: dict[str, Any]) -> Progress:
-    areas = [
-        AreaProgress(a.id, a.name, sum(1 for i in a.items if answers.get(i.id) is not None), len(a.items))
-        for a in q.areas
-    ]
-    return Progress(areas, sum(a.answered for a in areas), sum(a.total for a in areas))
 
 
 def latest_round(municipality_id: int) -> Assessment | None:
@@ -190,7 +155,7 @@ def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -
                                   updated_by_id=user.id if user else None))
         for target in previous.targets:
             db.session.add(Target(assessment_id=assessment.id, area_id=target.area_id, level=target.level))
-    db.session.commit()
+    db.session.flush()
     return assessment
 
 
@@ -235,8 +200,8 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
         raise AssessmentLocked()
     q = questionnaire(assessment.questionnaire_version)
     stored = {
-        item_id: (answer_id, _decoded(text), version)
-        for answer_id, item_id, text, version in db.session.execute(
+        item_id: (answer_id, _stored(value), version)
+        for answer_id, item_id, value, version in db.session.execute(
             _STORED_FOR, {"assessment_id": assessment.id, "item_ids": list(answers)}
         )
     }
@@ -257,7 +222,7 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
     _lock_check(assessment)
     try:
         _write(assessment, user, changes)
-        db.session.commit()
+        db.session.flush()
     except (IntegrityError, _Race):
         db.session.rollback()
         fresh = {item_id: version for item_id, version in db.session.execute(_VERSIONS_OF, {"assessment_id": assessment.id})}
@@ -306,10 +271,6 @@ class _Race(Exception):
     """Another save changed one of the answers between our read and our write."""
 
 
-def missing_items(q: Questionnaire, answers: dict[str, Any]) -> list[str]:
-    return [item.id for item in q.items if answers.get(item.id) is None]
-
-
 def profile_of(assessment: Assessment) -> tuple[Questionnaire, Profile]:
     return profiles_of([assessment])[assessment.id]
 
@@ -347,7 +308,7 @@ def submit(assessment: Assessment, user: User | None) -> list[str]:
     o = profile.overall
     db.session.add(AreaScore(assessment_id=assessment.id, area_id="overall", score=o.score, level=o.level,
                              coverage=min(a.coverage for a in profile.areas), provisional=o.provisional))
-    db.session.commit()
+    db.session.flush()
     return []
 
 
@@ -369,7 +330,7 @@ def set_targets(assessment: Assessment, targets: dict[str, int | None]) -> None:
             db.session.add(Target(assessment_id=assessment.id, area_id=area_id, level=level))
         else:
             target.level = level
-    db.session.commit()
+    db.session.flush()
 
 
 #: Answer changes shown per page of a history (a busy round has thousands).
@@ -416,4 +377,4 @@ def save_demo_answers(assessment: Assessment, answers: dict[str, AnswerValue]) -
     """Write a complete synthetic answer set (demo data only; no history, no locking)."""
     for item_id, value in answers.items():
         db.session.add(Answer(assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1))
-    db.session.commit()
+    db.session.flush()

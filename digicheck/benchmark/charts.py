@@ -8,13 +8,14 @@ run plotly.js and a headless browser is not part of the installation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 import plotly.graph_objects as go
 
 from digicheck import svg_charts
-from digicheck.charts import PALETTE
-from digicheck.benchmark.services import AREA_NAMES, GroupFigures
+from digicheck.benchmark.services import GroupFigures
+from scoring.radar import PALETTE
 
 #: Above this many groups a chart is unreadable; the table still lists all.
 MAX_CHART_GROUPS = 40
@@ -27,13 +28,13 @@ def chartable(groups: list[GroupFigures], area: str) -> list[GroupFigures]:
     return [g for g in groups if g.areas.get(area) is not None][:MAX_CHART_GROUPS]
 
 
-def box_figure(area: str, groups: list[GroupFigures]) -> str:
-    """Horizontal boxes (Q1, median, Q3) per group for one area, 0-100 points."""
+def box_figure(area: str, name: str, groups: list[GroupFigures]) -> str:
+    """Horizontal boxes (Q1, median, Q3) per group for one area (`name`: as the reader knows it), 0-100 points."""
     rows = chartable(groups, area)
     figures = [g.areas[area] for g in rows]
     figure = go.Figure(go.Box(
         y=[g.group.label for g in rows], q1=[f.q1 for f in figures], median=[f.median for f in figures],  # type: ignore[union-attr]
-        q3=[f.q3 for f in figures], orientation="h", name=AREA_NAMES[area], marker={"color": PALETTE[0]},  # type: ignore[union-attr]
+        q3=[f.q3 for f in figures], orientation="h", name=name, marker={"color": PALETTE[0]},  # type: ignore[union-attr]
         fillcolor="rgba(0,114,178,0.25)", line={"color": PALETTE[0]}, hoverinfo="y+x", showlegend=False,
     ))
     figure.update_layout(
@@ -61,12 +62,12 @@ def heatmap_figure(area: str, groups: list[GroupFigures]) -> str:
     return figure.to_json()
 
 
-def trend_figure(trend: list[GroupFigures]) -> str:
-    """Median per area over the published rounds (the Land as a whole)."""
+def trend_figure(trend: list[GroupFigures], area_names: Mapping[str, str]) -> str:
+    """Median per area (`area_names`: id -> name, in the report's order) over the published rounds (the Land as a whole)."""
     figure = go.Figure()
-    for index, area in enumerate(AREA_NAMES):
+    for index, area in enumerate(area_names):
         points = [(g.group.key, g.areas[area].median) for g in trend if g.areas.get(area) is not None]  # type: ignore[union-attr]
-        figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], name=AREA_NAMES[area],
+        figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], name=area_names[area],
                                     mode="lines+markers", line={"color": PALETTE[index % len(PALETTE)], "width": 3}))
     figure.update_layout(xaxis={"type": "category", "title": {"text": "Runde"}},
                          yaxis={"range": [0, 100], "title": {"text": "Median (Punkte)"}},
@@ -75,7 +76,7 @@ def trend_figure(trend: list[GroupFigures]) -> str:
     return figure.to_json()
 
 
-def box_svg(area: str, groups: list[GroupFigures], width: int = 640) -> str:
+def box_svg(area: str, name: str, groups: list[GroupFigures], width: int = 640) -> str:
     """The box chart as inline SVG for the PDF: one row per group, axis 0-100."""
     rows = chartable(groups, area)
     label_w, row_h, top = 230, 22, 10
@@ -98,4 +99,4 @@ def box_svg(area: str, groups: list[GroupFigures], width: int = 640) -> str:
                      f'fill="#cfe3f1" stroke="{PALETTE[0]}"/>'
                      f'<line x1="{x(f.median):.1f}" y1="{y + 3}" x2="{x(f.median):.1f}" y2="{y + row_h - 3}" '  # type: ignore[union-attr]
                      f'stroke="#1a1a1a" stroke-width="2"/>')
-    return svg_charts.document(width, height, f"Boxplot {AREA_NAMES[area]}", "".join(parts))
+    return svg_charts.document(width, height, f"Boxplot {name}", "".join(parts))

@@ -11,7 +11,7 @@ import csv
 import io
 
 from digicheck.register import ATTRIBUTION
-from digicheck.benchmark.services import AREA_NAMES, REPORT_AREAS, GroupFigures, Report
+from digicheck.benchmark.services import GroupFigures, Report
 
 CSV_HEADER = ("Abschnitt", "Runde", "Vergleichsgruppe", "Dimension", "Schlüssel", "Bereich", "Bewertungen",
               "Kommunen im Verzeichnis", "Beteiligung %", "Q1", "Median", "Q3",
@@ -29,12 +29,12 @@ def _number(value: float | None, digits: int = 2) -> str:
 
 def _group_rows(section: str, report: Report, group: GroupFigures, round_: object, *, levels: bool = True) -> list[list[str]]:
     rows = []
-    for area in REPORT_AREAS:
+    for area, name in report.area_names.items():
         f = group.areas.get(area)
         if f is None:
             continue
         rows.append([section, str(round_), group.group.label, group.group.dimension.value, group.group.key,
-                     AREA_NAMES[area], str(f.n), str(group.registered or ""), _number(group.participation, 1),
+                     name, str(f.n), str(group.registered or ""), _number(group.participation, 1),
                      _number(f.q1), _number(f.median), _number(f.q3), *((str(v) for v in f.levels) if levels else [""] * 5)])
     return rows
 
@@ -50,7 +50,7 @@ def csv_rows(report: Report) -> list[list[str]]:
     for row in report.archetypes:
         if row.decision.published:
             t = row.archetype
-            centroid = "; ".join(f"{AREA_NAMES[a]} {v:.0f}" for a, v in zip(REPORT_AREAS[1:], t.centroid, strict=True))
+            centroid = "; ".join(f"{report.area_names[a]} {v:.0f}" for a, v in zip(report.areas[1:], t.centroid, strict=True))
             rows.append(["Typ", str(report.round), t.name, "typ", str(t.id), centroid, str(t.size)] + [""] * 10)
     rows.append(["Hinweis", "", f"Keine Angabe aus weniger als {report.k} abgeschlossenen Bewertungen; "
                  "Gruppen, aus deren Vergleich sich einzelne Kommunen erschließen ließen, fehlen."] + [""] * 14)

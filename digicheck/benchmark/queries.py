@@ -24,6 +24,7 @@ Definitions (docs/benchmark.md):
 from __future__ import annotations
 
 from scoring.benchmark.peers import SIZE_CLASSES
+from scoring.kinds import LANDKREIS
 
 QUARTILE_PS = (0.25, 0.5, 0.75)
 
@@ -72,8 +73,8 @@ def _latest(dialect: str, *, one_round: bool) -> str:
 _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "land": ("'all'", "'alle Kommunen'", "1 = 1"),
     "regierungsbezirk": ("m.regierungsbezirk", "m.regierungsbezirk", "m.regierungsbezirk <> ''"),
-    "kreis": ("m.kreis_ags", "m.kreis", "m.kind <> 'Landkreis' AND m.kreis_ags IS NOT NULL"),
-    "size": (size_case(), size_case(), "m.kind <> 'Landkreis' AND m.population IS NOT NULL"),
+    "kreis": ("m.kreis_ags", "m.kreis", f"m.kind <> '{LANDKREIS}' AND m.kreis_ags IS NOT NULL"),
+    "size": (size_case(), size_case(), f"m.kind <> '{LANDKREIS}' AND m.population IS NOT NULL"),
     "kind": ("m.kind", "m.kind", "1 = 1"),
 }
 DIMENSION_IDS = tuple(_DIMENSIONS)

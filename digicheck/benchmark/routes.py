@@ -1,6 +1,6 @@
 """Benchmark report for every logged-in role: page, CSV and PDF of the same anonymised figures.
 
-Who sees what is decided in `_report_for`: everyone gets the guarded group figures;
+Who sees what is decided in `_request_for`: everyone gets the guarded group figures;
 a Kommune user additionally its own percentile ranks; consultants and admins (who
 also stand in for the Land and partners for now) may pick any municipality for its
 ranks and its "ähnliche Kommunen".
@@ -13,29 +13,30 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from digicheck import logs, pdf, timefmt
-from digicheck.benchmark import charts as bench_charts
-from digicheck.access import CONSULTANT_ROLES
+from digicheck.access import is_kommune, may_choose_municipality, may_see_ranks
 from digicheck.benchmark.forms import BenchFilterForm
-from digicheck.models import Role
-from digicheck.benchmark import services as benchmark
 from digicheck.benchmark import export as benchmark_export
+from digicheck.benchmark import pages
+from digicheck.benchmark import services as benchmark
 from digicheck.municipalities import by_ags
 
 bp = Blueprint("bench", __name__, url_prefix="/benchmark")
 
 
-def _report_for(form: BenchFilterForm) -> benchmark.Report:
-    """Parse the filters, choose the municipality the reader may see ranks of, build the report."""
+def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
+    """Parse the filters, choose the municipality the reader may see ranks of."""
     form.validate()
-    consultant = current_user.role in CONSULTANT_ROLES
+    consultant = may_choose_municipality(current_user)
     municipality = None
-    if current_user.role == Role.KOMMUNE:
+    if is_kommune(current_user):
         municipality = current_user.municipality
     elif consultant and form.kommune.data and not form.kommune.errors:
         municipality = by_ags(form.kommune.data)
         if municipality is None:
             form.kommune.errors = ["Keine Kommune mit diesem Gemeindeschlüssel."]
-    return benchmark.build_report(
+    if municipality is not None and not may_see_ranks(current_user, municipality.id):
+        municipality = None
+    return benchmark.ReportRequest(
         form.runde.data if not form.runde.errors else None,
         form.dimension.data if not form.dimension.errors else "land",
         k=int(current_app.config.get("BENCHMARK_K", 5)),
@@ -49,19 +50,15 @@ def _report_for(form: BenchFilterForm) -> benchmark.Report:
 @login_required
 def report() -> ResponseReturnValue:
     form = BenchFilterForm()
-    result = _report_for(form)
-    form.set_choices(result, with_municipalities=current_user.role in CONSULTANT_ROLES)
-    groups = benchmark_export.shown_groups(result)
-    charts = {area: bench_charts.box_figure(area, groups) for area in benchmark.REPORT_AREAS} if result.land else {}
-    extra = {"heatmap": bench_charts.heatmap_figure("overall", groups), "trend": bench_charts.trend_figure(list(result.trend))} if result.land else {}
-    return render_template("bench/report.html", report=result, form=form, groups=groups, charts=charts, query=form.query(),
-                           area_names=benchmark.AREA_NAMES, REPORT_AREAS=benchmark.REPORT_AREAS, **extra)
+    page = pages.benchmark_page(_request_for(form))
+    form.set_choices(page.report, with_municipalities=may_choose_municipality(current_user))
+    return render_template("bench/report.html", page=page, form=form, query=form.query())
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv() -> ResponseReturnValue:
-    result = _report_for(BenchFilterForm())
+    result = benchmark.report_for(_request_for(BenchFilterForm()))
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
     logs.audit("export_downloaded", export="benchmark", format="csv", round=result.round, dimension=result.dimension)
     return Response(benchmark_export.csv_text(result), mimetype="text/csv",
@@ -71,11 +68,9 @@ def export_csv() -> ResponseReturnValue:
 @bp.get("/bericht.pdf")
 @login_required
 def export_pdf() -> ResponseReturnValue:
-    result = _report_for(BenchFilterForm())
-    groups = benchmark_export.shown_groups(result)
-    svgs = {area: bench_charts.box_svg(area, groups) for area in benchmark.REPORT_AREAS} if result.land else {}
-    html = render_template("bench/report_pdf.html", report=result, groups=groups, svgs=svgs, today=timefmt.today(),
-                           area_names=benchmark.AREA_NAMES, REPORT_AREAS=benchmark.REPORT_AREAS)
+    document = pages.benchmark_document(_request_for(BenchFilterForm()))
+    result = document.report
+    html = render_template("bench/report_pdf.html", page=document, today=timefmt.today())
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.pdf"
     logs.audit("export_downloaded", export="benchmark", format="pdf", round=result.round, dimension=result.dimension)
     return pdf.download(html, name)

@@ -30,16 +30,15 @@ import numpy as np
 from sqlalchemy import text
 from threadpoolctl import threadpool_limits
 
-from digicheck.extensions import db
-from digicheck.models import Municipality
 from digicheck.benchmark import queries as sql
 from digicheck.benchmark.guard import decisions_for
+from digicheck.content import questionnaire
+from digicheck.extensions import db
+from digicheck.models import Municipality
 from scoring.benchmark import SIZE_CLASSES, Decision, Dimension, PeerGroup, quantile_rows
-from scoring.benchmark.archetypes import AREA_NAMES as _AREA_NAMES
-from scoring.benchmark.archetypes import AREAS, Archetype, cluster_profiles, similar
+from scoring.benchmark.archetypes import Archetype, cluster_profiles, similar
 
-AREA_NAMES: dict[str, str] = {"overall": "Gesamt", **_AREA_NAMES}
-REPORT_AREAS: tuple[str, ...] = ("overall", *AREAS)
+OVERALL = "overall"
 #: Dimensions a reader can choose (the trend is always shown).
 DIMENSION_LABELS: dict[str, str] = {
     "land": "Land (alle Kommunen)", "regierungsbezirk": "Regierungsbezirk",
@@ -130,10 +129,39 @@ class Report:
     ranks: tuple[RankRow, ...] | None = None
     rank_note: str = ""
     similar: tuple[SimilarRow, ...] | None = None
+    #: "Gesamt" and the questionnaire's areas, id -> name, in the report's order
+    area_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def dimension_label(self) -> str:
         return DIMENSION_LABELS[self.dimension]
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The report's columns: "overall" first, then the areas."""
+        return tuple(self.area_names)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What a reader asked for and may see: the report's parameters after the access decision."""
+
+    round: int | None
+    dimension: str
+    k: int
+    include_demo: bool
+    municipality: Municipality | None = None
+    with_similar: bool = False
+
+
+def report_area_names() -> dict[str, str]:
+    """"Gesamt" and the areas of the newest questionnaire, the report's columns, id -> name."""
+    return {OVERALL: "Gesamt", **questionnaire().area_names}
+
+
+def report_for(request: ReportRequest) -> Report:
+    return build_report(request.round, request.dimension, k=request.k, include_demo=request.include_demo,
+                        municipality=request.municipality, with_similar=request.with_similar)
 
 
 def _dialect() -> str:
@@ -218,8 +246,8 @@ def figures_from_rows(rows: list[tuple], dialect: str) -> dict[tuple[str, str, s
     return out
 
 
-def _profile_matrix(params: dict[str, object]) -> list[tuple]:  # type: ignore[type-arg]
-    return _rows(sql.matrix_sql(_dialect(), AREAS), **params)
+def _profile_matrix(params: dict[str, object], areas: tuple[str, ...]) -> list[tuple]:  # type: ignore[type-arg]
+    return _rows(sql.matrix_sql(_dialect(), areas), **params)
 
 
 def build_report(
@@ -235,20 +263,22 @@ def build_report(
     if dimension not in DIMENSION_LABELS:
         raise ValueError(f"unknown dimension {dimension!r}")
     dialect = _dialect()
+    names = report_area_names()
+    areas = tuple(names)[1:]
     tune_transaction()
     years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_)
     found = sorted(((int(row[1]), _ids(row[-1])) for row in years if row[0] == "members"), reverse=True)
     rounds = tuple(year for year, _ in found)
     if not rounds:
-        return Report(None, (), dimension, k, include_demo)
+        return Report(None, (), dimension, k, include_demo, area_names=names)
     chosen = round_ if round_ in rounds else rounds[0]  # the rule years_sql counts the levels by
     params = _round_params(chosen, include_demo)
     members = _memberships(params, found)
-    matrix = _profile_matrix(params)
-    scores = np.array([r[3:] for r in matrix], dtype=np.float64).reshape(len(matrix), len(AREAS))
+    matrix = _profile_matrix(params, areas)
+    scores = np.array([r[3:] for r in matrix], dtype=np.float64).reshape(len(matrix), len(areas))
     municipality_ids = np.array([r[0] for r in matrix], dtype=np.int64)
     with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
-        types = cluster_profiles(scores, k=k)
+        types = cluster_profiles(scores, k=k, areas=areas, area_names=names)
     type_keys = [TypeGroup(chosen, t.id, f"Typ „{t.name}“") for t in types.types]
     type_groups = {key: municipality_ids[types.labels == key.id] for key in type_keys}
     decisions = decisions_for(members, type_groups, k, chosen)
@@ -267,7 +297,7 @@ def build_report(
         decision = decisions[group]
         areas: dict[str, Figures | None] = {}
         if decision.published:
-            for area in REPORT_AREAS:
+            for area in names:
                 f = figures.get((*same_as.get((dim, key), (dim, key)), area))
                 areas[area] = f if f is not None and f.n >= k else None
         return GroupFigures(group, decision, registered.get((dim, key)), areas)
@@ -278,7 +308,7 @@ def build_report(
     trend = tuple(group_figures("round", key) for d, key in members if d == "round")
     trend = tuple(sorted(trend, key=lambda g: g.group.key))
     archetypes = tuple(ArchetypeRow(t, decisions[key]) for t, key in zip(types.types, type_keys, strict=True))
-    report = Report(chosen, rounds, dimension, k, include_demo, land, shown, trend, archetypes, types.note)
+    report = Report(chosen, rounds, dimension, k, include_demo, land, shown, trend, archetypes, types.note, area_names=names)
     if municipality is None:
         return report
     return _with_municipality(report, municipality, members, decisions, matrix, scores, include_demo, with_similar)

@@ -66,13 +66,22 @@ def make_app() -> Any:
 
 @contextmanager
 def app_context() -> Iterator[Any]:
-    """The app for one command; its database connections are closed when the command ends."""
+    """The app for one command, which is one transaction: what the services flushed is
+    committed once when the command's block ends, and nothing is stored when it raises
+    (a `CliError` too). The database connections are closed when the command ends."""
+    from sqlalchemy.exc import DBAPIError
+
     from digicheck.extensions import db as database
 
     app = make_app()
     with app.app_context():
         try:
             yield app
+            try:
+                database.session.commit()
+            except DBAPIError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+                raise CliError(f"Die Datenbank hat die Änderungen abgelehnt, nichts gespeichert ({reason})") from None
         finally:
-            database.session.remove()
+            database.session.remove()  # rolls back whatever was not committed
             database.engine.dispose()

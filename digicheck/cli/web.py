@@ -85,7 +85,6 @@ def user_group() -> None:
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Adresse, unter der die Anwendung erreichbar ist.")
 def user_reset_link(email: str, base_url: str) -> None:
     """Create a one-time link to set a new password and print it (an older open link stops working)."""
-    from digicheck.extensions import db as database
     from digicheck.accounts.services import AccountError, find_user
     from digicheck.accounts.password_reset import create_reset_link
 
@@ -98,7 +97,6 @@ def user_reset_link(email: str, base_url: str) -> None:
             issued = create_reset_link(account, None)
         except AccountError as exc:
             raise CliError(str(exc)) from None
-        database.session.commit()
         hours = app.config.get("RESET_HOURS", 24)
     click.echo(f"{base_url.rstrip('/')}/passwort-zuruecksetzen/{issued.token}")
     click.echo(f"Einmal gültig, läuft in {hours} Stunden ab. Mit dem neuen Passwort enden alle Anmeldungen des Kontos.", err=True)
@@ -114,7 +112,6 @@ def maintenance_purge() -> None:
     """Delete invitations and password reset links that stopped working more than 90 days ago."""
     from flask_babel import ngettext
 
-    from digicheck.extensions import db as database
     from digicheck.accounts.personal_data import PURGE_AFTER_DAYS, purge_links
 
     from digicheck.accounts.sessions import purge as purge_sessions
@@ -122,7 +119,6 @@ def maintenance_purge() -> None:
     with app_context():
         purged = purge_links()
         sessions = purge_sessions(timedelta(days=PURGE_AFTER_DAYS))
-        database.session.commit()
         invitations = ngettext("%(num)d Einladung", "%(num)d Einladungen", purged.invitations)
         resets = ngettext("%(num)d Link zum Zurücksetzen", "%(num)d Links zum Zurücksetzen", purged.resets)
         logins = ngettext("%(num)d beendete Anmeldung", "%(num)d beendete Anmeldungen", sessions)

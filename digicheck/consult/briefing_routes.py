@@ -1,7 +1,7 @@
 """The consultant's briefing "Vorbereitung Vor-Ort-Termin" as a page and as a PDF.
 
 Both render the same `digicheck.consult.briefing.Briefing` through one partial; the PDF's
-radar chart is SVG drawn on the server (`digicheck.svg_charts`), so no browser runs.
+radar chart is SVG drawn on the server (`digicheck.svg_charts`, in the page model), so no browser runs.
 """
 
 from __future__ import annotations
@@ -10,20 +10,18 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import logs, pdf, svg_charts
+from digicheck import logs, pdf
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.consult.briefing import Briefing, briefing
-from scoring.advice.render import CHECK_LABELS, FIT_LABELS, de_days
+from scoring.advice.render import CHECK_LABELS, FIT_LABELS, de_days, status_label
 
 bp = Blueprint("briefing", __name__, url_prefix="/beratung")
 
 
 def _render(template: str, assessment_id: int) -> tuple[str, Briefing]:
     b = briefing(load_assessment_for_consultant(current_user, assessment_id))
-    radar = svg_charts.radar([a.name for a in b.review.q.areas], b.series,
-                             "Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: " + ", ".join(s.name for s in b.series))
-    return render_template(template, b=b, radar_svg=radar, fit_labels=FIT_LABELS, check_labels=CHECK_LABELS,
-                           de_days=de_days), b
+    return render_template(template, b=b, fit_labels=FIT_LABELS, check_labels=CHECK_LABELS, de_days=de_days,
+                           status_label=status_label), b
 
 
 @bp.get("/bewertung/<int:assessment_id>/briefing")

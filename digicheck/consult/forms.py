@@ -16,9 +16,9 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from digicheck.forms import REQUIRED, choices
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
-from digicheck.models.municipality import KINDS
 from digicheck.consult.queries import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from scoring import Questionnaire
+from scoring.kinds import KINDS
 
 LEVELS = [str(n) for n in range(1, 6)]
 

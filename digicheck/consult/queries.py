@@ -23,6 +23,7 @@ from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, In
 from digicheck.models._time import utcnow
 from digicheck.content import library
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
+from scoring.model import Area
 
 PAGE_SIZE = 50
 #: The size-class median is shown only when at least this many submitted assessments form it.
@@ -86,6 +87,8 @@ class OverviewPage:
     total: int
     page: int
     pages: int
+    #: the level columns: the areas of the newest questionnaire
+    areas: tuple[Area, ...] = ()
 
 
 def _answered() -> Any:
@@ -201,7 +204,7 @@ def overview(query: OverviewQuery) -> OverviewPage:
             overall_level=r["overall_level"], levels=levels.get(done_id, {}) if done_id else {},
             validated={area: v.level for area, v in validated.get(done_id, {}).items()} if done_id else {},
         ))
-    return OverviewPage(result, total, page, pages)
+    return OverviewPage(result, total, page, pages, library().latest.areas)
 
 
 def _area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:

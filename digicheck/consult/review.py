@@ -8,8 +8,8 @@ bounded page: the full answer history is paged separately.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -22,11 +22,13 @@ from digicheck.assess import services as assessments_svc
 from digicheck.assess.advice import references
 from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
 from digicheck.consult.services import notes_of, validated_levels, validation_trail
-from scoring import DONT_KNOW, Profile, Questionnaire
+from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.answers import answer_label, item_score
 from scoring.inconsistencies import Inconsistency, InconsistencyRule, find_inconsistencies, load_inconsistency_rules
 from scoring.model import Item
+from scoring.profile import unknown_items
+from scoring.radar import Series, assessment_series
 
 PREVIOUS, MEDIAN, TARGETS = "vorrunde", "median", "ziel"
 #: Changes shown with each answer; the rest is in the paged history.
@@ -151,24 +153,39 @@ def review(assessment: Assessment) -> Review:
     return Review(
         assessment=assessment, q=q, profile=profile, targets=targets, previous=previous,
         validated=validated_levels(assessment), trail=validation_trail(assessment), notes=notes, items=items,
-        unknown=[item for item in q.items if profile.answers.get(item.id) == DONT_KNOW],
+        unknown=unknown_items(q, profile.answers),
         inconsistencies=find_inconsistencies(q, inconsistency_rules(q), profile.answers),
         median=median, overlays=_overlays(q, (previous, previous_profile), median, targets, refs), references=refs,
     )
 
 
-def radar_series(review: Review, chosen: set[str]) -> list[charts.Series]:
+@dataclass(frozen=True)
+class AssessmentPage:
+    """The consultant's assessment view: the review, the radar with the overlays switched on,
+    the municipality's rounds and one page of the answer history."""
+
+    review: Review
+    chosen: frozenset[str]
+    series: tuple[Series, ...]
+    chart_json: str
+    rounds: list[Assessment]
+    history: assessments_svc.HistoryPage
+
+
+def assessment_page(assessment: Assessment, chosen: Collection[str], history_cursor: str | None) -> AssessmentPage | None:
+    """None when `history_cursor` names no page of the history."""
+    history = assessments_svc.history_page(assessment, history_cursor)
+    if history is None:
+        return None
+    r = review(assessment)
+    series = radar_series(r, chosen)
+    return AssessmentPage(r, frozenset(chosen), tuple(series), charts.radar([a.name for a in r.q.areas], series),
+                          assessments_svc.rounds_of(assessment.municipality_id), history)
+
+
+def radar_series(review: Review, chosen: Collection[str]) -> list[Series]:
     """Self-assessment, the validated levels where any are set, then the overlays the consultant switched on."""
-    areas = review.q.areas
-    series = [charts.Series("Selbsteinschätzung", tuple(review.profile.area(a.id).level for a in areas))]
-    if review.validated:
-        series.append(charts.Series("Validiert", tuple(review.validated[a.id].level if a.id in review.validated else None for a in areas)))
-    for overlay in review.overlays:
-        if overlay.id in chosen and overlay.values is not None:
-            series.append(charts.Series(overlay.label, overlay.values))
-    return series
-
-
-def feedback_for_kommune(assessment: Assessment) -> dict[str, Any]:
-    """What the Kommune sees of the consultation on its result page: validated levels and shared notes."""
-    return {"validated": validated_levels(assessment), "notes": notes_of(assessment, shared_only=True)}
+    q = review.q
+    extra = [(o.label, dict(zip(q.area_ids, o.values, strict=True))) for o in review.overlays if o.id in chosen and o.values is not None]
+    validated = {area_id: v.level for area_id, v in review.validated.items()}
+    return assessment_series(q, review.profile, validated, validated_name="Validiert", extra=extra)

@@ -9,10 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import charts, logs
+from digicheck import logs
 from digicheck.access import consultant_required, load_assessment_for_consultant, load_note_for_consultant
 from digicheck.consult.forms import ShareForm, note_form, overview_request, validated_level_form
-from digicheck.assess import services as assessments_svc
 from digicheck.consult import queries
 from digicheck.consult import services as records
 from digicheck.consult import review as review_svc
@@ -21,19 +20,13 @@ from digicheck.content import questionnaire
 bp = Blueprint("consult", __name__, url_prefix="/beratung")
 
 
-@bp.app_context_processor
-def _kommune_feedback() -> dict[str, Any]:
-    """The result page (templates/assess/result.html) asks for validated levels and shared notes."""
-    return {"consult_feedback": review_svc.feedback_for_kommune}
-
-
 @bp.get("/")
 @consultant_required
 def overview() -> ResponseReturnValue:
     form, query = overview_request(request.args)
     page = queries.overview(query)
     params = {f.name: f.data for f in form if f.data}
-    return render_template("consult/overview.html", form=form, page=page, params=params, areas=questionnaire().areas)
+    return render_template("consult/overview.html", form=form, page=page, params=params)
 
 
 @bp.get("/bewertung/<int:assessment_id>")
@@ -45,20 +38,13 @@ def assessment(assessment_id: int) -> ResponseReturnValue:
 def _assessment_page(assessment: Any, forms: dict[str, Any] | None = None, status: int = 200) -> ResponseReturnValue:
     """The assessment view; after a failed POST `forms` holds the bound form with its errors (status 400)."""
     forms = forms or {}
-    history = assessments_svc.history_page(assessment, request.args.get("verlauf"))
-    if history is None:
+    page = review_svc.assessment_page(assessment, request.args.getlist("vergleich"), request.args.get("verlauf"))
+    if page is None:
         abort(404)
-    review = review_svc.review(assessment)
-    q = review.q
-    chosen = set(request.args.getlist("vergleich"))
-    series = review_svc.radar_series(review, chosen)
+    q = page.review.q
     level_forms = {a.id: forms.get(a.id) or validated_level_form(a.id, formdata=None) for a in q.areas}
     notes = forms.get("note") or note_form(q, formdata=None, data={"frage": request.args.get("frage", "")})
-    return render_template(
-        "consult/assessment.html", review=review, assessment=assessment, q=q, profile=review.profile, chosen=chosen,
-        series=series, chart_json=charts.radar([a.name for a in q.areas], series), level_forms=level_forms,
-        note_form=notes, rounds=assessments_svc.rounds_of(assessment.municipality_id), history=history,
-    ), status
+    return render_template("consult/assessment.html", page=page, level_forms=level_forms, note_form=notes), status
 
 
 def _back_to(assessment_id: int, anchor: str) -> str:

@@ -1,7 +1,7 @@
 """What consultants record on an assessment: validated levels (append-only) and notes.
 
 Each function checks its input itself (the routes' forms check it first, the CLI
-or a test may not) and commits one row or nothing.
+or a test may not) and adds one row or nothing; the request or command commits.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def validate_level(assessment: Assessment, area_id: str, level: int, reason: str
         raise RecordError(f"Die Begründung darf höchstens {REASON_MAX} Zeichen lang sein.")
     row = ValidatedLevel(assessment_id=assessment.id, area_id=area_id, level=level, reason=reason, consultant_id=consultant.id)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -63,14 +63,14 @@ def add_note(assessment: Assessment, author: User, text: str, item_id: str | Non
         raise RecordError("Diese Frage gibt es im Fragebogen der Bewertung nicht.")
     note = Note(assessment_id=assessment.id, item_id=item_id or None, text=text, author_id=author.id, shared=shared)
     db.session.add(note)
-    db.session.commit()
+    db.session.flush()
     return note
 
 
 def set_shared(note: Note, shared: bool) -> None:
     """Share a note with the Kommune or take it back (idempotent: the form says which)."""
     note.shared = shared
-    db.session.commit()
+    db.session.flush()
 
 
 def notes_of(assessment: Assessment, *, shared_only: bool = False) -> list[Note]:

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import charts, logs, timefmt
+from digicheck import logs, timefmt
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.consult.forms import IkzForm, filter_summary, overview_request
 from digicheck.consult import export as export_svc
@@ -31,16 +31,12 @@ def ikz() -> ResponseReturnValue:
     """Without parameters the empty form; with a group its comparison; unknown partners: the form with messages (400)."""
     form = IkzForm(formdata=request.args or None)
     if not request.args:
-        return render_template("consult/ikz.html", form=form, group=None, max_partners=ikz_svc.MAX_PARTNERS)
-    partners, errors = ikz_svc.resolve(form.entries()) if form.validate() else ([], [])
-    if errors or form.errors:
-        form.kommunen.errors = [" ".join([*form.kommunen.errors, *errors])]  # the field and the summary show one message
-        return render_template("consult/ikz.html", form=form, group=None, max_partners=ikz_svc.MAX_PARTNERS), 400
-    group = ikz_svc.group(partners, timefmt.today())
-    series = ikz_svc.radar_series(group)
-    chart_json = charts.radar([a.name for a in group.q.areas], series) if series else None
-    return render_template("consult/ikz.html", form=form, group=group, series=series, chart_json=chart_json,
-                           max_partners=ikz_svc.MAX_PARTNERS)
+        return render_template("consult/ikz.html", form=form, page=ikz_svc.IkzPage(None))
+    page = ikz_svc.ikz_page(form.entries() if form.validate() else None, timefmt.today())
+    if page.errors or form.errors:
+        form.kommunen.errors = [" ".join([*form.kommunen.errors, *page.errors])]  # the field and the summary show one message
+        return render_template("consult/ikz.html", form=form, page=page), 400
+    return render_template("consult/ikz.html", form=form, page=page)
 
 
 @bp.get("/export.<any(csv, xlsx):fmt>")

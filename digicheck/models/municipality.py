@@ -9,8 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import db
 from digicheck.models._time import UTCDateTime, utcnow
-
-KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis")
+from scoring.kinds import LANDKREIS
 
 
 class Municipality(db.Model):  # type: ignore[name-defined]
@@ -42,4 +41,4 @@ class Municipality(db.Model):  # type: ignore[name-defined]
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.kind}, {self.kreis})" if self.kind != "Landkreis" else f"{self.name} (Landkreis)"
+        return f"{self.name} ({self.kind}, {self.kreis})" if self.kind != LANDKREIS else f"{self.name} ({LANDKREIS})"

@@ -17,22 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
 from scoring.benchmark.anonymity import DEFAULT_K
+from scoring.library import Library
+from scoring.model import Questionnaire
 
-AREAS: tuple[str, ...] = ("strategie", "organisation", "kooperation", "kommunikation", "technik")
-AREA_NAMES: dict[str, str] = {
-    "strategie": "Strategie & Steuerung",
-    "organisation": "Beschäftigte & Organisation",
-    "kooperation": "Kooperation (IKZ)",
-    "kommunikation": "Kommunikation & Beteiligung",
-    "technik": "Technik & Sicherheit",
-}
-#: Name parts for a profile with one clearly strongest and one clearly weakest area.
+#: Name parts for a profile with one clearly strongest and one clearly weakest area, by area id
+#: (an area without one is named by the questionnaire's name for it).
 STRONG: dict[str, str] = {
     "strategie": "Strategisch gesteuert",
     "organisation": "Organisationsstark",
@@ -82,12 +78,26 @@ class Archetypes:
     note: str = ""
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> Questionnaire:
+    """The newest shipped questionnaire, read on first use: its areas are the default columns."""
+    return Library.load().latest
+
+
+def default_areas() -> tuple[str, ...]:
+    """Area ids of the newest shipped questionnaire, in its order."""
+    return _shipped().area_ids
+
+
 def name_profile(
-    centroid: Sequence[float], areas: Sequence[str] = AREAS, area_names: Mapping[str, str] = AREA_NAMES
+    centroid: Sequence[float], areas: Sequence[str] | None = None, area_names: Mapping[str, str] | None = None
 ) -> tuple[str, str]:
     """(name, one-sentence description) for a centroid, by the first rule that fits:
     mean below 25 → Einsteiger; spread of 20+ points → "<strength> mit <gap>";
-    mean 75+ → Vorreiter; mean 50+ → Ausgewogen fortgeschritten; else Ausgewogen im Aufbau."""
+    mean 75+ → Vorreiter; mean 50+ → Ausgewogen fortgeschritten; else Ausgewogen im Aufbau.
+    `areas` and `area_names` default to the newest shipped questionnaire's."""
+    areas = default_areas() if areas is None else areas
+    area_names = _shipped().area_names if area_names is None else area_names
     c = np.asarray(centroid, dtype=np.float64)
     mean, strong, weak = float(c.mean()), int(np.argmax(c)), int(np.argmin(c))
     s, w = areas[strong], areas[weak]
@@ -140,13 +150,16 @@ def cluster_profiles(
     *,
     n_clusters: int | None = DEFAULT_CLUSTERS,
     k: int = DEFAULT_K,
-    areas: Sequence[str] = AREAS,
+    areas: Sequence[str] | None = None,
+    area_names: Mapping[str, str] | None = None,
     seed: int = SEED,
 ) -> Archetypes:
     """Cluster the rows (n × areas, scores 0-100) into named archetypes of at least k members each.
 
     `n_clusters=None` chooses 3, 4 or 5 by silhouette. Rows with a missing area are left out.
+    `areas` (the columns) and `area_names` default to the newest shipped questionnaire's.
     """
+    areas = default_areas() if areas is None else areas
     x_all = np.asarray(scores, dtype=np.float64)
     if x_all.ndim != 2 or x_all.shape[1] != len(areas):
         raise ValueError(f"scores must be an n × {len(areas)} matrix")
@@ -166,7 +179,7 @@ def cluster_profiles(
     new_id = np.empty(len(kept), dtype=np.int64)
     new_id[rank] = np.arange(len(kept))
     sorted_labels = new_id[np.searchsorted(kept, raw)]
-    named = [name_profile(centroids[r], areas) for r in rank]
+    named = [name_profile(centroids[r], areas, area_names) for r in rank]
     names = [n for n, _ in named]
     types = []
     for i, r in enumerate(rank):

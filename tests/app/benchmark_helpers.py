@@ -11,7 +11,9 @@ from datetime import datetime, timezone
 
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality
-from scoring.benchmark.archetypes import AREAS
+from scoring.benchmark.archetypes import default_areas
+
+AREAS = default_areas()
 
 THRESHOLDS = (20.0, 40.0, 60.0, 80.0)
 

@@ -16,6 +16,7 @@ def cli(app, monkeypatch, database_url):
     monkeypatch.setenv("SECRET_KEY", "test-secret-of-at-least-32-characters")
 
     def run(*args: str):
+        db.session.commit()  # what the test prepared through services, stored before the command runs
         result = CliRunner().invoke(main, list(args), catch_exceptions=False)
         db.session.expire_all()
         return result

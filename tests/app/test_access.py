@@ -89,3 +89,12 @@ def test_starting_a_round_only_for_own_municipality(browser, world, erbach_asses
 def test_consultant_cannot_start_rounds(browser, world) -> None:
     browser.login(world.berater)
     assert browser.post("/runden").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["berater", "admin"])
+def test_consultants_land_in_their_workspace(browser, world, role) -> None:
+    """`/` is the Kommune's dashboard; consultants and admins are sent to the consultant workspace."""
+    browser.login(getattr(world, role))
+    response = browser.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/beratung/")
+    assert "Kommunen" in browser.get("/beratung/").get_data(as_text=True)

@@ -12,8 +12,7 @@ from digicheck.models import AssessmentStatus
 from digicheck.benchmark import queries as benchmark_sql
 from digicheck.benchmark.services import build_report
 from scoring.benchmark import Dimension, level_distribution, percentile_rank, quartiles, size_class
-from scoring.benchmark.archetypes import AREAS
-from tests.app.benchmark_helpers import kreis_world, level_of, municipality, submit
+from tests.app.benchmark_helpers import AREAS, kreis_world, level_of, municipality, submit
 
 
 def test_sql_size_classes_match_the_domain_at_every_boundary(app):

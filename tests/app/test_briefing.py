@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 
 from digicheck import pdf
-from digicheck.charts import DASHES, PALETTE, Series
 from digicheck.extensions import db
 from digicheck.models import Note, ValidatedLevel
 from digicheck.assess import services as svc
-from digicheck.consult.briefing import agenda_for, invitations
 from digicheck.svg_charts import dasharray, radar
+from scoring.radar import DASHES, PALETTE, Series
 from tests.app.helpers import Q
 from tests.app.test_consult import submitted
 from tests.conftest import skip_or_fail
@@ -181,26 +180,6 @@ def test_pdf_pages_and_text(browser, world, prepared, tmp_path) -> None:
 
 
 # --- building blocks ---------------------------------------------------------------------
-
-def test_agenda_spreads_contents_over_half_days() -> None:
-    module = {"contents": [f"Thema {n}" for n in range(1, 8)], "days": {"on_site": 2.5, "results": 0.5}}
-    block = agenda_for(module, ("Einstieg",))
-    assert [d.number for d in block.days] == [1, 2, 3] and block.days[-1].afternoon == ()  # 2.5 days: five half days
-    halves = [h for d in block.days for h in (d.morning, d.afternoon) if h]
-    topics = [t for h in halves for t in h]
-    assert topics[0] == "Einstieg" and [t for t in topics if t.startswith("Thema")] == module["contents"]
-    assert [len([t for t in h if t.startswith("Thema")]) for h in halves] == [2, 2, 1, 1, 1]
-    assert halves[-1][-1].startswith("Zusammenfassung") and "0,5 Tage" in block.results
-    short = agenda_for({"contents": ["Nur ein Thema"], "days": {"on_site": 2.0, "results": 0.5}}, ())
-    assert len(short.days) == 1 and short.days[0].afternoon == ()  # no empty half days
-
-
-def test_invitations_group_target_groups_by_modules() -> None:
-    invite = [{"group": "Verwaltungsspitze", "modules": [1, 3]}, {"group": "IT-Administration", "modules": [1]},
-              {"group": "Amtsleitungen", "modules": [1, 3]}]
-    assert [(i.modules, i.groups) for i in invitations(invite)] == [
-        ((1, 3), ("Verwaltungsspitze", "Amtsleitungen")), ((1,), ("IT-Administration",))]
-
 
 def test_svg_radar_draws_series_like_the_page_chart() -> None:
     svg = radar(["A", "B", "C", "D", "E"], [Series("Selbst", (1, 2, 3, 4, 5)), Series("Validiert <neu>", (None, 2, 3, None, 4))], "Radar")

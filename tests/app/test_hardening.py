@@ -196,7 +196,8 @@ def test_a_round_started_twice_at_once_opens_the_one_round(world, monkeypatch) -
     winner: list[Assessment] = []
 
     def loses_the_race(municipality, user, is_demo):  # type: ignore[no-untyped-def]
-        winner.append(real(municipality, user, is_demo))  # the colleague's request, committed first
+        winner.append(real(municipality, user, is_demo))
+        db.session.commit()  # the colleague's request, committed first (at its end, as every request)
         raise IntegrityError("INSERT INTO assessments", {}, Exception("uq_assessments_municipality_round"))
 
     monkeypatch.setattr(svc, "_start_round", loses_the_race)

@@ -193,11 +193,11 @@ def test_database_lost_during_a_session(make_app, doomed_postgres) -> None:
         db.session.remove()
     browser = Browser(app.test_client())
     browser.login(SimpleNamespace(email="berater@ekom.test"))
-    assert browser.get("/").status_code == 200
+    assert browser.get("/beratung/").status_code == 200
     assert app.test_client().get("/readyz").status_code == 200
 
     drop_database()
 
-    for url in ("/", "/gibt-es-nicht", "/anmelden"):
+    for url in ("/beratung/", "/", "/gibt-es-nicht", "/anmelden"):
         _assert_unavailable_page(browser.get(url))
     assert probes(app.test_client().get("/readyz")) == {"database": "fehler", "ratelimit": "ok"}

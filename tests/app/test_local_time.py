@@ -69,7 +69,8 @@ def session_zone(app) -> Iterator[str | None]:
             cursor.execute(f"SET TIME ZONE '{SERVER_ZONE}'")
         dbapi_connection.commit()
 
-    engine.dispose()  # committed fixtures hold no connection: every new one gets the zone
+    db.session.commit()  # the session gives its connection back: dispose closes every pooled one
+    engine.dispose()  # every new connection gets the zone
     event.listen(engine, "connect", set_zone)
     try:
         assert db.session.execute(text("SHOW TimeZone")).scalar() == SERVER_ZONE

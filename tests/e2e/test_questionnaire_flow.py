@@ -220,6 +220,7 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, world: World
     for area in Q.areas:
         result = svc.save_answers(assessment, world.kommune, area_answers(area.id), {})
         assert result.ok
+    db.session.commit()  # as the colleague's request would have
     page.goto(f"/bewertung/{assessment_id}/ergebnis")
     for area in Q.areas:
         page.get_by_label(f"Ziel für {area.name}", exact=True).select_option("4")

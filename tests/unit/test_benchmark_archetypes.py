@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from scoring.benchmark import cluster_profiles, name_profile, similar
+from scoring.benchmark.archetypes import default_areas
+from scoring.library import Library
 
 CENTRES = np.array([
     [10, 12, 8, 15, 10],    # Einsteiger
@@ -69,6 +71,17 @@ def test_name_rules() -> None:
     assert name_profile([60, 62, 58, 61, 59])[0] == "Ausgewogen fortgeschritten"
     assert name_profile([40, 42, 38, 41, 39])[0] == "Ausgewogen im Aufbau"
     assert name_profile([70, 60, 40, 65, 60])[0] == "Strategisch gesteuert mit Kooperationslücke"
+
+
+def test_areas_and_their_names_come_from_the_questionnaire() -> None:
+    latest = Library.load().latest
+    assert default_areas() == latest.area_ids
+    assert "Stark in Strategie & Steuerung" in name_profile([70, 60, 40, 65, 60])[1]  # the questionnaire's name
+    areas, names = ("a", "strategie", "c"), {"a": "Bereich A", "strategie": "Strategie", "c": "Bereich C"}
+    name, text = name_profile([30, 70, 45], areas, names)
+    assert name == "Strategisch gesteuert mit Lücke in Bereich A"  # naming rules by area id, else the given name
+    assert text == "Stark in Strategie (70 Punkte), deutlich schwächer in Bereich A (30 Punkte)."
+    assert cluster_profiles(np.full((6, 3), 42.0), areas=areas, area_names=names).areas == areas
 
 
 def test_similar_by_profile_and_size() -> None:

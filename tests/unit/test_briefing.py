@@ -145,3 +145,25 @@ def test_funding_lists_and_examples_on_one_advice() -> None:
     assert len(lists.current) + len(lists.ended) + lists.left_out == len(advice.funding)
     for example in area_examples(advice.measures, per_area=1):
         assert len(example.measures) <= 1 and example.more == max(0, len(example.area.measures) - 1)
+
+
+# Moved from tests/app/test_briefing.py with their assertions, onto the typed advice.
+
+def test_agenda_spreads_contents_over_half_days() -> None:
+    contents = tuple(f"Thema {n}" for n in range(1, 8))
+    block = agenda_for(planned(contents, 2.5, 0.5), ("Einstieg",))
+    assert [d.number for d in block.days] == [1, 2, 3] and block.days[-1].afternoon == ()  # 2.5 days: five half days
+    halves = [h for d in block.days for h in (d.morning, d.afternoon) if h]
+    topics = [t for h in halves for t in h]
+    assert topics[0] == "Einstieg" and tuple(t for t in topics if t.startswith("Thema")) == contents
+    assert [len([t for t in h if t.startswith("Thema")]) for h in halves] == [2, 2, 1, 1, 1]
+    assert halves[-1][-1].startswith("Zusammenfassung") and "0,5 Tage" in block.results
+    short = agenda_for(planned(("Nur ein Thema",), 2.0, 0.5), ())
+    assert len(short.days) == 1 and short.days[0].afternoon == ()  # no empty half days
+
+
+def test_invitations_group_target_groups_by_modules() -> None:
+    invite = [Invitation("Verwaltungsspitze", (1, 3)), Invitation("IT-Administration", (1,)),
+              Invitation("Amtsleitungen", (1, 3))]
+    assert [(i.modules, i.groups) for i in invitees(invite)] == [
+        ((1, 3), ("Verwaltungsspitze", "Amtsleitungen")), ((1,), ("IT-Administration",))]

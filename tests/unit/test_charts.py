@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from digicheck.charts import Series, radar
+from digicheck.charts import radar
+from scoring.radar import Series
 
 AREAS = ["Strategie", "Organisation", "Kooperation", "Kommunikation", "Technik"]
 

@@ -1,0 +1,51 @@
+"""Page models of the benchmark report: the page and the PDF, each one typed object with its charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digicheck.benchmark import charts as bench_charts
+from digicheck.benchmark.export import shown_groups
+from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, report_for
+
+
+@dataclass(frozen=True)
+class BenchmarkPage:
+    """The report with its groups (the Land first) and Plotly charts: a box chart per area,
+    the overall levels' heatmap and the trend; no charts without a Land figure."""
+
+    report: Report
+    groups: list[GroupFigures]
+    charts: dict[str, str] = field(default_factory=dict)
+    heatmap: str | None = None
+    trend: str | None = None
+
+
+def benchmark_page(request: ReportRequest) -> BenchmarkPage:
+    report = report_for(request)
+    groups = shown_groups(report)
+    if not report.land:
+        return BenchmarkPage(report, groups)
+    names = report.area_names
+    return BenchmarkPage(
+        report, groups,
+        charts={area: bench_charts.box_figure(area, name, groups) for area, name in names.items()},
+        heatmap=bench_charts.heatmap_figure("overall", groups),
+        trend=bench_charts.trend_figure(list(report.trend), names),
+    )
+
+
+@dataclass(frozen=True)
+class BenchmarkDocument:
+    """The report for the PDF: the same groups, box charts as SVG (WeasyPrint runs no plotly.js)."""
+
+    report: Report
+    groups: list[GroupFigures]
+    svgs: dict[str, str]
+
+
+def benchmark_document(request: ReportRequest) -> BenchmarkDocument:
+    report = report_for(request)
+    groups = shown_groups(report)
+    svgs = {area: bench_charts.box_svg(area, name, groups) for area, name in report.area_names.items()} if report.land else {}
+    return BenchmarkDocument(report, groups, svgs)

@@ -1,0 +1,91 @@
+"""The area page's two ways of rendering its questions give the same HTML.
+
+Production fills a skeleton rendered once per questionnaire version and area; development
+(templates reloading) renders the template in full. Every area of every shipped version is
+rendered both ways, empty, filled, with reserved answers and with field errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from digicheck.assess.forms import NUMBER_SPECIAL, VERSION_PREFIX, AreaValues, field_name, render_items, skeleton_items
+from scoring import Library
+from scoring.model import DONT_KNOW, Area, Item, Questionnaire
+
+LIBRARY = Library.load()
+AREAS = [(q, area) for q in LIBRARY.versions.values() for area in q.areas]
+
+
+@pytest.fixture
+def context(app_factory: Any) -> Iterator[None]:
+    with app_factory.app_context():
+        yield
+
+
+def _strong(item: Item) -> Any:
+    if item.type == "number":
+        return item.bands[-1].min
+    if item.type == "multi":
+        return tuple(o.id for o in item.options if not o.exclusive)
+    return item.ranked_options[-1].id
+
+
+def _special(item: Item) -> str:
+    return item.special_answers[-1]
+
+
+def _posted_with_errors(area: Area) -> tuple[MultiDict[str, str], dict[str, str]]:
+    """A page sent back: odd characters typed, a radio and checkboxes ticked, every other item and every number in error."""
+    posted: MultiDict[str, str] = MultiDict()
+    errors: dict[str, str] = {}
+    for index, item in enumerate(area.items):
+        name = field_name(item.id)
+        posted.add(VERSION_PREFIX + name, str(index))
+        if item.type == "number":
+            posted.add(name, '<12> & "13"')
+            posted.add(name + NUMBER_SPECIAL, DONT_KNOW)
+        elif item.type == "multi":
+            for option in item.options:
+                posted.add(name, option.id)
+        else:
+            posted.add(name, item.options[0].id)
+        if index % 2 == 0 or item.type == "number":
+            errors[name] = f"Fehler <{index}> & „Zitat“."
+    return posted, errors
+
+
+def _states(area: Area) -> dict[str, AreaValues]:
+    versions = {item.id: n + 1 for n, item in enumerate(area.items)}
+    posted, errors = _posted_with_errors(area)
+    return {
+        "empty": AreaValues.stored(area, {}, {}),
+        "filled": AreaValues.stored(area, {item.id: _strong(item) for item in area.items}, versions),
+        "special": AreaValues.stored(area, {item.id: _special(item) for item in area.items}, versions),
+        "errors": AreaValues.posted(posted, area, errors),
+        "posted without errors": AreaValues.posted(posted, area, {}),
+    }
+
+
+@pytest.mark.parametrize(("q", "area"), AREAS, ids=[f"{q.version}-{area.id}" for q, area in AREAS])
+def test_skeleton_and_template_give_the_same_page(context: None, q: Questionnaire, area: Area) -> None:
+    for state, values in _states(area).items():
+        full = render_items(q, area, values)
+        assert str(skeleton_items(q, area, values)) == full, state
+
+
+def test_the_states_show_what_they_hold(context: None) -> None:
+    """The comparison above means something: the states differ where a user would see it."""
+    q = LIBRARY.latest
+    area = next(a for a in q.areas if any(i.type == "number" for i in a.items))
+    states = {state: render_items(q, area, values) for state, values in _states(area).items()}
+    assert " checked" not in states["empty"] and "field-error" not in states["empty"]
+    assert states["filled"].count(" checked") >= len([i for i in area.items if i.type != "number"])
+    assert "field-error" in states["errors"] and 'aria-invalid="true"' in states["errors"]
+    assert "&lt;12&gt; &amp; &#34;13&#34;" in states["errors"] or "&lt;12&gt; &amp; &quot;13&quot;" in states["errors"]
+    assert "Fehler &lt;0&gt; &amp; „Zitat“." in states["errors"]
+    assert "field-error" not in states["posted without errors"]
