@@ -437,8 +437,8 @@ http {{
             check(status == 302, f"login through nginx (status {status}) {shown}")
             cookie = headers.get("set-cookie", "")
             check("Secure" in cookie and "HttpOnly" in cookie, "the session cookie is Secure and HttpOnly")
-            status, _ = browser.page("/")
-            check(status == 200, "logged in through nginx")
+            status, page = browser.page("/beratung/")  # consultants land in their workspace
+            check(status == 200 and "Abmelden" in page, "logged in through nginx: the consultant workspace")
             status, headers, _ = Client(f"http://127.0.0.1:{http_port}").request("/anmelden")
             check(status == 301 and headers.get("location", "").startswith("https://"), "plain HTTP is redirected to HTTPS")
             sockets = []
