@@ -103,8 +103,9 @@ class Client:
         other.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
         return other
 
-    def request(self, path: str, data: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-                timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, path: str, data: dict[str, Any] | None = None, headers: dict[str, str] | None = None, timeout: float = 30
+    ) -> tuple[int, dict[str, str], bytes]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         req = urllib.request.Request(self.base + path if path.startswith("/") else path, data=body, headers=headers or {})
         try:
@@ -184,14 +185,27 @@ class Installed:
         check(len(wheels) == 1, f"one wheel built: {wheels[0].name if wheels else '-'}")
         run([sys.executable, "-m", "venv", str(self.venv)], dict(os.environ), self.work)
         run([str(self.venv / "bin" / "pip"), "install", "-q", f"{wheels[0]}[redis]"], dict(os.environ), self.work)
-        self.site = Path(run([str(self.venv / "bin" / "python"), "-c", "import digicheck, pathlib; print(pathlib.Path(digicheck.__file__).parent.parent)"],
-                             self.env, self.run_dir).stdout.strip())
+        self.site = Path(
+            run(
+                [
+                    str(self.venv / "bin" / "python"),
+                    "-c",
+                    "import digicheck, pathlib; print(pathlib.Path(digicheck.__file__).parent.parent)",
+                ],
+                self.env,
+                self.run_dir,
+            ).stdout.strip()
+        )
         check(str(ROOT) not in str(self.site), f"digicheck imported from the virtual environment ({self.site})")
         self.snapshot = self.site_files()
 
     def site_files(self) -> dict[str, float]:
-        return {str(p): p.stat().st_mtime for top in ("digicheck", "scoring") for p in (self.site / top).rglob("*")
-                if "__pycache__" not in p.parts}
+        return {
+            str(p): p.stat().st_mtime
+            for top in ("digicheck", "scoring")
+            for p in (self.site / top).rglob("*")
+            if "__pycache__" not in p.parts
+        }
 
     def cli(self, *args: str, env: dict[str, str] | None = None, ok: bool = True) -> subprocess.CompletedProcess[str]:
         return run([str(self.venv / "bin" / "digicheck"), *args], env or self.env, self.run_dir, ok)
@@ -204,10 +218,19 @@ class Installed:
         check(self.cli("config", "check").returncode == 0, "digicheck config check passes")
         psql(f'DROP DATABASE IF EXISTS "{self.database}"')
         psql(f'CREATE DATABASE "{self.database}"')
-        upgrades = [subprocess.Popen([str(self.venv / "bin" / "digicheck"), "db", "upgrade"], env=self.env, cwd=self.run_dir,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+        upgrades = [
+            subprocess.Popen(
+                [str(self.venv / "bin" / "digicheck"), "db", "upgrade"],
+                env=self.env,
+                cwd=self.run_dir,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         results = [(p.wait(timeout=300), p.stdout.read() if p.stdout else "") for p in upgrades]
-        for code, output in results:
+        for _code, output in results:
             print("     " + output.strip().replace("\n", "\n     "))
         check(all(code == 0 for code, _ in results), "two `digicheck db upgrade` at once both exit 0")
         current = self.cli("db", "current").stdout
@@ -223,8 +246,11 @@ class Installed:
 
     # -- processes ---------------------------------------------------------------------------
     def start_redis(self) -> None:
-        self.redis = subprocess.Popen(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-                                       "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(lambda: socket.create_connection(("127.0.0.1", self.redis_port), timeout=1).close() is None, 20, "redis-server")
 
     def stop_redis(self) -> None:
@@ -236,10 +262,23 @@ class Installed:
     def start_server(self, name: str, extra: dict[str, str] | None = None) -> str:
         port = self.ports.setdefault(name, free_port())
         env = dict(self.env, DIGICHECK_DEMO="1", **(extra or {}))
-        log = open(self.work / f"gunicorn-{name}.log", "ab")
-        self.servers[name] = subprocess.Popen(
-            [str(self.venv / "bin" / "gunicorn"), "-c", "python:digicheck.gunicorn_conf", "-w", "2", "-b", f"127.0.0.1:{port}",
-             "digicheck.app:create_app()"], env=env, cwd=self.run_dir, stdout=log, stderr=log)
+        with open(self.work / f"gunicorn-{name}.log", "ab") as log:  # the child keeps its own copy of the file
+            self.servers[name] = subprocess.Popen(
+                [
+                    str(self.venv / "bin" / "gunicorn"),
+                    "-c",
+                    "python:digicheck.gunicorn_conf",
+                    "-w",
+                    "2",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "digicheck.app:create_app()",
+                ],
+                env=env,
+                cwd=self.run_dir,
+                stdout=log,
+                stderr=log,
+            )
         base = f"http://127.0.0.1:{port}"
         wait_until(lambda: Client(base).request("/healthz", timeout=2)[0] == 200, 60, f"gunicorn {name} answers /healthz")
         return base
@@ -263,8 +302,10 @@ class Installed:
         for encoding in ("br", "gzip"):
             status, headers, body = browser.request(styles[0], headers={"Accept-Encoding": encoding})
             check(status == 200 and headers.get("content-encoding") == encoding, f"CSS comes back {encoding}-compressed")
-            check("immutable" in headers.get("cache-control", "") and "max-age=31536000" in headers.get("cache-control", ""),
-                  f"CSS is cacheable: {headers.get('cache-control')}")
+            check(
+                "immutable" in headers.get("cache-control", "") and "max-age=31536000" in headers.get("cache-control", ""),
+                f"CSS is cacheable: {headers.get('cache-control')}",
+            )
         status, headers, body = browser.request(styles[0], headers={"Accept-Encoding": "gzip"})
         check(b"{" in gzip.decompress(body), "compressed CSS decompresses to a stylesheet")
 
@@ -288,13 +329,18 @@ class Installed:
         scripts = [s for s in re.findall(r'<script src="([^"]+)"', result) if "plotly" in s]
         check(scripts, "the result page loads plotly.js")
         status, headers, body = browser.request(scripts[0], headers={"Accept-Encoding": "gzip, deflate, br"})
-        check(status == 200 and headers.get("content-encoding") in ("br", "gzip"), f"plotly.js comes back compressed ({headers.get('content-encoding')})")
+        check(
+            status == 200 and headers.get("content-encoding") in ("br", "gzip"),
+            f"plotly.js comes back compressed ({headers.get('content-encoding')})",
+        )
         check(len(body) <= 1_600_000, f"plotly.js is {len(body) / 1e6:.2f} MB compressed (at most 1.6 MB)")
         status, _, body = browser.request("/readyz")
         probes = {name: value for name, value in json.loads(body).items() if name != "hinweise"}  # legal texts: below
         check(status == 200 and probes == {"database": "ok", "ratelimit": "ok"}, f"/readyz 200 {body.decode()}")
-        check("Impressum: Platzhalter nicht ersetzt (mitgelieferte Vorlage)" in json.loads(body).get("hinweise", []),
-              "/readyz names the legal texts still to be filled in")
+        check(
+            "Impressum: Platzhalter nicht ersetzt (mitgelieferte Vorlage)" in json.loads(body).get("hinweise", []),
+            "/readyz names the legal texts still to be filled in",
+        )
         status, impressum = browser.page("/impressum")
         check(status == 200 and "[BETREIBER:" in impressum, "the shipped Impressum template comes from the wheel")
 
@@ -337,7 +383,9 @@ class Installed:
         sockets = []
         for _ in range(4):
             s = socket.create_connection(("127.0.0.1", port), timeout=5)
-            s.sendall(b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=")
+            s.sendall(
+                b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail="
+            )
             sockets.append(s)
         started = time.monotonic()
         status, _, _ = Client(base).request("/healthz", timeout=10)
@@ -385,19 +433,46 @@ class Installed:
         (folder / "tmp").mkdir(parents=True)
         os.chmod(self.work, 0o755)
         key, cert = folder / "digicheck.key", folder / "digicheck.crt"
-        run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)], dict(os.environ), folder)
+        run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            dict(os.environ),
+            folder,
+        )
         app_port, https_port, http_port = free_port(), free_port(), free_port()
         self.ports["a"] = app_port
         site = (ROOT / "docs" / "nginx" / "digicheck.conf").read_text(encoding="utf-8")
-        for old, new in (("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"), ("listen [::]:443 ssl http2;", ""),
-                         ("listen 80;", f"listen 127.0.0.1:{http_port};"), ("listen [::]:80;", ""),
-                         ("/etc/ssl/certs/digicheck.example.de.crt", str(cert)), ("/etc/ssl/private/digicheck.example.de.key", str(key)),
-                         ("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}"), ("digicheck.example.de", "localhost")):
+        for old, new in (
+            ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+            ("listen [::]:443 ssl http2;", ""),
+            ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+            ("listen [::]:80;", ""),
+            ("/etc/ssl/certs/digicheck.example.de.crt", str(cert)),
+            ("/etc/ssl/private/digicheck.example.de.key", str(key)),
+            ("server 127.0.0.1:8000", f"server 127.0.0.1:{app_port}"),
+            ("digicheck.example.de", "localhost"),
+        ):
             check(old in site, f"docs/nginx/digicheck.conf has `{old}`")
             site = site.replace(old, new)
         (folder / "digicheck.conf").write_text(site, encoding="utf-8")
-        (folder / "nginx.conf").write_text(f"""
+        (folder / "nginx.conf").write_text(
+            f"""
 worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log;
@@ -412,12 +487,17 @@ http {{
   scgi_temp_path {folder}/tmp/scgi;
   include {folder}/digicheck.conf;
 }}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         for path in folder.rglob("*"):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         run(["nginx", "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], dict(os.environ), folder)
-        nginx = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        nginx = subprocess.Popen(
+            ["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             self.start_server("a", {"DIGICHECK_PROXY_HOPS": "1", "DIGICHECK_SECURE_COOKIES": "1"})
             context = ssl.create_default_context(cafile=str(cert))
@@ -444,14 +524,19 @@ http {{
             sockets = []
             for _ in range(50):  # more than gunicorn's 2 × 8 threads could hold
                 s = context.wrap_socket(socket.create_connection(("127.0.0.1", https_port), timeout=5), server_hostname="localhost")
-                s.sendall(b"POST /anmelden HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                          b"Content-Length: 1000\r\n\r\nemail=")
+                s.sendall(
+                    b"POST /anmelden HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    b"Content-Length: 1000\r\n\r\nemail="
+                )
                 sockets.append(s)
             started = time.monotonic()
             status, _, _ = Client(base, context).request("/healthz", timeout=10)
             for s in sockets:
                 s.close()
-            check(status == 200, f"with 50 half-sent requests held by nginx, /healthz answered in {(time.monotonic() - started) * 1000:.0f} ms")
+            check(
+                status == 200,
+                f"with 50 half-sent requests held by nginx, /healthz answered in {(time.monotonic() - started) * 1000:.0f} ms",
+            )
         finally:
             self.stop_server("a")
             nginx.terminate()
@@ -472,8 +557,10 @@ http {{
 
 def input_tags(page: str) -> list[tuple[dict[str, str], bool]]:
     """Every <input> of a page: its attributes and whether it is checked."""
-    return [(dict(re.findall(r'([a-z-]+)="([^"]*)"', tag)), re.search(r"\schecked[\s>=]", tag) is not None)
-            for tag in re.findall(r"<input[^>]*>", page)]
+    return [
+        (dict(re.findall(r'([a-z-]+)="([^"]*)"', tag)), re.search(r"\schecked[\s>=]", tag) is not None)
+        for tag in re.findall(r"<input[^>]*>", page)
+    ]
 
 
 def checked_values(page: str, name: str) -> list[str]:
@@ -482,7 +569,7 @@ def checked_values(page: str, name: str) -> list[str]:
 
 def changed_answer(page: str) -> tuple[str, str, dict[str, Any]]:
     """The form of an area page with one single-choice answer changed, as a browser would post it."""
-    form = page[page.index("<form", page.index("<main")):]
+    form = page[page.index("<form", page.index("<main")) :]
     fields: dict[str, Any] = {}
     radios: dict[str, list[tuple[str, bool]]] = {}
     for attrs, checked in input_tags(form):
@@ -510,8 +597,12 @@ def changed_answer(page: str) -> tuple[str, str, dict[str, Any]]:
 
 
 def psql(sql: str, database: str = "postgres", ok: bool = True) -> str:
-    done = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if ok and done.returncode != 0:
         raise Failure(f"psql: {done.stderr.strip()}")
     return done.stdout

@@ -36,27 +36,39 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "bench-passwort-123"
 WEAK = {  # answers that make the advice plan all four modules and fire one inconsistency rule
-    "strategie.ozg_grundlagen": "weiss_nicht", "strategie.budget": "weiss_nicht", "kooperation.ikz_partner": "weiss_nicht",
-    "technik.dms_eakte": "alle", "technik.dms_vorhanden": "nein",
+    "strategie.ozg_grundlagen": "weiss_nicht",
+    "strategie.budget": "weiss_nicht",
+    "kooperation.ikz_partner": "weiss_nicht",
+    "technik.dms_eakte": "alle",
+    "technik.dms_vorhanden": "nein",
 }
 
 
 def seed(app: Any) -> int:
     """One Kommune with a submitted assessment, a consultant; returns the assessment id."""
+    from digicheck.accounts.services import hash_password
+    from digicheck.assess import services as assessments
     from digicheck.extensions import db
     from digicheck.models import Municipality, Note, Role, User, ValidatedLevel
-    from digicheck.assess import services as assessments
-    from digicheck.accounts.services import hash_password
     from scoring import Library, check_answers
 
     q = Library.load().latest
     with app.app_context():
         db.create_all()
-        town = Municipality(ags="06437006", name="Erbach", kind="Stadt", kreis="Odenwaldkreis", kreis_ags="06437",
-                            regierungsbezirk="Darmstadt", population=13876)
+        town = Municipality(
+            ags="06437006",
+            name="Erbach",
+            kind="Stadt",
+            kreis="Odenwaldkreis",
+            kreis_ags="06437",
+            regierungsbezirk="Darmstadt",
+            population=13876,
+        )
         db.session.add(town)
         db.session.flush()
-        kommune = User(email="k@bench.test", name="Hauptamt", role=Role.KOMMUNE, password_hash=hash_password(PASSWORD), municipality_id=town.id)
+        kommune = User(
+            email="k@bench.test", name="Hauptamt", role=Role.KOMMUNE, password_hash=hash_password(PASSWORD), municipality_id=town.id
+        )
         berater = User(email="b@bench.test", name="Beraterin", role=Role.BERATER, password_hash=hash_password(PASSWORD))
         db.session.add_all([kommune, berater])
         db.session.commit()
@@ -72,11 +84,21 @@ def seed(app: Any) -> int:
         assessment = assessments.start_round(town, kommune)
         assessments.save_demo_answers(assessment, check_answers(q, answers))
         assert assessments.submit(assessment, kommune) == []
-        db.session.add_all([
-            ValidatedLevel(assessment_id=assessment.id, area_id="technik", level=2, reason="Kein DMS in Betrieb.", consultant_id=berater.id),
-            Note(assessment_id=assessment.id, text="Gemeinsamen ISB mit Michelstadt prüfen.", item_id="technik.isb", author_id=berater.id, shared=True),
-            Note(assessment_id=assessment.id, text="Bürgermeister vorab anrufen.", author_id=berater.id),
-        ])
+        db.session.add_all(
+            [
+                ValidatedLevel(
+                    assessment_id=assessment.id, area_id="technik", level=2, reason="Kein DMS in Betrieb.", consultant_id=berater.id
+                ),
+                Note(
+                    assessment_id=assessment.id,
+                    text="Gemeinsamen ISB mit Michelstadt prüfen.",
+                    item_id="technik.isb",
+                    author_id=berater.id,
+                    shared=True,
+                ),
+                Note(assessment_id=assessment.id, text="Bürgermeister vorab anrufen.", author_id=berater.id),
+            ]
+        )
         db.session.commit()
         return assessment.id
 
@@ -109,7 +131,13 @@ def main() -> None:
     from digicheck.app import create_app
 
     folder = tempfile.mkdtemp(prefix="briefing-bench-")
-    app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench-secret-of-at-least-32-characters",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     assessment_id = seed(app)
     client = app.test_client()
     assert client.post("/anmelden", data={"email": "b@bench.test", "password": PASSWORD}).status_code == 302
@@ -129,16 +157,21 @@ def main() -> None:
         "page": timed(lambda: get(page_url), args.repeat),
         "minimal": timed(lambda: HTML(string="<p>Digi-Check</p>").write_pdf(), args.repeat),
     }
-    print(f"briefing PDF: {len(document) / 1024:.0f} KiB, {pages} pages; cold first request {cold * 1000:.0f} ms "
-          f"(fonts and Pango load once per process); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"briefing PDF: {len(document) / 1024:.0f} KiB, {pages} pages; cold first request {cold * 1000:.0f} ms "
+        f"(fonts and Pango load once per process); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     print(f"{'':8} {'wall best':>10} {'median':>8} {'CPU best':>9} {'median':>8}  (ms, {args.repeat} runs)")
     for name, values in figures.items():
         walls, cpus = [w for w, _ in values], [c for _, c in values]
-        print(f"{name:8} {min(walls) * 1000:10.1f} {statistics.median(walls) * 1000:8.1f} {min(cpus) * 1000:9.1f} {statistics.median(cpus) * 1000:8.1f}")
+        print(
+            f"{name:8} {min(walls) * 1000:10.1f} {statistics.median(walls) * 1000:8.1f} {min(cpus) * 1000:9.1f} {statistics.median(cpus) * 1000:8.1f}"
+        )
     best = {name: min(w for w, _ in values) for name, values in figures.items()}
     print(f"ratio pdf/page {best['pdf'] / best['page']:.0f}x, pdf/minimal {best['pdf'] / best['minimal']:.0f}x (best wall times)")
     median = statistics.median(w for w, _ in figures["pdf"])
     print(f"time per PDF: best {best['pdf']:.2f} s, median {median:.2f} s -> {'OK' if median < 1.0 else 'TOO SLOW'} (target < 1 s)")
+
 
 if __name__ == "__main__":
     main()

@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +58,14 @@ from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the
 #: The columns of the synthetic profiles: the areas of the newest shipped questionnaire.
 AREAS = default_areas()
 YEARS = tuple(range(2017, 2027))
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 PG = {"host": "127.0.0.1", "user": os.environ.get("PGUSER", "postgres")}
 
 
 def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tuple], list[tuple]]:
     """(municipalities, assessments, area_scores) rows, deterministic."""
     rng = np.random.default_rng(seed)
-    municipalities, kreis_of = [], []
+    municipalities: list[tuple] = []
     ident = 0
     for land in range(1, 17):
         rbs = [f"RB {land:02d}-{r}" for r in range(int(rng.integers(1, 5)))] if land % 4 else [""]
@@ -73,14 +73,38 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
             kreis_ags = f"{land:02d}{k + 1:03d}"
             rb = rbs[k % len(rbs)]
             ident += 1
-            municipalities.append((ident, f"{kreis_ags}000", f"Landkreis {kreis_ags}", "Landkreis", f"Landkreis {kreis_ags}",
-                                   kreis_ags, rb, int(rng.integers(80_000, 600_000)), NOW, NOW))
+            municipalities.append(
+                (
+                    ident,
+                    f"{kreis_ags}000",
+                    f"Landkreis {kreis_ags}",
+                    "Landkreis",
+                    f"Landkreis {kreis_ags}",
+                    kreis_ags,
+                    rb,
+                    int(rng.integers(80_000, 600_000)),
+                    NOW,
+                    NOW,
+                )
+            )
             for g in range(26):
                 ident += 1
                 population = int(np.clip(rng.lognormal(8.0, 1.3), 50, 3_700_000))
                 kind = "kreisfreie Stadt" if g == 0 and k % 6 == 0 else ("Stadt" if population > 8000 or g % 5 == 0 else "Gemeinde")
-                municipalities.append((ident, f"{kreis_ags}{g + 1:03d}", f"Gemeinde {kreis_ags}{g + 1:03d}", kind,
-                                       f"Landkreis {kreis_ags}", kreis_ags, rb, population, NOW, NOW))
+                municipalities.append(
+                    (
+                        ident,
+                        f"{kreis_ags}{g + 1:03d}",
+                        f"Gemeinde {kreis_ags}{g + 1:03d}",
+                        kind,
+                        f"Landkreis {kreis_ags}",
+                        kreis_ags,
+                        rb,
+                        population,
+                        NOW,
+                        NOW,
+                    )
+                )
     count = len(municipalities)
     per_year = n_assessments / len(YEARS)
     base = rng.uniform(10, 70, (count, len(AREAS)))
@@ -88,22 +112,31 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
     round_no = np.zeros(count, dtype=np.int64)
     aid = 0
     for y, year in enumerate(YEARS):
-        chosen = np.sort(rng.choice(count, size=int(round(per_year)), replace=False))
+        chosen = np.sort(rng.choice(count, size=round(per_year), replace=False))
         values = np.clip(base[chosen] + 2.5 * y + rng.normal(0, 6, (chosen.size, len(AREAS))), 0, 100).round(2)
         for row, m in enumerate(chosen.tolist()):
             aid += 1
             round_no[m] += 1
-            stamp = datetime(year, int(rng.integers(1, 13)), 10, 12, tzinfo=timezone.utc)
+            stamp = datetime(year, int(rng.integers(1, 13)), 10, 12, tzinfo=UTC)
             assessments.append((aid, m + 1, "2026.1", int(round_no[m]), "submitted", False, stamp, stamp, stamp))
             area_values = values[row].tolist()
-            for area, v in [*zip(AREAS, area_values), ("overall", round(sum(area_values) / len(AREAS), 4))]:
+            for area, v in [*zip(AREAS, area_values, strict=True), ("overall", round(sum(area_values) / len(AREAS), 4))]:
                 scores.append((aid, area, v, 1 + (v >= 20) + (v >= 40) + (v >= 60) + (v >= 80), 1.0, False))
     return municipalities, assessments, scores
 
 
 MUNICIPALITY_COLUMNS = ("id", "ags", "name", "kind", "kreis", "kreis_ags", "regierungsbezirk", "population", "created_at", "updated_at")
-ASSESSMENT_COLUMNS = ("id", "municipality_id", "questionnaire_version", "round", "status", "is_demo",
-                      "created_at", "updated_at", "submitted_at")
+ASSESSMENT_COLUMNS = (
+    "id",
+    "municipality_id",
+    "questionnaire_version",
+    "round",
+    "status",
+    "is_demo",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+)
 SCORE_COLUMNS = ("assessment_id", "area_id", "score", "level", "coverage", "provisional")
 
 
@@ -126,9 +159,12 @@ def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:
                             copy.write_row(row)
                 else:
                     marks = ", ".join("?" for _ in columns)
-                    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                                       [tuple(v.isoformat(" ") if isinstance(v, datetime) else v for v in r) for r in rows]
-                                       if table != "area_scores" else rows)
+                    cursor.executemany(
+                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                        [tuple(v.isoformat(" ") if isinstance(v, datetime) else v for v in r) for r in rows]
+                        if table != "area_scores"
+                        else rows,
+                    )
             raw.commit()
             # statistics, visibility map and a checkpoint now, so that writing back the bulk load
             # does not slow down the first measurements (steady state, as in operation)
@@ -170,24 +206,29 @@ KREIS_ROWS = """SELECT m.kreis_ags AS g, s.area_id, s.score, s.level FROM latest
   JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL AND m.kind <> 'Landkreis' AND m.kreis_ags IS NOT NULL"""
 SAME_PG = """WITH {latest},
 grouped AS (SELECT g, area_id, COUNT(*) AS n, array_agg(score) AS scores, {levels} FROM ({rows}) r GROUP BY g, area_id)
-SELECT g, area_id, n, (SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) FROM unnest(scores) v),
-       l1, l2, l3, l4, l5
+SELECT 'same' AS dim, g AS gkey, area_id, n,
+       (SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) FROM unnest(scores) v) AS q, l1, l2, l3, l4, l5
 FROM grouped"""
 LEVELS_PG = ", ".join(f"COUNT(*) FILTER (WHERE level = {v} AND {{counted}}) AS l{v}" for v in range(1, 6))
-#: SQLite: the two row numbers around each quartile (1-based, as quantile_rows)
-POSITIONS = [pos for p in (0.25, 0.5, 0.75) for pos in (f"CAST((n - 1) * {p} AS INTEGER) + 1", f"MIN(CAST((n - 1) * {p} AS INTEGER) + 2, n)")]
+#: SQLite: the two row numbers around each quartile (1-based, as quantile_rows), named as figures_from_rows reads them
+POSITIONS = {
+    f"{end}{i}": pos
+    for i, p in enumerate((0.25, 0.5, 0.75), 1)
+    for end, pos in (("lo", f"CAST((n - 1) * {p} AS INTEGER) + 1"), ("hi", f"MIN(CAST((n - 1) * {p} AS INTEGER) + 2, n)"))
+}
 SAME_SQLITE = f"""WITH {{latest}},
 ranked AS (SELECT g, area_id, score, level, ROW_NUMBER() OVER w AS rn,
                   COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
            FROM ({{rows}}) r WINDOW w AS (PARTITION BY g, area_id ORDER BY score))
-SELECT g, area_id, MAX(n), {", ".join(f"MAX(CASE WHEN rn = {pos} THEN score END)" for pos in POSITIONS)}, {{levels}}
-FROM ranked WHERE {{counted}} OR rn IN ({", ".join(POSITIONS)})
+SELECT 'same' AS dim, g AS gkey, area_id, MAX(n) AS n,
+       {", ".join(f"MAX(CASE WHEN rn = {pos} THEN score END) AS {name}" for name, pos in POSITIONS.items())}, {{levels}}
+FROM ranked WHERE {{counted}} OR rn IN ({", ".join(POSITIONS.values())})
 GROUP BY g, area_id"""
-LEVELS_SQLITE = ", ".join(f"CASE WHEN {{counted}} THEN SUM(level = {v}) ELSE 0 END" for v in range(1, 6))
+LEVELS_SQLITE = ", ".join(f"CASE WHEN {{counted}} THEN SUM(level = {v}) ELSE 0 END AS l{v}" for v in range(1, 6))
 
 
 #: "same": municipalities in the register, the Land and per Kreis (the denominators of participation)
-REGISTERED = """SELECT 'all', COUNT(*) FROM municipalities WHERE left_register IS NULL AND merged_into_id IS NULL
+REGISTERED = """SELECT 'all' AS gkey, COUNT(*) AS n FROM municipalities WHERE left_register IS NULL AND merged_into_id IS NULL
 UNION ALL
 SELECT kreis_ags, COUNT(*) FROM municipalities WHERE left_register IS NULL AND merged_into_id IS NULL
   AND kind <> 'Landkreis' AND kreis_ags IS NOT NULL GROUP BY kreis_ags"""
@@ -198,18 +239,23 @@ def same_figures(dialect: str) -> list[str]:
     the register counts."""
     pg = dialect == "postgresql"
     template, latest, levels = (SAME_PG, LATEST_PG, LEVELS_PG) if pg else (SAME_SQLITE, LATEST_SQLITE, LEVELS_SQLITE)
-    return [template.format(latest=latest.format(round=round_), rows=rows, levels=levels.format(counted=counted), counted=counted)
-            for round_, rows, counted in (("", TREND_ROWS, "g = :year"), (ROUND, KREIS_ROWS, "1 = 1"))] + [REGISTERED]
+    return [
+        template.format(latest=latest.format(round=round_), rows=rows, levels=levels.format(counted=counted), counted=counted)
+        for round_, rows, counted in (("", TREND_ROWS, "g = :year"), (ROUND, KREIS_ROWS, "1 = 1"))
+    ] + [REGISTERED]
 
 
-def check_same(report: Any, same: list[list[tuple]], dialect: str) -> None:
+def check_same(report: Any, same: list[list[Any]], dialect: str) -> None:
     """The baseline computes what the report shows: the Land of the round and every published Kreis agree."""
     from digicheck.benchmark.services import figures_from_rows
 
-    trend, kreise = (figures_from_rows([("same", *row) for row in rows], dialect) for rows in same[:2])
-    registered = dict(same[2])
-    expected = ([(report.land, trend, str(report.round), "all")] + [(t, trend, t.group.key, None) for t in report.trend]
-                + [(g, kreise, g.group.key, g.group.key) for g in report.groups])
+    trend, kreise = (figures_from_rows(rows, dialect) for rows in same[:2])
+    registered = {row["gkey"]: row["n"] for row in same[2]}
+    expected = (
+        [(report.land, trend, str(report.round), "all")]
+        + [(t, trend, t.group.key, None) for t in report.trend]
+        + [(g, kreise, g.group.key, g.group.key) for g in report.groups]
+    )
     for group, figures, key, register_key in expected:
         assert group.registered == registered.get(register_key), (group.group.label, group.registered)
         for area, shown in group.areas.items():
@@ -239,6 +285,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             query = fn(*args, **kwargs)
             names[query] = fn.__name__.removesuffix("_sql")
             return query
+
         return wrapper
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -251,11 +298,15 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                 spent[key] = spent.get(key, 0.0) + time.perf_counter() - started
                 if name == "sql":
                     statements.append((key, args[0], kwargs))
+
         return wrapper
 
     builders = [name for name in vars(service.sql) if name.endswith("_sql")]
-    patched = {"_rows": timed("sql", service._rows), "decisions_for": timed("guard", service.decisions_for),
-               "cluster_profiles": timed("clustering", service.cluster_profiles)}
+    patched = {
+        "_rows": timed("sql", service._rows),
+        "decisions_for": timed("guard", service.decisions_for),
+        "cluster_profiles": timed("clustering", service.cluster_profiles),
+    }
     originals = {name: getattr(service, name) for name in patched} | {name: getattr(service.sql, name) for name in builders}
     for name, fn in patched.items():
         setattr(service, name, fn)
@@ -267,16 +318,17 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             who = db.session.scalars(db.select(Municipality).where(Municipality.ags == who_ags)).one()
             db.session.expunge(who)
             year = YEARS[-1]
-            bounds = {"year": year, "start": datetime(year, 1, 1, tzinfo=timezone.utc), "end": datetime(year + 1, 1, 1, tzinfo=timezone.utc)}
+            bounds = {"year": year, "start": datetime(year, 1, 1, tzinfo=UTC), "end": datetime(year + 1, 1, 1, tzinfo=UTC)}
             if dialect != "postgresql":
                 bounds |= {key: f"{bounds[key]:%Y-%m-%d %H:%M:%S}" for key in ("start", "end")}
 
             def query(*sqls: str) -> Callable[[], Any]:
                 def run() -> Any:
                     service.tune_transaction()  # the same session settings as the report's transaction
-                    rows = [db.session.execute(text(sql), bounds).all() for sql in sqls]
+                    rows = [db.session.execute(text(sql), bounds).mappings().all() for sql in sqls]
                     db.session.rollback()
                     return rows
+
                 return run
 
             def report() -> Any:
@@ -286,8 +338,12 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                 db.session.rollback()
                 return result
 
-            runs = {"report": report, "same": query(*same_figures(dialect)), "raw": query(RAW),
-                    "median": query(MEDIAN_PG if dialect == "postgresql" else MEDIAN_SQLITE)}
+            runs = {
+                "report": report,
+                "same": query(*same_figures(dialect)),
+                "raw": query(RAW),
+                "median": query(MEDIAN_PG if dialect == "postgresql" else MEDIAN_SQLITE),
+            }
             best: dict[str, float] = dict.fromkeys(runs, float("inf"))
             breakdown: dict[str, float] = {}
             outcomes: dict[str, Any] = {}
@@ -306,26 +362,34 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             assert result.ranks and result.similar, "the chosen municipality must take part in the round"
             check_same(result, outcomes["same"], dialect)
             published = sum(g.published for g in result.groups)
-            print(f"\n[{label}] rows: {db.session.scalar(text('SELECT COUNT(*) FROM area_scores')):,} area results, "
-                  f"round {result.round}: {result.land.size:,} assessments, {published}/{len(result.groups)} Kreise published, "
-                  f"{sum(r.decision.published for r in result.archetypes)}/{len(result.archetypes)} types, ranks of {who.ags}")
+            print(
+                f"\n[{label}] rows: {db.session.scalar(text('SELECT COUNT(*) FROM area_scores')):,} area results, "
+                f"round {result.round}: {result.land.size:,} assessments, {published}/{len(result.groups)} Kreise published, "
+                f"{sum(r.decision.published for r in result.archetypes)}/{len(result.archetypes)} types, ranks of {who.ags}"
+            )
             ms = {name: value * 1000 for name, value in best.items()}
             print(f"  benchmark report          {ms['report']:8.1f} ms")
-            print(f"  same figures, SQL only    {ms['same']:8.1f} ms   ratio report/same   {ms['report'] / ms['same']:6.2f} x  (target <= 2)")
+            print(
+                f"  same figures, SQL only    {ms['same']:8.1f} ms   ratio report/same   {ms['report'] / ms['same']:6.2f} x  (target <= 2)"
+            )
             print(f"  raw GROUP BY area         {ms['raw']:8.1f} ms   ratio report/raw    {ms['report'] / ms['raw']:6.2f} x")
             print(f"  median per area           {ms['median']:8.1f} ms   ratio report/median {ms['report'] / ms['median']:6.2f} x")
             if dialect == "postgresql":
                 print(f"  absolute report time      {best['report']:8.2f} s    (target < 2 s): {'ok' if best['report'] < 2 else 'MISSED'}")
             rest = best["report"] - sum(breakdown.values())
-            print("  fastest report run: " + ", ".join(f"{key} {value * 1000:.0f}" for key, value in
-                                                       sorted(breakdown.items(), key=lambda kv: -kv[1])) + f", Python {rest * 1000:.0f} ms")
+            print(
+                "  fastest report run: "
+                + ", ".join(f"{key} {value * 1000:.0f}" for key, value in sorted(breakdown.items(), key=lambda kv: -kv[1]))
+                + f", Python {rest * 1000:.0f} ms"
+            )
             if explain:
                 for key, sql, params in statements:
                     prefix = "EXPLAIN (ANALYZE) " if dialect == "postgresql" else "EXPLAIN QUERY PLAN "
                     service.tune_transaction()
-                    plan = db.session.execute(text(prefix + sql), params).all()
+                    plan = db.session.execute(text(prefix + sql), params).mappings().all()
                     db.session.rollback()
-                    print(f"\n  -- {key}\n" + "\n".join(f"    {row[-1]}" for row in plan))
+                    column = "QUERY PLAN" if dialect == "postgresql" else "detail"
+                    print(f"\n  -- {key}\n" + "\n".join(f"    {row[column]}" for row in plan))
             db.session.remove()
             db.engine.dispose()
     finally:
@@ -334,8 +398,9 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
 
 
 def psql(*args: str) -> None:
-    subprocess.run(["psql", "-h", PG["host"], "-U", PG["user"], "-v", "ON_ERROR_STOP=1", "-q", *args], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        ["psql", "-h", PG["host"], "-U", PG["user"], "-v", "ON_ERROR_STOP=1", "-q", *args], check=True, capture_output=True, timeout=60
+    )
 
 
 def main() -> None:
@@ -350,8 +415,10 @@ def main() -> None:
     started = time.perf_counter()
     data = synthetic(args.assessments)
     who = participant(data)
-    print(f"synthetic data: {len(data[0]):,} municipalities, {len(data[1]):,} submitted assessments, "
-          f"{len(data[2]):,} area results ({time.perf_counter() - started:.1f} s)")
+    print(
+        f"synthetic data: {len(data[0]):,} municipalities, {len(data[1]):,} submitted assessments, "
+        f"{len(data[2]):,} area results ({time.perf_counter() - started:.1f} s)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("BENCH_SQLITE_URL") or f"sqlite:///{folder}/bench.sqlite3"
         app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": url})
@@ -362,7 +429,12 @@ def main() -> None:
     name = f"digicheck_report_bench_{os.getpid()}"
     psql("-d", "postgres", "-c", f"CREATE DATABASE {name}")
     try:
-        app = create_app({"SECRET_KEY": "bench-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": f"postgresql://{PG['user']}@{PG['host']}/{name}"})
+        app = create_app(
+            {
+                "SECRET_KEY": "bench-secret-of-at-least-32-characters",
+                "SQLALCHEMY_DATABASE_URI": f"postgresql://{PG['user']}@{PG['host']}/{name}",
+            }
+        )
         print(f"PostgreSQL load (COPY): {load(app, data):.1f} s")
         measure(app, "PostgreSQL", args.repeat, who, args.explain)
     finally:

@@ -47,13 +47,18 @@ def main() -> None:
     parser.add_argument("--stalled", default="4,16,64")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="digicheck-slow-"))
-    env = dict(os.environ, SECRET_KEY=secrets.token_hex(32), DIGICHECK_INSTANCE_PATH=str(work),
-               DATABASE_URL=f"sqlite:///{work / 'slow.sqlite3'}")
+    env = dict(
+        os.environ, SECRET_KEY=secrets.token_hex(32), DIGICHECK_INSTANCE_PATH=str(work), DATABASE_URL=f"sqlite:///{work / 'slow.sqlite3'}"
+    )
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     for label, options in SETTINGS.items():
         port = free_port()
-        server = subprocess.Popen([gunicorn, *options, "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-                                   "digicheck.app:create_app()"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [gunicorn, *options, "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "digicheck.app:create_app()"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(100):
                 if not healthz_ms(port, 1).startswith("no"):
@@ -64,8 +69,10 @@ def main() -> None:
                 stalled = []
                 for _ in range(count):
                     s = socket.create_connection(("127.0.0.1", port), timeout=5)
-                    s.sendall(b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                              b"Content-Length: 1000\r\n\r\nemail=")
+                    s.sendall(
+                        b"POST /anmelden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        b"Content-Length: 1000\r\n\r\nemail="
+                    )
                     stalled.append(s)
                 time.sleep(0.5)
                 print(f"  {count:>3} half-sent requests open: /healthz {healthz_ms(port, 10)}")

@@ -42,6 +42,7 @@ machine. Stops gunicorn at the end, also on error; bounded to under 2 minutes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
@@ -53,12 +54,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ EXTRA_AGS = ("06437011", "06437016", "06437005", "06437012", "06531005", "064110
 
 
 # --------------------------------------------------------------------------- the served app
+
 
 def make_bench_app():  # type: ignore[no-untyped-def]
     """The product app plus the two bench routes; gunicorn loads it as `web_bench:make_bench_app()`."""
@@ -92,6 +94,7 @@ def make_bench_app():  # type: ignore[no-untyped-def]
 
 # --------------------------------------------------------------------------- HTTP client
 
+
 class Client:
     """A client with its own cookie jar; gunicorn's sync workers close the connection after each
     response (no keep-alive), and http.client opens the next one, so every request pays a TCP connect."""
@@ -101,8 +104,9 @@ class Client:
         self.conn = http.client.HTTPConnection(HOST, port, timeout=15)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: dict[str, Any] | list[tuple[str, str]] | None = None,
-                keep_cookies: bool = True) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, method: str, path: str, body: dict[str, Any] | list[tuple[str, str]] | None = None, keep_cookies: bool = True
+    ) -> tuple[int, dict[str, str], bytes]:
         headers = {"Host": f"{HOST}:{self.port}", "Connection": "keep-alive"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -187,15 +191,16 @@ class BenchError(RuntimeError):
 
 # --------------------------------------------------------------------------- the questionnaire page as a client sees it
 
+
 @dataclass
 class PageState:
     """What a client knows about its area page: CSRF token, answers shown, versions, two answer sets."""
 
     csrf: str
-    kinds: dict[str, str]                              # field name -> single | multi | number
-    current: dict[str, Any]                            # field name -> value shown on the page
-    versions: dict[str, int]                           # field name -> answer version
-    sets: tuple[dict[str, Any], dict[str, Any]]        # two answer sets differing in every item
+    kinds: dict[str, str]  # field name -> single | multi | number
+    current: dict[str, Any]  # field name -> value shown on the page
+    versions: dict[str, int]  # field name -> answer version
+    sets: tuple[dict[str, Any], dict[str, Any]]  # two answer sets differing in every item
     turn: int = 0
 
     @classmethod
@@ -271,6 +276,7 @@ class PageState:
 
 # --------------------------------------------------------------------------- a client session: one Kommune user
 
+
 @dataclass
 class Session:
     client: Client
@@ -284,7 +290,7 @@ class Session:
         if status != 200:
             raise BenchError(f"GET /anmelden: {status}")
         body = {"csrf_token": csrf_of(html), "email": self.email, "password": password}
-        status, headers, _ = self.client.request("POST", "/anmelden", body)
+        status, _, _ = self.client.request("POST", "/anmelden", body)
         if status != 302:
             raise BenchError(f"Anmeldung von {self.email} fehlgeschlagen: HTTP {status}")
 
@@ -341,6 +347,7 @@ class Session:
 
 # --------------------------------------------------------------------------- load phases
 
+
 @dataclass
 class Phase:
     name: str
@@ -360,7 +367,7 @@ class Phase:
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def throughput_ratio(phase: Phase, baseline: Phase) -> float:
@@ -391,8 +398,7 @@ def worker_cpu(master: int) -> float:
     return total / tick
 
 
-def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], bool], seconds: float, warmup: float,
-              master: int) -> None:
+def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], bool], seconds: float, warmup: float, master: int) -> None:
     """All sessions hit the server as fast as they get answers; only the window after the warm-up counts."""
     start = time.perf_counter() + 0.05
     measure_from, measure_to = start + warmup, start + warmup + seconds
@@ -417,7 +423,7 @@ def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], boo
                         latencies.append(t1 - t0)
                     else:
                         errors += 1
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             failures.append(exc)
         results[index] = (latencies, errors)
 
@@ -447,6 +453,7 @@ def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], boo
 
 
 # --------------------------------------------------------------------------- set-up and the server
+
 
 @contextmanager
 def bench_database(folder: str, postgres: bool) -> Iterator[str]:
@@ -479,8 +486,14 @@ def free_port() -> int:
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, "-c", "import sys; from digicheck.cli import run; sys.argv[0] = 'digicheck'; run()", *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from digicheck.cli import run; sys.argv[0] = 'digicheck'; run()", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if done.returncode != 0:
         raise BenchError(f"digicheck {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")
     return done.stdout
@@ -513,8 +526,9 @@ def add_bench_users(env: dict[str, str], count: int) -> list[tuple[str, str]]:
         "                            password_hash=hash_password(sys.argv[1]), municipality_id=m.id))\n"
         "    db.session.commit()\n"
     )
-    done = subprocess.run([sys.executable, "-c", code, password, *EXTRA_AGS[:count]], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code, password, *EXTRA_AGS[:count]], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     if done.returncode != 0:
         raise BenchError("Bench-Benutzer anlegen: " + done.stderr.strip())
     return [(f"bench-{ags}@bench.digicheck.invalid", password) for ags in EXTRA_AGS[:count]]
@@ -522,12 +536,22 @@ def add_bench_users(env: dict[str, str], count: int) -> list[tuple[str, str]]:
 
 def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
     command = [
-        sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"{HOST}:{port}",
-        "--pythonpath", str(Path(__file__).resolve().parent), "--error-logfile", str(log), "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "2",
+        "-b",
+        f"{HOST}:{port}",
+        "--pythonpath",
+        str(Path(__file__).resolve().parent),
+        "--error-logfile",
+        str(log),
+        "--log-level",
+        "warning",
         "web_bench:make_bench_app()",
     ]
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_until_serving(server: subprocess.Popen[bytes], port: int, log: Path, timeout: float = 30.0) -> None:
@@ -574,13 +598,12 @@ def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
         server.kill()
         server.wait(timeout=5)
     for pid in workers:  # only the workers this run's master forked
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 # --------------------------------------------------------------------------- main
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -634,8 +657,11 @@ def main() -> int:
             server = start_gunicorn(env, port, log)
             wait_until_serving(server, port, log)
             step("gunicorn up", mark)
-            print(f"gunicorn 2 workers (sync) on {HOST}:{port}, {database} demo database, {args.threads} client threads; "
-                  f"set-up {time.monotonic() - began:.1f} s ({', '.join(steps[1:])})", flush=True)
+            print(
+                f"gunicorn 2 workers (sync) on {HOST}:{port}, {database} demo database, {args.threads} client threads; "
+                f"set-up {time.monotonic() - began:.1f} s ({', '.join(steps[1:])})",
+                flush=True,
+            )
 
             for email, password in accounts:
                 session = Session(Client(port), email)
@@ -655,25 +681,30 @@ def main() -> int:
 
             bare, hello = phases["bare"], phases["hello"]
             print()
-            print(f"{'':<6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'requests':>10}{'errors':>8}"
-                  f"{'server CPU ms/req':>19}   per round req/s")
+            print(f"{'':<6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'requests':>10}{'errors':>8}{'server CPU ms/req':>19}   per round req/s")
             for phase in phases.values():
                 cpu = 1000 * phase.server_cpu / phase.count if phase.count else float("nan")
                 rounds = ", ".join(f"{r:.0f}" for r in phase.per_round)
-                print(f"{phase.name:<6}{phase.rps:>9.1f}{1000 * phase.percentile(50):>9.2f}"
-                      f"{1000 * phase.percentile(95):>9.2f}{phase.count:>10}{phase.errors:>8}{cpu:>19.2f}   {rounds}")
+                print(
+                    f"{phase.name:<6}{phase.rps:>9.1f}{1000 * phase.percentile(50):>9.2f}"
+                    f"{1000 * phase.percentile(95):>9.2f}{phase.count:>10}{phase.errors:>8}{cpu:>19.2f}   {rounds}"
+                )
             print()
             verdict = 0
             for name, target in TARGETS.items():
                 ratio = throughput_ratio(phases[name], bare)
                 ok = ratio >= target
                 verdict |= 0 if ok else 1
-                print(f"throughput({name})/throughput(bare) = {ratio:.3f}   target >= {target}   "
-                      f"{'met' if ok else 'MISSED'}   (server CPU per request, bare/{name}: {cpu_ratio(phases[name], bare):.3f}; "
-                      f"against hello: throughput {throughput_ratio(phases[name], hello):.3f}, CPU {cpu_ratio(phases[name], hello):.3f})")
+                print(
+                    f"throughput({name})/throughput(bare) = {ratio:.3f}   target >= {target}   "
+                    f"{'met' if ok else 'MISSED'}   (server CPU per request, bare/{name}: {cpu_ratio(phases[name], bare):.3f}; "
+                    f"against hello: throughput {throughput_ratio(phases[name], hello):.3f}, CPU {cpu_ratio(phases[name], hello):.3f})"
+                )
             saves = sum(s.saves for s in sessions)
-            print(f"\n{saves} saves, each changing all {items} answers of the page; final state verified for "
-                  f"{len(sessions)} users. Errors: " + ", ".join(f"{p.name} {p.errors}" for p in phases.values()))
+            print(
+                f"\n{saves} saves, each changing all {items} answers of the page; final state verified for "
+                f"{len(sessions)} users. Errors: " + ", ".join(f"{p.name} {p.errors}" for p in phases.values())
+            )
             print(f"total {time.monotonic() - began:.1f} s")
             if any(p.errors for p in phases.values()):
                 verdict = 1

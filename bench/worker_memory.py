@@ -39,8 +39,7 @@ IMPORTS = {
     "WeasyPrint": "import weasyprint",
     "openpyxl": "import openpyxl",
     "the whole app (create_app + every blueprint)": (
-        "from digicheck.app import create_app; app = create_app({'SECRET_KEY': 'x' * 40, "
-        "'SQLALCHEMY_DATABASE_URI': 'sqlite://'})"
+        "from digicheck.app import create_app; app = create_app({'SECRET_KEY': 'x' * 40, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})"
     ),
 }
 
@@ -61,8 +60,13 @@ def import_cost(statement: str) -> float:
     code = f"{statement}\nimport re, pathlib; print(re.search(r'VmRSS:\\s+(\\d+)', pathlib.Path('/proc/self/status').read_text()).group(1))"
     samples = []
     for _ in range(3):
-        samples.append(int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                          env=dict(os.environ, DIGICHECK_DEMO="1")).stdout.split()[-1]))
+        samples.append(
+            int(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ, DIGICHECK_DEMO="1")
+                ).stdout.split()[-1]
+            )
+        )
     return sorted(samples)[1] / 1024
 
 
@@ -105,16 +109,37 @@ def main() -> None:
         print(f"  + {name:<45} {import_cost(statement) - baseline:6.1f} MiB")
 
     work = Path(tempfile.mkdtemp(prefix="digicheck-memory-"))
-    env = dict(os.environ, DIGICHECK_DEMO="1", SECRET_KEY=secrets.token_hex(32), DIGICHECK_INSTANCE_PATH=str(work),
-               DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}")
+    env = dict(
+        os.environ,
+        DIGICHECK_DEMO="1",
+        SECRET_KEY=secrets.token_hex(32),
+        DIGICHECK_INSTANCE_PATH=str(work),
+        DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
+    )
     digicheck = str(Path(sys.executable).parent / "digicheck")
     subprocess.run([digicheck, "db", "upgrade"], env=env, check=True, capture_output=True)
     seeded = subprocess.run([digicheck, "demo", "seed"], env=env, check=True, capture_output=True, text=True).stdout
     logins = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(r"^\s+(\S+)\s+(\S+@\S+)\s+Passwort: (\S+)", seeded, re.M)}
     port = free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:digicheck.gunicorn_conf", "-w", "1",
-                               "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--max-requests", "0",
-                               "digicheck.app:create_app()"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "python:digicheck.gunicorn_conf",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "--max-requests",
+            "0",
+            "digicheck.app:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -139,10 +164,15 @@ def main() -> None:
         reviewed = re.search(r"/beratung/bewertung/(\d+)", overview)
         rid = reviewed.group(1) if reviewed else aid
         pages = [
-            (kommune, f"/bewertung/{aid}/bereich/strategie"), (kommune, f"/bewertung/{aid}/bereich/technik"),
-            (kommune, f"/bewertung/{aid}/ergebnis"), (kommune, "/benchmark/"),
-            (berater, "/beratung/"), (berater, f"/beratung/bewertung/{rid}"), (berater, "/benchmark/"),
-            (berater, f"/beratung/bewertung/{rid}/briefing.pdf"), (berater, f"/beratung/bewertung/{rid}/export.xlsx"),
+            (kommune, f"/bewertung/{aid}/bereich/strategie"),
+            (kommune, f"/bewertung/{aid}/bereich/technik"),
+            (kommune, f"/bewertung/{aid}/ergebnis"),
+            (kommune, "/benchmark/"),
+            (berater, "/beratung/"),
+            (berater, f"/beratung/bewertung/{rid}"),
+            (berater, "/benchmark/"),
+            (berater, f"/beratung/bewertung/{rid}/briefing.pdf"),
+            (berater, f"/beratung/bewertung/{rid}/export.xlsx"),
             (kommune, "/anmelden"),
         ]
         started_at = time.monotonic()
@@ -152,8 +182,10 @@ def main() -> None:
         elapsed = time.monotonic() - started_at
         after, proportional = rss_kib(worker) / 1024, pss_kib(worker) / 1024
         print("gunicorn worker (gthread, packaged settings), demo data on SQLite:")
-        print(f"  RSS after start: {started:.0f} MiB; after {args.requests} mixed requests: {after:.0f} MiB "
-              f"(PSS {proportional:.0f} MiB; {args.requests / elapsed:.0f} req/s over {len(pages)} kinds of page, PDFs included)")
+        print(
+            f"  RSS after start: {started:.0f} MiB; after {args.requests} mixed requests: {after:.0f} MiB "
+            f"(PSS {proportional:.0f} MiB; {args.requests / elapsed:.0f} req/s over {len(pages)} kinds of page, PDFs included)"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

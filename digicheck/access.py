@@ -7,9 +7,10 @@ nothing, not even their existence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from types import SimpleNamespace
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, abort
 from flask_login import current_user, login_required
@@ -173,9 +174,16 @@ def load_invitation_to_revoke(user: User, invitation_id: int) -> Invitation:
 
 #: what templates may ask (the one context processor `policy`): predicates only, no loaders
 POLICY = SimpleNamespace(
-    is_consultant=is_consultant, is_kommune=is_kommune, manages_accounts=manages_accounts,
-    can_see_municipality=can_see_municipality, may_see_ranks=may_see_ranks, may_choose_municipality=may_choose_municipality,
-    can_edit=can_edit, can_validate=can_validate, can_invite=can_invite, can_revoke=can_revoke,
+    is_consultant=is_consultant,
+    is_kommune=is_kommune,
+    manages_accounts=manages_accounts,
+    can_see_municipality=can_see_municipality,
+    may_see_ranks=may_see_ranks,
+    may_choose_municipality=may_choose_municipality,
+    can_edit=can_edit,
+    can_validate=can_validate,
+    can_invite=can_invite,
+    can_revoke=can_revoke,
     can_create_reset_link=can_create_reset_link,
 )
 

@@ -6,18 +6,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, Response, abort, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
-from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter, Map
 
 from digicheck import access, assets, logs, request_body, timefmt, transactions
 from digicheck.config import from_environment
-from digicheck.resources import shipped
 from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
 from digicheck.register import ATTRIBUTION
+from digicheck.resources import shipped
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -60,7 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # behind the reverse proxy the README asks for: the client's address (rate limits) and
         # scheme (https links in invitations) come from its X-Forwarded-* headers
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # Flask's middleware idiom replaces the method
     db.init_app(app)
     _register_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
@@ -89,7 +89,7 @@ class BoundedInt(IntegerConverter):
     """`<int:…>` in every route: ids are 32-bit INTEGER columns, so a larger number is no page
     of ours (404) rather than an overflow in the database driver (500)."""
 
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
@@ -168,8 +168,19 @@ def _register_blueprints(app: Flask) -> None:
     from digicheck.consult import routes as consult_routes
     from digicheck.legal import routes as legal_routes
 
-    for module in (auth_routes, security_routes, account_routes, assess_routes, admin_routes, consult_routes, tools_routes,
-                   briefing_routes, benchmark_routes, health, legal_routes):
+    for module in (
+        auth_routes,
+        security_routes,
+        account_routes,
+        assess_routes,
+        admin_routes,
+        consult_routes,
+        tools_routes,
+        briefing_routes,
+        benchmark_routes,
+        health,
+        legal_routes,
+    ):
         app.register_blueprint(module.bp)
 
 
@@ -198,9 +209,12 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         transactions.discard()
-        return render(400, "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (fehlendes oder ungültiges CSRF-Token). "
-                           "Bitte laden Sie die Seite neu und senden Sie das Formular erneut. "
-                           "Ihre Eingaben im Fragebogen bleiben in diesem Browser erhalten.")
+        return render(
+            400,
+            "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (fehlendes oder ungültiges CSRF-Token). "
+            "Bitte laden Sie die Seite neu und senden Sie das Formular erneut. "
+            "Ihre Eingaben im Fragebogen bleiben in diesem Browser erhalten.",
+        )
 
     def handler(error: Exception) -> Any:
         if not isinstance(error, HTTPException):
@@ -234,7 +248,7 @@ def _register_headers(app: Flask) -> None:
     assets.install(app, headers)
 
     @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
+    def security_headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
         if response.mimetype == "text/html" or "Content-Disposition" in response.headers:

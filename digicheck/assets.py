@@ -38,8 +38,9 @@ def prepared(static_dir: Path) -> tuple[Path, dict[str, str]]:
     if (PACKAGED / MANIFEST).is_file():
         return PACKAGED / FILES, json.loads((PACKAGED / MANIFEST).read_text(encoding="utf-8"))
     if not (CHECKOUT_DIR / "pyproject.toml").is_file():
-        raise ConfigError(f"Das installierte Paket enthält keine Web-Dateien ({PACKAGED / MANIFEST} fehlt); "
-                           "bitte das Paket neu bauen und installieren.")
+        raise ConfigError(
+            f"Das installierte Paket enthält keine Web-Dateien ({PACKAGED / MANIFEST} fehlt); bitte das Paket neu bauen und installieren."
+        )
     if not (CHECKOUT_BUILD / MANIFEST).is_file():
         log.info("preparing compressed static assets in %s (once per checkout, plotly.js takes a few seconds)", CHECKOUT_BUILD)
     return CHECKOUT_BUILD / FILES, build(sources(static_dir), CHECKOUT_BUILD)
@@ -55,7 +56,7 @@ class StaticAssets(WhiteNoise):
     def add_cache_headers(self, headers: Any, path: str, url: str) -> None:
         headers["Cache-Control"] = IMMUTABLE
 
-    def serve(self, static_file: Any, environ: dict[str, Any], start_response: Any) -> Any:  # type: ignore[override]
+    def serve(self, static_file: Any, environ: dict[str, Any], start_response: Any) -> Any:
         """Every answer gets the extra headers: 200 and 206, but also the 304, 405 and 416 that
         WhiteNoise builds without the file's headers (an add_headers_function misses those)."""
 
@@ -71,12 +72,12 @@ def install(app: Flask, headers: Mapping[str, str]) -> None:
     """Serve the assets ahead of the app (with `headers`: the security headers every response
     carries) and give templates `asset_url`."""
     root, manifest = prepared(Path(app.static_folder or CHECKOUT_DIR / "static"))
-    app.wsgi_app = StaticAssets(app.wsgi_app, root, app.static_url_path or "/static", headers)  # type: ignore[method-assign]
+    app.wsgi_app = StaticAssets(app.wsgi_app, root, app.static_url_path or "/static", headers)  # type: ignore[method-assign]  # Flask's middleware idiom replaces the method
 
     def asset_url(name: str) -> str:
         """The URL of a static asset by its plain name: `asset_url('css/app.css')`."""
         if name not in manifest:
             raise LookupError(f"no static asset named {name!r}")
-        return app.jinja_env.globals["url_for"]("static", filename=manifest[name])  # type: ignore[operator]
+        return app.url_for("static", filename=manifest[name])  # what the templates' url_for is
 
     app.jinja_env.globals["asset_url"] = asset_url

@@ -28,8 +28,10 @@ def radar(areas: list[str], series: list[Series]) -> str:
             )
         )
     figure.update_layout(
-        polar={"radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 54, "tickangle": 0, "tickfont": {"size": 12}},
-               "angularaxis": {"tickfont": {"size": 13}, "rotation": 90, "direction": "clockwise"}},
+        polar={
+            "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 54, "tickangle": 0, "tickfont": {"size": 12}},
+            "angularaxis": {"tickfont": {"size": 13}, "rotation": 90, "direction": "clockwise"},
+        },
         showlegend=True,
         legend={"orientation": "h", "y": -0.12, "x": 0.5, "xanchor": "center"},
         margin={"l": 70, "r": 70, "t": 30, "b": 40},

@@ -40,43 +40,95 @@ class Variable:
 
 
 VARIABLES: tuple[Variable, ...] = (
-    Variable("SECRET_KEY", "", f"mindestens {MIN_SECRET_LENGTH} Zeichen (im Demo-Modus optional)",
-             "signs sessions and CSRF tokens; a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`"),
-    Variable("DATABASE_URL", "sqlite:///INSTANCE/digicheck.sqlite3", "sqlite:///PFAD oder postgresql://…",
-             "SQLAlchemy URL of the database; PostgreSQL in production (driver psycopg 3)"),
-    Variable("DIGICHECK_INSTANCE_PATH", "./instance", "ein Verzeichnis (wird angelegt)",
-             "run-time state: the default SQLite database, imported catalogues, the operator's legal texts"),
-    Variable("RATELIMIT_STORAGE_URI", "memory://", "memory://, redis://HOST:PORT[/DB] oder rediss://…",
-             "where login limits are counted; with several processes `redis://…` (needs `digicheck[redis]`)"),
-    Variable("DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute", "eine Grenze wie '10 per minute' oder '5/minute;50/hour'",
-             "failed login (and password-change) attempts per client address"),
-    Variable("DIGICHECK_ACCOUNT_LOGIN_LIMIT", "10 per 15 minutes", "eine Grenze wie '10 per 15 minutes'",
-             "failed logins per account (any address); over it, an account with a second factor still logs in with its code, one without waits"),
-    Variable("DIGICHECK_PROXY_HOPS", "0", "ganze Zahl 0–5",
-             "reverse proxies whose X-Forwarded-For/-Proto/-Host are trusted (1 behind one proxy)"),
-    Variable("DIGICHECK_SECURE_COOKIES", "0", "1/0/true/false/ja/nein",
-             "on behind HTTPS: cookies only over TLS, and HSTS on every response"),
+    Variable(
+        "SECRET_KEY",
+        "",
+        f"mindestens {MIN_SECRET_LENGTH} Zeichen (im Demo-Modus optional)",
+        "signs sessions and CSRF tokens; a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`",
+    ),
+    Variable(
+        "DATABASE_URL",
+        "sqlite:///INSTANCE/digicheck.sqlite3",
+        "sqlite:///PFAD oder postgresql://…",
+        "SQLAlchemy URL of the database; PostgreSQL in production (driver psycopg 3)",
+    ),
+    Variable(
+        "DIGICHECK_INSTANCE_PATH",
+        "./instance",
+        "ein Verzeichnis (wird angelegt)",
+        "run-time state: the default SQLite database, imported catalogues, the operator's legal texts",
+    ),
+    Variable(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "memory://, redis://HOST:PORT[/DB] oder rediss://…",
+        "where login limits are counted; with several processes `redis://…` (needs `digicheck[redis]`)",
+    ),
+    Variable(
+        "DIGICHECK_LOGIN_RATE_LIMIT",
+        "10 per minute",
+        "eine Grenze wie '10 per minute' oder '5/minute;50/hour'",
+        "failed login (and password-change) attempts per client address",
+    ),
+    Variable(
+        "DIGICHECK_ACCOUNT_LOGIN_LIMIT",
+        "10 per 15 minutes",
+        "eine Grenze wie '10 per 15 minutes'",
+        "failed logins per account (any address); over it, an account with a second factor still logs in with its code, one without waits",
+    ),
+    Variable(
+        "DIGICHECK_PROXY_HOPS", "0", "ganze Zahl 0–5", "reverse proxies whose X-Forwarded-For/-Proto/-Host are trusted (1 behind one proxy)"
+    ),
+    Variable(
+        "DIGICHECK_SECURE_COOKIES", "0", "1/0/true/false/ja/nein", "on behind HTTPS: cookies only over TLS, and HSTS on every response"
+    ),
     Variable("DIGICHECK_SESSION_HOURS", "10", "ganze Zahl 1–720", "how long a login lasts"),
-    Variable("DIGICHECK_SESSION_IDLE_MINUTES", "0", "0 (aus) oder ganze Zahl 5–1440",
-             "a login ends after this many minutes without a request (0: only the absolute lifetime)"),
+    Variable(
+        "DIGICHECK_SESSION_IDLE_MINUTES",
+        "0",
+        "0 (aus) oder ganze Zahl 5–1440",
+        "a login ends after this many minutes without a request (0: only the absolute lifetime)",
+    ),
     Variable("DIGICHECK_INVITATION_DAYS", "7", "ganze Zahl 1–90", "how long an invitation link is valid"),
     Variable("DIGICHECK_RESET_HOURS", "24", "ganze Zahl 1–168", "how long a password reset link is valid"),
-    Variable("DIGICHECK_REQUIRE_2FA", "0", "1/0/true/false/ja/nein",
-             "on: consultants and admins must enrol a second factor (TOTP) at their next login"),
-    Variable("DIGICHECK_SMTP_URL", "", "smtp://[BENUTZER:PASSWORT@]HOST[:PORT] (STARTTLS) oder smtps://… (TLS)",
-             "mail server for invitation and reset links; without it links are only shown to the person who creates them"),
-    Variable("DIGICHECK_MAIL_FROM", "", "eine Adresse, z. B. 'Digi-Check <digicheck@example.de>'",
-             "sender of those mails; required with DIGICHECK_SMTP_URL"),
-    Variable("DIGICHECK_BENCHMARK_K", "5", "ganze Zahl 2–1000",
-             "smallest number of submitted assessments behind any benchmark figure"),
-    Variable("DIGICHECK_TIMEZONE", "Europe/Berlin", "ein IANA-Zeitzonenname wie Europe/Berlin",
-             "the local time of every date and time shown on pages, exports, PDFs and the CLI (stored instants are UTC)"),
-    Variable("DIGICHECK_QUESTIONNAIRES", "(shipped)", "ein Verzeichnis mit Fragebogen-Dateien",
-             "folder of questionnaire versions; the shipped one by default"),
-    Variable("DIGICHECK_DEMO", "0", "1/0/true/false/ja/nein",
-             "demo mode: random secret key, demo banner, `digicheck demo seed` allowed"),
-    Variable("DIGICHECK_REGISTER_FILE", "(newest ../shared/data/gv100ad/GV100AD_*.txt)", "Pfad einer Datei",
-             "the official municipality register the demo reads its municipalities from"),
+    Variable(
+        "DIGICHECK_REQUIRE_2FA",
+        "0",
+        "1/0/true/false/ja/nein",
+        "on: consultants and admins must enrol a second factor (TOTP) at their next login",
+    ),
+    Variable(
+        "DIGICHECK_SMTP_URL",
+        "",
+        "smtp://[BENUTZER:PASSWORT@]HOST[:PORT] (STARTTLS) oder smtps://… (TLS)",
+        "mail server for invitation and reset links; without it links are only shown to the person who creates them",
+    ),
+    Variable(
+        "DIGICHECK_MAIL_FROM",
+        "",
+        "eine Adresse, z. B. 'Digi-Check <digicheck@example.de>'",
+        "sender of those mails; required with DIGICHECK_SMTP_URL",
+    ),
+    Variable("DIGICHECK_BENCHMARK_K", "5", "ganze Zahl 2–1000", "smallest number of submitted assessments behind any benchmark figure"),
+    Variable(
+        "DIGICHECK_TIMEZONE",
+        "Europe/Berlin",
+        "ein IANA-Zeitzonenname wie Europe/Berlin",
+        "the local time of every date and time shown on pages, exports, PDFs and the CLI (stored instants are UTC)",
+    ),
+    Variable(
+        "DIGICHECK_QUESTIONNAIRES",
+        "(shipped)",
+        "ein Verzeichnis mit Fragebogen-Dateien",
+        "folder of questionnaire versions; the shipped one by default",
+    ),
+    Variable("DIGICHECK_DEMO", "0", "1/0/true/false/ja/nein", "demo mode: random secret key, demo banner, `digicheck demo seed` allowed"),
+    Variable(
+        "DIGICHECK_REGISTER_FILE",
+        "(newest ../shared/data/gv100ad/GV100AD_*.txt)",
+        "Pfad einer Datei",
+        "the official municipality register the demo reads its municipalities from",
+    ),
 )
 KNOWN = {v.name for v in VARIABLES}
 
@@ -168,8 +220,9 @@ def idle_minutes(env: Mapping[str, str]) -> int:
     try:
         return whole_number(env, "DIGICHECK_SESSION_IDLE_MINUTES", "0", 5, 1440)
     except ConfigError:
-        raise ConfigError(f"DIGICHECK_SESSION_IDLE_MINUTES={_shown(text)} ist ungültig: erlaubt ist 0 (aus) oder eine "
-                          "ganze Zahl von 5 bis 1440.") from None
+        raise ConfigError(
+            f"DIGICHECK_SESSION_IDLE_MINUTES={_shown(text)} ist ungültig: erlaubt ist 0 (aus) oder eine ganze Zahl von 5 bis 1440."
+        ) from None
 
 
 def secret_key(env: Mapping[str, str], demo: bool) -> str:
@@ -177,11 +230,15 @@ def secret_key(env: Mapping[str, str], demo: bool) -> str:
     if demo:
         return secret or secrets.token_hex(32)
     if not secret:
-        raise ConfigError("SECRET_KEY fehlt: setzen Sie einen zufälligen Wert mit mindestens "
-                          f"{MIN_SECRET_LENGTH} Zeichen (nur im Demo-Modus DIGICHECK_DEMO=1 entbehrlich).")
+        raise ConfigError(
+            "SECRET_KEY fehlt: setzen Sie einen zufälligen Wert mit mindestens "
+            f"{MIN_SECRET_LENGTH} Zeichen (nur im Demo-Modus DIGICHECK_DEMO=1 entbehrlich)."
+        )
     if len(secret) < MIN_SECRET_LENGTH:
-        raise ConfigError(f"SECRET_KEY ist zu kurz ({len(secret)} Zeichen): erlaubt sind mindestens {MIN_SECRET_LENGTH} "
-                          "Zeichen, z. B. aus `python -c 'import secrets; print(secrets.token_hex(32))'`.")
+        raise ConfigError(
+            f"SECRET_KEY ist zu kurz ({len(secret)} Zeichen): erlaubt sind mindestens {MIN_SECRET_LENGTH} "
+            "Zeichen, z. B. aus `python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
     return secret
 
 
@@ -204,8 +261,10 @@ def database_url(env: Mapping[str, str], instance: Path) -> str:
         return url.render_as_string(hide_password=False)
     if backend == "postgresql":
         if driver != "psycopg":
-            raise ConfigError(f"DATABASE_URL: der PostgreSQL-Treiber '{driver}' wird nicht unterstützt; verwenden Sie "
-                              "postgresql://… (Digi-Check bringt psycopg 3 mit).")
+            raise ConfigError(
+                f"DATABASE_URL: der PostgreSQL-Treiber '{driver}' wird nicht unterstützt; verwenden Sie "
+                "postgresql://… (Digi-Check bringt psycopg 3 mit)."
+            )
         if not url.database:
             raise ConfigError(f"DATABASE_URL nennt keine Datenbank: erlaubt ist {SUPPORTED_DATABASES}.")
         return url.render_as_string(hide_password=False)
@@ -219,8 +278,9 @@ def time_zone(env: Mapping[str, str]) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"DIGICHECK_TIMEZONE={_shown(name)} ist ungültig: erlaubt ist ein IANA-Zeitzonenname wie "
-                          "Europe/Berlin.") from None
+        raise ConfigError(
+            f"DIGICHECK_TIMEZONE={_shown(name)} ist ungültig: erlaubt ist ein IANA-Zeitzonenname wie Europe/Berlin."
+        ) from None
     return name
 
 
@@ -245,8 +305,10 @@ def mail_settings(env: Mapping[str, str]) -> dict[str, str]:
         validate_email(address, check_deliverability=False)
         Address(addr_spec=address)
     except (EmailNotValidError, ValueError, IndexError):
-        raise ConfigError(f"DIGICHECK_MAIL_FROM={_shown(sender)} ist ungültig: mit DIGICHECK_SMTP_URL ist eine Absenderadresse "
-                          "nötig, z. B. 'Digi-Check <digicheck@example.de>'.") from None
+        raise ConfigError(
+            f"DIGICHECK_MAIL_FROM={_shown(sender)} ist ungültig: mit DIGICHECK_SMTP_URL ist eine Absenderadresse "
+            "nötig, z. B. 'Digi-Check <digicheck@example.de>'."
+        ) from None
     return {"SMTP_URL": url, "MAIL_FROM": sender}
 
 
@@ -270,8 +332,10 @@ def ratelimit_storage(env: Mapping[str, str]) -> str:
         try:
             import redis  # noqa: F401
         except ImportError:
-            raise ConfigError("RATELIMIT_STORAGE_URI nennt Redis, aber der Redis-Client fehlt: "
-                              "installieren Sie Digi-Check mit `pip install 'digicheck[redis]'`.") from None
+            raise ConfigError(
+                "RATELIMIT_STORAGE_URI nennt Redis, aber der Redis-Client fehlt: "
+                "installieren Sie Digi-Check mit `pip install 'digicheck[redis]'`."
+            ) from None
         return uri
     raise ConfigError(f"RATELIMIT_STORAGE_URI={_shown(uri)} ist ungültig: erlaubt sind memory:// und redis://HOST:PORT.")
 
@@ -284,8 +348,9 @@ def rate_limit(env: Mapping[str, str], name: str, default: str) -> str:
         if not parse_many(text):
             raise ValueError(text)
     except ValueError:
-        raise ConfigError(f"{name}={_shown(text)} ist ungültig: erlaubt ist eine Grenze wie '10 per minute' "
-                          "oder '5/minute;50/hour'.") from None
+        raise ConfigError(
+            f"{name}={_shown(text)} ist ungültig: erlaubt ist eine Grenze wie '10 per minute' oder '5/minute;50/hour'."
+        ) from None
     return text
 
 
@@ -299,15 +364,18 @@ def check_environment(env: Mapping[str, str] | None = None) -> list[str]:
     """Warnings about a configuration that runs but is probably not meant that way."""
     env = os.environ if env is None else env
     settings = from_environment(env)
-    warnings = [f"{name} ist gesetzt, aber Digi-Check kennt diese Variable nicht (Tippfehler?)"
-                for name in sorted(env) if name.startswith("DIGICHECK_") and name not in KNOWN
-                and not name.startswith("DIGICHECK_TEST_")]
+    warnings = [
+        f"{name} ist gesetzt, aber Digi-Check kennt diese Variable nicht (Tippfehler?)"
+        for name in sorted(env)
+        if name.startswith("DIGICHECK_") and name not in KNOWN and not name.startswith("DIGICHECK_TEST_")
+    ]
     if not settings["DIGICHECK_DEMO"]:
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             warnings.append("DATABASE_URL ist nicht gesetzt oder SQLite: für den Betrieb mit mehreren Prozessen PostgreSQL verwenden")
         if settings["RATELIMIT_STORAGE_URI"].startswith("memory"):
-            warnings.append("RATELIMIT_STORAGE_URI=memory://: jeder Prozess zählt Anmeldeversuche für sich; mit mehreren Prozessen Redis verwenden")
+            warnings.append(
+                "RATELIMIT_STORAGE_URI=memory://: jeder Prozess zählt Anmeldeversuche für sich; mit mehreren Prozessen Redis verwenden"
+            )
         if not settings["SESSION_COOKIE_SECURE"]:
             warnings.append("DIGICHECK_SECURE_COOKIES ist aus: hinter HTTPS einschalten")
     return warnings
-

@@ -11,36 +11,53 @@ answers are drawn at random (fixed seed) and describe no real municipality.
 from __future__ import annotations
 
 import random
-from datetime import date
 import secrets
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
-
 from sqlalchemy import select
 
+from digicheck import municipalities
+from digicheck.accounts.services import hash_password
+from digicheck.assess import services as assessments
+from digicheck.content import questionnaire
 from digicheck.extensions import db
 from digicheck.models import Assessment, Role, User
 from digicheck.register import Register, RegisterError, edition_from_name, read_register
-from digicheck.assess import services as assessments
-from digicheck import municipalities
-from digicheck.accounts.services import hash_password
-from digicheck.content import questionnaire
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
 
 #: the demo's municipalities: towns and Gemeinden of three Regierungsbezirke, two kreisfreie
 #: Städte and two Landkreise, among them the IKZ partners Erbach, Michelstadt and Brombachtal
 DEMO_AGS = (
-    "06411000", "06414000", "06437", "06437005", "06437006", "06437011", "06437012", "06437016",
-    "06531", "06531005", "06535002", "06635001", "06635011", "06636015",
+    "06411000",
+    "06414000",
+    "06437",
+    "06437005",
+    "06437006",
+    "06437011",
+    "06437012",
+    "06437016",
+    "06531",
+    "06531005",
+    "06535002",
+    "06635001",
+    "06635011",
+    "06636015",
 )
 REGISTER_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gv100ad"
 KOMMUNE_AGS = "06437006"  # Erbach
 #: AGS -> maturity between 0 (beginner) and 1 (pioneer) of the synthetic answers
 DEMO_PROFILES = {
-    "06437006": 0.5, "06437011": 0.55, "06437016": 0.35, "06437005": 0.25, "06437012": 0.3,
-    "06531005": 0.7, "06411000": 0.8, "06635011": 0.45,
+    "06437006": 0.5,
+    "06437011": 0.55,
+    "06437016": 0.35,
+    "06437005": 0.25,
+    "06437012": 0.3,
+    "06531005": 0.7,
+    "06411000": 0.8,
+    "06635011": 0.45,
 }
 USERS = (
     (Role.ADMIN, "admin@demo.digicheck.invalid", "Demo Administration"),
@@ -108,8 +125,11 @@ def register_file() -> Path:
         return Path(configured)
     found = sorted(REGISTER_DIR.glob("GV100AD_*.txt"), key=lambda path: (edition_from_name(path) or date.min, path.name))
     if not found:
-        raise RegisterError(str(REGISTER_DIR), None, "kein Gemeindeverzeichnis GV100AD_*.txt gefunden "
-                                                    "(es liegt in ../shared/data; sonst DIGICHECK_REGISTER_FILE setzen)")
+        raise RegisterError(
+            str(REGISTER_DIR),
+            None,
+            "kein Gemeindeverzeichnis GV100AD_*.txt gefunden (es liegt in ../shared/data; sonst DIGICHECK_REGISTER_FILE setzen)",
+        )
     return found[-1]
 
 

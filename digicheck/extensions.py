@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,7 +11,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -27,6 +29,21 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of the models. At run time Flask-SQLAlchemy's `db.Model`, built from `Base`; to the
+# type checker `Base` itself, since an attribute is not a valid base class type.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. `Session.execute` is typed to return a plain `Result`;
+    for these statements it is a `CursorResult`, which has the count."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -20,8 +20,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
 from digicheck import transactions
-from digicheck.legal import texts
 from digicheck.extensions import csrf, db, limiter
+from digicheck.legal import texts
 
 bp = Blueprint("health", __name__)
 csrf.exempt(bp)
@@ -35,9 +35,11 @@ PROBE_TIMEOUT = 2
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
 
 #: if even the template cannot be rendered (a broken installation), this still answers in German
-UNAVAILABLE_TEXT = ("<!doctype html><html lang=\"de\"><meta charset=\"utf-8\"><title>Vorübergehend nicht verfügbar</title>"
-                    "<h1>Vorübergehend nicht verfügbar</h1><p>Digi-Check kann gerade nicht auf seine Datenbank "
-                    "zugreifen. Bitte versuchen Sie es in einigen Minuten erneut.</p></html>")
+UNAVAILABLE_TEXT = (
+    '<!doctype html><html lang="de"><meta charset="utf-8"><title>Vorübergehend nicht verfügbar</title>'
+    "<h1>Vorübergehend nicht verfügbar</h1><p>Digi-Check kann gerade nicht auf seine Datenbank "
+    "zugreifen. Bitte versuchen Sie es in einigen Minuten erneut.</p></html>"
+)
 
 
 @bp.get("/healthz")

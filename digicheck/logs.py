@@ -14,15 +14,15 @@ import re
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import inspect
 
-from digicheck.extensions import limiter
 from digicheck.accounts.services import normalise_email
+from digicheck.extensions import limiter
 
 request_log = logging.getLogger("digicheck.request")
 audit_log = logging.getLogger("digicheck.audit")
@@ -35,14 +35,14 @@ SECRET_VIEW_ARGS = frozenset({"token"})
 WARNING_EVENTS = frozenset({"login_failed", "rate_limit_hit", "mail_failed"})
 
 
-class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StdoutHandler(logging.StreamHandler):
     """Writes to whatever `sys.stdout` is when a line is logged (gunicorn's, pytest's capture),
     as the standard library's last-resort handler does for stderr."""
 
     def __init__(self) -> None:
         super().__init__(sys.stdout)
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return sys.stdout
 
@@ -54,7 +54,7 @@ class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
 class _Formatter(JsonFormatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """ISO 8601 in UTC with its offset, to the millisecond."""
-        return datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
 
 def install(app: Flask) -> None:
@@ -73,8 +73,11 @@ def _configure() -> None:
     if any(isinstance(handler, StdoutHandler) for handler in package.handlers):
         return
     handler = StdoutHandler()
-    handler.setFormatter(_Formatter("{asctime}{levelname}{name}{message}", style="{",
-                                    rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    handler.setFormatter(
+        _Formatter(
+            "{asctime}{levelname}{name}{message}", style="{", rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}
+        )
+    )
     package.addHandler(handler)
     package.setLevel(logging.INFO)
 
@@ -101,8 +104,7 @@ def audit(event: str, **fields: Any) -> None:
     Never pass a password or a clear e-mail address; use `email_hash`."""
     user_id, role = _actor() if has_request_context() else (None, None)
     level = logging.WARNING if event in WARNING_EVENTS else logging.INFO
-    audit_log.log(level, event, extra={"event": event, "request_id": request_id(), "user_id": user_id, "role": role,
-                                       **fields})
+    audit_log.log(level, event, extra={"event": event, "request_id": request_id(), "user_id": user_id, "role": role, **fields})
 
 
 def _actor() -> tuple[int | None, str | None]:
@@ -136,11 +138,18 @@ def _log_request(error: BaseException | None) -> None:
     """Teardown runs once per request, also when a response came from an error handler."""
     started = g.get("log_started")
     user_id, role = g.get("log_actor", (None, None))
-    request_log.info("request", extra={
-        "request_id": request_id(), "method": request.method, "path": _path(), "status": g.get("log_status", 500),
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
-        "user_id": user_id, "role": role,
-    })
+    request_log.info(
+        "request",
+        extra={
+            "request_id": request_id(),
+            "method": request.method,
+            "path": _path(),
+            "status": g.get("log_status", 500),
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
+            "user_id": user_id,
+            "role": role,
+        },
+    )
 
 
 def _path() -> str:

@@ -123,17 +123,21 @@ def _reason(exc: BaseException) -> str:
 
 def invitation_message(link: str, role_label: str, municipality: str | None, expires_at: datetime) -> tuple[str, str]:
     where = f" für {municipality}" if municipality else ""
-    body = (f"Guten Tag,\n\nSie sind zum Digi-Check der hessischen Kommunen eingeladen (Rolle: {role_label}{where}).\n\n"
-            f"Über diesen Link richten Sie Ihr Konto ein. Er gilt einmal und bis {timefmt.local_datetime(expires_at)} Uhr:\n\n"
-            f"{link}\n\nWenn Sie diese Einladung nicht erwartet haben, können Sie diese Nachricht ignorieren.")
+    body = (
+        f"Guten Tag,\n\nSie sind zum Digi-Check der hessischen Kommunen eingeladen (Rolle: {role_label}{where}).\n\n"
+        f"Über diesen Link richten Sie Ihr Konto ein. Er gilt einmal und bis {timefmt.local_datetime(expires_at)} Uhr:\n\n"
+        f"{link}\n\nWenn Sie diese Einladung nicht erwartet haben, können Sie diese Nachricht ignorieren."
+    )
     return "Ihre Einladung zum Digi-Check", body
 
 
 def reset_message(name: str, link: str, expires_at: datetime) -> tuple[str, str]:
-    body = (f"Guten Tag {name},\n\nfür Ihr Konto im Digi-Check wurde ein Link erstellt, mit dem Sie ein neues Passwort "
-            f"setzen. Er gilt einmal und bis {timefmt.local_datetime(expires_at)} Uhr:\n\n{link}\n\n"
-            "Mit dem neuen Passwort enden alle bisherigen Anmeldungen Ihres Kontos. Wenn Sie um keinen neuen "
-            "Zugang gebeten haben, wenden Sie sich bitte an die Administration.")
+    body = (
+        f"Guten Tag {name},\n\nfür Ihr Konto im Digi-Check wurde ein Link erstellt, mit dem Sie ein neues Passwort "
+        f"setzen. Er gilt einmal und bis {timefmt.local_datetime(expires_at)} Uhr:\n\n{link}\n\n"
+        "Mit dem neuen Passwort enden alle bisherigen Anmeldungen Ihres Kontos. Wenn Sie um keinen neuen "
+        "Zugang gebeten haben, wenden Sie sich bitte an die Administration."
+    )
     return "Neues Passwort für den Digi-Check", body
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from flask import Response, abort, request
 
-UNAVAILABLE = ("Die PDF-Erzeugung ist auf diesem Server nicht verfügbar (WeasyPrint findet die Pango-Bibliotheken nicht). "
-               "Bitte nutzen Sie die HTML-Fassung und die Druckfunktion des Browsers, oder wenden Sie sich an den Betrieb.")
+UNAVAILABLE = (
+    "Die PDF-Erzeugung ist auf diesem Server nicht verfügbar (WeasyPrint findet die Pango-Bibliotheken nicht). "
+    "Bitte nutzen Sie die HTML-Fassung und die Druckfunktion des Browsers, oder wenden Sie sich an den Betrieb."
+)
 
 
 @cache
@@ -51,7 +53,7 @@ def render(html: str, base_url: str | Path | None = None, archive: bool = False)
         # WeasyPrint (70) opens its sRGB profile for PDF/A's output intent and leaves closing it
         # to the garbage collector; nothing of ours leaks, so this one warning is dropped
         warnings.filterwarnings("ignore", category=ResourceWarning, message=r"unclosed file .*sRGB2014\.icc")
-        return document.write_pdf(**(ARCHIVE if archive else ACCESSIBLE))  # type: ignore[no-any-return]
+        return document.write_pdf(**(ARCHIVE if archive else ACCESSIBLE))
 
 
 def archive_requested() -> bool:
@@ -63,5 +65,6 @@ def download(html: str, filename: str) -> Response:
     archive = archive_requested()
     if archive:
         filename = filename.removesuffix(".pdf") + ".archiv.pdf"
-    return Response(render(html, archive=archive), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        render(html, archive=archive), mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

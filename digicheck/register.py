@@ -23,8 +23,7 @@ from scoring.safe_yaml import YamlRefused, decode_utf8, read_limited
 CSV_REQUIRED = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population")
 RECORD_LENGTH = 220
 DEFAULT_EDITION = date(2025, 11, 30)
-_SOURCE_LINE = ("Quelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD, "
-                "Gebietsstand {:%d.%m.%Y}, dl-de/by-2-0")
+_SOURCE_LINE = "Quelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD, Gebietsstand {:%d.%m.%Y}, dl-de/by-2-0"
 ATTRIBUTION = _SOURCE_LINE.format(DEFAULT_EDITION)
 
 # Textkennzeichen (positions 123-124) of Satzart 60 and 40, from the Datensatzbeschreibung;
@@ -36,8 +35,12 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Largest population the database stores (a 32-bit integer column).
 MAX_POPULATION = 2**31 - 1
 #: Text fields that are stored, with their label and the length of their column in `models.Municipality`.
-TEXT_FIELDS = {"name": ("Name", 120), "name_official": ("amtlicher Name", 200),
-               "kreis": ("Kreis", 120), "regierungsbezirk": ("Regierungsbezirk", 80)}
+TEXT_FIELDS = {
+    "name": ("Name", 120),
+    "name_official": ("amtlicher Name", 200),
+    "kreis": ("Kreis", 120),
+    "regierungsbezirk": ("Regierungsbezirk", 80),
+}
 _AGS_WIDTH = {"10": 2, "20": 3, "30": 4, "40": 5, "50": 5, "60": 8}  # 30 Region, 50 Gemeindeverband: checked, not used
 
 
@@ -185,8 +188,8 @@ def parse_gv100ad(text: str, source: str = "GV100AD", land: str | None = None) -
                 _gebietsstand(line[2:10])
                 stand = line[2:10]
             width = _AGS_WIDTH[satzart]
-            ags = line[10:10 + width]
-            if not _digits(ags) or line[10 + width:18].strip():
+            ags = line[10 : 10 + width]
+            if not _digits(ags) or line[10 + width : 18].strip():
                 raise _Invalid(f"Schlüssel '{line[10:18].rstrip()}' ist für Satzart {satzart} ungültig")
             if satzart in ("30", "50"):
                 continue
@@ -237,18 +240,49 @@ def parse_gv100ad(text: str, source: str = "GV100AD", land: str | None = None) -
             kreis = short_name(kreise[ags[:5]][1])
         else:
             raise RegisterError(source, number, f"Kreis {ags[:5]} fehlt (kein Satz der Satzart 40)")
-        entries.append(_checked_at(source, number, RegisterEntry(
-            ags=ags, name=short_name(official), kind=kind, kreis=kreis, kreis_ags=ags[:5],
-            regierungsbezirk=regierungsbezirk(number, ags), regierungsbezirk_code=ags[:3],
-            population=people, area_km2=area / 100, plz=plz, name_official=official, population_male=male)))
+        entries.append(
+            _checked_at(
+                source,
+                number,
+                RegisterEntry(
+                    ags=ags,
+                    name=short_name(official),
+                    kind=kind,
+                    kreis=kreis,
+                    kreis_ags=ags[:5],
+                    regierungsbezirk=regierungsbezirk(number, ags),
+                    regierungsbezirk_code=ags[:3],
+                    population=people,
+                    area_km2=area / 100,
+                    plz=plz,
+                    name_official=official,
+                    population_male=male,
+                ),
+            )
+        )
     for ags, (number, official, code, seat) in kreise.items():
         if code in REGISTER_LANDKREIS_CODES:
             area, people, male = totals.get(ags) or [0, 0, 0]
-            entries.append(_checked_at(source, number, RegisterEntry(
-                ags=ags, name=short_name(official), kind=LANDKREIS, kreis=short_name(official), kreis_ags=ags,
-                regierungsbezirk=regierungsbezirk(number, ags), regierungsbezirk_code=ags[:3],
-                population=people, area_km2=area / 100, name_official=official, population_male=male,
-                verwaltungssitz=seat)))
+            entries.append(
+                _checked_at(
+                    source,
+                    number,
+                    RegisterEntry(
+                        ags=ags,
+                        name=short_name(official),
+                        kind=LANDKREIS,
+                        kreis=short_name(official),
+                        kreis_ags=ags,
+                        regierungsbezirk=regierungsbezirk(number, ags),
+                        regierungsbezirk_code=ags[:3],
+                        population=people,
+                        area_km2=area / 100,
+                        name_official=official,
+                        population_male=male,
+                        verwaltungssitz=seat,
+                    ),
+                )
+            )
     entries.sort(key=lambda entry: entry.ags)
     return Register(entries, _gebietsstand(stand) if stand else None, skipped, "gv100ad")
 
@@ -278,13 +312,23 @@ def _csv_entry(row: dict[str, str]) -> RegisterEntry:
         if not (_digits(value) and len(value) == width):
             raise _Invalid(f"{label} '{value}' ist ungültig")
     area, male = row.get("area_km2", ""), row.get("population_male", "")
-    return _checked(RegisterEntry(
-        ags=ags, name=row["name"], kind=kind, kreis=row["kreis"], kreis_ags=kreis_ags,
-        regierungsbezirk=row["regierungsbezirk"], regierungsbezirk_code=rb_code,
-        population=_number(row["population"], "Einwohnerzahl"), area_km2=_area(area) if area else None,
-        plz=_plz(row.get("plz", "")), name_official=row.get("name_official") or row["name"],
-        population_male=_number(male, "Einwohnerzahl männlich") if male else None,
-        verwaltungssitz=row.get("verwaltungssitz", "")))
+    return _checked(
+        RegisterEntry(
+            ags=ags,
+            name=row["name"],
+            kind=kind,
+            kreis=row["kreis"],
+            kreis_ags=kreis_ags,
+            regierungsbezirk=row["regierungsbezirk"],
+            regierungsbezirk_code=rb_code,
+            population=_number(row["population"], "Einwohnerzahl"),
+            area_km2=_area(area) if area else None,
+            plz=_plz(row.get("plz", "")),
+            name_official=row.get("name_official") or row["name"],
+            population_male=_number(male, "Einwohnerzahl männlich") if male else None,
+            verwaltungssitz=row.get("verwaltungssitz", ""),
+        )
+    )
 
 
 def parse_csv(text: str, source: str = "CSV", land: str | None = None) -> Register:

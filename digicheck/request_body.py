@@ -33,13 +33,16 @@ class ChunkedBodyLimit:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             del environ["HTTP_TRANSFER_ENCODING"]
-        return self.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
+        return self.wsgi_app(environ, start_response)
 
 
 def _chunked_and_terminated(environ: dict[str, Any]) -> bool:
     """A body without length that the server ends for us (gunicorn, Werkzeug's server); others are not read."""
-    return (not environ.get("CONTENT_LENGTH") and bool(environ.get("wsgi.input_terminated"))
-            and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower())
+    return (
+        not environ.get("CONTENT_LENGTH")
+        and bool(environ.get("wsgi.input_terminated"))
+        and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    )
 
 
 def _read_at_most(stream: IO[bytes], size: int) -> bytes:
@@ -53,4 +56,4 @@ def _read_at_most(stream: IO[bytes], size: int) -> bytes:
 
 
 def install(app: Flask) -> None:
-    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]  # Flask's middleware idiom replaces the method

@@ -19,9 +19,11 @@ _DASH_UNITS = {"dot": (1, 1), "dash": (3, 3), "longdash": (5, 5), "dashdot": (3,
 
 def document(width: int, height: int, label: str, body: str, font_size: int = 10) -> str:
     """An inline SVG element with an accessible name; `body` is the drawn content."""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="{escape(label)}" {FONT} font-size="{font_size}">'
-            f"<title>{escape(label)}</title>{body}</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(label)}" {FONT} font-size="{font_size}">'
+        f"<title>{escape(label)}</title>{body}</svg>"
+    )
 
 
 def dasharray(dash: str, width: float) -> str:
@@ -48,7 +50,8 @@ def _wrap(text: str, limit: int = 16) -> list[str]:
 def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
     """Connected stretches of a closed line; a missing value (None) leaves a gap, as in plotly."""
     if all(p is not None for p in points):
-        return [[p for p in points if p is not None] + [points[0]]] if points else []  # type: ignore[list-item]
+        closed = [p for p in points if p is not None]
+        return [closed + closed[:1]] if closed else []
     start = next(i for i, p in enumerate(points) if p is None)
     runs: list[list[tuple[float, float]]] = [[]]
     for offset in range(1, len(points) + 1):
@@ -78,9 +81,11 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
     tick_angle = -math.pi / 2 + math.pi / n  # between the first two spokes, clear of the data points
     for level in range(1, max_level + 1):
         r = radius * level / max_level
-        parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="none" stroke="#d0d0d0"/>'
-                     f'<text x="{cx + r * math.cos(tick_angle) + 3:.1f}" y="{cy + r * math.sin(tick_angle) + 4:.1f}" '
-                     f'fill="#4a4a4a" font-size="{font - 3}">{level}</text>')
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="none" stroke="#d0d0d0"/>'
+            f'<text x="{cx + r * math.cos(tick_angle) + 3:.1f}" y="{cy + r * math.sin(tick_angle) + 4:.1f}" '
+            f'fill="#4a4a4a" font-size="{font - 3}">{level}</text>'
+        )
     for index, name in enumerate(areas):
         x, y = at(index, max_level)
         parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b0b0b0"/>')
@@ -101,6 +106,8 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
             parts.append(f'<polyline points="{path}" {stroke} stroke-linejoin="round"/>')
         parts.extend(f'<circle cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="{dot}" fill="{colour}"/>' for p in points if p is not None)
         y = legend_top + row * number
-        parts.append(f'<line x1="20" y1="{y:.1f}" x2="64" y2="{y:.1f}" {stroke}/><circle cx="42" cy="{y:.1f}" r="{dot}" fill="{colour}"/>'
-                     f'<text x="74" y="{y + 5:.1f}" font-size="{font}">{escape(line.name)}</text>')
+        parts.append(
+            f'<line x1="20" y1="{y:.1f}" x2="64" y2="{y:.1f}" {stroke}/><circle cx="42" cy="{y:.1f}" r="{dot}" fill="{colour}"/>'
+            f'<text x="74" y="{y + 5:.1f}" font-size="{font}">{escape(line.name)}</text>'
+        )
     return document(width, height, label, "".join(parts))

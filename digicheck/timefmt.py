@@ -9,7 +9,7 @@ The zone is the app's `TIMEZONE` setting inside the app, else `DIGICHECK_TIMEZON
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from babel.dates import format_date, format_datetime, get_timezone
 from flask import current_app, has_app_context
@@ -42,8 +42,8 @@ def local_zone(zone: str | None = None) -> tzinfo:
 def as_utc(instant: Instant) -> datetime:
     """An aware UTC datetime from an aware datetime, a naive UTC one, or a POSIX timestamp."""
     if isinstance(instant, (int, float)):
-        return datetime.fromtimestamp(instant, tz=timezone.utc)
-    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
+        return datetime.fromtimestamp(instant, tz=UTC)
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
 
 def to_local(instant: Instant, zone: str | None = None) -> datetime:
@@ -70,7 +70,7 @@ def local_day(instant: Instant, zone: str | None = None) -> date:
 
 def today(zone: str | None = None) -> date:
     """Today here, not on the server's clock."""
-    return local_day(datetime.now(timezone.utc), zone)
+    return local_day(datetime.now(UTC), zone)
 
 
 def iso_with_offset(instant: Instant, zone: str | None = None) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
+from scoring.item_kinds import KINDS
 from scoring.model import (
     SPECIAL_ANSWERS,
     Area,
@@ -20,13 +21,13 @@ from scoring.model import (
     Condition,
     Gate,
     Item,
+    ItemType,
     Level,
     Migration,
     Option,
     Questionnaire,
     Source,
 )
-from scoring.item_kinds import KINDS
 from scoring.safe_yaml import YamlRefused, decode_utf8, load_yaml, read_limited
 
 SCHEMA = "digicheck/questionnaire-1"
@@ -155,9 +156,7 @@ def _sources(doc: Reader) -> tuple[Source, ...]:
         reader.where = f"Quelle {source_id}"
         year = reader.integer("year")
         assert year is not None
-        sources.append(
-            Source(source_id, reader.text("file"), reader.text("title"), reader.text("publisher"), year)
-        )
+        sources.append(Source(source_id, reader.text("file"), reader.text("title"), reader.text("publisher"), year))
     unique(doc.file, "Quelle", [s.id for s in sources])
     return tuple(sources)
 
@@ -239,6 +238,19 @@ def _bands(reader: Reader, low: int, high: int) -> tuple[Band, ...]:
     return tuple(bands)
 
 
+class _ItemFields(TypedDict):
+    """The fields every item kind has."""
+
+    id: str
+    area_id: str
+    type: ItemType
+    text: str
+    help: str
+    weight: float
+    not_applicable: bool
+    cite: Citation
+
+
 def _item(area: Reader, area_id: str, raw: Any, index: int, source_ids: set[str]) -> Item:
     reader = Reader(area.file, f"{area.where}, Frage {index + 1}", raw)
     item_id = _ident(reader, pattern=_ITEM_ID)
@@ -254,10 +266,10 @@ def _item(area: Reader, area_id: str, raw: Any, index: int, source_ids: set[str]
         raise reader.fail(f"das Gewicht muss positiv sein, nicht {weight:g}")
     if weight * 4 != round(weight * 4) or weight > 10:
         raise reader.fail(f"das Gewicht muss in Schritten von 0,25 angegeben sein und höchstens 10 betragen, nicht {weight:g}")
-    common = dict(
+    common = _ItemFields(
         id=item_id,
         area_id=area_id,
-        type=kind,
+        type=cast(ItemType, kind),  # checked against ITEM_TYPES above
         text=reader.text("text"),
         help=reader.text("help"),
         weight=weight,

@@ -20,9 +20,9 @@ from scoring.advice.funding import ConditionResult, FundingMatch, euro, ikz_amou
 from scoring.advice.render import status_label
 from scoring.advice.rules import status_on
 from scoring.answers import answer_label, item_score
-from scoring.radar import MAX_SERIES, Series, radar_series
 from scoring.model import Questionnaire
 from scoring.profile import Profile
+from scoring.radar import MAX_SERIES, Series, radar_series
 
 MIN_PARTNERS = 2
 #: One line style per partner on the radar; more lines could not be told apart.
@@ -199,16 +199,23 @@ def group_funding(catalogue: Catalogue, partners: Sequence[Partner], as_of: date
             continue
         matches = [_match(p.advice, programme) if p.advice else None for p in partners]
         rows = tuple(
-            ConditionRow(condition, tuple(
-                (p.name, next(c for c in match.conditions if c.id == condition.id) if match else None)
-                for p, match in zip(partners, matches, strict=True)))
+            ConditionRow(
+                condition,
+                tuple(
+                    (p.name, next(c for c in match.conditions if c.id == condition.id) if match else None)
+                    for p, match in zip(partners, matches, strict=True)
+                ),
+            )
             for condition in programme.conditions
         )
         value, calculation = funding_calculation(programme, len(partners))
         period = programme.period
         status = status_label(status_on(as_of, period.start, period.last_date), period.apply_until is not None)
-        not_eligible = tuple(f"{p.name}: {match.reasons[0]}" for p, match in zip(partners, matches, strict=True)
-                             if match is not None and match.eligible is False)
+        not_eligible = tuple(
+            f"{p.name}: {match.reasons[0]}"
+            for p, match in zip(partners, matches, strict=True)
+            if match is not None and match.eligible is False
+        )
         result.append(GroupFunding(programme, len(partners), value, calculation, status, rows, not_eligible))
     return tuple(result)
 

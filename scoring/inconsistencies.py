@@ -10,9 +10,10 @@ or "Weiß nicht" never fires a rule, "Trifft nicht zu" meets no condition.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from scoring.advice.catalogue import Check, SourceSections
 from scoring.advice.loader import catalogue_dir_for
@@ -81,7 +82,9 @@ def rules_file_for(q: Questionnaire) -> Path:
     return beside if beside is not None and beside.is_file() else RULES_FILE
 
 
-def load_inconsistency_rules(q: Questionnaire, path: Path | str | None = None, sections: SourceSections | None = None) -> tuple[InconsistencyRule, ...]:
+def load_inconsistency_rules(
+    q: Questionnaire, path: Path | str | None = None, sections: SourceSections | None = None
+) -> tuple[InconsistencyRule, ...]:
     """Load and validate the rules file (default: `rules_file_for(q)`) against `q`."""
     path = Path(path) if path is not None else rules_file_for(q)
     sections = sections or load_sections(catalogue_dir_for(q) / "sources.yaml", q)
@@ -94,7 +97,9 @@ def _status(q: Questionnaire, condition: Check, value: AnswerValue | None) -> st
     return check_status(condition, value, item_score(item, value) if value is not None else None)
 
 
-def find_inconsistencies(q: Questionnaire, rules: tuple[InconsistencyRule, ...], answers: Mapping[str, AnswerValue | None]) -> list[Inconsistency]:
+def find_inconsistencies(
+    q: Questionnaire, rules: tuple[InconsistencyRule, ...], answers: Mapping[str, AnswerValue | None]
+) -> list[Inconsistency]:
     """The rules that fire on these (checked) answers, in file order."""
     found: list[Inconsistency] = []
     for rule in rules:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from scoring.model import Item, Option
@@ -27,7 +27,7 @@ SPECIAL_ANSWERS = (DONT_KNOW, NOT_APPLICABLE)
 SPECIAL_LABELS = {DONT_KNOW: "Weiß nicht", NOT_APPLICABLE: "Trifft nicht zu"}
 
 #: A checked answer: option id or reserved id (str), chosen option ids (tuple), or a number (int).
-AnswerValue = Union[str, tuple[str, ...], int]
+AnswerValue = str | tuple[str, ...] | int
 
 #: the form field of a number item that carries its reserved answers, besides the number itself
 SPECIAL_FIELD_SUFFIX = "-special"
@@ -196,7 +196,7 @@ class MultiChoice(SingleChoice):
             raise AnswerError(item.id, f"erwartet eine Liste von Optionen, nicht {shown(value)}")
         chosen = tuple(dict.fromkeys(value))
         options = [item.option(option_id) for option_id in chosen]
-        for option_id, option in zip(chosen, options):
+        for option_id, option in zip(chosen, options, strict=True):
             if option is None:
                 raise AnswerError(item.id, f"unbekannte Option {shown(option_id)}")
         exclusive = [o for o in options if o is not None and o.exclusive]
@@ -298,7 +298,9 @@ class Number(ItemKind):
         text = (next(iter(getlist(name)), "") or "").strip()
         special = next(iter(getlist(name + SPECIAL_FIELD_SUFFIX)), None)
         if text and special:
-            return AnswerError(item.id, f"Bitte entweder eine Zahl eintragen oder „{SPECIAL_LABELS.get(special, special)}“ wählen, nicht beides.")
+            return AnswerError(
+                item.id, f"Bitte entweder eine Zahl eintragen oder „{SPECIAL_LABELS.get(special, special)}“ wählen, nicht beides."
+            )
         return special or (text if text else None)
 
     def form_values(self, name: str, value: AnswerValue) -> FormValues:

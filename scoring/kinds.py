@@ -18,9 +18,16 @@ LANDKREIS = "Landkreis"
 KINDS: tuple[str, ...] = (GEMEINDE, STADT, KREISFREIE_STADT, LANDKREIS)
 
 #: Textkennzeichen (positions 123-124) of a Gemeinde record (Satzart 60) in Destatis GV100AD -> kind.
-REGISTER_GEMEINDE_KINDS: Mapping[str, str] = MappingProxyType({
-    "60": GEMEINDE, "61": KREISFREIE_STADT, "62": KREISFREIE_STADT, "63": STADT, "64": GEMEINDE, "67": STADT,
-})
+REGISTER_GEMEINDE_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "60": GEMEINDE,
+        "61": KREISFREIE_STADT,
+        "62": KREISFREIE_STADT,
+        "63": STADT,
+        "64": GEMEINDE,
+        "67": STADT,
+    }
+)
 #: Textkennzeichen of a Kreis record (Satzart 40) that is a Landkreis (Kreis, Landkreis, Regionalverband).
 REGISTER_LANDKREIS_CODES: frozenset[str] = frozenset({"43", "44", "45"})
 

@@ -44,7 +44,9 @@ class Library:
         for path in files:
             questionnaire = load_questionnaire(path)
             if questionnaire.version in versions:
-                raise ContentError(str(path), "version", f"Version {questionnaire.version} gibt es schon in {versions[questionnaire.version].path}")
+                raise ContentError(
+                    str(path), "version", f"Version {questionnaire.version} gibt es schon in {versions[questionnaire.version].path}"
+                )
             versions[questionnaire.version] = questionnaire
         library = cls(dict(sorted(versions.items(), key=lambda kv: version_key(kv[0]))))
         for questionnaire in library.versions.values():

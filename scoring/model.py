@@ -7,8 +7,8 @@ scoring, advice and the web forms all read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Literal
 
 from scoring.item_kinds import DONT_KNOW as DONT_KNOW

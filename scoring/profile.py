@@ -14,6 +14,7 @@ The model, in words (docs/scoring.md has the long form):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from scoring.answers import EXCLUDED, Answers, AnswerValue, answer_label, check_answers, item_score
 from scoring.item_kinds import Step
@@ -21,6 +22,8 @@ from scoring.model import DONT_KNOW, Area, Gate, Item, Questionnaire
 
 #: How many weak items a result names as holding an area back.
 HELD_BACK_ITEMS = 3
+#: the score of each item by id: 0-100, None when unknown, EXCLUDED when not applicable
+ItemScores = dict[str, float | str | None]
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def level_for_score(questionnaire: Questionnaire, score: float) -> int:
     return level
 
 
-def _area_score(area: Area, scores: dict[str, float | str | None]) -> float | None:
+def _area_score(area: Area, scores: ItemScores) -> float | None:
     num = den = 0.0
     for item in area.items:
         value = scores[item.id]
@@ -115,15 +118,13 @@ def _area_score(area: Area, scores: dict[str, float | str | None]) -> float | No
     return num / den if den else None
 
 
-def _gate_open(gate: Gate, all_scores: dict[str, float | str | None]) -> bool:
-    return all(
-        isinstance(all_scores.get(c.item), float) and all_scores[c.item] >= c.min_score - 1e-9  # type: ignore[operator]
-        for c in gate.unless
-    )
+def _gate_open(gate: Gate, all_scores: ItemScores) -> bool:
+    return all(isinstance(score := all_scores.get(c.item), float) and score >= c.min_score - 1e-9 for c in gate.unless)
 
 
-def _capped_level(q: Questionnaire, area_id: str, score_level: int, all_scores: dict) -> tuple[int, list[Gate]]:
-    level, active = score_level, []
+def _capped_level(q: Questionnaire, area_id: str, score_level: int, all_scores: ItemScores) -> tuple[int, list[Gate]]:
+    level = score_level
+    active: list[Gate] = []
     for gate in q.gates:
         if gate.area == area_id and not _gate_open(gate, all_scores) and gate.max_level < score_level:
             level = min(level, gate.max_level)
@@ -131,7 +132,7 @@ def _capped_level(q: Questionnaire, area_id: str, score_level: int, all_scores: 
     return level, active
 
 
-def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores: dict) -> Lift:
+def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores: ItemScores) -> Lift:
     """Greedy plan: open the gates in the way, then take the biggest single steps up."""
     if level >= 5:
         return Lift(None, None, reachable=False, note="Höchste Stufe erreicht.")
@@ -158,13 +159,14 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
                 scores[item.id] = new
                 gain = (_area_score(area, scores) or 0.0) - before
                 steps.append(LiftStep(item.id, item.text, answer_label(item, answers.get(item.id)), to_id, to_label, round(gain, 1)))
-    answered = [i for i in area.items if isinstance(scores[i.id], float)]
+    known = {i.id: s for i in area.items if isinstance(s := scores[i.id], float)}
+    answered = [i for i in area.items if i.id in known]
     weight = sum(i.weight for i in answered)
-    num = sum(i.weight * scores[i.id] for i in answered)
+    num = sum(i.weight * known[i.id] for i in answered)
 
     def candidate(item: Item) -> tuple[float, Item, Step] | None:
-        step = item.kind.next_better(item, values[item.id], scores[item.id])
-        return None if step is None else (item.weight * (step.score - scores[item.id]) / weight, item, step)
+        step = item.kind.next_better(item, values[item.id], known[item.id])
+        return None if step is None else (item.weight * (step.score - known[item.id]) / weight, item, step)
 
     candidates = {i.id: candidate(i) for i in answered}
     current_score = num / weight if weight else None
@@ -174,13 +176,17 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
             break
         gain, item, step = max(options, key=lambda c: c[0])
         steps.append(LiftStep(item.id, item.text, answer_label(item, values[item.id]), step.answer, step.label, round(gain, 1)))
-        num += item.weight * (step.score - scores[item.id])
-        scores[item.id] = step.score
+        num += item.weight * (step.score - known[item.id])
+        known[item.id] = step.score
         values[item.id] = item.kind.after(values[item.id], step)
         candidates[item.id] = candidate(item)
         current_score = num / weight
     reachable = current_score is not None and current_score >= threshold - 1e-9
-    note = "" if reachable else "Beantworten Sie zuerst die offenen Fragen; mit den gegebenen Antworten allein ist die nächste Stufe nicht erreichbar."
+    note = (
+        ""
+        if reachable
+        else "Beantworten Sie zuerst die offenen Fragen; mit den gegebenen Antworten allein ist die nächste Stufe nicht erreichbar."
+    )
     return Lift(target, q.level(target).name, tuple(_merge_steps(steps)), tuple(gate_texts), reachable, note)
 
 
@@ -192,11 +198,22 @@ def _merge_steps(steps: list[LiftStep]) -> list[LiftStep]:
         if first is None:
             merged[step.item] = step
         else:
-            merged[step.item] = LiftStep(step.item, step.text, first.current, step.to_option, step.to_label, round(first.gain + step.gain, 1))
+            merged[step.item] = LiftStep(
+                step.item, step.text, first.current, step.to_option, step.to_label, round(first.gain + step.gain, 1)
+            )
     return list(merged.values())
 
 
-def _reasons(q: Questionnaire, area: Area, score: float | None, score_level: int | None, gates: list[Gate], answers: Answers, scores: dict, provisional: bool) -> list[Reason]:
+def _reasons(
+    q: Questionnaire,
+    area: Area,
+    score: float | None,
+    score_level: int | None,
+    gates: list[Gate],
+    answers: Answers,
+    scores: ItemScores,
+    provisional: bool,
+) -> list[Reason]:
     if score is None or score_level is None:
         return [Reason("score", "Keine bewertbaren Antworten: Der Bereich kann noch nicht eingestuft werden.")]
     spec = q.level(score_level)
@@ -208,12 +225,19 @@ def _reasons(q: Questionnaire, area: Area, score: float | None, score_level: int
     reasons = [Reason("score", text)]
     for gate in gates:
         reasons.append(Reason("gate", f"Auf Stufe {gate.max_level} begrenzt: {gate.reason}", gate.unless[0].item if gate.unless else None))
+    known = {item.id: s for item in area.items if isinstance(s := scores[item.id], float)}
     weak = sorted(
-        (item for item in area.items if isinstance(scores[item.id], float) and scores[item.id] < 100),
-        key=lambda item: (-item.weight * (100 - scores[item.id]), item.id),
+        (item for item in area.items if item.id in known and known[item.id] < 100),
+        key=lambda item: (-item.weight * (100 - known[item.id]), item.id),
     )
     for item in weak[:HELD_BACK_ITEMS]:
-        reasons.append(Reason("weak_item", f"„{item.text}“ – Antwort: {answer_label(item, answers.get(item.id))} ({scores[item.id]:.0f} von 100 Punkten, Gewicht {item.weight:g}).", item.id))
+        reasons.append(
+            Reason(
+                "weak_item",
+                f"„{item.text}“ – Antwort: {answer_label(item, answers.get(item.id))} ({scores[item.id]:.0f} von 100 Punkten, Gewicht {item.weight:g}).",
+                item.id,
+            )
+        )
     unknown = [item for item in area.items if scores[item.id] is None]
     if unknown:
         text = f"{len(unknown)} Frage(n) offen oder mit „Weiß nicht“ beantwortet."
@@ -223,20 +247,23 @@ def _reasons(q: Questionnaire, area: Area, score: float | None, score_level: int
     return reasons
 
 
-def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: dict) -> AreaResult:
+def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: ItemScores) -> AreaResult:
     scores = {item.id: all_scores[item.id] for item in area.items}
     score = _area_score(area, scores)
     applicable = sum(1 for v in scores.values() if v != EXCLUDED)
     answered = sum(1 for v in scores.values() if isinstance(v, float))
     coverage = answered / applicable if applicable else 0.0
     provisional = coverage < q.coverage_min - 1e-9
+    gates: list[Gate]
     if score is None:
         score_level, level, gates = None, None, []
     else:
         score_level = level_for_score(q, score)
         level, gates = _capped_level(q, area.id, score_level, all_scores)
     unknown = tuple(item.id for item in area.items if scores[item.id] is None)
-    lift = _lift(q, area, level, answers, all_scores) if level is not None else Lift(None, None, reachable=False, note="Noch keine Antworten.")
+    lift = (
+        _lift(q, area, level, answers, all_scores) if level is not None else Lift(None, None, reachable=False, note="Noch keine Antworten.")
+    )
     return AreaResult(
         id=area.id,
         name=area.name,
@@ -265,8 +292,8 @@ def overall(q: Questionnaire, areas: tuple[AreaResult, ...]) -> OverallResult:
     scored = [a for a in areas if a.score is not None and a.level is not None]
     if not scored:
         return OverallResult(None, None, None, True, OVERALL_RULE)
-    mean = sum(a.score for a in scored) / len(scored)  # type: ignore[misc]
-    level = min(level_for_score(q, mean), min(a.level for a in scored) + 1)  # type: ignore[type-var, operator]
+    mean = sum(a.score for a in scored if a.score is not None) / len(scored)
+    level = min(level_for_score(q, mean), min(a.level for a in scored if a.level is not None) + 1)
     provisional = len(scored) < len(areas) or any(a.provisional for a in areas)
     return OverallResult(mean, level, q.level(level).name, provisional, OVERALL_RULE)
 
@@ -277,7 +304,7 @@ def score_checked(q: Questionnaire, answers: Answers) -> Profile:
     return Profile(q.version, areas, overall(q, areas), dict(answers))
 
 
-def score(q: Questionnaire, raw_answers: dict) -> Profile:
+def score(q: Questionnaire, raw_answers: dict[str, Any]) -> Profile:
     """Check raw answers (raises `AnswerError`) and score them."""
     return score_checked(q, check_answers(q, raw_answers))
 

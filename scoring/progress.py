@@ -45,8 +45,7 @@ def is_answered(item: Item, answers: StoredAnswers) -> bool:
 
 def progress(q: Questionnaire, answers: StoredAnswers) -> Progress:
     areas = tuple(
-        AreaProgress(area.id, area.name, sum(1 for item in area.items if is_answered(item, answers)), len(area.items))
-        for area in q.areas
+        AreaProgress(area.id, area.name, sum(1 for item in area.items if is_answered(item, answers)), len(area.items)) for area in q.areas
     )
     return Progress(areas, sum(a.answered for a in areas), sum(a.total for a in areas))
 

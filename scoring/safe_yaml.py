@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -21,10 +21,13 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIAS_NODES = 10_000
 
 _SATURATED = 2**62  # sizes stop growing here; the limit is far below
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:  # libyaml's loader where the C extension is there
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """The safe loader (libyaml where available) with values that cannot be built reported at their place."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -32,8 +35,11 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
             return super().construct_object(node, deep)
         except (ValueError, OverflowError):  # an integer of more than 4300 digits, 2026-02-30, ...
             text = str(node.value)
-            problem = (f"Zahl mit {len(text)} Zeichen ist zu lang" if node.tag.endswith(":int") and len(text) > 100
-                       else f"ungültiger Wert '{text[:40]}{'…' if len(text) > 40 else ''}'")
+            problem = (
+                f"Zahl mit {len(text)} Zeichen ist zu lang"
+                if node.tag.endswith(":int") and len(text) > 100
+                else f"ungültiger Wert '{text[:40]}{'…' if len(text) > 40 else ''}'"
+            )
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
 

@@ -53,12 +53,14 @@ def app_factory(database_url: str):
     from digicheck.app import create_app
     from digicheck.extensions import db
 
-    app = create_app({
-        "SECRET_KEY": "test-secret-of-at-least-32-characters",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "TESTING": True,
-        "LOGIN_RATE_LIMIT": "1000 per minute",
-    })
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-of-at-least-32-characters",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+    )
     with app.app_context():
         db.drop_all()
         _drop_alembic(db)
@@ -117,7 +119,9 @@ def add_user(email: str, name: str, role: Any, municipality: Any = None, passwor
     from digicheck.extensions import db
     from digicheck.models import User
 
-    u = User(email=email, name=name, role=role, password_hash=hash_password(password), municipality_id=municipality.id if municipality else None)
+    u = User(
+        email=email, name=name, role=role, password_hash=hash_password(password), municipality_id=municipality.id if municipality else None
+    )
     db.session.add(u)
     db.session.commit()
     return u
@@ -125,14 +129,22 @@ def add_user(email: str, name: str, role: Any, municipality: Any = None, passwor
 
 @pytest.fixture
 def world(app) -> World:
+    from digicheck.accounts.services import hash_password
     from digicheck.extensions import db
     from digicheck.models import Municipality, Role, User
-    from digicheck.accounts.services import hash_password
 
-    erbach = Municipality(ags="06437006", name="Erbach", kind="Stadt", kreis="Odenwaldkreis", kreis_ags="06437",
-                          regierungsbezirk="Darmstadt", population=13876)
-    giessen = Municipality(ags="06531005", name="Gießen", kind="Stadt", kreis="Gießen", kreis_ags="06531",
-                           regierungsbezirk="Gießen", population=92000)
+    erbach = Municipality(
+        ags="06437006",
+        name="Erbach",
+        kind="Stadt",
+        kreis="Odenwaldkreis",
+        kreis_ags="06437",
+        regierungsbezirk="Darmstadt",
+        population=13876,
+    )
+    giessen = Municipality(
+        ags="06531005", name="Gießen", kind="Stadt", kreis="Gießen", kreis_ags="06531", regierungsbezirk="Gießen", population=92000
+    )
     db.session.add_all([erbach, giessen])
     db.session.flush()
     hashed = hash_password(PASSWORD)
@@ -142,11 +154,14 @@ def world(app) -> World:
         db.session.add(u)
         return u
 
-    w = World(erbach, giessen,
-              user("hauptamt@erbach.test", "Hauptamt Erbach", Role.KOMMUNE, erbach),
-              user("it@giessen.test", "IT Gießen", Role.KOMMUNE, giessen),
-              user("berater@ekom.test", "Beraterin", Role.BERATER),
-              user("admin@land.test", "Admin", Role.ADMIN))
+    w = World(
+        erbach,
+        giessen,
+        user("hauptamt@erbach.test", "Hauptamt Erbach", Role.KOMMUNE, erbach),
+        user("it@giessen.test", "IT Gießen", Role.KOMMUNE, giessen),
+        user("berater@ekom.test", "Beraterin", Role.BERATER),
+        user("admin@land.test", "Admin", Role.ADMIN),
+    )
     db.session.commit()
     return w
 

@@ -17,13 +17,28 @@ HESSEN_CSV = SHARED_DATA / "hessen_kommunen.csv"
 #: Land Hessen, Reg.-Bez. Darmstadt, two kreisfreie Städte and Kreise, a gemeindefreies Gebiet,
 #: a Gemeindeverband, three Gemeinden of the Odenwaldkreis, and Berlin (another Land)
 RECORDS = (
-    "102025113006", "2020251130064", "402025113006411", "6020251130064110000000", "402025113006431",
-    "6020251130064312009200", "402025113006437", "502025113006437   0006", "6020251130064370050005",
-    "6020251130064370060006", "6020251130064370110011", "402025113011000", "6020251130110000000000",
+    "102025113006",
+    "2020251130064",
+    "402025113006411",
+    "6020251130064110000000",
+    "402025113006431",
+    "6020251130064312009200",
+    "402025113006437",
+    "502025113006437   0006",
+    "6020251130064370050005",
+    "6020251130064370060006",
+    "6020251130064370110011",
+    "402025113011000",
+    "6020251130110000000000",
 )
 #: the CSV excerpt: these entries, each with a remark of ours in the `bemerkung` column
-CSV_REMARKS = {"06411000": "", "06437": "Summe der Gemeinden", "06437006": "Kreisstadt", "06437011": "",
-               "11000000": "kein Regierungsbezirk"}
+CSV_REMARKS = {
+    "06411000": "",
+    "06437": "Summe der Gemeinden",
+    "06437006": "Kreisstadt",
+    "06437011": "",
+    "11000000": "kein Regierungsbezirk",
+}
 CSV_HEADER = "ags,name,kind,kreis,regierungsbezirk,population,name_official,area_km2,plz,gebietsstand,bemerkung"
 
 
@@ -54,6 +69,19 @@ def csv_excerpt(gv100ad_path: Path) -> str:
     writer = csv.writer(out, lineterminator="\n")
     for entry in read_register(gv100ad_path).entries:
         if entry.ags in CSV_REMARKS:
-            writer.writerow([entry.ags, entry.name, entry.kind, entry.kreis, entry.regierungsbezirk, entry.population,
-                             entry.name_official, f"{entry.area_km2:.2f}", entry.plz, "20251130", CSV_REMARKS[entry.ags]])
+            writer.writerow(
+                [
+                    entry.ags,
+                    entry.name,
+                    entry.kind,
+                    entry.kreis,
+                    entry.regierungsbezirk,
+                    entry.population,
+                    entry.name_official,
+                    f"{entry.area_km2:.2f}",
+                    entry.plz,
+                    "20251130",
+                    CSV_REMARKS[entry.ags],
+                ]
+            )
     return out.getvalue()

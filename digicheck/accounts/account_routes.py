@@ -10,12 +10,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from digicheck import logs, timefmt
-from digicheck.extensions import db
+from digicheck.accounts import password_reset, personal_data
 from digicheck.accounts.forms import ResetPasswordForm
-from digicheck.models import User
-from digicheck.accounts import password_reset
-from digicheck.accounts import personal_data
 from digicheck.accounts.services import AccountError
+from digicheck.extensions import db
+from digicheck.models import User
 
 bp = Blueprint("account", __name__)
 
@@ -51,8 +50,10 @@ def reset(token: str) -> ResponseReturnValue:
             return render_template("auth/reset.html", form=form, account=link.user), 400
         session.clear()  # whoever was logged in in this browser: the new password starts afresh
         logs.audit("password_reset", account_id=user.id)
-        flash("Ihr neues Passwort ist gesetzt, und alle bisherigen Anmeldungen Ihres Kontos sind beendet. "
-              "Bitte melden Sie sich jetzt an.", "success")
+        flash(
+            "Ihr neues Passwort ist gesetzt, und alle bisherigen Anmeldungen Ihres Kontos sind beendet. Bitte melden Sie sich jetzt an.",
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, account=link.user), 400 if form.errors else 200
 

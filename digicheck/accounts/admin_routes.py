@@ -10,14 +10,21 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from digicheck import logs, mail
-from digicheck.access import (can_create_reset_link, can_invite, load_account_for_reset, load_invitation_to_revoke, load_user_for_admin,
-                              manages_accounts, roles_required)
-from digicheck.extensions import db
-from digicheck.accounts.forms import InvitationForm
-from digicheck.forms import ConfirmForm, choices
-from digicheck.models import AnswerChange, Invitation, Municipality, Note, Role, User, ValidatedLevel
+from digicheck.access import (
+    can_create_reset_link,
+    can_invite,
+    load_account_for_reset,
+    load_invitation_to_revoke,
+    load_user_for_admin,
+    manages_accounts,
+    roles_required,
+)
 from digicheck.accounts import password_reset, personal_data
 from digicheck.accounts import services as accounts
+from digicheck.accounts.forms import InvitationForm
+from digicheck.extensions import db
+from digicheck.forms import ConfirmForm, choices
+from digicheck.models import AnswerChange, Invitation, Municipality, Note, Role, User, ValidatedLevel
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -51,15 +58,26 @@ def invitations() -> ResponseReturnValue:
                 existing_account = exc.account if can_create_reset_link(current_user, exc.account) else None
         else:
             issued_link = url_for("auth.invitation", token=issued.token, _external=True)
-            logs.audit("invitation_created", invitation_id=issued.invitation.id, email_hash=logs.email_hash(issued.invitation.email),
-                       invited_role=issued.invitation.role.value, municipality=municipality.ags if municipality else None)
-            mail.send_link("invitation", issued.invitation.email, mail.invitation_message(
-                issued_link, issued.invitation.role.label, municipality.name if municipality else None, issued.invitation.expires_at))
+            logs.audit(
+                "invitation_created",
+                invitation_id=issued.invitation.id,
+                email_hash=logs.email_hash(issued.invitation.email),
+                invited_role=issued.invitation.role.value,
+                municipality=municipality.ags if municipality else None,
+            )
+            mail.send_link(
+                "invitation",
+                issued.invitation.email,
+                mail.invitation_message(
+                    issued_link, issued.invitation.role.label, municipality.name if municipality else None, issued.invitation.expires_at
+                ),
+            )
     elif form.errors:
         status = 400
     recent = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
-    return render_template("admin/invitations.html", form=form, issued_link=issued_link, invitations=recent,
-                           existing_account=existing_account), status
+    return render_template(
+        "admin/invitations.html", form=form, issued_link=issued_link, invitations=recent, existing_account=existing_account
+    ), status
 
 
 @bp.get("/konten")
@@ -73,8 +91,9 @@ def users() -> ResponseReturnValue:
     resettable = {u.id for u in rows if can_create_reset_link(current_user, u)}
     # shown once after the redirect that created it (POST-redirect-GET), then gone from the session
     issued_reset = session.pop("issued_reset_link", None)
-    return render_template("admin/users.html", users=rows, resettable=resettable, manages_accounts=manages_accounts(current_user),
-                           issued_reset=issued_reset)
+    return render_template(
+        "admin/users.html", users=rows, resettable=resettable, manages_accounts=manages_accounts(current_user), issued_reset=issued_reset
+    )
 
 
 @bp.post("/konten/<int:user_id>/status")
@@ -89,8 +108,10 @@ def user_status(user_id: int) -> ResponseReturnValue:
     except accounts.AccountError as exc:
         abort(400, description=str(exc))
     logs.audit("account_unlocked" if wanted == "1" else "account_locked", account_id=account.id)
-    flash(f"Das Konto {account.email} ist {'wieder freigegeben' if account.active else 'gesperrt; alle Anmeldungen damit sind beendet'}.",
-          "success")
+    flash(
+        f"Das Konto {account.email} ist {'wieder freigegeben' if account.active else 'gesperrt; alle Anmeldungen damit sind beendet'}.",
+        "success",
+    )
     return redirect(url_for("admin.users"))
 
 
@@ -138,14 +159,22 @@ def delete_account(account_id: int) -> ResponseReturnValue:
         except accounts.AccountError as exc:
             abort(400, description=str(exc))
         logs.audit("account_deleted", account_id=account.id)
-        flash(f"Das Konto {email} ist gelöscht. Name und E-Mail-Adresse sind entfernt; Antworten und Notizen "
-              f"stehen jetzt unter „{account.name}“.", "success")
+        flash(
+            f"Das Konto {email} ist gelöscht. Name und E-Mail-Adresse sind entfernt; Antworten und Notizen "
+            f"stehen jetzt unter „{account.name}“.",
+            "success",
+        )
         return redirect(url_for("admin.users"))
     kept = {
         "Antwortänderungen": db.session.scalar(select(func.count()).where(AnswerChange.user_id == account.id)),
         "Notizen": db.session.scalar(select(func.count()).where(Note.author_id == account.id)),
         "validierte Stufen": db.session.scalar(select(func.count()).where(ValidatedLevel.consultant_id == account.id)),
     }
-    refusal = ("Das eigene Konto können Sie nicht löschen." if account.id == current_user.id else
-               "Das letzte aktive Administrationskonto lässt sich nicht löschen." if accounts.is_last_active_admin(account) else None)
+    refusal = (
+        "Das eigene Konto können Sie nicht löschen."
+        if account.id == current_user.id
+        else "Das letzte aktive Administrationskonto lässt sich nicht löschen."
+        if accounts.is_last_active_admin(account)
+        else None
+    )
     return render_template("admin/user_delete.html", account=account, form=form, kept=kept, refusal=refusal), 400 if form.errors else 200

@@ -12,49 +12,95 @@ from digicheck.forms import REQUIRED, choices
 
 class LoginForm(FlaskForm):
     email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=254)], render_kw={"autocomplete": "username"})
-    password = PasswordField("Passwort", validators=[DataRequired(REQUIRED), Length(max=256)], render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        "Passwort", validators=[DataRequired(REQUIRED), Length(max=256)], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Bisheriges Passwort", validators=[DataRequired(REQUIRED), Length(max=256)], render_kw={"autocomplete": "current-password"})
-    new = PasswordField("Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")], render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField("Neues Passwort wiederholen", validators=[DataRequired(REQUIRED), EqualTo("new", message="Die beiden Passwörter stimmen nicht überein.")], render_kw={"autocomplete": "new-password"})
+    current = PasswordField(
+        "Bisheriges Passwort", validators=[DataRequired(REQUIRED), Length(max=256)], render_kw={"autocomplete": "current-password"}
+    )
+    new = PasswordField(
+        "Neues Passwort (mindestens 10 Zeichen)",
+        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        "Neues Passwort wiederholen",
+        validators=[DataRequired(REQUIRED), EqualTo("new", message="Die beiden Passwörter stimmen nicht überein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class AcceptInvitationForm(FlaskForm):
-    name = StringField("Ihr Name", validators=[DataRequired(REQUIRED), Length(max=120, message="Höchstens 120 Zeichen.")], render_kw={"autocomplete": "name"})
-    password = PasswordField("Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")], render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField("Passwort wiederholen", validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")], render_kw={"autocomplete": "new-password"})
+    name = StringField(
+        "Ihr Name",
+        validators=[DataRequired(REQUIRED), Length(max=120, message="Höchstens 120 Zeichen.")],
+        render_kw={"autocomplete": "name"},
+    )
+    password = PasswordField(
+        "Passwort (mindestens 10 Zeichen)",
+        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        "Passwort wiederholen",
+        validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class InvitationForm(FlaskForm):
-    email = EmailField("E-Mail-Adresse der eingeladenen Person", validators=[DataRequired(REQUIRED), Email("Bitte geben Sie eine gültige E-Mail-Adresse an."), Length(max=254)])
-    role = SelectField("Rolle", choices=choices([("kommune", "Kommune"), ("berater", "Beratung"), ("admin", "Administration")]), validate_choice=True)
+    email = EmailField(
+        "E-Mail-Adresse der eingeladenen Person",
+        validators=[DataRequired(REQUIRED), Email("Bitte geben Sie eine gültige E-Mail-Adresse an."), Length(max=254)],
+    )
+    role = SelectField(
+        "Rolle", choices=choices([("kommune", "Kommune"), ("berater", "Beratung"), ("admin", "Administration")]), validate_choice=True
+    )
     municipality = SelectField("Kommune (nur für Kommune-Konten)", choices=[], validators=[Optional()], validate_choice=False)
 
 
 class ResetPasswordForm(FlaskForm):
     """A new password set with a one-time reset link."""
 
-    password = PasswordField("Neues Passwort (mindestens 10 Zeichen)", validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")], render_kw={"autocomplete": "new-password"})
-    repeat = PasswordField("Neues Passwort wiederholen", validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")], render_kw={"autocomplete": "new-password"})
-
+    password = PasswordField(
+        "Neues Passwort (mindestens 10 Zeichen)",
+        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        "Neues Passwort wiederholen",
+        validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code aus der Authenticator-App oder Wiederherstellungscode",
-                       validators=[DataRequired(REQUIRED), Length(max=40, message="Höchstens 40 Zeichen.")],
-                       render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"})
+    code = StringField(
+        "Code aus der Authenticator-App oder Wiederherstellungscode",
+        validators=[DataRequired(REQUIRED), Length(max=40, message="Höchstens 40 Zeichen.")],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
 
 
 class EnrolForm(FlaskForm):
-    code = StringField("Sechsstelliger Code aus der App",
-                       validators=[DataRequired(REQUIRED), Length(max=12, message="Der Code hat sechs Ziffern.")],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
-    password = PasswordField("Ihr Passwort (zur Bestätigung)", validators=[DataRequired(REQUIRED), Length(max=256)],
-                             render_kw={"autocomplete": "current-password"})
+    code = StringField(
+        "Sechsstelliger Code aus der App",
+        validators=[DataRequired(REQUIRED), Length(max=12, message="Der Code hat sechs Ziffern.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    password = PasswordField(
+        "Ihr Passwort (zur Bestätigung)",
+        validators=[DataRequired(REQUIRED), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class DisableForm(FlaskForm):
-    password = PasswordField("Ihr Passwort (zur Bestätigung)", validators=[DataRequired(REQUIRED), Length(max=256)],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        "Ihr Passwort (zur Bestätigung)",
+        validators=[DataRequired(REQUIRED), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )

@@ -25,8 +25,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
-from digicheck.extensions import limiter
 from digicheck.accounts.services import normalise_email
+from digicheck.extensions import limiter
 
 DEFAULT_LIMIT = "10 per 15 minutes"
 log = logging.getLogger("digicheck.login_guard")
@@ -67,7 +67,7 @@ def code_failed(user_id: int) -> None:
 def _test(*key: str) -> bool:
     try:
         return limiter.limiter.test(account_limit(), *key)
-    except Exception as failed:  # noqa: BLE001 - any store error (redis, …): count in this process, as Flask-Limiter does
+    except Exception as failed:
         log.warning("rate limit store unavailable for the account limit: %s", failed)
         return _fallback().test(account_limit(), *key)
 
@@ -75,6 +75,6 @@ def _test(*key: str) -> bool:
 def _hit(*key: str) -> None:
     try:
         limiter.limiter.hit(account_limit(), *key)
-    except Exception as failed:  # noqa: BLE001 - as above
+    except Exception as failed:
         log.warning("rate limit store unavailable for the account limit: %s", failed)
         _fallback().hit(account_limit(), *key)

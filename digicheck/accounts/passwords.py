@@ -25,8 +25,7 @@ WARNINGS = {
     "Straight rows of keys are easy to guess.": "Tastenreihen wie „qwertz“ sind leicht zu erraten.",
     "Short keyboard patterns are easy to guess.": "Kurze Tastaturmuster sind leicht zu erraten.",
     'Repeats like "aaa" are easy to guess.': "Wiederholungen wie „aaa“ sind leicht zu erraten.",
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
-        "Wiederholungen wie „abcabcabc“ sind kaum schwerer zu erraten als „abc“.",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': "Wiederholungen wie „abcabcabc“ sind kaum schwerer zu erraten als „abc“.",
     "Sequences like abc or 6543 are easy to guess.": "Folgen wie „abc“ oder „6543“ sind leicht zu erraten.",
     "Recent years are easy to guess.": "Jahreszahlen sind leicht zu erraten.",
     "Dates are often easy to guess.": "Datumsangaben sind leicht zu erraten.",
@@ -54,8 +53,9 @@ def check_password(password: str, email: str, name: str) -> str | None:
         return "Das Passwort darf Ihre E-Mail-Adresse nicht enthalten."
     if _contains(lowered, _parts(name.casefold())):
         return "Das Passwort darf Ihren Namen nicht enthalten."
-    result = zxcvbn(password[:_ESTIMATE_LENGTH], user_inputs=[email, local_part, *_parts(local_part), *_parts(name)],
-                    max_length=_ESTIMATE_LENGTH)
+    result = zxcvbn(
+        password[:_ESTIMATE_LENGTH], user_inputs=[email, local_part, *_parts(local_part), *_parts(name)], max_length=_ESTIMATE_LENGTH
+    )
     if result["score"] >= MIN_SCORE:
         return None
     warning = WARNINGS.get(result["feedback"]["warning"])

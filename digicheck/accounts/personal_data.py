@@ -14,11 +14,22 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, or_, select
 
 from digicheck import timefmt
-from digicheck.extensions import db
-from digicheck.models import (AnswerChange, Assessment, Invitation, Municipality, Note, PasswordReset, RecoveryCode, SecondFactor,
-                              User, UserSession, ValidatedLevel)
-from digicheck.models._time import utcnow
 from digicheck.accounts.services import AccountError, is_last_active_admin
+from digicheck.extensions import db
+from digicheck.models import (
+    AnswerChange,
+    Assessment,
+    Invitation,
+    Municipality,
+    Note,
+    PasswordReset,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    UserSession,
+    ValidatedLevel,
+)
+from digicheck.models._time import utcnow
 
 EXPORT_FORMAT = "digicheck-personal-data"
 EXPORT_VERSION = 1
@@ -66,17 +77,28 @@ def _where(assessment_id: int, places: dict[int, tuple[str, str, int]]) -> dict[
 
 def personal_data(user: User) -> dict[str, Any]:
     """Everything the service stores about `user` and what they wrote, as JSON-ready data."""
-    changes = db.session.scalars(select(AnswerChange).where(AnswerChange.user_id == user.id)
-                                 .order_by(AnswerChange.changed_at, AnswerChange.id)).all()
+    changes = db.session.scalars(
+        select(AnswerChange).where(AnswerChange.user_id == user.id).order_by(AnswerChange.changed_at, AnswerChange.id)
+    ).all()
     notes = db.session.scalars(select(Note).where(Note.author_id == user.id).order_by(Note.created_at, Note.id)).all()
-    levels = db.session.scalars(select(ValidatedLevel).where(ValidatedLevel.consultant_id == user.id)
-                                .order_by(ValidatedLevel.created_at, ValidatedLevel.id)).all()
+    levels = db.session.scalars(
+        select(ValidatedLevel).where(ValidatedLevel.consultant_id == user.id).order_by(ValidatedLevel.created_at, ValidatedLevel.id)
+    ).all()
     submitted = db.session.scalars(select(Assessment).where(Assessment.submitted_by_id == user.id).order_by(Assessment.id)).all()
     resets = db.session.scalars(select(PasswordReset).where(PasswordReset.user_id == user.id).order_by(PasswordReset.id)).all()
     ids = {c.assessment_id for c in changes} | {n.assessment_id for n in notes} | {v.assessment_id for v in levels}
-    places = {row.id: (row.ags, row.name, row.round) for row in db.session.execute(
-        select(Assessment.id, Municipality.ags, Municipality.name, Assessment.round)
-        .join(Municipality, Assessment.municipality_id == Municipality.id).where(Assessment.id.in_(ids)))} if ids else {}
+    places = (
+        {
+            row.id: (row.ags, row.name, row.round)
+            for row in db.session.execute(
+                select(Assessment.id, Municipality.ags, Municipality.name, Assessment.round)
+                .join(Municipality, Assessment.municipality_id == Municipality.id)
+                .where(Assessment.id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
     places.update({a.id: (a.municipality.ags, a.municipality.name, a.round) for a in submitted})
     inviter = db.session.get(User, user.invited_by_id) if user.invited_by_id else None
     return {
@@ -84,20 +106,50 @@ def personal_data(user: User) -> dict[str, Any]:
         "version": EXPORT_VERSION,
         "created_at": _iso(utcnow()),
         "account": {
-            "id": user.id, "email": user.email, "name": user.name, "role": user.role.value,
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "role": user.role.value,
             "municipality": {"ags": user.municipality.ags, "name": user.municipality.name} if user.municipality else None,
-            "active": user.active, "created_at": _iso(user.created_at), "last_login_at": _iso(user.last_login_at),
+            "active": user.active,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
             "invited_by": inviter.name if inviter else None,
         },
-        "answer_changes": [{**_where(c.assessment_id, places), "item_id": c.item_id, "old_value": c.old_value,
-                            "new_value": c.new_value, "changed_at": _iso(c.changed_at)} for c in changes],
-        "notes": [{**_where(n.assessment_id, places), "item_id": n.item_id, "text": n.text, "shared": n.shared,
-                   "created_at": _iso(n.created_at)} for n in notes],
-        "validated_levels": [{**_where(v.assessment_id, places), "area_id": v.area_id, "level": v.level, "reason": v.reason,
-                              "created_at": _iso(v.created_at)} for v in levels],
+        "answer_changes": [
+            {
+                **_where(c.assessment_id, places),
+                "item_id": c.item_id,
+                "old_value": c.old_value,
+                "new_value": c.new_value,
+                "changed_at": _iso(c.changed_at),
+            }
+            for c in changes
+        ],
+        "notes": [
+            {**_where(n.assessment_id, places), "item_id": n.item_id, "text": n.text, "shared": n.shared, "created_at": _iso(n.created_at)}
+            for n in notes
+        ],
+        "validated_levels": [
+            {
+                **_where(v.assessment_id, places),
+                "area_id": v.area_id,
+                "level": v.level,
+                "reason": v.reason,
+                "created_at": _iso(v.created_at),
+            }
+            for v in levels
+        ],
         "submitted_assessments": [{**_where(a.id, places), "submitted_at": _iso(a.submitted_at)} for a in submitted],
-        "password_reset_links": [{"created_at": _iso(r.created_at), "expires_at": _iso(r.expires_at),
-                                  "used_at": _iso(r.used_at), "revoked_at": _iso(r.revoked_at)} for r in resets],
+        "password_reset_links": [
+            {
+                "created_at": _iso(r.created_at),
+                "expires_at": _iso(r.expires_at),
+                "used_at": _iso(r.used_at),
+                "revoked_at": _iso(r.revoked_at),
+            }
+            for r in resets
+        ],
     }
 
 
@@ -118,4 +170,3 @@ def purge_links(now: datetime | None = None) -> Purged:
         counts.append(result.rowcount)
     db.session.flush()
     return Purged(*counts)
-

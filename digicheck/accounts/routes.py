@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from digicheck import health, logs
 from digicheck.accounts import security_routes as security
-from digicheck.extensions import limiter
-from digicheck.accounts.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
-from digicheck.forms import ConfirmForm
-from digicheck.accounts.passwords import check_password
 from digicheck.accounts import services as accounts
+from digicheck.accounts.forms import AcceptInvitationForm, LoginForm, PasswordChangeForm
+from digicheck.accounts.passwords import check_password
+from digicheck.extensions import limiter
+from digicheck.forms import ConfirmForm
 
 bp = Blueprint("auth", __name__)
 
@@ -23,7 +23,7 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
+def _failed(response: Response) -> bool:
     """Only attempts that did not log in count against the limit: many colleagues behind one
     municipal network address must not lock each other out by logging in."""
     return response.status_code != 302
@@ -43,8 +43,13 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-@limiter.shared_limit(_login_limit, scope="login", methods=["POST"], deduct_when=_failed,  # shared with the code step
-                      error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+@limiter.shared_limit(
+    _login_limit,
+    scope="login",
+    methods=["POST"],
+    deduct_when=_failed,  # shared with the code step
+    error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.",
+)
 def login() -> ResponseReturnValue:
     health.require_database()  # with the database down, the form could never work: 503 at once
     if current_user.is_authenticated:
@@ -57,8 +62,7 @@ def login() -> ResponseReturnValue:
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             security.password_failed(form.email.data or "")
-            logs.audit("login_failed", email_hash=logs.email_hash(form.email.data or ""),
-                       reason=_failure_reason(form.email.data or ""))
+            logs.audit("login_failed", email_hash=logs.email_hash(form.email.data or ""), reason=_failure_reason(form.email.data or ""))
             form.password.errors = ["E-Mail-Adresse oder Passwort ist falsch."]
             return render_template("auth/login.html", form=form), 401
         second_step = security.second_step(user, _safe_next(request.args.get("next")))
@@ -84,8 +88,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/passwort", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed,
-               error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
 @login_required
 def password() -> ResponseReturnValue:
     form = PasswordChangeForm()

@@ -13,14 +13,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from digicheck import logs
 from digicheck.access import load_user_for_admin, roles_required
+from digicheck.accounts import login_guard, sessions, twofactor
+from digicheck.accounts.forms import CodeForm, DisableForm, EnrolForm
+from digicheck.accounts.services import find_user
 from digicheck.extensions import db, limiter
 from digicheck.forms import ConfirmForm
 from digicheck.models import Role, User
-from digicheck.accounts.forms import CodeForm, DisableForm, EnrolForm
-from digicheck.accounts import login_guard
-from digicheck.accounts import sessions
-from digicheck.accounts import twofactor
-from digicheck.accounts.services import find_user
 
 bp = Blueprint("security", __name__)
 
@@ -30,8 +28,10 @@ _PENDING = "_login_pending"
 _SETUP = "_totp_setup"
 #: what a user who still has to enrol may reach
 _OPEN_WHILE_ENROLLING = frozenset({"security.enrol", "security.code", "auth.logout", "static"})
-WAIT_MESSAGE = ("Für dieses Konto gab es in kurzer Zeit zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie "
-                "15 Minuten und versuchen Sie es dann erneut.")
+WAIT_MESSAGE = (
+    "Für dieses Konto gab es in kurzer Zeit zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie "
+    "15 Minuten und versuchen Sie es dann erneut."
+)
 
 
 def login_limit() -> str:
@@ -48,6 +48,7 @@ def _required() -> bool:
 
 
 # --- called by the password step (auth.login) -------------------------------------------------
+
 
 def account_waits(email: str) -> bool:
     """An account under attack (too many wrong passwords) without a second factor must wait;
@@ -85,8 +86,13 @@ def _pending_user() -> tuple[User, str | None] | None:
 
 
 @bp.route("/anmelden/code", methods=["GET", "POST"])
-@limiter.shared_limit(login_limit, scope="login", methods=["POST"], deduct_when=failed,
-                      error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+@limiter.shared_limit(
+    login_limit,
+    scope="login",
+    methods=["POST"],
+    deduct_when=failed,
+    error_message="Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.",
+)
 def code() -> ResponseReturnValue:
     pending = _pending_user()
     if pending is None:
@@ -113,13 +119,16 @@ def code() -> ResponseReturnValue:
         logs.audit("login_succeeded", second_factor=kind)
         if kind == "recovery":
             left = twofactor.recovery_codes_left(user)
-            flash(f"Sie haben einen Wiederherstellungscode verwendet; {left} sind noch übrig. Richten Sie bei Bedarf "
-                  "Ihr Gerät neu ein.", "info")
+            flash(
+                f"Sie haben einen Wiederherstellungscode verwendet; {left} sind noch übrig. Richten Sie bei Bedarf Ihr Gerät neu ein.",
+                "info",
+            )
         return redirect(next_url or url_for("assess.home"))
     return render_template("security/code.html", form=form), 400 if form.errors else 200
 
 
 # --- the account's security page --------------------------------------------------------------
+
 
 @bp.get("/konto/sicherheit")
 @login_required
@@ -130,14 +139,18 @@ def account() -> ResponseReturnValue:
 def _account_page(disable_form: DisableForm, status: int = 200) -> ResponseReturnValue:
     user = current_user._get_current_object()
     factor = twofactor.factor_of(user)
-    return render_template("security/account.html", factor=factor, sessions=sessions.open_sessions(user),
-                           codes_left=twofactor.recovery_codes_left(user) if factor else 0,
-                           required=twofactor.required_for(user, _required()), disable_form=disable_form), status
+    return render_template(
+        "security/account.html",
+        factor=factor,
+        sessions=sessions.open_sessions(user),
+        codes_left=twofactor.recovery_codes_left(user) if factor else 0,
+        required=twofactor.required_for(user, _required()),
+        disable_form=disable_form,
+    ), status
 
 
 @bp.route("/konto/zweiter-faktor", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=failed,
-               error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed, error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
 @login_required
 def enrol() -> ResponseReturnValue:
     user = current_user._get_current_object()
@@ -163,13 +176,18 @@ def enrol() -> ResponseReturnValue:
     elif form.errors:
         status = 400
     uri = twofactor.provisioning_uri(user, secret)
-    return render_template("security/enrol.html", form=form, qr=twofactor.qr_svg(uri), secret=twofactor.grouped(secret),
-                           enrolled=twofactor.is_enrolled(user), required=twofactor.required_for(user, _required())), status
+    return render_template(
+        "security/enrol.html",
+        form=form,
+        qr=twofactor.qr_svg(uri),
+        secret=twofactor.grouped(secret),
+        enrolled=twofactor.is_enrolled(user),
+        required=twofactor.required_for(user, _required()),
+    ), status
 
 
 @bp.post("/konto/zweiter-faktor/abschalten")
-@limiter.limit(login_limit, methods=["POST"], deduct_when=failed,
-               error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed, error_message="Zu viele Versuche. Bitte warten Sie eine Minute.")
 @login_required
 def disable() -> ResponseReturnValue:
     user = current_user._get_current_object()
@@ -210,6 +228,7 @@ def end_sessions() -> ResponseReturnValue:
 
 # --- admins -------------------------------------------------------------------------------------
 
+
 @bp.post("/verwaltung/konten/<int:user_id>/zweiter-faktor")
 @roles_required(Role.ADMIN)
 def reset(user_id: int) -> ResponseReturnValue:
@@ -222,14 +241,17 @@ def reset(user_id: int) -> ResponseReturnValue:
         abort(400, description="Dieses Konto hat keinen zweiten Faktor.")
     twofactor.reset(account)
     logs.audit("totp_reset", account_id=account.id)
-    flash(f"Der zweite Faktor von {account.email} ist zurückgesetzt; alle Anmeldungen des Kontos sind beendet. "
-          "Bei der nächsten Anmeldung genügt das Passwort" + (", danach richtet die Person ein neues Gerät ein." if
-                                                              twofactor.required_for(account, _required()) else "."),
-          "success")
+    flash(
+        f"Der zweite Faktor von {account.email} ist zurückgesetzt; alle Anmeldungen des Kontos sind beendet. "
+        "Bei der nächsten Anmeldung genügt das Passwort"
+        + (", danach richtet die Person ein neues Gerät ein." if twofactor.required_for(account, _required()) else "."),
+        "success",
+    )
     return redirect(url_for("admin.users"))
 
 
 # --- the gate ------------------------------------------------------------------------------------
+
 
 @bp.before_app_request
 def require_enrolment() -> ResponseReturnValue | None:

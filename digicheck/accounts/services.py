@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from argon2 import PasswordHasher
@@ -89,8 +89,10 @@ class AccountExists(AccountError):
     """The address already has an account: instead of a new invitation, a password reset helps."""
 
     def __init__(self, account: User) -> None:
-        super().__init__("Zu dieser E-Mail-Adresse gibt es bereits ein Konto. Eine neue Einladung ist nicht nötig: "
-                         "Wenn die Person ihr Passwort vergessen hat, erstellen Sie einen Link zum Zurücksetzen.")
+        super().__init__(
+            "Zu dieser E-Mail-Adresse gibt es bereits ein Konto. Eine neue Einladung ist nicht nötig: "
+            "Wenn die Person ihr Passwort vergessen hat, erstellen Sie einen Link zum Zurücksetzen."
+        )
         self.account = account
 
 
@@ -162,17 +164,26 @@ def invite(email: str, role: Role, municipality: Municipality | None, created_by
     existing = find_user(email)
     if existing is not None:
         raise AccountExists(existing)
-    older = list(db.session.scalars(select(Invitation).where(
-        Invitation.email == normalise_email(email), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))))
+    older = list(
+        db.session.scalars(
+            select(Invitation).where(
+                Invitation.email == normalise_email(email), Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
+            )
+        )
+    )
     if created_by is not None and created_by.role == Role.BERATER:
         if any(o.created_by_id != created_by.id and _aware(o.expires_at) >= utcnow() for o in older):
-            raise AccountError("Für diese Adresse gibt es bereits eine offene Einladung, die jemand anderes ausgestellt hat. "
-                               "Zurückziehen kann sie nur, wer sie ausgestellt hat, oder die Administration.")
+            raise AccountError(
+                "Für diese Adresse gibt es bereits eine offene Einladung, die jemand anderes ausgestellt hat. "
+                "Zurückziehen kann sie nur, wer sie ausgestellt hat, oder die Administration."
+            )
         older = [o for o in older if o.created_by_id == created_by.id]
     withdrawn = withdraw(older)
     token, token_hash = new_token()
     invitation = Invitation(
-        token_hash=token_hash, email=normalise_email(email), role=role,
+        token_hash=token_hash,
+        email=normalise_email(email),
+        role=role,
         municipality_id=municipality.id if municipality and role == Role.KOMMUNE else None,
         created_by_id=created_by.id if created_by else None,
         expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
@@ -183,7 +194,7 @@ def invite(email: str, role: Role, municipality: Municipality | None, created_by
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def open_invitation(token: str) -> Invitation:
@@ -203,7 +214,7 @@ def is_last_active_admin(user: User) -> bool:
     if user.role != Role.ADMIN or not user.active:
         return False
     admins = db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active.is_(True)))
-    return admins <= 1
+    return (admins or 0) <= 1
 
 
 def set_active(user: User, active: bool, by: User) -> None:
@@ -224,8 +235,14 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     check_password_rules(password, invitation.email, name)
     if find_user(invitation.email) is not None:
         raise AccountError("Zu dieser E-Mail-Adresse gibt es bereits ein Konto.")
-    user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password), role=invitation.role,
-                municipality_id=invitation.municipality_id, invited_by_id=invitation.created_by_id)
+    user = User(
+        email=invitation.email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=invitation.role,
+        municipality_id=invitation.municipality_id,
+        invited_by_id=invitation.created_by_id,
+    )
     invitation.used_at = utcnow()
     db.session.add(user)
     try:

@@ -24,7 +24,7 @@ from flask import Flask, current_app, g, request, session
 from flask_login import user_logged_in, user_logged_out
 from sqlalchemy import bindparam, delete, or_, select, update
 
-from digicheck.extensions import db
+from digicheck.extensions import db, rowcount
 from digicheck.models import User, UserSession
 from digicheck.models._time import utcnow
 from digicheck.timefmt import local_datetime
@@ -34,8 +34,7 @@ COOKIE_KEY = "_sid"
 #: `last_seen_at` is written at most this often per session
 TOUCH_INTERVAL = timedelta(minutes=1)
 
-_SESSION_WITH_USER = (select(UserSession, User).join(User, User.id == UserSession.user_id)
-                      .where(UserSession.id == bindparam("session_id")))
+_SESSION_WITH_USER = select(UserSession, User).join(User, User.id == UserSession.user_id).where(UserSession.id == bindparam("session_id"))
 
 
 def token_hash(token: str) -> str:
@@ -59,8 +58,13 @@ def _idle_limit() -> timedelta | None:
 
 def _is_open(row: UserSession, user: User, now: datetime) -> bool:
     idle = _idle_limit()
-    return (row.ended_at is None and row.epoch == user.session_epoch and user.active
-            and row.created_at + _lifetime() > now and (idle is None or row.last_seen_at + idle > now))
+    return (
+        row.ended_at is None
+        and row.epoch == user.session_epoch
+        and user.active
+        and row.created_at + _lifetime() > now
+        and (idle is None or row.last_seen_at + idle > now)
+    )
 
 
 def load_user(user_id: str) -> User | None:
@@ -102,8 +106,15 @@ def _logged_in(sender: Any, user: User, **extra: Any) -> None:
         previous.ended_at = utcnow()
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    row = UserSession(id=token_hash(token), user_id=user.id, epoch=user.session_epoch, created_at=now, last_seen_at=now,
-                      user_agent=device_summary(request.headers.get("User-Agent", "")), second_factor=second_factor)
+    row = UserSession(
+        id=token_hash(token),
+        user_id=user.id,
+        epoch=user.session_epoch,
+        created_at=now,
+        last_seen_at=now,
+        user_agent=device_summary(request.headers.get("User-Agent", "")),
+        second_factor=second_factor,
+    )
     db.session.add(row)
     db.session.flush()
     session[COOKIE_KEY] = token
@@ -143,40 +154,67 @@ class OpenSession:
 
 def open_sessions(user: User) -> list[OpenSession]:
     now = utcnow()
-    rows = db.session.scalars(select(UserSession).where(
-        UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.epoch == user.session_epoch,
-        UserSession.created_at > now - _lifetime()).order_by(UserSession.last_seen_at.desc())).all()
+    rows = db.session.scalars(
+        select(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.epoch == user.session_epoch,
+            UserSession.created_at > now - _lifetime(),
+        )
+        .order_by(UserSession.last_seen_at.desc())
+    ).all()
     this = current()
-    return [OpenSession(row.id, row.user_agent or "unbekanntes Gerät", local_datetime(row.created_at),
-                        local_datetime(row.last_seen_at), this is not None and row.id == this.id)
-            for row in rows if _is_open(row, user, now)]
+    return [
+        OpenSession(
+            row.id,
+            row.user_agent or "unbekanntes Gerät",
+            local_datetime(row.created_at),
+            local_datetime(row.last_seen_at),
+            this is not None and row.id == this.id,
+        )
+        for row in rows
+        if _is_open(row, user, now)
+    ]
 
 
 def end_session(user: User, session_id: str) -> bool:
     """End one of the user's own sessions; False when there is no such open session of theirs."""
-    ended = db.session.execute(update(UserSession).where(
-        UserSession.id == session_id, UserSession.user_id == user.id, UserSession.ended_at.is_(None),
-    ).values(ended_at=utcnow()))
-    return bool(ended.rowcount)  # type: ignore[attr-defined]
+    ended = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.id == session_id,
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
+    return bool(rowcount(ended))
 
 
 def end_other_sessions(user: User) -> int:
     """End every open session of the user except this request's; returns how many ended."""
     this = current()
-    ended = db.session.execute(update(UserSession).where(
-        UserSession.user_id == user.id, UserSession.ended_at.is_(None),
-        UserSession.id != (this.id if this is not None else ""),
-    ).values(ended_at=utcnow()))
-    return int(ended.rowcount or 0)  # type: ignore[attr-defined]
+    ended = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.id != (this.id if this is not None else ""),
+        )
+        .values(ended_at=utcnow())
+    )
+    return int(rowcount(ended) or 0)
 
 
 def purge(older_than: timedelta = timedelta(days=90)) -> int:
     """Delete rows of sessions that ended (or expired) longer ago than `older_than`; for the
     maintenance command. Returns the number deleted."""
     cutoff = utcnow() - older_than
-    deleted = db.session.execute(delete(UserSession).where(or_(
-        UserSession.ended_at < cutoff, UserSession.created_at < cutoff - _lifetime())))
-    return int(deleted.rowcount or 0)  # type: ignore[attr-defined]
+    deleted = db.session.execute(
+        delete(UserSession).where(or_(UserSession.ended_at < cutoff, UserSession.created_at < cutoff - _lifetime()))
+    )
+    return int(rowcount(deleted) or 0)
 
 
 def device_summary(user_agent: str) -> str:

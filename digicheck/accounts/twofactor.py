@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
-from digicheck.extensions import db
+from digicheck.extensions import db, rowcount
 from digicheck.models import RecoveryCode, Role, SecondFactor, User
 from digicheck.models._time import utcnow
 
@@ -48,14 +48,13 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> Markup:
     """The otpauth URI as an inline SVG QR code (no image request, fits the CSP)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, title="QR-Code für die Authenticator-App",
-                                               svgclass="qr-code")
+    svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, title="QR-Code für die Authenticator-App", svgclass="qr-code")
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR-Code für die Authenticator-App" ', 1))
 
 
 def grouped(secret: str) -> str:
     """The secret in groups of four, for typing it into an app by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def factor_of(user: User) -> SecondFactor | None:
@@ -115,8 +114,9 @@ def enrol(user: User, secret: str, password: str, code: str) -> list[str]:
 
 def disable(user: User, password: str, required: bool) -> None:
     if required_for(user, required):
-        raise TwoFactorError("Für Ihre Rolle ist der zweite Faktor vorgeschrieben. Sie können ein neues Gerät einrichten, "
-                             "ihn aber nicht abschalten.")
+        raise TwoFactorError(
+            "Für Ihre Rolle ist der zweite Faktor vorgeschrieben. Sie können ein neues Gerät einrichten, ihn aber nicht abschalten."
+        )
     if not password_matches(user, password):
         raise TwoFactorError("Das Passwort stimmt nicht.")
     _remove(user)
@@ -147,28 +147,42 @@ def verify(user: User, code: str) -> str | None:
         step = _step(factor.secret, digits, utcnow())
         if step is None:
             return None
-        used = db.session.execute(update(SecondFactor).where(
-            SecondFactor.user_id == user.id,
-            or_(SecondFactor.last_used_step.is_(None), SecondFactor.last_used_step < step),
-        ).values(last_used_step=step))
-        return "totp" if used.rowcount == 1 else None  # type: ignore[attr-defined]
+        used = db.session.execute(
+            update(SecondFactor)
+            .where(
+                SecondFactor.user_id == user.id,
+                or_(SecondFactor.last_used_step.is_(None), SecondFactor.last_used_step < step),
+            )
+            .values(last_used_step=step)
+        )
+        return "totp" if rowcount(used) == 1 else None
     normalised = re.sub(r"[\s-]", "", code).upper()
     if len(normalised) != _RECOVERY_LENGTH:
         return None
-    used = db.session.execute(update(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _code_hash(normalised), RecoveryCode.used_at.is_(None),
-    ).values(used_at=utcnow()))
-    return "recovery" if used.rowcount == 1 else None  # type: ignore[attr-defined]
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _code_hash(normalised),
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+    return "recovery" if rowcount(used) == 1 else None
 
 
 def recovery_codes_left(user: User) -> int:
-    return int(db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
+    )
 
 
 def _recovery_code() -> str:
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(_RECOVERY_LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
 
 
 def _code_hash(code: str) -> str:

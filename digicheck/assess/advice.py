@@ -8,11 +8,11 @@ from typing import Any
 from flask import current_app
 
 from digicheck import timefmt
-from digicheck.models import Assessment, Municipality
 from digicheck.content import catalogue
+from digicheck.models import Assessment, Municipality
 from scoring import Profile, Questionnaire, score
-from scoring.kinds import is_kind
 from scoring.advice import Advice, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
+from scoring.kinds import is_kind
 
 
 def assessment_date(assessment: Assessment) -> date:

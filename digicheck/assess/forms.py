@@ -53,7 +53,7 @@ def _per_area(kind: str, q: Questionnaire, area: Area, build: Callable[[], T]) -
     key = (kind, id(q), area.id)
     if key not in _PER_AREA:
         _PER_AREA[key] = (q, build())
-    return _PER_AREA[key][1]  # type: ignore[no-any-return]
+    return _PER_AREA[key][1]
 
 
 def field_name(item_id: str) -> str:
@@ -62,11 +62,17 @@ def field_name(item_id: str) -> str:
 
 def unknown_fields(q: Questionnaire, area: Area, posted: Iterable[str]) -> list[str]:
     """Posted field names that are not fields of this area page (forged or from another area)."""
-    allowed = _per_area("fields", q, area, lambda: FORM_KEYS | frozenset(
-        name
-        for item in area.items
-        for name in (VERSION_PREFIX + field_name(item.id), *item.kind.field_names(field_name(item.id)))
-    ))
+    allowed = _per_area(
+        "fields",
+        q,
+        area,
+        lambda: (
+            FORM_KEYS
+            | frozenset(
+                name for item in area.items for name in (VERSION_PREFIX + field_name(item.id), *item.kind.field_names(field_name(item.id)))
+            )
+        ),
+    )
     return [key for key in posted if key not in allowed]
 
 
@@ -156,16 +162,18 @@ class AreaValues:
     @classmethod
     def posted(cls, posted: MultiDict[str, str], area: Area, errors: dict[str, str]) -> AreaValues:
         """What the user sent (kept when the page comes back with errors or a conflict)."""
-        values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items},
-                     errors=errors)
+        values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items}, errors=errors)
         for item in area.items:
             values.fields.update(item.kind.posted_values(field_name(item.id), posted.getlist))
         return values
 
     def summary(self, area: Area) -> list[FieldError]:
         """The field errors in page order, for the error summary at the top."""
-        return [FieldError(field_name(item.id), item.text, (self.errors[field_name(item.id)],))
-                for item in area.items if field_name(item.id) in self.errors]
+        return [
+            FieldError(field_name(item.id), item.text, (self.errors[field_name(item.id)],))
+            for item in area.items
+            if field_name(item.id) in self.errors
+        ]
 
     # the fillers of the dynamic spots return escaped markup, so the skeleton joins them as they are
 
@@ -225,7 +233,7 @@ class _Skeleton:
 
     def fill(self, values: AreaValues) -> Markup:
         out = [self.texts[0]]
-        for (method, args), text in zip(self.slots, self.texts[1:]):
+        for (method, args), text in zip(self.slots, self.texts[1:], strict=True):
             out += (method(values, *args), text)  # each filler returns escaped markup
         return Markup("".join(out))
 
@@ -233,7 +241,11 @@ class _Skeleton:
 def render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder) -> str:
     """The questions of an area rendered in full by the template."""
     return current_app.jinja_env.get_template(ITEMS_TEMPLATE).render(
-        q=q, area=area, page=page, field_name=field_name, version_prefix=VERSION_PREFIX,
+        q=q,
+        area=area,
+        page=page,
+        field_name=field_name,
+        version_prefix=VERSION_PREFIX,
     )
 
 

@@ -83,11 +83,17 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
     ]
     series = assessment_series(q, profile, {a: v.level for a, v in validated.items()}, validated_name=VALIDATED, extra=extra)
     return ResultPage(
-        assessment=assessment, q=q, profile=profile, targets=targets, series=tuple(series),
+        assessment=assessment,
+        q=q,
+        profile=profile,
+        targets=targets,
+        series=tuple(series),
         chart_json=charts.radar([a.name for a in q.areas], series),
         feedback=ConsultFeedback(validated, notes_of(assessment, shared_only=True)),
         unknown=tuple(unknown_items(q, profile.answers)),
-        advice=advice_svc.advice_for(q, profile, assessment, targets), references=available, chosen=frozenset(chosen),
+        advice=advice_svc.advice_for(q, profile, assessment, targets),
+        references=available,
+        chosen=frozenset(chosen),
     )
 
 

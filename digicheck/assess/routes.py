@@ -7,12 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit
-from digicheck.forms import ConfirmForm
-from digicheck.models import Assessment
 from digicheck.assess import pages
 from digicheck.assess import services as svc
 from digicheck.assess.forms import AreaValues, area_items, field_name, parse_area, targets_form, targets_from_form, unknown_fields
 from digicheck.content import questionnaire
+from digicheck.forms import ConfirmForm
+from digicheck.models import Assessment
 from scoring import Questionnaire
 from scoring.answers import AnswerValue
 from scoring.model import Area
@@ -78,17 +78,30 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     return page, 409 if conflicts else 400
 
 
-def _area_page(assessment: Assessment, q: Questionnaire, area_spec: Area, values: AreaValues,
-               stored: dict[str, AnswerValue], conflicts: list[svc.Conflict] | None = None) -> str:
+def _area_page(
+    assessment: Assessment,
+    q: Questionnaire,
+    area_spec: Area,
+    values: AreaValues,
+    stored: dict[str, AnswerValue],
+    conflicts: list[svc.Conflict] | None = None,
+) -> str:
     """An area page; field errors (a POST come back) feed the summary at the top."""
     return render_template(
-        "assess/area.html", assessment=assessment, q=q, area=area_spec, items=area_items(q, area_spec, values),
-        errors=values.summary(area_spec), conflicts=conflicts or [], progress=progress(q, stored),
-        field_name=field_name, locked=assessment.submitted,
+        "assess/area.html",
+        assessment=assessment,
+        q=q,
+        area=area_spec,
+        items=area_items(q, area_spec, values),
+        errors=values.summary(area_spec),
+        conflicts=conflicts or [],
+        progress=progress(q, stored),
+        field_name=field_name,
+        locked=assessment.submitted,
     )
 
 
-def _after_save(q, assessment_id: int, area_id: str, action: str) -> str:  # type: ignore[no-untyped-def]
+def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str) -> str:
     ids = [a.id for a in q.areas]
     index = ids.index(area_id)
     if action == "weiter":
@@ -104,8 +117,9 @@ def _after_save(q, assessment_id: int, area_id: str, action: str) -> str:  # typ
 @login_required
 def result(assessment_id: int) -> ResponseReturnValue:
     page = pages.result_page(load_assessment_for(current_user, assessment_id), request.args.getlist("vergleich"))
-    return render_template("assess/result.html", page=page, targets_form=targets_form(page.q, page.targets),
-                           can_edit=can_edit(current_user))
+    return render_template(
+        "assess/result.html", page=page, targets_form=targets_form(page.q, page.targets), can_edit=can_edit(current_user)
+    )
 
 
 @bp.post("/bewertung/<int:assessment_id>/ziele")

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from digicheck.extensions import db
+from digicheck.content import library, questionnaire
+from digicheck.extensions import db, rowcount
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
 from digicheck.models._time import utcnow
-from digicheck.content import library, questionnaire
 from scoring import Profile, Questionnaire, carry_over, score_checked
 from scoring.answers import AnswerValue, answer_label
 from scoring.progress import missing_items
@@ -51,13 +51,11 @@ class SaveResult:
 
 # The statements of the hot paths (every page view, every save) are Core statements built once:
 # building a statement costs more than running it, and Core skips the ORM's per-row work.
-_ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
-_CHANGES: Table = AnswerChange.__table__  # type: ignore[assignment]
-_ASSESSMENTS: Table = Assessment.__table__  # type: ignore[assignment]
+_ANSWERS = cast(Table, Answer.__table__)  # a mapped class's table, typed as FromClause
+_CHANGES = cast(Table, AnswerChange.__table__)  # a mapped class's table, typed as FromClause
+_ASSESSMENTS = cast(Table, Assessment.__table__)  # a mapped class's table, typed as FromClause
 
-_ANSWERS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
-    _ANSWERS.c.assessment_id == bindparam("assessment_id")
-)
+_ANSWERS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
 _VERSIONS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
 _STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
     _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True))
@@ -73,8 +71,9 @@ _TOUCH_OPEN = (
 _UPDATE_SEEN = (
     update(_ANSWERS)
     .where(_ANSWERS.c.id == bindparam("answer_id"), _ANSWERS.c.version == bindparam("seen"))
-    .values(value=bindparam("new_value"), version=bindparam("next_version"), updated_by_id=bindparam("user_id"),
-            updated_at=bindparam("now"))
+    .values(
+        value=bindparam("new_value"), version=bindparam("next_version"), updated_by_id=bindparam("user_id"), updated_at=bindparam("now")
+    )
 )
 _INSERT_ANSWERS = insert(_ANSWERS)
 _INSERT_CHANGES = insert(_CHANGES)
@@ -142,7 +141,10 @@ def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -
     q = questionnaire()
     number = (db.session.scalar(select(func.max(Assessment.round)).where(Assessment.municipality_id == municipality.id)) or 0) + 1
     assessment = Assessment(
-        municipality_id=municipality.id, questionnaire_version=q.version, round=number, is_demo=is_demo,
+        municipality_id=municipality.id,
+        questionnaire_version=q.version,
+        round=number,
+        is_demo=is_demo,
         previous_id=previous.id if previous else None,
     )
     db.session.add(assessment)
@@ -151,8 +153,11 @@ def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -
         old_answers, _ = answers_of(previous)
         carried = carry_over(library(), old_answers, previous.questionnaire_version, q.version).answers
         for item_id, value in carried.items():
-            db.session.add(Answer(assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1,
-                                  updated_by_id=user.id if user else None))
+            db.session.add(
+                Answer(
+                    assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1, updated_by_id=user.id if user else None
+                )
+            )
         for target in previous.targets:
             db.session.add(Target(assessment_id=assessment.id, area_id=target.area_id, level=target.level))
     db.session.flush()
@@ -162,7 +167,7 @@ def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -
 def _lock_check(assessment: Assessment) -> None:
     """Touch the assessment only while it is open; a concurrent submit makes this fail."""
     result = db.session.execute(_TOUCH_OPEN, {"assessment_id": assessment.id, "now": utcnow()})
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         db.session.rollback()
         raise AssessmentLocked()
 
@@ -184,7 +189,6 @@ class _Change:
     seen: int
     old: AnswerValue | None
     new: AnswerValue | None
-
 
 
 def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerValue | None], versions: dict[str, int]) -> SaveResult:
@@ -236,33 +240,54 @@ def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
     """The answers and their history rows, three statements at most; raises _Race when an UPDATE missed."""
     now, user_id = utcnow(), user.id  # read once: `user` is usually Flask-Login's proxy
     updates = [
-        {"answer_id": c.answer_id, "seen": c.seen, "new_value": _storable(c.new), "next_version": c.seen + 1,
-         "user_id": user_id, "now": now}
-        for c in changes if c.answer_id is not None
+        {
+            "answer_id": c.answer_id,
+            "seen": c.seen,
+            "new_value": _storable(c.new),
+            "next_version": c.seen + 1,
+            "user_id": user_id,
+            "now": now,
+        }
+        for c in changes
+        if c.answer_id is not None
     ]
-    if updates and db.session.execute(_UPDATE_SEEN, updates).rowcount != len(updates):  # type: ignore[attr-defined]
+    if updates and rowcount(db.session.execute(_UPDATE_SEEN, updates)) != len(updates):
         # SQLite and psycopg both report the total of matched rows for an executemany
         raise _Race()
     created = [
-        {"assessment_id": assessment.id, "item_id": c.item_id, "value": _storable(c.new), "version": 1,
-         "updated_by_id": user_id, "updated_at": now}
-        for c in changes if c.answer_id is None
+        {
+            "assessment_id": assessment.id,
+            "item_id": c.item_id,
+            "value": _storable(c.new),
+            "version": 1,
+            "updated_by_id": user_id,
+            "updated_at": now,
+        }
+        for c in changes
+        if c.answer_id is None
     ]
     if created:
         db.session.execute(_INSERT_ANSWERS, created)
-    db.session.execute(_INSERT_CHANGES, [
-        {"assessment_id": assessment.id, "item_id": c.item_id, "old_value": _storable(c.old),
-         "new_value": _storable(c.new), "user_id": user_id, "changed_at": now}
-        for c in changes
-    ])
+    db.session.execute(
+        _INSERT_CHANGES,
+        [
+            {
+                "assessment_id": assessment.id,
+                "item_id": c.item_id,
+                "old_value": _storable(c.old),
+                "new_value": _storable(c.new),
+                "user_id": user_id,
+                "changed_at": now,
+            }
+            for c in changes
+        ],
+    )
 
 
 def _conflicts(q: Questionnaire, assessment: Assessment, item_ids: list[str]) -> list[Conflict]:
     """What is stored now for these items, with who saved it and when."""
     rows = {
-        r.item_id: r for r in db.session.scalars(
-            select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(item_ids))
-        )
+        r.item_id: r for r in db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(item_ids)))
     }
     return [_conflict(q, item_id, rows.get(item_id)) for item_id in item_ids]
 
@@ -280,8 +305,9 @@ def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionna
     (exports and IKZ groups score many assessments; a query per assessment would not scale)."""
     answers: dict[int, dict[str, AnswerValue]] = {a.id: {} for a in assessments}
     if answers:
-        rows = db.session.execute(select(_ANSWERS.c.assessment_id, _ANSWERS.c.item_id, _ANSWERS.c.value)
-                                  .where(_ANSWERS.c.assessment_id.in_(list(answers))))
+        rows = db.session.execute(
+            select(_ANSWERS.c.assessment_id, _ANSWERS.c.item_id, _ANSWERS.c.value).where(_ANSWERS.c.assessment_id.in_(list(answers)))
+        )
         for assessment_id, item_id, value in rows:
             if value is not None:
                 answers[assessment_id][item_id] = _stored(value)
@@ -303,11 +329,27 @@ def submit(assessment: Assessment, user: User | None) -> list[str]:
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id if user else None
     for area in profile.areas:
-        db.session.add(AreaScore(assessment_id=assessment.id, area_id=area.id, score=area.score, level=area.level,
-                                 coverage=area.coverage, provisional=area.provisional))
+        db.session.add(
+            AreaScore(
+                assessment_id=assessment.id,
+                area_id=area.id,
+                score=area.score,
+                level=area.level,
+                coverage=area.coverage,
+                provisional=area.provisional,
+            )
+        )
     o = profile.overall
-    db.session.add(AreaScore(assessment_id=assessment.id, area_id="overall", score=o.score, level=o.level,
-                             coverage=min(a.coverage for a in profile.areas), provisional=o.provisional))
+    db.session.add(
+        AreaScore(
+            assessment_id=assessment.id,
+            area_id="overall",
+            score=o.score,
+            level=o.level,
+            coverage=min(a.coverage for a in profile.areas),
+            provisional=o.provisional,
+        )
+    )
     db.session.flush()
     return []
 
@@ -367,8 +409,12 @@ def history_page(assessment: Assessment, requested: str | None, size: int = HIST
     if not 1 <= number <= pages:
         return None
     changes = db.session.scalars(
-        select(AnswerChange).where(of_assessment).options(selectinload(AnswerChange.user))
-        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc()).offset((number - 1) * size).limit(size)
+        select(AnswerChange)
+        .where(of_assessment)
+        .options(selectinload(AnswerChange.user))
+        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+        .offset((number - 1) * size)
+        .limit(size)
     )
     return HistoryPage(list(changes), number, pages, total)
 

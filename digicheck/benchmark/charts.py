@@ -14,7 +14,7 @@ from html import escape
 import plotly.graph_objects as go
 
 from digicheck import svg_charts
-from digicheck.benchmark.services import GroupFigures
+from digicheck.benchmark.services import Figures, GroupFigures
 from scoring.radar import PALETTE
 
 #: Above this many groups a chart is unreadable; the table still lists all.
@@ -28,18 +28,39 @@ def chartable(groups: list[GroupFigures], area: str) -> list[GroupFigures]:
     return [g for g in groups if g.areas.get(area) is not None][:MAX_CHART_GROUPS]
 
 
+def _figures(group: GroupFigures, area: str) -> Figures:
+    """The figures in `area` of a group that `chartable` kept."""
+    figures = group.areas[area]
+    assert figures is not None
+    return figures
+
+
 def box_figure(area: str, name: str, groups: list[GroupFigures]) -> str:
     """Horizontal boxes (Q1, median, Q3) per group for one area (`name`: as the reader knows it), 0-100 points."""
     rows = chartable(groups, area)
-    figures = [g.areas[area] for g in rows]
-    figure = go.Figure(go.Box(
-        y=[g.group.label for g in rows], q1=[f.q1 for f in figures], median=[f.median for f in figures],  # type: ignore[union-attr]
-        q3=[f.q3 for f in figures], orientation="h", name=name, marker={"color": PALETTE[0]},  # type: ignore[union-attr]
-        fillcolor="rgba(0,114,178,0.25)", line={"color": PALETTE[0]}, hoverinfo="y+x", showlegend=False,
-    ))
+    figures = [_figures(g, area) for g in rows]
+    figure = go.Figure(
+        go.Box(
+            y=[g.group.label for g in rows],
+            q1=[f.q1 for f in figures],
+            median=[f.median for f in figures],
+            q3=[f.q3 for f in figures],
+            orientation="h",
+            name=name,
+            marker={"color": PALETTE[0]},
+            fillcolor="rgba(0,114,178,0.25)",
+            line={"color": PALETTE[0]},
+            hoverinfo="y+x",
+            showlegend=False,
+        )
+    )
     figure.update_layout(
-        xaxis={"range": [0, 100], "title": {"text": "Punkte (0–100)"}}, yaxis={"autorange": "reversed", "automargin": True},
-        margin={"l": 20, "r": 20, "t": 10, "b": 50}, height=120 + 34 * len(rows), font=_FONT, paper_bgcolor="#ffffff",
+        xaxis={"range": [0, 100], "title": {"text": "Punkte (0–100)"}},
+        yaxis={"autorange": "reversed", "automargin": True},
+        margin={"l": 20, "r": 20, "t": 10, "b": 50},
+        height=120 + 34 * len(rows),
+        font=_FONT,
+        paper_bgcolor="#ffffff",
     )
     return figure.to_json()
 
@@ -52,13 +73,27 @@ def level_shares(figures_levels: tuple[int, ...]) -> list[float]:
 def heatmap_figure(area: str, groups: list[GroupFigures]) -> str:
     """Share of assessments per level (columns) for each group (rows) in one area."""
     rows = chartable(groups, area)
-    z = [level_shares(g.areas[area].levels) for g in rows]  # type: ignore[union-attr]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=[f"Stufe {v}" for v in LEVELS], y=[g.group.label for g in rows], colorscale="Blues", zmin=0, zmax=100,
-        colorbar={"title": {"text": "Anteil %"}}, texttemplate="%{z:.0f} %", hovertemplate="%{y}, %{x}: %{z:.0f} %<extra></extra>",
-    ))
-    figure.update_layout(yaxis={"autorange": "reversed", "automargin": True}, margin={"l": 20, "r": 20, "t": 10, "b": 40},
-                         height=120 + 34 * len(rows), font=_FONT, paper_bgcolor="#ffffff")
+    z = [level_shares(_figures(g, area).levels) for g in rows]
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[f"Stufe {v}" for v in LEVELS],
+            y=[g.group.label for g in rows],
+            colorscale="Blues",
+            zmin=0,
+            zmax=100,
+            colorbar={"title": {"text": "Anteil %"}},
+            texttemplate="%{z:.0f} %",
+            hovertemplate="%{y}, %{x}: %{z:.0f} %<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        yaxis={"autorange": "reversed", "automargin": True},
+        margin={"l": 20, "r": 20, "t": 10, "b": 40},
+        height=120 + 34 * len(rows),
+        font=_FONT,
+        paper_bgcolor="#ffffff",
+    )
     return figure.to_json()
 
 
@@ -66,13 +101,25 @@ def trend_figure(trend: list[GroupFigures], area_names: Mapping[str, str]) -> st
     """Median per area (`area_names`: id -> name, in the report's order) over the published rounds (the Land as a whole)."""
     figure = go.Figure()
     for index, area in enumerate(area_names):
-        points = [(g.group.key, g.areas[area].median) for g in trend if g.areas.get(area) is not None]  # type: ignore[union-attr]
-        figure.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], name=area_names[area],
-                                    mode="lines+markers", line={"color": PALETTE[index % len(PALETTE)], "width": 3}))
-    figure.update_layout(xaxis={"type": "category", "title": {"text": "Runde"}},
-                         yaxis={"range": [0, 100], "title": {"text": "Median (Punkte)"}},
-                         legend={"orientation": "h", "y": -0.25}, margin={"l": 60, "r": 20, "t": 10, "b": 40},
-                         height=420, font=_FONT, paper_bgcolor="#ffffff")
+        points = [(g.group.key, f.median) for g in trend if (f := g.areas.get(area)) is not None]
+        figure.add_trace(
+            go.Scatter(
+                x=[p[0] for p in points],
+                y=[p[1] for p in points],
+                name=area_names[area],
+                mode="lines+markers",
+                line={"color": PALETTE[index % len(PALETTE)], "width": 3},
+            )
+        )
+    figure.update_layout(
+        xaxis={"type": "category", "title": {"text": "Runde"}},
+        yaxis={"range": [0, 100], "title": {"text": "Median (Punkte)"}},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 60, "r": 20, "t": 10, "b": 40},
+        height=420,
+        font=_FONT,
+        paper_bgcolor="#ffffff",
+    )
     return figure.to_json()
 
 
@@ -88,15 +135,19 @@ def box_svg(area: str, name: str, groups: list[GroupFigures], width: int = 640) 
 
     parts: list[str] = []
     for tick in range(0, 101, 20):
-        parts.append(f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{height - 25}" stroke="#ccc"/>'
-                     f'<text x="{x(tick):.1f}" y="{height - 12}" text-anchor="middle">{tick}</text>')
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{height - 25}" stroke="#ccc"/>'
+            f'<text x="{x(tick):.1f}" y="{height - 12}" text-anchor="middle">{tick}</text>'
+        )
     for i, g in enumerate(rows):
-        f = g.areas[area]
+        f = _figures(g, area)
         y = top + i * row_h
         label = escape(g.group.label if len(g.group.label) <= 40 else g.group.label[:39] + "…")
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{label}</text>'
-                     f'<rect x="{x(f.q1):.1f}" y="{y + 4}" width="{max(x(f.q3) - x(f.q1), 1):.1f}" height="{row_h - 8}" '  # type: ignore[union-attr]
-                     f'fill="#cfe3f1" stroke="{PALETTE[0]}"/>'
-                     f'<line x1="{x(f.median):.1f}" y1="{y + 3}" x2="{x(f.median):.1f}" y2="{y + row_h - 3}" '  # type: ignore[union-attr]
-                     f'stroke="#1a1a1a" stroke-width="2"/>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{label}</text>'
+            f'<rect x="{x(f.q1):.1f}" y="{y + 4}" width="{max(x(f.q3) - x(f.q1), 1):.1f}" height="{row_h - 8}" '
+            f'fill="#cfe3f1" stroke="{PALETTE[0]}"/>'
+            f'<line x1="{x(f.median):.1f}" y1="{y + 3}" x2="{x(f.median):.1f}" y2="{y + row_h - 3}" '
+            f'stroke="#1a1a1a" stroke-width="2"/>'
+        )
     return svg_charts.document(width, height, f"Boxplot {name}", "".join(parts))

@@ -10,12 +10,28 @@ from __future__ import annotations
 import csv
 import io
 
-from digicheck.register import ATTRIBUTION
 from digicheck.benchmark.services import GroupFigures, Report
+from digicheck.register import ATTRIBUTION
 
-CSV_HEADER = ("Abschnitt", "Runde", "Vergleichsgruppe", "Dimension", "Schlüssel", "Bereich", "Bewertungen",
-              "Kommunen im Verzeichnis", "Beteiligung %", "Q1", "Median", "Q3",
-              "Stufe 1", "Stufe 2", "Stufe 3", "Stufe 4", "Stufe 5")
+CSV_HEADER = (
+    "Abschnitt",
+    "Runde",
+    "Vergleichsgruppe",
+    "Dimension",
+    "Schlüssel",
+    "Bereich",
+    "Bewertungen",
+    "Kommunen im Verzeichnis",
+    "Beteiligung %",
+    "Q1",
+    "Median",
+    "Q3",
+    "Stufe 1",
+    "Stufe 2",
+    "Stufe 3",
+    "Stufe 4",
+    "Stufe 5",
+)
 
 
 def shown_groups(report: Report) -> list[GroupFigures]:
@@ -33,9 +49,23 @@ def _group_rows(section: str, report: Report, group: GroupFigures, round_: objec
         f = group.areas.get(area)
         if f is None:
             continue
-        rows.append([section, str(round_), group.group.label, group.group.dimension.value, group.group.key,
-                     name, str(f.n), str(group.registered or ""), _number(group.participation, 1),
-                     _number(f.q1), _number(f.median), _number(f.q3), *((str(v) for v in f.levels) if levels else [""] * 5)])
+        rows.append(
+            [
+                section,
+                str(round_),
+                group.group.label,
+                group.group.dimension.value,
+                group.group.key,
+                name,
+                str(f.n),
+                str(group.registered or ""),
+                _number(group.participation, 1),
+                _number(f.q1),
+                _number(f.median),
+                _number(f.q3),
+                *((str(v) for v in f.levels) if levels else [""] * 5),
+            ]
+        )
     return rows
 
 
@@ -52,8 +82,15 @@ def csv_rows(report: Report) -> list[list[str]]:
             t = row.archetype
             centroid = "; ".join(f"{report.area_names[a]} {v:.0f}" for a, v in zip(report.areas[1:], t.centroid, strict=True))
             rows.append(["Typ", str(report.round), t.name, "typ", str(t.id), centroid, str(t.size)] + [""] * 10)
-    rows.append(["Hinweis", "", f"Keine Angabe aus weniger als {report.k} abgeschlossenen Bewertungen; "
-                 "Gruppen, aus deren Vergleich sich einzelne Kommunen erschließen ließen, fehlen."] + [""] * 14)
+    rows.append(
+        [
+            "Hinweis",
+            "",
+            f"Keine Angabe aus weniger als {report.k} abgeschlossenen Bewertungen; "
+            "Gruppen, aus deren Vergleich sich einzelne Kommunen erschließen ließen, fehlen.",
+        ]
+        + [""] * 14
+    )
     rows.append(["Quelle", "", ATTRIBUTION] + [""] * 14)
     return rows
 

@@ -14,19 +14,22 @@ from flask import request
 from wtforms import Form, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from digicheck.forms import choices
 from digicheck.benchmark.services import DIMENSION_LABELS, Report
+from digicheck.forms import choices
 
 #: Up to this many participants the municipality filter is a list, above it an AGS field.
 MAX_SELECT = 1000
 
 
 class BenchFilterForm(Form):
-    runde = IntegerField("Runde (Jahr)", validators=[
-        Optional(), NumberRange(min=2000, max=2100, message="Bitte ein Jahr zwischen 2000 und 2100 angeben.")])
+    runde = IntegerField(
+        "Runde (Jahr)", validators=[Optional(), NumberRange(min=2000, max=2100, message="Bitte ein Jahr zwischen 2000 und 2100 angeben.")]
+    )
     dimension = SelectField("Vergleichsgruppen", choices=choices(list(DIMENSION_LABELS.items())), default="land")
-    kommune = StringField("Kommune (Gemeindeschlüssel)", validators=[
-        Optional(), Regexp(r"^\d{8}$", message="Bitte den achtstelligen Amtlichen Gemeindeschlüssel angeben.")])
+    kommune = StringField(
+        "Kommune (Gemeindeschlüssel)",
+        validators=[Optional(), Regexp(r"^\d{8}$", message="Bitte den achtstelligen Amtlichen Gemeindeschlüssel angeben.")],
+    )
 
     def __init__(self, **kwargs: Any):
         super().__init__(formdata=request.args, **kwargs)

@@ -4,14 +4,16 @@ docstring of digicheck.benchmark.services for why the views are guarded as they 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
 
 from scoring.benchmark import Decision, PeerGroup, guard
 
 
-def decide(peers: dict[Hashable, np.ndarray], families: dict[Hashable, Hashable], types: dict[Hashable, np.ndarray],
-           k: int, type_family: Hashable) -> dict[Hashable, Decision[Hashable]]:
+def decide(
+    peers: dict[Hashable, np.ndarray], families: dict[Hashable, Hashable], types: dict[Hashable, np.ndarray], k: int, type_family: Hashable
+) -> dict[Hashable, Decision[Hashable]]:
     """Guard the peer groups, then admit archetypes only where no published peer group has to give way.
 
     Peer groups are what the report is for; left to size order, a few large clusters
@@ -33,22 +35,27 @@ def decide(peers: dict[Hashable, np.ndarray], families: dict[Hashable, Hashable]
         blockers = {d.conflicts_with: d.key for d in blocked if d.conflicts_with in candidates} or dict.fromkeys(candidates)
         for key, peer in blockers.items():
             name = getattr(peer, "label", "einer Vergleichsgruppe")
-            reason = (f"Zurückgehalten zugunsten von „{name}“: zusammen ließen sich Angaben über weniger als {k} "
-                      "Kommunen erschließen.")
+            reason = f"Zurückgehalten zugunsten von „{name}“: zusammen ließen sich Angaben über weniger als {k} Kommunen erschließen."
             decided[key] = Decision(key, len(candidates.pop(key)), False, reason, peer)
     return decided
 
 
 #: What each view is guarded with besides the Land: its dimension, for Kreise also the Bezirke they nest in.
-_VIEWS: dict[str, tuple[str, ...]] = {"regierungsbezirk": ("regierungsbezirk",), "kreis": ("regierungsbezirk", "kreis"),
-                                      "size": ("size",), "kind": ("kind",)}
+_VIEWS: dict[str, tuple[str, ...]] = {
+    "regierungsbezirk": ("regierungsbezirk",),
+    "kreis": ("regierungsbezirk", "kreis"),
+    "size": ("size",),
+    "kind": ("kind",),
+}
 
 
-def decisions_for(members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]], types: dict[Hashable, np.ndarray],
-               k: int, round_: int) -> dict[Hashable, Decision[Hashable]]:
+def decisions_for(
+    members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]], types: dict[Hashable, np.ndarray], k: int, round_: int
+) -> dict[Hashable, Decision[Hashable]]:
     """Every group's decision, taken from the guard call of its own view (module docstring)."""
     land, land_ids = members[("land", "all")]
-    decided = decide({land: land_ids}, {}, types, k, ("archetype", round_))
+    # Any: the peer-group decisions below are Decision[PeerGroup], the archetypes' Decision[TypeGroup]
+    decided: dict[Hashable, Decision[Any]] = decide({land: land_ids}, {}, types, k, ("archetype", round_))
     for dim, dims in _VIEWS.items():
         view = {g: ids for (d, _), (g, ids) in members.items() if d == "land" or d in dims}
         result = guard(view, k, {g: (g.dimension.value, round_) for g in view if g.dimension.value in dims})

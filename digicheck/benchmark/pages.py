@@ -28,7 +28,8 @@ def benchmark_page(request: ReportRequest) -> BenchmarkPage:
         return BenchmarkPage(report, groups)
     names = report.area_names
     return BenchmarkPage(
-        report, groups,
+        report,
+        groups,
         charts={area: bench_charts.box_figure(area, name, groups) for area, name in names.items()},
         heatmap=bench_charts.heatmap_figure("overall", groups),
         trend=bench_charts.trend_figure(list(report.trend), names),

@@ -90,9 +90,11 @@ def _groups(dialect: str, dimensions: tuple[str, ...]) -> str:
         for dim in dimensions
         for key, label, cond in [_DIMENSIONS[dim]]
     ]
-    return ("lm AS (SELECT l.id AS aid, l.municipality_id AS mid, m.kind, m.kreis, m.kreis_ags, m.regierungsbezirk, "
-            "m.population FROM latest l JOIN municipalities m ON m.id = l.municipality_id),\n"
-            "groups AS (\n  " + "\n  UNION ALL ".join(parts) + "\n)")
+    return (
+        "lm AS (SELECT l.id AS aid, l.municipality_id AS mid, m.kind, m.kreis, m.kreis_ags, m.regierungsbezirk, "
+        "m.population FROM latest l JOIN municipalities m ON m.id = l.municipality_id),\n"
+        "groups AS (\n  " + "\n  UNION ALL ".join(parts) + "\n)"
+    )
 
 
 def _concat(dialect: str, column: str) -> str:
@@ -107,19 +109,21 @@ def membership_sql(dialect: str) -> str:
     The guard needs the members; concatenating them in the database returns a few
     hundred rows instead of one row per assessment and group.
     """
-    return (f"WITH {_latest(dialect, one_round=True)},\n{_groups(dialect, DIMENSION_IDS)}\n"
-            f"SELECT dim, gkey, MAX(glabel), COUNT(*), {_concat(dialect, 'mid')} FROM groups GROUP BY dim, gkey")
+    return (
+        f"WITH {_latest(dialect, one_round=True)},\n{_groups(dialect, DIMENSION_IDS)}\n"
+        f"SELECT dim, gkey, MAX(glabel) AS glabel, COUNT(*) AS n, {_concat(dialect, 'mid')} AS ids FROM groups GROUP BY dim, gkey"
+    )
 
 
 def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str, *, members: str = "") -> str:
     """Per (gkey, area_id) of `source` (rows gkey, area_id, score, level of one dimension `dim`;
     no NULL scores): n, the quartiles and the level counts.
 
-    Columns: dim, gkey, area_id, n, then on PostgreSQL an array [Q1, median, Q3]; on SQLite
-    the values at the lower and upper row of each quartile (the weight comes from
-    quantile_rows), then l1..l5, counted where the SQL condition `levels` holds, else 0.
-    With `members` (a CTE of yr, municipality_id), rows with dim 'members' follow: per yr
-    the count and, in a last column (NULL above), the member ids.
+    Columns: dim, gkey, area_id, n, then on PostgreSQL q, an array [Q1, median, Q3]; on SQLite
+    lo1, hi1 … lo3, hi3, the values at the lower and upper row of each quartile (the weight
+    comes from quantile_rows), then l1..l5, counted where the SQL condition `levels` holds,
+    else 0. With `members` (a CTE of yr, municipality_id), rows with dim 'members' follow:
+    per yr the count n and, in a last column ids (NULL above), the member ids.
 
     PostgreSQL cannot hash an ordered-set aggregate: GROUP BY with percentile_cont sorts all
     rows (600,000 for the trend) by group first. Collecting each group's scores with
@@ -130,24 +134,32 @@ def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str, *
     """
     level_columns = ", ".join(f"COUNT(*) FILTER (WHERE level = {v} AND {levels}) AS l{v}" for v in range(1, 6))
     quartiles = 1 if dialect == "postgresql" else 2 * len(QUARTILE_PS)
-    ids, tail = (", NULL", f"""
+    ids, tail = (
+        (
+            ", NULL AS ids",
+            f"""
 UNION ALL
-SELECT 'members', yr, NULL, COUNT(*), {", ".join(["NULL"] * quartiles)}, 0, 0, 0, 0, 0, {_concat(dialect, 'municipality_id')}
-FROM {members} GROUP BY yr""") if members else ("", "")
+SELECT 'members', yr, NULL, COUNT(*), {", ".join(["NULL"] * quartiles)}, 0, 0, 0, 0, 0, {_concat(dialect, "municipality_id")}
+FROM {members} GROUP BY yr""",
+        )
+        if members
+        else ("", "")
+    )
     if dialect == "postgresql":
         return f"""WITH {ctes},
 grouped AS (
   SELECT gkey, area_id, COUNT(*) AS n, array_agg(score) AS scores, {level_columns}
   FROM ({source}) src GROUP BY gkey, area_id
 )
-SELECT '{dim}', g.gkey, g.area_id, g.n, q.q, g.l1, g.l2, g.l3, g.l4, g.l5{ids}
+SELECT '{dim}' AS dim, g.gkey, g.area_id, g.n, q.q, g.l1, g.l2, g.l3, g.l4, g.l5{ids}
 FROM grouped g CROSS JOIN LATERAL (
   SELECT percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v) AS q FROM unnest(g.scores) v) q{tail}"""
     rows = []
     for p in QUARTILE_PS:
         lower = f"CAST((n - 1) * {p} AS INTEGER) + 1"
         rows += [lower, f"MIN({lower} + 1, n)"]
-    picks = ", ".join(f"MAX(CASE WHEN rn = {row} THEN score END)" for row in rows)
+    names = [f"{end}{i}" for i in range(1, len(QUARTILE_PS) + 1) for end in ("lo", "hi")]
+    picks = ", ".join(f"MAX(CASE WHEN rn = {row} THEN score END) AS {name}" for row, name in zip(rows, names, strict=True))
     return f"""WITH {ctes},
 ranked AS (
   SELECT gkey, area_id, score, level, ROW_NUMBER() OVER w AS rn,
@@ -155,7 +167,7 @@ ranked AS (
   FROM ({source}) src
   WINDOW w AS (PARTITION BY gkey, area_id ORDER BY score)
 )
-SELECT '{dim}', gkey, area_id, MAX(n) AS n, {picks}, {level_columns}{ids}
+SELECT '{dim}' AS dim, gkey, area_id, MAX(n) AS n, {picks}, {level_columns}{ids}
 FROM ranked WHERE rn IN ({", ".join(rows)}) OR {levels}
 GROUP BY gkey, area_id{tail}"""
 
@@ -164,8 +176,9 @@ def stats_sql(dialect: str, dimension: str) -> str:
     """Distribution per (group, area) of the groups of `dimension` in the round. Not for the
     Land: that is the trend's group of the round."""
     ctes = f"{_latest(dialect, one_round=True)},\n{_groups(dialect, (dimension,))}"
-    source = ("SELECT g.gkey, s.area_id, s.score, s.level FROM groups g "
-              "JOIN area_scores s ON s.assessment_id = g.aid WHERE s.score IS NOT NULL")
+    source = (
+        "SELECT g.gkey, s.area_id, s.score, s.level FROM groups g JOIN area_scores s ON s.assessment_id = g.aid WHERE s.score IS NOT NULL"
+    )
     return _distribution(dialect, ctes, dimension, source, "1 = 1")
 
 
@@ -177,10 +190,14 @@ def years_sql(dialect: str) -> str:
     Levels are counted for the report's round only: :round if it has submissions, else the
     newest year (the rule of build_report), whose group is also the Land of the report.
     """
-    source = ("SELECT l.yr AS gkey, s.area_id, s.score, s.level FROM latest l "
-              "JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL")
-    ctes = (f"{_latest(dialect, one_round=False)},\n"
-            "chosen AS (SELECT COALESCE(MAX(CASE WHEN yr = :round THEN yr END), MAX(yr)) AS yr FROM latest)")
+    source = (
+        "SELECT l.yr AS gkey, s.area_id, s.score, s.level FROM latest l "
+        "JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL"
+    )
+    ctes = (
+        f"{_latest(dialect, one_round=False)},\n"
+        "chosen AS (SELECT COALESCE(MAX(CASE WHEN yr = :round THEN yr END), MAX(yr)) AS yr FROM latest)"
+    )
     return _distribution(dialect, ctes, "round", source, "gkey = (SELECT yr FROM chosen)", members="latest")
 
 
@@ -189,26 +206,33 @@ def register_counts_sql(dimensions: tuple[str, ...]) -> str:
     parts = [
         f"SELECT '{dim}' AS dim, CAST({key} AS VARCHAR(40)) AS gkey FROM municipalities m "
         f"WHERE m.left_register IS NULL AND m.merged_into_id IS NULL AND {cond}"
-        for dim in dimensions for key, _label, cond in [_DIMENSIONS[dim]]
+        for dim in dimensions
+        for key, _label, cond in [_DIMENSIONS[dim]]
     ]
-    return "SELECT dim, gkey, COUNT(*) FROM (" + " UNION ALL ".join(parts) + ") r GROUP BY dim, gkey"
+    return "SELECT dim, gkey, COUNT(*) AS n FROM (" + " UNION ALL ".join(parts) + ") r GROUP BY dim, gkey"
 
 
 def ranks_sql(dialect: str, dimensions: tuple[str, ...]) -> str:
     """Mid-rank percentile of one municipality's area scores in each of its groups of the round:
     100 * (COUNT(v < x) + 0.5 * COUNT(v = x)) / COUNT(v), as `percentile_rank`.
 
-    One row per area: area_id, then rank and n for each of `dimensions` in that order. The
+    One row per area: area_id, then rank_<dimension> and n_<dimension> for each of `dimensions`. The
     caller passes the municipality's own group keys (:key_<dimension>) and id
     (:municipality_id). Each area result of the round is read once and counted in every
     group it belongs to (flags computed once per assessment), not read once per group.
     Both small CTEs are MATERIALIZED: inlined, the flags and the own scores were computed
     again for every one of the 60,000 joined rows.
     """
-    flags = ", ".join(f"CASE WHEN {cond} AND CAST({key} AS VARCHAR(40)) = :key_{dim} THEN 1 ELSE 0 END AS in_{dim}"
-                      for dim in dimensions for key, _label, cond in [_DIMENSIONS[dim]])
-    columns = ",\n       ".join(f"100.0 * SUM(below) FILTER (WHERE in_{dim} = 1) / COUNT(*) FILTER (WHERE in_{dim} = 1), "
-                                 f"COUNT(*) FILTER (WHERE in_{dim} = 1)" for dim in dimensions)
+    flags = ", ".join(
+        f"CASE WHEN {cond} AND CAST({key} AS VARCHAR(40)) = :key_{dim} THEN 1 ELSE 0 END AS in_{dim}"
+        for dim in dimensions
+        for key, _label, cond in [_DIMENSIONS[dim]]
+    )
+    columns = ",\n       ".join(
+        f"100.0 * SUM(below) FILTER (WHERE in_{dim} = 1) / COUNT(*) FILTER (WHERE in_{dim} = 1) AS rank_{dim}, "
+        f"COUNT(*) FILTER (WHERE in_{dim} = 1) AS n_{dim}"
+        for dim in dimensions
+    )
     return f"""WITH {_latest(dialect, one_round=True)},
 own AS MATERIALIZED (SELECT s.area_id, s.score FROM latest l JOIN area_scores s ON s.assessment_id = l.id
                      WHERE l.municipality_id = :municipality_id AND s.score IS NOT NULL),
@@ -221,12 +245,18 @@ SELECT area_id,
 FROM scored GROUP BY area_id"""
 
 
+def score_column(index: int) -> str:
+    """Name of the matrix column holding the score of the index-th area (area ids are not identifiers)."""
+    return f"a{index}"
+
+
 def matrix_sql(dialect: str, areas: tuple[str, ...]) -> str:
-    """One row per counted assessment of the round: municipality id, AGS, population and the area
-    scores pivoted in the database (archetypes and "ähnliche Kommunen" need the profile matrix;
-    names only for the few neighbours shown, looked up afterwards)."""
-    pivot = ", ".join(f"MAX(CASE WHEN s.area_id = '{a}' THEN s.score END) AS a{i}" for i, a in enumerate(areas))
-    columns = ", ".join(f"p.a{i}" for i in range(len(areas)))
+    """One row per counted assessment of the round: municipality_id, ags, population and the area
+    scores pivoted in the database, `score_column(i)` for the i-th of `areas` (archetypes and
+    "ähnliche Kommunen" need the profile matrix; names only for the few neighbours shown,
+    looked up afterwards)."""
+    pivot = ", ".join(f"MAX(CASE WHEN s.area_id = '{a}' THEN s.score END) AS {score_column(i)}" for i, a in enumerate(areas))
+    columns = ", ".join(f"p.{score_column(i)}" for i in range(len(areas)))
     return f"""WITH {_latest(dialect, one_round=True)}
 SELECT l.municipality_id, m.ags, m.population, {columns}
 FROM (SELECT s.assessment_id, {pivot} FROM area_scores s JOIN latest l ON l.id = s.assessment_id

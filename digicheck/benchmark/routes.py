@@ -14,10 +14,10 @@ from flask_login import current_user, login_required
 
 from digicheck import logs, pdf, timefmt
 from digicheck.access import is_kommune, may_choose_municipality, may_see_ranks
-from digicheck.benchmark.forms import BenchFilterForm
 from digicheck.benchmark import export as benchmark_export
 from digicheck.benchmark import pages
 from digicheck.benchmark import services as benchmark
+from digicheck.benchmark.forms import BenchFilterForm
 from digicheck.municipalities import by_ags
 
 bp = Blueprint("bench", __name__, url_prefix="/benchmark")
@@ -61,8 +61,9 @@ def export_csv() -> ResponseReturnValue:
     result = benchmark.report_for(_request_for(BenchFilterForm()))
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
     logs.audit("export_downloaded", export="benchmark", format="csv", round=result.round, dimension=result.dimension)
-    return Response(benchmark_export.csv_text(result), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        benchmark_export.csv_text(result), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @bp.get("/bericht.pdf")

@@ -22,12 +22,13 @@ demo mode (DIGICHECK_DEMO=1); then they are the data and the report says so.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from threadpoolctl import threadpool_limits
 
 from digicheck.benchmark import queries as sql
@@ -41,11 +42,20 @@ from scoring.benchmark.archetypes import Archetype, cluster_profiles, similar
 OVERALL = "overall"
 #: Dimensions a reader can choose (the trend is always shown).
 DIMENSION_LABELS: dict[str, str] = {
-    "land": "Land (alle Kommunen)", "regierungsbezirk": "Regierungsbezirk",
-    "kreis": "Landkreis / kreisfreie Stadt", "size": "Größenklasse", "kind": "Art der Kommune",
+    "land": "Land (alle Kommunen)",
+    "regierungsbezirk": "Regierungsbezirk",
+    "kreis": "Landkreis / kreisfreie Stadt",
+    "size": "Größenklasse",
+    "kind": "Art der Kommune",
 }
-_DIMENSION = {"land": Dimension.LAND, "regierungsbezirk": Dimension.REGIERUNGSBEZIRK, "kreis": Dimension.KREIS,
-              "size": Dimension.SIZE, "kind": Dimension.KIND, "round": Dimension.ROUND}
+_DIMENSION = {
+    "land": Dimension.LAND,
+    "regierungsbezirk": Dimension.REGIERUNGSBEZIRK,
+    "kreis": Dimension.KREIS,
+    "size": Dimension.SIZE,
+    "kind": Dimension.KIND,
+    "round": Dimension.ROUND,
+}
 
 
 @dataclass(frozen=True)
@@ -155,29 +165,40 @@ class ReportRequest:
 
 
 def report_area_names() -> dict[str, str]:
-    """"Gesamt" and the areas of the newest questionnaire, the report's columns, id -> name."""
+    """ "Gesamt" and the areas of the newest questionnaire, the report's columns, id -> name."""
     return {OVERALL: "Gesamt", **questionnaire().area_names}
 
 
 def report_for(request: ReportRequest) -> Report:
-    return build_report(request.round, request.dimension, k=request.k, include_demo=request.include_demo,
-                        municipality=request.municipality, with_similar=request.with_similar)
+    return build_report(
+        request.round,
+        request.dimension,
+        k=request.k,
+        include_demo=request.include_demo,
+        municipality=request.municipality,
+        with_similar=request.with_similar,
+    )
 
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _rows(query: str, **params: object) -> list[tuple]:  # type: ignore[type-arg]
-    return [tuple(r) for r in db.session.execute(text(query), params).all()]
+def _rows(query: str, **params: object) -> list[RowMapping]:
+    """The rows of one query of `sql`, read by column name."""
+    return list(db.session.execute(text(query), params).mappings().all())
 
 
 def _round_params(year: int, include_demo: bool) -> dict[str, object]:
     """Bind values of one round: the year and its UTC range (SQLite compares ISO text)."""
-    start, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     if _dialect() != "postgresql":
-        return {"round": year, "round_start": f"{start:%Y-%m-%d %H:%M:%S}", "round_end": f"{end:%Y-%m-%d %H:%M:%S}",
-                "include_demo": include_demo}
+        return {
+            "round": year,
+            "round_start": f"{start:%Y-%m-%d %H:%M:%S}",
+            "round_end": f"{end:%Y-%m-%d %H:%M:%S}",
+            "include_demo": include_demo,
+        }
     return {"round": year, "round_start": start, "round_end": end, "include_demo": include_demo}
 
 
@@ -188,7 +209,7 @@ def _ids(text_ids: str) -> np.ndarray:
 def participants(round_: int, *, include_demo: bool) -> list[tuple[str, str]]:
     """(AGS, label) of the municipalities counted in the round."""
     rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo))
-    return [(ags, f"{name} ({kind}, AGS {ags})") for ags, name, kind in rows]
+    return [(r["ags"], f"{r['name']} ({r['kind']}, AGS {r['ags']})") for r in rows]
 
 
 def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
@@ -206,8 +227,7 @@ _SIZE_ORDER = {c.id: i for i, c in enumerate(SIZE_CLASSES)}
 #: of `latest` per worker; no JIT, whose compilation costs more than it saves here; index
 #: lookups priced as the cached reads they are, so one round's 60,000 area results are looked
 #: up instead of hashing the 600,000 of every year.
-SESSION_SETTINGS = ("work_mem = '64MB'", "max_parallel_workers_per_gather = 0", "jit = off",
-                    "random_page_cost = 1.1")
+SESSION_SETTINGS = ("work_mem = '64MB'", "max_parallel_workers_per_gather = 0", "jit = off", "random_page_cost = 1.1")
 _ORDER = {"land": 0, "round": 1, "regierungsbezirk": 2, "kreis": 3, "size": 4, "kind": 5}
 
 
@@ -218,35 +238,34 @@ def tune_transaction() -> None:
             db.session.execute(text(f"SET LOCAL {setting}"))
 
 
-def _memberships(params: dict[str, object], rounds: list[tuple[int, np.ndarray]]
-                 ) -> dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]:
+def _memberships(params: dict[str, object], rounds: list[tuple[int, np.ndarray]]) -> dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]:
     """Guard groups in a fixed order: the round's groups of every dimension, then the Land of every year."""
     rows = _rows(sql.membership_sql(_dialect()), **params)
-    rows.sort(key=lambda r: (_ORDER[r[0]], r[1]))
-    groups = {(dim, key): (_peer_group(dim, key, label), _ids(ids)) for dim, key, label, _count, ids in rows}
+    rows.sort(key=lambda r: (_ORDER[r["dim"]], r["gkey"]))
+    groups = {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"]), _ids(r["ids"])) for r in rows}
     for year, ids in sorted(rounds):
         groups[("round", str(year))] = (_peer_group("round", str(year), None), ids)
     return groups
 
 
-def figures_from_rows(rows: list[tuple], dialect: str) -> dict[tuple[str, str, str], Figures]:  # type: ignore[type-arg]
-    """The figures of the figures query's rows, keyed (dimension, group key, area); also the bench's baseline."""
+def figures_from_rows(rows: Iterable[Mapping[Any, Any]], dialect: str) -> dict[tuple[str, str, str], Figures]:
+    """The figures of the distribution query's named rows (dim, gkey, area_id, n, q or lo1/hi1…lo3/hi3,
+    l1..l5), keyed (dimension, group key, area); also the bench's baseline."""
     out = {}
     for row in rows:
-        dim, key, area, n = row[0], str(row[1]), row[2], int(row[3])
+        n = int(row["n"])
         if n == 0:
             continue
         if dialect == "postgresql":
-            q = tuple(float(v) for v in row[4])
-            levels = row[5:10]
+            q = [float(v) for v in row["q"]]
         else:
-            q = tuple(lo + quantile_rows(n, p)[2] * (hi - lo) for p, lo, hi in zip(sql.QUARTILE_PS, row[4:9:2], row[5:10:2]))
-            levels = row[10:15]
-        out[(dim, key, area)] = Figures(n, q[0], q[1], q[2], tuple(int(v) for v in levels))  # type: ignore[arg-type]
+            q = [row[f"lo{i}"] + quantile_rows(n, p)[2] * (row[f"hi{i}"] - row[f"lo{i}"]) for i, p in enumerate(sql.QUARTILE_PS, 1)]
+        l1, l2, l3, l4, l5 = (int(row[f"l{v}"]) for v in range(1, 6))
+        out[(row["dim"], str(row["gkey"]), row["area_id"])] = Figures(n, q[0], q[1], q[2], (l1, l2, l3, l4, l5))
     return out
 
 
-def _profile_matrix(params: dict[str, object], areas: tuple[str, ...]) -> list[tuple]:  # type: ignore[type-arg]
+def _profile_matrix(params: dict[str, object], areas: tuple[str, ...]) -> list[RowMapping]:
     return _rows(sql.matrix_sql(_dialect(), areas), **params)
 
 
@@ -267,7 +286,7 @@ def build_report(
     areas = tuple(names)[1:]
     tune_transaction()
     years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_)
-    found = sorted(((int(row[1]), _ids(row[-1])) for row in years if row[0] == "members"), reverse=True)
+    found = sorted(((int(row["gkey"]), _ids(row["ids"])) for row in years if row["dim"] == "members"), reverse=True)
     rounds = tuple(year for year, _ in found)
     if not rounds:
         return Report(None, (), dimension, k, include_demo, area_names=names)
@@ -275,20 +294,22 @@ def build_report(
     params = _round_params(chosen, include_demo)
     members = _memberships(params, found)
     matrix = _profile_matrix(params, areas)
-    scores = np.array([r[3:] for r in matrix], dtype=np.float64).reshape(len(matrix), len(areas))
-    municipality_ids = np.array([r[0] for r in matrix], dtype=np.int64)
+    scores = np.array([[r[sql.score_column(i)] for i in range(len(areas))] for r in matrix], dtype=np.float64).reshape(
+        len(matrix), len(areas)
+    )
+    municipality_ids = np.array([r["municipality_id"] for r in matrix], dtype=np.int64)
     with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
         types = cluster_profiles(scores, k=k, areas=areas, area_names=names)
     type_keys = [TypeGroup(chosen, t.id, f"Typ „{t.name}“") for t in types.types]
-    type_groups = {key: municipality_ids[types.labels == key.id] for key in type_keys}
+    type_groups: dict[Hashable, np.ndarray] = {key: municipality_ids[types.labels == key.id] for key in type_keys}
     decisions = decisions_for(members, type_groups, k, chosen)
 
-    rows = [row for row in years if row[0] != "members"]
+    rows = [row for row in years if row["dim"] != "members"]
     if dimension != "land":
         rows += _rows(sql.stats_sql(dialect, dimension), **params)
     figures = figures_from_rows(rows, dialect)
     shown_dims = ("land",) if dimension == "land" else ("land", dimension)
-    registered = {(d, key): int(n) for d, key, n in _rows(sql.register_counts_sql(shown_dims))}
+    registered = {(r["dim"], r["gkey"]): int(r["n"]) for r in _rows(sql.register_counts_sql(shown_dims))}
     # the Land of the round is the trend's group of that year: the same assessments, aggregated once
     same_as = {("land", "all"): ("round", str(chosen))}
 
@@ -314,8 +335,16 @@ def build_report(
     return _with_municipality(report, municipality, members, decisions, matrix, scores, include_demo, with_similar)
 
 
-def _with_municipality(report: Report, municipality: Municipality, members: dict, decisions, matrix: list[tuple],  # type: ignore[no-untyped-def, type-arg]
-                       scores: np.ndarray, include_demo: bool, with_similar: bool) -> Report:
+def _with_municipality(
+    report: Report,
+    municipality: Municipality,
+    members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]],
+    decisions: dict[Hashable, Decision[Hashable]],
+    matrix: list[RowMapping],
+    scores: np.ndarray,
+    include_demo: bool,
+    with_similar: bool,
+) -> Report:
     """Add one municipality's percentile ranks (published groups only) and, for consultants, its neighbours."""
     from dataclasses import replace
 
@@ -324,16 +353,26 @@ def _with_municipality(report: Report, municipality: Municipality, members: dict
     own = {dim: key for (dim, key), (_, ids) in members.items() if dim not in ("land", "round") and (ids == mid).any()}
     present = bool((members[("land", "all")][1] == mid).any())
     dims = ("land", *own)
-    rows = _rows(sql.ranks_sql(_dialect(), dims), **_round_params(report.round, include_demo),
-                 municipality_id=municipality.id, key_land="all", **{f"key_{d}": key for d, key in own.items()}) if present else []
+    rows = (
+        _rows(
+            sql.ranks_sql(_dialect(), dims),
+            **_round_params(report.round, include_demo),
+            municipality_id=municipality.id,
+            key_land="all",
+            **{f"key_{d}": key for d, key in own.items()},
+        )
+        if present
+        else []
+    )
     if not rows:
         note = f"{municipality.name} hat in Runde {report.round} keine abgeschlossene Bewertung: keine Perzentilränge."
         return replace(report, municipality=municipality, ranks=(), rank_note=note, similar=() if with_similar else None)
     by_group: dict[tuple[str, str], dict[str, float | None]] = {}
-    for area, *values in rows:
-        for dim, rank, n in zip(dims, values[::2], values[1::2], strict=True):
+    for row in rows:
+        for dim in dims:
             key = "all" if dim == "land" else own[dim]
-            by_group.setdefault((dim, key), {})[area] = float(rank) if n >= report.k else None
+            rank = row[f"rank_{dim}"]
+            by_group.setdefault((dim, key), {})[row["area_id"]] = float(rank) if row[f"n_{dim}"] >= report.k else None
     ranks = []
     for (dim, key), values in sorted(by_group.items(), key=lambda item: _ORDER[item[0][0]]):
         group = members[(dim, key)][0]
@@ -341,15 +380,22 @@ def _with_municipality(report: Report, municipality: Municipality, members: dict
         ranks.append(RankRow(group, decision, values if decision.published else {}))
     neighbours: tuple[SimilarRow, ...] | None = None
     if with_similar:
-        own = [i for i, r in enumerate(matrix) if r[0] == mid]
+        own_row = [i for i, r in enumerate(matrix) if r["municipality_id"] == mid]
         neighbours = ()
-        if own:
-            keys = [r[1] for r in matrix]
-            found = similar(scores[own[0]], municipality.population, keys, scores,
-                            np.array([r[2] if r[2] is not None else np.nan for r in matrix], dtype=np.float64),
-                            n=5, exclude=municipality.ags)
-            named = {m.ags: m for m in db.session.scalars(db.select(Municipality).where(
-                Municipality.ags.in_([n.key for n in found])))}
-            neighbours = tuple(SimilarRow(n.key, named[n.key].name, named[n.key].kind, named[n.key].kreis,
-                                          named[n.key].population, n.distance) for n in found)
+        if own_row:
+            keys = [r["ags"] for r in matrix]
+            found = similar(
+                scores[own_row[0]],
+                municipality.population,
+                keys,
+                scores,
+                np.array([r["population"] if r["population"] is not None else np.nan for r in matrix], dtype=np.float64),
+                n=5,
+                exclude=municipality.ags,
+            )
+            named = {m.ags: m for m in db.session.scalars(db.select(Municipality).where(Municipality.ags.in_([n.key for n in found])))}
+            neighbours = tuple(
+                SimilarRow(n.key, named[n.key].name, named[n.key].kind, named[n.key].kreis, named[n.key].population, n.distance)
+                for n in found
+            )
     return replace(report, municipality=municipality, ranks=tuple(ranks), similar=neighbours)

@@ -11,14 +11,13 @@ from typing import Any
 
 import click
 
-
 from digicheck import timefmt
 from digicheck.cli.base import CliError, imported_catalogue_dir, load_library, main
 from scoring import AnswerError, ContentError, UnknownVersion, score
 from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
 from scoring.advice.loader import catalogue_dir_for, catalogue_paths
-from scoring.inconsistencies import load_inconsistency_rules
 from scoring.content import read_yaml
+from scoring.inconsistencies import load_inconsistency_rules
 from scoring.report import profile_to_dict, profile_to_text
 
 ANSWER_FILE_KEYS = {"questionnaire", "answers", "label", "description", "citations"}
@@ -36,8 +35,10 @@ def questionnaire_check() -> None:
     for q in library.versions.values():
         click.echo(f"ok  {q.version}  {len(q.items)} Fragen, {len(q.gates)} Regeln  ({q.path})")
         catalogue = _checked_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
-        click.echo(f"ok  {q.version}  Kataloge: {len(catalogue.modules)} Module, {len(catalogue.programmes)} Förderprogramme, "
-                   f"{len(catalogue.measures)} Maßnahmen")
+        click.echo(
+            f"ok  {q.version}  Kataloge: {len(catalogue.modules)} Module, {len(catalogue.programmes)} Förderprogramme, "
+            f"{len(catalogue.measures)} Maßnahmen"
+        )
         try:
             references = load_references(q)
         except ContentError as exc:
@@ -119,12 +120,16 @@ def catalogue_show() -> None:
     q = library.latest
     paths = catalogue_paths(catalogue_dir_for(q), imported_catalogue_dir())
     catalogue = _checked_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
-    counts = {"sources": len(catalogue.sections.by_source), "modules": len(catalogue.modules),
-              "funding": len(catalogue.programmes), "measures": len(catalogue.measures)}
+    counts = {
+        "sources": len(catalogue.sections.by_source),
+        "modules": len(catalogue.modules),
+        "funding": len(catalogue.programmes),
+        "measures": len(catalogue.measures),
+    }
     click.echo(f"Kataloge in Kraft für Fragebogen {q.version}:")
     for kind, path in paths.items():
         imported = Path(path).parent == imported_catalogue_dir()
-        origin = (f"eingespielt am {timefmt.local_datetime(Path(path).stat().st_mtime)}" if imported else "ausgeliefert")
+        origin = f"eingespielt am {timefmt.local_datetime(Path(path).stat().st_mtime)}" if imported else "ausgeliefert"
         click.echo(f"  {kind:<9} {counts[kind]:>3} Einträge  {origin}  ({path})")
 
 
@@ -200,8 +205,13 @@ def read_answers_file(path: str) -> tuple[str | None, dict[str, Any]]:
 @main.command("score")
 @click.argument("answers_file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Stichtag der Beratung (JJJJ-MM-TT) für Fristen und Förderstatus; Standard: heute.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Stichtag der Beratung (JJJJ-MM-TT) für Fristen und Förderstatus; Standard: heute.",
+)
 @click.option("--kind", type=click.Choice(list(KINDS)), default=None, help="Art der Kommune (für Förderbedingungen).")
 @click.option("--population", type=click.IntRange(min=0), default=None, help="Einwohnerzahl (für Förderbedingungen).")
 def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str | None, population: int | None) -> None:

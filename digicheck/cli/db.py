@@ -63,9 +63,12 @@ def db_downgrade(revision: str) -> None:
             _script().get_revisions(revision)
         except CommandError:
             raise CliError(f"unbekannte Revision {revision!r}; vorhanden sind {', '.join(_all_revisions())} und base") from None
-        _run(lambda config: command.downgrade(config, revision), before,
-             refused=f"Revision {revision} liegt nicht vor dem aktuellen Stand {before or 'leer'}; "
-                     "zurücksetzen geht nur auf ältere Revisionen")
+        _run(
+            lambda config: command.downgrade(config, revision),
+            before,
+            refused=f"Revision {revision} liegt nicht vor dem aktuellen Stand {before or 'leer'}; "
+            "zurücksetzen geht nur auf ältere Revisionen",
+        )
         after = _revision(connection)
     url = _safe_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if before == after:
@@ -157,9 +160,11 @@ def _known(revision: str | None) -> None:
     try:
         _script().get_revisions(revision)
     except CommandError:
-        raise CliError(f"Die Datenbank hat Revision {revision}, die diese Version nicht kennt: sie stammt von einer "
-                       f"neueren Version; mit dieser zuerst `digicheck db downgrade {_script().get_current_head()}` "
-                       "ausführen") from None
+        raise CliError(
+            f"Die Datenbank hat Revision {revision}, die diese Version nicht kennt: sie stammt von einer "
+            f"neueren Version; mit dieser zuerst `digicheck db downgrade {_script().get_current_head()}` "
+            "ausführen"
+        ) from None
 
 
 def _script() -> ScriptDirectory:

@@ -25,8 +25,9 @@ def demo_seed() -> None:
     with app_context() as app:
         if not app.config["DIGICHECK_DEMO"]:
             # demo logins (one of them for the real municipality Erbach) must never reach a real database
-            raise CliError("Demodaten nur im Demo-Modus: setzen Sie DIGICHECK_DEMO=1 (bin/demo tut das) "
-                           "und verwenden Sie eine eigene Demo-Datenbank.")
+            raise CliError(
+                "Demodaten nur im Demo-Modus: setzen Sie DIGICHECK_DEMO=1 (bin/demo tut das) und verwenden Sie eine eigene Demo-Datenbank."
+            )
         try:
             credentials = seed()
         except RegisterError as exc:
@@ -43,13 +44,12 @@ def demo_seed() -> None:
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Adresse, unter der die Anwendung erreichbar ist.")
 def invite_command(email: str, role: str, ags: str | None, base_url: str) -> None:
     """Create a one-time invitation link and print it."""
+    from email_validator import EmailNotValidError, validate_email
     from sqlalchemy import select
 
+    from digicheck.accounts.services import AccountError, AccountExists, invite
     from digicheck.extensions import db as database
     from digicheck.models import Municipality, Role
-    from email_validator import EmailNotValidError, validate_email
-
-    from digicheck.accounts.services import AccountError, AccountExists, invite
 
     try:  # the same check as the web form's Email() validator
         validate_email(email, check_deliverability=False)
@@ -65,8 +65,9 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
         try:
             issued = invite(email, Role(role), municipality, None)
         except AccountExists:
-            raise CliError(f"zu {email} gibt es bereits ein Konto; ein neues Passwort ermöglicht "
-                           f"'digicheck user reset-link {email}'") from None
+            raise CliError(
+                f"zu {email} gibt es bereits ein Konto; ein neues Passwort ermöglicht 'digicheck user reset-link {email}'"
+            ) from None
         except AccountError as exc:
             raise CliError(str(exc)) from None
         days = app.config["INVITATION_DAYS"]
@@ -85,8 +86,8 @@ def user_group() -> None:
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Adresse, unter der die Anwendung erreichbar ist.")
 def user_reset_link(email: str, base_url: str) -> None:
     """Create a one-time link to set a new password and print it (an older open link stops working)."""
-    from digicheck.accounts.services import AccountError, find_user
     from digicheck.accounts.password_reset import create_reset_link
+    from digicheck.accounts.services import AccountError, find_user
 
     with app_context() as app:
         account = find_user(email)
@@ -113,7 +114,6 @@ def maintenance_purge() -> None:
     from flask_babel import ngettext
 
     from digicheck.accounts.personal_data import PURGE_AFTER_DAYS, purge_links
-
     from digicheck.accounts.sessions import purge as purge_sessions
 
     with app_context():
@@ -122,8 +122,10 @@ def maintenance_purge() -> None:
         invitations = ngettext("%(num)d Einladung", "%(num)d Einladungen", purged.invitations)
         resets = ngettext("%(num)d Link zum Zurücksetzen", "%(num)d Links zum Zurücksetzen", purged.resets)
         logins = ngettext("%(num)d beendete Anmeldung", "%(num)d beendete Anmeldungen", sessions)
-    click.echo(f"Gelöscht: {invitations}, {resets} und {logins}, die seit mehr als {PURGE_AFTER_DAYS} Tagen "
-               "abgelaufen, zurückgezogen, verwendet oder beendet sind.")
+    click.echo(
+        f"Gelöscht: {invitations}, {resets} und {logins}, die seit mehr als {PURGE_AFTER_DAYS} Tagen "
+        "abgelaufen, zurückgezogen, verwendet oder beendet sind."
+    )
 
 
 @main.group()
@@ -136,8 +138,8 @@ def municipalities() -> None:
 @click.option("--land", default=None, help="nur dieses Land, zweistelliger Schlüssel (Hessen: 06)")
 def municipalities_import(file: str, land: str | None) -> None:
     """Import or update municipalities from a GV100AD file or a CSV of the same fields."""
-    from digicheck.register import RegisterError, read_register
     from digicheck.municipalities import upsert
+    from digicheck.register import RegisterError, read_register
 
     if land is not None and (len(land) != 2 or not land.isdigit()):
         raise CliError(f"--land erwartet einen zweistelligen Landesschlüssel wie 06, nicht '{land}'")
@@ -149,12 +151,13 @@ def municipalities_import(file: str, land: str | None) -> None:
         raise CliError(f"{file}: keine Kommunen gefunden" + (f" für Land {land}" if land else ""))
     from sqlalchemy.exc import DBAPIError
 
-    with app_context() as app:
+    with app_context():
         try:
             counts = upsert(register.entries, register.gebietsstand, land=land)
         except DBAPIError as exc:  # one transaction: nothing of the file is stored
-            raise CliError(f"{file}: Datenbank hat den Import abgelehnt, nichts gespeichert "
-                           f"({str(exc.orig).strip().splitlines()[0]})") from None
+            raise CliError(
+                f"{file}: Datenbank hat den Import abgelehnt, nichts gespeichert ({str(exc.orig).strip().splitlines()[0]})"
+            ) from None
     click.echo(
         f"{len(register.entries)} Einträge gelesen: {counts.new} neu, {counts.updated} aktualisiert, "
         f"{counts.unchanged} unverändert, {counts.merged} als fusioniert markiert, "
@@ -170,16 +173,20 @@ def municipalities_show(ags: str, fmt: str) -> None:
     """Print one municipality by its AGS (8 digits; Landkreise 5 digits)."""
     import json
 
-    from digicheck.register import ATTRIBUTION
     from digicheck.municipalities import by_ags
+    from digicheck.register import ATTRIBUTION
 
-    with app_context() as app:
+    with app_context():
         row = by_ags(ags)
         if row is None:
             raise CliError(f"keine Kommune mit AGS {ags}")
         data = {
-            "ags": row.ags, "name": row.name, "kind": row.kind, "kreis": row.kreis,
-            "regierungsbezirk": row.regierungsbezirk, "population": row.population,
+            "ags": row.ags,
+            "name": row.name,
+            "kind": row.kind,
+            "kreis": row.kreis,
+            "regierungsbezirk": row.regierungsbezirk,
+            "population": row.population,
             "in_register": row.in_register,
             "merged_into": row.merged_into.ags if row.merged_into else None,
             "source": ATTRIBUTION,

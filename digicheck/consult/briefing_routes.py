@@ -20,8 +20,7 @@ bp = Blueprint("briefing", __name__, url_prefix="/beratung")
 
 def _render(template: str, assessment_id: int) -> tuple[str, Briefing]:
     b = briefing(load_assessment_for_consultant(current_user, assessment_id))
-    return render_template(template, b=b, fit_labels=FIT_LABELS, check_labels=CHECK_LABELS, de_days=de_days,
-                           status_label=status_label), b
+    return render_template(template, b=b, fit_labels=FIT_LABELS, check_labels=CHECK_LABELS, de_days=de_days, status_label=status_label), b
 
 
 @bp.get("/bewertung/<int:assessment_id>/briefing")

@@ -14,7 +14,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Union
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,27 +25,45 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from digicheck import timefmt
+from digicheck.assess.services import profiles_of
+from digicheck.consult.queries import OverviewQuery, filtered, latest_validated_levels, ordering
 from digicheck.extensions import db
 from digicheck.models import Assessment, ValidatedLevel
 from digicheck.models._time import utcnow
 from digicheck.register import ATTRIBUTION
-from digicheck.assess.services import profiles_of
-from digicheck.consult.queries import OverviewQuery, filtered, latest_validated_levels, ordering
 from scoring.answers import AnswerValue, answer_label, item_score
 from scoring.report import profile_to_dict
 
-Cell = Union[str, int, float, datetime, None]
+Cell = str | int | float | datetime | None
 Row = dict[str, Cell]
 
 KEY_COLUMNS = ("AGS", "Kommune", "Runde", "Status", "Abgeschlossen am", "Fragebogen", "Bereich")
-LEVEL_COLUMNS = (*KEY_COLUMNS, "Punkte", "vorläufig", "Stufe Selbsteinschätzung", "Stufe validiert", "validiert von",
-                 "validiert am", "Begründung der Validierung")
+LEVEL_COLUMNS = (
+    *KEY_COLUMNS,
+    "Punkte",
+    "vorläufig",
+    "Stufe Selbsteinschätzung",
+    "Stufe validiert",
+    "validiert von",
+    "validiert am",
+    "Begründung der Validierung",
+)
 ANSWER_COLUMNS = (*KEY_COLUMNS, "Frage-ID", "Frage", "Antwort", "Antwort (Schlüssel)", "Punkte")
 #: The CSV holds both kinds of row in one table; "Zeile" says which.
 CSV_COLUMNS = ("Zeile", *dict.fromkeys(ANSWER_COLUMNS + LEVEL_COLUMNS))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-WIDTHS = {"Kommune": 22, "Abgeschlossen am": 17, "Bereich": 28, "Frage-ID": 32, "Frage": 60, "Antwort": 40,
-          "Antwort (Schlüssel)": 24, "validiert von": 20, "validiert am": 17, "Begründung der Validierung": 60}
+WIDTHS = {
+    "Kommune": 22,
+    "Abgeschlossen am": 17,
+    "Bereich": 28,
+    "Frage-ID": 32,
+    "Frage": 60,
+    "Antwort": 40,
+    "Antwort (Schlüssel)": 24,
+    "validiert von": 20,
+    "validiert am": 17,
+    "Begründung der Validierung": 60,
+}
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -84,25 +102,53 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
     for assessment in assessments:
         q, profile = profiles[assessment.id]
         m = assessment.municipality
-        key: Row = {"AGS": m.ags, "Kommune": m.name, "Runde": assessment.round,
-                    "Status": "abgeschlossen" if assessment.submitted else "in Bearbeitung",
-                    "Abgeschlossen am": assessment.submitted_at, "Fragebogen": assessment.questionnaire_version}
+        key: Row = {
+            "AGS": m.ags,
+            "Kommune": m.name,
+            "Runde": assessment.round,
+            "Status": "abgeschlossen" if assessment.submitted else "in Bearbeitung",
+            "Abgeschlossen am": assessment.submitted_at,
+            "Fragebogen": assessment.questionnaire_version,
+        }
         o = profile.overall
-        levels.append(key | {"Bereich": "Gesamt", "Punkte": _score(o.score), "Stufe Selbsteinschätzung": o.level,
-                             "vorläufig": "ja" if o.provisional else "nein"})
+        levels.append(
+            key
+            | {
+                "Bereich": "Gesamt",
+                "Punkte": _score(o.score),
+                "Stufe Selbsteinschätzung": o.level,
+                "vorläufig": "ja" if o.provisional else "nein",
+            }
+        )
         for area in profile.areas:
             v = validated.get(assessment.id, {}).get(area.id)
-            levels.append(key | {
-                "Bereich": area.name, "Punkte": _score(area.score), "Stufe Selbsteinschätzung": area.level,
-                "vorläufig": "ja" if area.provisional else "nein", "Stufe validiert": v.level if v else None,
-                "validiert von": v.consultant.name if v else None, "validiert am": v.created_at if v else None,
-                "Begründung der Validierung": v.reason if v else None,
-            })
-        for area in q.areas:
-            for item in area.items:
+            levels.append(
+                key
+                | {
+                    "Bereich": area.name,
+                    "Punkte": _score(area.score),
+                    "Stufe Selbsteinschätzung": area.level,
+                    "vorläufig": "ja" if area.provisional else "nein",
+                    "Stufe validiert": v.level if v else None,
+                    "validiert von": v.consultant.name if v else None,
+                    "validiert am": v.created_at if v else None,
+                    "Begründung der Validierung": v.reason if v else None,
+                }
+            )
+        for section in q.areas:
+            for item in section.items:
                 value = profile.answers.get(item.id)
-                answers.append(key | {"Bereich": area.name, "Frage-ID": item.id, "Frage": item.text, "Antwort": answer_label(item, value),
-                                      "Antwort (Schlüssel)": _raw(value), "Punkte": _score(item_score(item, value))})
+                answers.append(
+                    key
+                    | {
+                        "Bereich": section.name,
+                        "Frage-ID": item.id,
+                        "Frage": item.text,
+                        "Antwort": answer_label(item, value),
+                        "Antwort (Schlüssel)": _raw(value),
+                        "Punkte": _score(item_score(item, value)),
+                    }
+                )
     return levels, answers
 
 
@@ -124,10 +170,17 @@ def selection_export(query: OverviewQuery, filters: list[tuple[str, str]]) -> Ex
     rows, statement = filtered(query)
     ids = list(db.session.scalars(statement.with_only_columns(rows.c.submitted_id).order_by(*ordering(rows, query))))
     chosen = [i for i in ids if i is not None]
-    found = {a.id: a for a in db.session.scalars(
-        select(Assessment).where(Assessment.id.in_(chosen)).options(selectinload(Assessment.municipality)))}
-    return _export("Auswahl aus der Beratungsübersicht", "Je Kommune der Auswahl die letzte abgeschlossene Runde.",
-                   filters or [("Filter", "keiner (alle Kommunen)")], [found[i] for i in chosen], len(ids) - len(chosen))
+    found = {
+        a.id: a
+        for a in db.session.scalars(select(Assessment).where(Assessment.id.in_(chosen)).options(selectinload(Assessment.municipality)))
+    }
+    return _export(
+        "Auswahl aus der Beratungsübersicht",
+        "Je Kommune der Auswahl die letzte abgeschlossene Runde.",
+        filters or [("Filter", "keiner (alle Kommunen)")],
+        [found[i] for i in chosen],
+        len(ids) - len(chosen),
+    )
 
 
 def header(export: Export) -> list[tuple[str, Cell]]:
@@ -143,8 +196,11 @@ def header(export: Export) -> list[tuple[str, Cell]]:
         lines.append(("Nicht enthalten", f"{export.without_submitted} Kommune(n) der Auswahl ohne abgeschlossene Bewertung"))
     lines += [
         ("Umfang", export.scope),
-        ("Inhalt", "Blatt „Stufen“: Selbsteinschätzung und validierte Stufe nebeneinander, mit wer, wann und Begründung; "
-                   "Blatt „Antworten“: jede Frage mit Antwort und Punkten (0–100)."),
+        (
+            "Inhalt",
+            "Blatt „Stufen“: Selbsteinschätzung und validierte Stufe nebeneinander, mit wer, wann und Begründung; "
+            "Blatt „Antworten“: jede Frage mit Antwort und Punkten (0–100).",
+        ),
         ("Zeiten", f"Ortszeit ({timefmt.zone_name()})"),
         ("Gemeindedaten", ATTRIBUTION),
     ]
@@ -221,7 +277,10 @@ def profile_document(assessment: Assessment) -> dict[str, Any]:
         area["validated"] = _validated(validated.get(area["id"]))
     m = assessment.municipality
     document["assessment"] = {
-        "id": assessment.id, "round": assessment.round, "status": assessment.status.value, "submitted_at": _iso(assessment.submitted_at),
+        "id": assessment.id,
+        "round": assessment.round,
+        "status": assessment.status.value,
+        "submitted_at": _iso(assessment.submitted_at),
         "municipality": {"ags": m.ags, "name": m.name, "kind": m.kind, "population": m.population},
     }
     document["attribution"] = ATTRIBUTION

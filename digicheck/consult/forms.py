@@ -14,9 +14,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from digicheck.consult.queries import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from digicheck.forms import REQUIRED, choices
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
-from digicheck.consult.queries import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from scoring import Questionnaire
 from scoring.kinds import KINDS
 
@@ -62,9 +62,15 @@ def overview_request(args: Any) -> tuple[OverviewForm, OverviewQuery]:
     kreise, bezirke = filter_options()
     form = overview_form(args, kreise, bezirke)
     query = OverviewQuery(
-        search=(form.q.data or "").strip(), kreis=form.kreis.data, regierungsbezirk=form.regierungsbezirk.data,
-        kind=form.art.data, size=form.groesse.data, status=form.status.data, sort=form.sortierung.data,
-        descending=form.richtung.data == "ab", page=args.get("seite", 1, type=int) or 1,
+        search=(form.q.data or "").strip(),
+        kreis=form.kreis.data,
+        regierungsbezirk=form.regierungsbezirk.data,
+        kind=form.art.data,
+        size=form.groesse.data,
+        status=form.status.data,
+        sort=form.sortierung.data,
+        descending=form.richtung.data == "ab",
+        page=args.get("seite", 1, type=int) or 1,
     )
     return form, query
 
@@ -82,12 +88,22 @@ class ValidatedLevelForm(FlaskForm):
     class Meta:
         csrf = False
 
-    level = SelectField("Validierte Stufe", choices=choices([("", "bitte wählen")] + [(n, f"Stufe {n}") for n in LEVELS]),
-                        validate_choice=False, validators=[DataRequired("Bitte wählen Sie eine Stufe von 1 bis 5."),
-                                                           AnyOf(LEVELS, message="Bitte wählen Sie eine Stufe von 1 bis 5.")])
-    reason = TextAreaField("Begründung (für die Kommune sichtbar)", validators=[
-        DataRequired("Bitte begründen Sie die validierte Stufe."),
-        Length(max=REASON_MAX, message=f"Die Begründung darf höchstens {REASON_MAX} Zeichen lang sein.")])
+    level = SelectField(
+        "Validierte Stufe",
+        choices=choices([("", "bitte wählen")] + [(n, f"Stufe {n}") for n in LEVELS]),
+        validate_choice=False,
+        validators=[
+            DataRequired("Bitte wählen Sie eine Stufe von 1 bis 5."),
+            AnyOf(LEVELS, message="Bitte wählen Sie eine Stufe von 1 bis 5."),
+        ],
+    )
+    reason = TextAreaField(
+        "Begründung (für die Kommune sichtbar)",
+        validators=[
+            DataRequired("Bitte begründen Sie die validierte Stufe."),
+            Length(max=REASON_MAX, message=f"Die Begründung darf höchstens {REASON_MAX} Zeichen lang sein."),
+        ],
+    )
 
 
 def validated_level_form(area_id: str, **kwargs: Any) -> ValidatedLevelForm:
@@ -99,14 +115,16 @@ class NoteForm(FlaskForm):
         csrf = False
 
     frage = SelectField("Bezug der Notiz", choices=[], validate_choice=False, default="")
-    text = TextAreaField("Notiz", validators=[DataRequired(REQUIRED),
-                                              Length(max=NOTE_MAX, message=f"Eine Notiz darf höchstens {NOTE_MAX} Zeichen lang sein.")])
+    text = TextAreaField(
+        "Notiz",
+        validators=[DataRequired(REQUIRED), Length(max=NOTE_MAX, message=f"Eine Notiz darf höchstens {NOTE_MAX} Zeichen lang sein.")],
+    )
     freigeben = BooleanField("Für die Kommune freigeben (sonst nur intern sichtbar)", default=False)
 
 
 def note_form(q: Questionnaire, **kwargs: Any) -> NoteForm:
     form = NoteForm(**kwargs)
-    pairs = [("", "die Bewertung insgesamt")] + [(i.id, f"{q.area(i.area_id).name}: {i.text}") for i in q.items]  # type: ignore[union-attr]
+    pairs = [("", "die Bewertung insgesamt")] + [(i.id, f"{q.area_names[i.area_id]}: {i.text}") for i in q.items]
     form.frage.choices = choices(pairs)
     form.frage.validators = [AnyOf([p[0] for p in pairs], message="Diese Frage gibt es im Fragebogen der Bewertung nicht.")]
     return form
@@ -119,16 +137,16 @@ class ShareForm(FlaskForm):
     freigeben = HiddenField(validators=[AnyOf(["0", "1"], message="Ungültiger Wert für die Freigabe.")])
 
 
-
 class IkzForm(FlaskForm):
     """The partners of an IKZ group as names or AGS, read from the query string so a group view can be bookmarked."""
 
     class Meta:
         csrf = False
 
-    kommunen = StringField("Kommunen der Gruppe", validators=[
-        DataRequired("Bitte nennen Sie mindestens zwei Kommunen."),
-        Length(max=500, message="Höchstens 500 Zeichen.")])
+    kommunen = StringField(
+        "Kommunen der Gruppe",
+        validators=[DataRequired("Bitte nennen Sie mindestens zwei Kommunen."), Length(max=500, message="Höchstens 500 Zeichen.")],
+    )
 
     def entries(self) -> list[str]:
         """The names or AGS, split at commas, semicolons and line breaks."""

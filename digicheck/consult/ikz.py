@@ -39,14 +39,21 @@ def resolve(entries: list[str]) -> tuple[list[Municipality], list[str]]:
     """The municipalities named by AGS or name, in the given order and without repeats (one query);
     a German message for each entry that names none or several, and for too few or too many partners."""
     if len(entries) > MAX_PARTNERS:
-        return [], [f"Bitte nennen Sie höchstens {MAX_PARTNERS} Kommunen (genannt: {len(entries)}); "
-                    "mehr Linien lassen sich im Radar nicht unterscheiden."]
-    errors = [f"„{e}“ ist kein Amtlicher Gemeindeschlüssel (8 Ziffern, für Landkreise 5)." for e in entries
-              if e.isdigit() and not AGS.match(e)]
+        return [], [
+            f"Bitte nennen Sie höchstens {MAX_PARTNERS} Kommunen (genannt: {len(entries)}); "
+            "mehr Linien lassen sich im Radar nicht unterscheiden."
+        ]
+    errors = [
+        f"„{e}“ ist kein Amtlicher Gemeindeschlüssel (8 Ziffern, für Landkreise 5)." for e in entries if e.isdigit() and not AGS.match(e)
+    ]
     codes = [e for e in entries if AGS.match(e)]
     names = [e for e in entries if not e.isdigit()]
     conditions = ([Municipality.ags.in_(codes)] if codes else []) + [Municipality.name.icontains(n, autoescape=True) for n in names]
-    found = list(db.session.scalars(select(Municipality).where(or_(*conditions)).order_by(Municipality.name, Municipality.ags))) if conditions else []
+    found = (
+        list(db.session.scalars(select(Municipality).where(or_(*conditions)).order_by(Municipality.name, Municipality.ags)))
+        if conditions
+        else []
+    )
     chosen: list[Municipality] = []
     for entry in entries:
         if entry.isdigit():

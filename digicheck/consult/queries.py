@@ -18,10 +18,10 @@ from sqlalchemy import String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
 
+from digicheck.content import library
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
-from digicheck.content import library
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
 from scoring.model import Area
 
@@ -37,7 +37,14 @@ STATUSES = {
     "submitted": "abgeschlossen",
     "validated": "validiert",
 }
-SORTS = {"name": "Name", "ags": "AGS", "population": "Einwohnerzahl", "status": "Status", "level": "Gesamtstufe", "activity": "Letzte Aktivität"}
+SORTS = {
+    "name": "Name",
+    "ags": "AGS",
+    "population": "Einwohnerzahl",
+    "status": "Status",
+    "level": "Gesamtstufe",
+    "activity": "Letzte Aktivität",
+}
 
 
 @dataclass(frozen=True)
@@ -106,17 +113,25 @@ def latest_submitted() -> Any:
     )
 
 
-def _rows_statement() -> Select[Any]:
+def _rows_statement() -> Select[*tuple[Any, ...]]:
     """One row per municipality with the columns the overview shows, filters and sorts on."""
-    newest = select(Assessment.municipality_id, func.max(Assessment.round).label("round")).group_by(Assessment.municipality_id).subquery("newest")
+    newest = (
+        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
+        .group_by(Assessment.municipality_id)
+        .subquery("newest")
+    )
     latest = aliased(Assessment, name="latest")
     done_round = latest_submitted()
     done = aliased(Assessment, name="done")
     answered = select(Answer.assessment_id, func.count().label("n")).where(_answered()).group_by(Answer.assessment_id).subquery("answered")
     overall = aliased(AreaScore, name="overall")
     has_user = exists().where(User.municipality_id == Municipality.id, User.role == Role.KOMMUNE, User.active.is_(True))
-    has_invitation = exists().where(Invitation.municipality_id == Municipality.id, Invitation.role == Role.KOMMUNE,
-                                    Invitation.used_at.is_(None), Invitation.expires_at > utcnow())
+    has_invitation = exists().where(
+        Invitation.municipality_id == Municipality.id,
+        Invitation.role == Role.KOMMUNE,
+        Invitation.used_at.is_(None),
+        Invitation.expires_at > utcnow(),
+    )
     validated = exists().where(ValidatedLevel.assessment_id == latest.id)
     submitted = latest.status == AssessmentStatus.SUBMITTED
     status = case(
@@ -128,12 +143,22 @@ def _rows_statement() -> Select[Any]:
     )
     return (
         select(
-            Municipality.id.label("municipality_id"), Municipality.ags, Municipality.name, Municipality.kind, Municipality.kreis,
-            Municipality.regierungsbezirk, Municipality.population,
+            Municipality.id.label("municipality_id"),
+            Municipality.ags,
+            Municipality.name,
+            Municipality.kind,
+            Municipality.kreis,
+            Municipality.regierungsbezirk,
+            Municipality.population,
             and_(Municipality.left_register.is_(None), Municipality.merged_into_id.is_(None)).label("in_register"),
-            latest.id.label("assessment_id"), latest.round.label("round"), latest.questionnaire_version.label("version"),
-            latest.updated_at.label("last_activity"), func.coalesce(answered.c.n, 0).label("answered"),
-            done.id.label("submitted_id"), done.round.label("submitted_round"), overall.level.label("overall_level"),
+            latest.id.label("assessment_id"),
+            latest.round.label("round"),
+            latest.questionnaire_version.label("version"),
+            latest.updated_at.label("last_activity"),
+            func.coalesce(answered.c.n, 0).label("answered"),
+            done.id.label("submitted_id"),
+            done.round.label("submitted_round"),
+            overall.level.label("overall_level"),
             status.label("status"),
         )
         .select_from(Municipality)
@@ -157,7 +182,12 @@ def filtered(query: OverviewQuery) -> tuple[Any, Select[Any]]:
     if query.search:
         term = query.search.strip()
         statement = statement.where(or_(c.name.icontains(term, autoescape=True), c.ags.startswith(term, autoescape=True)))
-    for column, value in ((c.kreis, query.kreis), (c.regierungsbezirk, query.regierungsbezirk), (c.kind, query.kind), (c.status, query.status)):
+    for column, value in (
+        (c.kreis, query.kreis),
+        (c.regierungsbezirk, query.regierungsbezirk),
+        (c.kind, query.kind),
+        (c.status, query.status),
+    ):
         if value:
             statement = statement.where(column == value)
     if query.size:
@@ -172,8 +202,9 @@ def ordering(rows: Any, query: OverviewQuery) -> list[Any]:
     """ORDER BY terms for the query's sort, rows without a value last."""
     c = rows.c
     rank = case({key: index for index, key in enumerate(STATUSES)}, value=c.status)
-    key = {"name": c.name, "ags": c.ags, "population": c.population, "status": rank, "level": c.overall_level,
-           "activity": c.last_activity}[query.sort]
+    key = {"name": c.name, "ags": c.ags, "population": c.population, "status": rank, "level": c.overall_level, "activity": c.last_activity}[
+        query.sort
+    ]
     primary = key.desc() if query.descending else key.asc()
     # rows without a value (no level, no activity) go last in either direction, on both databases
     return [case((key.is_(None), 1), else_=0), primary, c.name, c.ags]
@@ -196,14 +227,28 @@ def overview(query: OverviewQuery) -> OverviewPage:
         if r["assessment_id"] is not None and totals.get(r["version"]):
             percent = round(100 * r["answered"] / totals[r["version"]])
         done_id = r["submitted_id"]
-        result.append(OverviewRow(
-            municipality_id=r["municipality_id"], ags=r["ags"], name=r["name"], kind=r["kind"], kreis=r["kreis"],
-            regierungsbezirk=r["regierungsbezirk"], population=r["population"], in_register=bool(r["in_register"]),
-            status=r["status"], assessment_id=r["assessment_id"], round=r["round"], answered_percent=percent,
-            last_activity=r["last_activity"], submitted_id=done_id, submitted_round=r["submitted_round"],
-            overall_level=r["overall_level"], levels=levels.get(done_id, {}) if done_id else {},
-            validated={area: v.level for area, v in validated.get(done_id, {}).items()} if done_id else {},
-        ))
+        result.append(
+            OverviewRow(
+                municipality_id=r["municipality_id"],
+                ags=r["ags"],
+                name=r["name"],
+                kind=r["kind"],
+                kreis=r["kreis"],
+                regierungsbezirk=r["regierungsbezirk"],
+                population=r["population"],
+                in_register=bool(r["in_register"]),
+                status=r["status"],
+                assessment_id=r["assessment_id"],
+                round=r["round"],
+                answered_percent=percent,
+                last_activity=r["last_activity"],
+                submitted_id=done_id,
+                submitted_round=r["submitted_round"],
+                overall_level=r["overall_level"],
+                levels=levels.get(done_id, {}) if done_id else {},
+                validated={area: v.level for area, v in validated.get(done_id, {}).items()} if done_id else {},
+            )
+        )
     return OverviewPage(result, total, page, pages, library().latest.areas)
 
 
@@ -212,7 +257,8 @@ def _area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
         return {}
     found: dict[int, dict[str, int | None]] = {}
     statement = select(AreaScore.assessment_id, AreaScore.area_id, AreaScore.level).where(
-        AreaScore.assessment_id.in_(assessment_ids), AreaScore.area_id != "overall")
+        AreaScore.assessment_id.in_(assessment_ids), AreaScore.area_id != "overall"
+    )
     for assessment_id, area_id, level in db.session.execute(statement):
         found.setdefault(assessment_id, {})[area_id] = level
     return found
@@ -264,7 +310,8 @@ def size_class_median(population: int, area_ids: list[str]) -> Median:
     in_class = [Municipality.population >= size.lower] + ([Municipality.population < size.upper] if size.upper is not None else [])
     ranked = (
         select(
-            AreaScore.area_id, AreaScore.level,
+            AreaScore.area_id,
+            AreaScore.level,
             func.row_number().over(partition_by=AreaScore.area_id, order_by=AreaScore.level).label("rn"),
             func.count().over(partition_by=AreaScore.area_id).label("n"),
         )

@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from digicheck import charts
-from digicheck.extensions import db
-from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
 from digicheck.assess import services as assessments_svc
 from digicheck.assess.advice import references
 from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
 from digicheck.consult.services import notes_of, validated_levels, validation_trail
+from digicheck.extensions import db
+from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.answers import answer_label, item_score
@@ -87,14 +87,22 @@ def inconsistency_rules(q: Questionnaire) -> tuple[InconsistencyRule, ...]:
 def _recent_changes(assessment: Assessment) -> tuple[dict[str, list[AnswerChange]], dict[str, int]]:
     """The latest `RECENT_CHANGES` changes of each item and the number of all its changes."""
     of_assessment = AnswerChange.assessment_id == assessment.id
-    ranked = select(
-        AnswerChange.id,
-        func.row_number().over(partition_by=AnswerChange.item_id,
-                               order_by=(AnswerChange.changed_at.desc(), AnswerChange.id.desc())).label("rank"),
-    ).where(of_assessment).subquery()
+    ranked = (
+        select(
+            AnswerChange.id,
+            func.row_number()
+            .over(partition_by=AnswerChange.item_id, order_by=(AnswerChange.changed_at.desc(), AnswerChange.id.desc()))
+            .label("rank"),
+        )
+        .where(of_assessment)
+        .subquery()
+    )
     statement = (
-        select(AnswerChange).join(ranked, ranked.c.id == AnswerChange.id).where(ranked.c.rank <= RECENT_CHANGES)
-        .options(selectinload(AnswerChange.user)).order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
+        select(AnswerChange)
+        .join(ranked, ranked.c.id == AnswerChange.id)
+        .where(ranked.c.rank <= RECENT_CHANGES)
+        .options(selectinload(AnswerChange.user))
+        .order_by(AnswerChange.changed_at.desc(), AnswerChange.id.desc())
     )
     by_item: dict[str, list[AnswerChange]] = {}
     for change in db.session.scalars(statement):
@@ -111,24 +119,45 @@ def _previous(assessment: Assessment) -> tuple[Assessment | None, Questionnaire 
     return previous, q, profile
 
 
-def _overlays(review_q: Questionnaire, previous: tuple[Assessment | None, Profile | None], median: Median,
-              targets: dict[str, int], refs: list[tuple[ReferenceProfile, Profile]]) -> list[Overlay]:
+def _overlays(
+    review_q: Questionnaire,
+    previous: tuple[Assessment | None, Profile | None],
+    median: Median,
+    targets: dict[str, int],
+    refs: list[tuple[ReferenceProfile, Profile]],
+) -> list[Overlay]:
     areas = [a.id for a in review_q.areas]
     assessment, profile = previous
     overlays = [
-        Overlay(PREVIOUS, f"Vorrunde (Runde {assessment.round})" if assessment else "Vorrunde",
-                tuple(profile.area(a).level if any(r.id == a for r in profile.areas) else None for a in areas) if profile else None,
-                "" if profile else "Es gibt keine abgeschlossene Vorrunde."),
-        Overlay(MEDIAN, f"Median der Größenklasse ({median.size.label} Einwohner)",
-                tuple(median.levels.get(a) for a in areas) if median.available else None,
-                f"Letzte abgeschlossene Runde je Kommune; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
-                f"(vorhanden: {max(median.counts.values(), default=0)})."),
-        Overlay(TARGETS, "Ziel in 2–3 Jahren", tuple(targets.get(a) for a in areas) if targets else None,
-                "" if targets else "Die Kommune hat keine Ziele gesetzt."),
+        Overlay(
+            PREVIOUS,
+            f"Vorrunde (Runde {assessment.round})" if assessment else "Vorrunde",
+            tuple(profile.area(a).level if any(r.id == a for r in profile.areas) else None for a in areas) if profile else None,
+            "" if profile else "Es gibt keine abgeschlossene Vorrunde.",
+        ),
+        Overlay(
+            MEDIAN,
+            f"Median der Größenklasse ({median.size.label} Einwohner)",
+            tuple(median.levels.get(a) for a in areas) if median.available else None,
+            f"Letzte abgeschlossene Runde je Kommune; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
+            f"(vorhanden: {max(median.counts.values(), default=0)}).",
+        ),
+        Overlay(
+            TARGETS,
+            "Ziel in 2–3 Jahren",
+            tuple(targets.get(a) for a in areas) if targets else None,
+            "" if targets else "Die Kommune hat keine Ziele gesetzt.",
+        ),
     ]
     for reference, ref_profile in refs:
-        overlays.append(Overlay(reference.id, reference.label, tuple(ref_profile.area(a).level for a in areas),
-                                "Abgeleitet aus öffentlichen Dokumenten, keine offizielle Selbsteinschätzung."))
+        overlays.append(
+            Overlay(
+                reference.id,
+                reference.label,
+                tuple(ref_profile.area(a).level for a in areas),
+                "Abgeleitet aus öffentlichen Dokumenten, keine offizielle Selbsteinschätzung.",
+            )
+        )
     return overlays
 
 
@@ -143,19 +172,35 @@ def review(assessment: Assessment) -> Review:
         value = profile.answers.get(item.id)
         score = item_score(item, value)
         prior = None
-        if previous_profile is not None and previous_q is not None and previous_q.item(item.id) is not None:
-            prior = answer_label(previous_q.item(item.id), previous_profile.answers.get(item.id))  # type: ignore[arg-type]
-        items[item.id] = ItemReview(item, answer_label(item, value), score if isinstance(score, float) else None, prior,
-                                    changes.get(item.id, []), [n for n in notes if n.item_id == item.id],
-                                    change_counts.get(item.id, 0))
+        previous_item = previous_q.item(item.id) if previous_q is not None else None
+        if previous_profile is not None and previous_item is not None:
+            prior = answer_label(previous_item, previous_profile.answers.get(item.id))
+        items[item.id] = ItemReview(
+            item,
+            answer_label(item, value),
+            score if isinstance(score, float) else None,
+            prior,
+            changes.get(item.id, []),
+            [n for n in notes if n.item_id == item.id],
+            change_counts.get(item.id, 0),
+        )
     median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
     refs = references(q)
     return Review(
-        assessment=assessment, q=q, profile=profile, targets=targets, previous=previous,
-        validated=validated_levels(assessment), trail=validation_trail(assessment), notes=notes, items=items,
+        assessment=assessment,
+        q=q,
+        profile=profile,
+        targets=targets,
+        previous=previous,
+        validated=validated_levels(assessment),
+        trail=validation_trail(assessment),
+        notes=notes,
+        items=items,
         unknown=unknown_items(q, profile.answers),
         inconsistencies=find_inconsistencies(q, inconsistency_rules(q), profile.answers),
-        median=median, overlays=_overlays(q, (previous, previous_profile), median, targets, refs), references=refs,
+        median=median,
+        overlays=_overlays(q, (previous, previous_profile), median, targets, refs),
+        references=refs,
     )
 
 
@@ -179,8 +224,14 @@ def assessment_page(assessment: Assessment, chosen: Collection[str], history_cur
         return None
     r = review(assessment)
     series = radar_series(r, chosen)
-    return AssessmentPage(r, frozenset(chosen), tuple(series), charts.radar([a.name for a in r.q.areas], series),
-                          assessments_svc.rounds_of(assessment.municipality_id), history)
+    return AssessmentPage(
+        r,
+        frozenset(chosen),
+        tuple(series),
+        charts.radar([a.name for a in r.q.areas], series),
+        assessments_svc.rounds_of(assessment.municipality_id),
+        history,
+    )
 
 
 def radar_series(review: Review, chosen: Collection[str]) -> list[Series]:

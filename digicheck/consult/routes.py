@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from digicheck import logs
 from digicheck.access import consultant_required, load_assessment_for_consultant, load_note_for_consultant
-from digicheck.consult.forms import ShareForm, note_form, overview_request, validated_level_form
 from digicheck.consult import queries
-from digicheck.consult import services as records
 from digicheck.consult import review as review_svc
+from digicheck.consult import services as records
+from digicheck.consult.forms import ShareForm, note_form, overview_request, validated_level_form
 from digicheck.content import questionnaire
 
 bp = Blueprint("consult", __name__, url_prefix="/beratung")

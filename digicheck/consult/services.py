@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from digicheck.consult.queries import latest_validated_levels
+from digicheck.content import questionnaire
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, User, ValidatedLevel
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
-from digicheck.consult.queries import latest_validated_levels
-from digicheck.content import questionnaire
 
 
 class RecordError(ValueError):
@@ -46,11 +46,14 @@ def validated_levels(assessment: Assessment) -> dict[str, ValidatedLevel]:
 
 def validation_trail(assessment: Assessment) -> list[ValidatedLevel]:
     """Every validated level ever set on this assessment, newest first, with the consultant."""
-    return list(db.session.scalars(
-        select(ValidatedLevel).where(ValidatedLevel.assessment_id == assessment.id)
-        .options(selectinload(ValidatedLevel.consultant))
-        .order_by(ValidatedLevel.created_at.desc(), ValidatedLevel.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ValidatedLevel)
+            .where(ValidatedLevel.assessment_id == assessment.id)
+            .options(selectinload(ValidatedLevel.consultant))
+            .order_by(ValidatedLevel.created_at.desc(), ValidatedLevel.id.desc())
+        )
+    )
 
 
 def add_note(assessment: Assessment, author: User, text: str, item_id: str | None = None, shared: bool = False) -> Note:

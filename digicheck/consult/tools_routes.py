@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from digicheck import logs, timefmt
 from digicheck.access import consultant_required, load_assessment_for_consultant
-from digicheck.consult.forms import IkzForm, filter_summary, overview_request
 from digicheck.consult import export as export_svc
 from digicheck.consult import ikz as ikz_svc
+from digicheck.consult.forms import IkzForm, filter_summary, overview_request
 
 bp = Blueprint("consult_tools", __name__, url_prefix="/beratung")
 

@@ -22,9 +22,12 @@ def show(page: texts.LegalPage) -> ResponseReturnValue:
         text = texts.load(Path(current_app.instance_path), page)
     except texts.LegalTextRefused as refused:
         log.error("legal text refused: %s", refused)
-        abort(503, description=f"{page.title} kann gerade nicht angezeigt werden, weil die hinterlegte Textdatei "
-                               f"fehlerhaft oder zu groß ist (höchstens {texts.MAX_BYTES // 1024} KB). "
-                               "Bitte versuchen Sie es später erneut; der Betrieb ist informiert.")
+        abort(
+            503,
+            description=f"{page.title} kann gerade nicht angezeigt werden, weil die hinterlegte Textdatei "
+            f"fehlerhaft oder zu groß ist (höchstens {texts.MAX_BYTES // 1024} KB). "
+            "Bitte versuchen Sie es später erneut; der Betrieb ist informiert.",
+        )
     return render_template("legal/page.html", page=page, text=text)
 
 

@@ -25,10 +25,38 @@ PLACEHOLDER = "[BETREIBER:"
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
 
 #: what the sanitised HTML may contain: text structure, links, tables; no images, forms, styles
-ALLOWED_TAGS = frozenset({
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "dl", "dt", "dd", "strong", "em",
-    "code", "pre", "blockquote", "a", "abbr", "table", "thead", "tbody", "tr", "th", "td", "s",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "br",
+        "hr",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "strong",
+        "em",
+        "code",
+        "pre",
+        "blockquote",
+        "a",
+        "abbr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "s",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 
@@ -93,8 +121,13 @@ def render_markdown(text: str) -> str:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
     html = parser.renderer.render(tokens, parser.options, {})
-    return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                     url_schemes=set(URL_SCHEMES), link_rel="noopener noreferrer")
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
 
 
 @dataclass(frozen=True)
@@ -119,16 +152,19 @@ def notes(instance: Path) -> list[Note]:
         try:
             text = load(instance, page)
         except LegalTextRefused as refused:
-            found.append(Note(page, "Datei kann nicht angezeigt werden",
-                              f"{refused}; die Seite zeigt stattdessen eine Fehlermeldung"))
+            found.append(Note(page, "Datei kann nicht angezeigt werden", f"{refused}; die Seite zeigt stattdessen eine Fehlermeldung"))
             continue
         if not text.from_operator:
-            found.append(Note(page, "Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
-                              f"{page.title}: es gilt die mitgelieferte Vorlage mit Platzhaltern; "
-                              f"eigene Fassung als {path} anlegen (digicheck legal init)"))
+            found.append(
+                Note(
+                    page,
+                    "Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
+                    f"{page.title}: es gilt die mitgelieferte Vorlage mit Platzhaltern; "
+                    f"eigene Fassung als {path} anlegen (digicheck legal init)",
+                )
+            )
         elif text.has_placeholders:
-            found.append(Note(page, "Platzhalter nicht ersetzt",
-                              f"{page.title}: {path} enthält noch Platzhalter {PLACEHOLDER} …]"))
+            found.append(Note(page, "Platzhalter nicht ersetzt", f"{page.title}: {path} enthält noch Platzhalter {PLACEHOLDER} …]"))
     return found
 
 

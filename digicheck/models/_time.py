@@ -9,7 +9,7 @@ as aware UTC. A naive datetime is refused when written, so no local wall time sl
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -18,7 +18,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -34,11 +34,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise TypeError(f"UTCDateTime expects a datetime, not {type(value).__name__}")
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: instants must be timezone-aware")
-        utc = value.astimezone(timezone.utc)
+        utc = value.astimezone(UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         """SQLite: naive UTC text; PostgreSQL: aware, in the session's time zone."""
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from digicheck.extensions import db
+from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from digicheck.models.municipality import Municipality
 from digicheck.models.user import User
@@ -19,7 +19,7 @@ class AssessmentStatus(str, enum.Enum):
     SUBMITTED = "submitted"
 
 
-class Assessment(db.Model):  # type: ignore[name-defined]
+class Assessment(Model):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +50,7 @@ class Assessment(db.Model):  # type: ignore[name-defined]
         return self.status == AssessmentStatus.SUBMITTED
 
 
-class Answer(db.Model):  # type: ignore[name-defined]
+class Answer(Model):
     """The current answer to one item; `version` counts changes for optimistic locking."""
 
     __tablename__ = "answers"
@@ -69,7 +69,7 @@ class Answer(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_answers_assessment_item"),)
 
 
-class AnswerChange(db.Model):  # type: ignore[name-defined]
+class AnswerChange(Model):
     """History: who changed which answer when, from what to what."""
 
     __tablename__ = "answer_changes"
@@ -85,7 +85,7 @@ class AnswerChange(db.Model):  # type: ignore[name-defined]
     user: Mapped[User | None] = relationship()
 
 
-class Target(db.Model):  # type: ignore[name-defined]
+class Target(Model):
     """Ziel-Reifegrad per area in 2-3 years."""
 
     __tablename__ = "targets"
@@ -98,7 +98,7 @@ class Target(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_targets_assessment_area"),)
 
 
-class AreaScore(db.Model):  # type: ignore[name-defined]
+class AreaScore(Model):
     """The area results of a submitted assessment, stored for aggregation in SQL.
 
     Derived data, written once by `submit` (digicheck/assess/services.py) from the stored answers;
@@ -118,8 +118,7 @@ class AreaScore(db.Model):  # type: ignore[name-defined]
     coverage: Mapped[float] = mapped_column(Float)
     provisional: Mapped[bool] = mapped_column(Boolean)
 
-    __table_args__ = (UniqueConstraint("assessment_id", "area_id", name="uq_area_scores_assessment_area"),
-                      Index("ix_area_scores_assessment_scores", "assessment_id", "area_id", "score", "level"))
-
-
-
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "area_id", name="uq_area_scores_assessment_area"),
+        Index("ix_area_scores_assessment_scores", "assessment_id", "area_id", "score", "level"),
+    )

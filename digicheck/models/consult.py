@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from digicheck.extensions import db
+from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from digicheck.models.assessment import Assessment
 from digicheck.models.user import User
@@ -16,7 +16,7 @@ REASON_MAX = 2000
 NOTE_MAX = 4000
 
 
-class ValidatedLevel(db.Model):  # type: ignore[name-defined]
+class ValidatedLevel(Model):
     """A consultant's level for one area, with the reason. Append-only: the newest row per area counts,
     the older ones stay as the record of who validated what when."""
 
@@ -36,7 +36,7 @@ class ValidatedLevel(db.Model):  # type: ignore[name-defined]
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 5", name="level_range"),)
 
 
-class Note(db.Model):  # type: ignore[name-defined]
+class Note(Model):
     """A consultant's note on an assessment or one of its items; internal unless `shared`."""
 
     __tablename__ = "notes"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from digicheck.extensions import db
+from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 
 
-class UserSession(db.Model):  # type: ignore[name-defined]
+class UserSession(Model):
     """One login in one browser. The cookie carries a random token; only its hash is stored here,
     so a database dump never yields a usable cookie. Open while `ended_at` is empty, its `epoch`
     equals the user's session epoch and it is younger than the absolute session lifetime."""
@@ -30,7 +30,7 @@ class UserSession(db.Model):  # type: ignore[name-defined]
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class SecondFactor(db.Model):  # type: ignore[name-defined]
+class SecondFactor(Model):
     """A confirmed TOTP authenticator (RFC 6238) of one user."""
 
     __tablename__ = "second_factors"
@@ -42,7 +42,7 @@ class SecondFactor(db.Model):  # type: ignore[name-defined]
     last_used_step: Mapped[int | None] = mapped_column(Integer)
 
 
-class RecoveryCode(db.Model):  # type: ignore[name-defined]
+class RecoveryCode(Model):
     """A one-time code for when the authenticator is lost; stored as SHA-256 of an 80-bit code."""
 
     __tablename__ = "recovery_codes"

@@ -7,12 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from digicheck.extensions import db
+from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from scoring.kinds import LANDKREIS
 
 
-class Municipality(db.Model):  # type: ignore[name-defined]
+class Municipality(Model):
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)

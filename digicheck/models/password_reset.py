@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from digicheck.extensions import db
+from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from digicheck.models.user import User
 
 
-class PasswordReset(db.Model):  # type: ignore[name-defined]
+class PasswordReset(Model):
     """Like an invitation: only the token's hash is stored, it expires, works once and can be withdrawn."""
 
     __tablename__ = "password_resets"

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from digicheck.extensions import db
+from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from digicheck.models.municipality import Municipality
 
@@ -24,7 +24,7 @@ class Role(str, enum.Enum):
         return {"kommune": "Kommune", "berater": "Beratung", "admin": "Administration"}[self.value]
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined]
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,11 +50,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         return f"{self.id}:{self.session_epoch}"
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
 
-class Invitation(db.Model):  # type: ignore[name-defined]
+class Invitation(Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

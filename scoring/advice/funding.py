@@ -142,7 +142,16 @@ def _conditions(programme: Programme, facts: ItemFacts) -> tuple[ConditionResult
     results = []
     for condition in programme.conditions:
         if condition.check is None:
-            results.append(ConditionResult(condition.id, condition.text, "unknown", None, None, condition.note or "Kein Fragebogen-Item deckt diese Bedingung ab; vor Antragstellung prüfen."))
+            results.append(
+                ConditionResult(
+                    condition.id,
+                    condition.text,
+                    "unknown",
+                    None,
+                    None,
+                    condition.note or "Kein Fragebogen-Item deckt diese Bedingung ab; vor Antragstellung prüfen.",
+                )
+            )
             continue
         item = condition.check.item
         results.append(ConditionResult(condition.id, condition.text, facts.check(condition.check), item, facts.label(item), condition.note))
@@ -161,7 +170,9 @@ def match_programme(programme: Programme, facts: ItemFacts, municipality: Munici
         reasons.append("Keine der Schwächen, auf die das Programm zielt, zeigt sich in den Antworten.")
     elif programme.addresses and not addresses:
         fit = "conditional"
-        reasons.append(f"Keine Schwäche belegt, aber {len(open_items)} Frage(n), bei denen das Programm ansetzt, sind offen („Weiß nicht“).")
+        reasons.append(
+            f"Keine Schwäche belegt, aber {len(open_items)} Frage(n), bei denen das Programm ansetzt, sind offen („Weiß nicht“)."
+        )
     elif eligible and all(c.status == "met" for c in conditions):
         fit = "yes"
     else:
@@ -179,6 +190,8 @@ def match_programme(programme: Programme, facts: ItemFacts, municipality: Munici
     return FundingMatch(programme, status, eligible, fit, tuple(reasons), addresses, conditions, compute_amount(programme.amount, facts))
 
 
-def match_funding(programmes: tuple[Programme, ...], facts: ItemFacts, municipality: MunicipalityFacts | None, as_of: date) -> tuple[FundingMatch, ...]:
+def match_funding(
+    programmes: tuple[Programme, ...], facts: ItemFacts, municipality: MunicipalityFacts | None, as_of: date
+) -> tuple[FundingMatch, ...]:
     """Every programme in catalogue order, ended ones included."""
     return tuple(match_programme(p, facts, municipality, as_of) for p in programmes)

@@ -9,10 +9,11 @@ entry and problem; docs/advice.md describes the format.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scoring.advice.catalogue import (
     MEASURE_STATES,
+    AmountKind,
     AmountRule,
     Catalogue,
     Contingent,
@@ -26,15 +27,15 @@ from scoring.advice.catalogue import (
     ProgrammeCondition,
     SourceSections,
 )
-from scoring.advice.reading import check, citation, entry_id, load_sections, period, question, texts, unique, weakness
-from scoring.content import ContentError, Reader, read_yaml
+from scoring.advice.reading import check, citation, entry_id, load_sections, period, question, texts, weakness
+from scoring.content import ContentError, Reader, read_yaml, unique
 from scoring.kinds import KINDS
 from scoring.library import DEFAULT_DIR
 from scoring.model import Questionnaire
 
 CATALOGUE_DIR = DEFAULT_DIR / "catalogues"
 MIN_MEASURES_PER_AREA = 2
-AMOUNT_KINDS = ("in_kind", "share", "per_partner", "fixed", "unknown")
+AMOUNT_KINDS: tuple[AmountKind, ...] = ("in_kind", "share", "per_partner", "fixed", "unknown")
 
 
 def _document(data: Any, file: str, schema: str, key: str) -> list[Any]:
@@ -88,7 +89,9 @@ def _module(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceS
     )
 
 
-def parse_modules(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[tuple[Module, ...], tuple[Contingent, ...], tuple[ExtraSlot, ...]]:
+def parse_modules(
+    data: Any, file: str, q: Questionnaire, sections: SourceSections
+) -> tuple[tuple[Module, ...], tuple[Contingent, ...], tuple[ExtraSlot, ...]]:
     modules = tuple(_module(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/modules-1", "modules")))
     unique(file, "Modul", [m.id for m in modules])
     unique(file, "Modulnummer", [str(m.number) for m in modules])
@@ -152,14 +155,24 @@ def _amount(parent: Reader, q: Questionnaire, sections: SourceSections) -> Amoun
             return AmountRule("share", text, grant_share=share)
         ex = Reader(reader.file, f"{reader.where}, example", example)
         total = ex.number("total")
-        return AmountRule("share", text, grant_share=share, example_label=ex.text("label"), example_total=total, example_cite=citation(ex, q, sections))
+        return AmountRule(
+            "share", text, grant_share=share, example_label=ex.text("label"), example_total=total, example_cite=citation(ex, q, sections)
+        )
     if kind == "per_partner":
         per, cap = reader.number("per_partner"), reader.number("cap", required=False)
         minimum = reader.integer("min_partners", required=False) or 2
         assert per is not None
         if per <= 0 or (cap is not None and cap < per):
             raise reader.fail("per_partner muss positiv und cap mindestens so groß sein")
-        return AmountRule("per_partner", text, per_partner=per, cap=cap, cap_above=reader.integer("cap_above", required=False), partners_item=partners_item, min_partners=minimum)
+        return AmountRule(
+            "per_partner",
+            text,
+            per_partner=per,
+            cap=cap,
+            cap_above=reader.integer("cap_above", required=False),
+            partners_item=partners_item,
+            min_partners=minimum,
+        )
     if kind == "fixed":
         values = []
         for raw in reader.items("values"):
@@ -168,7 +181,7 @@ def _amount(parent: Reader, q: Questionnaire, sections: SourceSections) -> Amoun
             assert amount is not None
             values.append(FixedAmount(value.text("label"), amount, value.integer("min_partners", required=False) or 1))
         return AmountRule("fixed", text, values=tuple(values), partners_item=partners_item)
-    return AmountRule(kind, text)  # type: ignore[arg-type]
+    return AmountRule(cast(AmountKind, kind), text)  # checked against AMOUNT_KINDS above
 
 
 def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> Programme:
@@ -186,7 +199,11 @@ def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: Sour
         cond = Reader(file, reader.where, raw_condition)
         cid = entry_id(cond, f"Programm {pid}, Bedingung")
         raw_check = cond.raw("check", required=False)
-        conditions.append(ProgrammeCondition(cid, cond.text("text"), check(cond, raw_check, q) if raw_check is not None else None, cond.text("note", required=False)))
+        conditions.append(
+            ProgrammeCondition(
+                cid, cond.text("text"), check(cond, raw_check, q) if raw_check is not None else None, cond.text("note", required=False)
+            )
+        )
     unique(file, f"Programm {pid}, Bedingung", [c.id for c in conditions])
     pop_min, pop_max = population.get("min"), population.get("max")
     for value in (pop_min, pop_max):
@@ -212,7 +229,9 @@ def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: Sour
 
 
 def parse_funding(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[Programme, ...]:
-    programmes = tuple(_programme(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/funding-1", "programmes")))
+    programmes = tuple(
+        _programme(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/funding-1", "programmes"))
+    )
     unique(file, "Programm", [p.id for p in programmes])
     return programmes
 
@@ -237,7 +256,18 @@ def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: Source
     if raw_cost is not None:
         cost_reader = Reader(file, f"{reader.where}, cost", raw_cost)
         cost = Cost(cost_reader.text("text"), cost_reader.number("amount", required=False))
-    return Measure(mid, area, items, reader.text("title"), reader.text("description"), reader.text("who"), state, year, citation(reader, q, sections), cost)
+    return Measure(
+        mid,
+        area,
+        items,
+        reader.text("title"),
+        reader.text("description"),
+        reader.text("who"),
+        state,
+        year,
+        citation(reader, q, sections),
+        cost,
+    )
 
 
 def parse_measures(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[Measure, ...]:

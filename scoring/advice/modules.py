@@ -166,7 +166,10 @@ def plan_modules(catalogue: Catalogue, facts: ItemFacts, as_of: date) -> ModuleP
     return ModulePlan(
         as_of=as_of,
         modules=tuple(planned),
-        skipped=tuple(SkippedModule(catalogue.module(mid), reason) for mid, reason in sorted(skipped.items(), key=lambda kv: catalogue.module(kv[0]).number)),
+        skipped=tuple(
+            SkippedModule(catalogue.module(mid), reason)
+            for mid, reason in sorted(skipped.items(), key=lambda kv: catalogue.module(kv[0]).number)
+        ),
         invite=_invitations(order),
         days_total=round(total, 2),
         days_contingent=round(contingent, 2),

@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scoring.advice.catalogue import Check, Period, SourceSection, SourceSections, Weakness
+from scoring.advice.catalogue import Check, CheckKind, Period, SourceSection, SourceSections, Weakness
 from scoring.content import ContentError, Reader, read_yaml, unique
 from scoring.model import Citation, Item, Questionnaire
 
 SOURCES_SCHEMA = "digicheck/sources-1"
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CHECK_KEYS = ("min_score", "max_score", "min_value", "any_of", "none_of")
+_CHECK_KEYS: tuple[CheckKind, ...] = ("min_score", "max_score", "min_value", "any_of", "none_of")
 
 
 def entry_id(reader: Reader, what: str) -> str:
@@ -27,8 +27,6 @@ def entry_id(reader: Reader, what: str) -> str:
         raise reader.fail(f"ungültige Kennung '{value}' (erlaubt: {ENTRY_ID.pattern})")
     reader.where = f"{what} {value}"
     return value
-
-
 
 
 def texts(reader: Reader, key: str, required: bool = True) -> tuple[str, ...]:
@@ -112,7 +110,7 @@ def check(parent: Reader, raw: Any, q: Questionnaire) -> Check:
     for option in options:
         if item.option(option) is None:
             raise reader.fail(f"{item.id} hat keine Option '{option}'")
-    return Check(item.id, kind, options=options)  # type: ignore[arg-type]
+    return Check(item.id, kind, options=options)
 
 
 def period(parent: Reader, raw: Any, q: Questionnaire, sections: SourceSections) -> Period:

@@ -58,7 +58,9 @@ def parse_reference(data: Any, file: str, q: Questionnaire, sections: SourceSect
         raise ContentError(file, f"Frage {exc.item_id}", exc.message) from None
     missing = [item.id for item in q.items if item.id not in checked]
     if missing:
-        raise ContentError(file, f"Frage {missing[0]}", f"keine Antwort ({len(missing)} Frage(n) fehlen; „weiss_nicht“, wo die Quelle schweigt)")
+        raise ContentError(
+            file, f"Frage {missing[0]}", f"keine Antwort ({len(missing)} Frage(n) fehlen; „weiss_nicht“, wo die Quelle schweigt)"
+        )
     citations: dict[str, AnswerCitation] = {}
     for item_id, raw in doc.mapping("citations", required=False).items():
         reader = Reader(file, f"Frage {item_id}", {"cite": raw})
@@ -76,7 +78,9 @@ def load_reference(path: Path | str, q: Questionnaire, sections: SourceSections)
     return parse_reference(read_yaml(Path(path)), str(path), q, sections)
 
 
-def load_references(q: Questionnaire, folder: Path | str | None = None, sections: SourceSections | None = None) -> tuple[ReferenceProfile, ...]:
+def load_references(
+    q: Questionnaire, folder: Path | str | None = None, sections: SourceSections | None = None
+) -> tuple[ReferenceProfile, ...]:
     """Every reference profile for questionnaire `q`, sorted by file name.
 
     `folder` defaults to `references/` beside the questionnaire file, else the shipped one.

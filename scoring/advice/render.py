@@ -63,7 +63,13 @@ def _iso(day: date | None) -> str | None:
 
 
 def _period(period: Period) -> dict[str, Any]:
-    return {"from": _iso(period.start), "apply_until": _iso(period.apply_until), "until": _iso(period.until), "note": period.note, "cite": _cite(period.cite)}
+    return {
+        "from": _iso(period.start),
+        "apply_until": _iso(period.apply_until),
+        "until": _iso(period.until),
+        "note": period.note,
+        "cite": _cite(period.cite),
+    }
 
 
 def _weak(items: tuple[WeakItem, ...]) -> list[dict[str, Any]]:
@@ -104,9 +110,19 @@ def _funding(f: FundingMatch) -> dict[str, Any]:
         "fit": f.fit,
         "reasons": list(f.reasons),
         "addresses": _weak(f.addresses),
-        "conditions": [{"id": c.id, "text": c.text, "status": c.status, "item": c.item, "answer": c.answer, "note": c.note} for c in f.conditions],
+        "conditions": [
+            {"id": c.id, "text": c.text, "status": c.status, "item": c.item, "answer": c.answer, "note": c.note} for c in f.conditions
+        ],
         "exclusions": list(p.exclusions),
-        "amount": {"text": a.text, "value": a.value, "per_municipality": a.per_municipality, "partners": a.partners, "grant_share": a.grant_share, "own_share": a.own_share, "example": a.example},
+        "amount": {
+            "text": a.text,
+            "value": a.value,
+            "per_municipality": a.per_municipality,
+            "partners": a.partners,
+            "grant_share": a.grant_share,
+            "own_share": a.own_share,
+            "example": a.example,
+        },
         "cite": _cite(p.cite),
     }
 
@@ -122,18 +138,33 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
         "targets": dict(advice.targets),
         "modules": {
             "plan": [_module(p) for p in plan.modules],
-            "days": {"total": plan.days_total, "contingent": plan.days_contingent, "own": plan.days_own, "contingent_ended": plan.days_contingent_ended},
+            "days": {
+                "total": plan.days_total,
+                "contingent": plan.days_contingent,
+                "own": plan.days_own,
+                "contingent_ended": plan.days_contingent_ended,
+            },
             "invite": [{"group": i.group, "modules": list(i.modules)} for i in plan.invite],
             "skipped": [{"id": s.module.id, "number": s.module.number, "title": s.module.title, "reason": s.reason} for s in plan.skipped],
         },
         "funding": [_funding(f) for f in advice.funding],
         "measures": [
             {
-                "area": a.area, "area_name": a.area_name, "level": a.level, "target": a.target, "reason": a.reason,
+                "area": a.area,
+                "area_name": a.area_name,
+                "level": a.level,
+                "target": a.target,
+                "reason": a.reason,
                 "measures": [
                     {
-                        "id": s.measure.id, "title": s.measure.title, "description": s.measure.description, "who": s.measure.who,
-                        "state": s.measure.state, "year": s.measure.year, "items": list(s.measure.items), "addresses": list(s.addresses),
+                        "id": s.measure.id,
+                        "title": s.measure.title,
+                        "description": s.measure.description,
+                        "who": s.measure.who,
+                        "state": s.measure.state,
+                        "year": s.measure.year,
+                        "items": list(s.measure.items),
+                        "addresses": list(s.addresses),
                         "cost": None if s.measure.cost is None else {"text": s.measure.cost.text, "amount": s.measure.cost.amount},
                         "cite": _cite(s.measure.cite),
                     }
@@ -147,7 +178,9 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
 
 def _module_lines(index: int, p: PlannedModule, numbers: dict[str, int]) -> list[str]:
     m = p.module
-    lines = [f"  {index}. Modul {m.number} – {m.title} ({de_days(m.days)} Tage: {de_days(m.days_on_site)} vor Ort + {de_days(m.days_results)} Ergebnisbesprechung) [{WHY_LABELS[p.why]}]"]
+    lines = [
+        f"  {index}. Modul {m.number} – {m.title} ({de_days(m.days)} Tage: {de_days(m.days_on_site)} vor Ort + {de_days(m.days_results)} Ergebnisbesprechung) [{WHY_LABELS[p.why]}]"
+    ]
     funding = status_label(p.funding)
     if p.covered and p.slot:
         lines.append(f"     Kosten: {p.slot.name} ({p.slot.paid_by}); Förderung {funding}")
@@ -186,7 +219,9 @@ def advice_to_text(advice: Advice) -> str:
     for index, planned in enumerate(plan.modules, start=1):
         lines.extend(_module_lines(index, planned, numbers))
     if plan.modules:
-        lines.append(f"  Tage: {de_days(plan.days_total)} gesamt, davon {de_days(plan.days_contingent)} im Landeskontingent und {de_days(plan.days_own)} auf eigene Kosten.")
+        lines.append(
+            f"  Tage: {de_days(plan.days_total)} gesamt, davon {de_days(plan.days_contingent)} im Landeskontingent und {de_days(plan.days_own)} auf eigene Kosten."
+        )
         if plan.days_contingent_ended:
             lines.append(f"  {de_days(plan.days_contingent_ended)} Tage hätte das Landeskontingent bis zum Ende seiner Förderung gedeckt.")
         lines.append("  Einladen: " + "; ".join(f"{i.group} (Modul {', '.join(map(str, i.modules))})" for i in plan.invite))
@@ -194,7 +229,9 @@ def advice_to_text(advice: Advice) -> str:
         lines.append(f"  Nicht vorgesehen: Modul {skipped.module.number} – {skipped.module.title}: {skipped.reason}")
     lines += ["", "Förderprogramme"]
     if advice.funding and not any(f.status.state in ("open", "closing") for f in advice.funding):
-        lines.append("  Zum Stichtag ist keines dieser Programme nachweislich offen; sie bleiben als Beispiel für Nachfolgeprogramme sichtbar.")
+        lines.append(
+            "  Zum Stichtag ist keines dieser Programme nachweislich offen; sie bleiben als Beispiel für Nachfolgeprogramme sichtbar."
+        )
     for match in advice.funding:
         lines.extend(_funding_lines(match))
     lines += ["", "So haben es andere gemacht"]
@@ -205,5 +242,7 @@ def advice_to_text(advice: Advice) -> str:
         for s in area.measures:
             m = s.measure
             cost = f" Kosten: {m.cost.text}." if m.cost else ""
-            lines.append(f"    - {m.title} ({m.who} {m.year}, {m.state}): {m.description}{cost} [Quelle: {m.cite.source}, {m.cite.section}]")
+            lines.append(
+                f"    - {m.title} ({m.who} {m.year}, {m.state}): {m.description}{cost} [Quelle: {m.cite.source}, {m.cite.section}]"
+            )
     return "\n".join(lines).rstrip() + "\n"

@@ -25,7 +25,6 @@ from scoring.benchmark.peers import (
     size_class,
     size_class_index,
 )
-from scoring.kinds import KINDS
 from scoring.benchmark.stats import (
     Quartiles,
     level_distribution,
@@ -35,6 +34,7 @@ from scoring.benchmark.stats import (
     quantile_rows,
     quartiles,
 )
+from scoring.kinds import KINDS
 
 __all__ = [
     "DEFAULT_K",

@@ -124,11 +124,7 @@ def overlaps(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarr
     starts = np.flatnonzero(np.r_[True, member[1:] != member[:-1]])
     counts = np.diff(np.r_[starts, member.size])
     remaining = np.repeat(starts + counts, counts) - np.arange(member.size)  # own slot included
-    codes = [
-        group_of[i] * len(groups) + group_of[i + d]
-        for d in range(1, int(counts.max()))
-        for i in [np.flatnonzero(remaining > d)]
-    ]
+    codes = [group_of[i] * len(groups) + group_of[i + d] for d in range(1, int(counts.max())) for i in [np.flatnonzero(remaining > d)]]
     if not codes:
         return sizes, empty, empty, empty
     pairs, inter = np.unique(np.concatenate(codes), return_counts=True)
@@ -141,12 +137,18 @@ def conflicts(sizes: np.ndarray, a: np.ndarray, b: np.ndarray, inter: np.ndarray
     def small(region: np.ndarray) -> np.ndarray:
         return (region > 0) & (region < k)
 
-    return small(sizes[a] - inter) | small(sizes[b] - inter) | small(inter)
+    refused: np.ndarray = small(sizes[a] - inter) | small(sizes[b] - inter) | small(inter)
+    return refused
 
 
 def _residual_suppression(
-    keys: list[K], sizes: np.ndarray, pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
-    families: Mapping[K, Hashable], published: np.ndarray, decisions: dict[int, Decision[K]], k: int,
+    keys: list[K],
+    sizes: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    families: Mapping[K, Hashable],
+    published: np.ndarray,
+    decisions: dict[int, Decision[K]],
+    k: int,
 ) -> None:
     """Rule 3: a published total minus the published cells of one family inside it is 0 or ≥ k."""
     family = [families.get(key) for key in keys]
@@ -207,10 +209,7 @@ def guard(groups: Mapping[K, Members], k: int = DEFAULT_K, families: Mapping[K, 
         if blocking.size:
             row = int(blocking[np.argmin(second[blocking])])
             other = int(second[row])
-            reason = (
-                f"Zurückgehalten: Zusammen mit „{_name(keys[other])}“ ließen sich Angaben über weniger als {k} "
-                "Kommunen erschließen."
-            )
+            reason = f"Zurückgehalten: Zusammen mit „{_name(keys[other])}“ ließen sich Angaben über weniger als {k} Kommunen erschließen."
             decisions[g] = Decision(keys[g], size, False, reason, keys[other])
             continue
         published[g] = True

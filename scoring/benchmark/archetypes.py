@@ -183,7 +183,7 @@ def cluster_profiles(
     names = [n for n, _ in named]
     types = []
     for i, r in enumerate(rank):
-        name = names[i] if names.count(names[i]) == 1 else f"{names[i]} ({names[:i + 1].count(names[i])})"
+        name = names[i] if names.count(names[i]) == 1 else f"{names[i]} ({names[: i + 1].count(names[i])})"
         size = int(np.count_nonzero(sorted_labels == i))
         types.append(Archetype(i, name, named[i][1], tuple(float(v) for v in centroids[r]), size))
     labels_all[valid[order]] = sorted_labels

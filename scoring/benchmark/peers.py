@@ -81,7 +81,6 @@ DIMENSIONS: dict[Dimension, str] = {
 }
 
 
-
 @dataclass(frozen=True)
 class PeerGroup:
     """One comparison group, e.g. (KREIS, "06437", "Landkreis / kreisfreie Stadt: Odenwaldkreis")."""

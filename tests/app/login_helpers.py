@@ -20,8 +20,7 @@ def enrol(browser: Any) -> tuple[pyotp.TOTP, list[str]]:
     """Enrol the logged-in user: read the key off the page, confirm with a code and the password."""
     page = browser.get("/konto/zweiter-faktor").get_data(as_text=True)
     totp = pyotp.TOTP(SECRET.search(page).group(1).replace(" ", ""))
-    response = browser.post("/konto/zweiter-faktor", {"code": totp.now(), "password": PASSWORD},
-                            token_from="/konto/zweiter-faktor")
+    response = browser.post("/konto/zweiter-faktor", {"code": totp.now(), "password": PASSWORD}, token_from="/konto/zweiter-faktor")
     assert response.status_code == 200, response.get_data(as_text=True)[:1000]
     codes = RECOVERY.findall(response.get_data(as_text=True))
     assert len(codes) == 10

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Answer
-from digicheck.assess import services as svc
 from tests.app.helpers import area_answers, form_data
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from digicheck.accounts import services as accounts
 from digicheck.extensions import db
 from digicheck.models import Invitation, Role, User
-from digicheck.accounts import services as accounts
 from tests.conftest import PASSWORD, add_user
 
 
@@ -100,6 +100,6 @@ def test_accepted_invitation_cannot_be_withdrawn(make_browser, world) -> None:
     admin = make_browser()
     admin.login(world.admin)
     page = admin.get("/verwaltung/einladungen").get_data(as_text=True)
-    assert not re.search(rf'/einladungen/{issued.invitation.id}/zurueckziehen', page)
+    assert not re.search(rf"/einladungen/{issued.invitation.id}/zurueckziehen", page)
     response = admin.post(f"/verwaltung/einladungen/{issued.invitation.id}/zurueckziehen", token_from="/verwaltung/einladungen")
     assert response.status_code == 400 and "bereits angenommen" in response.get_data(as_text=True)

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import exists, func, select
 
-from digicheck.extensions import db
-from digicheck.models import AnswerChange, Assessment, Invitation, Note, PasswordReset, Role, User, UserSession
+from digicheck.accounts import password_reset
 from digicheck.accounts import services as accounts
+from digicheck.accounts.personal_data import delete_account
 from digicheck.assess import services as assessments
 from digicheck.consult import services as consult_records
-from digicheck.accounts import password_reset
-from digicheck.accounts.personal_data import delete_account
+from digicheck.extensions import db
+from digicheck.models import AnswerChange, Assessment, Invitation, Note, PasswordReset, Role, User, UserSession
 from tests.app.helpers import Q
 from tests.app.test_consult import submitted
 from tests.conftest import PASSWORD, add_user
@@ -39,18 +39,22 @@ def _orphans() -> list[str]:
     for table in db.metadata.sorted_tables:
         for fk in table.foreign_keys:
             child, parent = fk.parent, fk.column
-            missing = db.session.scalar(select(func.count()).select_from(table).where(
-                child.is_not(None), ~exists().where(parent == child)))
+            missing = db.session.scalar(select(func.count()).select_from(table).where(child.is_not(None), ~exists().where(parent == child)))
             if missing:
                 found.append(f"{table.name}.{child.name}: {missing}")
     return found
 
 
 def _snapshot(assessment_id: int, user_id: int) -> Any:
-    rows = lambda model, *where: sorted(tuple(getattr(r, c.key) for c in model.__table__.columns)  # noqa: E731
-                                        for r in db.session.scalars(select(model).where(*where)))
-    return (rows(AnswerChange, AnswerChange.assessment_id == assessment_id), rows(Note, Note.assessment_id == assessment_id),
-            rows(User, User.id == user_id), rows(Assessment, Assessment.id == assessment_id))
+    def rows(model: Any, *where: Any) -> list[tuple[Any, ...]]:
+        return sorted(tuple(getattr(r, c.key) for c in model.__table__.columns) for r in db.session.scalars(select(model).where(*where)))
+
+    return (
+        rows(AnswerChange, AnswerChange.assessment_id == assessment_id),
+        rows(Note, Note.assessment_id == assessment_id),
+        rows(User, User.id == user_id),
+        rows(Assessment, Assessment.id == assessment_id),
+    )
 
 
 def _delete(browser, account: User):  # type: ignore[no-untyped-def]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from digicheck.accounts import services as accounts
 from digicheck.extensions import db
 from digicheck.models import Invitation, Role, User
-from digicheck.accounts import services as accounts
 from tests.conftest import PASSWORD
 
 
@@ -102,7 +102,9 @@ def test_password_too_short(browser, world) -> None:
 
 def _invite(browser, world, role: str = "kommune", ags: str = "06437006", email: str = "neu@erbach.example.org"):
     browser.login(world.admin)
-    return browser.post("/verwaltung/einladungen", {"email": email, "role": role, "municipality": ags}, token_from="/verwaltung/einladungen")
+    return browser.post(
+        "/verwaltung/einladungen", {"email": email, "role": role, "municipality": ags}, token_from="/verwaltung/einladungen"
+    )
 
 
 def test_admin_invites_and_the_link_works_once(make_browser, world) -> None:
@@ -114,7 +116,9 @@ def test_admin_invites_and_the_link_works_once(make_browser, world) -> None:
     guest = make_browser()
     form = guest.get(link)
     assert form.status_code == 200 and "neu@erbach.example.org" in form.get_data(as_text=True)
-    accepted = guest.post(link, {"name": "Neue Kollegin", "password": "ein-gutes-passwort", "repeat": "ein-gutes-passwort"}, token_from=link)
+    accepted = guest.post(
+        link, {"name": "Neue Kollegin", "password": "ein-gutes-passwort", "repeat": "ein-gutes-passwort"}, token_from=link
+    )
     assert accepted.status_code == 302
     user = db.session.scalars(db.select(User).where(User.email == "neu@erbach.example.org")).one()
     assert user.role == Role.KOMMUNE and user.municipality_id == world.erbach.id

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import AnswerChange
 from digicheck.models._time import utcnow
-from digicheck.assess import services as svc
 from scoring.answers import answer_label
 from tests.app.helpers import Q
 from tests.conftest import PASSWORD
@@ -39,8 +39,12 @@ def login_body(token: str, padding: int) -> bytes:
 def chunked_post(browser: Any, body: bytes) -> Any:
     """A POST as a server passes on a chunked request: no length (PEP 3333: empty), the stream ended by the server."""
     return browser._request(
-        "post", "/anmelden", input_stream=io.BytesIO(body), content_type="application/x-www-form-urlencoded",
-        headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+        "post",
+        "/anmelden",
+        input_stream=io.BytesIO(body),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
     )
 
 
@@ -59,6 +63,7 @@ def test_small_chunked_body_is_processed(browser, world) -> None:
 
 # --- the same against a real server ------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -72,8 +77,12 @@ def server(app, database_url: str, tmp_path) -> Iterator[int]:
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="test-secret-of-at-least-32-characters")
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as output:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "digicheck.app:create_app()"],
-                                env=env, stdout=output, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "digicheck.app:create_app()"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -104,8 +113,13 @@ def post_chunked(port: int, padding: int) -> tuple[int, str]:
     token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     body = login_body(token, padding)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("POST", "/anmelden", body=(body[i:i + 8192] for i in range(0, len(body), 8192)), encode_chunked=True,
-                       headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST",
+        "/anmelden",
+        body=(body[i : i + 8192] for i in range(0, len(body), 8192)),
+        encode_chunked=True,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     response = connection.getresponse()
     text = response.read().decode()
     connection.close()
@@ -128,17 +142,27 @@ def with_changes(world: Any, count: int) -> Any:
     """A round whose number item was saved `count` times: value i at minute i, so the newest is count - 1."""
     assessment = svc.start_round(world.erbach, world.kommune)
     start = utcnow() - timedelta(days=1)
-    db.session.execute(AnswerChange.__table__.insert(), [
-        {"assessment_id": assessment.id, "item_id": ITEM.id, "old_value": i - 1 if i else None, "new_value": i,
-         "user_id": world.kommune.id, "changed_at": start + timedelta(minutes=i)} for i in range(count)
-    ])
+    db.session.execute(
+        AnswerChange.__table__.insert(),
+        [
+            {
+                "assessment_id": assessment.id,
+                "item_id": ITEM.id,
+                "old_value": i - 1 if i else None,
+                "new_value": i,
+                "user_id": world.kommune.id,
+                "changed_at": start + timedelta(minutes=i),
+            }
+            for i in range(count)
+        ],
+    )
     db.session.commit()
     return assessment
 
 
 def history_rows(page: str) -> list[str]:
-    section = page[page.index('id="verlauf"'):]
-    table = section[section.index("<tbody>"):section.index("</tbody>")]
+    section = page[page.index('id="verlauf"') :]
+    table = section[section.index("<tbody>") : section.index("</tbody>")]
     return re.findall(r"<tr>(.*?)</tr>", table, re.S)
 
 

@@ -49,7 +49,7 @@ def test_anonymous_visitors_are_sent_to_the_login(browser):
 def test_groups_below_k_show_no_figures(browser, world, bench_world):
     browser.login(world.berater)
     html = browser.get("/benchmark/?dimension=kreis").get_data(as_text=True)
-    row = html[html.index("<th scope=\"row\">Landkreis / kreisfreie Stadt: Kreis 06433</th>"):]
+    row = html[html.index('<th scope="row">Landkreis / kreisfreie Stadt: Kreis 06433</th>') :]
     row = row[: row.index("</tr>")]
     assert "keine Angabe – Weniger als 5 abgeschlossene Bewertungen." in row
     assert ">3<" not in row and "(3)" not in row  # not even the group's size
@@ -63,7 +63,7 @@ def test_differencing_guard_is_visible_in_the_report(browser, world):
     kreise = browser.get("/benchmark/?dimension=kreis").get_data(as_text=True)
     assert "keine Angabe – Zurückgehalten: Zusammen mit „Regierungsbezirk: Kassel“" in kreise
     bezirke = browser.get("/benchmark/?dimension=regierungsbezirk").get_data(as_text=True)
-    row = bezirke[bezirke.index('<th scope="row">Regierungsbezirk: Kassel</th>'):]
+    row = bezirke[bezirke.index('<th scope="row">Regierungsbezirk: Kassel</th>') :]
     row = row[: row.index("</tr>")]
     assert "<td>6</td>" in row and "keine Angabe" not in row  # published, with its participation
 

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from digicheck.extensions import db
-from digicheck.models import AssessmentStatus
 from digicheck.benchmark import queries as benchmark_sql
 from digicheck.benchmark.services import build_report
+from digicheck.extensions import db
+from digicheck.models import AssessmentStatus
 from scoring.benchmark import Dimension, level_distribution, percentile_rank, quartiles, size_class
 from tests.app.benchmark_helpers import AREAS, kreis_world, level_of, municipality, submit
 
@@ -54,7 +54,7 @@ def test_trend_kreise_and_the_land_of_an_older_round_equal_the_reference(app):
     for i in range(23):
         kreis = f"064{11 + i % 2}"
         m = municipality(f"{kreis}{i:03d}", kreis_ags=kreis, kreis=f"Kreis {kreis}", rb="Darmstadt", population=3000 + 700 * i)
-        for year in (2024, 2025, 2026)[i % 2:]:
+        for year in (2024, 2025, 2026)[i % 2 :]:
             scores = [float(v) for v in np.round(rng.uniform(0, 100, len(AREAS)), 2)]
             submit(m, year, scores)
             for key in (("land", year), (m.kreis_ags, year)):
@@ -83,15 +83,19 @@ def test_trend_kreise_and_the_land_of_an_older_round_equal_the_reference(app):
 
 def test_percentile_ranks_on_a_hand_computed_example(app):
     """Values 10, 20, 20, 30, 40: the rank of 30 is (3 + 0.5) / 5 = 70 % (docs/benchmark.md)."""
-    made = [municipality(f"06437{i:03d}", kreis_ags="06437", kreis="Odenwaldkreis", rb="Darmstadt", population=8000)
-            for i in range(5)]
+    made = [municipality(f"06437{i:03d}", kreis_ags="06437", kreis="Odenwaldkreis", rb="Darmstadt", population=8000) for i in range(5)]
     strategie = [10.0, 20.0, 20.0, 30.0, 40.0]
     for m, value in zip(made, strategie, strict=True):
         submit(m, 2026, [value, 50.0, 50.0 + value, 60.0, 70.0])
     db.session.commit()
     report = build_report(2026, "kreis", k=5, include_demo=False, municipality=made[3])
-    assert {r.group.dimension for r in report.ranks} == {Dimension.LAND, Dimension.REGIERUNGSBEZIRK, Dimension.KREIS,
-                                                         Dimension.SIZE, Dimension.KIND}
+    assert {r.group.dimension for r in report.ranks} == {
+        Dimension.LAND,
+        Dimension.REGIERUNGSBEZIRK,
+        Dimension.KREIS,
+        Dimension.SIZE,
+        Dimension.KIND,
+    }
     for row in report.ranks:
         assert row.decision.published
         assert row.ranks["strategie"] == pytest.approx(70.0)
@@ -150,6 +154,7 @@ def test_archetypes_and_similar_municipalities(app):
     report = build_report(2026, "land", k=5, include_demo=False, municipality=made["06411"][0], with_similar=True)
     assert report.archetypes and sum(r.archetype.size for r in report.archetypes) == 30
     assert [r.archetype.name for r in report.archetypes] == [
-        r.archetype.name for r in build_report(2026, "land", k=5, include_demo=False).archetypes]  # deterministic
+        r.archetype.name for r in build_report(2026, "land", k=5, include_demo=False).archetypes
+    ]  # deterministic
     assert [n.ags for n in report.similar][:1] == [made["06411"][1].ags]
     assert made["06411"][0].ags not in {n.ags for n in report.similar}

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from html import unescape
 import subprocess
+from html import unescape
 from typing import Any
 
 import pytest
 
 from digicheck import pdf
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Note, ValidatedLevel
-from digicheck.assess import services as svc
 from digicheck.svg_charts import dasharray, radar
 from scoring.radar import DASHES, PALETTE, Series
 from tests.app.helpers import Q
@@ -22,21 +22,37 @@ from tests.app.test_consult import submitted
 from tests.conftest import skip_or_fail
 
 # "Weiß nicht" on the OZG basics and the budget, E-Akte everywhere without a DMS (rule eakte-ohne-dms)
-OVERRIDES = {"strategie__ozg_grundlagen": "weiss_nicht", "strategie__budget": "weiss_nicht",
-             "technik__dms_eakte": "alle", "technik__dms_vorhanden": "nein"}
+OVERRIDES = {
+    "strategie__ozg_grundlagen": "weiss_nicht",
+    "strategie__budget": "weiss_nicht",
+    "technik__dms_eakte": "alle",
+    "technik__dms_vorhanden": "nein",
+}
 
 
 @pytest.fixture
 def prepared(world) -> Any:
     """Erbach's submitted round with a validated level, a shared and an internal note."""
     assessment = submitted(world.erbach, "mid", user=world.kommune, **OVERRIDES)
-    db.session.add_all([
-        ValidatedLevel(assessment_id=assessment.id, area_id="technik", level=2, reason="Kein DMS in Betrieb, E-Akte nur als Ziel.",
-                       consultant_id=world.berater.id),
-        Note(assessment_id=assessment.id, item_id="technik.isb", text="Gemeinsamen ISB mit Michelstadt prüfen.",
-             author_id=world.berater.id, shared=True),
-        Note(assessment_id=assessment.id, text="Intern: Bürgermeister vorab anrufen.", author_id=world.berater.id),
-    ])
+    db.session.add_all(
+        [
+            ValidatedLevel(
+                assessment_id=assessment.id,
+                area_id="technik",
+                level=2,
+                reason="Kein DMS in Betrieb, E-Akte nur als Ziel.",
+                consultant_id=world.berater.id,
+            ),
+            Note(
+                assessment_id=assessment.id,
+                item_id="technik.isb",
+                text="Gemeinsamen ISB mit Michelstadt prüfen.",
+                author_id=world.berater.id,
+                shared=True,
+            ),
+            Note(assessment_id=assessment.id, text="Intern: Bürgermeister vorab anrufen.", author_id=world.berater.id),
+        ]
+    )
     db.session.commit()
     return assessment
 
@@ -44,7 +60,7 @@ def prepared(world) -> Any:
 def text_of(html: str, section: str, tag: str = "section") -> str:
     """The visible text of one <section> (by its heading id) or <header>, tags removed, whitespace collapsed."""
     start = html.index(f'<{tag} aria-labelledby="{section}"' if tag == "section" else f'<{tag} class="{section}"')
-    body = html[start: html.index(f"</{tag}>", start)]
+    body = html[start : html.index(f"</{tag}>", start)]
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
@@ -83,6 +99,7 @@ def test_assessment_view_links_to_the_briefing(browser, world, prepared) -> None
 
 # --- what the page shows -----------------------------------------------------------------
 
+
 def test_page_has_header_profile_and_radar_with_table(browser, world, prepared) -> None:
     browser.login(world.berater)
     html = browser.get(f"/beratung/bewertung/{prepared.id}/briefing").get_data(as_text=True)
@@ -109,7 +126,7 @@ def test_page_lists_open_questions_modules_agenda_funding_and_references(browser
     modules = text_of(html, "module")
     assert "Modul 3: Weiterführende Beratung mit Ausblick auf die E-Akte" in modules
     assert "Ist ein Dokumentenmanagementsystem (DMS) in Betrieb? – „Nein“ (0 Punkte)" in modules  # why module 3
-    agenda = modules[modules.index("Agenda-Entwurf Modul 3"):modules.index("Modul 4:")]
+    agenda = modules[modules.index("Agenda-Entwurf Modul 3") : modules.index("Modul 4:")]
     assert "Tag Vormittag Nachmittag" in agenda and "Tag 3" in agenda and "Tag 4" not in agenda  # 2.5 days on site
     assert "Organisation der Ablage: der Aktenplan" in modules  # a content of module 3 as an agenda point
     assert "Offene Fragen klären: 2 „Weiß nicht“-Antworten, 1 Unstimmigkeiten" in modules
@@ -148,6 +165,7 @@ def test_open_round_says_so_and_counts_unanswered(browser, world) -> None:
 
 # --- the PDF -----------------------------------------------------------------------------
 
+
 def pdf_text(browser, url: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
     if pdf.unavailable_reason():
         skip_or_fail(f"WeasyPrint cannot run here ({pdf.unavailable_reason()})")
@@ -180,6 +198,7 @@ def test_pdf_pages_and_text(browser, world, prepared, tmp_path) -> None:
 
 
 # --- building blocks ---------------------------------------------------------------------
+
 
 def test_svg_radar_draws_series_like_the_page_chart() -> None:
     svg = radar(["A", "B", "C", "D", "E"], [Series("Selbst", (1, 2, 3, 4, 5)), Series("Validiert <neu>", (None, 2, 3, None, 4))], "Radar")

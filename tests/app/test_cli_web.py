@@ -43,10 +43,10 @@ def test_db_upgrade_then_schema_matches_models(fresh_sqlite) -> None:
 
 
 def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
+    from digicheck.accounts.services import authenticate
     from digicheck.app import create_app
     from digicheck.extensions import db
     from digicheck.models import Assessment
-    from digicheck.accounts.services import authenticate
 
     run("db", "upgrade")
     result = run("demo", "seed")

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from digicheck.extensions import db
-from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
-from digicheck.models._time import utcnow
 from digicheck.accounts import services as accounts
 from digicheck.assess import services as svc
 from digicheck.consult.queries import PAGE_SIZE, OverviewQuery, overview, size_class_median
+from digicheck.extensions import db
+from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
+from digicheck.models._time import utcnow
 from scoring import check_answers
 from tests.app.helpers import Q, answer_for, checked_values
 
@@ -43,9 +43,18 @@ def submitted(municipality: Municipality, strength: str = "mid", user: Any = Non
     return assessment
 
 
-def town(index: int, population: int = 8000, kreis: str = "Odenwaldkreis", bezirk: str = "Darmstadt", kind: str = "Gemeinde") -> Municipality:
-    m = Municipality(ags=f"0690{index:04d}", name=f"Testdorf {index:02d}", kind=kind, kreis=kreis, kreis_ags="06999",
-                     regierungsbezirk=bezirk, population=population)
+def town(
+    index: int, population: int = 8000, kreis: str = "Odenwaldkreis", bezirk: str = "Darmstadt", kind: str = "Gemeinde"
+) -> Municipality:
+    m = Municipality(
+        ags=f"0690{index:04d}",
+        name=f"Testdorf {index:02d}",
+        kind=kind,
+        kreis=kreis,
+        kreis_ags="06999",
+        regierungsbezirk=bezirk,
+        population=population,
+    )
     db.session.add(m)
     db.session.commit()
     return m
@@ -60,6 +69,7 @@ def names(**query: Any) -> list[str]:
 
 
 # --- overview: status -------------------------------------------------------------------
+
 
 def test_status_of_every_kind(app, world) -> None:
     invited, expired, lonely = town(1), town(2), town(3)
@@ -86,7 +96,9 @@ def test_status_of_every_kind(app, world) -> None:
     assert row.status == "submitted" and row.answered_percent == 100 and row.submitted_id == erbach.id
     assert row.overall_level and set(row.levels) == {a.id for a in Q.areas}
 
-    db.session.add(ValidatedLevel(assessment_id=erbach.id, area_id="technik", level=2, reason="vor Ort geprüft", consultant_id=world.berater.id))
+    db.session.add(
+        ValidatedLevel(assessment_id=erbach.id, area_id="technik", level=2, reason="vor Ort geprüft", consultant_id=world.berater.id)
+    )
     db.session.commit()
     row = row_of("Erbach")
     assert row.status == "validated" and row.validated == {"technik": 2}
@@ -106,6 +118,7 @@ def test_cleared_answers_do_not_count_as_answered(app, world) -> None:
 
 # --- overview: filters, search, sorting, pagination --------------------------------------
 
+
 @pytest.fixture
 def spread(app, world) -> None:
     town(1, population=3000, kind="Gemeinde")
@@ -115,24 +128,27 @@ def spread(app, world) -> None:
     submitted(world.erbach, "high")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ({"kreis": "Odenwaldkreis"}, ["Erbach", "Testdorf 01"]),
-    ({"regierungsbezirk": "Gießen"}, ["Gießen", "Testdorf 03"]),
-    ({"kind": "Stadt"}, ["Erbach", "Gießen", "Testdorf 03"]),
-    ({"size": "u5k"}, ["Testdorf 01"]),
-    ({"size": "5k-10k"}, ["Testdorf 02"]),
-    ({"size": "10k-20k"}, ["Erbach"]),
-    ({"size": "50k-100k"}, ["Gießen", "Testdorf 03"]),
-    ({"size": "100k+"}, ["Testdorf 04"]),
-    ({"status": "submitted"}, ["Erbach"]),
-    ({"status": "not_invited"}, ["Testdorf 01", "Testdorf 02", "Testdorf 03", "Testdorf 04"]),
-    ({"search": "gIEß"}, ["Gießen"]),
-    ({"search": "testdorf 0"}, ["Testdorf 01", "Testdorf 02", "Testdorf 03", "Testdorf 04"]),
-    ({"search": "06437"}, ["Erbach"]),
-    ({"search": "437006"}, []),  # AGS matches from its start only
-    ({"search": "%"}, []),  # wildcards are taken literally
-    ({"kind": "Stadt", "regierungsbezirk": "Darmstadt"}, ["Erbach"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"kreis": "Odenwaldkreis"}, ["Erbach", "Testdorf 01"]),
+        ({"regierungsbezirk": "Gießen"}, ["Gießen", "Testdorf 03"]),
+        ({"kind": "Stadt"}, ["Erbach", "Gießen", "Testdorf 03"]),
+        ({"size": "u5k"}, ["Testdorf 01"]),
+        ({"size": "5k-10k"}, ["Testdorf 02"]),
+        ({"size": "10k-20k"}, ["Erbach"]),
+        ({"size": "50k-100k"}, ["Gießen", "Testdorf 03"]),
+        ({"size": "100k+"}, ["Testdorf 04"]),
+        ({"status": "submitted"}, ["Erbach"]),
+        ({"status": "not_invited"}, ["Testdorf 01", "Testdorf 02", "Testdorf 03", "Testdorf 04"]),
+        ({"search": "gIEß"}, ["Gießen"]),
+        ({"search": "testdorf 0"}, ["Testdorf 01", "Testdorf 02", "Testdorf 03", "Testdorf 04"]),
+        ({"search": "06437"}, ["Erbach"]),
+        ({"search": "437006"}, []),  # AGS matches from its start only
+        ({"search": "%"}, []),  # wildcards are taken literally
+        ({"kind": "Stadt", "regierungsbezirk": "Darmstadt"}, ["Erbach"]),
+    ],
+)
 def test_filters_and_search(spread, query, expected) -> None:
     assert names(**query) == expected
 
@@ -157,7 +173,11 @@ def test_overview_page_filters_with_real_form(browser, world, spread) -> None:
 
 def test_pagination(browser, world) -> None:
     for index in range(PAGE_SIZE + 8):
-        db.session.add(Municipality(ags=f"0691{index:04d}", name=f"Ort {index:03d}", kind="Gemeinde", kreis="K", regierungsbezirk="Kassel", population=2000))
+        db.session.add(
+            Municipality(
+                ags=f"0691{index:04d}", name=f"Ort {index:03d}", kind="Gemeinde", kreis="K", regierungsbezirk="Kassel", population=2000
+            )
+        )
     db.session.commit()
     first = overview(OverviewQuery())
     assert first.total == PAGE_SIZE + 10 and first.pages == 2 and len(first.rows) == PAGE_SIZE
@@ -209,6 +229,7 @@ def test_overview_needs_the_same_number_of_queries_for_5_and_60_municipalities(b
 
 # --- assessment view ---------------------------------------------------------------------
 
+
 def test_median_needs_five_submitted_assessments_of_the_size_class(app, world) -> None:
     areas = [a.id for a in Q.areas]
     towns = [town(i, population=12000 + i) for i in range(6)]  # 10-20k, like Erbach (13,876)
@@ -229,19 +250,25 @@ def test_median_needs_five_submitted_assessments_of_the_size_class(app, world) -
     submitted(world.giessen, "high")  # another size class
     median = size_class_median(13876, areas)
     assert median.size.id == "10k-20k" and set(median.counts.values()) == {6}
-    counted = [a for a in db.session.scalars(select(Assessment).where(Assessment.status == "submitted"))
-               if 10000 <= a.municipality.population < 20000 and a.id != replaced.id]
+    counted = [
+        a
+        for a in db.session.scalars(select(Assessment).where(Assessment.status == "submitted"))
+        if 10000 <= a.municipality.population < 20000 and a.id != replaced.id
+    ]
     assert len(counted) == 6
     for area in areas:
-        levels = [db.session.scalar(select(AreaScore.level).where(AreaScore.assessment_id == a.id, AreaScore.area_id == area)) for a in counted]
+        levels = [
+            db.session.scalar(select(AreaScore.level).where(AreaScore.assessment_id == a.id, AreaScore.area_id == area)) for a in counted
+        ]
         assert median.levels[area] == pytest.approx(statistics.median(levels)), area
     assert any(v % 1 for v in median.levels.values()), "the test data should exercise the even-count average"
 
 
 def test_assessment_view(browser, world) -> None:
     first = submitted(world.erbach, "mid", user=world.kommune)
-    second = submitted(world.erbach, "high", user=world.kommune, technik__dms_eakte="alle", technik__dms_vorhanden="nein",
-                       strategie__budget="weiss_nicht")
+    second = submitted(
+        world.erbach, "high", user=world.kommune, technik__dms_eakte="alle", technik__dms_vorhanden="nein", strategie__budget="weiss_nicht"
+    )
     browser.login(world.berater)
     page = browser.get(f"/beratung/bewertung/{second.id}").get_data(as_text=True)
     assert "Erbach: Bewertung Runde 2" in page
@@ -252,7 +279,9 @@ def test_assessment_view(browser, world) -> None:
     assert 'id="vergleich-median" disabled' in page  # too few peers
     figure = json.loads(re.search(r'<script type="application/json" id="radar-data">(.*?)</script>', page, re.S).group(1))
     assert [t["name"] for t in figure["data"]] == ["Selbsteinschätzung"]
-    page = browser.get(f"/beratung/bewertung/{second.id}?vergleich=vorrunde&vergleich=giessen-2020&vergleich=median&vergleich=unbekannt").get_data(as_text=True)
+    page = browser.get(
+        f"/beratung/bewertung/{second.id}?vergleich=vorrunde&vergleich=giessen-2020&vergleich=median&vergleich=unbekannt"
+    ).get_data(as_text=True)
     figure = json.loads(re.search(r'<script type="application/json" id="radar-data">(.*?)</script>', page, re.S).group(1))
     assert [t["name"] for t in figure["data"]] == ["Selbsteinschätzung", "Vorrunde (Runde 1)", "Gießen 2020"]
     assert figure["data"][1]["r"][:5] == [a.level for a in svc.profile_of(first)[1].areas]
@@ -267,9 +296,13 @@ def test_unknown_assessment_and_admin_access(browser, world) -> None:
 
 # --- validated levels --------------------------------------------------------------------
 
+
 def post_level(browser, assessment_id: int, area: str, level: str, reason: str):  # type: ignore[no-untyped-def]
-    return browser.post(f"/beratung/bewertung/{assessment_id}/validierung/{area}",
-                        {f"validierung-{area}-level": level, f"validierung-{area}-reason": reason}, token_from="/beratung/")
+    return browser.post(
+        f"/beratung/bewertung/{assessment_id}/validierung/{area}",
+        {f"validierung-{area}-level": level, f"validierung-{area}-reason": reason},
+        token_from="/beratung/",
+    )
 
 
 def test_validated_levels_are_an_audit_trail_the_kommune_sees(browser, make_browser, world) -> None:
@@ -296,12 +329,15 @@ def test_validated_levels_are_an_audit_trail_the_kommune_sees(browser, make_brow
     assert row_of("Erbach").validated == {"technik": 3}
 
 
-@pytest.mark.parametrize(("level", "reason", "message"), [
-    ("3", "x" * 2001, "höchstens 2000 Zeichen"),
-    ("3", "   ", "Bitte begründen Sie"),
-    ("7", "Begründung", "Stufe von 1 bis 5"),
-    ("", "Begründung", "Stufe von 1 bis 5"),
-])
+@pytest.mark.parametrize(
+    ("level", "reason", "message"),
+    [
+        ("3", "x" * 2001, "höchstens 2000 Zeichen"),
+        ("3", "   ", "Bitte begründen Sie"),
+        ("7", "Begründung", "Stufe von 1 bis 5"),
+        ("", "Begründung", "Stufe von 1 bis 5"),
+    ],
+)
 def test_bad_validated_level_is_refused_and_nothing_stored(browser, world, level, reason, message) -> None:
     assessment = submitted(world.erbach)
     browser.login(world.berater)
@@ -319,22 +355,35 @@ def test_validated_level_needs_a_submitted_assessment_a_known_area_and_csrf(brow
     done = submitted(world.giessen)
     assert post_level(browser, done.id, "gibtesnicht", "3", "Begründung").status_code == 404
     assert post_level(browser, 98765, "strategie", "3", "Begründung").status_code == 404
-    response = browser.post(f"/beratung/bewertung/{done.id}/validierung/strategie",
-                            {"validierung-strategie-level": "3", "validierung-strategie-reason": "x"}, csrf=False)
+    response = browser.post(
+        f"/beratung/bewertung/{done.id}/validierung/strategie",
+        {"validierung-strategie-level": "3", "validierung-strategie-reason": "x"},
+        csrf=False,
+    )
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
     assert db.session.scalar(select(ValidatedLevel.id)) is None
 
 
 # --- notes -------------------------------------------------------------------------------
 
+
 def test_notes_are_internal_until_shared(browser, make_browser, world) -> None:
     assessment = submitted(world.erbach, user=world.kommune)
     browser.login(world.berater)
-    assert browser.post(f"/beratung/bewertung/{assessment.id}/notizen", {"frage": "", "text": "Intern: Bürgermeister fragen."},
-                        token_from="/beratung/").status_code == 302
-    assert browser.post(f"/beratung/bewertung/{assessment.id}/notizen",
-                        {"frage": "technik.isb", "text": "Gemeinsamen ISB mit Michelstadt prüfen.", "freigeben": "y"},
-                        token_from="/beratung/").status_code == 302
+    assert (
+        browser.post(
+            f"/beratung/bewertung/{assessment.id}/notizen", {"frage": "", "text": "Intern: Bürgermeister fragen."}, token_from="/beratung/"
+        ).status_code
+        == 302
+    )
+    assert (
+        browser.post(
+            f"/beratung/bewertung/{assessment.id}/notizen",
+            {"frage": "technik.isb", "text": "Gemeinsamen ISB mit Michelstadt prüfen.", "freigeben": "y"},
+            token_from="/beratung/",
+        ).status_code
+        == 302
+    )
     internal, shared = db.session.scalars(select(Note).order_by(Note.id)).all()
     assert not internal.shared and internal.item_id is None and shared.shared and shared.item_id == "technik.isb"
     page = browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True)
@@ -349,15 +398,20 @@ def test_notes_are_internal_until_shared(browser, make_browser, world) -> None:
     assert browser.post(f"/beratung/notizen/{internal.id}/freigabe", {"freigeben": "1"}, token_from="/beratung/").status_code == 302
     result = kommune.get(f"/bewertung/{assessment.id}/ergebnis").get_data(as_text=True)
     assert "Gemeinsamen ISB" not in result and "Intern: Bürgermeister fragen." in result
-    assert browser.post(f"/beratung/notizen/{internal.id}/freigabe", {"freigeben": "vielleicht"}, token_from="/beratung/").status_code == 400
+    assert (
+        browser.post(f"/beratung/notizen/{internal.id}/freigabe", {"freigeben": "vielleicht"}, token_from="/beratung/").status_code == 400
+    )
     assert browser.post("/beratung/notizen/98765/freigabe", {"freigeben": "1"}, token_from="/beratung/").status_code == 404
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"frage": "", "text": "x" * 4001}, "höchstens 4000 Zeichen"),
-    ({"frage": "", "text": ""}, "Bitte füllen Sie dieses Feld aus."),
-    ({"frage": "technik.erfunden", "text": "Notiz"}, "Diese Frage gibt es im Fragebogen der Bewertung nicht."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"frage": "", "text": "x" * 4001}, "höchstens 4000 Zeichen"),
+        ({"frage": "", "text": ""}, "Bitte füllen Sie dieses Feld aus."),
+        ({"frage": "technik.erfunden", "text": "Notiz"}, "Diese Frage gibt es im Fragebogen der Bewertung nicht."),
+    ],
+)
 def test_bad_note_is_refused_and_nothing_stored(browser, world, data, message) -> None:
     assessment = submitted(world.erbach)
     browser.login(world.berater)
@@ -369,7 +423,9 @@ def test_bad_note_is_refused_and_nothing_stored(browser, world, data, message) -
 def test_notes_on_an_open_round(browser, world) -> None:
     assessment = svc.start_round(world.erbach, world.kommune)
     browser.login(world.berater)
-    assert browser.post(f"/beratung/bewertung/{assessment.id}/notizen", {"text": "Vorab anrufen"}, token_from="/beratung/").status_code == 302
+    assert (
+        browser.post(f"/beratung/bewertung/{assessment.id}/notizen", {"text": "Vorab anrufen"}, token_from="/beratung/").status_code == 302
+    )
     assert browser.post("/beratung/bewertung/98765/notizen", {"text": "x"}, token_from="/beratung/").status_code == 404
 
 
@@ -394,8 +450,11 @@ def erbach_with_note(app, world):  # type: ignore[no-untyped-def]
 
 
 def test_routes_list_is_complete(app) -> None:
-    rules = {r.rule.replace("<int:assessment_id>", "{id}").replace("<int:note_id>", "{note}").replace("<area_id>", "strategie")
-             for r in app.url_map.iter_rules() if r.endpoint.startswith("consult.")}
+    rules = {
+        r.rule.replace("<int:assessment_id>", "{id}").replace("<int:note_id>", "{note}").replace("<area_id>", "strategie")
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("consult.")
+    }
     assert rules == {route for _, route in ROUTES}
 
 
@@ -404,7 +463,9 @@ def call(browser, method: str, route: str, fixture, **kwargs):  # type: ignore[n
     url = route.format(id=assessment.id, note=note.id)
     if method == "get":
         return browser.get(url)
-    return browser.post(url, {"text": "x", "freigeben": "1", "validierung-strategie-level": "3", "validierung-strategie-reason": "x"}, **kwargs)
+    return browser.post(
+        url, {"text": "x", "freigeben": "1", "validierung-strategie-level": "3", "validierung-strategie-reason": "x"}, **kwargs
+    )
 
 
 @pytest.mark.parametrize(("method", "route"), ROUTES)
@@ -438,8 +499,10 @@ def test_overlays_stay_switched_on_after_a_save(browser, world) -> None:
     browser.login(world.berater)
     page = browser.get(f"/beratung/bewertung/{assessment.id}?vergleich=ziel&vergleich=median").get_data(as_text=True)
     assert f"/beratung/bewertung/{assessment.id}/validierung/technik?vergleich=median&amp;vergleich=ziel" in page
-    response = browser.post(f"/beratung/bewertung/{assessment.id}/validierung/technik?vergleich=median&vergleich=ziel",
-                            {"validierung-technik-level": "3", "validierung-technik-reason": "Vor Ort bestätigt."},
-                            token_from=f"/beratung/bewertung/{assessment.id}")
+    response = browser.post(
+        f"/beratung/bewertung/{assessment.id}/validierung/technik?vergleich=median&vergleich=ziel",
+        {"validierung-technik-level": "3", "validierung-technik-reason": "Vor Ort bestätigt."},
+        token_from=f"/beratung/bewertung/{assessment.id}",
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/beratung/bewertung/{assessment.id}?vergleich=median&vergleich=ziel#validierung-technik")

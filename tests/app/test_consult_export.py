@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import ValidatedLevel
 from digicheck.register import ATTRIBUTION
-from digicheck.assess import services as svc
 from tests.app.helpers import Q
 from tests.app.test_consult import count_queries, submitted, town
 
@@ -26,9 +26,14 @@ EVIL = '=HYPERLINK("http://example.invalid","Details")'
 def erbach(app, world) -> Any:  # type: ignore[no-untyped-def]
     """Erbach's submitted round with validated levels whose reasons look like formulas."""
     assessment = submitted(world.erbach, "mid", user=world.kommune)
-    for area, level, reason in (("technik", 2, EVIL), ("strategie", 3, "@Gespräch mit dem Bürgermeister"),
-                                ("kommunikation", 4, "- Mängelmelder vor Ort gesehen")):
-        db.session.add(ValidatedLevel(assessment_id=assessment.id, area_id=area, level=level, reason=reason, consultant_id=world.berater.id))
+    for area, level, reason in (
+        ("technik", 2, EVIL),
+        ("strategie", 3, "@Gespräch mit dem Bürgermeister"),
+        ("kommunikation", 4, "- Mängelmelder vor Ort gesehen"),
+    ):
+        db.session.add(
+            ValidatedLevel(assessment_id=assessment.id, area_id=area, level=level, reason=reason, consultant_id=world.berater.id)
+        )
     db.session.commit()
     return assessment
 
@@ -177,8 +182,13 @@ def test_export_links_on_overview_and_assessment_page(browser, world, erbach) ->
         assert f'href="/beratung/bewertung/{erbach.id}/{url}"' in page
 
 
-ROUTES = ["/beratung/export.csv", "/beratung/export.xlsx", "/beratung/bewertung/{id}/export.csv",
-          "/beratung/bewertung/{id}/export.xlsx", "/beratung/bewertung/{id}/profil.json"]
+ROUTES = [
+    "/beratung/export.csv",
+    "/beratung/export.xlsx",
+    "/beratung/bewertung/{id}/export.csv",
+    "/beratung/bewertung/{id}/export.xlsx",
+    "/beratung/bewertung/{id}/profil.json",
+]
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -193,8 +203,16 @@ def test_anonymous_visitors_are_sent_to_login(browser, erbach, route) -> None:
     assert response.status_code == 302 and "/anmelden" in response.location
 
 
-@pytest.mark.parametrize("route", ["/beratung/bewertung/9999/export.csv", "/beratung/bewertung/9999/export.xlsx",
-                                   "/beratung/bewertung/9999/profil.json", "/beratung/bewertung/{id}/export.pdf", "/beratung/export.json"])
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/beratung/bewertung/9999/export.csv",
+        "/beratung/bewertung/9999/export.xlsx",
+        "/beratung/bewertung/9999/profil.json",
+        "/beratung/bewertung/{id}/export.pdf",
+        "/beratung/export.json",
+    ],
+)
 def test_unknown_assessments_and_formats_are_404(browser, world, erbach, route) -> None:
     browser.login(world.admin)
     response = browser.get(route.format(id=erbach.id))

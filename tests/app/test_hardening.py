@@ -24,10 +24,17 @@ def assessment(app, world) -> Assessment:
     return a
 
 
-@pytest.mark.parametrize("url", [
-    f"/bewertung/{HUGE}/ergebnis", f"/bewertung/{HUGE}/verlauf", f"/bewertung/{HUGE}/bereich/strategie",
-    f"/bewertung/{2**31}/ergebnis", f"/beratung/bewertung/{HUGE}", f"/beratung/bewertung/{HUGE}/briefing",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/bewertung/{HUGE}/ergebnis",
+        f"/bewertung/{HUGE}/verlauf",
+        f"/bewertung/{HUGE}/bereich/strategie",
+        f"/bewertung/{2**31}/ergebnis",
+        f"/beratung/bewertung/{HUGE}",
+        f"/beratung/bewertung/{HUGE}/briefing",
+    ],
+)
 def test_ids_beyond_the_database_range_are_not_found(browser, world, url: str) -> None:
     browser.login(world.berater if url.startswith("/beratung") else world.kommune)
     response = browser.get(url)
@@ -59,12 +66,15 @@ def test_benchmark_round_out_of_range_shows_the_latest_round(browser, world) -> 
     assert browser.get(f"/benchmark/export.csv?runde={HUGE}").status_code == 200
 
 
-@pytest.mark.parametrize("method,url,data", [
-    ("post", "/anmelden", {"email": "a\x00b@erbach.example.org", "password": "x"}),
-    ("get", "/beratung/?q=Erb%00ach", None),
-    ("get", "/beratung/ikz?kommunen=Erb%00ach,Michelstadt", None),
-    ("get", "/beratung/export.csv?q=%01", None),
-])
+@pytest.mark.parametrize(
+    "method,url,data",
+    [
+        ("post", "/anmelden", {"email": "a\x00b@erbach.example.org", "password": "x"}),
+        ("get", "/beratung/?q=Erb%00ach", None),
+        ("get", "/beratung/ikz?kommunen=Erb%00ach,Michelstadt", None),
+        ("get", "/beratung/export.csv?q=%01", None),
+    ],
+)
 def test_control_characters_are_refused_in_german(browser, world, method: str, url: str, data: Any) -> None:
     if url.startswith("/beratung"):
         browser.login(world.berater)
@@ -94,10 +104,14 @@ def test_successful_logins_do_not_use_up_the_limit(app, make_browser, world) -> 
     address = {"REMOTE_ADDR": "10.0.0.41"}
     try:
         for _ in range(6):
-            assert make_browser().post("/anmelden", {"email": world.kommune.email, "password": PASSWORD},
-                                       environ_base=address).status_code == 302
-        codes = [make_browser().post("/anmelden", {"email": world.kommune.email, "password": "falsch-falsch"},
-                                     environ_base=address).status_code for _ in range(5)]
+            assert (
+                make_browser().post("/anmelden", {"email": world.kommune.email, "password": PASSWORD}, environ_base=address).status_code
+                == 302
+            )
+        codes = [
+            make_browser().post("/anmelden", {"email": world.kommune.email, "password": "falsch-falsch"}, environ_base=address).status_code
+            for _ in range(5)
+        ]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert codes == [401, 401, 401, 401, 429]
@@ -111,7 +125,9 @@ def other_app(database_url: str) -> Iterator[Callable[..., Any]]:
     made: list[Any] = []
 
     def make(**settings: Any) -> Any:
-        made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url, **settings}))
+        made.append(
+            create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url, **settings})
+        )
         return made[-1]
 
     yield make
@@ -132,8 +148,12 @@ def test_behind_a_proxy_each_client_has_its_own_limit(world, other_app) -> None:
 
     def attempt(client_address: str) -> int:
         browser = Browser(proxied.test_client())
-        return browser.post("/anmelden", {"email": world.kommune.email, "password": "falsch-falsch"},
-                            headers={"X-Forwarded-For": client_address}, environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code
+        return browser.post(
+            "/anmelden",
+            {"email": world.kommune.email, "password": "falsch-falsch"},
+            headers={"X-Forwarded-For": client_address},
+            environ_base={"REMOTE_ADDR": "10.9.9.9"},
+        ).status_code
 
     assert [attempt("203.0.113.7") for _ in range(3)] == [401, 401, 429]
     assert attempt("198.51.100.20") == 401  # another client behind the same proxy is not locked out
@@ -145,14 +165,20 @@ def test_behind_a_proxy_invitation_links_use_https(world, other_app) -> None:
     proxied = _proxied_app(other_app)
     browser = Browser(proxied.test_client())
     # over https Flask-WTF also checks that the Referer is this site, as a browser sends it
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "digicheck.example.de",
-               "Referer": "https://digicheck.example.de/verwaltung/einladungen"}
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "digicheck.example.de",
+        "Referer": "https://digicheck.example.de/verwaltung/einladungen",
+    }
     response = browser.post("/anmelden", {"email": world.admin.email, "password": PASSWORD}, headers=headers)
     assert response.status_code == 302
     page = browser.get("/verwaltung/einladungen", headers=headers)
     token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    created = browser.post("/verwaltung/einladungen", {"csrf_token": token, "email": "neu@erbach.example.org",
-                                                       "role": "kommune", "municipality": world.erbach.ags}, headers=headers)
+    created = browser.post(
+        "/verwaltung/einladungen",
+        {"csrf_token": token, "email": "neu@erbach.example.org", "role": "kommune", "municipality": world.erbach.ags},
+        headers=headers,
+    )
     assert "https://digicheck.example.de/einladung/" in created.get_data(as_text=True)
 
 

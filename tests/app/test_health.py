@@ -33,10 +33,18 @@ def make_app(app_factory: Any) -> Iterator[Callable[..., Any]]:
     made: list[Any] = []
 
     def make(**settings: Any) -> Any:
-        made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "TESTING": True,
-                                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
-                                if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql") else {},
-                                **settings}))
+        made.append(
+            create_app(
+                {
+                    "SECRET_KEY": "test-secret-of-at-least-32-characters",
+                    "TESTING": True,
+                    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+                    if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql")
+                    else {},
+                    **settings,
+                }
+            )
+        )
         return made[-1]
 
     yield make
@@ -86,8 +94,11 @@ def private_redis() -> Iterator[tuple[str, Callable[[], None], Callable[[], None
     server: list[subprocess.Popen[bytes]] = []
 
     def start() -> None:
-        server.append(subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                        "--appendonly", "no"], stdout=subprocess.DEVNULL))
+        server.append(
+            subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
+            )
+        )
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -179,9 +190,9 @@ def doomed_postgres(postgres_server_url: str) -> Iterator[tuple[str, Callable[[]
 def test_database_lost_during_a_session(make_app, doomed_postgres) -> None:
     """A logged-in user whose database goes away: every page, also a missing one (its error page
     reads the user), is the German 503 page, never the server's bare English 500."""
+    from digicheck.accounts.services import hash_password
     from digicheck.extensions import db
     from digicheck.models import Role, User
-    from digicheck.accounts.services import hash_password
 
     url, drop_database = doomed_postgres
     app = make_app(SQLALCHEMY_DATABASE_URI=url)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from digicheck.extensions import db
-from digicheck.models import Municipality, ValidatedLevel
 from digicheck.assess import services as svc
 from digicheck.consult import ikz
+from digicheck.extensions import db
+from digicheck.models import Municipality, ValidatedLevel
 from scoring import check_answers
 from scoring.advice import advise
 from tests.app.helpers import Q
@@ -32,10 +32,14 @@ def lowest(item: Any) -> Any:
 def odenwald(world: Any) -> dict[str, Municipality]:
     """The four partners of the Erbach IKZ (source 003), as in the register."""
     towns = {"Erbach": world.erbach}
-    for ags, name, kind, population in (("06437011", "Michelstadt", "Stadt", 15396), ("06437016", "Oberzent", "Stadt", 9429),
-                                        ("06437005", "Brombachtal", "Gemeinde", 3416)):
-        towns[name] = Municipality(ags=ags, name=name, kind=kind, kreis="Odenwaldkreis", kreis_ags="06437",
-                                   regierungsbezirk="Darmstadt", population=population)
+    for ags, name, kind, population in (
+        ("06437011", "Michelstadt", "Stadt", 15396),
+        ("06437016", "Oberzent", "Stadt", 9429),
+        ("06437005", "Brombachtal", "Gemeinde", 3416),
+    ):
+        towns[name] = Municipality(
+            ags=ags, name=name, kind=kind, kreis="Odenwaldkreis", kreis_ags="06437", regierungsbezirk="Darmstadt", population=population
+        )
         db.session.add(towns[name])
     db.session.commit()
     return towns
@@ -88,7 +92,10 @@ def test_group_view_side_by_side_with_who_helps_whom_and_funding(browser, world,
     assert "Brombachtal (Stufe" not in text
     # funding: 4 partners x 25,000 EUR, with its conditions per partner and the source
     assert "100.000 € für die Gruppe (4 Kommunen × 25.000 €)" in text
-    assert "Der Betrag hängt nach der Quelle von der Zahl der beteiligten Kommunen ab, nicht von ihrer Einwohnerzahl. Quelle: Fördermöglichkeiten für Kommunen durch das Land Hessen, im Zusammenhang mit der Digitalisierung der Verwaltung, 4. Interkommunale Zusammenarbeit – OZG" in text
+    assert (
+        "Der Betrag hängt nach der Quelle von der Zahl der beteiligten Kommunen ab, nicht von ihrer Einwohnerzahl. Quelle: Fördermöglichkeiten für Kommunen durch das Land Hessen, im Zusammenhang mit der Digitalisierung der Verwaltung, 4. Interkommunale Zusammenarbeit – OZG"
+        in text
+    )
     conditions = text_of(page.split("Voraussetzungen und ihr Stand")[1].split("</table>")[0])
     assert "Laufzeit von mindestens fünf Jahren" in conditions and "keine Bewertung" in conditions
 
@@ -112,8 +119,15 @@ def test_joint_modules_are_those_the_advice_engine_recommends_to_several_partner
 
 
 def test_validated_levels_count_and_stand_beside_the_self_assessment(browser, world, group) -> None:
-    db.session.add(ValidatedLevel(assessment_id=group["michelstadt_round"].id, area_id="strategie", level=4,
-                                  reason="Strategie liegt beschlossen vor", consultant_id=world.berater.id))
+    db.session.add(
+        ValidatedLevel(
+            assessment_id=group["michelstadt_round"].id,
+            area_id="strategie",
+            level=4,
+            reason="Strategie liegt beschlossen vor",
+            consultant_id=world.berater.id,
+        )
+    )
     db.session.commit()
     _, page = page_of(browser, world, "kommunen=Erbach,Michelstadt")
     table = text_of(page.split('id="radar-tabelle"')[1].split("</table>")[0])
@@ -124,27 +138,36 @@ def test_validated_levels_count_and_stand_beside_the_self_assessment(browser, wo
 
 def test_funding_is_capped_above_three_partners(app, world) -> None:
     towns = odenwald(world)
-    extra = Municipality(ags="06437012", name="Mossautal", kind="Gemeinde", kreis="Odenwaldkreis", regierungsbezirk="Darmstadt", population=2400)
+    extra = Municipality(
+        ags="06437012", name="Mossautal", kind="Gemeinde", kreis="Odenwaldkreis", regierungsbezirk="Darmstadt", population=2400
+    )
     db.session.add(extra)
     db.session.commit()
     funding = ikz.group([*towns.values(), extra], date(2026, 5, 1)).funding
     assert [f.programme.id for f in funding] == ["ikz-foerderung"]
     assert funding[0].value == 100000 and funding[0].calculation == (
-        "100.000 € für die Gruppe (5 Kommunen × 25.000 € = 125.000 €; bei mehr als 3 Kommunen höchstens 100.000 €)")
+        "100.000 € für die Gruppe (5 Kommunen × 25.000 € = 125.000 €; bei mehr als 3 Kommunen höchstens 100.000 €)"
+    )
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("kommunen=Erbach,06437099", "Keine Kommune mit dem AGS 06437099 gefunden."),
-    ("kommunen=Erbach,0643", "„0643“ ist kein Amtlicher Gemeindeschlüssel"),
-    ("kommunen=Erbach,Michel", "Keine Kommune heißt „Michel“. Meinten Sie: Michelstadt (Stadt, 06437011)?"),
-    ("kommunen=Michel,06437099", "Keine Kommune heißt „Michel“. Meinten Sie: Michelstadt (Stadt, 06437011)? Keine Kommune mit dem AGS 06437099 gefunden."),
-    ("kommunen=Erbach,Atlantis", "Keine Kommune heißt „Atlantis“."),
-    ("kommunen=Erbach", "Bitte nennen Sie mindestens 2 verschiedene Kommunen."),
-    ("kommunen=Erbach,06437006", "Bitte nennen Sie mindestens 2 verschiedene Kommunen."),
-    ("kommunen=", "Bitte nennen Sie mindestens zwei Kommunen."),
-    ("kommunen=" + ",".join(["Erbach"] * 8), "Bitte nennen Sie höchstens 7 Kommunen (genannt: 8)"),
-    ("kommunen=" + "x" * 501, "Höchstens 500 Zeichen."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("kommunen=Erbach,06437099", "Keine Kommune mit dem AGS 06437099 gefunden."),
+        ("kommunen=Erbach,0643", "„0643“ ist kein Amtlicher Gemeindeschlüssel"),
+        ("kommunen=Erbach,Michel", "Keine Kommune heißt „Michel“. Meinten Sie: Michelstadt (Stadt, 06437011)?"),
+        (
+            "kommunen=Michel,06437099",
+            "Keine Kommune heißt „Michel“. Meinten Sie: Michelstadt (Stadt, 06437011)? Keine Kommune mit dem AGS 06437099 gefunden.",
+        ),
+        ("kommunen=Erbach,Atlantis", "Keine Kommune heißt „Atlantis“."),
+        ("kommunen=Erbach", "Bitte nennen Sie mindestens 2 verschiedene Kommunen."),
+        ("kommunen=Erbach,06437006", "Bitte nennen Sie mindestens 2 verschiedene Kommunen."),
+        ("kommunen=", "Bitte nennen Sie mindestens zwei Kommunen."),
+        ("kommunen=" + ",".join(["Erbach"] * 8), "Bitte nennen Sie höchstens 7 Kommunen (genannt: 8)"),
+        ("kommunen=" + "x" * 501, "Höchstens 500 Zeichen."),
+    ],
+)
 def test_bad_partners_get_a_message_next_to_the_field(browser, world, group, query, message) -> None:
     status, page = page_of(browser, world, query)
     assert status == 400
@@ -159,7 +182,9 @@ def test_ambiguous_name_asks_for_the_ags(browser, world, group) -> None:
     db.session.commit()
     status, page = page_of(browser, world, "kommunen=Erbach,Michelstadt")
     assert status == 400
-    assert "„Michelstadt“ ist mehrdeutig: Michelstadt (Stadt, 06437011), Michelstadt (Gemeinde, 06999001). Bitte geben Sie den AGS an." in page
+    assert (
+        "„Michelstadt“ ist mehrdeutig: Michelstadt (Stadt, 06437011), Michelstadt (Gemeinde, 06999001). Bitte geben Sie den AGS an." in page
+    )
     assert page_of(browser, world, "kommunen=Erbach,06999001")[0] == 200
 
 
@@ -178,8 +203,14 @@ def test_a_group_needs_the_same_queries_for_two_and_seven_partners(browser, worl
     two = count_queries(browser, "/beratung/ikz?kommunen=Erbach,Michelstadt")
     more = []
     for index in range(3):
-        town = Municipality(ags=f"0643790{index}", name=f"Partnerort {index}", kind="Gemeinde", kreis="Odenwaldkreis",
-                            regierungsbezirk="Darmstadt", population=2000)
+        town = Municipality(
+            ags=f"0643790{index}",
+            name=f"Partnerort {index}",
+            kind="Gemeinde",
+            kreis="Odenwaldkreis",
+            regierungsbezirk="Darmstadt",
+            population=2000,
+        )
         db.session.add(town)
         db.session.commit()
         submitted(town, "mid")

@@ -41,7 +41,7 @@ def legal_text(html: str) -> str:
 
 
 def footer_links(html: str) -> list[str]:
-    footer = html[html.index("<footer"):]
+    footer = html[html.index("<footer") :]
     return re.findall(r'<a href="([^"]+)">', footer)
 
 
@@ -57,9 +57,13 @@ def test_pages_are_public_and_show_the_shipped_template(app: Any, legal_dir: Pat
 def test_accessibility_statement_template_has_the_bitv_parts(app: Any, legal_dir: Path) -> None:
     text = legal_text(app.test_client().get("/barrierefreiheit").get_data(as_text=True))
     headings = re.findall(r"<h2>(.*?)</h2>", text)
-    assert headings == ["Stand der Vereinbarkeit mit den Anforderungen", "Nicht barrierefreie Inhalte",
-                        "Erstellung dieser Erklärung", "Barrieren melden: Kontakt zu den Feedback-Ansprechpartnern",
-                        "Durchsetzungsverfahren"]
+    assert headings == [
+        "Stand der Vereinbarkeit mit den Anforderungen",
+        "Nicht barrierefreie Inhalte",
+        "Erstellung dieser Erklärung",
+        "Barrieren melden: Kontakt zu den Feedback-Ansprechpartnern",
+        "Durchsetzungsverfahren",
+    ]
     assert "<strong>teilweise</strong>" in text and "PDF/UA-1" in text and "Datentabelle" in text
     assert "§ 16 Behindertengleichstellungsgesetz" in text
     assert "[BETREIBER: zuständige Stelle mit Anschrift" in text  # the operator names the state body
@@ -68,8 +72,16 @@ def test_accessibility_statement_template_has_the_bitv_parts(app: Any, legal_dir
 
 def test_privacy_template_names_what_the_service_stores(app: Any, legal_dir: Path) -> None:
     text = legal_text(app.test_client().get("/datenschutz").get_data(as_text=True))
-    for fact in ("Argon2", "Sitzungs-Cookie", "Protokollzeile", "Pseudonym", "mindestens fünf", "Art. 15 DSGVO",
-                 "90 Tagen", "ehemalige Person"):
+    for fact in (
+        "Argon2",
+        "Sitzungs-Cookie",
+        "Protokollzeile",
+        "Pseudonym",
+        "mindestens fünf",
+        "Art. 15 DSGVO",
+        "90 Tagen",
+        "ehemalige Person",
+    ):
         assert fact in text, fact
 
 
@@ -82,10 +94,12 @@ def test_the_operators_file_replaces_the_template(app: Any, legal_dir: Path) -> 
 
 def test_markdown_cannot_bring_scripts_styles_or_images(app: Any, legal_dir: Path) -> None:
     (legal_dir / "datenschutz.md").write_text(
-        "Text mit **Fettdruck** und <script>alert(1)</script> <b onclick=\"x()\">roh</b>\n\n"
+        'Text mit **Fettdruck** und <script>alert(1)</script> <b onclick="x()">roh</b>\n\n'
         "[Landesseite](https://www.hessen.de) [böse](javascript:alert(1)) <img src=x onerror=alert(1)>"
         " ![Bild](https://example.org/a.png) <style>body{}</style>\n\n"
-        "| Angabe | Frist |\n|---|---|\n| Protokolle | 7 Tage |\n", encoding="utf-8")
+        "| Angabe | Frist |\n|---|---|\n| Protokolle | 7 Tage |\n",
+        encoding="utf-8",
+    )
     text = legal_text(app.test_client().get("/datenschutz").get_data(as_text=True))
     assert "<strong>Fettdruck</strong>" in text and "<td>Protokolle</td>" in text
     assert '<a href="https://www.hessen.de" rel="noopener noreferrer">Landesseite</a>' in text
@@ -93,10 +107,13 @@ def test_markdown_cannot_bring_scripts_styles_or_images(app: Any, legal_dir: Pat
     assert 'href="javascript' not in text and "&lt;script&gt;" in text  # shown as text, never run
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"x" * (legal.MAX_BYTES + 1), "too large"),
-    (b"Stra\xdfe 1\n", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"x" * (legal.MAX_BYTES + 1), "too large"),
+        (b"Stra\xdfe 1\n", "not UTF-8"),
+    ],
+)
 def test_a_file_that_cannot_be_shown_is_a_german_503(app: Any, legal_dir: Path, content: bytes, reason: str) -> None:
     (legal_dir / "impressum.md").write_bytes(content)
     response = app.test_client().get("/impressum")
@@ -134,16 +151,20 @@ def test_readyz_says_which_texts_still_have_placeholders(app: Any, legal_dir: Pa
     client = app.test_client()
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json()["hinweise"] == ["Impressum: Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
-                                               "Datenschutzerklärung: Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
-                                               "Erklärung zur Barrierefreiheit: Platzhalter nicht ersetzt (mitgelieferte Vorlage)"]
+    assert response.get_json()["hinweise"] == [
+        "Impressum: Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
+        "Datenschutzerklärung: Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
+        "Erklärung zur Barrierefreiheit: Platzhalter nicht ersetzt (mitgelieferte Vorlage)",
+    ]
     assert app.instance_path not in response.get_data(as_text=True)  # no paths to the public
 
     fill_in_all(legal_dir)
     (legal_dir / "impressum.md").write_text("Name: [BETREIBER: Name eintragen]\n", encoding="utf-8")
     (legal_dir / "datenschutz.md").write_bytes(b"x" * (legal.MAX_BYTES + 1))
-    assert client.get("/readyz").get_json()["hinweise"] == ["Impressum: Platzhalter nicht ersetzt",
-                                                            "Datenschutzerklärung: Datei kann nicht angezeigt werden"]
+    assert client.get("/readyz").get_json()["hinweise"] == [
+        "Impressum: Platzhalter nicht ersetzt",
+        "Datenschutzerklärung: Datei kann nicht angezeigt werden",
+    ]
     fill_in_all(legal_dir)
     response = client.get("/readyz")
     assert response.status_code == 200 and response.get_json() == {"database": "ok", "ratelimit": "ok"}
@@ -159,8 +180,10 @@ def run_cli(*args: str, instance: Path) -> Any:
 def test_config_check_warns_until_the_texts_are_filled_in(tmp_path: Path) -> None:
     result = run_cli("config", "check", instance=tmp_path)
     assert result.exit_code == 0, result.output
-    assert f"Warnung: Impressum: es gilt die mitgelieferte Vorlage mit Platzhaltern; eigene Fassung als " \
-           f"{tmp_path / 'legal' / 'impressum.md'} anlegen (digicheck legal init)" in result.output
+    assert (
+        f"Warnung: Impressum: es gilt die mitgelieferte Vorlage mit Platzhaltern; eigene Fassung als "
+        f"{tmp_path / 'legal' / 'impressum.md'} anlegen (digicheck legal init)" in result.output
+    )
 
     result = run_cli("legal", "init", instance=tmp_path)
     assert result.exit_code == 0 and "Impressum: " + str(tmp_path / "legal" / "impressum.md") + " (angelegt)" in result.output

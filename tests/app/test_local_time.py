@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,7 +41,7 @@ class Case(NamedTuple):
 
 
 def case(utc: str, shown: str, iso: str) -> Case:
-    return Case(datetime.fromisoformat(utc).replace(tzinfo=timezone.utc), shown, iso)
+    return Case(datetime.fromisoformat(utc).replace(tzinfo=UTC), shown, iso)
 
 
 CASES = {
@@ -92,14 +92,29 @@ def stamped(world, session_zone, moment: Case) -> Assessment:
     change all happened at `moment`."""
     assessment = submitted(world.erbach, "mid", user=world.kommune)
     assessment.submitted_at = moment.utc
-    db.session.add_all([
-        ValidatedLevel(assessment_id=assessment.id, area_id="technik", level=2, reason="Kein DMS.",
-                       consultant_id=world.berater.id, created_at=moment.utc),
-        Note(assessment_id=assessment.id, text="Ortstermin vereinbaren.", author_id=world.berater.id, shared=True,
-             created_at=moment.utc),
-        AnswerChange(assessment_id=assessment.id, item_id="technik.isb", old_value=None, new_value="ja",
-                     user_id=world.kommune.id, changed_at=moment.utc),
-    ])
+    db.session.add_all(
+        [
+            ValidatedLevel(
+                assessment_id=assessment.id,
+                area_id="technik",
+                level=2,
+                reason="Kein DMS.",
+                consultant_id=world.berater.id,
+                created_at=moment.utc,
+            ),
+            Note(
+                assessment_id=assessment.id, text="Ortstermin vereinbaren.", author_id=world.berater.id, shared=True, created_at=moment.utc
+            ),
+            AnswerChange(
+                assessment_id=assessment.id,
+                item_id="technik.isb",
+                old_value=None,
+                new_value="ja",
+                user_id=world.kommune.id,
+                changed_at=moment.utc,
+            ),
+        ]
+    )
     db.session.commit()
     return assessment
 
@@ -193,7 +208,7 @@ def test_stored_values_are_utc_whatever_the_session_zone(session_zone, world) ->
     assessment.submitted_at = moment.utc
     db.session.commit()
     db.session.expire_all()
-    assert assessment.submitted_at == moment.utc and assessment.submitted_at.tzinfo == timezone.utc
+    assert assessment.submitted_at == moment.utc and assessment.submitted_at.tzinfo == UTC
     if session_zone:  # PostgreSQL shows timestamptz in the session's zone; the instant is the same
         raw = db.session.execute(text("SELECT CAST(submitted_at AS TEXT), submitted_at AT TIME ZONE 'UTC' FROM assessments")).one()
         assert raw[0] == "2026-03-28 21:30:00-04", raw  # New York, already on summer time
@@ -211,4 +226,5 @@ def test_every_instant_column_is_utc_datetime() -> None:
     """One column type for every instant (digicheck.models._time.UTCDateTime)."""
     columns = [c for table in db.metadata.tables.values() for c in table.columns if isinstance(c.type, (DateTime, UTCDateTime))]
     assert columns and all(isinstance(c.type, UTCDateTime) for c in columns), [
-        f"{c.table.name}.{c.name}" for c in columns if not isinstance(c.type, UTCDateTime)]
+        f"{c.table.name}.{c.name}" for c in columns if not isinstance(c.type, UTCDateTime)
+    ]

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from digicheck import logs, pdf
+from digicheck.accounts import services as accounts
 from digicheck.extensions import db
 from digicheck.models import Assessment, Invitation, Role
-from digicheck.accounts import services as accounts
 from tests.app.test_consult import post_level, submitted
 from tests.conftest import PASSWORD, Browser, skip_or_fail
 
@@ -78,9 +78,14 @@ def test_an_odd_request_id_is_replaced(browser, stdout, supplied: str) -> None:
     assert re.fullmatch(r"[0-9a-f]{32}", line["request_id"]) and response.headers["X-Request-ID"] == line["request_id"]
 
 
-@pytest.mark.parametrize(("method", "url", "status"), [
-    ("get", "/gibt-es-nicht?q=1", 404), ("get", "/abmelden", 405), ("post", "/anmelden", 400),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", "/gibt-es-nicht?q=1", 404),
+        ("get", "/abmelden", 405),
+        ("post", "/anmelden", 400),
+    ],
+)
 def test_error_pages_are_logged_once(browser, stdout, method: str, url: str, status: int) -> None:
     assert getattr(browser.client, method)(url).status_code == status
     lines = stdout.requests()
@@ -152,8 +157,7 @@ def test_successful_login_is_audited_with_the_user(browser, world, stdout) -> No
 def test_twelve_failed_logins_leave_rate_limit_lines(app, browser, world, stdout) -> None:
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     try:
-        codes = [browser.post("/anmelden", {"email": world.kommune.email, "password": "falsch-falsch"}).status_code
-                 for _ in range(12)]
+        codes = [browser.post("/anmelden", {"email": world.kommune.email, "password": "falsch-falsch"}).status_code for _ in range(12)]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert codes == [401] * 3 + [429] * 9
@@ -167,8 +171,11 @@ def test_twelve_failed_logins_leave_rate_limit_lines(app, browser, world, stdout
 def test_invitation_created_accepted_and_withdrawn(make_browser, world, stdout) -> None:
     admin = make_browser()
     admin.login(world.admin)
-    response = admin.post("/verwaltung/einladungen", {"email": "neu@erbach.example.org", "role": "kommune", "municipality": "06437006"},
-                          token_from="/verwaltung/einladungen")
+    response = admin.post(
+        "/verwaltung/einladungen",
+        {"email": "neu@erbach.example.org", "role": "kommune", "municipality": "06437006"},
+        token_from="/verwaltung/einladungen",
+    )
     link = response.get_data(as_text=True).split('id="einladungslink">')[1].split("<")[0].replace("http://localhost", "")
     invitation = db.session.scalars(db.select(Invitation)).one()
     [created] = stdout.audits("invitation_created")
@@ -192,8 +199,10 @@ def test_invitation_created_accepted_and_withdrawn(make_browser, world, stdout) 
 def test_lock_and_unlock_are_audited(browser, world, stdout) -> None:
     browser.login(world.admin)
     for active in ("0", "1"):
-        assert browser.post(f"/verwaltung/konten/{world.kommune.id}/status", {"aktiv": active},
-                            token_from="/verwaltung/konten").status_code == 302
+        assert (
+            browser.post(f"/verwaltung/konten/{world.kommune.id}/status", {"aktiv": active}, token_from="/verwaltung/konten").status_code
+            == 302
+        )
     events = [(line["event"], line["account_id"], line["user_id"]) for line in stdout.audits() if line["event"].startswith("account_")]
     assert events == [("account_locked", world.kommune.id, world.admin.id), ("account_unlocked", world.kommune.id, world.admin.id)]
 
@@ -212,16 +221,23 @@ def test_validated_level_is_audited(browser, world, stdout) -> None:
     assert post_level(browser, assessment.id, "technik", "3", "ISMS im Aufbau.").status_code == 302
     [validated] = stdout.audits("level_validated")
     assert (validated["assessment_id"], validated["area_id"], validated["level"], validated["user_id"]) == (
-        assessment.id, "technik", 3, world.berater.id)
+        assessment.id,
+        "technik",
+        3,
+        world.berater.id,
+    )
 
 
-@pytest.mark.parametrize(("url", "event", "fields"), [
-    ("/beratung/export.csv", "export_downloaded", {"export": "selection", "format": "csv"}),
-    ("/beratung/bewertung/{id}/export.xlsx", "export_downloaded", {"export": "assessment", "format": "xlsx"}),
-    ("/beratung/bewertung/{id}/profil.json", "export_downloaded", {"export": "profile", "format": "json"}),
-    ("/beratung/bewertung/{id}/briefing.pdf", "briefing_downloaded", {}),
-    ("/benchmark/export.csv", "export_downloaded", {"export": "benchmark", "format": "csv"}),
-])
+@pytest.mark.parametrize(
+    ("url", "event", "fields"),
+    [
+        ("/beratung/export.csv", "export_downloaded", {"export": "selection", "format": "csv"}),
+        ("/beratung/bewertung/{id}/export.xlsx", "export_downloaded", {"export": "assessment", "format": "xlsx"}),
+        ("/beratung/bewertung/{id}/profil.json", "export_downloaded", {"export": "profile", "format": "json"}),
+        ("/beratung/bewertung/{id}/briefing.pdf", "briefing_downloaded", {}),
+        ("/benchmark/export.csv", "export_downloaded", {"export": "benchmark", "format": "csv"}),
+    ],
+)
 def test_downloads_are_audited(browser, world, stdout, url: str, event: str, fields: dict[str, str]) -> None:
     if url.endswith(".pdf") and pdf.unavailable_reason():
         skip_or_fail(f"WeasyPrint cannot run here ({pdf.unavailable_reason()})")

@@ -54,13 +54,15 @@ def mail_to(app, monkeypatch):  # type: ignore[no-untyped-def]
     def configure(url: str) -> None:
         monkeypatch.setitem(app.config, "SMTP_URL", url)
         monkeypatch.setitem(app.config, "MAIL_FROM", SENDER)
+
     return configure
 
 
 def _invite(browser, world):  # type: ignore[no-untyped-def]
     browser.login(world.admin)
-    return browser.post("/verwaltung/einladungen", {"email": INVITED, "role": "kommune", "municipality": "06437006"},
-                        token_from="/verwaltung/einladungen")
+    return browser.post(
+        "/verwaltung/einladungen", {"email": INVITED, "role": "kommune", "municipality": "06437006"}, token_from="/verwaltung/einladungen"
+    )
 
 
 def _body(message: EmailMessage) -> str:
@@ -76,7 +78,7 @@ def test_invitation_link_is_also_mailed_in_german(browser, world, smtp_server, m
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and f"zusätzlich per E-Mail an {INVITED} geschickt" in page
     link = page.split('id="einladungslink">')[1].split("<")[0]
-    (recipients, message), = inbox.messages
+    ((recipients, message),) = inbox.messages
     assert recipients == [INVITED] and message["To"] == INVITED and message["From"] == SENDER
     assert message["Subject"] == "Ihre Einladung zum Digi-Check"
     body = _body(message)
@@ -92,7 +94,7 @@ def test_reset_link_is_also_mailed(make_browser, world, smtp_server, mail_to) ->
     page = admin.get("/verwaltung/konten").get_data(as_text=True)
     link = re.search(r'id="ruecksetzlink">([^<]+)<', page).group(1)  # type: ignore[union-attr]
     assert "zusätzlich per E-Mail" in page
-    (recipients, message), = inbox.messages
+    ((recipients, message),) = inbox.messages
     assert recipients == [world.kommune.email] and message["Subject"] == "Neues Passwort für den Digi-Check"
     body = _body(message)
     assert link in body and "Guten Tag Hauptamt Erbach" in body and "neues Passwort" in body
@@ -120,20 +122,23 @@ def test_credentials_never_go_over_an_unencrypted_connection(browser, world, smt
 
 
 def test_without_smtp_nothing_is_sent_and_nothing_said(browser, world, smtp_server) -> None:
-    port, inbox = smtp_server
+    _, inbox = smtp_server
     page = _invite(browser, world).get_data(as_text=True)
     assert 'id="einladungslink"' in page and "E-Mail an" not in page
     assert inbox.messages == []
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("smtp://user:pa%40ss@mail.example.org:587", ("mail.example.org", 587, "starttls", "user", "pa@ss")),
-    ("smtp://mail.example.org", ("mail.example.org", 587, "starttls", None, None)),
-    ("smtps://user:pw@mail.example.org", ("mail.example.org", 465, "tls", "user", "pw")),
-    ("smtp://relay.example.org:25", ("relay.example.org", 25, "plain", None, None)),
-    ("smtp://user:pw@relay.example.org:25", ("relay.example.org", 25, "starttls", "user", "pw")),
-    ("smtp://127.0.0.1:2525", ("127.0.0.1", 2525, "plain", None, None)),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://user:pa%40ss@mail.example.org:587", ("mail.example.org", 587, "starttls", "user", "pa@ss")),
+        ("smtp://mail.example.org", ("mail.example.org", 587, "starttls", None, None)),
+        ("smtps://user:pw@mail.example.org", ("mail.example.org", 465, "tls", "user", "pw")),
+        ("smtp://relay.example.org:25", ("relay.example.org", 25, "plain", None, None)),
+        ("smtp://user:pw@relay.example.org:25", ("relay.example.org", 25, "starttls", "user", "pw")),
+        ("smtp://127.0.0.1:2525", ("127.0.0.1", 2525, "plain", None, None)),
+    ],
+)
 def test_smtp_url_forms(url: str, expected: tuple[Any, ...]) -> None:
     server = parse_smtp_url(url)
     assert (server.host, server.port, server.security, server.username, server.password) == expected

@@ -95,8 +95,10 @@ def test_two_upgrades_at_once_on_a_fresh_postgres_database(fresh_postgres: str) 
         assert "Traceback" not in out + err
         assert not password or str(password) not in out + err
     outputs = sorted(out for out, _, _ in results)
-    assert [line.split(":")[0] for line in outputs] == [f"Datenbank bereits aktuell (Revision {HEAD})",
-                                                       f"Datenbank migriert von leer auf {HEAD}"]
+    assert [line.split(":")[0] for line in outputs] == [
+        f"Datenbank bereits aktuell (Revision {HEAD})",
+        f"Datenbank migriert von leer auf {HEAD}",
+    ]
     tables, revision, diffs = schema_state(fresh_postgres)
     assert {table.name for table in db.metadata.sorted_tables} <= tables
     assert revision == HEAD
@@ -130,7 +132,9 @@ def test_unknown_revision_is_one_line(fresh_database: str) -> None:
     digicheck(fresh_database, "db", "upgrade")
     code, out, err = digicheck(fresh_database, "db", "downgrade", "gibtsnicht")
     assert code == 1 and out == ""
-    assert err.splitlines() == [f"Fehler: unbekannte Revision 'gibtsnicht'; vorhanden sind {', '.join(reversed([s.revision for s in SCRIPTS.walk_revisions()]))} und base"]
+    assert err.splitlines() == [
+        f"Fehler: unbekannte Revision 'gibtsnicht'; vorhanden sind {', '.join(reversed([s.revision for s in SCRIPTS.walk_revisions()]))} und base"
+    ]
     assert schema_state(fresh_database)[1] == HEAD  # nothing changed
 
 
@@ -151,8 +155,10 @@ def test_database_of_a_newer_release_is_named(fresh_database: str) -> None:
     for command in (["db", "upgrade"], ["db", "current"], ["db", "downgrade", str(PREVIOUS)]):
         code, out, err = digicheck(fresh_database, *command)
         assert code == 1 and out == "", command
-        assert err.splitlines() == ["Fehler: Die Datenbank hat Revision 9999, die diese Version nicht kennt: sie stammt von "
-                                    f"einer neueren Version; mit dieser zuerst `digicheck db downgrade {HEAD}` ausführen"]
+        assert err.splitlines() == [
+            "Fehler: Die Datenbank hat Revision 9999, die diese Version nicht kennt: sie stammt von "
+            f"einer neueren Version; mit dieser zuerst `digicheck db downgrade {HEAD}` ausführen"
+        ]
     assert schema_state(fresh_database)[1] == "9999"
 
 

@@ -5,28 +5,31 @@ from __future__ import annotations
 
 import pytest
 
+from digicheck.accounts import services as accounts
+from digicheck.accounts.passwords import check_password
 from digicheck.extensions import db
 from digicheck.models import Role, User
-from digicheck.accounts.passwords import check_password
-from digicheck.accounts import services as accounts
 from tests.conftest import PASSWORD
 
 EMAIL = "anna.mueller@erbach.example.org"
 NAME = "Anna Müller-Schmidt"
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("kurz-123", "mindestens 10 Zeichen"),
-    ("x" * 257, "höchstens 256 Zeichen"),
-    ("aaaaaaaaaa", "Wiederholungen wie „aaa“ sind leicht zu erraten."),
-    ("1234567890", "Es steht in einer Liste häufig verwendeter Passwörter."),
-    ("qwertzuiop", "häufig verwendeter Passwörter"),
-    ("passwort123", "Es ähnelt einem häufig verwendeten Passwort."),
-    ("anna.mueller2025", "darf Ihre E-Mail-Adresse nicht enthalten"),
-    ("Mueller!Sommer#99", "darf Ihre E-Mail-Adresse nicht enthalten"),
-    ("Schmidt-Regenbogen-7", "darf Ihren Namen nicht enthalten"),
-    ("abcdefghijk", "zu leicht zu erraten"),
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("kurz-123", "mindestens 10 Zeichen"),
+        ("x" * 257, "höchstens 256 Zeichen"),
+        ("aaaaaaaaaa", "Wiederholungen wie „aaa“ sind leicht zu erraten."),
+        ("1234567890", "Es steht in einer Liste häufig verwendeter Passwörter."),
+        ("qwertzuiop", "häufig verwendeter Passwörter"),
+        ("passwort123", "Es ähnelt einem häufig verwendeten Passwort."),
+        ("anna.mueller2025", "darf Ihre E-Mail-Adresse nicht enthalten"),
+        ("Mueller!Sommer#99", "darf Ihre E-Mail-Adresse nicht enthalten"),
+        ("Schmidt-Regenbogen-7", "darf Ihren Namen nicht enthalten"),
+        ("abcdefghijk", "zu leicht zu erraten"),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_german_reason(password: str, reason: str) -> None:
     message = check_password(password, EMAIL, NAME)
     assert message is not None and reason in message
@@ -46,7 +49,7 @@ def test_every_weak_password_gets_a_complete_sentence() -> None:
 
 
 def test_short_name_parts_are_not_refused() -> None:
-    """"it@…" or a name "Li" inside another word must not refuse a good password."""
+    """ "it@…" or a name "Li" inside another word must not refuse a good password."""
     assert check_password("Kitten-Lianen-Wald-42", "it@giessen.test", "Li Wu") is None
 
 
@@ -71,11 +74,14 @@ def test_password_change_accepts_a_strong_password(browser, world) -> None:
     assert accounts.authenticate(world.kommune.email, "Wolkenkratzer-Amsel-17") is not None
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("aaaaaaaaaa", "Wiederholungen"),
-    ("anna.mueller.erbach", "darf Ihre E-Mail-Adresse nicht enthalten"),
-    ("Annegret-Regenwurm", "darf Ihren Namen nicht enthalten"),
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aaaaaaaaaa", "Wiederholungen"),
+        ("anna.mueller.erbach", "darf Ihre E-Mail-Adresse nicht enthalten"),
+        ("Annegret-Regenwurm", "darf Ihren Namen nicht enthalten"),
+    ],
+)
 def test_invitation_refuses_weak_passwords(make_browser, world, password: str, reason: str) -> None:
     issued = accounts.invite(EMAIL, Role.KOMMUNE, world.erbach, world.admin)
     guest = make_browser()
@@ -83,6 +89,7 @@ def test_invitation_refuses_weak_passwords(make_browser, world, password: str, r
     response = guest.post(link, {"name": "Annegret Müller", "password": password, "repeat": password}, token_from=link)
     assert response.status_code == 400 and reason in response.get_data(as_text=True)
     assert db.session.scalars(db.select(User).where(User.email == EMAIL)).first() is None
-    accepted = guest.post(link, {"name": "Annegret Müller", "password": "Wolkenkratzer-Amsel-17",
-                                 "repeat": "Wolkenkratzer-Amsel-17"}, token_from=link)
+    accepted = guest.post(
+        link, {"name": "Annegret Müller", "password": "Wolkenkratzer-Amsel-17", "repeat": "Wolkenkratzer-Amsel-17"}, token_from=link
+    )
     assert accepted.status_code == 302  # the link still works after a refused password

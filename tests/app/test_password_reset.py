@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from digicheck.accounts import password_reset
+from digicheck.accounts import services as accounts
 from digicheck.extensions import db
 from digicheck.models import PasswordReset, Role, User
-from digicheck.accounts import services as accounts
-from digicheck.accounts import password_reset
 from tests.conftest import PASSWORD
 
 NEW = "ein-ganz-neues-passwort"
@@ -122,15 +122,21 @@ def test_reinviting_an_existing_address_offers_the_reset(make_browser, world) ->
     db.session.commit()
     admin = make_browser()
     admin.login(world.admin)
-    response = admin.post("/verwaltung/einladungen", {"email": world.kommune.email, "role": "kommune", "municipality": "06437006"},
-                          token_from="/verwaltung/einladungen")
+    response = admin.post(
+        "/verwaltung/einladungen",
+        {"email": world.kommune.email, "role": "kommune", "municipality": "06437006"},
+        token_from="/verwaltung/einladungen",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "bereits ein Konto" in page
     assert f"/verwaltung/konten/{world.kommune.id}/ruecksetzlink" in page
     berater = make_browser()
     berater.login(world.berater)
-    page = berater.post("/verwaltung/einladungen", {"email": world.kommune.email, "role": "kommune", "municipality": "06437006"},
-                        token_from="/verwaltung/einladungen").get_data(as_text=True)
+    page = berater.post(
+        "/verwaltung/einladungen",
+        {"email": world.kommune.email, "role": "kommune", "municipality": "06437006"},
+        token_from="/verwaltung/einladungen",
+    ).get_data(as_text=True)
     assert "bereits ein Konto" in page and "ruecksetzlink" not in page  # not this consultant's invitee
 
 
@@ -151,16 +157,22 @@ def test_cli_prints_a_working_link(app, make_browser, world) -> None:
 
     from digicheck.cli import main
 
-    result = CliRunner().invoke(main, ["user", "reset-link", world.kommune.email, "--base-url", "https://digicheck.example.org/"],
-                                env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]})
+    result = CliRunner().invoke(
+        main,
+        ["user", "reset-link", world.kommune.email, "--base-url", "https://digicheck.example.org/"],
+        env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]},
+    )
     assert result.exit_code == 0, result.output
     link = result.stdout.strip()
     assert link.startswith("https://digicheck.example.org/passwort-zuruecksetzen/")
     assert "24 Stunden" in result.stderr
     db.session.expire_all()
     assert _set(make_browser(), link.replace("https://digicheck.example.org", "")).status_code == 302
-    unknown = CliRunner().invoke(main, ["user", "reset-link", "niemand@x.test"],
-                                 env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]})
+    unknown = CliRunner().invoke(
+        main,
+        ["user", "reset-link", "niemand@x.test"],
+        env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]},
+    )
     assert unknown.exit_code == 1 and "Fehler: kein Konto" in unknown.output and "Traceback" not in unknown.output
 
 
@@ -169,11 +181,17 @@ def test_cli_invite_of_an_existing_address_points_to_the_reset(app, world) -> No
 
     from digicheck.cli import main
 
-    result = CliRunner().invoke(main, ["invite", "hauptamt@erbach.example.org", "--role", "kommune", "--ags", "06437006"],
-                                env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]})
+    result = CliRunner().invoke(
+        main,
+        ["invite", "hauptamt@erbach.example.org", "--role", "kommune", "--ags", "06437006"],
+        env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]},
+    )
     assert result.exit_code == 0, result.output  # a new address: an invitation
     world.kommune.email = "hauptamt@erbach.example.org"
     db.session.commit()
-    again = CliRunner().invoke(main, ["invite", "hauptamt@erbach.example.org", "--role", "kommune", "--ags", "06437006"],
-                               env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]})
+    again = CliRunner().invoke(
+        main,
+        ["invite", "hauptamt@erbach.example.org", "--role", "kommune", "--ags", "06437006"],
+        env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]},
+    )
     assert again.exit_code == 1 and "bereits ein Konto" in again.output and "digicheck user reset-link" in again.output

@@ -62,8 +62,12 @@ def test_briefing_is_tagged_with_language_and_title(browser: Any, world: Any, pr
     assert disposition == 'attachment; filename="vorbereitung-06437006-runde-1.pdf"'
 
 
-def test_briefing_for_the_archive_is_pdf_a_3u_and_still_tagged(browser: Any, world: Any, prepared: Any,  # noqa: F811
-                                                               tmp_path: Path) -> None:
+def test_briefing_for_the_archive_is_pdf_a_3u_and_still_tagged(
+    browser: Any,
+    world: Any,
+    prepared: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     browser.login(world.berater)
     page = browser.get(f"/beratung/bewertung/{prepared.id}/briefing").get_data(as_text=True)
     link = f"/beratung/bewertung/{prepared.id}/briefing.pdf?archiv=1"
@@ -76,8 +80,13 @@ def test_briefing_for_the_archive_is_pdf_a_3u_and_still_tagged(browser: Any, wor
 
 
 @pytest.mark.parametrize("archive", [False, True])
-def test_benchmark_report_is_tagged_with_language_and_title(browser: Any, world: Any, bench_world: Any,  # noqa: F811
-                                                            tmp_path: Path, archive: bool) -> None:
+def test_benchmark_report_is_tagged_with_language_and_title(
+    browser: Any,
+    world: Any,
+    bench_world: Any,  # noqa: F811
+    tmp_path: Path,
+    archive: bool,
+) -> None:
     browser.login(world.kommune)
     page = browser.get("/benchmark/?dimension=kreis").get_data(as_text=True)
     assert re.search(r'href="/benchmark/bericht\.pdf\?[^"]*dimension=kreis[^"]*&amp;archiv=1">PDF/A zur Archivierung', page)

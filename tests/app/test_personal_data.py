@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from click.testing import CliRunner
 
-from digicheck.cli import main
-from digicheck.extensions import db
-from digicheck.models import UserSession, Invitation, PasswordReset, Role
-from digicheck.models._time import utcnow
-from digicheck.accounts import services as accounts
-from digicheck.consult import services as consult_records
 from digicheck.accounts import password_reset
+from digicheck.accounts import services as accounts
+from digicheck.cli import main
+from digicheck.consult import services as consult_records
+from digicheck.extensions import db
+from digicheck.models import Invitation, PasswordReset, Role, UserSession
+from digicheck.models._time import utcnow
 from tests.app.test_account_deletion import _answered
 from tests.conftest import add_user
 
@@ -63,8 +63,12 @@ def test_purge_deletes_links_ended_more_than_90_days_ago(app, world) -> None:
     resets = [password_reset.create_reset_link(user, world.admin).reset for user in (world.kommune, world.other, world.berater)]
     resets[0].expires_at = long_ago
     resets[1].revoked_at = long_ago
-    db.session.add_all([UserSession(id="a" * 64, user_id=world.kommune.id, epoch=0, created_at=long_ago, ended_at=long_ago),
-                        UserSession(id="b" * 64, user_id=world.kommune.id, epoch=0, created_at=recently, ended_at=recently)])
+    db.session.add_all(
+        [
+            UserSession(id="a" * 64, user_id=world.kommune.id, epoch=0, created_at=long_ago, ended_at=long_ago),
+            UserSession(id="b" * 64, user_id=world.kommune.id, epoch=0, created_at=recently, ended_at=recently),
+        ]
+    )
     db.session.commit()
     kept = {recent_withdrawn.id, still_open.id}
 
@@ -86,8 +90,11 @@ def test_consultant_cannot_withdraw_others_invitations_by_reinviting(make_browse
     by_admin = accounts.invite("neu@erbach.example.org", Role.KOMMUNE, world.erbach, world.admin)
     berater = make_browser()
     berater.login(world.berater)
-    response = berater.post("/verwaltung/einladungen", {"email": "neu@erbach.example.org", "role": "kommune", "municipality": "06437006"},
-                            token_from="/verwaltung/einladungen")
+    response = berater.post(
+        "/verwaltung/einladungen",
+        {"email": "neu@erbach.example.org", "role": "kommune", "municipality": "06437006"},
+        token_from="/verwaltung/einladungen",
+    )
     assert response.status_code == 400 and "offene Einladung, die jemand anderes ausgestellt hat" in response.get_data(as_text=True)
     assert make_browser().get(f"/einladung/{by_admin.token}").status_code == 200  # still valid
 

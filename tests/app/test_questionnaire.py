@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment
-from digicheck.assess import services as svc
 from tests.app.helpers import Q, area_answers, checked_values, form_data, input_value, versions_on
 
 
@@ -151,7 +151,11 @@ def test_stale_save_is_a_conflict_showing_the_other_value(started, make_browser,
     ranked = item.ranked_options
     their = colleague.post(url, form_data({item.id: ranked[-1].id}, versions_on(their_page)), token_from=url)
     assert their.status_code == 302
-    mine = browser.post(url, form_data({item.id: ranked[0].id, "strategie.budget": area_answers("strategie")["strategie.budget"]}, versions_on(mine_page)), token_from=url)
+    mine = browser.post(
+        url,
+        form_data({item.id: ranked[0].id, "strategie.budget": area_answers("strategie")["strategie.budget"]}, versions_on(mine_page)),
+        token_from=url,
+    )
     page = mine.get_data(as_text=True)
     assert mine.status_code == 409
     assert "Inzwischen von jemand anderem geändert" in page and ranked[-1].label in page and "Hauptamt Erbach" in page
@@ -170,7 +174,9 @@ def test_same_value_by_two_people_is_no_conflict(started, make_browser, world) -
     colleague.login(world.kommune)
     stale = versions_on(browser.get(url).get_data(as_text=True))
     answers = {"strategie.digitalstrategie": Q.item("strategie.digitalstrategie").ranked_options[-1].id}
-    assert colleague.post(url, form_data(answers, versions_on(colleague.get(url).get_data(as_text=True))), token_from=url).status_code == 302
+    assert (
+        colleague.post(url, form_data(answers, versions_on(colleague.get(url).get_data(as_text=True))), token_from=url).status_code == 302
+    )
     assert browser.post(url, form_data(answers, stale), token_from=url).status_code == 302
 
 
@@ -180,7 +186,10 @@ def test_history_records_who_changed_what(started) -> None:
     save(browser, assessment_id, "strategie", {item.id: item.ranked_options[0].id})
     save(browser, assessment_id, "strategie", {item.id: item.ranked_options[-1].id})
     changes = db.session.scalars(db.select(AnswerChange).where(AnswerChange.item_id == item.id).order_by(AnswerChange.id)).all()
-    assert [(c.old_value, c.new_value) for c in changes] == [(None, item.ranked_options[0].id), (item.ranked_options[0].id, item.ranked_options[-1].id)]
+    assert [(c.old_value, c.new_value) for c in changes] == [
+        (None, item.ranked_options[0].id),
+        (item.ranked_options[0].id, item.ranked_options[-1].id),
+    ]
     page = browser.get(f"/bewertung/{assessment_id}/verlauf").get_data(as_text=True)
     assert "Hauptamt Erbach" in page and item.ranked_options[-1].label in page and item.ranked_options[0].label in page
 

@@ -20,14 +20,17 @@ def stored() -> int:
     return db.session.scalar(select(func.count(Municipality.id))) or 0
 
 
-@pytest.mark.parametrize(("bad_line", "fragment"), [
-    ("06431001,Abtsteinach,Gemeinde,Bergstraße,Darmstadt,2147483648", "Einwohnerzahl 2147483648 ist zu groß (höchstens 2147483647)"),
-    ("06431001,Abtsteinach,Gemeinde,Bergstraße,Darmstadt," + "9" * 5000, "Einwohnerzahl mit 5000 Ziffern ist zu groß"),
-    ("06431001," + "A" * 121 + ",Gemeinde,Bergstraße,Darmstadt,2500", "Name ist 121 Zeichen lang (höchstens 120)"),
-    ("06431001,Abt\x00steinach,Gemeinde,Bergstraße,Darmstadt,2500", "Name enthält ein Steuerzeichen (U+0000)"),
-    ("06431001,Abtsteinach,Gemeinde,Berg\x1bstraße,Darmstadt,2500", "Kreis enthält ein Steuerzeichen (U+001B)"),
-    ("06431001,Abtsteinach,Gemeinde,Bergstraße," + "D" * 81 + ",2500", "Regierungsbezirk ist 81 Zeichen lang (höchstens 80)"),
-])
+@pytest.mark.parametrize(
+    ("bad_line", "fragment"),
+    [
+        ("06431001,Abtsteinach,Gemeinde,Bergstraße,Darmstadt,2147483648", "Einwohnerzahl 2147483648 ist zu groß (höchstens 2147483647)"),
+        ("06431001,Abtsteinach,Gemeinde,Bergstraße,Darmstadt," + "9" * 5000, "Einwohnerzahl mit 5000 Ziffern ist zu groß"),
+        ("06431001," + "A" * 121 + ",Gemeinde,Bergstraße,Darmstadt,2500", "Name ist 121 Zeichen lang (höchstens 120)"),
+        ("06431001,Abt\x00steinach,Gemeinde,Bergstraße,Darmstadt,2500", "Name enthält ein Steuerzeichen (U+0000)"),
+        ("06431001,Abtsteinach,Gemeinde,Berg\x1bstraße,Darmstadt,2500", "Kreis enthält ein Steuerzeichen (U+001B)"),
+        ("06431001,Abtsteinach,Gemeinde,Bergstraße," + "D" * 81 + ",2500", "Regierungsbezirk ist 81 Zeichen lang (höchstens 80)"),
+    ],
+)
 def test_csv_record_the_database_cannot_hold_is_refused_and_nothing_stored(cli, tmp_path: Path, bad_line: str, fragment: str) -> None:
     path = tmp_path / "kommunen.csv"
     path.write_text("\n".join([HEADER, GOOD, bad_line]) + "\n", encoding="utf-8")

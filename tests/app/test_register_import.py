@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Assessment, Municipality
-from digicheck.assess import services as svc
 from tests.conftest import skip_or_fail
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -32,7 +32,12 @@ def test_mini_fixture_import_and_show(cli, gv100ad_mini) -> None:
     shown = cli("municipalities", "show", "06437006", "--format", "json")
     data = json.loads(shown.output)
     assert {k: data[k] for k in ("ags", "name", "kind", "kreis", "regierungsbezirk")} == {
-        "ags": "06437006", "name": "Erbach", "kind": "Stadt", "kreis": "Odenwaldkreis", "regierungsbezirk": "Darmstadt"}
+        "ags": "06437006",
+        "name": "Erbach",
+        "kind": "Stadt",
+        "kreis": "Odenwaldkreis",
+        "regierungsbezirk": "Darmstadt",
+    }
     assert isinstance(data["population"], int) and data["population"] > 10_000
     assert count(ags="11000000") == 0  # Berlin is outside --land 06
 
@@ -95,7 +100,12 @@ def test_full_hessen_register(cli, full_register) -> None:
     assert count(kind="kreisfreie Stadt") == 5
     erbach = json.loads(cli("municipalities", "show", "06437006", "--format", "json").output)
     giessen = json.loads(cli("municipalities", "show", "06531005", "--format", "json").output)
-    assert (erbach["name"], erbach["kind"], erbach["kreis"], erbach["regierungsbezirk"]) == ("Erbach", "Stadt", "Odenwaldkreis", "Darmstadt")
+    assert (erbach["name"], erbach["kind"], erbach["kreis"], erbach["regierungsbezirk"]) == (
+        "Erbach",
+        "Stadt",
+        "Odenwaldkreis",
+        "Darmstadt",
+    )
     assert (giessen["name"], giessen["kind"], giessen["regierungsbezirk"]) == ("Gießen", "Stadt", "Gießen")
     rows = csv.DictReader((SHARED / "hessen_kommunen.csv").read_text(encoding="utf-8").splitlines())
     expected = {r["ags"]: int(r["population"]) for r in rows}
@@ -103,8 +113,15 @@ def test_full_hessen_register(cli, full_register) -> None:
 
 
 def test_bromskirchen_is_marked_merged_and_keeps_its_assessments(cli, full_register, world) -> None:
-    bromskirchen = Municipality(ags="06635005", name="Bromskirchen", kind="Gemeinde", kreis="Waldeck-Frankenberg",
-                                kreis_ags="06635", regierungsbezirk="Kassel", population=1700)
+    bromskirchen = Municipality(
+        ags="06635005",
+        name="Bromskirchen",
+        kind="Gemeinde",
+        kreis="Waldeck-Frankenberg",
+        kreis_ags="06635",
+        regierungsbezirk="Kassel",
+        population=1700,
+    )
     db.session.add(bromskirchen)
     db.session.commit()
     assessment = svc.start_round(bromskirchen, None)

@@ -33,8 +33,12 @@ def static_responses(client: Any) -> dict[str, Any]:
     page = client.get("/anmelden").get_data(as_text=True)
     url = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     fresh = client.get(url)
-    responses = {"static 200": fresh, "static 304": client.get(url, headers={"If-None-Match": fresh.headers["ETag"]}),
-                 "static HEAD": client.head(url), "static 405": client.post(url)}
+    responses = {
+        "static 200": fresh,
+        "static 304": client.get(url, headers={"If-None-Match": fresh.headers["ETag"]}),
+        "static HEAD": client.head(url),
+        "static 405": client.post(url),
+    }
     assert [r.status_code for r in responses.values()] == [200, 304, 200, 405]
     for response in responses.values():
         response.close()
@@ -78,4 +82,3 @@ def test_hsts_on_every_response_with_secure_cookies(make_app: Any, database_url:
     seen["404"] = client.get("/gibt-es-nicht")
     seen.update(static_responses(client))
     assert {name: missing for name, response in seen.items() if (missing := missing_headers(response, hsts=True))} == {}
-

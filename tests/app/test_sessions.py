@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import event, select
 
+from digicheck.accounts.sessions import COOKIE_KEY
 from digicheck.extensions import db
 from digicheck.models import User, UserSession
 from digicheck.models._time import utcnow
-from digicheck.accounts.sessions import COOKIE_KEY
 from tests.app.login_helpers import code_step, enrol, logout, password_step, settings
 from tests.app.test_logging import stdout  # noqa: F401 - fixture
 from tests.conftest import PASSWORD
@@ -109,11 +109,19 @@ def test_last_seen_is_written_at_most_once_a_minute(app, browser, world) -> None
 
 def test_the_account_page_lists_the_open_logins(app, make_browser, world) -> None:
     phone, laptop = make_browser(), make_browser()
-    phone.post("/anmelden", {"email": world.kommune.email, "password": PASSWORD},
-               headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-                                      "Chrome/131.0.0.0 Mobile Safari/537.36"})
-    laptop.post("/anmelden", {"email": world.kommune.email, "password": PASSWORD},
-                headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"})
+    phone.post(
+        "/anmelden",
+        {"email": world.kommune.email, "password": PASSWORD},
+        headers={
+            "User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0.0.0 Mobile Safari/537.36"
+        },
+    )
+    laptop.post(
+        "/anmelden",
+        {"email": world.kommune.email, "password": PASSWORD},
+        headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"},
+    )
     laptop.logged_in = phone.logged_in = True
     [first, _] = _rows(world.kommune)
     page = laptop.get("/konto/sicherheit", headers={"User-Agent": "Firefox"}).get_data(as_text=True)
@@ -170,6 +178,7 @@ def test_password_change_and_lock_end_every_server_session(make_browser, world) 
 
 
 # --- failed logins per account and per address ---------------------------------------------------
+
 
 def _fail(make_browser, user, address: str):  # type: ignore[no-untyped-def]
     return password_step(make_browser(), user, "falsch-falsch", environ_base={"REMOTE_ADDR": address})

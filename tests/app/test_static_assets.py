@@ -57,11 +57,14 @@ def test_login_page_links_the_stylesheet_by_content_hash(client) -> None:
     assert stylesheet_url(client).endswith(f".{hashlib.sha256(source).hexdigest()[:12]}.css")
 
 
-@pytest.mark.parametrize("encoding,decode", [
-    ("br", brotli.decompress),
-    ("gzip", gzip.decompress),
-    ("gzip, deflate, br", brotli.decompress),  # what browsers send: the smaller one
-])
+@pytest.mark.parametrize(
+    "encoding,decode",
+    [
+        ("br", brotli.decompress),
+        ("gzip", gzip.decompress),
+        ("gzip, deflate, br", brotli.decompress),  # what browsers send: the smaller one
+    ],
+)
 def test_stylesheet_comes_compressed_and_cacheable(client, encoding: str, decode: Any) -> None:
     response, body = fetch(client, stylesheet_url(client), encoding)
     assert response.status_code == 200 and response.mimetype == "text/css"
@@ -125,12 +128,14 @@ def test_changed_file_gets_a_new_fingerprint_and_the_old_one_is_gone(tmp_path: P
 
 @pytest.mark.parametrize("secure", [True, False])
 def test_hsts_only_with_secure_cookies(app, secure: bool) -> None:
-    other = create_app({
-        "SECRET_KEY": "test-secret-of-at-least-32-characters",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "TESTING": True,
-        "SESSION_COOKIE_SECURE": secure,
-    })
+    other = create_app(
+        {
+            "SECRET_KEY": "test-secret-of-at-least-32-characters",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "TESTING": True,
+            "SESSION_COOKIE_SECURE": secure,
+        }
+    )
     client = other.test_client()
     try:
         page = client.get("/anmelden")
@@ -146,8 +151,12 @@ def test_hsts_only_with_secure_cookies(app, secure: bool) -> None:
 
 def test_wheel_carries_compressed_assets_and_plotly(tmp_path: Path) -> None:
     """The wheel's build hook writes the fingerprinted files with .br and .gz (about 20 s: brotli on plotly.js)."""
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(CHECKOUT_DIR), "--no-deps", "-q", "-w", str(tmp_path)],
-                           capture_output=True, text=True, timeout=600)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(CHECKOUT_DIR), "--no-deps", "-q", "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = tmp_path.glob("digicheck-*.whl")
     with zipfile.ZipFile(wheel) as archive:
@@ -156,10 +165,11 @@ def test_wheel_carries_compressed_assets_and_plotly(tmp_path: Path) -> None:
         assert set(manifest) >= {"css/app.css", "js/charts.js", "js/draft.js", "vendor/plotly.min.js"}
         served = {name for name in names if name.startswith("digicheck/assets/static/")}
         assert served == {f"digicheck/assets/static/{hashed}{suffix}" for hashed in manifest.values() for suffix in ("", ".br", ".gz")}
-        assert archive.read(f"digicheck/assets/static/{manifest['css/app.css']}") == (CHECKOUT_DIR / "static" / "css" / "app.css").read_bytes()
+        assert (
+            archive.read(f"digicheck/assets/static/{manifest['css/app.css']}") == (CHECKOUT_DIR / "static" / "css" / "app.css").read_bytes()
+        )
         plotly = f"digicheck/assets/static/{manifest['vendor/plotly.min.js']}"
         plain = archive.read(plotly)
         assert len(plain) > 2 * BUDGET and plain.lstrip().startswith(b"/**")
         assert brotli.decompress(archive.read(plotly + ".br")) == plain and len(archive.read(plotly + ".br")) <= BUDGET
         assert gzip.decompress(archive.read(plotly + ".gz")) == plain and len(archive.read(plotly + ".gz")) <= BUDGET
-

@@ -3,8 +3,8 @@ and an error anywhere stores nothing of what came before it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import click
 import pytest
@@ -26,8 +26,9 @@ def own_app(database_url: str) -> Iterator[Callable[..., Any]]:
     made: list[Any] = []
 
     def make(**settings: Any) -> Any:
-        made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url,
-                                **settings}))
+        made.append(
+            create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url, **settings})
+        )
         return made[-1]
 
     yield make

@@ -32,16 +32,16 @@ def bench(world: World) -> None:
     minus the other published Kreise would describe Kreis 06433."""
     for kreis, count in KREISE.items():
         for i in range(count):
-            m = municipality(f"{kreis}{i:03d}", kreis_ags=kreis, kreis=f"Kreis {kreis}", rb="Darmstadt",
-                             population=3000 if i % 2 else 7000)
+            m = municipality(f"{kreis}{i:03d}", kreis_ags=kreis, kreis=f"Kreis {kreis}", rb="Darmstadt", population=3000 if i % 2 else 7000)
             value = 25.0 + 6 * i + int(kreis[-1])
             scores = [value, value + 5, value - 5, value + 10, value - 10]
             if kreis != "06433":
                 submit(m, 2025, [s - 8 for s in scores])
             submit(m, 2026, scores)
     for i in range(4):
-        m = municipality(f"06437{i + 100:03d}", kreis_ags="06437", kreis="Odenwaldkreis", rb="Darmstadt",
-                         population=12000 + i, kind="Stadt")
+        m = municipality(
+            f"06437{i + 100:03d}", kreis_ags="06437", kreis="Odenwaldkreis", rb="Darmstadt", population=12000 + i, kind="Stadt"
+        )
         submit(m, 2026, [40.0 + 9 * i, 35.0, 45.0, 55.0 - 4 * i, 60.0])
     submit(world.erbach, 2026, [52.0, 41.0, 47.0, 50.0, 58.0])
     db.session.commit()
@@ -78,8 +78,7 @@ def expect_charts_match_tables(page: Page) -> None:
         assert [[numbers(r.locator("td"))[i] for r in shown] for i in (1, 2, 3)] == expected
     heatmap = page.evaluate("() => document.getElementById('heatmap').data[0].y")
     levels = page.locator("#stufen-tabelle")
-    assert heatmap == [r.locator("th").inner_text() for r in levels.locator("tbody tr").all()
-                       if r.locator("td.suppressed").count() == 0]
+    assert heatmap == [r.locator("th").inner_text() for r in levels.locator("tbody tr").all() if r.locator("td.suppressed").count() == 0]
     trend = page.evaluate("() => document.getElementById('trend').data.map(t => [t.name, t.x, t.y])")
     expect(page.locator("#trend .legend .traces .legendtext")).to_have_count(len(AREAS))
     medians = page.locator("#zeitreihe-tabelle tbody tr").first.locator("td")
@@ -148,10 +147,15 @@ def test_kommune_and_consultant_read_the_benchmark(page: Page, world: World, ben
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Benchmark").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Benchmark: Digitalisierung im Vergleich, Runde 2026")
     expect(page.get_by_role("heading", name=re.compile(r"^Perzentilränge"))).to_have_count(0)
-    page.locator("form.filters").get_by_label("Kommune für Perzentilränge und ähnliche Kommunen").select_option(label="Erbach (Stadt, AGS 06437006)")
+    page.locator("form.filters").get_by_label("Kommune für Perzentilränge und ähnliche Kommunen").select_option(
+        label="Erbach (Stadt, AGS 06437006)"
+    )
     choose(page, "Vergleichsgruppen", "Größenklasse")
-    sizes = ["Größenklasse: unter 5.000 Einwohner", "Größenklasse: 5.000 bis unter 10.000 Einwohner",
-             "Größenklasse: 10.000 bis unter 20.000 Einwohner"]
+    sizes = [
+        "Größenklasse: unter 5.000 Einwohner",
+        "Größenklasse: 5.000 bis unter 10.000 Einwohner",
+        "Größenklasse: 10.000 bis unter 20.000 Einwohner",
+    ]
     expect(participation.locator("tbody th")).to_have_text(["Land: alle Kommunen", *sizes])
     expect(participation.locator("td.suppressed")).to_have_count(0)
     ranks = page.locator("#raenge-tabelle")

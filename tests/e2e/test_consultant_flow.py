@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from digicheck.extensions import db
-from digicheck.models import Assessment, Target
 from digicheck.assess import services as svc
 from digicheck.assess.advice import references
+from digicheck.extensions import db
+from digicheck.models import Assessment, Target
 from tests.app.helpers import Q
 from tests.app.test_consult import submitted, town
 from tests.conftest import World
@@ -104,8 +104,7 @@ def expect_chart_and_table(page: Page, expected: dict[str, list[Any]]) -> None:
         expect(cells).to_have_text([stufe(v) for v in values])
 
 
-def test_consultant_prepares_and_the_kommune_sees_the_feedback(page: Page, world: World, prepared: Prepared,
-                                                               axe: AxeAudit) -> None:
+def test_consultant_prepares_and_the_kommune_sees_the_feedback(page: Page, world: World, prepared: Prepared, axe: AxeAudit) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.goto("/anmelden")
     log_in(page, world.berater.email)
@@ -193,7 +192,9 @@ def test_consultant_prepares_and_the_kommune_sees_the_feedback(page: Page, world
     block.get_by_label(re.compile(r"^Begründung")).fill(REASON)
     block.get_by_role("button", name="Validierte Stufe speichern").click()
     expect(page.locator(".flash-success")).to_have_text("Die validierte Stufe ist gespeichert.")
-    expect(block).to_contain_text(re.compile(rf"Selbsteinschätzung: Stufe {own_technik} \w+ ·\s+Validiert: Stufe {validated} \(Beraterin, "))
+    expect(block).to_contain_text(
+        re.compile(rf"Selbsteinschätzung: Stufe {own_technik} \w+ ·\s+Validiert: Stufe {validated} \(Beraterin, ")
+    )
     expect(block).to_contain_text(f"„{REASON}“")
     drawn = radar_traces(page)
     still_on = {k for k in everything if k not in (names["vorrunde"], names["giessen"], "Selbsteinschätzung")}
@@ -226,7 +227,8 @@ def test_consultant_prepares_and_the_kommune_sees_the_feedback(page: Page, world
     feedback = page.locator("section.consult-feedback")
     expect(feedback.get_by_role("heading", level=2)).to_have_text("Rückmeldung der Digitalisierungsberatung")
     expect(feedback.locator("tbody tr").filter(has_text=technik.name).locator("td")).to_have_text(
-        [f"Stufe {own_technik}", f"Stufe {validated}", REASON, re.compile(r"^Beraterin, \d\d\.\d\d\.\d{4}$")])
+        [f"Stufe {own_technik}", f"Stufe {validated}", REASON, re.compile(r"^Beraterin, \d\d\.\d\d\.\d{4}$")]
+    )
     other = feedback.locator("tbody tr").filter(has_text=Q.area("strategie").name).locator("td")
     expect(other.nth(1)).to_have_text("–")
     expect(feedback.locator("li.note")).to_have_count(1)

@@ -44,14 +44,17 @@ def test_the_operators_text_is_shown(page: Page, axe: AxeAudit, legal_dir: Path)
     (legal_dir / "impressum.md").write_text(
         "# Anbieter\n\nKreisstadt Erbach, Neckarstraße 3, 64711 Erbach\n\n"
         "# Kontakt\n\n- E-Mail: <digitalisierung@erbach.example>\n- Web: [erbach.example](https://erbach.example)\n\n"
-        "<script>document.title = 'gekapert'</script>\n", encoding="utf-8")
+        "<script>document.title = 'gekapert'</script>\n",
+        encoding="utf-8",
+    )
     page.goto("/anmelden")
     page.get_by_role("navigation", name="Rechtliche Hinweise").get_by_role("link", name="Impressum").click()
     text = page.locator(".legal-text")
     expect(text.get_by_role("heading", name="Anbieter", level=2)).to_be_visible()
     expect(text).to_contain_text("Kreisstadt Erbach, Neckarstraße 3, 64711 Erbach")
     expect(text.get_by_role("link", name="digitalisierung@erbach.example")).to_have_attribute(
-        "href", "mailto:digitalisierung@erbach.example")
+        "href", "mailto:digitalisierung@erbach.example"
+    )
     expect(text).to_contain_text("<script>")  # shown as text, never run
     expect(page).to_have_title("Impressum – Digi-Check Kommunen")
     expect(text).not_to_contain_text("[BETREIBER:")

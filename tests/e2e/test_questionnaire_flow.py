@@ -183,9 +183,9 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
 
 
 def test_pages_have_no_serious_accessibility_violations(page: Page, world: World, axe: AxeAudit) -> None:
+    from digicheck.assess import services as svc
     from digicheck.extensions import db
     from digicheck.models import Assessment
-    from digicheck.assess import services as svc
     from tests.app.helpers import area_answers
 
     page.goto("/anmelden")

@@ -24,8 +24,7 @@ def require_2fa(app: Any) -> Iterator[None]:
     app.config.pop("REQUIRE_2FA", None)
 
 
-def test_consultant_enrols_then_logs_in_with_a_computed_code(page: Page, world: World, axe: AxeAudit,
-                                                             require_2fa: None) -> None:
+def test_consultant_enrols_then_logs_in_with_a_computed_code(page: Page, world: World, axe: AxeAudit, require_2fa: None) -> None:
     page.goto("/anmelden")
     log_in(page, world.berater.email)
     expect(page).to_have_url(re.compile(r"/konto/zweiter-faktor$"))

@@ -21,8 +21,13 @@ CITE = {"source": "erbach-ikz-2023", "section": "6.3"}
 
 def single(item_id: str, weight: float = 1, not_applicable: bool = False) -> dict[str, Any]:
     return {
-        "id": item_id, "type": "single", "text": f"Frage {item_id}", "help": "Hilfe", "weight": weight,
-        "not_applicable": not_applicable, "cite": CITE,
+        "id": item_id,
+        "type": "single",
+        "text": f"Frage {item_id}",
+        "help": "Hilfe",
+        "weight": weight,
+        "not_applicable": not_applicable,
+        "cite": CITE,
         "options": [
             {"id": "niedrig", "label": "niedrig", "score": 0},
             {"id": "mittel", "label": "mittel", "score": 50},
@@ -33,20 +38,36 @@ def single(item_id: str, weight: float = 1, not_applicable: bool = False) -> dic
 
 def area(area_id: str) -> dict[str, Any]:
     items = [single(f"{area_id}.s{i}") for i in range(6)]
-    items.append({
-        "id": f"{area_id}.n", "type": "number", "text": "Wie viele?", "help": "Hilfe", "weight": 1,
-        "cite": CITE, "unit": "Dienste", "min": 0, "max": 1000,
-        "bands": [{"min": 0, "score": 0}, {"min": 1, "score": 25}, {"min": 10, "score": 60}, {"min": 50, "score": 100}],
-    })
-    items.append({
-        "id": f"{area_id}.m", "type": "multi", "text": "Welche?", "help": "Hilfe", "weight": 1, "cite": CITE,
-        "options": [
-            {"id": "a", "label": "A", "score": 40},
-            {"id": "b", "label": "B", "score": 40},
-            {"id": "c", "label": "C", "score": 40},
-            {"id": "keines", "label": "keines", "score": 0, "exclusive": True},
-        ],
-    })
+    items.append(
+        {
+            "id": f"{area_id}.n",
+            "type": "number",
+            "text": "Wie viele?",
+            "help": "Hilfe",
+            "weight": 1,
+            "cite": CITE,
+            "unit": "Dienste",
+            "min": 0,
+            "max": 1000,
+            "bands": [{"min": 0, "score": 0}, {"min": 1, "score": 25}, {"min": 10, "score": 60}, {"min": 50, "score": 100}],
+        }
+    )
+    items.append(
+        {
+            "id": f"{area_id}.m",
+            "type": "multi",
+            "text": "Welche?",
+            "help": "Hilfe",
+            "weight": 1,
+            "cite": CITE,
+            "options": [
+                {"id": "a", "label": "A", "score": 40},
+                {"id": "b", "label": "B", "score": 40},
+                {"id": "c", "label": "C", "score": 40},
+                {"id": "keines", "label": "keines", "score": 0, "exclusive": True},
+            ],
+        }
+    )
     return {"id": area_id, "name": area_id.title(), "description": "Bereich", "items": items}
 
 
@@ -66,8 +87,14 @@ BASE: dict[str, Any] = {
     ],
     "areas": [area(a) for a in AREA_IDS],
     "gates": [
-        {"id": "technik-isms", "area": "technik", "max_level": 3,
-         "unless": [{"item": "technik.s0", "min_score": 75}], "reason": "Ohne ISMS", "cite": CITE},
+        {
+            "id": "technik-isms",
+            "area": "technik",
+            "max_level": 3,
+            "unless": [{"item": "technik.s0", "min_score": 75}],
+            "reason": "Ohne ISMS",
+            "cite": CITE,
+        },
     ],
 }
 

@@ -33,6 +33,7 @@ def conditions(m) -> dict[str, str]:
 
 # --- amounts ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("partners", "total"), [(2, 50_000), (3, 75_000), (4, 100_000), (5, 100_000), (6, 100_000)])
 def test_ikz_amount_25000_each_capped_at_100000_above_three(partners, total) -> None:
     assert ikz_amount(partners, 25_000, 100_000, 3) == total
@@ -69,11 +70,16 @@ def test_euro_format() -> None:
 
 # --- condition checklists ---------------------------------------------------------------
 
+
 def test_ikz_checklist_all_met_except_the_one_no_answer_covers() -> None:
     m = match("ikz-foerderung", IKZ_ALL_MET)
     assert conditions(m) == {
-        "beschluesse": "met", "vereinbarung": "met", "laufzeit": "met",
-        "personalkosten": "met", "partner": "met", "keine_reine_it_investition": "unknown",
+        "beschluesse": "met",
+        "vereinbarung": "met",
+        "laufzeit": "met",
+        "personalkosten": "met",
+        "partner": "met",
+        "keine_reine_it_investition": "unknown",
     }
     assert m.fit == "conditional"
 
@@ -114,14 +120,19 @@ def test_phase1_not_met_when_allocation_already_used() -> None:
 
 # --- fit ----------------------------------------------------------------------------------
 
+
 def test_programme_without_conditions_fits_when_its_weakness_shows() -> None:
     m = match("ozg-hessen-kommunal", {"technik.online_dienste": 5})
     assert m.fit == "yes" and [w.item for w in m.addresses] == ["technik.online_dienste"]
 
 
 def test_no_fit_when_all_addressed_answers_are_strong() -> None:
-    strong = {"technik.online_dienste": 200, "kooperation.nachnutzung": "systematisch",
-              "kommunikation.auffindbarkeit": "portal", "technik.bundid": "postfach"}
+    strong = {
+        "technik.online_dienste": 200,
+        "kooperation.nachnutzung": "systematisch",
+        "kommunikation.auffindbarkeit": "portal",
+        "technik.bundid": "postfach",
+    }
     m = match("ozg-hessen-kommunal", strong)
     assert m.fit == "no" and m.addresses == ()
 
@@ -163,6 +174,7 @@ def test_municipality_facts_are_validated() -> None:
 
 
 # --- status by date ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("as_of", "state", "on", "days_left"),

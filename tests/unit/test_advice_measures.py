@@ -9,18 +9,31 @@ from tests.unit.test_advice_factory import CATALOGUE, IN_2021, Q, advice, profil
 
 #: Technik answered weakly throughout: level 1.
 WEAK_TECHNIK = {
-    "technik.it_inventar": "nein", "technik.netz": "unzureichend", "technik.notebooks": 0,
-    "technik.dms_vorhanden": "nein", "technik.dms_eakte": "keine", "technik.online_dienste": 0,
-    "technik.epayment": "nein", "technik.bundid": "kein_konto", "technik.poststelle_scan": "nein",
-    "technik.isms": "kein", "technik.isb": "nein", "technik.notfallmanagement": "nein",
+    "technik.it_inventar": "nein",
+    "technik.netz": "unzureichend",
+    "technik.notebooks": 0,
+    "technik.dms_vorhanden": "nein",
+    "technik.dms_eakte": "keine",
+    "technik.online_dienste": 0,
+    "technik.epayment": "nein",
+    "technik.bundid": "kein_konto",
+    "technik.poststelle_scan": "nein",
+    "technik.isms": "kein",
+    "technik.isb": "nein",
+    "technik.notfallmanagement": "nein",
 }
 #: Kommunikation at level 3 (score 50): every single item in the middle.
 MIDDLE_KOMMUNIKATION = {
-    "kommunikation.medienmix": ["amtsblatt", "website"], "kommunikation.intranet": "unregelmaessig",
-    "kommunikation.kollaboration": ["videokonferenz", "projektraeume"], "kommunikation.beschaeftigte_einbinden": "einzelne",
-    "kommunikation.mitarbeiterbefragung": "ja", "kommunikation.nutzerorientierung": "nachher",
-    "kommunikation.nutzertests": "intern", "kommunikation.beteiligung_digital": "gelegentlich",
-    "kommunikation.barrierefreiheit": ["klare_sprache", "barrierefrei"], "kommunikation.auffindbarkeit": "liste",
+    "kommunikation.medienmix": ["amtsblatt", "website"],
+    "kommunikation.intranet": "unregelmaessig",
+    "kommunikation.kollaboration": ["videokonferenz", "projektraeume"],
+    "kommunikation.beschaeftigte_einbinden": "einzelne",
+    "kommunikation.mitarbeiterbefragung": "ja",
+    "kommunikation.nutzerorientierung": "nachher",
+    "kommunikation.nutzertests": "intern",
+    "kommunikation.beteiligung_digital": "gelegentlich",
+    "kommunikation.barrierefreiheit": ["klare_sprache", "barrierefrei"],
+    "kommunikation.auffindbarkeit": "liste",
     "kommunikation.maengelmelder": "nein",
 }
 

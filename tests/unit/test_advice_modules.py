@@ -27,6 +27,7 @@ def numbers(p) -> list[int]:
 
 # --- prerequisites -------------------------------------------------------------
 
+
 def test_module_2_pulls_in_module_1_when_basics_unknown() -> None:
     p = plan(CALLS_MODULE_2)
     assert numbers(p) == [1, 2]
@@ -76,15 +77,20 @@ def test_plan_is_ordered_by_module_number() -> None:
 
 # --- contingent arithmetic -------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("changes", "expected", "total", "contingent", "own"),
     [
         # one from 1/2 (module 1), module 2 via Starke Heimat, one from 3/4; module 4 at own cost
-        ({**CALLS_MODULE_1, **CALLS_MODULE_2, **CALLS_MODULE_3, **CALLS_MODULE_4},
-         {1: "ozg", 2: "starke-heimat-modul2", 3: "verwaltungsdigitalisierung", 4: None}, 11.0, 8.0, 3.0),
+        (
+            {**CALLS_MODULE_1, **CALLS_MODULE_2, **CALLS_MODULE_3, **CALLS_MODULE_4},
+            {1: "ozg", 2: "starke-heimat-modul2", 3: "verwaltungsdigitalisierung", 4: None},
+            11.0,
+            8.0,
+            3.0,
+        ),
         # module 2 without module 1 uses the OZG slot itself
-        ({**CALLS_MODULE_2, **BASICS_KNOWN, **CALLS_MODULE_4},
-         {2: "ozg", 4: "verwaltungsdigitalisierung"}, 5.5, 5.5, 0.0),
+        ({**CALLS_MODULE_2, **BASICS_KNOWN, **CALLS_MODULE_4}, {2: "ozg", 4: "verwaltungsdigitalisierung"}, 5.5, 5.5, 0.0),
         # both of 3/4: only the first is free
         ({**CALLS_MODULE_3, **CALLS_MODULE_4}, {3: "verwaltungsdigitalisierung", 4: None}, 6.0, 3.0, 3.0),
         ({**CALLS_MODULE_1}, {1: "ozg"}, 2.5, 2.5, 0.0),
@@ -101,7 +107,10 @@ def test_contingent_covers_one_module_per_area(changes, expected, total, conting
 def test_days_per_module_split_on_site_and_results() -> None:
     p = plan({**CALLS_MODULE_1, **CALLS_MODULE_2, **CALLS_MODULE_3, **CALLS_MODULE_4})
     assert [(m.module.days_on_site, m.module.days_results, m.module.days) for m in p.modules] == [
-        (2.0, 0.5, 2.5), (2.0, 0.5, 2.5), (2.5, 0.5, 3.0), (2.5, 0.5, 3.0),
+        (2.0, 0.5, 2.5),
+        (2.0, 0.5, 2.5),
+        (2.5, 0.5, 3.0),
+        (2.5, 0.5, 3.0),
     ]
 
 
@@ -138,6 +147,7 @@ def test_before_the_programme_started_nothing_is_covered() -> None:
 
 
 # --- whom to invite -----------------------------------------------------------------------
+
 
 def test_invitations_collect_target_groups_in_plan_order() -> None:
     p = plan({**CALLS_MODULE_1, **CALLS_MODULE_3})

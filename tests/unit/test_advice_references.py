@@ -16,8 +16,8 @@ from scoring.model import DONT_KNOW
 from tests.unit.test_advice_factory import CATALOGUE, TODAY, Q
 
 REFERENCES = {r.id: r for r in load_references(Q)}
-GIESSEN_DATE = date(2020, 6, 3)   # "Stand 03.06.2020"
-ERBACH_DATE = date(2023, 12, 1)   # "vorgelegt im Dezember 2023"
+GIESSEN_DATE = date(2020, 6, 3)  # "Stand 03.06.2020"
+ERBACH_DATE = date(2023, 12, 1)  # "vorgelegt im Dezember 2023"
 
 
 def profile_of(ref_id: str):
@@ -29,6 +29,7 @@ def advice_of(ref_id: str, as_of: date):
 
 
 # --- format and honesty ----------------------------------------------------------
+
 
 def test_both_reference_files_are_shipped() -> None:
     assert sorted(REFERENCES) == ["erbach-ikz-2023", "giessen-2020"]
@@ -93,17 +94,18 @@ def test_broken_reference_file(tmp_path: Path, change, expected) -> None:
 
 # --- golden: scored levels per area ------------------------------------------------------
 
+
 def levels(ref_id: str) -> dict[str, tuple]:
     return {a.id: (None if a.score is None else round(a.score, 1), a.level, a.provisional) for a in profile_of(ref_id).areas}
 
 
 def test_giessen_2020_levels() -> None:
     assert levels("giessen-2020") == {
-        "strategie": (59.5, 2, False),       # capped at 2: only a Grobkonzept, no written strategy yet
+        "strategie": (59.5, 2, False),  # capped at 2: only a Grobkonzept, no written strategy yet
         "organisation": (63.0, 4, True),
-        "kooperation": (None, None, True),   # the document says nothing about cooperation
+        "kooperation": (None, None, True),  # the document says nothing about cooperation
         "kommunikation": (25.0, 2, True),
-        "technik": (64.0, 3, True),          # capped at 3: no ISMS documented
+        "technik": (64.0, 3, True),  # capped at 3: no ISMS documented
     }
     overall = profile_of("giessen-2020").overall
     assert (round(overall.score, 1), overall.level, overall.provisional) == (52.9, 3, True)
@@ -111,7 +113,7 @@ def test_giessen_2020_levels() -> None:
 
 def test_erbach_ikz_2023_levels() -> None:
     assert levels("erbach-ikz-2023") == {
-        "strategie": (57.2, 3, False),       # capped at 3: responsibility not yet formally assigned
+        "strategie": (57.2, 3, False),  # capped at 3: responsibility not yet formally assigned
         "organisation": (28.1, 2, True),
         "kooperation": (47.7, 3, False),
         "kommunikation": (42.9, 3, True),
@@ -122,6 +124,7 @@ def test_erbach_ikz_2023_levels() -> None:
 
 
 # --- golden: advice ------------------------------------------------------------------------------
+
 
 def test_giessen_2020_advice_at_the_time_of_the_document() -> None:
     result = advice_of("giessen-2020", GIESSEN_DATE)
@@ -135,7 +138,7 @@ def test_giessen_2020_advice_at_the_time_of_the_document() -> None:
     funding = {m.programme.id: (m.status.state, m.fit) for m in result.funding}
     assert funding == {
         "ozg-hessen-kommunal": ("open", "conditional"),
-        "starke-heimat-phase1": ("closing", "conditional"),   # 89 days to the 31.08.2020 deadline
+        "starke-heimat-phase1": ("closing", "conditional"),  # 89 days to the 31.08.2020 deadline
         "starke-heimat-phase2": ("upcoming", "conditional"),
         "civento": ("open", "conditional"),
         "ozg-modellkommunen": ("open", "conditional"),
@@ -166,12 +169,21 @@ def test_erbach_ikz_2023_advice_at_the_time_of_the_document() -> None:
     ikz = next(m for m in result.funding if m.programme.id == "ikz-foerderung")
     assert (ikz.amount.value, ikz.amount.per_municipality) == (100_000, 25_000)
     assert {c.id: c.status for c in ikz.conditions} == {
-        "beschluesse": "unknown", "vereinbarung": "not_met", "laufzeit": "met",
-        "personalkosten": "not_met", "partner": "met", "keine_reine_it_investition": "unknown",
+        "beschluesse": "unknown",
+        "vereinbarung": "not_met",
+        "laufzeit": "met",
+        "personalkosten": "not_met",
+        "partner": "met",
+        "keine_reine_it_investition": "unknown",
     }
     assert ikz.fit == "conditional"
     assert {a.area: [s.measure.id for s in a.measures] for a in result.measures} == {
-        "organisation": ["giessen-prozessinventur", "erbach-prozessoptimierung", "erbach-fuehrungskonzept",
-                         "erbach-personalentwicklung", "erbach-organisationsabteilung"],
+        "organisation": [
+            "giessen-prozessinventur",
+            "erbach-prozessoptimierung",
+            "erbach-fuehrungskonzept",
+            "erbach-personalentwicklung",
+            "erbach-organisationsabteilung",
+        ],
         "technik": ["erbach-dms-gemeinsam", "giessen-eakte-pilot", "erbach-isms", "giessen-arbeitsplatz", "erbach-scanstrategie"],
     }

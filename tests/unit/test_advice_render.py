@@ -11,10 +11,15 @@ from scoring.advice.rules import DateStatus
 from tests.unit.test_advice_factory import TODAY, advice
 
 RICH = {
-    "strategie.ozg_grundlagen": "einzelne", "organisation.prozessoptimierung": "einzelne",
-    "technik.dms_eakte": "pilot", "strategie.digitalstrategie": "grobkonzept",
-    "kooperation.ikz_partner": 6, "kooperation.ratsbeschluss": "ja",
-    "technik.isms": "kein", "technik.isb": "nein", "technik.notfallmanagement": "nein",
+    "strategie.ozg_grundlagen": "einzelne",
+    "organisation.prozessoptimierung": "einzelne",
+    "technik.dms_eakte": "pilot",
+    "strategie.digitalstrategie": "grobkonzept",
+    "kooperation.ikz_partner": 6,
+    "kooperation.ratsbeschluss": "ja",
+    "technik.isms": "kein",
+    "technik.isb": "nein",
+    "technik.notfallmanagement": "nein",
 }
 
 
@@ -36,8 +41,23 @@ def test_modules_schema() -> None:
     assert list(modules) == ["plan", "days", "invite", "skipped"]
     assert modules["days"] == {"total": 11.0, "contingent": 8.0, "own": 3.0, "contingent_ended": 0.0}
     first = modules["plan"][0]
-    assert set(first) == {"id", "number", "title", "goal", "contents", "note", "why", "required_by", "days",
-                          "weak_items", "target_groups", "slot", "cost", "funding", "cite"}
+    assert set(first) == {
+        "id",
+        "number",
+        "title",
+        "goal",
+        "contents",
+        "note",
+        "why",
+        "required_by",
+        "days",
+        "weak_items",
+        "target_groups",
+        "slot",
+        "cost",
+        "funding",
+        "cite",
+    }
     assert first["days"] == {"on_site": 2.0, "results": 0.5, "total": 2.5}
     assert first["slot"]["id"] == "ozg" and first["cost"] == "contingent"
     assert first["funding"]["state"] == "open" and first["funding"]["until"] == "2022-12-31"
@@ -48,11 +68,29 @@ def test_modules_schema() -> None:
 def test_funding_schema() -> None:
     funding = {f["id"]: f for f in document()["funding"]}
     ikz = funding["ikz-foerderung"]
-    assert set(ikz) == {"id", "name", "funder", "what", "status", "period", "eligible", "fit", "reasons",
-                        "addresses", "conditions", "exclusions", "amount", "cite"}
+    assert set(ikz) == {
+        "id",
+        "name",
+        "funder",
+        "what",
+        "status",
+        "period",
+        "eligible",
+        "fit",
+        "reasons",
+        "addresses",
+        "conditions",
+        "exclusions",
+        "amount",
+        "cite",
+    }
     assert ikz["amount"]["value"] == 100_000 and ikz["amount"]["partners"] == 6
-    assert ikz["status"] == {"state": "unknown", "date": None, "days_left": None,
-                             "label": "Laufzeit in der Quelle nicht angegeben – aktuellen Stand beim Fördergeber prüfen"}
+    assert ikz["status"] == {
+        "state": "unknown",
+        "date": None,
+        "days_left": None,
+        "label": "Laufzeit in der Quelle nicht angegeben – aktuellen Stand beim Fördergeber prüfen",
+    }
     assert {c["id"]: c["status"] for c in ikz["conditions"]}["beschluesse"] == "met"
     assert funding["starke-heimat-phase1"]["status"]["label"] == "Antragsfrist endete am 31.08.2020"
     assert funding["starke-heimat-phase1"]["amount"]["grant_share"] == 0.75
@@ -69,9 +107,19 @@ def test_measures_schema() -> None:
 def test_text_is_german_and_names_every_part() -> None:
     text = advice_to_text(advice(RICH, as_of=TODAY, municipality=MunicipalityFacts("Gemeinde")))
     assert text.startswith("Empfehlungen (Stand 23.11.2026)")
-    for phrase in ("Beratungsmodule", "Modul 1 – Einführung und Überblick zum OZG (2,5 Tage", "Voraussetzung für: Modul 2",
-                   "beendet am 31.12.2022", "Förderprogramme", "nachweislich offen", "100.000 € für 6 Kommunen",
-                   "[erfüllt]", "[offen]", "So haben es andere gemacht", "Einladen: Verwaltungsspitze"):
+    for phrase in (
+        "Beratungsmodule",
+        "Modul 1 – Einführung und Überblick zum OZG (2,5 Tage",
+        "Voraussetzung für: Modul 2",
+        "beendet am 31.12.2022",
+        "Förderprogramme",
+        "nachweislich offen",
+        "100.000 € für 6 Kommunen",
+        "[erfüllt]",
+        "[offen]",
+        "So haben es andere gemacht",
+        "Einladen: Verwaltungsspitze",
+    ):
         assert phrase in text, phrase
     assert text.endswith("\n") and "None" not in text
 

@@ -107,7 +107,7 @@ def test_no_published_pair_allows_differencing(system: tuple[int, list[frozenset
     for group in published:
         assert len(group) >= k
     for i, a in enumerate(published):
-        for b in published[i + 1:]:
+        for b in published[i + 1 :]:
             if a & b:
                 for region in (a - b, b - a, a & b):
                     assert len(region) == 0 or len(region) >= k
@@ -169,7 +169,7 @@ def test_no_total_minus_published_cells_is_small(system: tuple[int, list[tuple[i
                 rest = len(groups[total]) - sum(len(groups[c]) for c in cells)
                 assert rest == 0 or rest >= k
     for i, a in enumerate(sorted(published)):
-        for b in sorted(published)[i + 1:]:
+        for b in sorted(published)[i + 1 :]:
             if groups[a] & groups[b]:
                 for region in (groups[a] - groups[b], groups[b] - groups[a], groups[a] & groups[b]):
                     assert len(region) == 0 or len(region) >= k

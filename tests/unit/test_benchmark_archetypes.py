@@ -9,12 +9,15 @@ from scoring.benchmark import cluster_profiles, name_profile, similar
 from scoring.benchmark.archetypes import default_areas
 from scoring.library import Library
 
-CENTRES = np.array([
-    [10, 12, 8, 15, 10],    # Einsteiger
-    [20, 45, 50, 45, 75],   # technik strong, strategie weak
-    [55, 45, 85, 55, 60],   # kooperation strong, organisation weak
-    [82, 80, 85, 78, 84],   # Vorreiter
-], dtype=float)
+CENTRES = np.array(
+    [
+        [10, 12, 8, 15, 10],  # Einsteiger
+        [20, 45, 50, 45, 75],  # technik strong, strategie weak
+        [55, 45, 85, 55, 60],  # kooperation strong, organisation weak
+        [82, 80, 85, 78, 84],  # Vorreiter
+    ],
+    dtype=float,
+)
 
 
 def profiles(per_cluster: int = 12, seed: int = 7) -> np.ndarray:
@@ -26,7 +29,10 @@ def profiles(per_cluster: int = 12, seed: int = 7) -> np.ndarray:
 def test_clusters_are_named_by_their_centroids() -> None:
     result = cluster_profiles(profiles())
     assert [t.name for t in result.types] == [
-        "Einsteiger", "Digitale Verwaltung mit Strategielücke", "Kooperationsstark mit Organisationslücke", "Vorreiter",
+        "Einsteiger",
+        "Digitale Verwaltung mit Strategielücke",
+        "Kooperationsstark mit Organisationslücke",
+        "Vorreiter",
     ]
     assert [t.size for t in result.types] == [12, 12, 12, 12]
     assert list(result.labels) == [i for i in range(4) for _ in range(12)]
@@ -86,13 +92,15 @@ def test_areas_and_their_names_come_from_the_questionnaire() -> None:
 
 def test_similar_by_profile_and_size() -> None:
     keys = ["A", "B", "C", "D", "E"]
-    scores = np.array([
-        [50, 50, 50, 50, 50],   # same profile, same size
-        [50, 50, 50, 50, 50],   # same profile, 10 times larger: +20
-        [55, 55, 55, 55, 55],   # 5 points off in every area, same size: 5
-        [50, 50, 50, 50, np.nan],
-        [90, 90, 90, 90, 90],
-    ])
+    scores = np.array(
+        [
+            [50, 50, 50, 50, 50],  # same profile, same size
+            [50, 50, 50, 50, 50],  # same profile, 10 times larger: +20
+            [55, 55, 55, 55, 55],  # 5 points off in every area, same size: 5
+            [50, 50, 50, 50, np.nan],
+            [90, 90, 90, 90, 90],
+        ]
+    )
     populations = [8_000, 80_000, 8_000, 8_000, 8_000]
     result = similar([50, 50, 50, 50, 50], 8_000, keys, scores, populations, n=3)
     assert [r.key for r in result] == ["A", "C", "B"]

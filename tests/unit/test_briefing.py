@@ -8,6 +8,7 @@ from typing import Any
 from scoring import score
 from scoring.advice import advice_to_dict, advise
 from scoring.advice.modules import Invitation
+from scoring.advice.render import de_days
 from scoring.briefing import (
     CLOSING,
     OPENING,
@@ -21,7 +22,6 @@ from scoring.briefing import (
     opening_topics,
     weakest_answers,
 )
-from scoring.advice.render import de_days
 from tests.unit import test_advice_factory as shipped
 from tests.unit.factory import all_answers, document, questionnaire
 
@@ -71,16 +71,30 @@ def test_weakest_answers_lowest_score_then_heavier_then_questionnaire_order() ->
     areas = document()["areas"]
     areas[1]["items"][0]["weight"] = 2  # organisation.s0
     q = questionnaire(areas=areas)
-    answers = {**all_answers(q, "hoch"), "strategie.s0": "niedrig", "organisation.s0": "niedrig", "technik.s5": "niedrig",
-               "strategie.n": 1, "strategie.m": ("a",), "kommunikation.s1": "mittel", "kooperation.s2": "weiss_nicht"}
+    answers = {
+        **all_answers(q, "hoch"),
+        "strategie.s0": "niedrig",
+        "organisation.s0": "niedrig",
+        "technik.s5": "niedrig",
+        "strategie.n": 1,
+        "strategie.m": ("a",),
+        "kommunikation.s1": "mittel",
+        "kooperation.s2": "weiss_nicht",
+    }
     weakest = weakest_answers(q, score(q, answers).answers, count=6)
     assert [(w.item.id, w.answer, w.score) for w in weakest] == [
-        ("organisation.s0", "niedrig", 0.0), ("strategie.s0", "niedrig", 0.0), ("technik.s5", "niedrig", 0.0),
-        ("strategie.n", "1 Dienste", 25.0), ("strategie.m", "A", 40.0), ("kommunikation.s1", "mittel", 50.0)]
+        ("organisation.s0", "niedrig", 0.0),
+        ("strategie.s0", "niedrig", 0.0),
+        ("technik.s5", "niedrig", 0.0),
+        ("strategie.n", "1 Dienste", 25.0),
+        ("strategie.m", "A", 40.0),
+        ("kommunikation.s1", "mittel", 50.0),
+    ]
     assert weakest_answers(q, {}) == ()
 
 
 # HEAD's services/briefing.py worked on the advice JSON; ported here as the reference for the typed rules.
+
 
 def _head_agenda(module: dict[str, Any], opening: tuple[str, ...]) -> tuple[Any, str]:
     contents = list(module["contents"])
@@ -129,12 +143,14 @@ def test_typed_rules_match_head_on_the_advice_json() -> None:
         plan = briefing_plan(shipped.Q, profile.answers, advice, unknown=4, inconsistencies=1)
         opening = opening_topics(4, 1)
         assert [(b.days, b.results) for b in plan.agenda] == [
-            _head_agenda(m, opening if i == 0 else ()) for i, m in enumerate(doc["modules"]["plan"])]
+            _head_agenda(m, opening if i == 0 else ()) for i, m in enumerate(doc["modules"]["plan"])
+        ]
         assert [(i.modules, i.groups) for i in plan.invitees] == _head_invitations(doc["modules"]["invite"])
         lists = plan.funding
         assert ([f.programme.id for f in lists.current], [f.programme.id for f in lists.ended], lists.left_out) == _head_funding(doc)
         assert [(e.area.area, [s.measure.id for s in e.measures], e.more) for e in plan.measures] == [
-            (a["area"], [m["id"] for m in a["measures"][:3]], max(0, len(a["measures"]) - 3)) for a in doc["measures"]]
+            (a["area"], [m["id"] for m in a["measures"][:3]], max(0, len(a["measures"]) - 3)) for a in doc["measures"]
+        ]
 
 
 def test_funding_lists_and_examples_on_one_advice() -> None:
@@ -148,6 +164,7 @@ def test_funding_lists_and_examples_on_one_advice() -> None:
 
 
 # Moved from tests/app/test_briefing.py with their assertions, onto the typed advice.
+
 
 def test_agenda_spreads_contents_over_half_days() -> None:
     contents = tuple(f"Thema {n}" for n in range(1, 8))
@@ -163,7 +180,8 @@ def test_agenda_spreads_contents_over_half_days() -> None:
 
 
 def test_invitations_group_target_groups_by_modules() -> None:
-    invite = [Invitation("Verwaltungsspitze", (1, 3)), Invitation("IT-Administration", (1,)),
-              Invitation("Amtsleitungen", (1, 3))]
+    invite = [Invitation("Verwaltungsspitze", (1, 3)), Invitation("IT-Administration", (1,)), Invitation("Amtsleitungen", (1, 3))]
     assert [(i.modules, i.groups) for i in invitees(invite)] == [
-        ((1, 3), ("Verwaltungsspitze", "Amtsleitungen")), ((1,), ("IT-Administration",))]
+        ((1, 3), ("Verwaltungsspitze", "Amtsleitungen")),
+        ((1,), ("IT-Administration",)),
+    ]

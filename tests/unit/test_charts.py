@@ -12,10 +12,9 @@ AREAS = ["Strategie", "Organisation", "Kooperation", "Kommunikation", "Technik"]
 
 def test_equal_series_differ_in_colour_dash_and_marker() -> None:
     same = (3.0, 2.0, 4.0, 1.0, 3.0)
-    traces = json.loads(radar(AREAS, [Series("Selbsteinschätzung", same), Series("Validiert", same),
-                                      Series("Ziel", same)]))["data"]
+    traces = json.loads(radar(AREAS, [Series("Selbsteinschätzung", same), Series("Validiert", same), Series("Ziel", same)]))["data"]
     styles = [(t["line"]["color"], t["line"]["dash"], t["marker"]["symbol"]) for t in traces]
-    for part in zip(*styles):
+    for part in zip(*styles, strict=True):
         assert len(set(part)) == 3
     sizes = [t["marker"]["size"] for t in traces]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]  # earlier markers show around later ones

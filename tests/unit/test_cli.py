@@ -154,8 +154,18 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
 
 
 def test_score_json_has_advice_with_stable_keys(tmp_path: Path) -> None:
-    result = run("score", str(write_answers(tmp_path, best_answers())), "--format", "json", "--as-of", "2026-11-23",
-                 "--kind", "Gemeinde", "--population", "4800")
+    result = run(
+        "score",
+        str(write_answers(tmp_path, best_answers())),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-23",
+        "--kind",
+        "Gemeinde",
+        "--population",
+        "4800",
+    )
     assert result.exit_code == 0, result.output
     advice = json.loads(result.output)["advice"]
     assert {"modules", "funding", "measures"} <= set(advice)
@@ -185,7 +195,10 @@ def test_catalogue_import_installs_a_valid_file_in_the_instance_folder(tmp_path:
     folder = _content_copy(tmp_path)
     shipped = (folder / "catalogues" / "funding.yaml").read_text(encoding="utf-8")
     new = tmp_path / "funding.yaml"
-    new.write_text(shipped.replace("Umsetzungsvereinbarung „OZG Hessen Kommunal“", "Umsetzungsvereinbarung „OZG Hessen Kommunal“ (geändert)", 1), encoding="utf-8")
+    new.write_text(
+        shipped.replace("Umsetzungsvereinbarung „OZG Hessen Kommunal“", "Umsetzungsvereinbarung „OZG Hessen Kommunal“ (geändert)", 1),
+        encoding="utf-8",
+    )
     env = {"DIGICHECK_QUESTIONNAIRES": str(folder), "DIGICHECK_INSTANCE_PATH": str(tmp_path / "instance")}
     result = CliRunner().invoke(main, ["catalogue", "import", str(new)], env=env)
     assert result.exit_code == 0, result.output

@@ -37,24 +37,32 @@ def _limited() -> None:
 def run_limited(*args: str) -> subprocess.CompletedProcess[str]:
     """The real console entry point in its own process, with at most 1 GB of memory and 60 s."""
     entry_point = "from digicheck.cli import run; run()"  # what the `digicheck` console script calls
-    return subprocess.run([sys.executable, "-c", entry_point, *args], capture_output=True, text=True,
-                          timeout=60, preexec_fn=_limited, env=os.environ.copy())
+    return subprocess.run(
+        [sys.executable, "-c", entry_point, *args], capture_output=True, text=True, timeout=60, preexec_fn=_limited, env=os.environ.copy()
+    )
 
 
-BILLION_LAUGHS = "\n".join(
-    ['questionnaire: "2026.1"', "answers:", '  strategie.leitlinien: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [f"  x{n}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 9) + "]" for n in range(8)]
-) + "\n"
+BILLION_LAUGHS = (
+    "\n".join(
+        ['questionnaire: "2026.1"', "answers:", '  strategie.leitlinien: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+        + [f"  x{n}: &{chr(98 + n)} [" + ",".join([f"*{chr(97 + n)}"] * 9) + "]" for n in range(8)]
+    )
+    + "\n"
+)
 
 
 # --- YAML files: score and catalogue import share one loader ------------------------------------
 
-@pytest.mark.parametrize(("content", "fragments"), [
-    (b"schema: digicheck/modules-1\nmodules: [a, b\n", ["YAML-Syntaxfehler", "Zeile 3, Spalte 1"]),
-    (b"schema: digicheck/modules-1\nmodules: \xff\xfe\n", ["Zeile 2", "nicht UTF-8"]),
-    (b"schema: !!python/object:os.system {}\n", ["Zeile 1", "!!python/object:os.system", "nicht erlaubt"]),
-    (b"schema: !!python/object/apply:os.system [echo hacked]\n", ["!!python/object/apply:os.system", "nicht erlaubt"]),
-])
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        (b"schema: digicheck/modules-1\nmodules: [a, b\n", ["YAML-Syntaxfehler", "Zeile 3, Spalte 1"]),
+        (b"schema: digicheck/modules-1\nmodules: \xff\xfe\n", ["Zeile 2", "nicht UTF-8"]),
+        (b"schema: !!python/object:os.system {}\n", ["Zeile 1", "!!python/object:os.system", "nicht erlaubt"]),
+        (b"schema: !!python/object/apply:os.system [echo hacked]\n", ["!!python/object/apply:os.system", "nicht erlaubt"]),
+    ],
+)
 def test_catalogue_import_of_a_broken_file_is_one_line(tmp_path: Path, content: bytes, fragments: list[str]) -> None:
     path = tmp_path / "katalog.yaml"
     path.write_bytes(content)
@@ -130,6 +138,7 @@ def test_a_few_aliases_still_work(tmp_path: Path) -> None:
 
 
 # --- invite ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("email", ["a" * 250 + "@beispiel.de", "kein-at-zeichen", "x@y", "zwei..punkte@beispiel.de", "a@b@c.de"])
 def test_invite_refuses_an_invalid_address(email: str) -> None:

@@ -39,6 +39,7 @@ def test_defaults_give_a_runnable_configuration(tmp_path: Path) -> None:
 
 # SECRET_KEY
 
+
 def test_secret_key_missing_outside_demo() -> None:
     with pytest.raises(ConfigError, match="SECRET_KEY fehlt"):
         from_environment({})
@@ -57,23 +58,30 @@ def test_secret_key_optional_in_demo_mode() -> None:
 
 # DATABASE_URL
 
-@pytest.mark.parametrize("url, expected", [
-    ("postgresql://u:p@db/digicheck", "postgresql+psycopg://u:p@db/digicheck"),
-    ("postgres://u@db:5433/digicheck", "postgresql+psycopg://u@db:5433/digicheck"),
-    ("postgresql+psycopg://u@db/digicheck", "postgresql+psycopg://u@db/digicheck"),
-    ("sqlite:////srv/digicheck/data.sqlite3", "sqlite:////srv/digicheck/data.sqlite3"),
-])
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgresql://u:p@db/digicheck", "postgresql+psycopg://u:p@db/digicheck"),
+        ("postgres://u@db:5433/digicheck", "postgresql+psycopg://u@db:5433/digicheck"),
+        ("postgresql+psycopg://u@db/digicheck", "postgresql+psycopg://u@db/digicheck"),
+        ("sqlite:////srv/digicheck/data.sqlite3", "sqlite:////srv/digicheck/data.sqlite3"),
+    ],
+)
 def test_database_url_accepted(url: str, expected: str) -> None:
     assert settings(DATABASE_URL=url)["SQLALCHEMY_DATABASE_URI"] == expected
 
 
-@pytest.mark.parametrize("url, words", [
-    ("mysql://u@db/digicheck", "'mysql' wird nicht unterstützt"),
-    ("postgresql+psycopg2://u@db/digicheck", "Treiber 'psycopg2' wird nicht unterstützt"),
-    ("kein url", "keine gültige Datenbank-URL"),
-    ("postgresql://u@db:zz/digicheck", "keine gültige Datenbank-URL"),
-    ("postgresql://u@db", "nennt keine Datenbank"),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("mysql://u@db/digicheck", "'mysql' wird nicht unterstützt"),
+        ("postgresql+psycopg2://u@db/digicheck", "Treiber 'psycopg2' wird nicht unterstützt"),
+        ("kein url", "keine gültige Datenbank-URL"),
+        ("postgresql://u@db:zz/digicheck", "keine gültige Datenbank-URL"),
+        ("postgresql://u@db", "nennt keine Datenbank"),
+    ],
+)
 def test_database_url_refused_names_the_kind(url: str, words: str) -> None:
     message = refused(DATABASE_URL=url)
     assert message.startswith("DATABASE_URL") and words in message
@@ -85,6 +93,7 @@ def test_database_url_password_never_in_the_message() -> None:
 
 # DIGICHECK_INSTANCE_PATH
 
+
 def test_instance_path_default_is_instance_where_the_app_starts(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert from_environment({"SECRET_KEY": SECRET})["INSTANCE_PATH"] == str(tmp_path / "instance")
@@ -92,6 +101,7 @@ def test_instance_path_default_is_instance_where_the_app_starts(tmp_path: Path, 
 
 
 # RATELIMIT_STORAGE_URI
+
 
 def test_ratelimit_storage() -> None:
     assert settings(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379")["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
@@ -102,12 +112,14 @@ def test_ratelimit_storage() -> None:
 
 # DIGICHECK_LOGIN_RATE_LIMIT
 
+
 def test_login_rate_limit() -> None:
     assert settings(DIGICHECK_LOGIN_RATE_LIMIT="5/minute;50/hour")["LOGIN_RATE_LIMIT"] == "5/minute;50/hour"
     assert "10 per minute" in refused(DIGICHECK_LOGIN_RATE_LIMIT="zehn pro Minute")
 
 
 # DIGICHECK_PROXY_HOPS
+
 
 def test_proxy_hops() -> None:
     assert settings(DIGICHECK_PROXY_HOPS="1")["PROXY_HOPS"] == 1
@@ -116,6 +128,7 @@ def test_proxy_hops() -> None:
 
 
 # DIGICHECK_SECURE_COOKIES (booleans accept 1/0/true/false/ja/nein)
+
 
 @pytest.mark.parametrize("text, expected", [("1", True), ("true", True), ("JA", True), ("0", False), ("false", False), ("nein", False)])
 def test_secure_cookies_booleans(text: str, expected: bool) -> None:
@@ -130,6 +143,7 @@ def test_secure_cookies_refuses_other_words() -> None:
 
 # DIGICHECK_SESSION_HOURS
 
+
 def test_session_hours() -> None:
     assert settings(DIGICHECK_SESSION_HOURS="8")["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=8)
     assert "DIGICHECK_SESSION_HOURS='zehn'" in refused(DIGICHECK_SESSION_HOURS="zehn")
@@ -139,12 +153,14 @@ def test_session_hours() -> None:
 
 # DIGICHECK_INVITATION_DAYS
 
+
 def test_invitation_days() -> None:
     assert settings(DIGICHECK_INVITATION_DAYS="14")["INVITATION_DAYS"] == 14
     assert "1 bis 90" in refused(DIGICHECK_INVITATION_DAYS="sieben")
 
 
 # DIGICHECK_BENCHMARK_K
+
 
 def test_benchmark_k() -> None:
     assert settings(DIGICHECK_BENCHMARK_K="7")["BENCHMARK_K"] == 7
@@ -154,6 +170,7 @@ def test_benchmark_k() -> None:
 
 # DIGICHECK_ACCOUNT_LOGIN_LIMIT
 
+
 def test_account_login_limit() -> None:
     assert settings()["ACCOUNT_LOGIN_LIMIT"] == "10 per 15 minutes"
     assert settings(DIGICHECK_ACCOUNT_LOGIN_LIMIT="5 per hour")["ACCOUNT_LOGIN_LIMIT"] == "5 per hour"
@@ -161,6 +178,7 @@ def test_account_login_limit() -> None:
 
 
 # DIGICHECK_SESSION_IDLE_MINUTES
+
 
 def test_session_idle_minutes() -> None:
     assert settings()["SESSION_IDLE_MINUTES"] == 0
@@ -171,12 +189,14 @@ def test_session_idle_minutes() -> None:
 
 # DIGICHECK_RESET_HOURS
 
+
 def test_reset_hours() -> None:
     assert settings()["RESET_HOURS"] == 24 and settings(DIGICHECK_RESET_HOURS="48")["RESET_HOURS"] == 48
     assert "1 bis 168" in refused(DIGICHECK_RESET_HOURS="einen Tag")
 
 
 # DIGICHECK_REQUIRE_2FA
+
 
 def test_require_2fa() -> None:
     assert settings()["REQUIRE_2FA"] is False and settings(DIGICHECK_REQUIRE_2FA="ja")["REQUIRE_2FA"] is True
@@ -185,17 +205,21 @@ def test_require_2fa() -> None:
 
 # DIGICHECK_SMTP_URL and DIGICHECK_MAIL_FROM
 
+
 def test_smtp_url_and_sender() -> None:
     assert settings()["SMTP_URL"] == ""
     config = settings(DIGICHECK_SMTP_URL="smtp://u:p@mail.example.de:587", DIGICHECK_MAIL_FROM="Digi-Check <dc@example.de>")
     assert config["SMTP_URL"] == "smtp://u:p@mail.example.de:587" and config["MAIL_FROM"] == "Digi-Check <dc@example.de>"
-    assert refused(DIGICHECK_SMTP_URL="http://mail.example.de", DIGICHECK_MAIL_FROM="dc@example.de").startswith("DIGICHECK_SMTP_URL ist ungültig")
+    assert refused(DIGICHECK_SMTP_URL="http://mail.example.de", DIGICHECK_MAIL_FROM="dc@example.de").startswith(
+        "DIGICHECK_SMTP_URL ist ungültig"
+    )
     assert "geheim" not in refused(DIGICHECK_SMTP_URL="ftp://u:geheim@x", DIGICHECK_MAIL_FROM="dc@example.de")
     assert "Absenderadresse" in refused(DIGICHECK_SMTP_URL="smtp://127.0.0.1:25")
     assert "Absenderadresse" in refused(DIGICHECK_SMTP_URL="smtp://127.0.0.1:25", DIGICHECK_MAIL_FROM="kein Absender")
 
 
 # DIGICHECK_TIMEZONE
+
 
 def test_time_zone() -> None:
     assert settings()["TIMEZONE"] == "Europe/Berlin" == settings()["BABEL_DEFAULT_TIMEZONE"]
@@ -206,6 +230,7 @@ def test_time_zone() -> None:
 
 # DIGICHECK_QUESTIONNAIRES
 
+
 def test_questionnaires_folder(tmp_path: Path) -> None:
     assert settings(DIGICHECK_QUESTIONNAIRES=str(tmp_path))["DIGICHECK_QUESTIONNAIRES"] == str(tmp_path)
     assert "vorhandenes Verzeichnis" in refused(DIGICHECK_QUESTIONNAIRES=str(tmp_path / "fehlt"))
@@ -213,12 +238,14 @@ def test_questionnaires_folder(tmp_path: Path) -> None:
 
 # DIGICHECK_DEMO
 
+
 def test_demo_flag() -> None:
     assert from_environment({"DIGICHECK_DEMO": "true"})["DIGICHECK_DEMO"] is True
     assert "DIGICHECK_DEMO" in refused(DIGICHECK_DEMO="vielleicht")
 
 
 # DIGICHECK_REGISTER_FILE
+
 
 def test_register_file_passed_through() -> None:
     assert settings(DIGICHECK_REGISTER_FILE=" /data/GV100AD.txt ")["REGISTER_FILE"] == "/data/GV100AD.txt"
@@ -242,18 +269,33 @@ def test_config_check_command_prints_one_line_and_exits_1() -> None:
 
     result = CliRunner().invoke(main, ["config", "check"], env={"SECRET_KEY": SECRET, "DIGICHECK_SESSION_HOURS": "zehn"})
     assert result.exit_code == 1
-    assert result.output.strip().splitlines() == ["Fehler: DIGICHECK_SESSION_HOURS='zehn' ist ungültig: erlaubt ist eine ganze Zahl von 1 bis 720."]
+    assert result.output.strip().splitlines() == [
+        "Fehler: DIGICHECK_SESSION_HOURS='zehn' ist ungültig: erlaubt ist eine ganze Zahl von 1 bis 720."
+    ]
 
 
 def test_gunicorn_refuses_to_start_with_a_bad_value(tmp_path: Path) -> None:
     env = {"PATH": str(Path(sys.executable).parent), "SECRET_KEY": "x", "DIGICHECK_INSTANCE_PATH": str(tmp_path)}
-    done = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:digicheck.gunicorn_conf",
-                           "-b", "127.0.0.1:0", "digicheck.app:create_app()"],
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "python:digicheck.gunicorn_conf",
+            "-b",
+            "127.0.0.1:0",
+            "digicheck.app:create_app()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if "[INFO]" not in line]
-    assert errors == [f"Fehler: SECRET_KEY ist zu kurz (1 Zeichen): erlaubt sind mindestens {MIN_SECRET_LENGTH} Zeichen, "
-                      "z. B. aus `python -c 'import secrets; print(secrets.token_hex(32))'`."]
+    assert errors == [
+        f"Fehler: SECRET_KEY ist zu kurz (1 Zeichen): erlaubt sind mindestens {MIN_SECRET_LENGTH} Zeichen, "
+        "z. B. aus `python -c 'import secrets; print(secrets.token_hex(32))'`."
+    ]
     assert "Traceback" not in done.stderr + done.stdout
 
 

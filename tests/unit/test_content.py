@@ -31,6 +31,7 @@ def test_factory_document_is_valid() -> None:
 def test_duplicate_item_id_is_named() -> None:
     def mutate(doc):
         doc["areas"][0]["items"][1]["id"] = "strategie.s0"
+
     message = broken(mutate)
     assert "kaputt.yaml" in message and "strategie.s0" in message and "doppelt" in message
 
@@ -38,6 +39,7 @@ def test_duplicate_item_id_is_named() -> None:
 def test_option_without_score_is_named() -> None:
     def mutate(doc):
         del doc["areas"][1]["items"][2]["options"][1]["score"]
+
     message = broken(mutate)
     assert "organisation.s2" in message and "mittel" in message and "score" in message
 
@@ -46,6 +48,7 @@ def test_option_without_score_is_named() -> None:
 def test_non_positive_weight(weight) -> None:
     def mutate(doc):
         doc["areas"][2]["items"][0]["weight"] = weight
+
     message = broken(mutate)
     assert "kooperation.s0" in message and "Gewicht" in message
 
@@ -53,6 +56,7 @@ def test_non_positive_weight(weight) -> None:
 def test_rule_naming_unknown_item() -> None:
     def mutate(doc):
         doc["gates"][0]["unless"][0]["item"] = "technik.gibtsnicht"
+
     message = broken(mutate)
     assert "technik-isms" in message and "technik.gibtsnicht" in message
 
@@ -60,42 +64,49 @@ def test_rule_naming_unknown_item() -> None:
 def test_citation_of_unknown_source() -> None:
     def mutate(doc):
         doc["areas"][0]["items"][0]["cite"] = {"source": "wikipedia", "section": "1"}
+
     assert "wikipedia" in broken(mutate)
 
 
 def test_reserved_option_id_refused() -> None:
     def mutate(doc):
         doc["areas"][0]["items"][0]["options"][0]["id"] = "weiss_nicht"
+
     assert "reserviert" in broken(mutate)
 
 
 def test_single_choice_must_span_0_to_100() -> None:
     def mutate(doc):
         doc["areas"][0]["items"][0]["options"][2]["score"] = 90
+
     assert "100" in broken(mutate)
 
 
 def test_number_bands_must_rise() -> None:
     def mutate(doc):
         doc["areas"][0]["items"][6]["bands"][2]["min"] = 1
+
     assert "strategie.n" in broken(mutate)
 
 
 def test_too_few_items_per_area() -> None:
     def mutate(doc):
         doc["areas"][3]["items"] = doc["areas"][3]["items"][:7]
+
     assert "kommunikation" in broken(mutate) and "8 bis 14" in broken(mutate)
 
 
 def test_missing_area_or_wrong_order() -> None:
     def mutate(doc):
         doc["areas"] = doc["areas"][::-1]
+
     assert "Bereiche" in broken(mutate)
 
 
 def test_unknown_item_type() -> None:
     def mutate(doc):
         doc["areas"][0]["items"][0]["type"] = "freitext"
+
     assert "freitext" in broken(mutate)
 
 
@@ -114,13 +125,15 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_duplicate_versions_in_a_folder(tmp_path: Path) -> None:
     import yaml
+
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(yaml.safe_dump(BASE, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match="2026.1 gibt es schon"):
+    with pytest.raises(ContentError, match=r"2026\.1 gibt es schon"):
         Library.load(tmp_path)
 
 
 # --- the shipped content ---------------------------------------------------
+
 
 def test_content_is_shipped() -> None:
     assert SHIPPED, "questionnaires/*.yaml fehlt"

@@ -53,8 +53,7 @@ def test_levels_of_the_inputs() -> None:
 
 def test_two_levels_apart_helps_one_level_does_not() -> None:
     lines = help_lines(Q, [partner("Erbach", STRONG), partner("Oberzent", WEAK), Partner("Brombachtal")])
-    assert [line.text for line in lines] == [
-        f"{a.name}: Erbach (Stufe 5) kann Oberzent (Stufe 1) unterstützen." for a in Q.areas]
+    assert [line.text for line in lines] == [f"{a.name}: Erbach (Stufe 5) kann Oberzent (Stufe 1) unterstützen." for a in Q.areas]
     gaps = lines[0].items
     assert len(gaps) == 3  # ITEMS_PER_LINE, every item of the area is 100 against 0 points
     first = Q.areas[0].items[0]
@@ -64,20 +63,24 @@ def test_two_levels_apart_helps_one_level_does_not() -> None:
 def test_widest_gap_first_and_validated_levels_count() -> None:
     strong, weak, mixed = partner("A", STRONG), partner("B", WEAK), partner("C", MIXED)
     first_area = [line for line in help_lines(Q, [weak, mixed, strong]) if line.area == Q.areas[0].name]
-    assert [(l.helper, l.helped) for l in first_area] == [("C", "B"), ("A", "B")]  # both 4 apart: pair order kept
+    assert [(line.helper, line.helped) for line in first_area] == [("C", "B"), ("A", "B")]  # both 4 apart: pair order kept
     third_area = [line for line in help_lines(Q, [weak, mixed, strong]) if line.area == Q.areas[2].name]
-    assert [(l.helper, l.helped) for l in third_area] == [("A", "B"), ("A", "C")]
+    assert [(line.helper, line.helped) for line in third_area] == [("A", "B"), ("A", "C")]
     validated = replace(weak, validated={Q.area_ids[0]: 4})
-    assert [l.helped for l in help_lines(Q, [strong, validated]) if l.area == Q.areas[0].name] == []
+    assert [line.helped for line in help_lines(Q, [strong, validated]) if line.area == Q.areas[0].name] == []
     assert validated.level(Q.area_ids[0]) == 4 and validated.self_level(Q.area_ids[0]) == 1
 
 
 def test_item_gaps_name_at_most_three_items_of_fifty_points_or_more() -> None:
     strong, weak = partner("A", STRONG), partner("B", WEAK)
     area = Q.areas[0]
-    expected = [i for i in area.items
-                if (h := item_score(i, score(Q, STRONG).answers.get(i.id))) is not None and isinstance(h, float)
-                and h - item_score(i, score(Q, WEAK).answers.get(i.id)) >= 50]  # type: ignore[operator]
+    expected = [
+        i
+        for i in area.items
+        if (h := item_score(i, score(Q, STRONG).answers.get(i.id))) is not None
+        and isinstance(h, float)
+        and h - item_score(i, score(Q, WEAK).answers.get(i.id)) >= 50
+    ]  # type: ignore[operator]
     assert [g.text for g in item_gaps(area.id, strong, weak)] == [i.text for i in expected][:3]
     assert item_gaps(area.id, weak, strong) == ()
 
@@ -88,7 +91,9 @@ def test_modules_by_number_with_their_partners() -> None:
     numbers = [m.module.number for m in modules]
     assert numbers == sorted(numbers) and modules
     for m in modules:
-        expected = tuple(p.name for p in (strong, weak, mixed) if p.advice and m.module.id in {x.module.id for x in p.advice.modules.modules})
+        expected = tuple(
+            p.name for p in (strong, weak, mixed) if p.advice and m.module.id in {x.module.id for x in p.advice.modules.modules}
+        )
         assert m.partners == expected and m.joint == (len(expected) > 1)
     assert any(m.joint for m in modules)
 
@@ -96,7 +101,9 @@ def test_modules_by_number_with_their_partners() -> None:
 def test_funding_for_the_group_size() -> None:
     assert funding_calculation(IKZ, 4) == (100000, "100.000 € für die Gruppe (4 Kommunen × 25.000 €)")
     assert funding_calculation(IKZ, 5) == (
-        100000, "100.000 € für die Gruppe (5 Kommunen × 25.000 € = 125.000 €; bei mehr als 3 Kommunen höchstens 100.000 €)")
+        100000,
+        "100.000 € für die Gruppe (5 Kommunen × 25.000 € = 125.000 €; bei mehr als 3 Kommunen höchstens 100.000 €)",
+    )
     assert funding_calculation(IKZ, 1) == (None, "Die Förderung setzt mindestens 2 Kommunen voraus.")
 
 
@@ -119,6 +126,7 @@ def test_radar_one_line_per_assessed_partner() -> None:
 
 # HEAD's services/ikz.py `_modules` and `_funding` ported onto plain partners: the reference on a few groups.
 
+
 def _head_modules(partners: list[Partner]) -> list[tuple[str, tuple[str, ...], str]]:
     found: dict[str, tuple[Any, list[str], str]] = {}
     for p in partners:
@@ -134,8 +142,10 @@ def _head_funding(partners: list[Partner]) -> list[tuple[Any, ...]]:
         if programme.amount.kind != "per_partner":
             continue
         matches = {p.name: next(f for f in p.advice.funding if f.programme.id == programme.id) for p in partners if p.advice}
-        rows = tuple((c.id, tuple((p.name, next(x for x in matches[p.name].conditions if x.id == c.id) if p.advice else None)
-                                  for p in partners)) for c in programme.conditions)
+        rows = tuple(
+            (c.id, tuple((p.name, next(x for x in matches[p.name].conditions if x.id == c.id) if p.advice else None) for p in partners))
+            for c in programme.conditions
+        )
         not_eligible = tuple(f"{p.name}: {matches[p.name].reasons[0]}" for p in partners if p.advice and matches[p.name].eligible is False)
         result.append((programme.id, len(partners), rows, not_eligible))
     return result
@@ -150,5 +160,6 @@ def test_modules_and_funding_match_head_on_several_groups() -> None:
     for partners in groups:
         assert [(m.module.id, m.partners, m.funding) for m in group_modules(partners)] == _head_modules(partners)
         ours = compare(Q, CATALOGUE, partners, AS_OF).funding
-        assert [(f.programme.id, f.partners, tuple((r.condition.id, r.partners) for r in f.conditions), f.not_eligible)
-                for f in ours] == _head_funding(partners)
+        assert [
+            (f.programme.id, f.partners, tuple((r.condition.id, r.partners) for r in f.conditions), f.not_eligible) for f in ours
+        ] == _head_funding(partners)

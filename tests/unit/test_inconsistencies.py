@@ -58,8 +58,14 @@ def test_rule_does_not_fire_while_an_answer_is_missing(rule_id: str, missing: st
 
 
 def test_consistent_answers_fire_nothing() -> None:
-    answers = {"technik.dms_eakte": "alle", "technik.dms_vorhanden": "ja", "technik.epayment": "viele", "technik.online_dienste": 40,
-               "technik.isms": "zertifiziert", "technik.isb": "ja"}
+    answers = {
+        "technik.dms_eakte": "alle",
+        "technik.dms_vorhanden": "ja",
+        "technik.epayment": "viele",
+        "technik.online_dienste": 40,
+        "technik.isms": "zertifiziert",
+        "technik.isb": "ja",
+    }
     assert fired(answers) == []
 
 
@@ -68,10 +74,17 @@ def test_not_applicable_meets_no_condition() -> None:
 
 
 def test_max_score_and_none_of(tmp_path: Path) -> None:
-    data = {"schema": "digicheck/inconsistencies-1", "rules": [{
-        "id": "probe", "message": "Test", "cite": SHIPPED["rules"][0]["cite"],
-        "when": [{"item": "technik.online_dienste", "max_score": 30}, {"item": "technik.epayment", "none_of": ["nein"]}],
-    }]}
+    data = {
+        "schema": "digicheck/inconsistencies-1",
+        "rules": [
+            {
+                "id": "probe",
+                "message": "Test",
+                "cite": SHIPPED["rules"][0]["cite"],
+                "when": [{"item": "technik.online_dienste", "max_score": 30}, {"item": "technik.epayment", "none_of": ["nein"]}],
+            }
+        ],
+    }
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     rules = load_inconsistency_rules(Q, path)
@@ -91,17 +104,23 @@ def broken(tmp_path: Path, change) -> ContentError:  # type: ignore[no-untyped-d
     return info.value
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda d: d["rules"][1]["when"][0].update(item="technik.gibt_es_nicht"), "unbekannte Frage 'technik.gibt_es_nicht'"),
-    (lambda d: d["rules"][1]["when"][0].update(any_of=["vielleicht"]), "hat keine Option 'vielleicht'"),
-    (lambda d: d["rules"][1]["when"][1].update(max_score=120), "zwischen 0 und 100"),
-    (lambda d: d["rules"][1]["when"][1].update({"any_of": ["a"], "max_score": None}) or d["rules"][1]["when"][1].pop("max_score"), "Zahlenfragen haben keine Optionen"),
-    (lambda d: d["rules"][1]["when"][1].update(any_of=["x"]), "genau eines von"),
-    (lambda d: d["rules"][1]["when"].pop(), "mindestens zwei verschiedenen Fragen"),
-    (lambda d: d["rules"][1].pop("message"), "Feld 'message' fehlt"),
-    (lambda d: d["rules"][1].update(cite={"source": "erbach-ikz-2023", "section": "99 Erfunden"}), "nicht verzeichnet"),
-    (lambda d: d["rules"][1].update(severity="hoch"), "unbekannte Felder severity"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["rules"][1]["when"][0].update(item="technik.gibt_es_nicht"), "unbekannte Frage 'technik.gibt_es_nicht'"),
+        (lambda d: d["rules"][1]["when"][0].update(any_of=["vielleicht"]), "hat keine Option 'vielleicht'"),
+        (lambda d: d["rules"][1]["when"][1].update(max_score=120), "zwischen 0 und 100"),
+        (
+            lambda d: d["rules"][1]["when"][1].update({"any_of": ["a"], "max_score": None}) or d["rules"][1]["when"][1].pop("max_score"),
+            "Zahlenfragen haben keine Optionen",
+        ),
+        (lambda d: d["rules"][1]["when"][1].update(any_of=["x"]), "genau eines von"),
+        (lambda d: d["rules"][1]["when"].pop(), "mindestens zwei verschiedenen Fragen"),
+        (lambda d: d["rules"][1].pop("message"), "Feld 'message' fehlt"),
+        (lambda d: d["rules"][1].update(cite={"source": "erbach-ikz-2023", "section": "99 Erfunden"}), "nicht verzeichnet"),
+        (lambda d: d["rules"][1].update(severity="hoch"), "unbekannte Felder severity"),
+    ],
+)
 def test_broken_rule_names_file_and_rule(tmp_path: Path, change, expected: str) -> None:  # type: ignore[no-untyped-def]
     error = broken(tmp_path, change)
     assert error.where.startswith(f"Regel {SHIPPED['rules'][1]['id']}") and expected in error.problem

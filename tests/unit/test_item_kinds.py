@@ -32,6 +32,7 @@ def test_the_registry_maps_every_yaml_type_to_its_kind() -> None:
 
 # --- single choice and yes/no
 
+
 @pytest.mark.parametrize("item", [SINGLE, YESNO], ids=["single", "yesno"])
 def test_choice_checks_scores_and_labels(item: Item) -> None:
     best = item.ranked_options[-1]
@@ -61,6 +62,7 @@ def test_choice_form_reads_the_first_value_and_offers_the_reserved_answers_last(
 
 
 # --- multiple choice
+
 
 def test_multi_checks_in_option_order_and_refuses_an_exclusive_with_others() -> None:
     assert check_answer(MULTI, ["zeitplan", "ziele", "ziele"]) == ("ziele", "zeitplan")
@@ -101,6 +103,7 @@ def test_multi_form_keeps_every_ticked_box_and_refuses_a_reserved_answer_with_ot
 
 # --- number
 
+
 def test_number_parses_whole_numbers_only_within_its_range() -> None:
     assert check_answer(NUMBER, " 12 ") == 12
     assert check_answer(NUMBER, 3.0) == 3
@@ -136,6 +139,7 @@ def test_number_form_has_a_text_field_and_the_reserved_answers_beside_it() -> No
 
 
 # --- the reserved answers, the same for every kind
+
 
 @pytest.mark.parametrize("item", [SINGLE, YESNO, MULTI, NUMBER], ids=["single", "yesno", "multi", "number"])
 def test_every_kind_understands_the_reserved_answers(item: Item) -> None:

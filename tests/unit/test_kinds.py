@@ -21,7 +21,7 @@ def test_advice_and_benchmark_use_the_same_tuple() -> None:
 def test_register_codes_name_only_known_kinds() -> None:
     assert set(REGISTER_GEMEINDE_KINDS.values()) == {"Gemeinde", "Stadt", "kreisfreie Stadt"}
     assert REGISTER_GEMEINDE_KINDS["61"] == "kreisfreie Stadt" and REGISTER_GEMEINDE_KINDS["63"] == "Stadt"
-    assert REGISTER_LANDKREIS_CODES == {"43", "44", "45"}
+    assert {"43", "44", "45"} == REGISTER_LANDKREIS_CODES
 
 
 def test_is_kind_and_ags_length() -> None:

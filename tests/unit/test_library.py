@@ -43,7 +43,7 @@ def test_newest_version_is_default(library: Library) -> None:
 
 
 def test_unknown_version(library: Library) -> None:
-    with pytest.raises(UnknownVersion, match="2025.9"):
+    with pytest.raises(UnknownVersion, match=r"2025\.9"):
         library.get("2025.9")
 
 
@@ -71,13 +71,13 @@ def test_migration_to_unknown_item_is_refused(tmp_path: Path) -> None:
     doc["migrates_from"]["items"]["strategie.s0"] = "strategie.gibtsnicht"
     (tmp_path / "v1.yaml").write_text(yaml.safe_dump(document(), allow_unicode=True), encoding="utf-8")
     (tmp_path / "v2.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match="strategie.gibtsnicht"):
+    with pytest.raises(ContentError, match=r"strategie\.gibtsnicht"):
         Library.load(tmp_path)
 
 
 def test_migration_from_missing_version_is_refused(tmp_path: Path) -> None:
     (tmp_path / "v2.yaml").write_text(yaml.safe_dump(newer_version(), allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match="Vorgängerversion 2026.1"):
+    with pytest.raises(ContentError, match=r"Vorgängerversion 2026\.1"):
         Library.load(tmp_path)
 
 
@@ -86,5 +86,5 @@ def test_migration_naming_an_old_id_that_never_existed(tmp_path: Path) -> None:
     doc["migrates_from"]["items"]["strategie.phantom"] = None
     (tmp_path / "v1.yaml").write_text(yaml.safe_dump(document(), allow_unicode=True), encoding="utf-8")
     (tmp_path / "v2.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match="strategie.phantom"):
+    with pytest.raises(ContentError, match=r"strategie\.phantom"):
         Library.load(tmp_path)

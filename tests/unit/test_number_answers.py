@@ -11,8 +11,10 @@ Q = Library.load().latest
 NUMBER = next(item for item in Q.items if item.type == "number")
 
 
-@pytest.mark.parametrize("typed,stored", [(str(NUMBER.min), NUMBER.min), (f" {NUMBER.min} ", NUMBER.min),
-                                          (NUMBER.min, NUMBER.min), (float(NUMBER.min), NUMBER.min)])
+@pytest.mark.parametrize(
+    "typed,stored",
+    [(str(NUMBER.min), NUMBER.min), (f" {NUMBER.min} ", NUMBER.min), (NUMBER.min, NUMBER.min), (float(NUMBER.min), NUMBER.min)],
+)
 def test_plain_digits_are_numbers(typed, stored) -> None:
     assert check_answer(NUMBER, typed) == stored
 

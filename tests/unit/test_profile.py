@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from scoring import AnswerError, score
+from scoring.content import parse_questionnaire
 from scoring.profile import level_for_score
 from tests.unit.factory import all_answers, document, questionnaire
-from scoring.content import parse_questionnaire
 
 Q = questionnaire()
 
@@ -82,7 +82,12 @@ def test_coverage_exactly_at_minimum_is_not_provisional() -> None:
 
 
 def test_area_without_answers_has_no_level() -> None:
-    profile = score(Q, all_answers(Q, "hoch") | {f"strategie.s{i}": "weiss_nicht" for i in range(6)} | {"strategie.n": "weiss_nicht", "strategie.m": "weiss_nicht"})
+    profile = score(
+        Q,
+        all_answers(Q, "hoch")
+        | {f"strategie.s{i}": "weiss_nicht" for i in range(6)}
+        | {"strategie.n": "weiss_nicht", "strategie.m": "weiss_nicht"},
+    )
     area = profile.area("strategie")
     assert area.score is None and area.level is None and area.provisional
     assert profile.overall.provisional and profile.overall.level == 5
@@ -172,7 +177,9 @@ def test_lift_reaches_next_level_when_applied() -> None:
     for step in area.lift.steps:
         item = Q.item(step.item)
         if item.type == "multi":
-            improved[step.item] = list(improved[step.item]) + [step.to_option] if step.to_option not in improved[step.item] else improved[step.item]
+            improved[step.item] = (
+                list(improved[step.item]) + [step.to_option] if step.to_option not in improved[step.item] else improved[step.item]
+            )
         elif item.type == "number":
             improved[step.item] = int(step.to_option)
         else:

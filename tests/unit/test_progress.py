@@ -27,8 +27,12 @@ def test_nothing_answered() -> None:
 def test_special_answers_count_as_answered_and_none_does_not() -> None:
     q = _with_not_applicable()
     answers: dict[str, AnswerValue | None] = {
-        "strategie.s0": "hoch", "strategie.s1": "weiss_nicht", "strategie.s2": None, "strategie.s3": "trifft_nicht_zu",
-        "technik.n": 0, "technik.m": ("keines",),
+        "strategie.s0": "hoch",
+        "strategie.s1": "weiss_nicht",
+        "strategie.s2": None,
+        "strategie.s3": "trifft_nicht_zu",
+        "technik.n": 0,
+        "technik.m": ("keines",),
     }
     p = progress(q, answers)
     assert p.areas[0] == AreaProgress("strategie", "Strategie", 3, 8)
@@ -45,6 +49,10 @@ def test_complete_when_every_item_has_an_answer() -> None:
 
 
 def test_unknown_items_are_the_weiss_nicht_answers_in_questionnaire_order() -> None:
-    answers: dict[str, AnswerValue] = {"technik.s1": "weiss_nicht", "strategie.n": "weiss_nicht", "strategie.s0": "niedrig",
-                                       "kooperation.m": ("a",)}
+    answers: dict[str, AnswerValue] = {
+        "technik.s1": "weiss_nicht",
+        "strategie.n": "weiss_nicht",
+        "strategie.s0": "niedrig",
+        "kooperation.m": ("a",),
+    }
     assert [i.id for i in unknown_items(Q, answers)] == ["strategie.n", "technik.s1"]

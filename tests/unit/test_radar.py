@@ -22,8 +22,11 @@ from tests.unit.factory import all_answers, questionnaire
 
 Q = questionnaire()
 #: strategie all "mittel" (50 points: level 3), everything else "hoch" (level 5); kooperation all "Weiß nicht".
-MIXED = {**all_answers(Q, "hoch"), **{i: v for i, v in all_answers(Q, "mittel").items() if i.startswith("strategie.")},
-         **{i: "weiss_nicht" for i in all_answers(Q) if i.startswith("kooperation.")}}
+MIXED = {
+    **all_answers(Q, "hoch"),
+    **{i: v for i, v in all_answers(Q, "mittel").items() if i.startswith("strategie.")},
+    **{i: "weiss_nicht" for i in all_answers(Q) if i.startswith("kooperation.")},
+}
 
 
 def test_values_follow_the_questionnaire_and_missing_areas_are_gaps() -> None:
@@ -38,8 +41,9 @@ def test_levels_of_a_profile_leave_unscored_areas_empty() -> None:
 
 def test_assessment_series_self_then_validated_then_extra() -> None:
     profile = score(Q, MIXED)
-    series = assessment_series(Q, profile, {"strategie": 4}, validated_name="Validiert",
-                               extra=[("Ziel in 2–3 Jahren", {"strategie": 5, "kooperation": 3})])
+    series = assessment_series(
+        Q, profile, {"strategie": 4}, validated_name="Validiert", extra=[("Ziel in 2–3 Jahren", {"strategie": 5, "kooperation": 3})]
+    )
     assert series == [
         Series(SELF_ASSESSED, (3, 5, None, 5, 5)),
         Series("Validiert", (4, None, None, None, None)),
@@ -61,8 +65,10 @@ def test_line_styles_go_by_position_and_repeat_after_the_last() -> None:
 # Direct ports of HEAD's three builders (blueprints/assess.result, services/consult_review.radar_series,
 # services/ikz.radar_series) on plain inputs, as the reference the one builder must match.
 
-def _head_result_page(profile: Profile, validated: Mapping[str, int], targets: Mapping[str, int],
-                      references: list[tuple[str, Profile]]) -> list[Series]:
+
+def _head_result_page(
+    profile: Profile, validated: Mapping[str, int], targets: Mapping[str, int], references: list[tuple[str, Profile]]
+) -> list[Series]:
     series = [Series("Selbsteinschätzung", tuple(a.level for a in profile.areas))]
     if validated:
         series.append(Series("Validiert (Beratung)", tuple(validated.get(a.id) for a in profile.areas)))
@@ -76,7 +82,7 @@ def _head_result_page(profile: Profile, validated: Mapping[str, int], targets: M
 def _head_consult(profile: Profile, validated: Mapping[str, int], overlays: list[tuple[str, tuple[float | None, ...]]]) -> list[Series]:
     series = [Series("Selbsteinschätzung", tuple(profile.area(a.id).level for a in Q.areas))]
     if validated:
-        series.append(Series("Validiert", tuple(validated[a.id] if a.id in validated else None for a in Q.areas)))
+        series.append(Series("Validiert", tuple(validated.get(a.id) for a in Q.areas)))
     series += [Series(label, values) for label, values in overlays]
     return series
 
@@ -89,8 +95,9 @@ def test_result_page_series_match_head() -> None:
     for profile in PROFILES:
         for validated, targets in (({}, {}), ({"technik": 2}, {"strategie": 4, "technik": 5})):
             extra = [("Ziel in 2–3 Jahren", targets)] if targets else []
-            ours = assessment_series(Q, profile, validated, validated_name="Validiert (Beratung)",
-                                     extra=[*extra, ("Gießen 2020", levels_of(reference))])
+            ours = assessment_series(
+                Q, profile, validated, validated_name="Validiert (Beratung)", extra=[*extra, ("Gießen 2020", levels_of(reference))]
+            )
             assert ours == _head_result_page(profile, validated, targets, [("Gießen 2020", reference)])
 
 
@@ -98,8 +105,11 @@ def test_consult_series_match_head() -> None:
     previous, median = PROFILES[1], {"strategie": 2.5, "technik": 3.0}
     for profile in PROFILES:
         validated = {"organisation": 3}
-        overlays = [("Vorrunde (Runde 1)", tuple(previous.area(a.id).level for a in Q.areas)),
-                    ("Median", tuple(median.get(a.id) for a in Q.areas))]
-        ours = assessment_series(Q, profile, validated, validated_name="Validiert",
-                                 extra=[("Vorrunde (Runde 1)", levels_of(previous)), ("Median", median)])
+        overlays = [
+            ("Vorrunde (Runde 1)", tuple(previous.area(a.id).level for a in Q.areas)),
+            ("Median", tuple(median.get(a.id) for a in Q.areas)),
+        ]
+        ours = assessment_series(
+            Q, profile, validated, validated_name="Validiert", extra=[("Vorrunde (Runde 1)", levels_of(previous)), ("Median", median)]
+        )
         assert ours == _head_consult(profile, validated, overlays)

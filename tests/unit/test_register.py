@@ -27,20 +27,50 @@ GV100AD_FILE = "gv100ad/GV100AD_30112025.txt"  # the edition hessen_kommunen.csv
 COMPARED = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population")
 
 MINI_ENTRIES = [
-    RegisterEntry("06411000", "Darmstadt", "kreisfreie Stadt", "Darmstadt", "06411", "Darmstadt", "064", 167029,
-                  122.07, "64283", "Darmstadt, Wissenschaftsstadt", 85330),
-    RegisterEntry("06431", "Bergstraße", "Landkreis", "Bergstraße", "06431", "Darmstadt", "064", 0,
-                  4.88, "", "Bergstraße", 0, "Heppenheim"),
-    RegisterEntry("06437", "Odenwaldkreis", "Landkreis", "Odenwaldkreis", "06437", "Darmstadt", "064", 32747,
-                  168.94, "", "Odenwaldkreis", 16123, "Erbach"),
-    RegisterEntry("06437005", "Brombachtal", "Gemeinde", "Odenwaldkreis", "06437", "Darmstadt", "064", 3416,
-                  20.44, "64753", "Brombachtal", 1679),
-    RegisterEntry("06437006", "Erbach", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064", 13935,
-                  61.52, "64711", "Erbach, Kreisstadt", 6858),
-    RegisterEntry("06437011", "Michelstadt", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064", 15396,
-                  86.98, "64720", "Michelstadt, Stadt", 7586),
-    RegisterEntry("11000000", "Berlin", "kreisfreie Stadt", "Berlin", "11000", "", "110", 3685265,
-                  891.12, "10178", "Berlin, Stadt", 1810259),
+    RegisterEntry(
+        "06411000",
+        "Darmstadt",
+        "kreisfreie Stadt",
+        "Darmstadt",
+        "06411",
+        "Darmstadt",
+        "064",
+        167029,
+        122.07,
+        "64283",
+        "Darmstadt, Wissenschaftsstadt",
+        85330,
+    ),
+    RegisterEntry(
+        "06431", "Bergstraße", "Landkreis", "Bergstraße", "06431", "Darmstadt", "064", 0, 4.88, "", "Bergstraße", 0, "Heppenheim"
+    ),
+    RegisterEntry(
+        "06437",
+        "Odenwaldkreis",
+        "Landkreis",
+        "Odenwaldkreis",
+        "06437",
+        "Darmstadt",
+        "064",
+        32747,
+        168.94,
+        "",
+        "Odenwaldkreis",
+        16123,
+        "Erbach",
+    ),
+    RegisterEntry(
+        "06437005", "Brombachtal", "Gemeinde", "Odenwaldkreis", "06437", "Darmstadt", "064", 3416, 20.44, "64753", "Brombachtal", 1679
+    ),
+    RegisterEntry(
+        "06437006", "Erbach", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064", 13935, 61.52, "64711", "Erbach, Kreisstadt", 6858
+    ),
+    RegisterEntry(
+        "06437011", "Michelstadt", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064", 15396, 86.98, "64720", "Michelstadt, Stadt", 7586
+    ),
+    RegisterEntry(
+        "11000000", "Berlin", "kreisfreie Stadt", "Berlin", "11000", "", "110", 3685265, 891.12, "10178", "Berlin, Stadt", 1810259
+    ),
 ]
 
 
@@ -50,7 +80,7 @@ def mini_lines(path: Path) -> list[str]:
 
 def put(line: str, position: int, value: str) -> str:
     """Overwrite a field at its 1-based position from the Datensatzbeschreibung."""
-    return line[:position - 1] + value + line[position - 1 + len(value):]
+    return line[: position - 1] + value + line[position - 1 + len(value) :]
 
 
 def gv_error(lines: list[str], land: str | None = None) -> RegisterError:
@@ -60,6 +90,7 @@ def gv_error(lines: list[str], land: str | None = None) -> RegisterError:
 
 
 # --- fixed-width format ---------------------------------------------------------------------------
+
 
 def test_mini_fixture_parses_into_expected_entries(gv100ad_mini) -> None:
     register = read_register(gv100ad_mini)
@@ -145,6 +176,7 @@ def test_file_that_is_not_utf8_is_refused_with_line(tmp_path: Path, gv100ad_mini
 
 # --- edition and attribution ----------------------------------------------------------------------
 
+
 def test_edition_comes_from_the_records(gv100ad_mini) -> None:
     assert register_edition(gv100ad_mini) == date(2025, 11, 30)
     assert read_register(gv100ad_mini).attribution == ATTRIBUTION
@@ -167,12 +199,14 @@ def test_edition_falls_back_to_file_name_then_to_default(tmp_path: Path, registe
 
 # --- CSV and format detection ---------------------------------------------------------------------
 
+
 def test_csv_parses_required_and_optional_columns(register_mini_csv) -> None:
     register = read_register(register_mini_csv)
     assert register.format == "csv" and register.gebietsstand == date(2025, 11, 30)
     erbach = next(e for e in register.entries if e.ags == "06437006")
-    assert erbach == RegisterEntry("06437006", "Erbach", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064",
-                                   13935, 61.52, "64711", "Erbach, Kreisstadt")
+    assert erbach == RegisterEntry(
+        "06437006", "Erbach", "Stadt", "Odenwaldkreis", "06437", "Darmstadt", "064", 13935, 61.52, "64711", "Erbach, Kreisstadt"
+    )
     berlin = next(e for e in register.entries if e.ags == "11000000")
     assert (berlin.regierungsbezirk, berlin.regierungsbezirk_code) == ("", "110")
     assert [e.ags for e in read_register(register_mini_csv, land="06").entries] == ["06411000", "06437", "06437006", "06437011"]
@@ -189,8 +223,7 @@ BROKEN_CSV = [
     (1, ("population,", "einwohner,"), "Spalte(n) population fehlen in der Kopfzeile"),
     (4, (",13935,", ",x12,"), "Einwohnerzahl 'x12' ist keine Zahl"),
     (4, ("06437006,", "6437006,"), "AGS '6437006' ist ungültig (8 Ziffern für Gemeinden, 5 für Landkreise)"),
-    (2, ("kreisfreie Stadt", "Großstadt"), "Art 'Großstadt' ist unbekannt (erlaubt: Gemeinde, Stadt, "
-                                           "kreisfreie Stadt, Landkreis)"),
+    (2, ("kreisfreie Stadt", "Großstadt"), "Art 'Großstadt' ist unbekannt (erlaubt: Gemeinde, Stadt, kreisfreie Stadt, Landkreis)"),
     (3, ("06437,", "06437000,"), "Art 'Landkreis' passt nicht zur 8-stelligen AGS 06437000"),
     (5, (",Michelstadt,", ",,"), "Feld 'name' ist leer"),
     (5, ("86.98", "groß"), "Fläche 'groß' ist keine Zahl"),
@@ -237,13 +270,13 @@ def test_demo_municipalities_come_from_the_register(app) -> None:
 
 # --- the full official register, when ../shared/data is there -------------------------------------
 
+
 def shared_register_files(root: Path) -> tuple[Path, Path]:
     """The official register and its Hessian CSV; skip without them, but fail in CI, which provides them."""
     gv100ad, kommunen = root / GV100AD_FILE, root / "hessen_kommunen.csv"
     if gv100ad.is_file() and kommunen.is_file():
         return gv100ad, kommunen
-    reason = (f"official register not found ({gv100ad} and {kommunen}); it is not part of the project, "
-              "see ../shared/data/README.md")
+    reason = f"official register not found ({gv100ad} and {kommunen}); it is not part of the project, see ../shared/data/README.md"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason}; CI=true must provide it")
     pytest.skip(reason)
@@ -276,14 +309,20 @@ def test_full_hessen_register_counts(hessen: dict[str, RegisterEntry]) -> None:
     assert kinds["Gemeinde"] + kinds["Stadt"] + kinds["kreisfreie Stadt"] == 421
     assert kinds["kreisfreie Stadt"] == 5 and kinds["Landkreis"] == 21 and len(hessen) == 442
     assert {(e.regierungsbezirk_code, e.regierungsbezirk) for e in hessen.values()} == {
-        ("064", "Darmstadt"), ("065", "Gießen"), ("066", "Kassel")}
+        ("064", "Darmstadt"),
+        ("065", "Gießen"),
+        ("066", "Kassel"),
+    }
 
 
-@pytest.mark.parametrize(("ags", "expected"), [
-    ("06437006", ("Erbach", "Stadt", "Odenwaldkreis", "Darmstadt", 13935)),
-    ("06531005", ("Gießen", "Stadt", "Gießen", "Gießen", 89179)),
-    ("06437", ("Odenwaldkreis", "Landkreis", "Odenwaldkreis", "Darmstadt", 93846)),
-])
+@pytest.mark.parametrize(
+    ("ags", "expected"),
+    [
+        ("06437006", ("Erbach", "Stadt", "Odenwaldkreis", "Darmstadt", 13935)),
+        ("06531005", ("Gießen", "Stadt", "Gießen", "Gießen", 89179)),
+        ("06437", ("Odenwaldkreis", "Landkreis", "Odenwaldkreis", "Darmstadt", 93846)),
+    ],
+)
 def test_full_hessen_register_spot_checks(hessen: dict[str, RegisterEntry], ags: str, expected: tuple) -> None:
     entry = hessen[ags]
     assert (entry.name, entry.kind, entry.kreis, entry.regierungsbezirk, entry.population) == expected
@@ -294,8 +333,7 @@ def test_bromskirchen_is_merged_into_allendorf(hessen: dict[str, RegisterEntry])
     assert hessen["06635001"].name == "Allendorf (Eder)" and hessen["06635001"].population == 7518
 
 
-def test_full_hessen_register_equals_hessen_kommunen_csv(
-        hessen: dict[str, RegisterEntry], kommunen_csv: dict[str, dict[str, str]]) -> None:
+def test_full_hessen_register_equals_hessen_kommunen_csv(hessen: dict[str, RegisterEntry], kommunen_csv: dict[str, dict[str, str]]) -> None:
     ours = {ags: tuple(str(getattr(e, f)) for f in COMPARED) for ags, e in hessen.items()}
     theirs = {ags: tuple(row[f] for f in COMPARED) for ags, row in kommunen_csv.items()}
     assert len(theirs) == 442

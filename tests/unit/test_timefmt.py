@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from flask import Flask
@@ -11,17 +11,20 @@ from digicheck import timefmt
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("instant", "shown", "iso"), [
-    ("2026-03-29 00:30", "29.03.2026, 01:30", "2026-03-29T01:30:00+01:00"),  # last hour of winter time
-    ("2026-03-29 01:30", "29.03.2026, 03:30", "2026-03-29T03:30:00+02:00"),  # 02:00-03:00 does not exist
-    ("2026-10-25 00:30", "25.10.2026, 02:30", "2026-10-25T02:30:00+02:00"),  # 02:30 twice: first in summer time,
-    ("2026-10-25 01:30", "25.10.2026, 02:30", "2026-10-25T02:30:00+01:00"),  # then in winter time
-    ("2026-01-15 23:30", "16.01.2026, 00:30", "2026-01-16T00:30:00+01:00"),
-    ("2026-07-15 22:30", "16.07.2026, 00:30", "2026-07-16T00:30:00+02:00"),
-])
+@pytest.mark.parametrize(
+    ("instant", "shown", "iso"),
+    [
+        ("2026-03-29 00:30", "29.03.2026, 01:30", "2026-03-29T01:30:00+01:00"),  # last hour of winter time
+        ("2026-03-29 01:30", "29.03.2026, 03:30", "2026-03-29T03:30:00+02:00"),  # 02:00-03:00 does not exist
+        ("2026-10-25 00:30", "25.10.2026, 02:30", "2026-10-25T02:30:00+02:00"),  # 02:30 twice: first in summer time,
+        ("2026-10-25 01:30", "25.10.2026, 02:30", "2026-10-25T02:30:00+01:00"),  # then in winter time
+        ("2026-01-15 23:30", "16.01.2026, 00:30", "2026-01-16T00:30:00+01:00"),
+        ("2026-07-15 22:30", "16.07.2026, 00:30", "2026-07-16T00:30:00+02:00"),
+    ],
+)
 def test_instants_on_both_sides_of_daylight_saving_changes(monkeypatch, instant: str, shown: str, iso: str) -> None:
     monkeypatch.delenv("DIGICHECK_TIMEZONE", raising=False)
     moment = utc(instant)
@@ -62,5 +65,5 @@ def test_zone_comes_from_the_app_inside_it_and_from_the_environment_outside(monk
 
 def test_today_is_the_local_day(monkeypatch) -> None:
     monkeypatch.delenv("DIGICHECK_TIMEZONE", raising=False)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert timefmt.today() in {timefmt.local_day(now), timefmt.local_day(now + timedelta(seconds=5))}

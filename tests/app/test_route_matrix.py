@@ -1,0 +1,185 @@
+"""The route × role matrix, generated from the URL map: every endpoint and method has an expected
+outcome for each role, so a new route without a rule here fails.
+
+Roles: anonymous, the Kommune of Erbach (whose submitted assessment the ids point at), the Kommune
+of Gießen (another municipality), a consultant, an admin. Outcomes: a status code, "login" (sent
+to the login page), "-> /path" (another redirect). GETs run for every role; POSTs run where the
+role is turned away (or the link is invalid) and must change nothing in the database; ALLOWED
+marks a POST the role may make, which the feature's own tests exercise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.routing import Rule
+
+from digicheck.accounts import services as accounts
+from digicheck.assess import services as svc
+from digicheck.consult import services as consult
+from digicheck.content import questionnaire
+from digicheck.extensions import db
+from digicheck.models import Role
+from scoring.answers import check_answers
+from tests.app.helpers import answer_for
+
+ROLES = ("anonymous", "kommune", "other", "berater", "admin")
+ALLOWED = "allowed"
+Outcome = int | str
+PUBLIC: tuple[Outcome, ...] = (200,) * 5
+SIGNED_IN: tuple[Outcome, ...] = ("login", 200, 200, 200, 200)
+CONSULTANTS: tuple[Outcome, ...] = ("login", 403, 403, 200, 200)
+OWN_ACCOUNT_POST: tuple[Outcome, ...] = ("login", ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+CONSULTANT_POST: tuple[Outcome, ...] = ("login", 403, 403, ALLOWED, ALLOWED)
+ADMIN_POST: tuple[Outcome, ...] = ("login", 403, 403, 403, ALLOWED)
+FILL_OUT_POST: tuple[Outcome, ...] = ("login", ALLOWED, 404, 403, 403)
+
+#: (endpoint, method) -> outcome per role, in the order of ROLES
+MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
+    # public pages and probes
+    ("health.healthz", "GET"): PUBLIC,
+    ("health.readyz", "GET"): PUBLIC,
+    ("legal.impressum", "GET"): PUBLIC,
+    ("legal.datenschutz", "GET"): PUBLIC,
+    ("legal.barrierefreiheit", "GET"): PUBLIC,
+    ("auth.login", "GET"): (200, "-> /", "-> /", "-> /", "-> /"),
+    ("auth.login", "POST"): (ALLOWED,) * 5,
+    ("auth.logout", "POST"): OWN_ACCOUNT_POST,
+    ("security.code", "GET"): ("login",) * 5,  # only between password and second factor
+    ("security.code", "POST"): ("login",) * 5,
+    # one-time links: an unknown token is gone for everyone
+    ("auth.invitation", "GET"): (410,) * 5,
+    ("auth.invitation", "POST"): (410,) * 5,
+    ("account.reset", "GET"): (410,) * 5,
+    ("account.reset", "POST"): (410,) * 5,
+    # the own account
+    ("account.own_data", "GET"): SIGNED_IN,
+    ("auth.password", "GET"): SIGNED_IN,
+    ("auth.password", "POST"): OWN_ACCOUNT_POST,
+    ("security.account", "GET"): SIGNED_IN,
+    ("security.enrol", "GET"): SIGNED_IN,
+    ("security.enrol", "POST"): OWN_ACCOUNT_POST,
+    ("security.disable", "POST"): OWN_ACCOUNT_POST,
+    ("security.end_sessions", "POST"): OWN_ACCOUNT_POST,
+    # the assessment: the own Kommune fills out, consultants read, another Kommune sees nothing
+    ("assess.home", "GET"): ("login", 200, 200, "-> /beratung/", "-> /beratung/"),
+    ("assess.new_round", "POST"): ("login", ALLOWED, ALLOWED, 403, 403),
+    ("assess.area", "GET"): ("login", 200, 404, 403, 403),
+    ("assess.area", "POST"): FILL_OUT_POST,
+    ("assess.submit", "GET"): ("login", 200, 404, 403, 403),
+    ("assess.submit", "POST"): FILL_OUT_POST,
+    ("assess.targets", "POST"): FILL_OUT_POST,
+    ("assess.result", "GET"): ("login", 200, 404, 200, 200),
+    ("assess.history", "GET"): ("login", 200, 404, 200, 200),
+    # the benchmark: every signed-in role
+    ("bench.report", "GET"): SIGNED_IN,
+    ("bench.export_csv", "GET"): SIGNED_IN,
+    ("bench.export_pdf", "GET"): SIGNED_IN,
+    # the consultants' workspace
+    ("consult.overview", "GET"): CONSULTANTS,
+    ("consult.assessment", "GET"): CONSULTANTS,
+    ("consult.add_note", "POST"): CONSULTANT_POST,
+    ("consult.share_note", "POST"): CONSULTANT_POST,
+    ("consult.validate", "POST"): CONSULTANT_POST,
+    ("briefing.page", "GET"): CONSULTANTS,
+    ("briefing.document", "GET"): CONSULTANTS,
+    ("consult_tools.ikz", "GET"): CONSULTANTS,
+    ("consult_tools.selection_export", "GET"): CONSULTANTS,
+    ("consult_tools.assessment_export", "GET"): CONSULTANTS,
+    ("consult_tools.profile_json", "GET"): CONSULTANTS,
+    # administration: consultants invite Kommune accounts and see the accounts; the rest is the admin's
+    ("admin.invitations", "GET"): CONSULTANTS,
+    ("admin.invitations", "POST"): CONSULTANT_POST,
+    ("admin.users", "GET"): CONSULTANTS,
+    # the invitation and the account of these links belong to an admin and to Erbach's Kommune
+    ("admin.revoke", "POST"): ("login", 403, 403, 404, ALLOWED),
+    ("admin.reset_link", "POST"): ("login", 403, 403, 404, ALLOWED),
+    ("admin.delete_account", "GET"): ("login", 403, 403, 403, 200),
+    ("admin.delete_account", "POST"): ADMIN_POST,
+    ("admin.user_status", "POST"): ADMIN_POST,
+    ("security.reset", "POST"): ADMIN_POST,
+}
+
+
+def routes(app: Any) -> list[tuple[Rule, str]]:
+    """Every (rule, method) of the URL map that the matrix covers: GET and POST, static files aside."""
+    return [
+        (rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in ("GET", "POST")
+        if method in (rule.methods or ())
+    ]
+
+
+@pytest.fixture
+def targets(app, world) -> dict[str, Any]:
+    """Values of the URL parameters: Erbach's submitted assessment, a consultant's note on it,
+    an admin's invitation, Erbach's Kommune account, a token that was never issued."""
+    q = questionnaire()
+    assessment = svc.start_round(world.erbach, world.kommune)
+    svc.save_demo_answers(assessment, check_answers(q, {item.id: answer_for(item) for item in q.items}))
+    assert svc.submit(assessment, world.kommune) == []
+    note = consult.add_note(assessment, world.berater, "Notiz der Beratung")
+    invitation = accounts.invite("neu@erbach.test", Role.KOMMUNE, world.erbach, world.admin).invitation
+    db.session.commit()
+    return {
+        "assessment_id": assessment.id,
+        "area_id": "strategie",
+        "fmt": "csv",
+        "note_id": note.id,
+        "invitation_id": invitation.id,
+        "account_id": world.kommune.id,
+        "user_id": world.kommune.id,
+        "token": "nie-ausgegeben",
+    }
+
+
+def url_of(app: Any, rule: Rule, targets: dict[str, Any]) -> str:
+    return app.url_map.bind("localhost").build(rule.endpoint, {name: targets[name] for name in rule.arguments})
+
+
+def outcome(response: Any) -> Outcome:
+    if response.status_code in (301, 302, 303):
+        path = urlsplit(response.location).path
+        return "login" if path == "/anmelden" else f"-> {path}"
+    return int(response.status_code)
+
+
+def database() -> dict[str, list[str]]:
+    """Every row of every table, to show that a refused POST changed nothing."""
+    return {table.name: sorted(repr(tuple(row)) for row in db.session.execute(table.select()).all()) for table in db.metadata.sorted_tables}
+
+
+def test_every_route_has_a_rule_and_every_rule_a_route(app) -> None:
+    present = {(rule.endpoint, method) for rule, method in routes(app)}
+    assert sorted(present - MATRIX.keys()) == [], "routes without an expected outcome per role in MATRIX"
+    assert sorted(MATRIX.keys() - present) == [], "MATRIX entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_matrix(app, make_browser, world, targets, role) -> None:
+    browser = make_browser()
+    if role != "anonymous":
+        browser.login(getattr(world, role))
+    index = ROLES.index(role)
+    wrong: list[str] = []
+    for rule, method in routes(app):
+        expected = MATRIX.get((rule.endpoint, method), ("no rule in MATRIX",) * len(ROLES))[index]
+        url = url_of(app, rule, targets)
+        if method == "GET":
+            got = outcome(browser.get(url))
+        elif expected == ALLOWED:
+            continue
+        else:
+            token = browser.token("/passwort" if role != "anonymous" else "/anmelden")
+            before = database()
+            got = outcome(browser.post(url, {"csrf_token": token}))
+            changed = [name for name, rows in database().items() if rows != before[name]]
+            if changed:
+                wrong.append(f"{method} {url}: changed {changed}")
+        if got != expected:
+            wrong.append(f"{method} {url} ({rule.endpoint}): expected {expected!r}, got {got!r}")
+    assert wrong == []
