@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
 from click.testing import CliRunner
 
@@ -22,3 +25,28 @@ def cli(app, monkeypatch, database_url):
         return result
 
     return run
+
+
+@pytest.fixture
+def other_app(app_factory: Any, database_url: str) -> Iterator[Callable[..., Any]]:
+    """Further apps with other settings, on the test database unless the settings name another.
+    Their connections are closed after the test, and the shared limiter is bound to the test app
+    again (Flask-Limiter keeps one storage per Limiter, set by the app initialised last)."""
+    from digicheck.app import create_app
+    from digicheck.extensions import limiter
+
+    made: list[Any] = []
+
+    def make(**settings: Any) -> Any:
+        url = str(settings.setdefault("SQLALCHEMY_DATABASE_URI", database_url))
+        if url.startswith("postgresql"):  # an unreachable server fails in 2 s, not the driver's default
+            settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}})
+        made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", **settings}))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    limiter.init_app(app_factory)

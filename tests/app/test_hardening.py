@@ -4,7 +4,7 @@ cached, and the error page after a failed write. On SQLite and on PostgreSQL ali
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -115,26 +115,6 @@ def test_successful_logins_do_not_use_up_the_limit(app, make_browser, world) -> 
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert codes == [401, 401, 401, 401, 429]
-
-
-@pytest.fixture
-def other_app(database_url: str) -> Iterator[Callable[..., Any]]:
-    """A second app on the test database with other settings; its connections are closed after the test."""
-    from digicheck.app import create_app
-
-    made: list[Any] = []
-
-    def make(**settings: Any) -> Any:
-        made.append(
-            create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url, **settings})
-        )
-        return made[-1]
-
-    yield make
-    for extra in made:
-        with extra.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _proxied_app(other_app: Callable[..., Any]) -> Any:

@@ -24,35 +24,9 @@ UNAVAILABLE = "Vorübergehend nicht verfügbar"
 
 
 @pytest.fixture
-def make_app(app_factory: Any) -> Iterator[Callable[..., Any]]:
-    """Apps with other settings. Afterwards the shared limiter is bound to the test app again
-    (Flask-Limiter keeps one storage per Limiter, set by the app initialised last)."""
-    from digicheck.app import create_app
-    from digicheck.extensions import db, limiter
-
-    made: list[Any] = []
-
-    def make(**settings: Any) -> Any:
-        made.append(
-            create_app(
-                {
-                    "SECRET_KEY": "test-secret-of-at-least-32-characters",
-                    "TESTING": True,
-                    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
-                    if str(settings.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql")
-                    else {},
-                    **settings,
-                }
-            )
-        )
-        return made[-1]
-
-    yield make
-    for extra in made:
-        with extra.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    limiter.init_app(app_factory)
+def make_app(other_app: Callable[..., Any]) -> Callable[..., Any]:
+    """Apps with other settings, in testing mode (tests/app/conftest.py: other_app)."""
+    return lambda **settings: other_app(TESTING=True, **settings)
 
 
 def probes(response: Any) -> dict[str, str]:

@@ -3,7 +3,6 @@ and an error anywhere stores nothing of what came before it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -18,35 +17,15 @@ from digicheck.models import Answer, Assessment, Invitation, Municipality, Role
 from tests.app.helpers import area_answers, form_data
 
 
-@pytest.fixture
-def own_app(database_url: str) -> Iterator[Callable[..., Any]]:
-    """A second app on the test database (routes can be added to it); its connections are closed after the test."""
-    from digicheck.app import create_app
-
-    made: list[Any] = []
-
-    def make(**settings: Any) -> Any:
-        made.append(
-            create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": database_url, **settings})
-        )
-        return made[-1]
-
-    yield make
-    for extra in made:
-        with extra.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
 def _stored(model: type[Any]) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 @pytest.mark.parametrize("failure", ["exception", "abort"])
-def test_a_request_whose_second_operation_fails_stores_nothing_of_the_first(world, own_app, failure: str) -> None:
+def test_a_request_whose_second_operation_fails_stores_nothing_of_the_first(world, other_app, failure: str) -> None:
     from tests.conftest import Browser
 
-    app = own_app(TESTING=False)
+    app = other_app(TESTING=False)
 
     @app.post("/test/zwei")
     def two_operations() -> str:
