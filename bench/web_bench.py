@@ -83,6 +83,14 @@ def make_bench_app():  # type: ignore[no-untyped-def]
     from digicheck.app import create_app
 
     app = create_app()
+    if os.environ.get("BENCH_PLAIN_TEMPLATES") == "1":
+        # --plain-templates: the area page's questions rendered by the full template on every
+        # request instead of the per-area skeleton (the development path), to measure what it saves
+        from markupsafe import Markup
+
+        from digicheck.assess import forms, routes
+
+        routes.area_items = lambda q, area, values: Markup(forms.render_items(q, area, values))  # type: ignore[assignment]
 
     def hello() -> tuple[str, int, dict[str, str]]:
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
@@ -612,6 +620,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per operation and round")
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each window")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of hello/bare/page/save, interleaved")
+    parser.add_argument("--plain-templates", action="store_true", help="render the area page's questions in full per request (no skeleton)")
     args = parser.parse_args()
     if not 1 <= args.threads <= len(EXTRA_AGS) + 1:
         parser.error(f"--threads zwischen 1 und {len(EXTRA_AGS) + 1}")
@@ -636,6 +645,7 @@ def main() -> int:
             SECRET_KEY=secrets.token_hex(32),
             DATABASE_URL=url,
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+            BENCH_PLAIN_TEMPLATES="1" if args.plain_templates else "0",
         )
         log = Path(tmp) / "gunicorn.log"
         try:

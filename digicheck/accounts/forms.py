@@ -10,6 +10,23 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from digicheck.forms import REQUIRED, choices
 
 
+def new_password(label: str) -> PasswordField:
+    """A password being chosen: 10 to 256 characters (strength is checked by accounts.passwords)."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_of(field: str, label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED), EqualTo(field, message="Die beiden Passwörter stimmen nicht überein.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField("E-Mail-Adresse", validators=[DataRequired(REQUIRED), Length(max=254)], render_kw={"autocomplete": "username"})
     password = PasswordField(
@@ -21,16 +38,8 @@ class PasswordChangeForm(FlaskForm):
     current = PasswordField(
         "Bisheriges Passwort", validators=[DataRequired(REQUIRED), Length(max=256)], render_kw={"autocomplete": "current-password"}
     )
-    new = PasswordField(
-        "Neues Passwort (mindestens 10 Zeichen)",
-        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
-        render_kw={"autocomplete": "new-password"},
-    )
-    repeat = PasswordField(
-        "Neues Passwort wiederholen",
-        validators=[DataRequired(REQUIRED), EqualTo("new", message="Die beiden Passwörter stimmen nicht überein.")],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new = new_password("Neues Passwort (mindestens 10 Zeichen)")
+    repeat = repeat_of("new", "Neues Passwort wiederholen")
 
 
 class AcceptInvitationForm(FlaskForm):
@@ -39,16 +48,8 @@ class AcceptInvitationForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=120, message="Höchstens 120 Zeichen.")],
         render_kw={"autocomplete": "name"},
     )
-    password = PasswordField(
-        "Passwort (mindestens 10 Zeichen)",
-        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
-        render_kw={"autocomplete": "new-password"},
-    )
-    repeat = PasswordField(
-        "Passwort wiederholen",
-        validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password("Passwort (mindestens 10 Zeichen)")
+    repeat = repeat_of("password", "Passwort wiederholen")
 
 
 class InvitationForm(FlaskForm):
@@ -65,16 +66,8 @@ class InvitationForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     """A new password set with a one-time reset link."""
 
-    password = PasswordField(
-        "Neues Passwort (mindestens 10 Zeichen)",
-        validators=[DataRequired(REQUIRED), Length(min=10, max=256, message="Das Passwort muss 10 bis 256 Zeichen lang sein.")],
-        render_kw={"autocomplete": "new-password"},
-    )
-    repeat = PasswordField(
-        "Neues Passwort wiederholen",
-        validators=[DataRequired(REQUIRED), EqualTo("password", message="Die beiden Passwörter stimmen nicht überein.")],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password("Neues Passwort (mindestens 10 Zeichen)")
+    repeat = repeat_of("password", "Neues Passwort wiederholen")
 
 
 class CodeForm(FlaskForm):

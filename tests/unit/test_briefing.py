@@ -6,9 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from scoring import score
-from scoring.advice import advice_to_dict, advise
+from scoring.advice import advise
 from scoring.advice.modules import Invitation
-from scoring.advice.render import de_days
 from scoring.briefing import (
     CLOSING,
     OPENING,
@@ -93,64 +92,31 @@ def test_weakest_answers_lowest_score_then_heavier_then_questionnaire_order() ->
     assert weakest_answers(q, {}) == ()
 
 
-# HEAD's services/briefing.py worked on the advice JSON; ported here as the reference for the typed rules.
-
-
-def _head_agenda(module: dict[str, Any], opening: tuple[str, ...]) -> tuple[Any, str]:
-    contents = list(module["contents"])
-    count = max(1, min(round(module["days"]["on_site"] * 2), len(contents)))
-    size, extra = divmod(len(contents), count)
-    halves: list[tuple[str, ...]] = []
-    start = 0
-    for index in range(count):
-        end = start + size + (1 if index < extra else 0)
-        halves.append(tuple(contents[start:end]))
-        start = end
-    halves[0] = opening + halves[0]
-    halves[-1] += ("Zusammenfassung, offene Punkte und nächste Schritte",)
-    halves.append(())
-    days = tuple(AgendaDay(n // 2 + 1, halves[n], halves[n + 1]) for n in range(0, count, 2))
-    return days, f"Ergebnisbesprechung ({de_days(module['days']['results'])} Tage): Ergebnisse und Maßnahmenplan mit der Verwaltungsspitze"
-
-
-def _head_funding(advice: dict[str, Any]) -> tuple[list[str], list[str], int]:
-    fitting = sorted((f for f in advice["funding"] if f["fit"] != "no"), key=lambda f: f["fit"] != "yes")
-    current = [f["id"] for f in fitting if f["status"]["state"] != "ended"]
-    ended = [f["id"] for f in fitting if f["status"]["state"] == "ended"]
-    return current, ended, len(advice["funding"]) - len(current) - len(ended)
-
-
-def _head_invitations(invite: list[dict[str, Any]]) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
-    by_modules: dict[tuple[int, ...], list[str]] = {}
-    for entry in invite:
-        by_modules.setdefault(tuple(entry["modules"]), []).append(entry["group"])
-    return [(m, tuple(g)) for m, g in sorted(by_modules.items(), key=lambda kv: (-len(kv[0]), kv[0]))]
-
-
-CASES = [
-    ({}, shipped.IN_2021),
-    ({"technik.dms_eakte": "pilot", "strategie.ozg_grundlagen": "unbekannt", "kooperation.ikz_partner": 3}, shipped.IN_2021),
-    ({"technik.dms_eakte": "pilot", "strategie.ozg_grundlagen": "unbekannt"}, shipped.TODAY),
-    ({item.id: item.ranked_options[0].id for item in shipped.Q.items if item.type in ("single", "yesno")}, shipped.TODAY),
-]
-
-
-def test_typed_rules_match_head_on_the_advice_json() -> None:
-    for changes, as_of in CASES:
-        profile = shipped.profile(changes)
-        advice = advise(shipped.Q, profile, as_of=as_of, catalogue=shipped.CATALOGUE)
-        doc = advice_to_dict(advice)
-        plan = briefing_plan(shipped.Q, profile.answers, advice, unknown=4, inconsistencies=1)
-        opening = opening_topics(4, 1)
-        assert [(b.days, b.results) for b in plan.agenda] == [
-            _head_agenda(m, opening if i == 0 else ()) for i, m in enumerate(doc["modules"]["plan"])
-        ]
-        assert [(i.modules, i.groups) for i in plan.invitees] == _head_invitations(doc["modules"]["invite"])
-        lists = plan.funding
-        assert ([f.programme.id for f in lists.current], [f.programme.id for f in lists.ended], lists.left_out) == _head_funding(doc)
-        assert [(e.area.area, [s.measure.id for s in e.measures], e.more) for e in plan.measures] == [
-            (a["area"], [m["id"] for m in a["measures"][:3]], max(0, len(a["measures"]) - 3)) for a in doc["measures"]
-        ]
+def test_shipped_modules_1_and_3_agenda_reasoned_from_the_catalogue() -> None:
+    """modules.yaml: module 1 has 8 topics on 2.0 days on site (four half days of two topics),
+    module 3 has 7 topics on 2.5 days (five half days: 2, 2, 1, 1, 1); both end with 0.5 days of results."""
+    profile = shipped.profile({"technik.dms_eakte": "pilot", "strategie.ozg_grundlagen": "unbekannt"})
+    advice = advise(shipped.Q, profile, as_of=shipped.TODAY, catalogue=shipped.CATALOGUE)
+    plan = briefing_plan(shipped.Q, profile.answers, advice, unknown=4, inconsistencies=1)
+    first, third = plan.agenda
+    assert (first.planned.module.number, third.planned.module.number) == (1, 3)
+    one = shipped.CATALOGUE.modules[0].contents
+    opening = opening_topics(4, 1)
+    assert first.days == (
+        AgendaDay(1, opening + one[0:2], one[2:4]),
+        AgendaDay(2, one[4:6], one[6:8] + (CLOSING,)),
+    )
+    three = third.planned.module.contents
+    assert len(three) == 7 and third.days == (
+        AgendaDay(1, three[0:2], three[2:4]),
+        AgendaDay(2, three[4:5], three[5:6]),
+        AgendaDay(3, three[6:7] + (CLOSING,), ()),
+    )
+    assert first.results == third.results == ("Ergebnisbesprechung (0,5 Tage): Ergebnisse und Maßnahmenplan mit der Verwaltungsspitze")
+    # who sits in which days: module 1 and 3 share the leadership, the web editors only come to module 1
+    groups = {g: i.modules for i in plan.invitees for g in i.groups}
+    assert groups["Verwaltungsspitze"] == (1, 3) and groups["Internet-/CMS-Beauftragte"] == (1,)
+    assert groups["Personalvertretungen"] == (3,)
 
 
 def test_funding_lists_and_examples_on_one_advice() -> None:
