@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from digicheck.extensions import Model
@@ -20,7 +20,7 @@ class Municipality(Model):
     ags: Mapped[str] = mapped_column(String(8), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(120))
     # `scoring.names.search_key(name)`, kept in step with `name` on every assignment; name search compares against it
-    name_search: Mapped[str] = mapped_column(String(240))
+    name_search: Mapped[str] = mapped_column(Text)
     name_official: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     kreis: Mapped[str] = mapped_column(String(120))

@@ -31,7 +31,7 @@ municipalities = sa.table(
 
 def upgrade():
     with op.batch_alter_table("municipalities", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("name_search", sa.String(length=240), nullable=True))
+        batch_op.add_column(sa.Column("name_search", sa.Text(), nullable=True))
 
     connection = op.get_bind()
     rows = connection.execute(sa.select(municipalities.c.id, municipalities.c.name)).all()
@@ -42,7 +42,7 @@ def upgrade():
         )
 
     with op.batch_alter_table("municipalities", schema=None) as batch_op:
-        batch_op.alter_column("name_search", existing_type=sa.String(length=240), nullable=False)
+        batch_op.alter_column("name_search", existing_type=sa.Text(), nullable=False)
 
 
 def downgrade():
