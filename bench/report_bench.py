@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
+from scoring.names import search_key  # noqa: E402 - after the path is set
 
 #: The columns of the synthetic profiles: the areas of the newest shipped questionnaire.
 AREAS = default_areas()
@@ -78,6 +79,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
                     ident,
                     f"{kreis_ags}000",
                     f"Landkreis {kreis_ags}",
+                    search_key(f"Landkreis {kreis_ags}"),
                     "Landkreis",
                     f"Landkreis {kreis_ags}",
                     kreis_ags,
@@ -96,6 +98,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
                         ident,
                         f"{kreis_ags}{g + 1:03d}",
                         f"Gemeinde {kreis_ags}{g + 1:03d}",
+                        search_key(f"Gemeinde {kreis_ags}{g + 1:03d}"),
                         kind,
                         f"Landkreis {kreis_ags}",
                         kreis_ags,
@@ -125,7 +128,19 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
     return municipalities, assessments, scores
 
 
-MUNICIPALITY_COLUMNS = ("id", "ags", "name", "kind", "kreis", "kreis_ags", "regierungsbezirk", "population", "created_at", "updated_at")
+MUNICIPALITY_COLUMNS = (
+    "id",
+    "ags",
+    "name",
+    "name_search",
+    "kind",
+    "kreis",
+    "kreis_ags",
+    "regierungsbezirk",
+    "population",
+    "created_at",
+    "updated_at",
+)
 ASSESSMENT_COLUMNS = (
     "id",
     "municipality_id",
@@ -265,7 +280,7 @@ def check_same(report: Any, same: list[list[Any]], dialect: str) -> None:
 def participant(data: tuple[list[tuple], list[tuple], list[tuple]]) -> str:
     """AGS of the first Gemeinde (by AGS) with a submission in the newest round: its ranks and neighbours are computed."""
     newest = {m for _, m, *_rest, stamp in data[1] if stamp.year == YEARS[-1]}
-    return min(ags for ident, ags, _name, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
+    return min(ags for ident, ags, _name, _key, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
 
 
 def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> None:

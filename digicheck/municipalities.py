@@ -7,19 +7,22 @@ assessments and is marked (merged into its successor where known).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 
 from digicheck import timefmt
 from digicheck.extensions import db
 from digicheck.models import Municipality
 from digicheck.register import RegisterEntry
+from scoring.names import search_key
 
 FIELDS = ("name", "name_official", "kind", "kreis", "kreis_ags", "regierungsbezirk", "population", "area_km2")
 MERGES_FILE = Path(__file__).resolve().parent / "data" / "merges.csv"
+AGS = re.compile(r"^\d{5}(\d{3})?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,49 @@ def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | No
 
 def by_ags(ags: str) -> Municipality | None:
     return db.session.scalars(select(Municipality).where(Municipality.ags == ags)).first()
+
+
+def name_contains(text: str, column: ColumnElement[str] | None = None) -> ColumnElement[bool]:
+    """Rows whose name contains `text`, spelled forgivingly (`scoring.names.search_key` on both sides):
+    a LIKE on the stored key, the same on SQLite and PostgreSQL. `column` is a `name_search` column
+    of a subquery; nothing matches text without a letter or digit."""
+    key = search_key(text)
+    target = Municipality.name_search if column is None else column
+    return target.contains(key, autoescape=True) if key else false()
+
+
+def describe(municipalities: list[Municipality]) -> str:
+    return ", ".join(f"{m.name} ({m.kind}, {m.ags})" for m in municipalities)
+
+
+def named(entries: list[str]) -> tuple[list[Municipality], list[str]]:
+    """The municipalities named by AGS or by name (spelled forgivingly, see `name_contains`), in the
+    given order and without repeats (one query); a German message for each entry that names none or several."""
+    errors = [
+        f"„{e}“ ist kein Amtlicher Gemeindeschlüssel (8 Ziffern, für Landkreise 5)." for e in entries if e.isdigit() and not AGS.match(e)
+    ]
+    codes = [e for e in entries if AGS.match(e)]
+    names = [e for e in entries if not e.isdigit()]
+    conditions = ([Municipality.ags.in_(codes)] if codes else []) + [name_contains(n) for n in names]
+    found = (
+        list(db.session.scalars(select(Municipality).where(or_(*conditions)).order_by(Municipality.name, Municipality.ags)))
+        if conditions
+        else []
+    )
+    chosen: list[Municipality] = []
+    for entry in entries:
+        if entry.isdigit():
+            matches = [m for m in found if m.ags == entry]
+            if AGS.match(entry) and not matches:
+                errors.append(f"Keine Kommune mit dem AGS {entry} gefunden.")
+        else:
+            key = search_key(entry)
+            matches = [m for m in found if key and m.name_search == key]
+            similar = [m for m in found if key and key in m.name_search][:5]
+            if len(matches) > 1:
+                errors.append(f"„{entry}“ ist mehrdeutig: {describe(matches)}. Bitte geben Sie den AGS an.")
+            elif not matches:
+                errors.append(f"Keine Kommune heißt „{entry}“." + (f" Meinten Sie: {describe(similar)}?" if similar else ""))
+        if len(matches) == 1 and matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen, errors

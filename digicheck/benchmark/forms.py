@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 
 from flask import request
 from wtforms import Form, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional
 
 from digicheck.benchmark.services import DIMENSION_LABELS, Report
 from digicheck.forms import choices
 
-#: Up to this many participants the municipality filter is a list, above it an AGS field.
+#: Up to this many participants the municipality filter is a list, above it a field for a name or an AGS.
 MAX_SELECT = 1000
 
 
@@ -27,8 +27,8 @@ class BenchFilterForm(Form):
     )
     dimension = SelectField("Vergleichsgruppen", choices=choices(list(DIMENSION_LABELS.items())), default="land")
     kommune = StringField(
-        "Kommune (Gemeindeschlüssel)",
-        validators=[Optional(), Regexp(r"^\d{8}$", message="Bitte den achtstelligen Amtlichen Gemeindeschlüssel angeben.")],
+        "Kommune (Name oder Gemeindeschlüssel)",
+        validators=[Optional(), Length(max=120, message="Höchstens 120 Zeichen.")],
     )
 
     def __init__(self, **kwargs: Any):

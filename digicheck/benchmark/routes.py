@@ -18,7 +18,7 @@ from digicheck.benchmark import export as benchmark_export
 from digicheck.benchmark import pages
 from digicheck.benchmark import services as benchmark
 from digicheck.benchmark.forms import BenchFilterForm
-from digicheck.municipalities import by_ags
+from digicheck.municipalities import named
 
 bp = Blueprint("bench", __name__, url_prefix="/benchmark")
 
@@ -30,10 +30,13 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
     municipality = None
     if is_kommune(current_user):
         municipality = current_user.municipality
-    elif consultant and form.kommune.data and not form.kommune.errors:
-        municipality = by_ags(form.kommune.data)
-        if municipality is None:
-            form.kommune.errors = ["Keine Kommune mit diesem Gemeindeschlüssel."]
+    elif consultant and (form.kommune.data or "").strip() and not form.kommune.errors:
+        found, errors = named([form.kommune.data.strip()])
+        if errors:
+            form.kommune.errors = errors
+        else:
+            municipality = found[0]
+            form.kommune.data = municipality.ags
     if municipality is not None and not may_see_ranks(current_user, municipality.id):
         municipality = None
     return benchmark.ReportRequest(

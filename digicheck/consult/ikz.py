@@ -8,11 +8,10 @@ The group costs the same few queries however many partners it has.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from digicheck import charts
 from digicheck.assess.advice import municipality_facts
@@ -21,6 +20,7 @@ from digicheck.consult.queries import latest_validated_levels
 from digicheck.content import catalogue, questionnaire
 from digicheck.extensions import db
 from digicheck.models import Assessment, Municipality
+from digicheck.municipalities import named
 from scoring import Profile, Questionnaire, ikz
 from scoring.advice import advise
 from scoring.ikz import MAX_PARTNERS, MIN_PARTNERS, Comparison, GroupFunding, GroupModule, HelpLine, partner_series
@@ -28,47 +28,16 @@ from scoring.radar import Series
 
 __all__ = ["MAX_PARTNERS", "MIN_PARTNERS", "Group", "IkzPage", "Partner", "group", "ikz_page", "resolve"]
 
-AGS = re.compile(r"^\d{5}(\d{3})?$", re.ASCII)
-
-
-def _names(municipalities: list[Municipality]) -> str:
-    return ", ".join(f"{m.name} ({m.kind}, {m.ags})" for m in municipalities)
-
 
 def resolve(entries: list[str]) -> tuple[list[Municipality], list[str]]:
-    """The municipalities named by AGS or name, in the given order and without repeats (one query);
-    a German message for each entry that names none or several, and for too few or too many partners."""
+    """The partners named by AGS or name (`digicheck.municipalities.named`), in the given order and without
+    repeats; a German message for each entry that names none or several, and for too few or too many partners."""
     if len(entries) > MAX_PARTNERS:
         return [], [
             f"Bitte nennen Sie höchstens {MAX_PARTNERS} Kommunen (genannt: {len(entries)}); "
             "mehr Linien lassen sich im Radar nicht unterscheiden."
         ]
-    errors = [
-        f"„{e}“ ist kein Amtlicher Gemeindeschlüssel (8 Ziffern, für Landkreise 5)." for e in entries if e.isdigit() and not AGS.match(e)
-    ]
-    codes = [e for e in entries if AGS.match(e)]
-    names = [e for e in entries if not e.isdigit()]
-    conditions = ([Municipality.ags.in_(codes)] if codes else []) + [Municipality.name.icontains(n, autoescape=True) for n in names]
-    found = (
-        list(db.session.scalars(select(Municipality).where(or_(*conditions)).order_by(Municipality.name, Municipality.ags)))
-        if conditions
-        else []
-    )
-    chosen: list[Municipality] = []
-    for entry in entries:
-        if entry.isdigit():
-            matches = [m for m in found if m.ags == entry]
-            if AGS.match(entry) and not matches:
-                errors.append(f"Keine Kommune mit dem AGS {entry} gefunden.")
-        else:
-            matches = [m for m in found if m.name.casefold() == entry.casefold()]
-            similar = [m for m in found if entry.casefold() in m.name.casefold()][:5]
-            if len(matches) > 1:
-                errors.append(f"„{entry}“ ist mehrdeutig: {_names(matches)}. Bitte geben Sie den AGS an.")
-            elif not matches:
-                errors.append(f"Keine Kommune heißt „{entry}“." + (f" Meinten Sie: {_names(similar)}?" if similar else ""))
-        if len(matches) == 1 and matches[0] not in chosen:
-            chosen.append(matches[0])
+    chosen, errors = named(entries)
     if not errors and len(chosen) < MIN_PARTNERS:
         errors.append(f"Bitte nennen Sie mindestens {MIN_PARTNERS} verschiedene Kommunen.")
     return chosen, errors

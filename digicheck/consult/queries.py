@@ -22,6 +22,7 @@ from digicheck.content import library
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
+from digicheck.municipalities import name_contains
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
 from scoring.model import Area
 
@@ -146,6 +147,7 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
             Municipality.id.label("municipality_id"),
             Municipality.ags,
             Municipality.name,
+            Municipality.name_search,
             Municipality.kind,
             Municipality.kreis,
             Municipality.regierungsbezirk,
@@ -181,7 +183,7 @@ def filtered(query: OverviewQuery) -> tuple[Any, Select[Any]]:
     statement = select(rows)
     if query.search:
         term = query.search.strip()
-        statement = statement.where(or_(c.name.icontains(term, autoescape=True), c.ags.startswith(term, autoescape=True)))
+        statement = statement.where(or_(name_contains(term, c.name_search), c.ags.startswith(term, autoescape=True)))
     for column, value in (
         (c.kreis, query.kreis),
         (c.regierungsbezirk, query.regierungsbezirk),

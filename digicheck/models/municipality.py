@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from scoring.kinds import LANDKREIS
+from scoring.names import search_key
 
 
 class Municipality(Model):
@@ -18,6 +19,8 @@ class Municipality(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ags: Mapped[str] = mapped_column(String(8), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # `scoring.names.search_key(name)`, kept in step with `name` on every assignment; name search compares against it
+    name_search: Mapped[str] = mapped_column(Text)
     name_official: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     kreis: Mapped[str] = mapped_column(String(120))
@@ -34,6 +37,11 @@ class Municipality(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     merged_into: Mapped[Municipality | None] = relationship(remote_side=[id])
+
+    @validates("name")
+    def _set_name_search(self, _key: str, name: str) -> str:
+        self.name_search = search_key(name)
+        return name
 
     @property
     def in_register(self) -> bool:

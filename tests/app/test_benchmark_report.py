@@ -81,7 +81,7 @@ def test_consultant_chooses_a_municipality_for_ranks_and_neighbours(browser, wor
     assert "Perzentilränge: Erbach" in html and "Ähnliche Kommunen zu Erbach" in html
     assert 'id="raenge"' not in browser.get("/benchmark/").get_data(as_text=True)
     unknown = browser.get("/benchmark/?kommune=99999999").get_data(as_text=True)
-    assert "Keine Kommune mit diesem Gemeindeschlüssel." in unknown
+    assert "Keine Kommune mit dem AGS 99999999 gefunden." in unknown
 
 
 def test_csv_contains_only_published_groups(browser, world, bench_world):

@@ -168,3 +168,32 @@ def test_unreachable_database_is_one_line(command: list[str]) -> None:
     assert code == 1 and out == ""
     assert len(err.splitlines()) == 1 and err.startswith("Fehler: Datenbank nicht erreichbar: ")
     assert "geheim" not in err
+
+
+def test_0008_fills_the_name_search_key_of_existing_rows_and_goes_back(fresh_database: str) -> None:
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert digicheck(fresh_database, "db", "downgrade", "0007")[0] == 0
+    engine = create_engine(fresh_database)
+    try:
+        with engine.begin() as connection:
+            for ags, name in (("06531005", "Gießen"), ("06636013", "Weißenborn"), ("06434001", "Bad Homburg v. d. Höhe")):
+                connection.execute(
+                    text(
+                        "INSERT INTO municipalities (ags, name, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
+                        "VALUES (:ags, :name, 'Stadt', 'Kreis', 'Gießen', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"ags": ags, "name": name},
+                )
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+        with engine.connect() as connection:
+            keys = dict(connection.execute(text("SELECT name, name_search FROM municipalities")).all())
+            assert keys == {"Gießen": "giessen", "Weißenborn": "weissenborn", "Bad Homburg v. d. Höhe": "badhomburgvdhoehe"}
+            found = connection.execute(text("SELECT name FROM municipalities WHERE name_search LIKE '%giessen%'")).scalars().all()
+            assert found == ["Gießen"]
+        code, out, _ = digicheck(fresh_database, "db", "downgrade", "0007")
+        assert code == 0 and out.startswith("Datenbank zurückgesetzt von 0008 auf 0007")
+        with engine.connect() as connection:
+            assert "name_search" not in {c["name"] for c in inspect(connection).get_columns("municipalities")}
+            assert connection.execute(text("SELECT COUNT(*) FROM municipalities")).scalar() == 3
+    finally:
+        engine.dispose()
