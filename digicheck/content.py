@@ -9,6 +9,7 @@ from flask import current_app
 from scoring import Library, Questionnaire
 from scoring.advice import Catalogue
 from scoring.advice.loader import catalogue_dir_for, catalogue_paths, load_catalogue
+from scoring.inconsistencies import InconsistencyRule, load_inconsistency_rules
 
 
 def library() -> Library:
@@ -40,3 +41,12 @@ def catalogue(q: Questionnaire) -> Catalogue:
         cache.clear()
         cache[key] = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
     return cache[key]
+
+
+def inconsistency_rules(q: Questionnaire) -> tuple[InconsistencyRule, ...]:
+    """The rules for this questionnaire version, loaded and validated once per process: shown to
+    the Kommune before it submits and to the consultant in the review."""
+    cache = current_app.extensions.setdefault("digicheck.inconsistencies", {})
+    if q.version not in cache:
+        cache[q.version] = load_inconsistency_rules(q)
+    return cache[q.version]

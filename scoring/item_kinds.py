@@ -75,6 +75,8 @@ class ItemKind:
     macro: ClassVar[str]
     #: an empty field on the form clears the stored answer (a radio group cannot be unticked)
     clears_when_empty: ClassVar[bool] = False
+    #: the answer is a figure to look up (the start page lists these, the estimate adds time)
+    is_figure: ClassVar[bool] = False
 
     def checked(self, item: Item, value: Any) -> AnswerValue:
         """The answer in canonical form, or `AnswerError` in German."""
@@ -245,6 +247,7 @@ class Number(ItemKind):
     type = "number"
     macro = "number"
     clears_when_empty = True
+    is_figure = True
 
     def check(self, item: Item, value: Any) -> AnswerValue:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):

@@ -14,13 +14,15 @@ from digicheck import charts
 from digicheck.assess import advice as advice_svc
 from digicheck.assess import services as svc
 from digicheck.consult.services import notes_of, validated_levels
-from digicheck.content import questionnaire
+from digicheck.content import inconsistency_rules, questionnaire
 from digicheck.models import Assessment, Municipality, Note, ValidatedLevel
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
+from scoring.advice.modules import PlannedModule
+from scoring.inconsistencies import Inconsistency, find_inconsistencies
 from scoring.model import Item
 from scoring.profile import unknown_items
-from scoring.progress import Progress, missing_items, progress
+from scoring.progress import Progress, duration_minutes, figures_to_look_up, first_open_area, missing_items, progress
 from scoring.radar import Series, assessment_series, levels_of
 
 VALIDATED = "Validiert (Beratung)"
@@ -36,6 +38,11 @@ class HomePage:
     current: Assessment | None
     progress: Progress | None
 
+    @property
+    def resume_area(self) -> str | None:
+        """The area to continue in: the first with open questions; None: on to the review page."""
+        return first_open_area(self.progress) if self.progress else None
+
 
 def home_page(municipality: Municipality) -> HomePage:
     rounds = svc.rounds_of(municipality.id)
@@ -44,6 +51,27 @@ def home_page(municipality: Municipality) -> HomePage:
         return HomePage(municipality, rounds, None, None)
     answers, _ = svc.answers_of(current)
     return HomePage(municipality, rounds, current, progress(questionnaire(current.questionnaire_version), answers))
+
+
+@dataclass(frozen=True)
+class StartPage:
+    """Before the first question of a round: how long it takes, what to have at hand, who can help."""
+
+    assessment: Assessment
+    q: Questionnaire
+    minutes: int
+    figures: tuple[Item, ...]
+    progress: Progress
+
+    @property
+    def resume_area(self) -> str | None:
+        return first_open_area(self.progress)
+
+
+def start_page(assessment: Assessment) -> StartPage:
+    q = questionnaire(assessment.questionnaire_version)
+    answers, _ = svc.answers_of(assessment)
+    return StartPage(assessment, q, duration_minutes(q), figures_to_look_up(q), progress(q, answers))
 
 
 @dataclass(frozen=True)
@@ -113,15 +141,51 @@ def history_view(assessment: Assessment, requested: str | None) -> HistoryView |
 
 
 @dataclass(frozen=True)
-class SubmitPage:
-    """Closing a round: the items still without an answer block it."""
+class ReviewPage:
+    """Before submitting: answered per area, the open questions (they block submitting), the
+    contradictions the rules find ("Bitte prüfen", they do not block) and the "Weiß nicht" answers."""
 
     assessment: Assessment
     q: Questionnaire
+    progress: Progress
     missing: tuple[Item, ...]
+    inconsistencies: tuple[Inconsistency, ...]
+    unknown: tuple[Item, ...]
 
 
-def submit_page(assessment: Assessment) -> SubmitPage:
+def review_page(assessment: Assessment) -> ReviewPage:
     q = questionnaire(assessment.questionnaire_version)
     answers, _ = svc.answers_of(assessment)
-    return SubmitPage(assessment, q, tuple(item for i in missing_items(q, answers) if (item := q.item(i)) is not None))
+    return ReviewPage(
+        assessment,
+        q,
+        progress(q, answers),
+        tuple(item for i in missing_items(q, answers) if (item := q.item(i)) is not None),
+        tuple(find_inconsistencies(q, inconsistency_rules(q), answers)),
+        tuple(unknown_items(q, answers)),
+    )
+
+
+@dataclass(frozen=True)
+class NextStepsPage:
+    """After submitting: what happens now, the modules the advice recommends, the own report."""
+
+    assessment: Assessment
+    q: Questionnaire
+    profile: Profile
+    modules: tuple[PlannedModule, ...]
+    days_contingent: float
+    unknown: int
+
+
+def next_steps_page(assessment: Assessment) -> NextStepsPage:
+    q, profile = svc.profile_of(assessment)
+    advice = advice_svc.advice_of(q, profile, assessment, svc.targets_of(assessment))
+    return NextStepsPage(
+        assessment,
+        q,
+        profile,
+        advice.modules.modules,
+        advice.modules.days_contingent,
+        len(unknown_items(q, profile.answers)),
+    )

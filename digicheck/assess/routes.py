@@ -39,8 +39,27 @@ def new_round() -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     assessment = svc.start_round(current_user.municipality, current_user)
-    first = questionnaire(assessment.questionnaire_version).areas[0].id
-    return redirect(url_for("assess.area", assessment_id=assessment.id, area_id=first))
+    return redirect(url_for("assess.start", assessment_id=assessment.id))
+
+
+@bp.get("/bewertung/<int:assessment_id>/start")
+@login_required
+def start(assessment_id: int) -> ResponseReturnValue:
+    """Before the questions: how long, what to have at hand, where to continue."""
+    page = pages.start_page(load_assessment_for(current_user, assessment_id))
+    return render_template("assess/start.html", page=page, can_edit=can_edit(current_user))
+
+
+@bp.get("/bewertung/<int:assessment_id>/weiter")
+@login_required
+def resume(assessment_id: int) -> ResponseReturnValue:
+    """Continue where the round stands: the first area with open questions, else the review."""
+    page = pages.start_page(load_assessment_to_edit(current_user, assessment_id))
+    if page.assessment.submitted:
+        return redirect(url_for("assess.next_steps", assessment_id=assessment_id))
+    if page.resume_area is None:
+        return redirect(url_for("assess.submit", assessment_id=assessment_id))
+    return redirect(url_for("assess.area", assessment_id=assessment_id, area_id=page.resume_area))
 
 
 @bp.route("/bewertung/<int:assessment_id>/bereich/<area_id>", methods=["GET", "POST"])
@@ -107,7 +126,7 @@ def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str)
     if action == "weiter":
         if index + 1 < len(ids):
             return url_for("assess.area", assessment_id=assessment_id, area_id=ids[index + 1])
-        return url_for("assess.result", assessment_id=assessment_id)
+        return url_for("assess.submit", assessment_id=assessment_id)  # after the last area: review, then submit
     if action == "zurueck" and index > 0:
         return url_for("assess.area", assessment_id=assessment_id, area_id=ids[index - 1])
     return url_for("assess.area", assessment_id=assessment_id, area_id=area_id)
@@ -143,7 +162,7 @@ def targets(assessment_id: int) -> ResponseReturnValue:
 @bp.route("/bewertung/<int:assessment_id>/abschliessen", methods=["GET", "POST"])
 @login_required
 def submit(assessment_id: int) -> ResponseReturnValue:
-    page = pages.submit_page(load_assessment_to_edit(current_user, assessment_id))
+    page = pages.review_page(load_assessment_to_edit(current_user, assessment_id))
     assessment, form = page.assessment, ConfirmForm()
     if request.method == "POST":
         if assessment.submitted:
@@ -156,9 +175,19 @@ def submit(assessment_id: int) -> ResponseReturnValue:
             abort(409, description=LOCKED)
         if not still_missing:
             flash("Die Bewertung ist abgeschlossen. Sie ist jetzt schreibgeschützt.", "success")
-            return redirect(url_for("assess.result", assessment_id=assessment.id))
+            return redirect(url_for("assess.next_steps", assessment_id=assessment.id))
         return render_template("assess/submit.html", page=page, form=form), 400
     return render_template("assess/submit.html", page=page, form=form)
+
+
+@bp.get("/bewertung/<int:assessment_id>/naechste-schritte")
+@login_required
+def next_steps(assessment_id: int) -> ResponseReturnValue:
+    """After submitting: what the consultant sees, the recommended modules, the own report."""
+    assessment = load_assessment_for(current_user, assessment_id)
+    if not assessment.submitted:
+        return redirect(url_for("assess.submit", assessment_id=assessment_id))
+    return render_template("assess/next_steps.html", page=pages.next_steps_page(assessment))
 
 
 @bp.get("/bewertung/<int:assessment_id>/verlauf")

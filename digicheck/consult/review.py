@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -20,12 +19,13 @@ from digicheck.assess import services as assessments_svc
 from digicheck.assess.advice import references
 from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
 from digicheck.consult.services import notes_of, validated_levels, validation_trail
+from digicheck.content import inconsistency_rules
 from digicheck.extensions import db
 from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.answers import answer_label, item_score
-from scoring.inconsistencies import Inconsistency, InconsistencyRule, find_inconsistencies, load_inconsistency_rules
+from scoring.inconsistencies import Inconsistency, find_inconsistencies
 from scoring.model import Item
 from scoring.profile import unknown_items
 from scoring.radar import Series, assessment_series
@@ -74,14 +74,6 @@ class Review:
     @property
     def general_notes(self) -> list[Note]:
         return [n for n in self.notes if n.item_id is None]
-
-
-def inconsistency_rules(q: Questionnaire) -> tuple[InconsistencyRule, ...]:
-    """The rules for this questionnaire version, loaded and validated once per process."""
-    cache = current_app.extensions.setdefault("digicheck.inconsistencies", {})
-    if q.version not in cache:
-        cache[q.version] = load_inconsistency_rules(q)
-    return cache[q.version]
 
 
 def _recent_changes(assessment: Assessment) -> tuple[dict[str, list[AnswerChange]], dict[str, int]]:

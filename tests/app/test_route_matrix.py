@@ -3,7 +3,7 @@ outcome for each role, so a new route without a rule here fails.
 
 Roles: anonymous, the Kommune of Erbach (whose submitted assessment the ids point at), the Kommune
 of Gießen (another municipality), a consultant, an admin. Outcomes: a status code, "login" (sent
-to the login page), "-> /path" (another redirect). GETs run for every role; POSTs run where the
+to the login page), "-> /path" (another redirect; `{name}` stands for a URL parameter's value). GETs run for every role; POSTs run where the
 role is turned away (or the link is invalid) and must change nothing in the database; ALLOWED
 marks a POST the role may make, which the feature's own tests exercise.
 """
@@ -68,7 +68,10 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("assess.new_round", "POST"): ("login", ALLOWED, ALLOWED, 403, 403),
     ("assess.area", "GET"): ("login", 200, 404, 403, 403),
     ("assess.area", "POST"): FILL_OUT_POST,
+    ("assess.start", "GET"): ("login", 200, 404, 200, 200),
+    ("assess.resume", "GET"): ("login", "-> /bewertung/{assessment_id}/naechste-schritte", 404, 403, 403),  # submitted
     ("assess.submit", "GET"): ("login", 200, 404, 403, 403),
+    ("assess.next_steps", "GET"): ("login", 200, 404, 200, 200),
     ("assess.submit", "POST"): FILL_OUT_POST,
     ("assess.targets", "POST"): FILL_OUT_POST,
     ("assess.result", "GET"): ("login", 200, 404, 200, 200),
@@ -168,6 +171,8 @@ def test_route_matrix(app, make_browser, world, targets, role) -> None:
     wrong: list[str] = []
     for rule, method in routes(app):
         expected = MATRIX.get((rule.endpoint, method), ("no rule in MATRIX",) * len(ROLES))[index]
+        if isinstance(expected, str):  # a redirect may name the URL parameters: "-> /bewertung/{assessment_id}/…"
+            expected = expected.format(**targets)
         url = url_of(app, rule, targets)
         if method == "GET":
             got = outcome(browser.get(url))

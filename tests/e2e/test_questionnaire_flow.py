@@ -1,5 +1,6 @@
-"""A Kommune user takes the Digi-Check in a real Chromium: log in, answer every area, resume,
-recover a draft, submit, see the radar chart; axe-core checks the pages on the way.
+"""A Kommune user takes the Digi-Check in a real Chromium: log in, read the start page, answer
+every area, resume, recover a draft, review, submit, see the next steps and the radar chart;
+axe-core checks the pages on the way.
 
 Screenshots for a human look land in /tmp/e2e-*.png.
 """
@@ -12,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from scoring import Library
 from scoring.model import SPECIAL_LABELS, Area, Item
+from scoring.progress import duration_minutes
 from tests.conftest import PASSWORD, World
 from tests.e2e.conftest import AxeAudit
 
@@ -85,6 +87,12 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
     log_in(page, world.kommune.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Digi-Check für Erbach")
     page.get_by_role("button", name="Digi-Check beginnen").click()
+    # the start page: how long, what to have at hand
+    expect(page).to_have_url(re.compile(r"/bewertung/\d+/start$"))
+    expect(page.locator(".lead")).to_contain_text(f"etwa {duration_minutes(Q)} Minuten")
+    expect(page.locator("#bereithalten")).to_be_visible()
+    page.screenshot(path="/tmp/e2e-start.png", full_page=True)
+    page.get_by_role("link", name="Mit der ersten Frage beginnen").click()
     expect(page).to_have_url(re.compile(rf"/bereich/{areas[0].id}$"))
     assessment_id = int(ASSESSMENT_URL.search(page.url).group(1))
 
@@ -108,9 +116,13 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
         for item in area.items:
             expect_answered(page, item)
 
+    # leaving and coming back: "Weiterarbeiten" resumes at the first area with open questions
+    page.get_by_role("link", name="Übersicht").first.click()
+    page.get_by_role("link", name="Weiterarbeiten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(areas[2].name)
+
     # area 3: typed but not saved survives a reload as a draft, with a notice
     third = areas[2]
-    go_to_area(page, third)
     started = third.items[:2]
     assert {i.type for i in started} == {"single", "number"}, "the draft check expects a choice and a number first"
     for item in started:
@@ -124,15 +136,22 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
         answer(page, item)
     save_and_continue(page)
 
-    # areas 4 and 5; the last "Speichern und weiter" leads to the (interim) result
+    # areas 4 and 5; the last "Speichern und weiter" leads to the review page
     for area in areas[3:]:
         expect(page.get_by_role("heading", level=1)).to_have_text(area.name)
         expect(page.locator("#entwurf-hinweis")).to_be_hidden()
         for item in area.items:
             answer(page, item)
         save_and_continue(page)
-    expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/ergebnis$"))
+    expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/abschliessen$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1: prüfen und abschließen")
+    expect(page.get_by_role("button", name="Jetzt verbindlich abschließen")).to_be_visible()
+    page.screenshot(path="/tmp/e2e-review.png", full_page=True)
+
+    # the interim result leads back to the review
+    page.get_by_role("link", name="Zwischenergebnis ansehen").click()
     expect(page.locator(".lead").first).to_contain_text("Zwischenergebnis")
+    expect(page.locator("#noch-offen")).to_contain_text("Noch nicht abgeschlossen")
 
     # the saved draft is gone: area 3 shows the stored answers, no notice
     page.goto(f"/bewertung/{assessment_id}/bereich/{third.id}")
@@ -141,15 +160,19 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
         expect_answered(page, item)
     expect(page.locator("#fortschritt-titel")).to_have_text(f"Fortschritt: {len(Q.items)} von {len(Q.items)} Fragen beantwortet")
 
-    # submit
-    page.get_by_role("link", name="Zwischenergebnis ansehen").click()
-    page.get_by_role("link", name="Bewertung abschließen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1 abschließen")
+    # submit: then the next steps with the own report
+    page.get_by_role("link", name="Antworten prüfen und abschließen").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1: prüfen und abschließen")
     page.get_by_role("button", name="Jetzt verbindlich abschließen").click()
+    expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/naechste-schritte$"))
+    expect(page.locator(".flash-success")).to_contain_text("Die Bewertung ist abgeschlossen")
+    expect(page.locator("#was-jetzt")).to_be_visible()
+    expect(page.get_by_role("link", name="Bericht als PDF herunterladen")).to_be_visible()
+    page.screenshot(path="/tmp/e2e-next-steps.png", full_page=True)
 
     # the result: radar chart, its data table, the "Weiß nicht" list
+    page.get_by_role("link", name="Ergebnis im Browser ansehen").click()
     expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/ergebnis$"))
-    expect(page.locator(".flash-success")).to_contain_text("Die Bewertung ist abgeschlossen")
     expect(page.locator(".lead").first).to_contain_text("Abgeschlossen am")
     radar = page.locator("#radar")
     expect(radar).to_have_attribute("data-rendered", "true")
@@ -164,7 +187,7 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
     expect(unknown_list).to_have_count(len(UNKNOWN_ITEMS))
     for item_id in UNKNOWN_ITEMS:
         expect(unknown_list.filter(has_text=Q.item(item_id).text)).to_have_count(1)
-    expect(page.get_by_role("link", name="Bewertung abschließen")).to_have_count(0)
+    expect(page.get_by_role("link", name="Antworten prüfen und abschließen")).to_have_count(0)
     page.screenshot(path="/tmp/e2e-result.png", full_page=True)
 
     # read-only: saving an area now is a conflict, even with a valid CSRF token
@@ -179,7 +202,7 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
     assert "abgeschlossen und kann nicht mehr geändert werden" in response.text()
     page.get_by_role("link", name="Übersicht").first.click()
     expect(page.get_by_role("heading", name=re.compile(r"^Runde 1 \(abgeschlossen am"))).to_be_visible()
-    expect(page.get_by_role("link", name="Fragebogen bearbeiten")).to_have_count(0)
+    expect(page.get_by_role("link", name="Weiterarbeiten")).to_have_count(0)
 
 
 def test_pages_have_no_serious_accessibility_violations(page: Page, world: World, axe: AxeAudit) -> None:
@@ -197,6 +220,8 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, world: World
     expect(page.get_by_role("heading", level=1)).to_have_text("Digi-Check für Erbach")
     axe.check(page, "Übersicht ohne Runde")
     page.get_by_role("button", name="Digi-Check beginnen").click()
+    axe.check(page, "Start der Runde")
+    page.get_by_role("link", name="Mit der ersten Frage beginnen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(Q.areas[0].name)
     assessment_id = int(ASSESSMENT_URL.search(page.url).group(1))
     axe.check(page, "Fragebogen")
@@ -228,10 +253,12 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, world: World
     expect(page.locator("#radar")).to_have_attribute("data-rendered", "true")
     expect(page.locator("#radar")).to_contain_text("Ziel in 2–3 Jahren")
     axe.check(page, "Zwischenergebnis mit Zielen")
-    page.get_by_role("link", name="Bewertung abschließen").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1 abschließen")
-    axe.check(page, "Abschließen")
+    page.get_by_role("link", name="Antworten prüfen und abschließen").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1: prüfen und abschließen")
+    axe.check(page, "Prüfen und abschließen")
     page.get_by_role("button", name="Jetzt verbindlich abschließen").click()
+    axe.check(page, "Nächste Schritte")
+    page.get_by_role("link", name="Ergebnis im Browser ansehen").click()
     expect(page.locator("#radar")).to_have_attribute("data-rendered", "true")
     axe.check(page, "Ergebnis")
     overlays = page.locator("form.overlays")

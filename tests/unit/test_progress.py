@@ -5,7 +5,7 @@ from __future__ import annotations
 from scoring.answers import AnswerValue
 from scoring.model import Questionnaire
 from scoring.profile import unknown_items
-from scoring.progress import AreaProgress, missing_items, progress
+from scoring.progress import DECIDE_SECONDS, AreaProgress, duration_minutes, figures_to_look_up, first_open_area, missing_items, progress
 from tests.unit.factory import document, questionnaire
 
 Q = questionnaire()
@@ -56,3 +56,29 @@ def test_unknown_items_are_the_weiss_nicht_answers_in_questionnaire_order() -> N
         "kooperation.m": ("a",),
     }
     assert [i.id for i in unknown_items(Q, answers)] == ["strategie.n", "technik.s1"]
+
+
+def test_resume_at_the_first_area_with_an_open_question() -> None:
+    answers: dict[str, AnswerValue] = {item.id: "hoch" for item in Q.items if item.type == "single"}
+    answers.update({f"{a}.n": 3 for a in ("strategie", "organisation")})
+    answers.update({f"{a}.m": ("a",) for a in ("strategie", "organisation")})
+    assert first_open_area(progress(Q, answers)) == "kooperation"  # strategie and organisation are complete
+    answers.update({f"{a.id}.n": 1 for a in Q.areas} | {f"{a.id}.m": ("keines",) for a in Q.areas})
+    assert first_open_area(progress(Q, answers)) is None  # all answered: the review page comes next
+    assert first_open_area(progress(Q, {})) == "strategie"
+
+
+def test_duration_estimate_reasoned_from_the_factory_text() -> None:
+    """Per area: six single items of 2 words + 3 option words, a number item of 2 words,
+    a multi item of 1 + 4 words = 37 words; five areas = 185 words = 74 s at 150 wpm.
+    40 questions x 20 s = 800 s, five number questions x 60 s = 300 s: 1174 s = 19.6 min -> 20."""
+    assert duration_minutes(Q) == 20
+    assert [item.id for item in figures_to_look_up(Q)] == [f"{a.id}.n" for a in Q.areas]
+
+
+def test_duration_estimate_of_the_shipped_questionnaire_is_plausible() -> None:
+    from scoring import Library
+
+    q = Library.load().latest
+    minutes = duration_minutes(q)
+    assert minutes % 5 == 0 and len(q.items) * DECIDE_SECONDS / 60 < minutes < len(q.items) * 2
