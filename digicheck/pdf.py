@@ -17,6 +17,8 @@ from pathlib import Path
 
 from flask import Response, abort, request
 
+from digicheck import downloads
+
 UNAVAILABLE = (
     "Die PDF-Erzeugung ist auf diesem Server nicht verfügbar (WeasyPrint findet die Pango-Bibliotheken nicht). "
     "Bitte nutzen Sie die HTML-Fassung und die Druckfunktion des Browsers, oder wenden Sie sich an den Betrieb."
@@ -65,6 +67,4 @@ def download(html: str, filename: str) -> Response:
     archive = archive_requested()
     if archive:
         filename = filename.removesuffix(".pdf") + ".archiv.pdf"
-    return Response(
-        render(html, archive=archive), mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return downloads.attachment(render(html, archive=archive), "application/pdf", filename)

@@ -8,6 +8,7 @@ so PDFs get hand-made SVG. Colours and dash patterns are those of
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from html import escape
 
 from scoring.radar import Series, line_style
@@ -111,3 +112,9 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
             f'<text x="74" y="{y + 5:.1f}" font-size="{font}">{escape(line.name)}</text>'
         )
     return document(width, height, label, "".join(parts))
+
+
+def level_radar(areas: list[str], series: Sequence[Series]) -> str:
+    """The radar of maturity levels per area, named for screen readers by its series."""
+    label = "Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: " + ", ".join(s.name for s in series)
+    return radar(areas, list(series), label)

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from digicheck import downloads, logs, pdf
 from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit
-from digicheck.assess import pages
+from digicheck.assess import pages, report
 from digicheck.assess import services as svc
 from digicheck.assess.forms import AreaValues, area_items, field_name, parse_area, targets_form, targets_from_form, unknown_fields
 from digicheck.content import questionnaire
@@ -197,3 +198,31 @@ def history(assessment_id: int) -> ResponseReturnValue:
     if page is None:
         abort(404)
     return render_template("assess/history.html", page=page)
+
+
+@bp.get("/bewertung/<int:assessment_id>/bericht.pdf")
+@login_required
+def report_pdf(assessment_id: int) -> ResponseReturnValue:
+    """The Kommune's own report (also for the consultants): result, advice, shared feedback."""
+    document = report.report_document(load_assessment_for(current_user, assessment_id))
+    assessment = document.result.assessment
+    html = render_template("assess/report_pdf.html", page=document.result, document=document)
+    logs.audit("export_downloaded", export="report", format="pdf", assessment_id=assessment.id)
+    return pdf.download(html, report.file_name(assessment, "bericht", "pdf"))
+
+
+@bp.get("/bewertung/<int:assessment_id>/antworten.csv")
+@login_required
+def answers_csv(assessment_id: int) -> ResponseReturnValue:
+    export = report.answers_export(load_assessment_for(current_user, assessment_id))
+    logs.audit("export_downloaded", export="answers", format="csv", assessment_id=export.assessment.id)
+    return downloads.attachment(report.answers_csv(export), downloads.CSV_MIMETYPE, report.file_name(export.assessment, "antworten", "csv"))
+
+
+@bp.get("/bewertung/<int:assessment_id>/antworten.xlsx")
+@login_required
+def answers_xlsx(assessment_id: int) -> ResponseReturnValue:
+    export = report.answers_export(load_assessment_for(current_user, assessment_id))
+    logs.audit("export_downloaded", export="answers", format="xlsx", assessment_id=export.assessment.id)
+    name = report.file_name(export.assessment, "antworten", "xlsx")
+    return downloads.attachment(report.answers_xlsx(export), downloads.XLSX_MIMETYPE, name)

@@ -7,9 +7,7 @@ the reason, without figures.
 
 from __future__ import annotations
 
-import csv
-import io
-
+from digicheck import downloads
 from digicheck.benchmark.services import GroupFigures, Report
 from digicheck.register import ATTRIBUTION
 
@@ -39,11 +37,11 @@ def shown_groups(report: Report) -> list[GroupFigures]:
     return ([report.land] if report.land else []) + list(report.groups)
 
 
-def _number(value: float | None, digits: int = 2) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+def _number(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
 
 
-def _group_rows(section: str, report: Report, group: GroupFigures, round_: object, *, levels: bool = True) -> list[list[str]]:
+def _group_rows(section: str, report: Report, group: GroupFigures, round_: object, *, levels: bool = True) -> list[list[downloads.Cell]]:
     rows = []
     for area, name in report.area_names.items():
         f = group.areas.get(area)
@@ -57,20 +55,20 @@ def _group_rows(section: str, report: Report, group: GroupFigures, round_: objec
                 group.group.dimension.value,
                 group.group.key,
                 name,
-                str(f.n),
-                str(group.registered or ""),
+                f.n,
+                group.registered or None,
                 _number(group.participation, 1),
                 _number(f.q1),
                 _number(f.median),
                 _number(f.q3),
-                *((str(v) for v in f.levels) if levels else [""] * 5),
+                *(f.levels if levels else [None] * 5),
             ]
         )
     return rows
 
 
-def csv_rows(report: Report) -> list[list[str]]:
-    rows: list[list[str]] = [list(CSV_HEADER)]
+def csv_rows(report: Report) -> list[list[downloads.Cell]]:
+    rows: list[list[downloads.Cell]] = [list(CSV_HEADER)]
     for group in shown_groups(report):
         if group.published:
             rows += _group_rows("Vergleichsgruppe", report, group, report.round)
@@ -80,24 +78,21 @@ def csv_rows(report: Report) -> list[list[str]]:
     for row in report.archetypes:
         if row.decision.published:
             t = row.archetype
-            centroid = "; ".join(f"{report.area_names[a]} {v:.0f}" for a, v in zip(report.areas[1:], t.centroid, strict=True))
-            rows.append(["Typ", str(report.round), t.name, "typ", str(t.id), centroid, str(t.size)] + [""] * 10)
+            centroid = ", ".join(f"{report.area_names[a]} {v:.0f}" for a, v in zip(report.areas[1:], t.centroid, strict=True))
+            rows.append(["Typ", str(report.round), t.name, "typ", str(t.id), centroid, t.size, *[None] * 10])
     rows.append(
         [
             "Hinweis",
             "",
             f"Keine Angabe aus weniger als {report.k} abgeschlossenen Bewertungen; "
             "Gruppen, aus deren Vergleich sich einzelne Kommunen erschließen ließen, fehlen.",
+            *[None] * 14,
         ]
-        + [""] * 14
     )
-    rows.append(["Quelle", "", ATTRIBUTION] + [""] * 14)
+    rows.append(["Quelle", "", ATTRIBUTION, *[None] * 14])
     return rows
 
 
-def csv_text(report: Report) -> str:
-    """UTF-8 CSV with BOM (opens correctly in spreadsheet programs), comma separated, decimal point."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(report))
-    return buffer.getvalue()
+def csv_bytes(report: Report) -> bytes:
+    """The figures for German Excel (`digicheck.downloads`: `;`, decimal comma, BOM)."""
+    return downloads.csv_bytes(csv_rows(report))

@@ -8,11 +8,11 @@ ranks and its "ähnliche Kommunen".
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from digicheck import logs, pdf, timefmt
+from digicheck import downloads, logs, pdf, timefmt
 from digicheck.access import is_kommune, may_choose_municipality, may_see_ranks
 from digicheck.benchmark import export as benchmark_export
 from digicheck.benchmark import pages
@@ -64,9 +64,7 @@ def export_csv() -> ResponseReturnValue:
     result = benchmark.report_for(_request_for(BenchFilterForm()))
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
     logs.audit("export_downloaded", export="benchmark", format="csv", round=result.round, dimension=result.dimension)
-    return Response(
-        benchmark_export.csv_text(result), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return downloads.attachment(benchmark_export.csv_bytes(result), downloads.CSV_MIMETYPE, name)
 
 
 @bp.get("/bericht.pdf")

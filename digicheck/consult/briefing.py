@@ -71,11 +71,7 @@ def briefing(assessment: Assessment) -> Briefing:
     r = review(assessment)
     advice = advice_of(r.q, r.profile, assessment, r.targets)
     series = radar_series(r, {TARGETS})
-    radar = svg_charts.radar(
-        [a.name for a in r.q.areas],
-        series,
-        "Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: " + ", ".join(s.name for s in series),
-    )
+    radar = svg_charts.level_radar([a.name for a in r.q.areas], series)
     return Briefing(
         review=r,
         as_of=assessment_date(assessment),

@@ -4,37 +4,32 @@ and one profile as JSON.
 Rows name each item with the answer as read and its score, and per area the
 self-assessed level beside the validated one (who, when, why). A selection uses
 the overview's own filters (`OverviewQuery`) and costs the same few queries for
-one assessment or for 443. Text starting with = + - @ would run as a formula in a
-spreadsheet program: CSV cells get a leading apostrophe, XLSX cells are typed as text.
+one assessment or for 443. The files are written by `digicheck.downloads` (German Excel's
+CSV, typed XLSX cells, formulas defused).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from digicheck import timefmt
-from digicheck.assess.services import profiles_of
+from digicheck import downloads, timefmt
+from digicheck.assess.report import WIDTHS as ANSWER_WIDTHS
+from digicheck.assess.report import answer_row
+from digicheck.assess.services import profiles_of, targets_of
 from digicheck.consult.queries import OverviewQuery, filtered, latest_validated_levels, ordering
+from digicheck.consult.services import notes_of
 from digicheck.extensions import db
-from digicheck.models import Assessment, ValidatedLevel
+from digicheck.models import Assessment, Note, ValidatedLevel
 from digicheck.models._time import utcnow
 from digicheck.register import ATTRIBUTION
-from scoring.answers import AnswerValue, answer_label, item_score
 from scoring.report import profile_to_dict
 
-Cell = str | int | float | datetime | None
+Cell = downloads.Cell
 Row = dict[str, Cell]
 
 KEY_COLUMNS = ("AGS", "Kommune", "Runde", "Status", "Abgeschlossen am", "Fragebogen", "Bereich")
@@ -51,20 +46,13 @@ LEVEL_COLUMNS = (
 ANSWER_COLUMNS = (*KEY_COLUMNS, "Frage-ID", "Frage", "Antwort", "Antwort (Schlüssel)", "Punkte")
 #: The CSV holds both kinds of row in one table; "Zeile" says which.
 CSV_COLUMNS = ("Zeile", *dict.fromkeys(ANSWER_COLUMNS + LEVEL_COLUMNS))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-WIDTHS = {
+WIDTHS = ANSWER_WIDTHS | {
     "Kommune": 22,
     "Abgeschlossen am": 17,
-    "Bereich": 28,
-    "Frage-ID": 32,
-    "Frage": 60,
-    "Antwort": 40,
-    "Antwort (Schlüssel)": 24,
     "validiert von": 20,
     "validiert am": 17,
     "Begründung der Validierung": 60,
 }
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -87,10 +75,6 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _score(value: float | str | None) -> float | None:
     return round(value, 1) if isinstance(value, float) else None
-
-
-def _raw(value: AnswerValue | None) -> str | int | None:
-    return "|".join(value) if isinstance(value, tuple) else value
 
 
 def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
@@ -135,20 +119,7 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
                     "Begründung der Validierung": v.reason if v else None,
                 }
             )
-        for section in q.areas:
-            for item in section.items:
-                value = profile.answers.get(item.id)
-                answers.append(
-                    key
-                    | {
-                        "Bereich": section.name,
-                        "Frage-ID": item.id,
-                        "Frage": item.text,
-                        "Antwort": answer_label(item, value),
-                        "Antwort (Schlüssel)": _raw(value),
-                        "Punkte": _score(item_score(item, value)),
-                    }
-                )
+        answers += (key | answer_row(section, item, profile.answers.get(item.id)) for section in q.areas for item in section.items)
     return levels, answers
 
 
@@ -207,74 +178,45 @@ def header(export: Export) -> list[tuple[str, Cell]]:
     return lines
 
 
-def _csv_cell(value: Cell) -> Cell:
-    if isinstance(value, datetime):
-        return timefmt.spreadsheet_datetime(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_bytes(export: Export) -> bytes:
-    """UTF-8 with BOM (spreadsheet programs then read umlauts right), comma separated, decimal point."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for kind, rows in (("Stufe", export.levels), ("Antwort", export.answers)):
-        writer.writerows([kind, *(_csv_cell(row.get(column)) for column in CSV_COLUMNS[1:])] for row in rows)
-    writer.writerow(["Quelle", ATTRIBUTION] + [""] * (len(CSV_COLUMNS) - 2))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool = False) -> Any:
-    """Plain values as they are; instants as local date-time cells; text that looks like a
-    formula, and headings, as typed cells."""
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=timefmt.local_wall_time(value))
-        cell.number_format = timefmt.XLSX_NUMBER_FORMAT
-        return cell
-    if not bold and not (isinstance(value, str) and value.startswith(FORMULA_START)):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # stored as text: never evaluated
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+    """Both kinds of row in one table, "Zeile" says which; the source last."""
+    rows: list[list[Cell]] = [list(CSV_COLUMNS)]
+    for kind, table in (("Stufe", export.levels), ("Antwort", export.answers)):
+        rows += ([kind, *(row.get(column) for column in CSV_COLUMNS[1:])] for row in table)
+    rows.append(["Quelle", ATTRIBUTION] + [None] * (len(CSV_COLUMNS) - 2))
+    return downloads.csv_bytes(rows)
 
 
 def xlsx_bytes(export: Export) -> bytes:
-    book = Workbook(write_only=True)
-    head = book.create_sheet("Export")
-    head.column_dimensions["A"].width = 24
-    head.column_dimensions["B"].width = 110
-    for label, value in header(export):
-        head.append([_xlsx_cell(head, label, bold=True), _xlsx_cell(head, value)])
-    for title, columns, rows in (("Stufen", LEVEL_COLUMNS, export.levels), ("Antworten", ANSWER_COLUMNS, export.answers)):
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 12)
-        sheet.append([_xlsx_cell(sheet, column, bold=True) for column in columns])
-        for row in rows:
-            sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return downloads.xlsx_bytes(
+        header(export),
+        [
+            downloads.Sheet("Stufen", LEVEL_COLUMNS, export.levels, WIDTHS),
+            downloads.Sheet("Antworten", ANSWER_COLUMNS, export.answers, WIDTHS),
+        ],
+    )
 
 
 def _validated(v: ValidatedLevel | None) -> dict[str, Any] | None:
     return None if v is None else {"level": v.level, "reason": v.reason, "by": v.consultant.name, "at": _iso(v.created_at)}
 
 
+def _note(note: Note) -> dict[str, Any]:
+    return {"text": note.text, "item": note.item_id, "by": note.author.name, "at": _iso(note.created_at)}
+
+
 def profile_document(assessment: Assessment) -> dict[str, Any]:
-    """The profile JSON of `digicheck score` (schema digicheck/profile-1) plus the assessment,
-    and per area the validated level (null where none) beside the self-assessed one."""
+    """The profile JSON of `digicheck score` (schema digicheck/profile-1) plus the assessment;
+    per area the validated level and the target (null where none) beside the self-assessed one,
+    and the notes shared with the Kommune (internal notes never leave the workspace this way)."""
     q, profile = profiles_of([assessment])[assessment.id]
     document = profile_to_dict(q, profile)
     validated = latest_validated_levels([assessment.id]).get(assessment.id, {})
+    targets = targets_of(assessment)
     for area in document["areas"]:
         area["validated"] = _validated(validated.get(area["id"]))
+        area["target"] = targets.get(area["id"])
+    document["notes"] = [_note(n) for n in notes_of(assessment, shared_only=True)]
     m = assessment.municipality
     document["assessment"] = {
         "id": assessment.id,

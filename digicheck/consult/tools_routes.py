@@ -6,11 +6,11 @@ consultants and admins, assessments are loaded through `digicheck.access`.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import logs, timefmt
+from digicheck import downloads, logs, timefmt
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.consult import export as export_svc
 from digicheck.consult import ikz as ikz_svc
@@ -18,11 +18,7 @@ from digicheck.consult.forms import IkzForm, filter_summary, overview_request
 
 bp = Blueprint("consult_tools", __name__, url_prefix="/beratung")
 
-FORMATS = {"csv": ("text/csv", export_svc.csv_bytes), "xlsx": (export_svc.XLSX_MIMETYPE, export_svc.xlsx_bytes)}
-
-
-def _download(body: bytes | str, mimetype: str, name: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+FORMATS = {"csv": (downloads.CSV_MIMETYPE, export_svc.csv_bytes), "xlsx": (downloads.XLSX_MIMETYPE, export_svc.xlsx_bytes)}
 
 
 @bp.get("/ikz")
@@ -47,7 +43,7 @@ def selection_export(fmt: str) -> ResponseReturnValue:
     export = export_svc.selection_export(query, filter_summary(form))
     mimetype, render = FORMATS[fmt]
     logs.audit("export_downloaded", export="selection", format=fmt)
-    return _download(render(export), mimetype, f"digicheck-auswahl-{timefmt.today().isoformat()}.{fmt}")
+    return downloads.attachment(render(export), mimetype, f"digicheck-auswahl-{timefmt.today().isoformat()}.{fmt}")
 
 
 @bp.get("/bewertung/<int:assessment_id>/export.<any(csv, xlsx):fmt>")
@@ -57,7 +53,7 @@ def assessment_export(assessment_id: int, fmt: str) -> ResponseReturnValue:
     mimetype, render = FORMATS[fmt]
     name = f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}.{fmt}"
     logs.audit("export_downloaded", export="assessment", format=fmt, assessment_id=assessment.id)
-    return _download(render(export_svc.assessment_export(assessment)), mimetype, name)
+    return downloads.attachment(render(export_svc.assessment_export(assessment)), mimetype, name)
 
 
 @bp.get("/bewertung/<int:assessment_id>/profil.json")
@@ -66,4 +62,4 @@ def profile_json(assessment_id: int) -> ResponseReturnValue:
     assessment = load_assessment_for_consultant(current_user, assessment_id)
     body = current_app.json.dumps(export_svc.profile_document(assessment), ensure_ascii=False, indent=2)
     logs.audit("export_downloaded", export="profile", format="json", assessment_id=assessment.id)
-    return _download(body, "application/json", f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}-profil.json")
+    return downloads.attachment(body, "application/json", f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}-profil.json")

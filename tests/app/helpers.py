@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -71,3 +73,17 @@ def input_value(page: str, name: str) -> str | None:
             match = re.search(r'value="([^"]*)"', tag)
             return match.group(1) if match else ""
     return None
+
+
+def german_csv(body: bytes) -> list[list[str]]:
+    """A CSV read as German Excel reads it: it must start with the UTF-8 BOM and put `;` between fields."""
+    assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so Excel reads umlauts right"
+    text = body.decode("utf-8-sig")
+    assert ";" in text.split("\r\n", 1)[0], "fields separated by ';', as German Excel expects"
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def german_csv_rows(body: bytes) -> list[dict[str, str]]:
+    """The rows of a German CSV keyed by its header row."""
+    header, *rows = german_csv(body)
+    return [dict(zip(header, row, strict=True)) for row in rows]

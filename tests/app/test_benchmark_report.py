@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 import shutil
 import subprocess
 
@@ -12,6 +11,7 @@ import pytest
 from digicheck import pdf
 from digicheck.extensions import db
 from tests.app.benchmark_helpers import kreis_world, municipality, submit
+from tests.app.helpers import german_csv
 from tests.conftest import skip_or_fail
 
 
@@ -25,10 +25,6 @@ def bench_world(world):
     submit(world.erbach, 2026, [35.0, 30.0, 40.0, 50.0, 60.0])
     db.session.commit()
     return made
-
-
-def csv_table(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
 @pytest.mark.parametrize("who", ["admin", "berater", "kommune"])
@@ -88,12 +84,14 @@ def test_csv_contains_only_published_groups(browser, world, bench_world):
     browser.login(world.admin)
     response = browser.get("/benchmark/export.csv?dimension=kreis")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = csv_table(response)
+    rows = german_csv(response.data)
     groups = {r[2] for r in rows[1:] if r[0] == "Vergleichsgruppe"}
     assert "Landkreis / kreisfreie Stadt: Kreis 06432" in groups
     assert not any("06433" in cell for row in rows for cell in row)
     assert rows[-1][0] == "Quelle" and "Gemeindeverzeichnis" in rows[-1][2]
     assert all(int(r[6]) >= 5 for r in rows[1:] if r[0] == "Vergleichsgruppe")
+    quartiles = [cell for r in rows[1:] if r[0] == "Vergleichsgruppe" for cell in r[9:12]]
+    assert all(re.fullmatch(r"\d+(,\d+)?", cell) for cell in quartiles) and any("," in cell for cell in quartiles)  # decimal commas
 
 
 def test_pdf_export_has_the_report_text(browser, world, bench_world, tmp_path):

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import datetime, timedelta
@@ -14,9 +13,9 @@ from openpyxl import load_workbook
 
 from digicheck.assess import services as svc
 from digicheck.extensions import db
-from digicheck.models import ValidatedLevel
+from digicheck.models import Note, Target, ValidatedLevel
 from digicheck.register import ATTRIBUTION
-from tests.app.helpers import Q
+from tests.app.helpers import Q, german_csv_rows
 from tests.app.test_consult import count_queries, submitted, town
 
 EVIL = '=HYPERLINK("http://example.invalid","Details")'
@@ -51,11 +50,6 @@ def middle_option(item_id: str) -> Any:
     return ranked[len(ranked) // 2]
 
 
-def read_csv(body: bytes) -> list[dict[str, str]]:
-    assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so spreadsheet programs read umlauts right"
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-
-
 def sheet_rows(sheet: Any) -> list[dict[str, Any]]:
     rows = list(sheet.iter_rows(values_only=True))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
@@ -65,7 +59,7 @@ def test_assessment_csv_has_answers_and_both_levels_side_by_side(browser, world,
     response = download(browser, world, f"/beratung/bewertung/{erbach.id}/export.csv")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="digicheck-06437006-runde-1.csv"'
-    rows = read_csv(response.data)
+    rows = german_csv_rows(response.data)
     header = list(rows[0])
     assert header.index("Stufe validiert") == header.index("Stufe Selbsteinschätzung") + 1
     levels = {r["Bereich"]: r for r in rows if r["Zeile"] == "Stufe"}
@@ -81,7 +75,12 @@ def test_assessment_csv_has_answers_and_both_levels_side_by_side(browser, world,
     assert [r["Frage-ID"] for r in answers] == [i.id for a in Q.areas for i in a.items]
     eakte = next(r for r in answers if r["Frage-ID"] == "technik.dms_eakte")
     option = middle_option("technik.dms_eakte")
-    assert (eakte["Antwort"], eakte["Antwort (Schlüssel)"], eakte["Punkte"]) == (option.label, option.id, str(option.score))
+    assert (eakte["Antwort"], eakte["Antwort (Schlüssel)"], eakte["Punkte"]) == (option.label, option.id, f"{option.score:g}")
+    strategie = svc.profile_of(erbach)[1].area("strategie").score
+    assert strategie is not None and not strategie.is_integer()
+    assert levels["Strategie & Steuerung"]["Punkte"] == f"{strategie:.1f}".replace(
+        ".", ","
+    )  # a decimal comma, as German Excel reads numbers
     assert {r["Kommune"] for r in answers} == {"Erbach"} and {r["Fragebogen"] for r in answers} == {Q.version}
     assert rows[-1]["Zeile"] == "Quelle" and rows[-1]["AGS"] == ATTRIBUTION
 
@@ -128,10 +127,29 @@ def test_json_profile_with_validated_levels(browser, world, erbach) -> None:
     assert areas["organisation"]["validated"] is None and "reasons" in areas["organisation"]
 
 
+def test_json_profile_has_targets_and_only_the_shared_notes(browser, world, erbach) -> None:
+    db.session.add_all(
+        [
+            Target(assessment_id=erbach.id, area_id="technik", level=4),
+            Note(assessment_id=erbach.id, item_id="technik.isb", text="Gemeinsamen ISB prüfen.", author_id=world.berater.id, shared=True),
+            Note(assessment_id=erbach.id, text="INTERN-7f3a: Bürgermeister anrufen.", author_id=world.berater.id),
+        ]
+    )
+    db.session.commit()
+    response = download(browser, world, f"/beratung/bewertung/{erbach.id}/profil.json")
+    assert b"INTERN-7f3a" not in response.data
+    data = json.loads(response.data)
+    areas = {a["id"]: a for a in data["areas"]}
+    assert (areas["technik"]["target"], areas["technik"]["validated"]["level"], areas["strategie"]["target"]) == (4, 2, None)
+    [note] = data["notes"]
+    assert (note["text"], note["item"], note["by"]) == ("Gemeinsamen ISB prüfen.", "technik.isb", "Beraterin")
+    assert datetime.fromisoformat(note["at"]).utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+
+
 def test_an_open_round_exports_with_provisional_levels(browser, world) -> None:
     assessment = svc.start_round(world.giessen, world.other)
     svc.save_answers(assessment, world.other, {"strategie.digitalstrategie": "beschlossen"}, {})
-    rows = read_csv(download(browser, world, f"/beratung/bewertung/{assessment.id}/export.csv").data)
+    rows = german_csv_rows(download(browser, world, f"/beratung/bewertung/{assessment.id}/export.csv").data)
     assert {r["Status"] for r in rows if r["Zeile"] != "Quelle"} == {"in Bearbeitung"}
     answered = {r["Frage-ID"]: r["Antwort"] for r in rows if r["Zeile"] == "Antwort"}
     assert answered["strategie.digitalstrategie"] != "nicht beantwortet" and answered["strategie.budget"] == "nicht beantwortet"
@@ -154,11 +172,11 @@ def test_selection_uses_the_overview_filters(browser, world, selection) -> None:
     assert head["Nicht enthalten"] == "1 Kommune(n) der Auswahl ohne abgeschlossene Bewertung"
     assert {r["Kommune"] for r in sheet_rows(book["Stufen"])} == {"Erbach"}
 
-    rows = read_csv(download(browser, world, "/beratung/export.csv?sortierung=name&richtung=ab").data)
+    rows = german_csv_rows(download(browser, world, "/beratung/export.csv?sortierung=name&richtung=ab").data)
     assert [r["Kommune"] for r in rows if r["Zeile"] == "Stufe" and r["Bereich"] == "Gesamt"] == ["Gießen", "Erbach"]
     giessen = {r["Bereich"]: r for r in rows if r["Kommune"] == "Gießen" and r["Zeile"] == "Stufe"}
     assert giessen["Technik & Sicherheit"]["Stufe Selbsteinschätzung"] == "5" and giessen["Technik & Sicherheit"]["Stufe validiert"] == ""
-    rows = read_csv(download(browser, world, "/beratung/export.csv?q=gieß&status=submitted").data)
+    rows = german_csv_rows(download(browser, world, "/beratung/export.csv?q=gieß&status=submitted").data)
     assert {r["Kommune"] for r in rows if r["Zeile"] == "Stufe"} == {"Gießen"}
 
 
@@ -169,7 +187,10 @@ def test_selection_costs_the_same_queries_for_2_and_10_assessments(browser, worl
         submitted(town(index), "mid")
     many = count_queries(browser, "/beratung/export.xlsx")
     assert few == many
-    assert len([r for r in read_csv(browser.get("/beratung/export.csv").data) if r["Zeile"] == "Stufe" and r["Bereich"] == "Gesamt"]) == 10
+    assert (
+        len([r for r in german_csv_rows(browser.get("/beratung/export.csv").data) if r["Zeile"] == "Stufe" and r["Bereich"] == "Gesamt"])
+        == 10
+    )
 
 
 def test_export_links_on_overview_and_assessment_page(browser, world, erbach) -> None:

@@ -7,7 +7,6 @@ database session runs in America/New_York: stored and shown values must not depe
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -30,6 +29,7 @@ from digicheck.cli import main
 from digicheck.extensions import db
 from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
 from digicheck.models._time import UTCDateTime
+from tests.app.helpers import german_csv_rows
 from tests.app.test_consult import submitted
 from tests.conftest import skip_or_fail
 
@@ -149,7 +149,7 @@ def test_exports_show_the_same_local_time(session_zone, browser, world, stamped,
     local = datetime.strptime(moment.shown, "%d.%m.%Y, %H:%M")
 
     body = browser.get(f"/beratung/bewertung/{stamped.id}/export.csv").data
-    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = german_csv_rows(body)
     technik = next(r for r in rows if r["Zeile"] == "Stufe" and r["Bereich"] == "Technik & Sicherheit")
     assert technik["validiert am"] == technik["Abgeschlossen am"] == f"{local:%Y-%m-%d %H:%M}"
 

@@ -236,6 +236,8 @@ def test_validated_level_is_audited(browser, world, stdout) -> None:
         ("/beratung/bewertung/{id}/profil.json", "export_downloaded", {"export": "profile", "format": "json"}),
         ("/beratung/bewertung/{id}/briefing.pdf", "briefing_downloaded", {}),
         ("/benchmark/export.csv", "export_downloaded", {"export": "benchmark", "format": "csv"}),
+        ("/bewertung/{id}/bericht.pdf", "export_downloaded", {"export": "report", "format": "pdf"}),
+        ("/bewertung/{id}/antworten.csv", "export_downloaded", {"export": "answers", "format": "csv"}),
     ],
 )
 def test_downloads_are_audited(browser, world, stdout, url: str, event: str, fields: dict[str, str]) -> None:

@@ -76,6 +76,9 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("assess.targets", "POST"): FILL_OUT_POST,
     ("assess.result", "GET"): ("login", 200, 404, 200, 200),
     ("assess.history", "GET"): ("login", 200, 404, 200, 200),
+    ("assess.report_pdf", "GET"): ("login", 200, 404, 200, 200),
+    ("assess.answers_csv", "GET"): ("login", 200, 404, 200, 200),
+    ("assess.answers_xlsx", "GET"): ("login", 200, 404, 200, 200),
     # the benchmark: every signed-in role
     ("bench.report", "GET"): SIGNED_IN,
     ("bench.export_csv", "GET"): SIGNED_IN,
