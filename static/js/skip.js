@@ -40,7 +40,10 @@
     return condition.hide.some(function (values) { return JSON.stringify(values) === key; });
   }
 
-  function update() {
+  var status = document.getElementById("entfall-status");
+
+  function update(event) {
+    var before = dependents.map(function (d) { return d.fieldset.hidden; });
     // a question may depend on one that is itself hidden: repeat until nothing changes (no cycles)
     for (var pass = 0; pass <= dependents.length; pass += 1) {
       var changed = false;
@@ -52,11 +55,21 @@
           changed = true;
         }
       });
-      if (!changed) { return; }
+      if (!changed) { break; }
+    }
+    var gone = 0, back = 0;
+    dependents.forEach(function (d, i) {
+      if (d.fieldset.hidden && !before[i]) { gone += 1; }
+      if (!d.fieldset.hidden && before[i]) { back += 1; }
+    });
+    if (event && status && (gone || back)) {  // said to screen readers; the notes show it on the page
+      status.textContent = gone ? (gone === 1 ? "Eine Frage entfällt" : gone + " Fragen entfallen") + " nach Ihrer Antwort."
+        : (back === 1 ? "Eine Frage wird" : back + " Fragen werden") + " wieder gestellt.";
     }
   }
 
-  form.addEventListener("change", update);
-  form.addEventListener("input", update);
+  // capturing: questions are shown or hidden before draft.js takes its snapshot of the change
+  form.addEventListener("change", update, true);
+  form.addEventListener("input", update, true);
   update();
 })();

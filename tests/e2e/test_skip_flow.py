@@ -51,25 +51,33 @@ def test_keine_zusammenarbeit_hides_the_details_without_a_reload(page: Page, wor
     expect_asked(page, True)
     page.evaluate("() => { window.sameDocument = true; }")
 
+    status = page.locator("#entfall-status")  # what a screen reader announces
+    expect(status).to_be_empty()
     click_label(page, IKZ, NONE)
     expect_asked(page, False)
+    expect(status).to_have_text(f"{len(DETAILS)} Fragen entfallen nach Ihrer Antwort.")
     page.screenshot(path="/tmp/e2e-skip-hidden.png", full_page=True)
     axe.check(page, "Kooperation ohne Zusammenarbeit")
     click_label(page, IKZ, PROJECTS)
     expect_asked(page, True)
+    expect(status).to_have_text(f"{len(DETAILS)} Fragen werden wieder gestellt.")
     assert page.evaluate("() => window.sameDocument === true"), "the page was reloaded"
 
-    # a detail typed while there was a cooperation is not saved once "Keine Zusammenarbeit" is chosen
+    # a detail typed while there was a cooperation is not saved once "Keine Zusammenarbeit" is chosen,
+    # and this browser's draft (static/js/draft.js) does not offer it back as unsaved
+    for item in OTHERS:
+        answer(page, item)
     number_input(page, LAUFZEIT).fill("5")
     click_label(page, IKZ, NONE)
     expect_asked(page, False)
-    for item in OTHERS:
-        answer(page, item)
     page.get_by_role("button", name="Zwischenspeichern").click()
     expect(page.locator(".flash-success")).to_contain_text("sind gespeichert")
     expect_asked(page, False)
+    expect(page.locator("#entwurf-hinweis")).to_be_hidden()
     expect(page.locator("#fortschritt-titel")).to_contain_text(f"Fortschritt: {len(KOOPERATION.items)} von {len(Q.items)}")
     axe.check(page, "Kooperation gespeichert ohne Zusammenarbeit")
+    click_label(page, IKZ, PROJECTS)
+    expect(number_input(page, LAUFZEIT)).to_have_value("")  # sent while the question did not apply: not stored
 
     # the result: the details count as "Trifft nicht zu" (docs/scoring.md "Entfallende Fragen")
     answers = check_answers(Q, {item.id: answer_for(item) for item in OTHERS} | {IKZ.id: "keine"})
