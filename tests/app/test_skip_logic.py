@@ -8,12 +8,14 @@ import re
 
 import pytest
 
+from digicheck.assess.forms import client_conditions
 from digicheck.extensions import db
 from digicheck.models import AreaScore
 from scoring import score_checked
 from scoring.model import NOT_APPLICABLE
 from tests.app.helpers import Q, area_answers, form_data, input_value, versions_on
 from tests.app.test_questionnaire import page_url, save, stored
+from tests.unit.factory import document, questionnaire
 
 DETAILS = ("kooperation.ikz_laufzeit", "kooperation.ikz_personalkosten", "kooperation.ikz_partner", "kooperation.ratsbeschluss")
 #: the whole Kooperation page as a browser without JavaScript posts it, the details included
@@ -100,3 +102,22 @@ def test_a_round_without_cooperation_is_submitted_without_the_details(browser, a
     as_not_applicable = score_checked(Q, answers | dict.fromkeys(DETAILS, NOT_APPLICABLE)).area("kooperation")
     assert kooperation.score == pytest.approx(as_not_applicable.score)
     assert kooperation.coverage == 1.0 and as_not_applicable.applicable == len(Q.area("kooperation").items) - len(DETAILS)
+
+
+def test_skip_js_gets_the_hiding_answers_as_a_browser_posts_them() -> None:
+    """Per kind: an option's id, a multi choice's sorted ids, a number's reserved answer and ranges."""
+    areas = document()["areas"]
+    areas[0]["items"][0]["applies_if"] = [{"item": "strategie.n", "min_value": 10}, {"item": "strategie.m", "none_of": ["keines"]}]
+    areas[0]["items"][1]["applies_if"] = [{"item": "strategie.s2", "any_of": ["hoch"]}]
+    q = questionnaire(areas=areas)
+    number, multi = client_conditions(q, q.item("strategie.s0"))
+    assert number == {
+        "item": "strategie-n",
+        "fields": ["strategie-n", "strategie-n-special"],
+        "hide": [["trifft_nicht_zu"]],
+        "numbers": ((0, 9),),
+    }
+    assert multi["fields"] == ["strategie-m"] and multi["numbers"] == ()
+    assert multi["hide"] == [["trifft_nicht_zu"], ["keines"]]
+    (single,) = client_conditions(q, q.item("strategie.s1"))
+    assert single["hide"] == [["trifft_nicht_zu"], ["niedrig"], ["mittel"]]
