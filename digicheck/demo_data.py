@@ -48,7 +48,9 @@ DEMO_AGS = (
 )
 REGISTER_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gv100ad"
 KOMMUNE_AGS = "06437006"  # Erbach
-#: AGS -> maturity between 0 (beginner) and 1 (pioneer) of the synthetic answers
+#: the random generator's seed: the demo's answers are the same on every install
+DEMO_SEED = 2026
+#: AGS -> maturity between 0 (beginner) and 1 (pioneer) of the synthetic answers, drawn in this order
 DEMO_PROFILES = {
     "06437006": 0.5,
     "06437011": 0.55,
@@ -107,7 +109,7 @@ def _ensure_users() -> list[tuple[str, str, str]]:
 
 def _seed_assessments() -> None:
     q = questionnaire()
-    rng = random.Random(2026)
+    rng = random.Random(DEMO_SEED)
     for ags, maturity in DEMO_PROFILES.items():
         municipality = municipalities.by_ags(ags)
         if municipality is None or db.session.scalars(select(Assessment).where(Assessment.municipality_id == municipality.id)).first():

@@ -8,6 +8,8 @@ The rules are documented in docs/content-authoring.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypedDict, cast
@@ -17,6 +19,8 @@ from scoring.model import (
     SPECIAL_ANSWERS,
     Area,
     Band,
+    Check,
+    CheckKind,
     Citation,
     Condition,
     Gate,
@@ -38,6 +42,7 @@ ITEMS_PER_AREA = (8, 14)
 _ID = re.compile(r"^[a-z0-9_]+$")
 _ITEM_ID = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
 _VERSION = re.compile(r"^\d{4}\.\d+$")
+_CHECK_KEYS: tuple[CheckKind, ...] = ("min_score", "max_score", "min_value", "any_of", "none_of")
 
 
 def version_key(version: str) -> tuple[int, int]:
@@ -131,6 +136,62 @@ class Reader:
         if not isinstance(value, dict):
             raise self.fail(f"Feld '{key}' muss eine Zuordnung sein")
         return value
+
+
+def texts(reader: Reader, key: str, required: bool = True) -> tuple[str, ...]:
+    """A list of non-empty texts."""
+    values = reader.items(key, required)
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise reader.fail(f"Feld '{key}' muss eine Liste nicht leerer Texte sein")
+    return tuple(v.strip() for v in values)
+
+
+def known_item(reader: Reader, item_of: Callable[[str], Item | None], version: str, key: str = "item") -> Item:
+    """The item a content entry names under `key`; `item_of` looks ids up in questionnaire `version`."""
+    item_id = reader.text(key)
+    item = item_of(item_id)
+    if item is None:
+        raise reader.fail(f"unbekannte Frage '{item_id}' (Fragebogen {version})")
+    return item
+
+
+def parse_check(parent: Reader, raw: Any, item_of: Callable[[str], Item | None], version: str) -> Check:
+    """One of {item, min_score}, {item, max_score}, {item, min_value}, {item, any_of: [..]}, {item, none_of: [..]}:
+    the condition vocabulary of the advice catalogues, the inconsistency rules and `applies_if`."""
+    reader = Reader(parent.file, parent.where, raw)
+    item = known_item(reader, item_of, version)
+    unknown = sorted(str(k) for k in reader.data if k not in ("item", *_CHECK_KEYS))
+    if unknown:
+        raise reader.fail(f"Bedingung zu {item.id}: unbekannte Felder {', '.join(unknown)}")
+    kinds = [k for k in _CHECK_KEYS if k in reader.data]
+    if len(kinds) != 1:
+        raise reader.fail(f"Bedingung zu {item.id} braucht genau eines von {', '.join(_CHECK_KEYS)}")
+    kind = kinds[0]
+    if kind == "min_score":
+        threshold = reader.number(kind)
+        assert threshold is not None
+        if not 0 < threshold <= 100:
+            raise reader.fail(f"min_score für {item.id} muss zwischen 0 (exklusiv) und 100 liegen")
+        return Check(item.id, "min_score", threshold)
+    if kind == "max_score":
+        threshold = reader.number(kind)
+        assert threshold is not None
+        if not 0 <= threshold < 100:
+            raise reader.fail(f"max_score für {item.id} muss zwischen 0 und 100 (exklusiv) liegen")
+        return Check(item.id, "max_score", threshold)
+    if kind == "min_value":
+        value = reader.integer(kind)
+        assert value is not None
+        if item.type != "number" or item.min is None or item.max is None or not item.min <= value <= item.max:
+            raise reader.fail(f"min_value passt nicht zu {item.id} (nur für Zahlenfragen im erlaubten Bereich)")
+        return Check(item.id, "min_value", float(value))
+    if item.type == "number":
+        raise reader.fail(f"{kind} passt nicht zu {item.id}: Zahlenfragen haben keine Optionen (min_value/min_score/max_score verwenden)")
+    options = texts(reader, kind)
+    for option in options:
+        if item.option(option) is None:
+            raise reader.fail(f"{item.id} hat keine Option '{option}'")
+    return Check(item.id, kind, options=options)
 
 
 def _ident(reader: Reader, key: str = "id", pattern: re.Pattern[str] = _ID) -> str:
@@ -307,6 +368,44 @@ def _areas(doc: Reader, source_ids: set[str]) -> tuple[Area, ...]:
     return tuple(areas)
 
 
+def _with_applies_if(doc: Reader, areas: tuple[Area, ...], version: str) -> tuple[Area, ...]:
+    """Each item's `applies_if`, read once every item is known: conditions (all must hold) on items
+    of the same area, so its page can show and hide the item as the user answers; no cycles."""
+    items = {item.id: item for area in areas for item in area.items}
+    conditions: dict[str, tuple[Check, ...]] = {}
+    for raw_area, area in zip(doc.data["areas"], areas, strict=True):
+        for raw_item, item in zip(raw_area["items"], area.items, strict=True):
+            reader = Reader(doc.file, f"Frage {item.id}, applies_if", raw_item)
+            checks = tuple(parse_check(reader, raw, items.get, version) for raw in reader.items("applies_if", required=False))
+            for check in checks:
+                if items[check.item].area_id != area.id:
+                    raise reader.fail(f"nennt '{check.item}' aus einem anderen Bereich; erlaubt sind nur Fragen des Bereichs '{area.id}'")
+            if checks:
+                conditions[item.id] = checks
+    _refuse_cycles(doc.file, conditions)
+    if not conditions:
+        return areas
+    return tuple(replace(area, items=tuple(replace(i, applies_if=conditions.get(i.id, ())) for i in area.items)) for area in areas)
+
+
+def _refuse_cycles(file: str, conditions: dict[str, tuple[Check, ...]]) -> None:
+    """An item must not depend on itself, directly or through others (A on B, B on A)."""
+    done: set[str] = set()
+
+    def visit(item_id: str, path: list[str]) -> None:
+        if item_id in path:
+            cycle = path[path.index(item_id) :] + [item_id]
+            raise ContentError(file, f"Frage {cycle[0]}, applies_if", "die Bedingungen bilden einen Kreis: " + " → ".join(cycle))
+        if item_id in done:
+            return
+        for check in conditions.get(item_id, ()):
+            visit(check.item, [*path, item_id])
+        done.add(item_id)
+
+    for item_id in conditions:
+        visit(item_id, [])
+
+
 def _gates(doc: Reader, areas: tuple[Area, ...], source_ids: set[str]) -> tuple[Gate, ...]:
     items = {item.id: item for area in areas for item in area.items}
     gates: list[Gate] = []
@@ -394,7 +493,7 @@ def parse_questionnaire(data: Any, file: str) -> Questionnaire:
         raise doc.fail("coverage_min muss zwischen 0 und 1 liegen")
     sources = _sources(doc)
     source_ids = {s.id for s in sources}
-    areas = _areas(doc, source_ids)
+    areas = _with_applies_if(doc, _areas(doc, source_ids), version)
     migration = _migration(doc, version)
     if migration is not None:
         _check_migration_targets(file, migration, areas)

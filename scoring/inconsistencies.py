@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.advice.catalogue import Check, SourceSections
+from scoring.advice.catalogue import SourceSections
 from scoring.advice.loader import catalogue_dir_for
 from scoring.advice.reading import check, citation, entry_id, load_sections
-from scoring.advice.rules import check_status
-from scoring.answers import AnswerValue, answer_label, item_score
+from scoring.answers import AnswerValue, answer_label
+from scoring.conditions import answer_status
 from scoring.content import ContentError, Reader, read_yaml, unique
 from scoring.library import DEFAULT_DIR
-from scoring.model import Citation, Questionnaire
+from scoring.model import Check, Citation, Questionnaire
 
 SCHEMA = "digicheck/inconsistencies-1"
 RULES_FILE = DEFAULT_DIR / "rules" / "inconsistencies.yaml"
@@ -94,7 +94,7 @@ def load_inconsistency_rules(
 def _status(q: Questionnaire, condition: Check, value: AnswerValue | None) -> str:
     item = q.item(condition.item)
     assert item is not None
-    return check_status(condition, value, item_score(item, value) if value is not None else None)
+    return answer_status(item, condition, value)
 
 
 def find_inconsistencies(

@@ -18,6 +18,7 @@ from scoring.item_kinds import SPECIAL_ANSWERS as SPECIAL_ANSWERS
 from scoring.item_kinds import SPECIAL_LABELS as SPECIAL_LABELS
 
 ItemType = Literal["single", "yesno", "multi", "number"]
+CheckKind = Literal["min_score", "max_score", "min_value", "any_of", "none_of"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,22 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A condition on one answer; unanswered is "unknown", "Trifft nicht zu" is not met.
+
+    min_score / max_score: item score >= / <= threshold; min_value: number answer >= threshold;
+    any_of / none_of: the chosen option(s) include some / none of `options`.
+    The vocabulary of the advice catalogues, the inconsistency rules and an item's `applies_if`
+    (evaluated by `scoring.conditions.check_status`).
+    """
+
+    item: str
+    kind: CheckKind
+    threshold: float = 0.0
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Band:
     """Number answers from `min` upward score `score` (until the next band)."""
 
@@ -68,6 +85,8 @@ class Item:
     min: int | None = None
     max: int | None = None
     bands: tuple[Band, ...] = ()
+    #: the item is asked only while none of these is definitely not met (scoring.conditions)
+    applies_if: tuple[Check, ...] = ()
 
     def option(self, option_id: str) -> Option | None:
         return self._options_by_id.get(option_id)
@@ -156,6 +175,11 @@ class Questionnaire:
 
     def item(self, item_id: str) -> Item | None:
         return self._item_index.get(item_id)
+
+    @cached_property
+    def conditional_items(self) -> tuple[Item, ...]:
+        """The items with an `applies_if`: asked only when their conditions allow (scoring.conditions)."""
+        return tuple(item for item in self.items if item.applies_if)
 
     @cached_property
     def _item_index(self) -> dict[str, Item]:

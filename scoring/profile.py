@@ -7,6 +7,7 @@ The model, in words (docs/scoring.md has the long form):
   cap it where a precondition (e.g. an ISMS) is missing;
 - a level is provisional when fewer than `coverage_min` of the applicable items
   are answered;
+- an item hidden by its `applies_if` (not asked) counts as "Trifft nicht zu";
 - overall: the mean of the area scores gives a level, capped at one above the
   weakest area, because maturity needs all areas.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.answers import EXCLUDED, Answers, AnswerValue, answer_label, check_answers, item_score
+from scoring.conditions import applicable_answers
 from scoring.item_kinds import Step
 from scoring.model import DONT_KNOW, Area, Gate, Item, Questionnaire
 
@@ -299,6 +301,9 @@ def overall(q: Questionnaire, areas: tuple[AreaResult, ...]) -> OverallResult:
 
 
 def score_checked(q: Questionnaire, answers: Answers) -> Profile:
+    """Score checked answers; an item its `applies_if` hides counts as "Trifft nicht zu", and the
+    profile's `answers` say so (scoring.conditions)."""
+    answers = applicable_answers(q, answers)
     all_scores = {item.id: item_score(item, answers.get(item.id)) for item in q.items}
     areas = tuple(score_area(q, area, answers, all_scores) for area in q.areas)
     return Profile(q.version, areas, overall(q, areas), dict(answers))

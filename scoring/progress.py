@@ -2,7 +2,8 @@
 
 Answered means any stored answer, "Weiß nicht" and "Trifft nicht zu" included: the
 person has been through the question, and a round can be submitted once every item
-has an answer. (Scoring is stricter: "Weiß nicht" counts as unanswered there, and the
+has an answer. An item its `applies_if` hides is not asked and counts as answered, like
+"Trifft nicht zu" (scoring.conditions). (Scoring is stricter: "Weiß nicht" counts as unanswered there, and the
 list of those answers is `scoring.profile.unknown_items`.)
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.answers import AnswerValue
+from scoring.conditions import hidden_items
 from scoring.model import Item, Questionnaire
 
 #: Answers as stored: item id -> value; a missing or None value is unanswered.
@@ -39,20 +41,24 @@ class Progress:
         return self.answered == self.total
 
 
-def is_answered(item: Item, answers: StoredAnswers) -> bool:
-    return answers.get(item.id) is not None
+def is_answered(item: Item, answers: StoredAnswers, hidden: frozenset[str] = frozenset()) -> bool:
+    """Answered, or hidden (`hidden_items`): not asked, so not open."""
+    return answers.get(item.id) is not None or item.id in hidden
 
 
 def progress(q: Questionnaire, answers: StoredAnswers) -> Progress:
+    hidden = hidden_items(q, answers)
     areas = tuple(
-        AreaProgress(area.id, area.name, sum(1 for item in area.items if is_answered(item, answers)), len(area.items)) for area in q.areas
+        AreaProgress(area.id, area.name, sum(1 for item in area.items if is_answered(item, answers, hidden)), len(area.items))
+        for area in q.areas
     )
     return Progress(areas, sum(a.answered for a in areas), sum(a.total for a in areas))
 
 
 def missing_items(q: Questionnaire, answers: StoredAnswers) -> list[str]:
     """Ids of the items without an answer, in questionnaire order: what blocks submitting."""
-    return [item.id for item in q.items if not is_answered(item, answers)]
+    hidden = hidden_items(q, answers)
+    return [item.id for item in q.items if not is_answered(item, answers, hidden)]
 
 
 def first_open_area(p: Progress) -> str | None:

@@ -24,7 +24,7 @@ checks that both give the same HTML for every area, empty, filled and with error
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -36,8 +36,9 @@ from wtforms import SelectField
 
 from digicheck.forms import choices as select_choices
 from scoring.answers import AnswerError, AnswerValue, check_answer
+from scoring.conditions import hidden_items, hiding_answers
 from scoring.item_kinds import SPECIAL_FIELD_SUFFIX, FormValues
-from scoring.model import Area, Questionnaire
+from scoring.model import Area, Item, Questionnaire
 
 NUMBER_SPECIAL = SPECIAL_FIELD_SUFFIX
 VERSION_PREFIX = "v-"
@@ -134,6 +135,7 @@ class FieldError:
 _CHECKED, _NOTHING = Markup(" checked"), Markup("")
 _HAS_ERROR, _INVALID = Markup(" has-error"), Markup(' aria-invalid="true"')
 _ERROR_ID = Markup(" {}-error")
+_HIDDEN = Markup(" hidden")
 _ERROR_MESSAGE = Markup('<p class="field-error" id="{}-error"><span class="visually-hidden">Fehler:</span> {}</p>')
 
 
@@ -148,6 +150,8 @@ class AreaValues:
     versions: dict[str, str]
     fields: FormValues = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    #: field names of the items not asked (their `applies_if` is not met): see `skipped_fields`
+    hidden: frozenset[str] = frozenset()
 
     @classmethod
     def stored(cls, area: Area, answers: dict[str, Any], versions: dict[str, int]) -> AreaValues:
@@ -199,6 +203,14 @@ class AreaValues:
     def invalid(self, name: str) -> Markup:
         return _INVALID if name in self.errors else _NOTHING
 
+    def skipped(self, name: str) -> Markup:
+        """On the question of an item that is not asked: hidden, with or without JavaScript."""
+        return _HIDDEN if name in self.hidden else _NOTHING
+
+    def asked(self, name: str) -> Markup:
+        """On the note that says an item is not asked: hidden while it is asked."""
+        return _NOTHING if name in self.hidden else _HIDDEN
+
 
 ITEMS_TEMPLATE = "assess/_area_items.html"
 
@@ -246,6 +258,8 @@ def render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder)
         page=page,
         field_name=field_name,
         version_prefix=VERSION_PREFIX,
+        client_conditions=client_conditions,
+        skip_note=skip_note,
     )
 
 
@@ -267,6 +281,58 @@ def area_items(q: Questionnaire, area: Area, values: AreaValues) -> Markup:
     if current_app.jinja_env.auto_reload:
         return Markup(render_items(q, area, values))
     return skeleton_items(q, area, values)
+
+
+# --- skip logic: items whose `applies_if` is not met are not asked (scoring.conditions) ---------
+#
+# The server decides: a page shows such items hidden, with a note in their place, and answers
+# posted for them are not stored (an answer stored earlier stays, unused, until the item applies
+# again). static/js/skip.js only anticipates this while the user answers, from each question's
+# `data-applies-if`: the answers that hide it, worked out by the domain's evaluator.
+
+
+def page_answers(stored: Mapping[str, AnswerValue], answers: Mapping[str, AnswerValue | None]) -> dict[str, AnswerValue]:
+    """The answers once a page's `answers` are saved over the `stored` ones (None clears)."""
+    merged = {**stored, **answers}
+    return {item_id: value for item_id, value in merged.items() if value is not None}
+
+
+def skipped_fields(q: Questionnaire, area: Area, answers: Mapping[str, AnswerValue | None]) -> frozenset[str]:
+    """Field names of the area's items that these answers leave unasked."""
+    hidden = hidden_items(q, answers)
+    return frozenset(field_name(item.id) for item in area.items if item.id in hidden)
+
+
+def without_skipped(
+    area: Area, skipped: frozenset[str], answers: dict[str, AnswerValue | None], errors: dict[str, str]
+) -> tuple[dict[str, AnswerValue | None], dict[str, str]]:
+    """A page's answers and field errors less those of the items it does not ask: not stored, not reported."""
+    dropped = {item.id for item in area.items if field_name(item.id) in skipped}
+    return (
+        {item_id: value for item_id, value in answers.items() if item_id not in dropped},
+        {name: message for name, message in errors.items() if name not in skipped},
+    )
+
+
+def client_conditions(q: Questionnaire, item: Item) -> list[dict[str, Any]]:
+    """An item's `applies_if` for skip.js: per condition, the answers to the item it names that hide
+    this one, as the values a browser posts (sorted), and for a number the hiding ranges."""
+    conditions = []
+    for check in item.applies_if:
+        source = q.item(check.item)
+        assert source is not None  # the loader checks every condition's item
+        name = field_name(source.id)
+        hiding = hiding_answers(source, check)
+        posted = [sorted(v for values in source.kind.form_values(name, answer).values() for v in values) for answer in hiding.answers]
+        conditions.append({"item": name, "fields": list(source.kind.field_names(name)), "hide": posted, "numbers": hiding.numbers})
+    return conditions
+
+
+def skip_note(area: Area, item: Item) -> str:
+    """What a page says in place of an item it does not ask."""
+    numbers = [str(index) for index, other in enumerate(area.items, 1) if any(c.item == other.id for c in item.applies_if)]
+    which = f"Frage {numbers[0]}" if len(numbers) == 1 else f"die Fragen {', '.join(numbers[:-1])} und {numbers[-1]}"
+    return f"Entfällt nach Ihrer Antwort auf {which} und zählt als „Trifft nicht zu“."
 
 
 class TargetsForm(FlaskForm):

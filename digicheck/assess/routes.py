@@ -10,7 +10,18 @@ from digicheck import downloads, logs, pdf
 from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit
 from digicheck.assess import pages, report
 from digicheck.assess import services as svc
-from digicheck.assess.forms import AreaValues, area_items, field_name, parse_area, targets_form, targets_from_form, unknown_fields
+from digicheck.assess.forms import (
+    AreaValues,
+    area_items,
+    field_name,
+    page_answers,
+    parse_area,
+    skipped_fields,
+    targets_form,
+    targets_from_form,
+    unknown_fields,
+    without_skipped,
+)
 from digicheck.content import questionnaire
 from digicheck.forms import ConfirmForm
 from digicheck.models import Assessment
@@ -73,13 +84,16 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
         abort(404)
     if request.method == "GET":
         stored, versions = svc.answers_of(assessment)
-        return _area_page(assessment, q, area_spec, AreaValues.stored(area_spec, stored, versions), stored)
+        values = AreaValues.stored(area_spec, stored, versions)
+        values.hidden = skipped_fields(q, area_spec, stored)
+        return _area_page(assessment, q, area_spec, values, stored)
     if assessment.submitted:
         abort(409, description=LOCKED)
     unknown = unknown_fields(q, area_spec, request.form.keys())
     if unknown:
         abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
     answers, seen, errors = parse_area(request.form, area_spec)
+    answers, errors = without_skipped(area_spec, _skipped_on_save(assessment, q, area_spec, answers), answers, errors)
     conflicts: list[svc.Conflict] = []
     if not errors:
         try:
@@ -92,10 +106,18 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
         conflicts = result.conflicts
     stored, versions = svc.answers_of(assessment)
     values = AreaValues.posted(request.form, area_spec, errors)
+    values.hidden = skipped_fields(q, area_spec, page_answers(stored, answers))
     for conflict in conflicts:  # a second save now knowingly overwrites
         values.versions[field_name(conflict.item_id)] = str(versions.get(conflict.item_id, 0))
     page = _area_page(assessment, q, area_spec, values, stored, conflicts)
     return page, 409 if conflicts else 400
+
+
+def _skipped_on_save(assessment: Assessment, q: Questionnaire, area_spec: Area, answers: dict[str, AnswerValue | None]) -> frozenset[str]:
+    """The page's items not asked once its answers are saved; only a page with `applies_if` reads the stored answers."""
+    if not any(item.applies_if for item in area_spec.items):
+        return frozenset()
+    return skipped_fields(q, area_spec, page_answers(svc.answers_of(assessment)[0], answers))
 
 
 def _area_page(

@@ -18,6 +18,7 @@ from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_t
 from scoring.advice.loader import catalogue_dir_for, catalogue_paths
 from scoring.content import read_yaml
 from scoring.inconsistencies import load_inconsistency_rules
+from scoring.model import Check
 from scoring.report import profile_to_dict, profile_to_text
 
 ANSWER_FILE_KEYS = {"questionnaire", "answers", "label", "description", "citations"}
@@ -133,6 +134,12 @@ def catalogue_show() -> None:
         click.echo(f"  {kind:<9} {counts[kind]:>3} Einträge  {origin}  ({path})")
 
 
+def condition_dict(check: Check) -> dict[str, Any]:
+    """A condition as the content files write it: {item, <kind>: options or threshold}."""
+    value: Any = list(check.options) if check.kind in ("any_of", "none_of") else check.threshold
+    return {"item": check.item, check.kind: int(value) if check.kind == "min_value" else value}
+
+
 def questionnaire_to_dict(q: Any) -> dict[str, Any]:
     def item_dict(item: Any) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -147,6 +154,8 @@ def questionnaire_to_dict(q: Any) -> dict[str, Any]:
         }
         if item.type == "number":
             data.update(unit=item.unit, min=item.min, max=item.max, bands=[{"min": b.min, "score": b.score} for b in item.bands])
+        if item.applies_if:
+            data["applies_if"] = [condition_dict(c) for c in item.applies_if]
         return data
 
     return {
@@ -182,6 +191,8 @@ def questionnaire_show(version: str | None, fmt: str) -> None:
                 click.echo(f"      {option.id}: {option.label} ({option.score:g})")
             if item.type == "number":
                 click.echo(f"      Zahl ({item.unit}) von {item.min} bis {item.max}")
+            if item.applies_if:
+                click.echo(f"      nur gefragt, wenn: {json.dumps([condition_dict(c) for c in item.applies_if], ensure_ascii=False)}")
 
 
 def read_answers_file(path: str) -> tuple[str | None, dict[str, Any]]:

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from scoring.model import Citation
+from scoring.model import Check, Citation
 
 #: How a reference measure stood when its document was written.
 MEASURE_STATES = ("umgesetzt", "begonnen", "geplant")
 
 AmountKind = Literal["in_kind", "share", "per_partner", "fixed", "unknown"]
-CheckKind = Literal["min_score", "max_score", "min_value", "any_of", "none_of"]
 
 
 @dataclass(frozen=True)
@@ -45,20 +44,6 @@ class Weakness:
 
     item: str
     below: float
-
-
-@dataclass(frozen=True)
-class Check:
-    """A condition on one answer; unanswered is "unknown", "Trifft nicht zu" is not met.
-
-    min_score / max_score: item score >= / <= threshold; min_value: number answer >= threshold;
-    any_of / none_of: the chosen option(s) include some / none of `options`.
-    """
-
-    item: str
-    kind: CheckKind
-    threshold: float = 0.0
-    options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from datetime import date
 from typing import Literal
 
 from scoring.advice.catalogue import AmountRule, Programme
-from scoring.advice.rules import CheckStatus, DateStatus, ItemFacts, WeakItem, status_on
+from scoring.advice.rules import DateStatus, ItemFacts, WeakItem, status_on
+from scoring.conditions import CheckStatus
 from scoring.kinds import KINDS
 
 Fit = Literal["yes", "conditional", "no"]

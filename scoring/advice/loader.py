@@ -27,8 +27,8 @@ from scoring.advice.catalogue import (
     ProgrammeCondition,
     SourceSections,
 )
-from scoring.advice.reading import check, citation, entry_id, load_sections, period, question, texts, weakness
-from scoring.content import ContentError, Reader, read_yaml, unique
+from scoring.advice.reading import check, citation, entry_id, load_sections, period, question, weakness
+from scoring.content import ContentError, Reader, read_yaml, texts, unique
 from scoring.kinds import KINDS
 from scoring.library import DEFAULT_DIR
 from scoring.model import Questionnaire

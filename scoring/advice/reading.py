@@ -11,13 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scoring.advice.catalogue import Check, CheckKind, Period, SourceSection, SourceSections, Weakness
-from scoring.content import ContentError, Reader, read_yaml, unique
-from scoring.model import Citation, Item, Questionnaire
+from scoring.advice.catalogue import Period, SourceSection, SourceSections, Weakness
+from scoring.content import ContentError, Reader, known_item, parse_check, read_yaml, unique
+from scoring.model import Check, Citation, Item, Questionnaire
 
 SOURCES_SCHEMA = "digicheck/sources-1"
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CHECK_KEYS: tuple[CheckKind, ...] = ("min_score", "max_score", "min_value", "any_of", "none_of")
 
 
 def entry_id(reader: Reader, what: str) -> str:
@@ -27,14 +26,6 @@ def entry_id(reader: Reader, what: str) -> str:
         raise reader.fail(f"ungültige Kennung '{value}' (erlaubt: {ENTRY_ID.pattern})")
     reader.where = f"{what} {value}"
     return value
-
-
-def texts(reader: Reader, key: str, required: bool = True) -> tuple[str, ...]:
-    """A list of non-empty texts."""
-    values = reader.items(key, required)
-    if not all(isinstance(v, str) and v.strip() for v in values):
-        raise reader.fail(f"Feld '{key}' muss eine Liste nicht leerer Texte sein")
-    return tuple(v.strip() for v in values)
 
 
 def day(reader: Reader, key: str) -> date | None:
@@ -58,11 +49,7 @@ def citation(reader: Reader, q: Questionnaire, sections: SourceSections, key: st
 
 
 def question(reader: Reader, q: Questionnaire, key: str = "item") -> Item:
-    item_id = reader.text(key)
-    item = q.item(item_id)
-    if item is None:
-        raise reader.fail(f"unbekannte Frage '{item_id}' (Fragebogen {q.version})")
-    return item
+    return known_item(reader, q.item, q.version, key)
 
 
 def weakness(parent: Reader, raw: Any, q: Questionnaire) -> Weakness:
@@ -76,41 +63,8 @@ def weakness(parent: Reader, raw: Any, q: Questionnaire) -> Weakness:
 
 
 def check(parent: Reader, raw: Any, q: Questionnaire) -> Check:
-    """One of {item, min_score}, {item, max_score}, {item, min_value}, {item, any_of: [..]}, {item, none_of: [..]}."""
-    reader = Reader(parent.file, parent.where, raw)
-    item = question(reader, q)
-    unknown = sorted(str(k) for k in reader.data if k not in ("item", *_CHECK_KEYS))
-    if unknown:
-        raise reader.fail(f"Bedingung zu {item.id}: unbekannte Felder {', '.join(unknown)}")
-    kinds = [k for k in _CHECK_KEYS if k in reader.data]
-    if len(kinds) != 1:
-        raise reader.fail(f"Bedingung zu {item.id} braucht genau eines von {', '.join(_CHECK_KEYS)}")
-    kind = kinds[0]
-    if kind == "min_score":
-        threshold = reader.number(kind)
-        assert threshold is not None
-        if not 0 < threshold <= 100:
-            raise reader.fail(f"min_score für {item.id} muss zwischen 0 (exklusiv) und 100 liegen")
-        return Check(item.id, "min_score", threshold)
-    if kind == "max_score":
-        threshold = reader.number(kind)
-        assert threshold is not None
-        if not 0 <= threshold < 100:
-            raise reader.fail(f"max_score für {item.id} muss zwischen 0 und 100 (exklusiv) liegen")
-        return Check(item.id, "max_score", threshold)
-    if kind == "min_value":
-        value = reader.integer(kind)
-        assert value is not None
-        if item.type != "number" or item.min is None or item.max is None or not item.min <= value <= item.max:
-            raise reader.fail(f"min_value passt nicht zu {item.id} (nur für Zahlenfragen im erlaubten Bereich)")
-        return Check(item.id, "min_value", float(value))
-    if item.type == "number":
-        raise reader.fail(f"{kind} passt nicht zu {item.id}: Zahlenfragen haben keine Optionen (min_value/min_score/max_score verwenden)")
-    options = texts(reader, kind)
-    for option in options:
-        if item.option(option) is None:
-            raise reader.fail(f"{item.id} hat keine Option '{option}'")
-    return Check(item.id, kind, options=options)
+    """One condition of the shared vocabulary (`scoring.content.parse_check`) on an item of `q`."""
+    return parse_check(parent, raw, q.item, q.version)
 
 
 def period(parent: Reader, raw: Any, q: Questionnaire, sections: SourceSections) -> Period:

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from scoring.advice.catalogue import Check, Weakness
-from scoring.answers import EXCLUDED, AnswerValue, answer_label, item_score
-from scoring.model import DONT_KNOW, NOT_APPLICABLE, Questionnaire
+from scoring.advice.catalogue import Weakness
+from scoring.answers import AnswerValue, answer_label, item_score
+from scoring.conditions import CheckStatus, check_status
+from scoring.model import DONT_KNOW, Check, Questionnaire
 from scoring.profile import Profile
 
 #: A deadline this close (in days, inclusive) is reported as "closing".
 CLOSING_DAYS = 90
 
-CheckStatus = Literal["met", "unknown", "not_met"]
 DateState = Literal["upcoming", "open", "closing", "ended", "unknown"]
 
 
@@ -47,27 +47,6 @@ class DateStatus:
     state: DateState
     date: date | None
     days_left: int | None
-
-
-def check_status(rule: Check, value: AnswerValue | None, score: float | str | None) -> CheckStatus:
-    """Whether an answer meets a condition; `score` is `item_score` of that answer.
-
-    Unanswered and "Weiß nicht" are "unknown"; "Trifft nicht zu" meets no condition.
-    """
-    if value is None or value == DONT_KNOW:
-        return "unknown"
-    if value == NOT_APPLICABLE or score == EXCLUDED:
-        return "not_met"
-    if rule.kind in ("min_score", "max_score"):
-        if not isinstance(score, float):
-            return "not_met"
-        met = score >= rule.threshold - 1e-9 if rule.kind == "min_score" else score <= rule.threshold + 1e-9
-        return "met" if met else "not_met"
-    if rule.kind == "min_value":
-        return "met" if isinstance(value, int) and value >= rule.threshold else "not_met"
-    chosen = set(value) if isinstance(value, tuple) else {value}
-    hit = bool(chosen & set(rule.options))
-    return "met" if hit == (rule.kind == "any_of") else "not_met"
 
 
 class ItemFacts:

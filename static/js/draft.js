@@ -14,6 +14,7 @@
       // the answer versions the user saw travel with the draft: restoring it later must still
       // detect a colleague's save in between (optimistic locking), never overwrite it silently
       if (!el.name || el.name === "csrf_token" || el.type === "submit") { return; }
+      if (el.closest("fieldset[hidden]")) { return; }  // a question not asked (skip.js): the server ignores it
       if (el.type === "radio" || el.type === "checkbox") {
         data[el.name] = data[el.name] || [];
         if (el.checked) { data[el.name].push(el.value); }

@@ -7,7 +7,9 @@ rendered both ways, empty, filled, with reserved answers and with field errors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -59,12 +61,20 @@ def _posted_with_errors(area: Area) -> tuple[MultiDict[str, str], dict[str, str]
     return posted, errors
 
 
+def _skipped(area: Area) -> frozenset[str]:
+    """Every item with an `applies_if`, as if not asked."""
+    return frozenset(field_name(item.id) for item in area.items if item.applies_if)
+
+
 def _states(area: Area) -> dict[str, AreaValues]:
     versions = {item.id: n + 1 for n, item in enumerate(area.items)}
     posted, errors = _posted_with_errors(area)
+    filled = {item.id: _strong(item) for item in area.items}
     return {
         "empty": AreaValues.stored(area, {}, {}),
-        "filled": AreaValues.stored(area, {item.id: _strong(item) for item in area.items}, versions),
+        "filled": AreaValues.stored(area, filled, versions),
+        "skipped": replace(AreaValues.stored(area, filled, versions), hidden=_skipped(area)),
+        "skipped with errors": replace(AreaValues.posted(posted, area, errors), hidden=_skipped(area)),
         "special": AreaValues.stored(area, {item.id: _special(item) for item in area.items}, versions),
         "errors": AreaValues.posted(posted, area, errors),
         "posted without errors": AreaValues.posted(posted, area, {}),
@@ -89,3 +99,24 @@ def test_the_states_show_what_they_hold(context: None) -> None:
     assert "&lt;12&gt; &amp; &#34;13&#34;" in states["errors"] or "&lt;12&gt; &amp; &quot;13&quot;" in states["errors"]
     assert "Fehler &lt;0&gt; &amp; „Zitat“." in states["errors"]
     assert "field-error" not in states["posted without errors"]
+
+
+def test_a_skipped_item_is_hidden_with_a_note_in_its_place(context: None) -> None:
+    q = LIBRARY.latest
+    area = q.area("kooperation")
+    assert area is not None
+    assert _skipped(area) == {
+        "kooperation-ikz_laufzeit",
+        "kooperation-ikz_personalkosten",
+        "kooperation-ikz_partner",
+        "kooperation-ratsbeschluss",
+    }
+    states = _states(area)
+    asked, skipped = (render_items(q, area, states[state]) for state in ("filled", "skipped"))
+    for html in (asked, skipped):
+        assert len(re.findall(r"<fieldset [^>]*data-applies-if='[^']*'", html)) == 4  # skip.js works on both
+    assert len(re.findall(r"<fieldset [^>]*data-applies-if='[^']*' hidden>", skipped)) == 4
+    assert not re.findall(r"<fieldset [^>]* hidden>", asked)
+    assert len(re.findall(r'<p class="skip-note" id="[a-z_-]+-entfaellt" hidden>', asked)) == 4
+    assert len(re.findall(r'<p class="skip-note" id="[a-z_-]+-entfaellt">', skipped)) == 4
+    assert "Entfällt nach Ihrer Antwort auf Frage 1 und zählt als „Trifft nicht zu“." in skipped

@@ -68,6 +68,15 @@ def test_show_json_schema() -> None:
     assert all({"id", "label"} <= set(o) for o in item["options"])
 
 
+def test_show_names_when_an_item_is_asked() -> None:
+    data = json.loads(run("questionnaire", "show", "--format", "json").output)
+    items = {item["id"]: item for area in data["areas"] for item in area["items"]}
+    assert items["kooperation.ikz_partner"]["applies_if"] == [{"item": "kooperation.ikz_vereinbarung", "none_of": ["keine"]}]
+    assert "applies_if" not in items["kooperation.ikz_vereinbarung"]
+    text = run("questionnaire", "show").output
+    assert 'nur gefragt, wenn: [{"item": "kooperation.ikz_vereinbarung", "none_of": ["keine"]}]' in text
+
+
 def test_show_named_version_text() -> None:
     result = run("questionnaire", "show", Q.version)
     assert result.exit_code == 0 and "Strategie & Steuerung" in result.output
@@ -189,6 +198,51 @@ def test_check_covers_catalogues_and_references() -> None:
     result = run("questionnaire", "check")
     assert result.exit_code == 0
     assert "Kataloge:" in result.output and "Referenzprofile: Erbach-IKZ 2023, Gießen 2020" in result.output
+
+
+IKZ_CONDITION = "applies_if: [{item: kooperation.ikz_vereinbarung, none_of: [keine]}]"
+
+
+@pytest.mark.parametrize(
+    ("condition", "problem"),
+    [
+        (
+            "applies_if: [{item: kooperation.ikz_vereinbarungen, none_of: [keine]}]",
+            "Frage kooperation.ikz_laufzeit, applies_if: unbekannte Frage 'kooperation.ikz_vereinbarungen' (Fragebogen 2026.1)",
+        ),
+        (
+            "applies_if: [{item: kooperation.ikz_vereinbarung, none_of: [gar_keine]}]",
+            "Frage kooperation.ikz_laufzeit, applies_if: kooperation.ikz_vereinbarung hat keine Option 'gar_keine'",
+        ),
+    ],
+    ids=["unknown item", "unknown option"],
+)
+def test_check_refuses_conditions_on_unknown_items_or_options(tmp_path: Path, condition: str, problem: str) -> None:
+    folder = _content_copy(tmp_path)
+    path = folder / Path(Q.path).name
+    path.write_text(path.read_text(encoding="utf-8").replace(IKZ_CONDITION, condition, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["questionnaire", "check"], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
+    assert result.exit_code == 1
+    assert result.output == f"Fehler: {path}: {problem}\n"
+
+
+def test_check_refuses_a_cycle_of_conditions(tmp_path: Path) -> None:
+    folder = _content_copy(tmp_path)
+    path = folder / Path(Q.path).name
+    text = path.read_text(encoding="utf-8").replace(
+        '        weight: 3\n        not_applicable: false\n        cite: {source: hmdis-2020, section: "4. Interkommunale Zusammenarbeit – OZG"}\n',
+        '        weight: 3\n        not_applicable: false\n        cite: {source: hmdis-2020, section: "4. Interkommunale Zusammenarbeit – OZG"}\n'
+        "        applies_if: [{item: kooperation.ratsbeschluss, any_of: [ja]}]\n",
+        1,
+    )
+    assert text.count("applies_if") == 5
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["questionnaire", "check"], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Fehler: {path}: Frage kooperation.ikz_vereinbarung, applies_if: die Bedingungen bilden einen Kreis: "
+        "kooperation.ikz_vereinbarung → kooperation.ratsbeschluss → kooperation.ikz_vereinbarung\n"
+    )
 
 
 def test_catalogue_import_installs_a_valid_file_in_the_instance_folder(tmp_path: Path) -> None:

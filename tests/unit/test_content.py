@@ -132,6 +132,67 @@ def test_duplicate_versions_in_a_folder(tmp_path: Path) -> None:
         Library.load(tmp_path)
 
 
+# --- applies_if: conditions on items of the same area, without cycles ------
+
+
+def _applies_if(**conditions: list[dict]) -> str:
+    """Give strategie items (by index) an applies_if and return the loader's message."""
+
+    def mutate(doc):
+        for index, condition in conditions.items():
+            doc["areas"][0]["items"][int(index[1:])]["applies_if"] = condition
+
+    return broken(mutate)
+
+
+def test_applies_if_is_read_in_the_advice_vocabulary() -> None:
+    areas = document()["areas"]
+    areas[0]["items"][1]["applies_if"] = [{"item": "strategie.s0", "none_of": ["niedrig"]}, {"item": "strategie.n", "min_value": 1}]
+    q = questionnaire(areas=areas)
+    item = q.item("strategie.s1")
+    assert item is not None and [(c.item, c.kind, c.options, c.threshold) for c in item.applies_if] == [
+        ("strategie.s0", "none_of", ("niedrig",), 0.0),
+        ("strategie.n", "min_value", (), 1.0),
+    ]
+    assert q.conditional_items == (item,)
+
+
+def test_applies_if_naming_an_unknown_item() -> None:
+    message = _applies_if(i1=[{"item": "strategie.gibtsnicht", "any_of": ["hoch"]}])
+    assert message == "kaputt.yaml: Frage strategie.s1, applies_if: unbekannte Frage 'strategie.gibtsnicht' (Fragebogen 2026.1)"
+
+
+def test_applies_if_naming_an_unknown_option() -> None:
+    message = _applies_if(i1=[{"item": "strategie.s0", "none_of": ["keine"]}])
+    assert message == "kaputt.yaml: Frage strategie.s1, applies_if: strategie.s0 hat keine Option 'keine'"
+
+
+def test_applies_if_in_a_cycle() -> None:
+    message = _applies_if(
+        i1=[{"item": "strategie.s2", "any_of": ["hoch"]}],
+        i2=[{"item": "strategie.s3", "any_of": ["hoch"]}],
+        i3=[{"item": "strategie.s1", "min_score": 50}],
+    )
+    assert message == (
+        "kaputt.yaml: Frage strategie.s1, applies_if: die Bedingungen bilden einen Kreis: strategie.s1 → strategie.s2 → strategie.s3 → strategie.s1"
+    )
+
+
+def test_applies_if_on_itself() -> None:
+    message = _applies_if(i1=[{"item": "strategie.s1", "any_of": ["hoch"]}])
+    assert message.endswith("die Bedingungen bilden einen Kreis: strategie.s1 → strategie.s1")
+
+
+def test_applies_if_on_another_area() -> None:
+    message = _applies_if(i1=[{"item": "technik.s0", "any_of": ["hoch"]}])
+    assert "strategie.s1" in message and "'technik.s0' aus einem anderen Bereich" in message
+
+
+def test_applies_if_with_a_bad_condition() -> None:
+    assert "braucht genau eines von" in _applies_if(i1=[{"item": "strategie.s0"}])
+    assert "Liste" in _applies_if(i1={"item": "strategie.s0", "any_of": ["hoch"]})  # type: ignore[arg-type]  # a mapping, not a list
+
+
 # --- the shipped content ---------------------------------------------------
 
 
