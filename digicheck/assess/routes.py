@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit
 from digicheck.assess import pages
 from digicheck.assess import services as svc
-from digicheck.assess.forms import AreaValues, area_items, field_name, parse_area, targets_form, targets_from_form, unknown_fields
+from digicheck.assess.forms import (
+    FOCUS_KEY,
+    AreaValues,
+    area_items,
+    field_name,
+    parse_area,
+    targets_form,
+    targets_from_form,
+    unknown_fields,
+)
 from digicheck.content import questionnaire
 from digicheck.forms import ConfirmForm
 from digicheck.models import Assessment
@@ -59,21 +69,21 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     unknown = unknown_fields(q, area_spec, request.form.keys())
     if unknown:
         abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
-    answers, seen, errors = parse_area(request.form, area_spec)
-    conflicts: list[svc.Conflict] = []
-    if not errors:
-        try:
-            result = svc.save_answers(assessment, current_user, answers, seen)
-        except svc.AssessmentLocked:
-            abort(409, description=LOCKED)
-        if result.ok:
-            flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
-            return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", "")))
-        conflicts = result.conflicts
+    posted = parse_area(request.form, area_spec)
+    try:
+        result = svc.save_answers(assessment, current_user, posted.answers, posted.versions)
+    except svc.AssessmentLocked:
+        abort(409, description=LOCKED)
+    conflicts = result.conflicts + svc.conflicts_of(assessment, list(posted.undecided), posted.undecided)
+    if not posted.errors and not conflicts:
+        flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
+        action = request.form.get("action", "")
+        anchor = posted.anchor(area_spec, request.form.get(FOCUS_KEY)) if action not in ("weiter", "zurueck") else ""
+        return redirect(_after_save(q, assessment_id, area_id, action) + (f"#{anchor}" if anchor else ""))
+    if result.changed:
+        flash(ngettext("%(num)d Antwort ist gespeichert.", "%(num)d Antworten sind gespeichert.", result.changed), "success")
     stored, versions = svc.answers_of(assessment)
-    values = AreaValues.posted(request.form, area_spec, errors)
-    for conflict in conflicts:  # a second save now knowingly overwrites
-        values.versions[field_name(conflict.item_id)] = str(versions.get(conflict.item_id, 0))
+    values = AreaValues.after_save(area_spec, stored, versions, request.form, posted.errors, conflicts)
     page = _area_page(assessment, q, area_spec, values, stored, conflicts)
     return page, 409 if conflicts else 400
 

@@ -38,7 +38,8 @@
   function answersOnly(data) {
     var out = {};
     Object.keys(data || {}).sort().forEach(function (name) {
-      if (name.indexOf("v-") !== 0) { out[name] = data[name]; }
+      // what the page was loaded with (versions, answers) and where the user was are no answers
+      if (!/^(v-|o-|anker$)/.test(name)) { out[name] = data[name]; }
     });
     return JSON.stringify(out);
   }
