@@ -41,7 +41,9 @@ def choice(page: Page, item, text: str):  # type: ignore[no-untyped-def]
 
 
 def saved(page: Page) -> None:
+    """Saved, and nothing in the browser's draft claims otherwise."""
     expect(page.locator(".flash-success")).to_contain_text("sind gespeichert")
+    expect(page.locator("#entwurf-hinweis")).to_be_hidden()
 
 
 def anchor_of(item) -> str:  # type: ignore[no-untyped-def]
@@ -145,9 +147,15 @@ def test_one_invalid_field_does_not_hold_back_the_others(page: Page, world: Worl
     summary.get_by_role("link").click()
     expect(number_input(page, ONLINE_DIENSTE)).to_be_focused()
 
+    # opened again: the valid answer is stored; the invalid one is only a draft in this browser
     page.goto(f"/bewertung/{assessment_id}/bereich/technik")
     expect(choice(page, ISMS, label(ISMS, "aufbau"))).to_be_checked()
-    expect(number_input(page, ONLINE_DIENSTE)).to_have_value("")
+    expect(page.locator("#entwurf-hinweis")).to_be_visible()
+    expect(number_input(page, ONLINE_DIENSTE)).to_have_value("zwölf")
+    number_input(page, ONLINE_DIENSTE).fill("12")
+    number_input(page, ONLINE_DIENSTE).press("Enter")
+    saved(page)
+    expect(number_input(page, ONLINE_DIENSTE)).to_have_value("12")
     assert axe.clean, axe.report()
 
 
