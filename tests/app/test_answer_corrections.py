@@ -113,11 +113,17 @@ def test_zwischenspeichern_comes_back_to_the_item(started) -> None:
     assert onwards.location.endswith(url_of(assessment_id, "organisation"))
 
 
-def test_a_colleagues_answer_stays_unless_both_changed_the_item(started, make_browser, world) -> None:
+@pytest.fixture
+def colleague(make_browser, world):
+    """A second browser of the same Kommune."""
+    other = make_browser()
+    other.login(world.kommune)
+    return other
+
+
+def test_a_colleagues_answer_stays_unless_both_changed_the_item(started, colleague) -> None:
     browser, assessment_id = started
     url = url_of(assessment_id, "strategie")
-    colleague = make_browser()
-    colleague.login(world.kommune)
     mine = page_form(browser.get(url).get_data(as_text=True))
     assert save_as_shown(colleague, url, **{DIGITALSTRATEGIE: ["beschlossen"], VERANTWORTUNG: ["benannt"]}).status_code == 302
     # my stale page still shows no answer for both; I change only the budget and one of theirs
