@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import event, update
 
+from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Answer
 from scoring.model import DONT_KNOW, NOT_APPLICABLE
@@ -137,3 +139,39 @@ def test_a_colleagues_answer_stays_unless_both_changed_the_item(started, colleag
     keep_theirs = browser.post(url, page_form(page) | {f"k-{VERANTWORTUNG}": ["", "theirs"]}, token_from=url)
     assert keep_theirs.status_code == 302
     assert stored(assessment_id)[VERANTWORTUNG] == "benannt"
+
+
+def test_a_colleague_saving_between_read_and_write_is_a_conflict_and_the_rest_is_stored(world) -> None:
+    """The race the version check alone cannot see: a colleague commits after this save read the
+    stored answers and before it writes them. The database refuses the stale UPDATE; the save is
+    repeated without that item, which is reported with the colleague's answer."""
+    assessment = svc.start_round(world.erbach, world.kommune)
+    svc.save_answers(assessment, world.kommune, {"strategie.digitalstrategie": "begonnen"}, {})
+    db.session.commit()
+
+    raced: list[str] = []
+
+    def colleague_saves(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("UPDATE assessments") and not raced:
+            raced.append(statement)
+            with db.engine.connect() as other:
+                other.execute(update(Answer).where(Answer.item_id == "strategie.digitalstrategie").values(value="beschlossen", version=2))
+                other.commit()
+
+    event.listen(db.engine, "before_cursor_execute", colleague_saves)
+    mine = {"strategie.digitalstrategie": "grobkonzept", "strategie.budget": "jaehrlich"}
+    try:
+        result = svc.save_answers(assessment, world.kommune, mine, {"strategie.digitalstrategie": 1, "strategie.budget": 0})
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", colleague_saves)
+    assert raced
+    assert result.changed == 1
+    assert [(c.item_id, c.their_value, c.my_value) for c in result.conflicts] == [
+        (
+            "strategie.digitalstrategie",
+            "Die schriftliche Strategie ist von Verwaltungsspitze bzw. Gremium beschlossen und mit einer Mehrjahresplanung hinterlegt",
+            "Es gibt ein Grob- oder Eckpunktepapier (z. B. Liste von Sofortmaßnahmen), aber noch keine ausgearbeitete Strategie",
+        )
+    ]
+    assert stored(assessment.id) == {DIGITALSTRATEGIE: "beschlossen", "strategie-budget": "jaehrlich"}
