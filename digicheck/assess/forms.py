@@ -245,16 +245,6 @@ class AreaValues:
         return values
 
     @classmethod
-    def posted(cls, posted: MultiDict[str, str], area: Area, errors: dict[str, str]) -> AreaValues:
-        """What the user sent (kept when the page comes back with errors or a conflict)."""
-        values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items}, errors=errors)
-        for item in area.items:
-            name = field_name(item.id)
-            values.baselines[name] = posted.get(LOADED_PREFIX + name, "")
-            values.fields.update(item.kind.posted_values(name, posted.getlist))
-        return values
-
-    @classmethod
     def after_save(
         cls,
         area: Area,
