@@ -209,9 +209,9 @@ _CONFLICT = Markup(
     '<fieldset class="conflict-choice" id="{choice}">'
     "<legend>Inzwischen hat {by} ({at}) hier eine andere Antwort gespeichert. Welche soll gelten?</legend>"
     '<input name="{choice}" type="hidden" value="">'
-    '<div class="choice"><input id="{choice}-mine" name="{choice}" type="radio" value="mine"> '
+    '<div class="choice"><input id="{choice}-mine" name="{choice}" type="radio" value="{keep}"> '
     '<label for="{choice}-mine">Meine Eingabe: „{mine}“</label></div>'
-    '<div class="choice"><input id="{choice}-theirs" name="{choice}" type="radio" value="theirs"> '
+    '<div class="choice"><input id="{choice}-theirs" name="{choice}" type="radio" value="{take}"> '
     '<label for="{choice}-theirs">Antwort von {by}: „{theirs}“</label></div>'
     "</fieldset>"
 )
@@ -322,6 +322,8 @@ class AreaValues:
             at=timefmt.local_datetime(c.at) + " Uhr" if c.at else "vorhin",
             mine=c.my_value,
             theirs=c.their_value,
+            keep=KEEP_MINE,
+            take=TAKE_THEIRS,
         )
 
 

@@ -77,9 +77,8 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     conflicts = result.conflicts + svc.conflicts_of(assessment, list(posted.undecided), posted.undecided)
     if not posted.errors and not conflicts:
         flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
-        action = request.form.get("action", "")
-        anchor = posted.anchor(area_spec, request.form.get(FOCUS_KEY)) if action not in ("weiter", "zurueck") else ""
-        return redirect(_after_save(q, assessment_id, area_id, action) + (f"#{anchor}" if anchor else ""))
+        anchor = posted.anchor(area_spec, request.form.get(FOCUS_KEY))
+        return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", ""), anchor))
     if result.changed:
         flash(ngettext("%(num)d Antwort ist gespeichert.", "%(num)d Antworten sind gespeichert.", result.changed), "success")
     stored, versions = svc.answers_of(assessment)
@@ -111,7 +110,8 @@ def _area_page(
     )
 
 
-def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str) -> str:
+def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str, anchor: str = "") -> str:
+    """Where a save leads: the next or previous area, or back to this one at `anchor` (an item's id)."""
     ids = [a.id for a in q.areas]
     index = ids.index(area_id)
     if action == "weiter":
@@ -120,7 +120,7 @@ def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str)
         return url_for("assess.result", assessment_id=assessment_id)
     if action == "zurueck" and index > 0:
         return url_for("assess.area", assessment_id=assessment_id, area_id=ids[index - 1])
-    return url_for("assess.area", assessment_id=assessment_id, area_id=area_id)
+    return url_for("assess.area", assessment_id=assessment_id, area_id=area_id, _anchor=anchor or None)
 
 
 @bp.get("/bewertung/<int:assessment_id>/ergebnis")
