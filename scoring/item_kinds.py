@@ -9,12 +9,19 @@ to its kind; a new kind is one class here and one macro in `templates/assess/_it
 
 The reserved answers ("weiss_nicht", "trifft_nicht_zu") are understood by every kind and
 handled once, in `ItemKind.checked`.
+
+Reading a form never leads into a dead end: every answer can be cleared (an empty radio
+choice "Keine Angabe", an emptied number field, unticked checkboxes), and when a page sends
+a new answer beside a stale one (a number typed while "Weiß nicht" is still chosen, an option
+ticked beside "Weiß nicht"), the part that differs from the answer the page was loaded with
+(`loaded`) wins. Only when both parts are new is the combination an error.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
@@ -36,6 +43,14 @@ SPECIAL_FIELD_SUFFIX = "-special"
 GetList = Callable[[str], list[str]]
 #: field name -> the values a browser would send for it
 FormValues = dict[str, tuple[str, ...]]
+
+
+class _Sent(Enum):
+    NOTHING = "nothing"
+
+
+#: `from_form` found no field of the item at all (a radio group a client left out): no change
+NOT_SENT = _Sent.NOTHING
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _SHOWN_CHARACTERS = 60
@@ -73,8 +88,6 @@ class ItemKind:
     type: ClassVar[str]
     #: the Jinja macro in templates/assess/_items.html that renders the answer inputs
     macro: ClassVar[str]
-    #: an empty field on the form clears the stored answer (a radio group cannot be unticked)
-    clears_when_empty: ClassVar[bool] = False
     #: the answer is a figure to look up (the start page lists these, the estimate adds time)
     is_figure: ClassVar[bool] = False
 
@@ -120,9 +133,11 @@ class ItemKind:
         """(value, label) of every answer offered as a radio button or checkbox, reserved ones last."""
         return [(o.id, o.label) for o in item.options] + special_choices(item)
 
-    def from_form(self, item: Item, name: str, getlist: GetList) -> Any:
-        """What the user entered for the item: a raw value for `checked`, None for nothing, or an AnswerError."""
-        return next(iter(getlist(name)), None) or None
+    def from_form(self, item: Item, name: str, getlist: GetList, loaded: AnswerValue | None = None) -> Any:
+        """What the user entered for the item: a raw value for `checked`, None for no answer (clears it),
+        `NOT_SENT`, or an AnswerError. `loaded`: the answer the page showed, to tell a stale part from a new one."""
+        values = getlist(name)
+        return values[0] or None if values else NOT_SENT
 
     def form_values(self, name: str, value: AnswerValue) -> FormValues:
         """The fields as a page shows a stored answer."""
@@ -189,7 +204,6 @@ class MultiChoice(SingleChoice):
 
     type = "multi"
     macro = "multi"
-    clears_when_empty = True
 
     def check(self, item: Item, value: Any) -> AnswerValue:
         if isinstance(value, str):
@@ -228,14 +242,29 @@ class MultiChoice(SingleChoice):
     def after(self, value: AnswerValue | None, step: Step) -> AnswerValue | None:
         return (value if isinstance(value, tuple) else ()) + (step.answer,)
 
-    def from_form(self, item: Item, name: str, getlist: GetList) -> Any:
-        values = [v for v in getlist(name) if v]
-        specials = [v for v in values if v in SPECIAL_LABELS]
-        if specials and len(values) > 1:
-            return AnswerError(item.id, f"„{SPECIAL_LABELS[specials[0]]}“ lässt sich nicht mit anderen Antworten kombinieren.")
-        if specials:
-            return specials[0]
+    def from_form(self, item: Item, name: str, getlist: GetList, loaded: AnswerValue | None = None) -> Any:
+        """Unticking every box clears the answer. A box that stands alone ("Weiß nicht", an exclusive
+        option) ticked beside others: what was ticked since the page was loaded wins."""
+        values = list(dict.fromkeys(v for v in getlist(name) if v))
+        alone = [v for v in values if self._alone(item, v)]
+        if alone and len(values) > 1:
+            before = set(loaded) if isinstance(loaded, tuple) else {loaded}
+            new = [v for v in values if v not in before]
+            if len(new) == 1 and new[0] in alone:
+                values = new
+            elif new and not any(v in alone for v in new):
+                values = [v for v in values if v not in alone]
+            else:
+                label = SPECIAL_LABELS.get(alone[0]) or getattr(item.option(alone[0]), "label", alone[0])
+                return AnswerError(item.id, f"„{label}“ lässt sich nicht mit anderen Antworten kombinieren.")
+        if values and values[0] in SPECIAL_LABELS:
+            return values[0]
         return values or None
+
+    @staticmethod
+    def _alone(item: Item, value: str) -> bool:
+        option = item.option(value)
+        return value in SPECIAL_LABELS or (option is not None and option.exclusive)
 
     def posted_values(self, name: str, getlist: GetList) -> FormValues:
         return {name: tuple(v for v in getlist(name) if v)}
@@ -246,7 +275,6 @@ class Number(ItemKind):
 
     type = "number"
     macro = "number"
-    clears_when_empty = True
     is_figure = True
 
     def check(self, item: Item, value: Any) -> AnswerValue:
@@ -297,14 +325,20 @@ class Number(ItemKind):
     def choices(self, item: Item) -> list[tuple[str, str]]:
         return special_choices(item)
 
-    def from_form(self, item: Item, name: str, getlist: GetList) -> Any:
+    def from_form(self, item: Item, name: str, getlist: GetList, loaded: AnswerValue | None = None) -> Any:
+        """An emptied field with no reserved answer chosen clears the answer. A number typed beside
+        a reserved answer: the one that differs from what the page was loaded with wins."""
         text = (next(iter(getlist(name)), "") or "").strip()
-        special = next(iter(getlist(name + SPECIAL_FIELD_SUFFIX)), None)
+        special = next(iter(getlist(name + SPECIAL_FIELD_SUFFIX)), None) or None
         if text and special:
+            typed_anew = text != (str(loaded) if isinstance(loaded, int) else "")
+            chosen_anew = special != (loaded if isinstance(loaded, str) else None)
+            if typed_anew != chosen_anew:
+                return text if typed_anew else special
             return AnswerError(
                 item.id, f"Bitte entweder eine Zahl eintragen oder „{SPECIAL_LABELS.get(special, special)}“ wählen, nicht beides."
             )
-        return special or (text if text else None)
+        return special or text or None
 
     def form_values(self, name: str, value: AnswerValue) -> FormValues:
         if isinstance(value, str):

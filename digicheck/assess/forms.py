@@ -1,10 +1,17 @@
 """The Kommune's forms: the questionnaire's area pages (parsing and checking a POSTed page, and
 the page's questions as HTML) and the Ziel-Reifegrad form (`targets_form`).
 
-Field names are item ids with "." replaced by "-". Each item also carries a hidden
-`v-<name>` field with the answer version the page was loaded with (optimistic
-locking). Validation goes through `scoring.answers.check_answer`, so the web
-and the CLI accept and refuse exactly the same answers, in the same words.
+Field names are item ids with "." replaced by "-". Each item also carries two hidden fields:
+`v-<name>`, the answer version the page was loaded with (optimistic locking), and `o-<name>`,
+the answer itself as JSON. A save changes only the items whose posted answer differs from
+`o-<name>`, so an item the user did not touch never overwrites a colleague's newer answer;
+a changed item whose version moved on is a conflict, shown with both answers and a choice
+`k-<name>` ("mine"/"theirs"). The loaded answer travels with the page (and with a draft kept
+in the browser) because the database keeps no value per version (carried-over answers have
+no history). Without `o-<name>` (another client) every posted item counts as changed.
+Validation goes through `scoring.answers.check_answer`, so the web and the CLI accept and
+refuse exactly the same answers, in the same words. One invalid item does not stop the
+others: `parse_area` checks each on its own.
 
 Area pages use no WTForms form, unlike the fixed forms: every check here is the domain's,
 so WTForms would only bind and process ~20 fields per request, a fifth of the cost of a
@@ -24,6 +31,7 @@ checks that both give the same HTML for every area, empty, filled and with error
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -34,16 +42,23 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
+from digicheck import timefmt
+from digicheck.assess.services import Conflict
 from digicheck.forms import choices as select_choices
 from scoring.answers import AnswerError, AnswerValue, check_answer
 from scoring.conditions import hidden_items, hiding_answers
-from scoring.item_kinds import SPECIAL_FIELD_SUFFIX, FormValues
+from scoring.item_kinds import NOT_SENT, SPECIAL_FIELD_SUFFIX, FormValues
 from scoring.model import Area, Item, Questionnaire
 
 NUMBER_SPECIAL = SPECIAL_FIELD_SUFFIX
 VERSION_PREFIX = "v-"
+LOADED_PREFIX = "o-"
+CHOICE_PREFIX = "k-"
+KEEP_MINE, TAKE_THEIRS = "mine", "theirs"
+#: the item the user was at (set by answers.js), for the page to come back there after a save
+FOCUS_KEY = "anker"
 #: posted besides the fields of the items
-FORM_KEYS = frozenset({"csrf_token", "action"})
+FORM_KEYS = frozenset({"csrf_token", "action", FOCUS_KEY})
 
 T = TypeVar("T")
 _PER_AREA: dict[tuple[str, int, str], tuple[Questionnaire, Any]] = {}
@@ -70,44 +85,97 @@ def unknown_fields(q: Questionnaire, area: Area, posted: Iterable[str]) -> list[
         lambda: (
             FORM_KEYS
             | frozenset(
-                name for item in area.items for name in (VERSION_PREFIX + field_name(item.id), *item.kind.field_names(field_name(item.id)))
+                name
+                for item in area.items
+                for prefix in ("", VERSION_PREFIX, LOADED_PREFIX, CHOICE_PREFIX)
+                for name in ((prefix + field_name(item.id),) if prefix else item.kind.field_names(field_name(item.id)))
             )
         ),
     )
     return [key for key in posted if key not in allowed]
 
 
-def parse_area(posted: MultiDict[str, str], area: Area) -> tuple[dict[str, AnswerValue | None], dict[str, int], dict[str, str]]:
-    """Checked answers, seen versions and field errors (German, by field name) of a POSTed area page."""
-    answers: dict[str, AnswerValue | None] = {}
-    versions: dict[str, int] = {}
-    errors: dict[str, str] = {}
+@dataclass
+class PostedArea:
+    """A POSTed area page, checked item by item.
+
+    `answers`: the checked answers of the items the user changed (None clears one);
+    `versions`: the versions the page was loaded with; `errors`: German messages by field
+    name; `undecided`: conflicts shown before on which the user has not chosen an answer yet.
+    """
+
+    answers: dict[str, AnswerValue | None] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    undecided: dict[str, AnswerValue | None] = field(default_factory=dict)
+
+    def anchor(self, area: Area, focused: str | None) -> str:
+        """Where the page should come back to: the item the user was at, else the first one changed."""
+        names = [field_name(item.id) for item in area.items]
+        if focused and focused.removesuffix("-fieldset") in names:
+            return focused
+        touched = {field_name(i) for i in (*self.answers, *self.undecided)} | set(self.errors)
+        return next((f"{name}-fieldset" for name in names if name in touched), "")
+
+
+class _Unknown:
+    """The page did not say what it was loaded with: every posted answer counts as changed."""
+
+
+_NO_BASELINE = _Unknown()
+
+
+def _loaded(item: Item, text: str | None) -> AnswerValue | _Unknown | None:
+    """The answer a page was loaded with, from its `o-<name>` field."""
+    if text is None:
+        return _NO_BASELINE
+    if not text:
+        return None
+    try:
+        return check_answer(item, json.loads(text))
+    except (ValueError, AnswerError):  # forged or from an older page: compare with nothing
+        return _NO_BASELINE
+
+
+def loaded_text(value: AnswerValue | None) -> str:
+    """An answer as its `o-<name>` field carries it."""
+    return "" if value is None else json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+
+
+def parse_area(posted: MultiDict[str, str], area: Area) -> PostedArea:
+    """The changed answers, seen versions and field errors of a POSTed area page."""
+    result = PostedArea()
     for item in area.items:
         name = field_name(item.id)
         if VERSION_PREFIX + name not in posted:
             continue  # the item was not on the submitted page: leave it alone
         try:
-            versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
+            result.versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
         except ValueError:
-            versions[item.id] = -1  # a forged version never matches: reported as a conflict
-        value = item.kind.from_form(item, name, posted.getlist)
-        if isinstance(value, AnswerError):
-            errors[name] = value.message
+            result.versions[item.id] = -1  # a forged version never matches: reported as a conflict
+        loaded = _loaded(item, posted.get(LOADED_PREFIX + name))
+        value = item.kind.from_form(item, name, posted.getlist, None if isinstance(loaded, _Unknown) else loaded)
+        if value is NOT_SENT:
             continue
-        if value is None:
-            # an unticked radio group sends nothing and cannot be cleared in a browser: no change;
-            # an emptied number field or all checkboxes unticked clear the answer
-            if item.kind.clears_when_empty:
-                answers[item.id] = None
+        if isinstance(value, AnswerError):
+            result.errors[name] = value.message
             continue
         if isinstance(value, str) and len(value) > 200:
-            errors[name] = "Die Eingabe ist zu lang."
+            result.errors[name] = "Die Eingabe ist zu lang."
             continue
         try:
-            answers[item.id] = check_answer(item, value)
+            answer = None if value is None else check_answer(item, value)
         except AnswerError as exc:
-            errors[name] = _friendly(exc.message)
-    return answers, versions, errors
+            result.errors[name] = _friendly(exc.message)
+            continue
+        if answer == loaded:
+            continue  # untouched: a colleague's newer answer stays
+        choice = [v for v in posted.getlist(CHOICE_PREFIX + name) if v]
+        if CHOICE_PREFIX + name in posted and not choice:
+            result.undecided[item.id] = answer
+        elif TAKE_THEIRS not in choice:
+            result.answers[item.id] = answer
+    return result
 
 
 def _friendly(message: str) -> str:
@@ -139,36 +207,73 @@ _HIDDEN = Markup(" hidden")
 _ERROR_MESSAGE = Markup('<p class="field-error" id="{}-error"><span class="visually-hidden">Fehler:</span> {}</p>')
 
 
+_CONFLICT = Markup(
+    '<fieldset class="conflict-choice" id="{choice}">'
+    "<legend>Inzwischen hat {by} ({at}) hier eine andere Antwort gespeichert. Welche soll gelten?</legend>"
+    '<input name="{choice}" type="hidden" value="">'
+    '<div class="choice"><input id="{choice}-mine" name="{choice}" type="radio" value="{keep}"> '
+    '<label for="{choice}-mine">Meine Eingabe: „{mine}“</label></div>'
+    '<div class="choice"><input id="{choice}-theirs" name="{choice}" type="radio" value="{take}"> '
+    '<label for="{choice}-theirs">Antwort von {by}: „{theirs}“</label></div>'
+    "</fieldset>"
+)
+
+
 @dataclass
 class AreaValues:
-    """The dynamic parts of an area page: answer versions, field values, errors, by field name.
+    """The dynamic parts of an area page: answer versions, loaded answers, field values, errors,
+    conflicts, by field name.
 
     `fields` holds what a browser would send: the chosen options of a radio group or of
     checkboxes, the typed text of a number (its reserved answers under `<name>-special`).
+    `baselines` holds each item's loaded answer as `o-<name>` carries it.
     """
 
     versions: dict[str, str]
+    baselines: dict[str, str] = field(default_factory=dict)
     fields: FormValues = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     #: field names of the items not asked (their `applies_if` is not met): see `skipped_fields`
     hidden: frozenset[str] = frozenset()
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
 
     @classmethod
     def stored(cls, area: Area, answers: dict[str, Any], versions: dict[str, int]) -> AreaValues:
         """What is saved, for a freshly loaded page."""
         values = cls({field_name(item.id): str(versions.get(item.id, 0)) for item in area.items})
         for item in area.items:
-            value = answers.get(item.id)
+            name, value = field_name(item.id), answers.get(item.id)
+            values.baselines[name] = loaded_text(value)
             if value is not None:
-                values.fields.update(item.kind.form_values(field_name(item.id), value))
+                values.fields.update(item.kind.form_values(name, value))
         return values
 
     @classmethod
-    def posted(cls, posted: MultiDict[str, str], area: Area, errors: dict[str, str]) -> AreaValues:
-        """What the user sent (kept when the page comes back with errors or a conflict)."""
-        values = cls({field_name(item.id): posted.get(VERSION_PREFIX + field_name(item.id), "0") for item in area.items}, errors=errors)
+    def after_save(
+        cls,
+        area: Area,
+        stored: dict[str, Any],
+        versions: dict[str, int],
+        posted: MultiDict[str, str],
+        errors: dict[str, str],
+        conflicts: list[Conflict],
+    ) -> AreaValues:
+        """A page that comes back after a partial save: what is stored now, except the items in
+        error (as typed, still against the answer they were loaded with) and in conflict (as
+        typed, now against the colleague's answer, with the choice between both)."""
+        values = cls.stored(area, stored, versions)
+        values.errors = errors
+        values.conflicts = {field_name(c.item_id): c for c in conflicts}
         for item in area.items:
-            values.fields.update(item.kind.posted_values(field_name(item.id), posted.getlist))
+            name = field_name(item.id)
+            if name not in errors and name not in values.conflicts:
+                continue
+            for posted_field in item.kind.field_names(name):
+                values.fields.pop(posted_field, None)
+            values.fields.update(item.kind.posted_values(name, posted.getlist))
+            if name in errors and name not in values.conflicts and LOADED_PREFIX + name in posted:
+                values.versions[name] = posted.get(VERSION_PREFIX + name, "0")
+                values.baselines[name] = posted.get(LOADED_PREFIX + name, "")
         return values
 
     def summary(self, area: Area) -> list[FieldError]:
@@ -184,14 +289,21 @@ class AreaValues:
     def version(self, name: str) -> Markup:
         return escape(self.versions[name])
 
+    def baseline(self, name: str) -> Markup:
+        return escape(self.baselines.get(name, ""))
+
     def checked(self, name: str, value: str) -> Markup:
         return _CHECKED if value in self.fields.get(name, ()) else _NOTHING
+
+    def checked_if_empty(self, name: str) -> Markup:
+        """The "no answer" choice of a radio group: chosen while none of the others is."""
+        return _NOTHING if self.fields.get(name) else _CHECKED
 
     def text(self, name: str) -> Markup:
         return escape(next(iter(self.fields.get(name, ())), ""))
 
     def error_class(self, name: str) -> Markup:
-        return _HAS_ERROR if name in self.errors else _NOTHING
+        return _HAS_ERROR if name in self.errors or name in self.conflicts else _NOTHING
 
     def error_id(self, name: str) -> Markup:
         """Added to the fieldset's aria-describedby when the field has an error."""
@@ -210,6 +322,21 @@ class AreaValues:
     def asked(self, name: str) -> Markup:
         """On the note that says an item is not asked: hidden while it is asked."""
         return _NOTHING if name in self.hidden else _HIDDEN
+
+    def conflict(self, name: str) -> Markup:
+        """Both answers of an item the user and a colleague changed, to choose one."""
+        c = self.conflicts.get(name)
+        if c is None:
+            return _NOTHING
+        return _CONFLICT.format(
+            choice=CHOICE_PREFIX + name,
+            by=c.by,
+            at=timefmt.local_datetime(c.at) + " Uhr" if c.at else "vorhin",
+            mine=c.my_value,
+            theirs=c.their_value,
+            keep=KEEP_MINE,
+            take=TAKE_THEIRS,
+        )
 
 
 ITEMS_TEMPLATE = "assess/_area_items.html"
@@ -260,6 +387,7 @@ def render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder)
         version_prefix=VERSION_PREFIX,
         client_conditions=client_conditions,
         skip_note=skip_note,
+        loaded_prefix=LOADED_PREFIX,
     )
 
 

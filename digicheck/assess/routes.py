@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from digicheck import downloads, logs, pdf
@@ -11,6 +12,7 @@ from digicheck.access import can_edit, is_consultant, load_assessment_for, load_
 from digicheck.assess import pages, report
 from digicheck.assess import services as svc
 from digicheck.assess.forms import (
+    FOCUS_KEY,
     AreaValues,
     area_items,
     field_name,
@@ -92,23 +94,24 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     unknown = unknown_fields(q, area_spec, request.form.keys())
     if unknown:
         abort(400, description=f"Die Anfrage enthält unbekannte Felder ({', '.join(sorted(unknown)[:5])}). Bitte laden Sie die Seite neu.")
-    answers, seen, errors = parse_area(request.form, area_spec)
-    answers, errors = without_skipped(area_spec, _skipped_on_save(assessment, q, area_spec, answers), answers, errors)
-    conflicts: list[svc.Conflict] = []
-    if not errors:
-        try:
-            result = svc.save_answers(assessment, current_user, answers, seen)
-        except svc.AssessmentLocked:
-            abort(409, description=LOCKED)
-        if result.ok:
-            flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
-            return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", "")))
-        conflicts = result.conflicts
+    posted = parse_area(request.form, area_spec)
+    skipped = _skipped_on_save(assessment, q, area_spec, posted.answers)  # items not asked: not stored, not reported
+    posted.answers, posted.errors = without_skipped(area_spec, skipped, posted.answers, posted.errors)
+    posted.undecided = {item_id: value for item_id, value in posted.undecided.items() if field_name(item_id) not in skipped}
+    try:
+        result = svc.save_answers(assessment, current_user, posted.answers, posted.versions)
+    except svc.AssessmentLocked:
+        abort(409, description=LOCKED)
+    conflicts = result.conflicts + svc.conflicts_of(assessment, list(posted.undecided), posted.undecided)
+    if not posted.errors and not conflicts:
+        flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
+        anchor = posted.anchor(area_spec, request.form.get(FOCUS_KEY))
+        return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", ""), anchor))
+    if result.changed:
+        flash(ngettext("%(num)d Antwort ist gespeichert.", "%(num)d Antworten sind gespeichert.", result.changed), "success")
     stored, versions = svc.answers_of(assessment)
-    values = AreaValues.posted(request.form, area_spec, errors)
-    values.hidden = skipped_fields(q, area_spec, page_answers(stored, answers))
-    for conflict in conflicts:  # a second save now knowingly overwrites
-        values.versions[field_name(conflict.item_id)] = str(versions.get(conflict.item_id, 0))
+    values = AreaValues.after_save(area_spec, stored, versions, request.form, posted.errors, conflicts)
+    values.hidden = skipped_fields(q, area_spec, page_answers(stored, posted.answers))
     page = _area_page(assessment, q, area_spec, values, stored, conflicts)
     return page, 409 if conflicts else 400
 
@@ -143,7 +146,8 @@ def _area_page(
     )
 
 
-def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str) -> str:
+def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str, anchor: str = "") -> str:
+    """Where a save leads: the next or previous area, or back to this one at `anchor` (an item's id)."""
     ids = [a.id for a in q.areas]
     index = ids.index(area_id)
     if action == "weiter":
@@ -152,7 +156,7 @@ def _after_save(q: Questionnaire, assessment_id: int, area_id: str, action: str)
         return url_for("assess.submit", assessment_id=assessment_id)  # after the last area: review, then submit
     if action == "zurueck" and index > 0:
         return url_for("assess.area", assessment_id=assessment_id, area_id=ids[index - 1])
-    return url_for("assess.area", assessment_id=assessment_id, area_id=area_id)
+    return url_for("assess.area", assessment_id=assessment_id, area_id=area_id, _anchor=anchor or None)
 
 
 @bp.get("/bewertung/<int:assessment_id>/ergebnis")

@@ -1,7 +1,7 @@
 """Assessments: rounds, saving answers with optimistic locking, submitting, targets.
 
-Every function commits or rolls back as a whole: a save either stores every
-change of the page or none of them.
+A save stores every changed answer of a page except those someone else changed meanwhile
+(conflicts: nothing of them is stored, both answers are reported).
 """
 
 from __future__ import annotations
@@ -30,13 +30,14 @@ class AssessmentLocked(Exception):
 
 @dataclass(frozen=True)
 class Conflict:
-    """Someone else changed this answer since the page was loaded."""
+    """Someone else changed this answer since the page was loaded; `my_value` is what this user entered."""
 
     item_id: str
     text: str
     their_value: str
     by: str
     at: datetime | None
+    my_value: str = ""
 
 
 @dataclass
@@ -172,12 +173,13 @@ def _lock_check(assessment: Assessment) -> None:
         raise AssessmentLocked()
 
 
-def _conflict(q: Questionnaire, item_id: str, row: Answer | None) -> Conflict:
+def _conflict(q: Questionnaire, item_id: str, row: Answer | None, mine: AnswerValue | None) -> Conflict:
     item = q.item(item_id)
     assert item is not None
-    their = answer_label(item, _stored(row.value)) if row else "keine Antwort"
+    their = answer_label(item, _stored(row.value)) if row and row.value is not None else "keine Antwort"
     by = row.updated_by.name if row and row.updated_by else "jemand anderes"
-    return Conflict(item_id, item.text, their, by, row.updated_at if row else None)
+    my_value = answer_label(item, mine) if mine is not None else "keine Antwort"
+    return Conflict(item_id, item.text, their, by, row.updated_at if row else None, my_value)
 
 
 @dataclass(frozen=True)
@@ -192,17 +194,17 @@ class _Change:
 
 
 def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerValue | None], versions: dict[str, int]) -> SaveResult:
-    """Store the changed answers of a page, all or nothing.
+    """Store the answers a user changed on a page; `versions` are those the page was loaded with.
 
     An answer that changed since the page was loaded (its version moved on) is a
-    conflict, unless the user now enters exactly what is stored; conflicts store nothing.
-    Concurrent saves are caught by the database: the batched UPDATE matches only rows
-    still at the version the page was loaded with, and the unique (assessment, item)
-    constraint refuses a second first answer.
+    conflict, unless the user now enters exactly what is stored; a conflict stores
+    nothing of its item, the other answers are stored. Concurrent saves are caught by
+    the database: the batched UPDATE matches only rows still at the version the page was
+    loaded with, and the unique (assessment, item) constraint refuses a second first
+    answer; then the save is rolled back and repeated without the answers that moved on.
     """
     if assessment.submitted:
         raise AssessmentLocked()
-    q = questionnaire(assessment.questionnaire_version)
     stored = {
         item_id: (answer_id, _stored(value), version)
         for answer_id, item_id, value, version in db.session.execute(
@@ -219,10 +221,9 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
             stale.append(item_id)
             continue
         changes.append(_Change(item_id, answer_id, version, current, value))
-    if stale:
-        return SaveResult(conflicts=_conflicts(q, assessment, stale))
+    conflicts = conflicts_of(assessment, stale, answers) if stale else []
     if not changes:
-        return SaveResult()
+        return SaveResult(conflicts=conflicts)
     _lock_check(assessment)
     try:
         _write(assessment, user, changes)
@@ -231,9 +232,10 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
         db.session.rollback()
         fresh = {item_id: version for item_id, version in db.session.execute(_VERSIONS_OF, {"assessment_id": assessment.id})}
         # versions only grow, so the answers someone else saved meanwhile are exactly those that moved on
-        moved = [c.item_id for c in changes if fresh.get(c.item_id, 0) != c.seen]
-        return SaveResult(conflicts=_conflicts(q, assessment, moved or [changes[0].item_id]))
-    return SaveResult(changed=len(changes))
+        moved = {c.item_id for c in changes if fresh.get(c.item_id, 0) != c.seen} or {changes[0].item_id}
+        rest = save_answers(assessment, user, {i: v for i, v in answers.items() if i not in moved and i not in stale}, versions)
+        return SaveResult(rest.changed, conflicts_of(assessment, [*stale, *moved], answers) + rest.conflicts)
+    return SaveResult(changed=len(changes), conflicts=conflicts)
 
 
 def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
@@ -284,12 +286,16 @@ def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
     )
 
 
-def _conflicts(q: Questionnaire, assessment: Assessment, item_ids: list[str]) -> list[Conflict]:
-    """What is stored now for these items, with who saved it and when."""
+def conflicts_of(assessment: Assessment, item_ids: Sequence[str], mine: dict[str, AnswerValue | None]) -> list[Conflict]:
+    """What is stored now for these items, with who saved it and when, beside what this user entered (`mine`)."""
+    if not item_ids:
+        return []
+    q = questionnaire(assessment.questionnaire_version)
     rows = {
-        r.item_id: r for r in db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(item_ids)))
+        r.item_id: r
+        for r in db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(list(item_ids))))
     }
-    return [_conflict(q, item_id, rows.get(item_id)) for item_id in item_ids]
+    return [_conflict(q, item_id, rows.get(item_id), mine.get(item_id)) for item_id in item_ids]
 
 
 class _Race(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from typing import Any
@@ -42,6 +43,26 @@ def form_data(answers: dict[str, Any], versions: dict[str, str] | None = None, a
                 data[name] = str(value)
         else:
             data[name] = value
+    return data
+
+
+def _attribute(tag: str, name: str) -> str | None:
+    match = re.search(rf'\s{name}="([^"]*)"', tag)
+    return html.unescape(match.group(1)) if match else None
+
+
+def page_form(page: str, action: str = "speichern") -> dict[str, list[str]]:
+    """What a browser sends for the questionnaire form of an area page as it stands: hidden fields
+    (versions, loaded answers), typed text, checked radio buttons and checkboxes."""
+    form = page[page.index('id="fragebogen"') :]
+    data: dict[str, list[str]] = {"action": [action]}
+    for tag in INPUT.findall(form[: form.index("</form>")]):
+        name, kind = _attribute(tag, "name"), _attribute(tag, "type")
+        if not name or name in ("csrf_token", "action"):
+            continue
+        if kind in ("radio", "checkbox") and not re.search(r"\schecked[\s>]", tag):
+            continue
+        data.setdefault(name, []).append(_attribute(tag, "value") or "")
     return data
 
 

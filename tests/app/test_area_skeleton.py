@@ -2,7 +2,7 @@
 
 Production fills a skeleton rendered once per questionnaire version and area; development
 (templates reloading) renders the template in full. Every area of every shipped version is
-rendered both ways, empty, filled, with reserved answers and with field errors.
+rendered both ways, empty, filled, with reserved answers, with field errors and with conflicts.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from digicheck.assess.forms import NUMBER_SPECIAL, VERSION_PREFIX, AreaValues, field_name, render_items, skeleton_items
+from digicheck.assess.forms import LOADED_PREFIX, NUMBER_SPECIAL, VERSION_PREFIX, AreaValues, field_name, render_items, skeleton_items
+from digicheck.assess.services import Conflict
 from scoring import Library
 from scoring.model import DONT_KNOW, Area, Item, Questionnaire
 
@@ -48,6 +50,7 @@ def _posted_with_errors(area: Area) -> tuple[MultiDict[str, str], dict[str, str]
     for index, item in enumerate(area.items):
         name = field_name(item.id)
         posted.add(VERSION_PREFIX + name, str(index))
+        posted.add(LOADED_PREFIX + name, '"<stale> & „old“"')
         if item.type == "number":
             posted.add(name, '<12> & "13"')
             posted.add(name + NUMBER_SPECIAL, DONT_KNOW)
@@ -66,6 +69,11 @@ def _skipped(area: Area) -> frozenset[str]:
     return frozenset(field_name(item.id) for item in area.items if item.applies_if)
 
 
+def _conflicts(area: Area) -> list[Conflict]:
+    at = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    return [Conflict(item.id, item.text, "<Theirs> & „Zitat“", "Anna <B>", at, "mine & <me>") for item in area.items[::2]]
+
+
 def _states(area: Area) -> dict[str, AreaValues]:
     versions = {item.id: n + 1 for n, item in enumerate(area.items)}
     posted, errors = _posted_with_errors(area)
@@ -74,10 +82,10 @@ def _states(area: Area) -> dict[str, AreaValues]:
         "empty": AreaValues.stored(area, {}, {}),
         "filled": AreaValues.stored(area, filled, versions),
         "skipped": replace(AreaValues.stored(area, filled, versions), hidden=_skipped(area)),
-        "skipped with errors": replace(AreaValues.posted(posted, area, errors), hidden=_skipped(area)),
+        "skipped with errors": replace(AreaValues.after_save(area, {}, {}, posted, errors, []), hidden=_skipped(area)),
         "special": AreaValues.stored(area, {item.id: _special(item) for item in area.items}, versions),
-        "errors": AreaValues.posted(posted, area, errors),
-        "posted without errors": AreaValues.posted(posted, area, {}),
+        "errors": AreaValues.after_save(area, {}, {}, posted, errors, []),
+        "conflicts after a save": AreaValues.after_save(area, filled, versions, posted, errors, _conflicts(area)),
     }
 
 
@@ -93,12 +101,19 @@ def test_the_states_show_what_they_hold(context: None) -> None:
     q = LIBRARY.latest
     area = next(a for a in q.areas if any(i.type == "number" for i in a.items))
     states = {state: render_items(q, area, values) for state, values in _states(area).items()}
-    assert " checked" not in states["empty"] and "field-error" not in states["empty"]
+    no_answer = re.compile(r'<input checked id="[^"]+-leer"')
+    assert len(no_answer.findall(states["empty"])) == states["empty"].count(" checked") == len([i for i in area.items if i.type != "multi"])
+    assert "field-error" not in states["empty"]
     assert states["filled"].count(" checked") >= len([i for i in area.items if i.type != "number"])
+    assert not no_answer.search(states["special"])
     assert "field-error" in states["errors"] and 'aria-invalid="true"' in states["errors"]
     assert "&lt;12&gt; &amp; &#34;13&#34;" in states["errors"] or "&lt;12&gt; &amp; &quot;13&quot;" in states["errors"]
     assert "Fehler &lt;0&gt; &amp; „Zitat“." in states["errors"]
-    assert "field-error" not in states["posted without errors"]
+    assert "&#34;&lt;stale&gt; &amp; „old“&#34;" in states["errors"]
+    conflicts = states["conflicts after a save"]
+    assert conflicts.count('class="conflict-choice"') == len(area.items[::2])
+    assert "Antwort von Anna &lt;B&gt;: „&lt;Theirs&gt; &amp; „Zitat““" in conflicts and "02.07.2026, 00:30 Uhr" in conflicts
+    assert "Meine Eingabe: „mine &amp; &lt;me&gt;“" in conflicts
 
 
 def test_a_skipped_item_is_hidden_with_a_note_in_its_place(context: None) -> None:

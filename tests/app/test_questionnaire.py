@@ -9,7 +9,7 @@ import pytest
 from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment
-from tests.app.helpers import Q, area_answers, checked_values, form_data, input_value, versions_on
+from tests.app.helpers import Q, area_answers, checked_values, form_data, input_value, page_form, versions_on
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_saved_answers_are_shown_again(started) -> None:
         (lambda d: d.update({"technik-online_dienste": "12", "technik-online_dienste-special": "weiss_nicht"}), "nicht beides"),
     ],
 )
-def test_invalid_answers_get_german_messages_and_nothing_is_stored(started, mutate, message) -> None:
+def test_invalid_answers_get_german_messages_and_the_valid_ones_are_stored(started, mutate, message) -> None:
     browser, assessment_id = started
     url = page_url(assessment_id, "technik")
     data = form_data(area_answers("technik"))
@@ -94,10 +94,15 @@ def test_invalid_answers_get_german_messages_and_nothing_is_stored(started, muta
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Bitte prüfen Sie Ihre Eingaben" in page and message in page
-    assert stored(assessment_id) == {}
-    # what the user typed is still in the form
+    invalid = {"technik.online_dienste", "technik.isms"}
+    saved = stored(assessment_id)
+    assert len(saved) == len(Q.area("technik").items) - 1 and not invalid.issuperset(saved)
+    assert {i: v for i, v in area_answers("technik").items() if i in saved} == saved
+    # what the user typed is still in the form, the stored answers too
     ok_item = next(i for i in Q.area("technik").items if i.type == "single" and i.id != "technik.isms")
     assert checked_values(page, ok_item.id.replace(".", "-")) == [area_answers("technik")[ok_item.id]]
+    if "technik-online_dienste" in data and data["technik-online_dienste"] != str(area_answers("technik")["technik.online_dienste"]):
+        assert input_value(page, "technik-online_dienste") == data["technik-online_dienste"]
 
 
 def test_forged_item_id_is_refused(started) -> None:
@@ -140,7 +145,7 @@ def test_oversized_request_is_refused(started) -> None:
     assert stored(assessment_id) == {}
 
 
-def test_stale_save_is_a_conflict_showing_the_other_value(started, make_browser, world) -> None:
+def test_stale_save_is_a_conflict_showing_both_values(started, make_browser, world) -> None:
     browser, assessment_id = started
     url = page_url(assessment_id, "strategie")
     colleague = make_browser()
@@ -151,18 +156,18 @@ def test_stale_save_is_a_conflict_showing_the_other_value(started, make_browser,
     ranked = item.ranked_options
     their = colleague.post(url, form_data({item.id: ranked[-1].id}, versions_on(their_page)), token_from=url)
     assert their.status_code == 302
-    mine = browser.post(
-        url,
-        form_data({item.id: ranked[0].id, "strategie.budget": area_answers("strategie")["strategie.budget"]}, versions_on(mine_page)),
-        token_from=url,
-    )
+    budget = area_answers("strategie")["strategie.budget"]
+    mine = browser.post(url, form_data({item.id: ranked[0].id, "strategie.budget": budget}, versions_on(mine_page)), token_from=url)
     page = mine.get_data(as_text=True)
     assert mine.status_code == 409
-    assert "Inzwischen von jemand anderem geändert" in page and ranked[-1].label in page and "Hauptamt Erbach" in page
-    assert stored(assessment_id) == {item.id: ranked[-1].id}  # nothing of mine stored, not even the budget answer
+    assert "Inzwischen von jemand anderem geändert" in page and "Hauptamt Erbach" in page
+    assert f"Antwort von Hauptamt Erbach: „{ranked[-1].label}“" in page and f"Meine Eingabe: „{ranked[0].label}“" in page
+    assert stored(assessment_id) == {item.id: ranked[-1].id, "strategie.budget": budget}  # the budget answer is not held back
     assert checked_values(page, "strategie-digitalstrategie") == [ranked[0].id]  # my input is kept
-    # saving again knowingly overwrites
-    again = browser.post(url, form_data({item.id: ranked[0].id}, versions_on(page)), token_from=url)
+    # saving again without choosing keeps the conflict; choosing "mine" overwrites knowingly
+    undecided = browser.post(url, page_form(page), token_from=url)
+    assert undecided.status_code == 409 and stored(assessment_id)[item.id] == ranked[-1].id
+    again = browser.post(url, page_form(undecided.get_data(as_text=True)) | {"k-strategie-digitalstrategie": ["", "mine"]}, token_from=url)
     assert again.status_code == 302
     assert stored(assessment_id)[item.id] == ranked[0].id
 

@@ -8,7 +8,7 @@ import pytest
 
 from scoring import Library
 from scoring.answers import AnswerError, answer_label, check_answer, item_score
-from scoring.item_kinds import KINDS, MultiChoice, Number, SingleChoice, Step, YesNo
+from scoring.item_kinds import KINDS, NOT_SENT, MultiChoice, Number, SingleChoice, Step, YesNo
 from scoring.model import DONT_KNOW, NOT_APPLICABLE, Item
 
 Q = Library.load().latest
@@ -54,8 +54,8 @@ def test_single_next_better_is_the_next_higher_option() -> None:
 
 def test_choice_form_reads_the_first_value_and_offers_the_reserved_answers_last() -> None:
     assert SINGLE.kind.from_form(SINGLE, "x", _posted(x=["begonnen", "keine"])) == "begonnen"
-    assert SINGLE.kind.from_form(SINGLE, "x", _posted()) is None
-    assert not SINGLE.kind.clears_when_empty
+    assert SINGLE.kind.from_form(SINGLE, "x", _posted()) is NOT_SENT  # a group left out changes nothing
+    assert SINGLE.kind.from_form(SINGLE, "x", _posted(x=[""])) is None  # "Keine Angabe" clears
     assert SINGLE.kind.field_names("x") == ("x",)
     assert SINGLE.kind.choices(SINGLE)[-1] == (DONT_KNOW, "Weiß nicht")
     assert SINGLE.kind.form_values("x", "begonnen") == {"x": ("begonnen",)}
@@ -97,7 +97,7 @@ def test_multi_form_keeps_every_ticked_box_and_refuses_a_reserved_answer_with_ot
     assert MULTI.kind.from_form(MULTI, "x", _posted(x=[DONT_KNOW])) == DONT_KNOW
     error = MULTI.kind.from_form(MULTI, "x", _posted(x=[DONT_KNOW, "ziele"]))
     assert isinstance(error, AnswerError) and error.message == "„Weiß nicht“ lässt sich nicht mit anderen Antworten kombinieren."
-    assert MULTI.kind.clears_when_empty
+    assert MULTI.kind.from_form(MULTI, "x", _posted()) is None  # every box unticked clears
     assert MULTI.kind.form_values("x", ("ziele", "zeitplan")) == {"x": ("ziele", "zeitplan")}
 
 
@@ -134,6 +134,7 @@ def test_number_form_has_a_text_field_and_the_reserved_answers_beside_it() -> No
     assert NUMBER.kind.from_form(NUMBER, "x", _posted(x=[""])) is None
     error = NUMBER.kind.from_form(NUMBER, "x", _posted(x=["7"], x_special=[DONT_KNOW]))
     assert isinstance(error, AnswerError) and "nicht beides" in error.message
+    assert NUMBER.kind.from_form(NUMBER, "x", _posted(x=[""], x_special=[""])) is None  # "Keine davon", empty field
     assert NUMBER.kind.form_values("x", 7) == {"x": ("7",)}
     assert NUMBER.kind.form_values("x", DONT_KNOW) == {"x-special": (DONT_KNOW,)}
 
@@ -154,3 +155,24 @@ def test_every_kind_understands_the_reserved_answers(item: Item) -> None:
 def test_not_applicable_where_offered() -> None:
     assert check_answer(NUMBER_NA, NOT_APPLICABLE) == NOT_APPLICABLE
     assert NUMBER_NA.kind.choices(NUMBER_NA) == [(DONT_KNOW, "Weiß nicht"), (NOT_APPLICABLE, "Trifft nicht zu")]
+
+
+# --- a new answer beside a stale one: what changed since the page was loaded wins
+
+
+def test_number_typed_over_a_stale_reserved_answer_wins_and_the_other_way_round() -> None:
+    typed_over_dont_know = _posted(x=["4"], x_special=[DONT_KNOW])
+    assert NUMBER.kind.from_form(NUMBER, "x", typed_over_dont_know, DONT_KNOW) == "4"
+    assert NUMBER.kind.from_form(NUMBER, "x", typed_over_dont_know, 4) == DONT_KNOW  # "Weiß nicht" chosen over a stale 4
+    both_new = NUMBER.kind.from_form(NUMBER, "x", typed_over_dont_know, None)
+    assert isinstance(both_new, AnswerError) and "nicht beides" in both_new.message
+    assert NUMBER_NA.kind.from_form(NUMBER_NA, "x", _posted(x=["2"], x_special=[NOT_APPLICABLE]), NOT_APPLICABLE) == "2"
+
+
+def test_multi_box_ticked_beside_a_stale_one_that_stands_alone_wins() -> None:
+    assert MULTI.kind.from_form(MULTI, "x", _posted(x=["ziele", DONT_KNOW]), DONT_KNOW) == ["ziele"]
+    assert MULTI.kind.from_form(MULTI, "x", _posted(x=["ziele", DONT_KNOW]), ("ziele",)) == DONT_KNOW
+    assert MULTI.kind.from_form(MULTI, "x", _posted(x=["ziele", "keines"]), ("ziele",)) == ["keines"]
+    assert MULTI.kind.from_form(MULTI, "x", _posted(x=["ziele", "zeitplan", "keines"]), ("keines",)) == ["ziele", "zeitplan"]
+    error = MULTI.kind.from_form(MULTI, "x", _posted(x=["ziele", "keines"]), None)
+    assert isinstance(error, AnswerError) and "lässt sich nicht mit anderen Antworten kombinieren" in error.message
