@@ -3,8 +3,8 @@
 The radar needs no interaction, so no page loads a charting library for it (a few KB of
 markup instead of plotly.js), and WeasyPrint draws the same SVG. Colours, dash patterns and
 marker shapes are those of `scoring.radar.line_style`, so a series looks the same on every
-surface. Each marker carries a `<title>` ("Strategie: Stufe 3"), which browsers show on hover;
-the data table beside the chart carries the same numbers for everyone.
+surface. Each marker carries a `<title>` ("Selbsteinschätzung – Strategie: Stufe 3"), which
+browsers show on hover; the data table beside the chart carries the same numbers for everyone.
 """
 
 from __future__ import annotations
