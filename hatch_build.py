@@ -1,7 +1,7 @@
-"""Wheel build hook: the static assets fingerprinted and pre-compressed, plotly.js included.
+"""Wheel build hook: the static assets fingerprinted and pre-compressed (plotly.js is one of them).
 
-Runs digicheck/asset_build.py (loaded by path: the build environment has hatchling, WhiteNoise,
-brotli and plotly, not the application's dependencies) into a temporary folder that the wheel
+Runs digicheck/asset_build.py (loaded by path: the build environment has hatchling, WhiteNoise
+and brotli, not the application's dependencies) into a temporary folder that the wheel
 carries as `digicheck/assets/`. An editable install builds nothing here: the app prepares the
 same files in the checkout (digicheck/assets.py).
 """

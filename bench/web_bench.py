@@ -310,7 +310,8 @@ class Session:
         location = urlsplit(headers.get("location", "")).path
         if status != 302 or not location.startswith("/bewertung/"):
             raise BenchError(f"POST /runden: HTTP {status}, Location {location!r}")
-        self.area_path = re.sub(r"/bereich/[^/]+$", f"/bereich/{AREA}", location)
+        # the new round's start page (or, before it existed, its first area page): the bench's area page of that round
+        self.area_path = re.sub(r"/(bereich/[^/]+|start)$", f"/bereich/{AREA}", location)
         self.reload()
 
     def reload(self) -> PageState:

@@ -6,6 +6,9 @@ year without asking again. Compression runs once, here (WhiteNoise's compressor:
 holds `manifest.json` (name -> fingerprinted name) and `static/` (exactly the files the manifest
 names; older fingerprints are removed, so they are never served).
 
+plotly.js is one of the static files: `vendor/plotly-digicheck.min.js`, a partial bundle built
+by vendor/plotly/build.sh and committed (only the benchmark report loads it).
+
 Used by the wheel's build hook (hatch_build.py, in the build environment: this module needs
 only the standard library, WhiteNoise and brotli) and, in a checkout, by digicheck/assets.py.
 """
@@ -13,7 +16,6 @@ only the standard library, WhiteNoise and brotli) and, in a checkout, by digiche
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
@@ -25,27 +27,16 @@ from whitenoise.compress import Compressor
 
 MANIFEST = "manifest.json"
 FILES = "static"
-PLOTLY = "vendor/plotly.min.js"
 COMPRESSED = (".br", ".gz")
 
 
 def sources(static_dir: Path) -> dict[str, Path]:
-    """The files to serve by their names under the static folder, plus plotly.js as `vendor/plotly.min.js`."""
-    found = {
+    """The files to serve by their names under the static folder."""
+    return {
         path.relative_to(static_dir).as_posix(): path
         for path in sorted(static_dir.rglob("*"))
         if path.is_file() and not path.name.startswith(".") and path.suffix not in COMPRESSED
     }
-    found[PLOTLY] = plotly_js()
-    return found
-
-
-def plotly_js() -> Path:
-    """plotly.js as the installed plotly package ships it (found without importing plotly)."""
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the plotly package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
 def fingerprinted(name: str, digest: str) -> str:

@@ -1,8 +1,10 @@
-"""Charts as plain SVG, drawn on the server for PDFs and print pages.
+"""Charts as plain SVG, drawn on the server: the radar on every page and in PDFs.
 
-WeasyPrint cannot run plotly.js and starting a browser per document is too slow,
-so PDFs get hand-made SVG. Colours and dash patterns are those of
-`scoring.radar.line_style`, so a series looks the same on the page and on paper.
+The radar needs no interaction, so no page loads a charting library for it (a few KB of
+markup instead of plotly.js), and WeasyPrint draws the same SVG. Colours, dash patterns and
+marker shapes are those of `scoring.radar.line_style`, so a series looks the same on every
+surface. Each marker carries a `<title>` ("Selbsteinschätzung – Strategie: Stufe 3"), which
+browsers show on hover; the data table beside the chart carries the same numbers for everyone.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 _DASH_UNITS = {"dot": (1, 1), "dash": (3, 3), "longdash": (5, 5), "dashdot": (3, 1, 1, 1), "longdashdot": (5, 2, 1, 2)}
 
 
-def document(width: int, height: int, label: str, body: str, font_size: int = 10) -> str:
+def document(width: int, height: int, label: str, body: str, font_size: int = 10, element_id: str = "") -> str:
     """An inline SVG element with an accessible name; `body` is the drawn content."""
+    ident = f'id="{escape(element_id)}" ' if element_id else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'<svg {ident}xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape(label)}" {FONT} font-size="{font_size}">'
         f"<title>{escape(label)}</title>{body}</svg>"
     )
@@ -64,8 +67,38 @@ def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, fl
     return [r for r in runs if r]
 
 
-def radar(areas: list[str], series: list[Series], label: str, radius: int = 150, max_level: int = 5) -> str:
-    """A radar chart of levels 1..`max_level` per area: first area at the top, clockwise, like `charts.radar`."""
+def level_text(value: float) -> str:
+    """A level as the page writes it: "Stufe 3", a median between levels "Stufe 2,5"."""
+    return "Stufe " + f"{value:g}".replace(".", ",")
+
+
+_CROSS = ((-0.35, -1), (0.35, -1), (0.35, -0.35), (1, -0.35), (1, 0.35), (0.35, 0.35), (0.35, 1), (-0.35, 1), (-0.35, 0.35), (-1, 0.35), (-1, -0.35), (-0.35, -0.35))  # fmt: skip
+#: Plotly's marker symbols other than the circle, as polygons around (0, 0) with radius about 1.
+_SHAPES: dict[str, tuple[tuple[float, float], ...]] = {
+    "square": ((-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)),
+    "diamond": ((0, -1.2), (1.2, 0), (0, 1.2), (-1.2, 0)),
+    "triangle-up": ((0, -1.2), (1.1, 0.8), (-1.1, 0.8)),
+    "cross": _CROSS,
+    "x": tuple(((dx - dy) * 0.8, (dx + dy) * 0.8) for dx, dy in _CROSS),  # the cross turned by 45 degrees
+    "star": tuple(
+        (math.sin(k * math.pi / 5) * (1.25 if k % 2 == 0 else 0.55), -math.cos(k * math.pi / 5) * (1.25 if k % 2 == 0 else 0.55))
+        for k in range(10)
+    ),
+}
+
+
+def marker(symbol: str, x: float, y: float, size: float, colour: str, title: str = "") -> str:
+    """A marker of plotly's `symbol` (circle, square, diamond, triangle-up, cross, x, star), `size` its radius."""
+    tip = f"<title>{escape(title)}</title>" if title else ""
+    if symbol == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:g}" fill="{colour}">{tip}</circle>'
+    points = " ".join(f"{x + dx * size:.1f},{y + dy * size:.1f}" for dx, dy in _SHAPES.get(symbol, _SHAPES["square"]))
+    return f'<polygon class="marker" points="{points}" fill="{colour}">{tip}</polygon>'
+
+
+def radar(areas: list[str], series: list[Series], label: str, radius: int = 150, max_level: int = 5, element_id: str = "") -> str:
+    """A radar chart of levels 1..`max_level` per area: first area at the top, clockwise. One `<g class="series">`
+    per line (`data-series`: its name)."""
     line_w, font, row = 3.0, 19, 24
     longest = max((len(line) for name in areas for line in _wrap(name)), default=0)
     width = int(2 * (radius + 0.55 * font * longest + 12))  # room for the wrapped area labels (DejaVu Sans: ~0.5 em a character)
@@ -99,22 +132,27 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
     for number, line in enumerate(series):
         style = line_style(number)
         colour, dash = style.colour, dasharray(style.dash, line_w)
-        dot = max(2.5, 5.5 - number)  # smaller with each series: equal values keep the earlier markers visible
+        dot = max(3.5, 6.5 - number)  # smaller with each series: equal values keep the earlier markers visible
         stroke = f'stroke="{colour}" stroke-width="{line_w}" fill="none"' + (f' stroke-dasharray="{dash}"' if dash else "")
         points = [None if v is None else at(i, v) for i, v in enumerate(line.values)]
+        parts.append(f'<g class="series" data-series="{escape(line.name)}">')
         for run in (r for r in _runs(points) if len(r) > 1):  # a lone point is only its marker
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
             parts.append(f'<polyline points="{path}" {stroke} stroke-linejoin="round"/>')
-        parts.extend(f'<circle cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="{dot}" fill="{colour}"/>' for p in points if p is not None)
+        parts.extend(
+            marker(style.symbol, p[0], p[1], dot, colour, f"{line.name} – {areas[i]}: {level_text(v)}")
+            for i, (p, v) in enumerate(zip(points, line.values, strict=True))
+            if p is not None and v is not None
+        )
         y = legend_top + row * number
         parts.append(
-            f'<line x1="20" y1="{y:.1f}" x2="64" y2="{y:.1f}" {stroke}/><circle cx="42" cy="{y:.1f}" r="{dot}" fill="{colour}"/>'
-            f'<text x="74" y="{y + 5:.1f}" font-size="{font}">{escape(line.name)}</text>'
+            f'<line x1="20" y1="{y:.1f}" x2="64" y2="{y:.1f}" {stroke}/>{marker(style.symbol, 42, y, dot, colour)}'
+            f'<text class="legend" x="74" y="{y + 5:.1f}" font-size="{font}">{escape(line.name)}</text></g>'
         )
-    return document(width, height, label, "".join(parts))
+    return document(width, height, label, "".join(parts), element_id=element_id)
 
 
-def level_radar(areas: list[str], series: Sequence[Series]) -> str:
+def level_radar(areas: list[str], series: Sequence[Series], element_id: str = "") -> str:
     """The radar of maturity levels per area, named for screen readers by its series."""
     label = "Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: " + ", ".join(s.name for s in series)
-    return radar(areas, list(series), label)
+    return radar(areas, list(series), label, element_id=element_id)

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from digicheck import charts
+from digicheck import svg_charts
 from digicheck.assess import advice as advice_svc
 from digicheck.assess import services as svc
 from digicheck.consult.services import notes_of, validated_levels
@@ -92,7 +92,7 @@ class ResultPage:
     profile: Profile
     targets: dict[str, int]
     series: tuple[Series, ...]
-    chart_json: str
+    chart_svg: str
     feedback: ConsultFeedback
     unknown: tuple[Item, ...]
     advice: dict[str, Any]
@@ -116,7 +116,7 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         profile=profile,
         targets=targets,
         series=tuple(series),
-        chart_json=charts.radar([a.name for a in q.areas], series),
+        chart_svg=svg_charts.level_radar([a.name for a in q.areas], series, element_id="radar"),
         feedback=ConsultFeedback(validated, notes_of(assessment, shared_only=True)),
         unknown=tuple(unknown_items(q, profile.answers)),
         advice=advice_svc.advice_for(q, profile, assessment, targets),

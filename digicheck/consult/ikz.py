@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from digicheck import charts
+from digicheck import svg_charts
 from digicheck.assess.advice import municipality_facts
 from digicheck.assess.services import profiles_of
 from digicheck.consult.queries import latest_validated_levels
@@ -80,7 +80,7 @@ class Group:
     partners: tuple[Partner, ...]
     comparison: Comparison
     series: tuple[Series, ...]
-    chart_json: str | None
+    chart_svg: str | None
 
     @property
     def help(self) -> tuple[HelpLine, ...]:
@@ -150,5 +150,5 @@ def group(municipalities: list[Municipality], as_of: date) -> Group:
     latest = questionnaire()
     facts = [p.facts for p in partners]
     series = partner_series(latest, facts)
-    chart_json = charts.radar([a.name for a in latest.areas], series) if series else None
-    return Group(as_of, latest, tuple(partners), ikz.compare(latest, catalogue(latest), facts, as_of), tuple(series), chart_json)
+    chart_svg = svg_charts.level_radar([a.name for a in latest.areas], series, element_id="radar") if series else None
+    return Group(as_of, latest, tuple(partners), ikz.compare(latest, catalogue(latest), facts, as_of), tuple(series), chart_svg)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from digicheck import charts
+from digicheck import svg_charts
 from digicheck.assess import services as assessments_svc
 from digicheck.assess.advice import references
 from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
@@ -204,7 +204,7 @@ class AssessmentPage:
     review: Review
     chosen: frozenset[str]
     series: tuple[Series, ...]
-    chart_json: str
+    chart_svg: str
     rounds: list[Assessment]
     history: assessments_svc.HistoryPage
 
@@ -220,7 +220,7 @@ def assessment_page(assessment: Assessment, chosen: Collection[str], history_cur
         r,
         frozenset(chosen),
         tuple(series),
-        charts.radar([a.name for a in r.q.areas], series),
+        svg_charts.level_radar([a.name for a in r.q.areas], series, element_id="radar"),
         assessments_svc.rounds_of(assessment.municipality_id),
         history,
     )

@@ -108,3 +108,23 @@ def german_csv_rows(body: bytes) -> list[dict[str, str]]:
     """The rows of a German CSV keyed by its header row."""
     header, *rows = german_csv(body)
     return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+SERIES = re.compile(r'<g class="series" data-series="([^"]*)">(.*?)</g>', re.S)
+MARKER_TITLE = re.compile(r"<title>(.*?)</title>")
+
+
+def drawn_radar(page: str, areas: list[str] | None = None) -> dict[str, list[float | None]]:
+    """What the server-drawn radar (id="radar") shows, as a reader hovering the markers sees it:
+    series name -> level per area in `areas` order (default: the questionnaire's), None for a gap."""
+    names = areas or [a.name for a in Q.areas]
+    svg = page.split('<svg id="radar"', 1)[1].split("</svg>", 1)[0]
+    drawn: dict[str, list[float | None]] = {}
+    for series, body in SERIES.findall(svg):
+        name = html.unescape(series)
+        values: dict[str, float] = {}
+        for title in MARKER_TITLE.findall(body):
+            area, level = html.unescape(title).removeprefix(f"{name} – ").rsplit(": Stufe ", 1)
+            values[area] = float(level.replace(",", "."))
+        drawn[name] = [values.get(area) for area in names]
+    return drawn

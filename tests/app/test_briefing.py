@@ -207,8 +207,10 @@ def test_svg_radar_draws_series_like_the_page_chart() -> None:
     assert lines[0][1] == PALETTE[0] and len(lines[0][0].split()) == 6  # closed: back to the first point
     assert [(len(p.split()), c) for p, c in lines[1:]] == [(2, PALETTE[1])]  # no value, no line: B-C only, D a lone marker
     assert svg.count(f'fill="{PALETTE[1]}"') == 3 + 1  # markers B, C, E and the legend's
-    radii = {c: set(re.findall(rf'r="([\d.]+)" fill="{c}"', svg)) for c in PALETTE[:2]}
-    assert len(radii[PALETTE[0]]) == len(radii[PALETTE[1]]) == 1  # one marker size per series
-    assert float(*radii[PALETTE[0]]) > float(*radii[PALETTE[1]])  # equal values keep the first visible
+    radii = set(re.findall(rf'r="([\d.]+)" fill="{PALETTE[0]}"', svg))
+    squares = re.findall(rf'<polygon class="marker" points="([^"]+)" fill="{PALETTE[1]}"', svg)  # the second series: squares
+    widths = {round(float(p.split()[1].split(",")[0]) - float(p.split()[0].split(",")[0])) for p in squares}
+    assert len(radii) == len(widths) == 1  # one marker size per series
+    assert 2 * float(*radii) > float(*widths)  # equal values keep the first visible
     assert f'stroke-dasharray="{dasharray(DASHES[1], 3.0)}"' in svg and "Validiert &lt;neu&gt;" in svg
     assert dasharray("solid", 3) == "" and dasharray("dot", 3) == "3,3" and dasharray("2px,6px", 3) == "2,6"

@@ -4,7 +4,6 @@ validated levels and notes, and who may see what."""
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from datetime import timedelta
@@ -20,7 +19,7 @@ from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
 from scoring import check_answers
-from tests.app.helpers import Q, answer_for, checked_values
+from tests.app.helpers import Q, answer_for, checked_values, drawn_radar
 
 
 def full_answers(strength: str = "mid", **overrides: Any) -> dict[str, Any]:
@@ -277,14 +276,13 @@ def test_assessment_view(browser, world) -> None:
     assert Q.item("technik.dms_vorhanden").help in page  # every answer with its help text
     assert "Hauptamt Erbach:" in page and "Vorrunde:" in page  # history of changes and the previous round's answer
     assert 'id="vergleich-median" disabled' in page  # too few peers
-    figure = json.loads(re.search(r'<script type="application/json" id="radar-data">(.*?)</script>', page, re.S).group(1))
-    assert [t["name"] for t in figure["data"]] == ["Selbsteinschätzung"]
+    assert list(drawn_radar(page)) == ["Selbsteinschätzung"]
     page = browser.get(
         f"/beratung/bewertung/{second.id}?vergleich=vorrunde&vergleich=giessen-2020&vergleich=median&vergleich=unbekannt"
     ).get_data(as_text=True)
-    figure = json.loads(re.search(r'<script type="application/json" id="radar-data">(.*?)</script>', page, re.S).group(1))
-    assert [t["name"] for t in figure["data"]] == ["Selbsteinschätzung", "Vorrunde (Runde 1)", "Gießen 2020"]
-    assert figure["data"][1]["r"][:5] == [a.level for a in svc.profile_of(first)[1].areas]
+    drawn = drawn_radar(page)
+    assert list(drawn) == ["Selbsteinschätzung", "Vorrunde (Runde 1)", "Gießen 2020"]
+    assert drawn["Vorrunde (Runde 1)"] == [a.level for a in svc.profile_of(first)[1].areas]
     assert checked_values(page, "vergleich") == ["vorrunde", "giessen-2020"]
 
 
@@ -314,18 +312,15 @@ def test_validated_levels_are_an_audit_trail_the_kommune_sees(browser, make_brow
     assert [(r.level, r.consultant_id) for r in rows] == [(2, world.berater.id), (3, world.berater.id)]
     page = browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True)
     assert "Verlauf der validierten Stufen" in page and "Kein ISMS vorhanden" in page and "ISMS im Aufbau" in page
-    figure = json.loads(re.search(r'id="radar-data">(.*?)</script>', page, re.S).group(1))
-    validated = next(t for t in figure["data"] if t["name"] == "Validiert")
-    assert validated["r"][[a.id for a in Q.areas].index("technik")] == 3
+    assert drawn_radar(page)["Validiert"][[a.id for a in Q.areas].index("technik")] == 3
     kommune = make_browser()
     kommune.login(world.kommune)
     result = kommune.get(f"/bewertung/{assessment.id}/ergebnis").get_data(as_text=True)
     assert "Rückmeldung der Digitalisierungsberatung" in result and "Nach Gespräch vor Ort: ISMS im Aufbau." in result
     assert "Kein ISMS vorhanden" not in result and "Beraterin" in result
-    kommune_figure = json.loads(re.search(r'id="radar-data">(.*?)</script>', result, re.S).group(1))
-    kommune_validated = next(t for t in kommune_figure["data"] if t["name"] == "Validiert (Beratung)")
-    assert kommune_validated["r"][[a.id for a in Q.areas].index("technik")] == 3
-    assert kommune_validated["r"][[a.id for a in Q.areas].index("strategie")] is None  # not validated: a gap, not a zero
+    kommune_validated = drawn_radar(result)["Validiert (Beratung)"]
+    assert kommune_validated[[a.id for a in Q.areas].index("technik")] == 3
+    assert kommune_validated[[a.id for a in Q.areas].index("strategie")] is None  # not validated: a gap, not a zero
     assert row_of("Erbach").validated == {"technik": 3}
 
 

@@ -16,7 +16,7 @@ from digicheck.extensions import db
 from digicheck.models import Municipality, ValidatedLevel
 from scoring import check_answers
 from scoring.advice import advise
-from tests.app.helpers import Q
+from tests.app.helpers import Q, drawn_radar
 from tests.app.test_consult import count_queries, submitted
 
 
@@ -83,8 +83,9 @@ def test_group_view_side_by_side_with_who_helps_whom_and_funding(browser, world,
     assert "Bereich Erbach Michelstadt Oberzent Brombachtal (keine abgeschlossene Bewertung)" in table
     assert "Strategie & Steuerung Stufe 5 Stufe 2 Stufe 1 –" in table
     # the radar: one series per assessed partner, in the order given
-    chart = page.split('<script type="application/json" id="radar-data">')[1].split("</script>")[0]
-    assert [m for m in re.findall(r'"name":"([^"]+)"', chart)] == ["Erbach", "Michelstadt", "Oberzent"]
+    drawn = drawn_radar(page)
+    assert list(drawn) == ["Erbach", "Michelstadt", "Oberzent"]
+    assert drawn["Erbach"][0] == 5 and drawn["Michelstadt"][0] == 2 and drawn["Oberzent"][0] == 1  # Strategie, as in the table
     # who helps whom: partners two levels apart, with the items where it shows
     assert "Strategie & Steuerung: Erbach (Stufe 5) kann Michelstadt (Stufe 2) unterstützen." in text
     assert "Technik & Sicherheit: Michelstadt (Stufe 3) kann Oberzent (Stufe 1) unterstützen." in text

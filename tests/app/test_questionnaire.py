@@ -281,7 +281,7 @@ def test_result_page_explains_levels(started) -> None:
     save(browser, assessment_id, "technik", {"technik.isms": "weiss_nicht"})
     page = browser.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)
     assert "Reifegrad-Profil Erbach" in page
-    assert 'id="radar-tabelle"' in page and PLOTLY_SCRIPT.search(page)
+    assert 'id="radar-tabelle"' in page and '<svg id="radar"' in page
     assert "Warum diese Stufe?" in page and "Zu klären" in page
     isms = Q.item("technik.isms").text
     assert isms in page.split("Zu klären")[1]
@@ -296,15 +296,15 @@ def test_provisional_levels_are_flagged(started) -> None:
     assert "vorläufig" in page and "Vorläufig:" in page
 
 
-PLOTLY_SCRIPT = re.compile(r'<script src="(/static/vendor/plotly\.min\.[0-9a-f]{12}\.js)"></script>')
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/static/css/app\.[0-9a-f]{12}\.css)">')
 
 
-def test_plotly_is_served_locally(started) -> None:
+def test_result_page_assets_are_served_locally(started) -> None:
     browser, assessment_id = started
-    url = PLOTLY_SCRIPT.search(browser.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)).group(1)
+    url = STYLESHEET.search(browser.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)).group(1)
     response = browser.get(url)
-    assert response.status_code == 200 and response.mimetype == "text/javascript"
-    assert len(response.get_data()) > 1_000_000
+    assert response.status_code == 200 and response.mimetype == "text/css"
+    assert len(response.get_data()) > 1_000
     assert "immutable" in response.headers["Cache-Control"] and response.headers["ETag"]
     again = browser.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""  # the browser's copy is still good

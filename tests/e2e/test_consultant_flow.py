@@ -20,7 +20,7 @@ from digicheck.assess import services as svc
 from digicheck.assess.advice import references
 from digicheck.extensions import db
 from digicheck.models import Assessment, Target
-from tests.app.helpers import Q
+from tests.app.helpers import Q, drawn_radar
 from tests.app.test_consult import submitted, town
 from tests.conftest import World
 from tests.e2e.conftest import AxeAudit
@@ -87,15 +87,15 @@ def show(page: Page, form: str = "form.filters") -> None:
 
 
 def radar_traces(page: Page) -> dict[str, list[float | None]]:
-    """What Plotly drew: trace name -> the five values (the sixth closes the loop)."""
-    expect(page.locator("#radar")).to_have_attribute("data-rendered", "true")
-    return dict(page.evaluate("() => document.getElementById('radar').data.map(t => [t.name, t.r.slice(0, 5)])"))
+    """What the radar draws: series name -> the five values, as its markers' hover titles say."""
+    expect(page.locator("#radar")).to_be_visible()
+    return drawn_radar(page.content())
 
 
 def expect_chart_and_table(page: Page, expected: dict[str, list[Any]]) -> None:
     """Chart traces, legend and data-table columns show exactly these series, with these values."""
     assert list(radar_traces(page).items()) == list(expected.items())
-    expect(page.locator("#radar .legend .traces .legendtext")).to_have_text(list(expected))
+    expect(page.locator("#radar text.legend")).to_have_text(list(expected))
     expect(page.locator("#radar-tabelle thead th")).to_have_text(["Bereich", "Punkte", "Beantwortet", *expected])
     body = page.locator("#radar-tabelle tbody")
     expect(body.locator("th[scope=row]")).to_have_text([*AREA_NAMES, "Gesamt"])

@@ -1,26 +1,46 @@
-"""The page's radar chart: series stay distinguishable even when their values are equal."""
+"""The pages' radar chart (server-drawn SVG): series stay distinguishable even when their values are equal."""
 
 from __future__ import annotations
 
-import json
+import re
 
-from digicheck.charts import radar
+from digicheck.svg_charts import level_radar
 from scoring.radar import Series
+from tests.app.helpers import drawn_radar
 
 AREAS = ["Strategie", "Organisation", "Kooperation", "Kommunikation", "Technik"]
 
 
+def series_parts(svg: str) -> list[str]:
+    return re.findall(r'<g class="series" data-series="[^"]*">(.*?)</g>', svg, re.S)
+
+
+def outline(points: str) -> tuple[tuple[int, int], ...]:
+    """A polygon marker's shape: its corners around their centre, as directions."""
+    corners = [tuple(map(float, p.split(","))) for p in points.split()]
+    cx, cy = sum(x for x, _ in corners) / len(corners), sum(y for _, y in corners) / len(corners)
+    return tuple((round(x - cx), round(y - cy)) for x, y in corners)
+
+
 def test_equal_series_differ_in_colour_dash_and_marker() -> None:
     same = (3.0, 2.0, 4.0, 1.0, 3.0)
-    traces = json.loads(radar(AREAS, [Series("Selbsteinschätzung", same), Series("Validiert", same), Series("Ziel", same)]))["data"]
-    styles = [(t["line"]["color"], t["line"]["dash"], t["marker"]["symbol"]) for t in traces]
-    for part in zip(*styles, strict=True):
-        assert len(set(part)) == 3
-    sizes = [t["marker"]["size"] for t in traces]
-    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]  # earlier markers show around later ones
+    svg = level_radar(AREAS, [Series("Selbsteinschätzung", same), Series("Validiert", same), Series("Ziel", same)], element_id="radar")
+    parts = series_parts(svg)
+    colours = [re.search(r'<polyline [^>]*stroke="([^"]+)"', p).group(1) for p in parts]
+    dashes = [(re.search(r'<polyline [^>]*?(stroke-dasharray="[^"]+")?\sstroke-linejoin', p).group(1) or "solid") for p in parts]
+    shapes = [outline(m.group(1)) if (m := re.search(r'<polygon class="marker" points="([^"]+)"', p)) else "circle" for p in parts]
+    for styles in (colours, dashes, shapes):
+        assert len(set(styles)) == 3, styles
+    first_radius = float(re.search(r'<circle [^>]*r="([\d.]+)"', parts[0]).group(1))
+    assert first_radius > 4  # earlier markers are bigger and show around later ones
+    assert drawn_radar(svg, AREAS) == {name: list(same) for name in ("Selbsteinschätzung", "Validiert", "Ziel")}
 
 
-def test_gaps_and_closed_outline() -> None:
-    trace = json.loads(radar(AREAS, [Series("A", (1.0, None, 3.0, 4.0, 5.0))]))["data"][0]
-    assert trace["r"] == [1.0, None, 3.0, 4.0, 5.0, 1.0] and trace["theta"][-1] == AREAS[0]
-    assert trace["name"] == "A" and "Stufe %{r}" in trace["hovertemplate"]
+def test_gaps_closed_outline_and_hover_titles() -> None:
+    svg = level_radar(AREAS, [Series("A", (1.0, None, 3.0, 4.0, 5.0)), Series("Median", (2.5, 2.0, 3.0, 4.0, 5.0))], element_id="radar")
+    assert 'role="img" aria-label="Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: A, Median"' in svg
+    first, second = series_parts(svg)
+    assert [len(p.split()) for p in re.findall(r'<polyline points="([^"]+)"', first)] == [4]  # C-D-E-A: the gap at B stays open
+    assert len(re.findall(r'<polyline points="([^"]+)"', second)[0].split()) == 6  # closed: back to the first point
+    assert "<title>Median – Strategie: Stufe 2,5</title>" in second  # what a mouse user sees on hover
+    assert drawn_radar(svg, AREAS) == {"A": [1.0, None, 3.0, 4.0, 5.0], "Median": [2.5, 2.0, 3.0, 4.0, 5.0]}
