@@ -5,6 +5,8 @@ Every chart has a data table with the same numbers beside it (templates/macros.h
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from scoring.radar import Series, line_style
@@ -30,11 +32,20 @@ def radar(areas: list[str], series: list[Series]) -> str:
     figure.update_layout(
         polar={
             "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 54, "tickangle": 0, "tickfont": {"size": 12}},
-            "angularaxis": {"tickfont": {"size": 13}, "rotation": 90, "direction": "clockwise"},
+            # area names in lines of at most 15 characters, and side margins that hold them: on a
+            # 390 px phone the labels stay inside the chart instead of being cut off or widening the page
+            "angularaxis": {
+                "tickfont": {"size": 12},
+                "rotation": 90,
+                "direction": "clockwise",
+                "tickmode": "array",
+                "tickvals": areas,
+                "ticktext": ["<br>".join(textwrap.wrap(name, 15, break_long_words=False)) for name in areas],
+            },
         },
         showlegend=True,
         legend={"orientation": "h", "y": -0.12, "x": 0.5, "xanchor": "center"},
-        margin={"l": 70, "r": 70, "t": 30, "b": 40},
+        margin={"l": 100, "r": 100, "t": 40, "b": 40},
         font={"family": "DejaVu Sans, Arial, sans-serif", "color": "#1a1a1a"},
         paper_bgcolor="#ffffff",
         height=460,
