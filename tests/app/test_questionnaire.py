@@ -205,7 +205,7 @@ def test_submit_needs_every_item_answered(started) -> None:
     save(browser, assessment_id, "strategie", area_answers("strategie"))
     url = f"/bewertung/{assessment_id}/abschliessen"
     response = browser.post(url, token_from=url)
-    assert response.status_code == 400 and "Frage(n) offen" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Fragen offen" in response.get_data(as_text=True)
     assert not db.session.get(Assessment, assessment_id).submitted
 
 
