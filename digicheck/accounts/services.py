@@ -170,7 +170,7 @@ def _form_token(form_nonce: str, email: str, role: Role, municipality: Municipal
             municipality.ags if municipality else "",
         )
     )
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message.encode(), hashlib.sha256).digest()
+    digest = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), message.encode(), hashlib.sha256).digest()
     token = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     return token, _token_hash(token)
 
