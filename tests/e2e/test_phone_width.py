@@ -1,5 +1,5 @@
 """Every page of every role at phone width (390 px): nothing scrolls sideways; wide tables scroll in
-their own labelled, focusable container. The pages are those of the route x role matrix that answer
+their own labelled, focusable container; every link and button has at least 4.5:1 contrast. The pages are those of the route x role matrix that answer
 200 with HTML for the role, plus the pages of an open round, a working invitation link and an error page.
 
 Screenshots for a human look land in /tmp/e2e-shots/phone-*.png.
@@ -24,6 +24,7 @@ from tests.app.test_route_matrix import MATRIX, ROLES, routes, targets, url_of  
 from tests.conftest import World
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_benchmark_flow import bench  # noqa: F401 - a fixture: enough rounds for every benchmark chart
+from tests.e2e.test_contrast import low_contrast
 from tests.e2e.test_questionnaire_flow import log_in
 
 SHOTS = Path("/tmp/e2e-shots")
@@ -102,7 +103,7 @@ def unlabelled_scrollers(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_scrolls_sideways_at_390_px(
+def test_every_page_at_390_px_fits_and_keeps_its_contrast(
     app: Any,
     chromium: Browser,
     live_server: LiveServer,
@@ -131,6 +132,7 @@ def test_no_page_scrolls_sideways_at_390_px(
             if found["scrollWidth"] > PHONE["width"]:
                 wide.append(f"{url}: {found['scrollWidth']} px breit; ragt heraus: {', '.join(found['culprits'])}")
             wide += [f"{url}: Scrollbereich ohne tabindex=0 oder Namen: {html}" for html in unlabelled_scrollers(page)]
+            wide += [f"{url}: Kontrast unter 4,5:1: {line}" for line in low_contrast(page, 4.5)]
             if SHOT.match(url.split("?")[0]) and role in ("kommune", "berater"):
                 name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "start"
                 page.screenshot(path=str(SHOTS / f"phone-{role}-{name}.png"), full_page=True)
