@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from whitenoise import WhiteNoise
 
 from digicheck.asset_build import FILES, MANIFEST, build, sources
@@ -29,6 +29,7 @@ from digicheck.resources import CHECKOUT_DIR, PACKAGE_DIR
 PACKAGED = PACKAGE_DIR / "assets"
 CHECKOUT_BUILD = CHECKOUT_DIR / "build" / "assets"
 IMMUTABLE = "public, max-age=31536000, immutable"
+FAVICON = "img/favicon.ico"
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +82,10 @@ def install(app: Flask, headers: Mapping[str, str]) -> None:
         return app.url_for("static", filename=manifest[name])  # what the templates' url_for is
 
     app.jinja_env.globals["asset_url"] = asset_url
+    favicon = (root / manifest[FAVICON]).read_bytes()  # a few KB, kept: no file to open per request
+
+    def favicon_ico() -> Response:
+        """For clients that ask /favicon.ico without reading the page's <link rel="icon">."""
+        return Response(favicon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=86400"})
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon_ico)

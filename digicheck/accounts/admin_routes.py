@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -37,10 +38,11 @@ def _municipality_choices() -> list:
 @bp.route("/einladungen", methods=["GET", "POST"])
 @roles_required(Role.ADMIN, Role.BERATER)
 def invitations() -> ResponseReturnValue:
-    form = InvitationForm()
+    """POST-redirect-GET: a created invitation goes to the session and its link is shown by the next
+    GET only, beside an empty form; the same form sent twice shows the same link (services.invite)."""
+    form = InvitationForm().fresh()
     form.municipality.choices = _municipality_choices()
     form.role.choices = choices([(role.value, role.label) for role in Role if can_invite(current_user, role)])
-    issued_link = None
     existing_account = None
     status = 200
     if form.validate_on_submit():
@@ -50,34 +52,56 @@ def invitations() -> ResponseReturnValue:
             if municipality is None:
                 abort(400, description="Diese Kommune gibt es nicht.")
         try:
-            issued = accounts.invite(form.email.data or "", Role(form.role.data), municipality, current_user)
+            issued = accounts.invite(
+                form.email.data or "", Role(form.role.data), municipality, current_user, form_nonce=form.nonce.data or None
+            )
         except accounts.AccountError as exc:
             form.email.errors = [str(exc)]
             status = 400
             if isinstance(exc, accounts.AccountExists):  # offer the reset where this person may create one
                 existing_account = exc.account if can_create_reset_link(current_user, exc.account) else None
         else:
-            issued_link = url_for("auth.invitation", token=issued.token, _external=True)
-            logs.audit(
-                "invitation_created",
-                invitation_id=issued.invitation.id,
-                email_hash=logs.email_hash(issued.invitation.email),
-                invited_role=issued.invitation.role.value,
-                municipality=municipality.ags if municipality else None,
-            )
-            mail.send_link(
-                "invitation",
-                issued.invitation.email,
-                mail.invitation_message(
-                    issued_link, issued.invitation.role.label, municipality.name if municipality else None, issued.invitation.expires_at
-                ),
-            )
+            _announce(issued, municipality)
+            return redirect(url_for("admin.invitations"))
     elif form.errors:
         status = 400
     recent = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(50)).all()
+    # shown once, by the GET after the redirect, then gone from the session
+    issued_invitation = session.pop("issued_invitation", None) if request.method == "GET" else None
     return render_template(
-        "admin/invitations.html", form=form, issued_link=issued_link, invitations=recent, existing_account=existing_account
+        "admin/invitations.html", form=form, issued=issued_invitation, invitations=recent, existing_account=existing_account
     ), status
+
+
+def _announce(issued: accounts.IssuedInvitation, municipality: Municipality | None) -> None:
+    """Log and mail a new invitation, say which older ones it withdrew, and keep its link for the next GET.
+    A repeated form (double click, reload) only shows the same link again."""
+    invitation = issued.invitation
+    link = url_for("auth.invitation", token=issued.token, _external=True)
+    if not issued.repeated:
+        logs.audit(
+            "invitation_created",
+            invitation_id=invitation.id,
+            email_hash=logs.email_hash(invitation.email),
+            invited_role=invitation.role.value,
+            municipality=municipality.ags if municipality else None,
+        )
+        mail.send_link(
+            "invitation",
+            invitation.email,
+            mail.invitation_message(link, invitation.role.label, municipality.name if municipality else None, invitation.expires_at),
+        )
+    if issued.withdrawn:
+        flash(
+            ngettext(
+                "Eine ältere offene Einladung an %(email)s ist zurückgezogen; ihr Link gilt nicht mehr.",
+                "%(num)d ältere offene Einladungen an %(email)s sind zurückgezogen; ihre Links gelten nicht mehr.",
+                issued.withdrawn,
+                email=invitation.email,
+            ),
+            "warning",
+        )
+    session["issued_invitation"] = {"link": link, "email": invitation.email, "repeated": issued.repeated}
 
 
 @bp.get("/konten")

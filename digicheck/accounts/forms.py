@@ -3,9 +3,11 @@ switching off)."""
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from digicheck.forms import REQUIRED, choices
 
@@ -61,6 +63,17 @@ class InvitationForm(FlaskForm):
         "Rolle", choices=choices([("kommune", "Kommune"), ("berater", "Beratung"), ("admin", "Administration")]), validate_choice=True
     )
     municipality = SelectField("Kommune (nur für Kommune-Konten)", choices=[], validators=[Optional()], validate_choice=False)
+    #: one per rendered form: the same form sent twice makes one invitation (accounts.services.invite).
+    #: Optional, so a form from before this field still works, only without that protection.
+    nonce = HiddenField(
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$", message="Das Formular ist ungültig. Bitte laden Sie die Seite neu.")]
+    )
+
+    def fresh(self) -> InvitationForm:
+        """A form to be filled in: it gets its own nonce (a form sent back keeps the one it had)."""
+        if not self.is_submitted():
+            self.nonce.data = secrets.token_urlsafe(24)
+        return self
 
 
 class ResetPasswordForm(FlaskForm):

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from digicheck import logs
@@ -213,7 +214,7 @@ def end_sessions() -> ResponseReturnValue:
     if request.form.get("alle") == "1":
         ended = sessions.end_other_sessions(user)
         logs.audit("session_ended", scope="others", count=ended)
-        flash(f"{ended} andere Anmeldung{'en' if ended != 1 else ''} beendet.", "success")
+        flash(ngettext("%(num)d andere Anmeldung beendet.", "%(num)d andere Anmeldungen beendet.", ended), "success")
     else:
         chosen = request.form.get("sitzung", "")
         this = sessions.current()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,6 +85,8 @@ class IssuedInvitation:
     token: str
     #: older open invitations to the same address that this one withdrew
     withdrawn: int = 0
+    #: the same form was sent again (a double click, a reload): this is the invitation it made before
+    repeated: bool = False
 
 
 class AccountExists(AccountError):
@@ -142,9 +146,9 @@ def usable_link(model: type[OneTimeLink], token: str, texts: LinkTexts) -> OneTi
     return link
 
 
-def withdraw(links: Iterable[Invitation | PasswordReset]) -> int:
-    """Withdraw these open links (only the newest link of a kind works); how many were withdrawn."""
-    now, count = utcnow(), 0
+def withdraw(links: Iterable[Invitation | PasswordReset], now: datetime | None = None) -> int:
+    """Withdraw these open links (only the newest link of a kind works) at `now`; how many were withdrawn."""
+    now, count = now or utcnow(), 0
     for link in links:
         if link.used_at is None and link.revoked_at is None:
             link.revoked_at = now
@@ -152,15 +156,62 @@ def withdraw(links: Iterable[Invitation | PasswordReset]) -> int:
     return count
 
 
-def invite(email: str, role: Role, municipality: Municipality | None, created_by: User | None) -> IssuedInvitation:
+def _form_token(form_nonce: str, email: str, role: Role, municipality: Municipality | None, created_by: User | None) -> tuple[str, str]:
+    """The token of the invitation one filled-in form makes, and its hash: derived with the secret
+    key from the form's one-time nonce, the person sending it and what they asked for, so the
+    same form sent twice names the same invitation (and nobody without the key can derive it)."""
+    message = "\x00".join(
+        (
+            "invitation",
+            form_nonce,
+            str(created_by.id if created_by else ""),
+            normalise_email(email),
+            role.value,
+            municipality.ags if municipality else "",
+        )
+    )
+    digest = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), message.encode(), hashlib.sha256).digest()
+    token = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return token, _token_hash(token)
+
+
+def _repeated(earlier: Invitation, token: str) -> IssuedInvitation:
+    """The invitation this form already made, shown again as long as its link works."""
+    if earlier.used_at is not None:
+        raise AccountError("Dieses Formular wurde bereits abgeschickt, und die Einladung daraus ist schon angenommen.")
+    if earlier.revoked_at is not None or _aware(earlier.expires_at) < utcnow():
+        raise AccountError(
+            "Dieses Formular wurde bereits abgeschickt, und die Einladung daraus gilt nicht mehr. "
+            "Bitte laden Sie die Seite neu und erstellen Sie eine neue Einladung."
+        )
+    withdrawn = db.session.scalar(
+        select(func.count())
+        .select_from(Invitation)
+        .where(Invitation.email == earlier.email, Invitation.revoked_at == earlier.created_at, Invitation.id != earlier.id)
+    )
+    return IssuedInvitation(earlier, token, withdrawn or 0, repeated=True)
+
+
+def invite(
+    email: str, role: Role, municipality: Municipality | None, created_by: User | None, *, form_nonce: str | None = None
+) -> IssuedInvitation:
     """Create a one-time invitation; only the token's hash is stored.
 
     A new invitation withdraws the older open ones to the same address, but a consultant never
-    withdraws one that an admin or another consultant issued (they get a message instead)."""
+    withdraws one that an admin or another consultant issued (they get a message instead).
+    With the one-time nonce of the form, sending the same form again (a double click, a reload
+    of the POST) returns the invitation it made before, with the same link, and withdraws nothing."""
     if role == Role.KOMMUNE and municipality is None:
         raise AccountError("Für ein Kommune-Konto muss eine Kommune gewählt sein.")
     if created_by is not None and not can_invite(created_by, role):
         raise AccountError("Beraterinnen und Berater können nur Kommune-Konten einladen.")
+    if form_nonce:
+        token, token_hash = _form_token(form_nonce, email, role, municipality, created_by)
+        earlier = db.session.scalars(select(Invitation).where(Invitation.token_hash == token_hash)).first()
+        if earlier is not None:
+            return _repeated(earlier, token)
+    else:
+        token, token_hash = new_token()
     existing = find_user(email)
     if existing is not None:
         raise AccountExists(existing)
@@ -178,18 +229,26 @@ def invite(email: str, role: Role, municipality: Municipality | None, created_by
                 "Zurückziehen kann sie nur, wer sie ausgestellt hat, oder die Administration."
             )
         older = [o for o in older if o.created_by_id == created_by.id]
-    withdrawn = withdraw(older)
-    token, token_hash = new_token()
+    now = utcnow()
+    withdrawn = withdraw(older, now)  # at the new one's creation time: a repeated form finds them again
     invitation = Invitation(
+        created_at=now,
         token_hash=token_hash,
         email=normalise_email(email),
         role=role,
         municipality_id=municipality.id if municipality and role == Role.KOMMUNE else None,
         created_by_id=created_by.id if created_by else None,
-        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+        expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
     )
     db.session.add(invitation)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form sent twice at the same moment: the token hash is unique
+        db.session.rollback()
+        earlier = db.session.scalars(select(Invitation).where(Invitation.token_hash == token_hash)).first()
+        if earlier is None:
+            raise
+        return _repeated(earlier, token)
     return IssuedInvitation(invitation, token, withdrawn)
 
 

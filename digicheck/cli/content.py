@@ -32,9 +32,14 @@ def questionnaire() -> None:
 @questionnaire.command("check")
 def questionnaire_check() -> None:
     """Validate every questionnaire file, the migrations, the catalogues and the reference profiles."""
+    from flask_babel import ngettext  # here: importing the CLI loads no Flask
+
     library = load_library()
     for q in library.versions.values():
-        click.echo(f"ok  {q.version}  {len(q.items)} Fragen, {len(q.gates)} Regeln  ({q.path})")
+        counts = (
+            ngettext("%(num)d Frage", "%(num)d Fragen", len(q.items)) + ", " + ngettext("%(num)d Regel", "%(num)d Regeln", len(q.gates))
+        )
+        click.echo(f"ok  {q.version}  {counts}  ({q.path})")
         catalogue = _checked_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
         click.echo(
             f"ok  {q.version}  Kataloge: {len(catalogue.modules)} Module, {len(catalogue.programmes)} Förderprogramme, "
@@ -257,6 +262,8 @@ def config_group() -> None:
 @config_group.command("check")
 def config_check() -> None:
     """Check every environment variable once, as the app does at start, and print warnings."""
+    from flask_babel import ngettext  # here: importing the CLI loads no Flask
+
     from digicheck.config import ConfigError, check_environment, instance_path
     from digicheck.legal.texts import notes as legal_notes
 
@@ -267,4 +274,6 @@ def config_check() -> None:
     warnings += [note.detail for note in legal_notes(instance_path())]
     for warning in warnings:
         click.echo(f"Warnung: {warning}")
-    click.echo("Konfiguration in Ordnung" + (f" ({len(warnings)} Warnung{'en' if len(warnings) != 1 else ''})" if warnings else ""))
+    click.echo(
+        "Konfiguration in Ordnung" + (" (" + ngettext("%(num)d Warnung", "%(num)d Warnungen", len(warnings)) + ")" if warnings else "")
+    )

@@ -45,6 +45,7 @@ def demo_seed() -> None:
 def invite_command(email: str, role: str, ags: str | None, base_url: str) -> None:
     """Create a one-time invitation link and print it."""
     from email_validator import EmailNotValidError, validate_email
+    from flask_babel import ngettext  # here: importing the CLI loads no Flask
     from sqlalchemy import select
 
     from digicheck.accounts.services import AccountError, AccountExists, invite
@@ -73,7 +74,9 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
         days = app.config["INVITATION_DAYS"]
         until = timefmt.local_datetime(issued.invitation.expires_at)
     click.echo(f"{base_url.rstrip('/')}/einladung/{issued.token}")
-    click.echo(f"Einmal gültig, läuft in {days} Tagen ab ({until} Uhr).", err=True)
+    click.echo(
+        ngettext("Einmal gültig, läuft in %(num)d Tag ab", "Einmal gültig, läuft in %(num)d Tagen ab", days) + f" ({until} Uhr).", err=True
+    )
 
 
 @main.group("user")
@@ -86,6 +89,8 @@ def user_group() -> None:
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Adresse, unter der die Anwendung erreichbar ist.")
 def user_reset_link(email: str, base_url: str) -> None:
     """Create a one-time link to set a new password and print it (an older open link stops working)."""
+    from flask_babel import ngettext  # here: importing the CLI loads no Flask
+
     from digicheck.accounts.password_reset import create_reset_link
     from digicheck.accounts.services import AccountError, find_user
 
@@ -100,7 +105,11 @@ def user_reset_link(email: str, base_url: str) -> None:
             raise CliError(str(exc)) from None
         hours = app.config.get("RESET_HOURS", 24)
     click.echo(f"{base_url.rstrip('/')}/passwort-zuruecksetzen/{issued.token}")
-    click.echo(f"Einmal gültig, läuft in {hours} Stunden ab. Mit dem neuen Passwort enden alle Anmeldungen des Kontos.", err=True)
+    click.echo(
+        ngettext("Einmal gültig, läuft in %(num)d Stunde ab.", "Einmal gültig, läuft in %(num)d Stunden ab.", hours)
+        + " Mit dem neuen Passwort enden alle Anmeldungen des Kontos.",
+        err=True,
+    )
 
 
 @main.group()

@@ -32,7 +32,7 @@ def de_days(days: float) -> str:
 
 def status_label(status: DateStatus, applications: bool = False) -> str:
     """German wording of a date status; `applications` when the date is an application deadline."""
-    left = f" (noch {status.days_left} Tage)" if status.days_left is not None else ""
+    left = "" if status.days_left is None else f" (noch {status.days_left} {'Tag' if status.days_left == 1 else 'Tage'})"
     when = de_date(status.date)
     if status.state == "upcoming":
         return f"beginnt am {when}"

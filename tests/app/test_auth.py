@@ -103,7 +103,10 @@ def test_password_too_short(browser, world) -> None:
 def _invite(browser, world, role: str = "kommune", ags: str = "06437006", email: str = "neu@erbach.example.org"):
     browser.login(world.admin)
     return browser.post(
-        "/verwaltung/einladungen", {"email": email, "role": role, "municipality": ags}, token_from="/verwaltung/einladungen"
+        "/verwaltung/einladungen",
+        {"email": email, "role": role, "municipality": ags},
+        token_from="/verwaltung/einladungen",
+        follow_redirects=True,
     )
 
 

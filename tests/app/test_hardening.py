@@ -158,6 +158,7 @@ def test_behind_a_proxy_invitation_links_use_https(world, other_app) -> None:
         "/verwaltung/einladungen",
         {"csrf_token": token, "email": "neu@erbach.example.org", "role": "kommune", "municipality": world.erbach.ags},
         headers=headers,
+        follow_redirects=True,
     )
     assert "https://digicheck.example.de/einladung/" in created.get_data(as_text=True)
 

@@ -175,6 +175,7 @@ def test_invitation_created_accepted_and_withdrawn(make_browser, world, stdout) 
         "/verwaltung/einladungen",
         {"email": "neu@erbach.example.org", "role": "kommune", "municipality": "06437006"},
         token_from="/verwaltung/einladungen",
+        follow_redirects=True,
     )
     link = response.get_data(as_text=True).split('id="einladungslink">')[1].split("<")[0].replace("http://localhost", "")
     invitation = db.session.scalars(db.select(Invitation)).one()

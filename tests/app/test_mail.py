@@ -61,7 +61,10 @@ def mail_to(app, monkeypatch):  # type: ignore[no-untyped-def]
 def _invite(browser, world):  # type: ignore[no-untyped-def]
     browser.login(world.admin)
     return browser.post(
-        "/verwaltung/einladungen", {"email": INVITED, "role": "kommune", "municipality": "06437006"}, token_from="/verwaltung/einladungen"
+        "/verwaltung/einladungen",
+        {"email": INVITED, "role": "kommune", "municipality": "06437006"},
+        token_from="/verwaltung/einladungen",
+        follow_redirects=True,
     )
 
 

@@ -41,6 +41,7 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     # public pages and probes
     ("health.healthz", "GET"): PUBLIC,
     ("health.readyz", "GET"): PUBLIC,
+    ("favicon", "GET"): PUBLIC,
     ("legal.impressum", "GET"): PUBLIC,
     ("legal.datenschutz", "GET"): PUBLIC,
     ("legal.barrierefreiheit", "GET"): PUBLIC,
