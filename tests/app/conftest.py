@@ -45,6 +45,11 @@ def other_app(app_factory: Any, database_url: str) -> Iterator[Callable[..., Any
         return made[-1]
 
     yield make
+    # the test's own session may hold a connection of another app's engine: an ORM object of the
+    # test (e.g. `world.other`) refreshed inside that app's request uses its engine. Closed first,
+    # that connection goes back to its pool and `dispose` closes it; disposed first, it stayed
+    # open in the discarded pool until the garbage collector warned about it in a later test.
+    db.session.remove()
     for extra in made:
         with extra.app_context():
             db.session.remove()

@@ -102,6 +102,23 @@ def unlabelled_scrollers(page: Page) -> list[str]:
     )
 
 
+def small_chart_text(page: Page, minimum: float) -> list[str]:
+    """Texts of the server-drawn charts (radar labels, legend) rendered smaller than `minimum` px, and
+    the level ticks (1-5 on the axis) smaller than 10 px: the SVG scales with the page, so its font
+    size shrinks with it."""
+    return page.evaluate(
+        """(minimum) => Array.from(document.querySelectorAll('.svg-chart svg text'))
+             .map(el => {
+               const svg = el.ownerSVGElement, box = svg.viewBox.baseVal;
+               const px = parseFloat(getComputedStyle(el).fontSize) * svg.getBoundingClientRect().width / box.width;
+               return [el.textContent.trim(), px, el.classList.contains('tick')];
+             })
+             .filter(([text, px, tick]) => text && px < (tick ? 10 : minimum))
+             .map(([text, px]) => `${text} (${px.toFixed(1)} px)`)""",
+        minimum,
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_at_390_px_fits_and_keeps_its_contrast(
     app: Any,
@@ -133,6 +150,7 @@ def test_every_page_at_390_px_fits_and_keeps_its_contrast(
                 wide.append(f"{url}: {found['scrollWidth']} px breit; ragt heraus: {', '.join(found['culprits'])}")
             wide += [f"{url}: Scrollbereich ohne tabindex=0 oder Namen: {html}" for html in unlabelled_scrollers(page)]
             wide += [f"{url}: Kontrast unter 4,5:1: {line}" for line in low_contrast(page, 4.5)]
+            wide += [f"{url}: Diagrammbeschriftung zu klein: {line}" for line in small_chart_text(page, 12)]
             if SHOT.match(url.split("?")[0]) and role in ("kommune", "berater"):
                 name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "start"
                 page.screenshot(path=str(SHOTS / f"phone-{role}-{name}.png"), full_page=True)
