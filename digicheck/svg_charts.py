@@ -128,7 +128,7 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
         lines = _wrap(name)
         top = ly - row * (len(lines) - 1) if ly < cy else ly + font * 0.7  # above the circle: grow upwards
         spans = "".join(f'<tspan x="{lx:.1f}" y="{top + row * i:.1f}">{escape(text)}</tspan>' for i, text in enumerate(lines))
-        parts.append(f'<text text-anchor="{anchor}" font-size="{font}">{spans}</text>')
+        parts.append(f'<text class="area-label" text-anchor="{anchor}" font-size="{font}">{spans}</text>')
     for number, line in enumerate(series):
         style = line_style(number)
         colour, dash = style.colour, dasharray(style.dash, line_w)

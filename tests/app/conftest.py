@@ -32,6 +32,8 @@ def other_app(app_factory: Any, database_url: str) -> Iterator[Callable[..., Any
     """Further apps with other settings, on the test database unless the settings name another.
     Their connections are closed after the test, and the shared limiter is bound to the test app
     again (Flask-Limiter keeps one storage per Limiter, set by the app initialised last)."""
+    from flask import has_app_context
+
     from digicheck.app import create_app
     from digicheck.extensions import limiter
 
@@ -49,7 +51,8 @@ def other_app(app_factory: Any, database_url: str) -> Iterator[Callable[..., Any
     # test (e.g. `world.other`) refreshed inside that app's request uses its engine. Closed first,
     # that connection goes back to its pool and `dispose` closes it; disposed first, it stayed
     # open in the discarded pool until the garbage collector warned about it in a later test.
-    db.session.remove()
+    if has_app_context():  # the test's app context (fixture `app`), when the test has one
+        db.session.remove()
     for extra in made:
         with extra.app_context():
             db.session.remove()

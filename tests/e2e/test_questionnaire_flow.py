@@ -178,8 +178,8 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
     expect(radar).to_be_visible()  # SVG drawn on the server, no script
     expect(radar.locator("g.series")).to_have_count(1)
     expect(radar).to_contain_text("Selbsteinschätzung")
-    labels = radar.locator("g.angularaxistick text").evaluate_all(  # long names are drawn in two lines
-        "texts => texts.map(t => Array.from(t.querySelectorAll('tspan.line')).map(l => l.textContent).join(' ') || t.textContent)"
+    labels = radar.locator("text.area-label").evaluate_all(  # long names are drawn in two lines
+        "texts => texts.map(t => Array.from(t.querySelectorAll('tspan')).map(l => l.textContent).join(' '))"
     )
     assert labels == [area.name for area in areas]
     expect(page.locator("#radar-tabelle tbody th")).to_have_text([a.name for a in areas])
