@@ -7,8 +7,8 @@ from an empty directory:
 - `digicheck db upgrade` twice at once against a fresh PostgreSQL database;
 - two gunicorn instances (2 workers each, the packaged gunicorn settings) on one database and
   one Redis (a private redis-server this script starts and stops);
-- with a real HTTP client: login page, fingerprinted CSS compressed and cacheable, plotly.js
-  compressed, a demo login, an area page and the result page, /readyz; the session, a save and
+- with a real HTTP client: login page, fingerprinted CSS compressed and cacheable, a demo login,
+  an area page, the result page (radar as SVG), the benchmark's partial plotly.js compressed, /readyz; the session, a save and
   the rate limit hold across both instances; with Redis stopped a login still works and /readyz
   answers 503; after Redis is back /readyz answers 200 again;
 - half-sent requests do not stop the app from answering;
@@ -326,14 +326,16 @@ class Installed:
         result_path = area_path.split("/bereich/")[0] + "/ergebnis"
         status, result = browser.page(result_path)
         check(status == 200 and "Reifegrad" in result, "result page renders")
-        scripts = [s for s in re.findall(r'<script src="([^"]+)"', result) if "plotly" in s]
-        check(scripts, "the result page loads plotly.js")
+        check('<svg id="radar"' in result and "plotly" not in result, "the result page draws its radar as SVG, without plotly.js")
+        status, report = browser.page("/benchmark/")
+        scripts = [s for s in re.findall(r'<script src="([^"]+)"', report) if "plotly" in s]
+        check(status == 200 and bool(scripts), "the benchmark report loads the partial plotly.js bundle")
         status, headers, body = browser.request(scripts[0], headers={"Accept-Encoding": "gzip, deflate, br"})
         check(
             status == 200 and headers.get("content-encoding") in ("br", "gzip"),
             f"plotly.js comes back compressed ({headers.get('content-encoding')})",
         )
-        check(len(body) <= 1_600_000, f"plotly.js is {len(body) / 1e6:.2f} MB compressed (at most 1.6 MB)")
+        check(len(body) <= 400_000, f"plotly.js is {len(body) / 1e3:.0f} KB compressed (at most 400 KB)")
         status, _, body = browser.request("/readyz")
         probes = {name: value for name, value in json.loads(body).items() if name != "hinweise"}  # legal texts: below
         check(status == 200 and probes == {"database": "ok", "ratelimit": "ok"}, f"/readyz 200 {body.decode()}")
@@ -376,7 +378,10 @@ class Installed:
                 return links[0]
         status, headers, _ = client.post_form("/runden", {}, token_from="/")
         check(status == 302, "a new round started")
-        return urllib.parse.urlparse(headers["location"]).path
+        status, start = client.page(urllib.parse.urlparse(headers["location"]).path)  # its start page
+        links = re.findall(r'href="(/bewertung/\d+/bereich/[a-z_]+)"', start)
+        check(status == 200 and bool(links), "the new round's start page links its areas")
+        return links[0]
 
     def half_sent(self, base: str) -> None:
         port = int(base.rsplit(":", 1)[1])
