@@ -41,8 +41,10 @@ def choice(page: Page, item, text: str):  # type: ignore[no-untyped-def]
 
 
 def saved(page: Page) -> None:
-    """Saved, and nothing in the browser's draft claims otherwise."""
+    """Saved, and nothing in the browser's draft claims otherwise; the page's scripts have run
+    (the flash is at the top, the scripts at the end: under load a fast robot could type first)."""
     expect(page.locator(".flash-success")).to_contain_text("sind gespeichert")
+    page.wait_for_load_state("load")
     expect(page.locator("#entwurf-hinweis")).to_be_hidden()
 
 
