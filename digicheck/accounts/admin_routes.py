@@ -57,6 +57,7 @@ def invitations() -> ResponseReturnValue:
             )
         except accounts.AccountError as exc:
             form.email.errors = [str(exc)]
+            form.renew()  # nothing was created: sent again, the form makes a new invitation
             status = 400
             if isinstance(exc, accounts.AccountExists):  # offer the reset where this person may create one
                 existing_account = exc.account if can_create_reset_link(current_user, exc.account) else None

@@ -72,8 +72,12 @@ class InvitationForm(FlaskForm):
     def fresh(self) -> InvitationForm:
         """A form to be filled in: it gets its own nonce (a form sent back keeps the one it had)."""
         if not self.is_submitted():
-            self.nonce.data = secrets.token_urlsafe(24)
+            self.renew()
         return self
+
+    def renew(self) -> None:
+        """A new nonce: the form, sent back with an error, makes a new invitation when sent again."""
+        self.nonce.data = secrets.token_urlsafe(24)
 
 
 class ResetPasswordForm(FlaskForm):

@@ -182,7 +182,7 @@ def _repeated(earlier: Invitation, token: str) -> IssuedInvitation:
     if earlier.revoked_at is not None or _aware(earlier.expires_at) < utcnow():
         raise AccountError(
             "Dieses Formular wurde bereits abgeschickt, und die Einladung daraus gilt nicht mehr. "
-            "Bitte laden Sie die Seite neu und erstellen Sie eine neue Einladung."
+            "Senden Sie es erneut, um eine neue Einladung zu erstellen."
         )
     withdrawn = db.session.scalar(
         select(func.count())

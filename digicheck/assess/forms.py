@@ -123,6 +123,8 @@ class _Unknown:
 
 
 _NO_BASELINE = _Unknown()
+#: the longest `o-<name>` value a page writes is a multi-choice list of option ids, well below this
+MAX_LOADED_TEXT = 4096
 
 
 def _loaded(item: Item, text: str | None) -> AnswerValue | _Unknown | None:
@@ -131,9 +133,11 @@ def _loaded(item: Item, text: str | None) -> AnswerValue | _Unknown | None:
         return _NO_BASELINE
     if not text:
         return None
+    if len(text) > MAX_LOADED_TEXT:  # no answer is that long: forged
+        return _NO_BASELINE
     try:
         return check_answer(item, json.loads(text))
-    except (ValueError, AnswerError):  # forged or from an older page: compare with nothing
+    except (ValueError, AnswerError, RecursionError):  # forged (e.g. deeply nested) or from an older page: compare with nothing
         return _NO_BASELINE
 
 

@@ -19,6 +19,7 @@ from digicheck.models import Assessment, Municipality, Note, ValidatedLevel
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.advice.modules import PlannedModule
+from scoring.conditions import hidden_items
 from scoring.inconsistencies import Inconsistency, find_inconsistencies
 from scoring.model import Item
 from scoring.profile import unknown_items
@@ -156,13 +157,15 @@ class ReviewPage:
 def review_page(assessment: Assessment) -> ReviewPage:
     q = questionnaire(assessment.questionnaire_version)
     answers, _ = svc.answers_of(assessment)
+    hidden = hidden_items(q, answers)  # not asked: their stored answers are neither "Weiß nicht" nor contradictions
+    asked = {item_id: value for item_id, value in answers.items() if item_id not in hidden}
     return ReviewPage(
         assessment,
         q,
         progress(q, answers),
         tuple(item for i in missing_items(q, answers) if (item := q.item(i)) is not None),
-        tuple(find_inconsistencies(q, inconsistency_rules(q), answers)),
-        tuple(unknown_items(q, answers)),
+        tuple(find_inconsistencies(q, inconsistency_rules(q), asked)),
+        tuple(unknown_items(q, asked)),
     )
 
 

@@ -175,3 +175,14 @@ def test_a_colleague_saving_between_read_and_write_is_a_conflict_and_the_rest_is
         )
     ]
     assert stored(assessment.id) == {DIGITALSTRATEGIE: "beschlossen", "strategie-budget": "jaehrlich"}
+
+
+@pytest.mark.parametrize("forged", ["[" * 1200, "x" * 100_000, '{"a": ', "null"])
+def test_a_forged_loaded_value_is_compared_with_nothing(started, forged: str) -> None:
+    """`o-<name>` comes from the page; a forged one (deeply nested, huge, broken) counts as unknown:
+    the typed answer is saved as changed, never a server error."""
+    browser, assessment_id = started
+    url = url_of(assessment_id, "organisation")
+    response = save_as_shown(browser, url, **{DIGILOTSEN: ["4"], f"o-{DIGILOTSEN}": [forged]})
+    assert response.status_code == 302
+    assert stored(assessment_id) == {DIGILOTSEN: 4}

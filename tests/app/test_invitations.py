@@ -111,6 +111,11 @@ def test_a_repeated_form_whose_invitation_was_withdrawn_makes_no_new_one(make_br
     status, page = send(admin, form)
     assert status == 400 and "Dieses Formular wurde bereits abgeschickt, und die Einladung daraus gilt nicht mehr" in page
     assert open_invitations() == []
+    # the form comes back with a new nonce: sent again as it stands, it makes a new invitation
+    again = {"csrf_token": form["csrf_token"], "nonce": NONCE.search(page).group(1)}  # type: ignore[union-attr]
+    assert again["nonce"] != form["nonce"]
+    status, page = send(admin, again)
+    assert status == 302 and link_in(page) and len(open_invitations()) == 1
 
 
 def test_another_persons_form_nonce_does_not_show_their_link(make_browser, world: World) -> None:

@@ -105,3 +105,28 @@ def test_the_interim_result_leads_on_to_the_review(started, make_browser, world)
     consultant = make_browser()
     consultant.login(world.berater)
     assert 'id="noch-offen"' not in consultant.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)
+
+
+def test_the_review_leaves_out_questions_that_are_not_asked(started) -> None:
+    """IKZ details answered "Weiß nicht", then "Keine Zusammenarbeit": those details are no longer
+    asked (skip logic), so the review does not count them as "Weiß nicht"."""
+    browser, assessment_id = started
+    answers = area_answers("kooperation")
+    details = [item.id for item in Q.area("kooperation").items if item.applies_if]
+    assert details, "2026.1 hides the IKZ details after 'keine'"
+    save(browser, assessment_id, "kooperation", {**answers, **{item_id: "weiss_nicht" for item_id in details}})
+    review = browser.get(f"/bewertung/{assessment_id}/abschliessen").get_data(as_text=True)
+    assert f"{len(details)} Fragen sind mit „Weiß nicht“ beantwortet" in review
+    save(browser, assessment_id, "kooperation", {"kooperation.ikz_vereinbarung": "keine"})
+    review = browser.get(f"/bewertung/{assessment_id}/abschliessen").get_data(as_text=True)
+    assert "mit „Weiß nicht“ beantwortet" not in review
+
+
+def test_next_steps_say_not_assessable_when_nothing_could_be_scored(started) -> None:
+    browser, assessment_id = started
+    for area in Q.areas:
+        save(browser, assessment_id, area.id, {item.id: "weiss_nicht" for item in area.items})
+    url = f"/bewertung/{assessment_id}/abschliessen"
+    assert browser.post(url, token_from=url).status_code == 302
+    steps = browser.get(f"/bewertung/{assessment_id}/naechste-schritte").get_data(as_text=True)
+    assert "Ihr Gesamtergebnis: nicht bewertbar." in steps and "None" not in steps
