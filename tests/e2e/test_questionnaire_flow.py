@@ -146,7 +146,12 @@ def test_kommune_fills_out_resumes_submits_and_sees_the_radar(page: Page, world:
     expect(page).to_have_url(re.compile(rf"/bewertung/{assessment_id}/abschliessen$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Runde 1: prüfen und abschließen")
     expect(page.get_by_role("button", name="Jetzt verbindlich abschließen")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(f"{len(UNKNOWN_ITEMS)} Fragen sind mit „Weiß nicht“ beantwortet")  # ngettext
     page.screenshot(path="/tmp/e2e-review.png", full_page=True)
+    # the favicon the page links is served (an image, not the 404 page)
+    for icon in page.locator("link[rel~=icon]").evaluate_all("links => links.map(l => l.href)"):
+        response = page.request.get(icon)
+        assert response.ok and response.headers["content-type"].startswith("image/"), (icon, response.status)
 
     # the interim result leads back to the review
     page.get_by_role("link", name="Zwischenergebnis ansehen").click()
