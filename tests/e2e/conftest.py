@@ -63,9 +63,27 @@ class LiveServer:
     errors: list[BaseException] = field(default_factory=list)
 
 
+def _closed_at_once(app: Any) -> Any:
+    """The app with every response body read and its iterable closed before the server writes it.
+    Werkzeug's development server closes the iterable only after draining the socket, and a read
+    there fails when Chromium cancels a request (a favicon, a page left early): a static file that
+    WhiteNoise opened then stays open until the garbage collector warns in some later test.
+    gunicorn, which serves production, closes it in any case."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def _live_server(app_factory: Any) -> Iterator[LiveServer]:
-    server = make_server(HOST, 0, app_factory, threaded=True, request_handler=_QuietRequestHandler)
+    server = make_server(HOST, 0, _closed_at_once(app_factory), threaded=True, request_handler=_QuietRequestHandler)
     live = LiveServer(f"http://{HOST}:{server.server_port}")
 
     def record(sender: Any, exception: BaseException, **extra: Any) -> None:
