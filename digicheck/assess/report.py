@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from digicheck import downloads, svg_charts, timefmt
+from digicheck import downloads, timefmt
 from digicheck.assess import pages
 from digicheck.assess import services as svc
 from digicheck.extensions import db
@@ -116,10 +116,9 @@ def answers_xlsx(export: AnswersExport) -> bytes:
 
 @dataclass(frozen=True)
 class ReportDocument:
-    """The result page's model without comparison profiles, plus the radar as SVG."""
+    """The result page's model without comparison profiles (its radar is already drawn as SVG)."""
 
     result: pages.ResultPage
-    radar_svg: str
     created: datetime
     attribution: str
 
@@ -130,5 +129,4 @@ class ReportDocument:
 
 def report_document(assessment: Assessment) -> ReportDocument:
     result = pages.result_page(assessment, ())
-    radar = svg_charts.level_radar([a.name for a in result.q.areas], result.series)
-    return ReportDocument(result, radar, utcnow(), attribution(assessment.municipality.register_edition))
+    return ReportDocument(result, utcnow(), attribution(assessment.municipality.register_edition))

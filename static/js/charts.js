@@ -16,7 +16,11 @@
     if (height) { node.style.height = node.style.minHeight = height + "px"; }
     // no mode bar: its buttons (English, zoom/lasso, "share" to Chart Studio) would be focusable
     // inside the role="img" chart, hidden from screen readers; the data table carries the numbers
-    return window.Plotly.newPlot(node, figure.data, figure.layout, { displaylogo: false, displayModeBar: false, responsive: true })
+    return window.Plotly.newPlot(node, figure.data, figure.layout, {
+      displaylogo: false, displayModeBar: false, responsive: true,
+      // nothing leaves the municipal network: no "edit in Chart Studio" link, no map data from plotly's CDN
+      showLink: false, showSendToCloud: false, topojsonURL: ""
+    })
       .then(function () { node.setAttribute("data-rendered", "true"); });
   }
 
