@@ -35,7 +35,6 @@ IMPORTS = {
     "flask stack": "import flask, flask_sqlalchemy, flask_login, flask_wtf, flask_limiter, flask_babel, sqlalchemy",
     "numpy": "import numpy",
     "scikit-learn (KMeans, silhouette)": "from sklearn.cluster import KMeans; from sklearn.metrics import silhouette_score",
-    "plotly (graph_objects)": "import plotly.graph_objects",
     "WeasyPrint": "import weasyprint",
     "openpyxl": "import openpyxl",
     "the whole app (create_app + every blueprint)": (

@@ -15,17 +15,15 @@ import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from digicheck import timefmt
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 Cell = str | int | float | datetime | None
 CSV_MIMETYPE = "text/csv"
@@ -63,6 +61,9 @@ def csv_bytes(rows: Iterable[Sequence[Cell]]) -> bytes:
 def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool = False) -> Any:
     """Numbers as they are; instants as local date-time cells; text that looks like a formula,
     and headings, as typed cells."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=timefmt.local_wall_time(value))
         cell.number_format = timefmt.XLSX_NUMBER_FORMAT
@@ -90,6 +91,10 @@ class Sheet:
 
 def xlsx_bytes(header: Sequence[tuple[str, Cell]], sheets: Sequence[Sheet], header_title: str = "Export") -> bytes:
     """A workbook: first a sheet of label-value lines saying what the file holds, then the tables."""
+    # openpyxl is imported where a workbook is made: a worker that never exports does not carry it (issue 18)
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
     head = book.create_sheet(header_title)
     head.column_dimensions["A"].width = 24

@@ -8,10 +8,10 @@ run plotly.js and a headless browser is not part of the installation.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from html import escape
-
-import plotly.graph_objects as go
+from typing import Any
 
 from digicheck import svg_charts
 from digicheck.benchmark.services import Figures, GroupFigures
@@ -21,6 +21,11 @@ from scoring.radar import PALETTE
 MAX_CHART_GROUPS = 40
 LEVELS = (1, 2, 3, 4, 5)
 _FONT = {"family": "DejaVu Sans, Arial, sans-serif", "color": "#1a1a1a"}
+#: What every figure's layout shares, built once. Figures are plain plotly.js JSON (data + layout):
+#: building them through plotly's Python `graph_objects` validated every property on every request
+#: and cost most of the report page's time (issue 18), for JSON the browser validates anyway.
+_AXIS = {"gridcolor": "#d9d9d9", "zerolinecolor": "#bdbdbd", "linecolor": "#767676"}
+_LAYOUT = {"font": _FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff"}
 
 
 def chartable(groups: list[GroupFigures], area: str) -> list[GroupFigures]:
@@ -35,34 +40,45 @@ def _figures(group: GroupFigures, area: str) -> Figures:
     return figures
 
 
+def _json(data: list[dict[str, Any]], layout: dict[str, Any]) -> str:
+    """A figure as plotly.js reads it, compact; the shared layout under the figure's own keys."""
+    text = json.dumps({"data": data, "layout": {**_LAYOUT, **layout}}, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c")  # sits in a <script> element: no label can close it
+
+
+def _axis(**own: Any) -> dict[str, Any]:
+    return {**_AXIS, **own}
+
+
+def _rows_height(rows: int) -> int:
+    return 120 + 34 * rows
+
+
 def box_figure(area: str, name: str, groups: list[GroupFigures]) -> str:
     """Horizontal boxes (Q1, median, Q3) per group for one area (`name`: as the reader knows it), 0-100 points."""
     rows = chartable(groups, area)
     figures = [_figures(g, area) for g in rows]
-    figure = go.Figure(
-        go.Box(
-            y=[g.group.label for g in rows],
-            q1=[f.q1 for f in figures],
-            median=[f.median for f in figures],
-            q3=[f.q3 for f in figures],
-            orientation="h",
-            name=name,
-            marker={"color": PALETTE[0]},
-            fillcolor="rgba(0,114,178,0.25)",
-            line={"color": PALETTE[0]},
-            hoverinfo="y+x",
-            showlegend=False,
-        )
-    )
-    figure.update_layout(
-        xaxis={"range": [0, 100], "title": {"text": "Punkte (0–100)"}},
-        yaxis={"autorange": "reversed", "automargin": True},
-        margin={"l": 20, "r": 20, "t": 10, "b": 50},
-        height=120 + 34 * len(rows),
-        font=_FONT,
-        paper_bgcolor="#ffffff",
-    )
-    return figure.to_json()
+    box = {
+        "type": "box",
+        "y": [g.group.label for g in rows],
+        "q1": [f.q1 for f in figures],
+        "median": [f.median for f in figures],
+        "q3": [f.q3 for f in figures],
+        "orientation": "h",
+        "name": name,
+        "marker": {"color": PALETTE[0]},
+        "fillcolor": "rgba(0,114,178,0.25)",
+        "line": {"color": PALETTE[0]},
+        "hoverinfo": "y+x",
+        "showlegend": False,
+    }
+    layout = {
+        "xaxis": _axis(range=[0, 100], title={"text": "Punkte (0–100)"}),
+        "yaxis": _axis(autorange="reversed", automargin=True),
+        "margin": {"l": 20, "r": 20, "t": 10, "b": 50},
+        "height": _rows_height(len(rows)),
+    }
+    return _json([box], layout)
 
 
 def level_shares(figures_levels: tuple[int, ...]) -> list[float]:
@@ -73,54 +89,49 @@ def level_shares(figures_levels: tuple[int, ...]) -> list[float]:
 def heatmap_figure(area: str, groups: list[GroupFigures]) -> str:
     """Share of assessments per level (columns) for each group (rows) in one area."""
     rows = chartable(groups, area)
-    z = [level_shares(_figures(g, area).levels) for g in rows]
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[f"Stufe {v}" for v in LEVELS],
-            y=[g.group.label for g in rows],
-            colorscale="Blues",
-            zmin=0,
-            zmax=100,
-            colorbar={"title": {"text": "Anteil %"}},
-            texttemplate="%{z:.0f} %",
-            hovertemplate="%{y}, %{x}: %{z:.0f} %<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        yaxis={"autorange": "reversed", "automargin": True},
-        margin={"l": 20, "r": 20, "t": 10, "b": 40},
-        height=120 + 34 * len(rows),
-        font=_FONT,
-        paper_bgcolor="#ffffff",
-    )
-    return figure.to_json()
+    heatmap = {
+        "type": "heatmap",
+        "z": [level_shares(_figures(g, area).levels) for g in rows],
+        "x": [f"Stufe {v}" for v in LEVELS],
+        "y": [g.group.label for g in rows],
+        "colorscale": "Blues",
+        "zmin": 0,
+        "zmax": 100,
+        "colorbar": {"title": {"text": "Anteil %"}},
+        "texttemplate": "%{z:.0f} %",
+        "hovertemplate": "%{y}, %{x}: %{z:.0f} %<extra></extra>",
+    }
+    layout = {
+        "yaxis": _axis(autorange="reversed", automargin=True),
+        "margin": {"l": 20, "r": 20, "t": 10, "b": 40},
+        "height": _rows_height(len(rows)),
+    }
+    return _json([heatmap], layout)
 
 
 def trend_figure(trend: list[GroupFigures], area_names: Mapping[str, str]) -> str:
     """Median per area (`area_names`: id -> name, in the report's order) over the published rounds (the Land as a whole)."""
-    figure = go.Figure()
+    traces: list[dict[str, Any]] = []
     for index, area in enumerate(area_names):
         points = [(g.group.key, f.median) for g in trend if (f := g.areas.get(area)) is not None]
-        figure.add_trace(
-            go.Scatter(
-                x=[p[0] for p in points],
-                y=[p[1] for p in points],
-                name=area_names[area],
-                mode="lines+markers",
-                line={"color": PALETTE[index % len(PALETTE)], "width": 3},
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [p[0] for p in points],
+                "y": [p[1] for p in points],
+                "name": area_names[area],
+                "mode": "lines+markers",
+                "line": {"color": PALETTE[index % len(PALETTE)], "width": 3},
+            }
         )
-    figure.update_layout(
-        xaxis={"type": "category", "title": {"text": "Runde"}},
-        yaxis={"range": [0, 100], "title": {"text": "Median (Punkte)"}},
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 60, "r": 20, "t": 10, "b": 40},
-        height=420,
-        font=_FONT,
-        paper_bgcolor="#ffffff",
-    )
-    return figure.to_json()
+    layout = {
+        "xaxis": _axis(type="category", title={"text": "Runde"}),
+        "yaxis": _axis(range=[0, 100], title={"text": "Median (Punkte)"}),
+        "legend": {"orientation": "h", "y": -0.25},
+        "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
+        "height": 420,
+    }
+    return _json(traces, layout)
 
 
 def box_svg(area: str, name: str, groups: list[GroupFigures], width: int = 640) -> str:

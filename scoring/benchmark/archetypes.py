@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
 
 from scoring.benchmark.anonymity import DEFAULT_K
 from scoring.library import Library
@@ -115,13 +113,23 @@ def name_profile(
     return "Ausgewogen im Aufbau", f"Alle Bereiche ähnlich weit, im Aufbau (im Mittel {mean:.0f} Punkte)."
 
 
+def _kmeans(x: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """Cluster labels for `count` clusters. scikit-learn is imported here, on the first report that
+    asks for types, so that a web worker which never draws one does not carry it (issue 18)."""
+    from sklearn.cluster import KMeans
+
+    return np.asarray(KMeans(n_clusters=count, random_state=seed, n_init=N_INIT).fit_predict(x))
+
+
 def _choose_clusters(x: np.ndarray, seed: int) -> int:
+    from sklearn.metrics import silhouette_score
+
     best, best_score = CLUSTER_CHOICES[0], -2.0
     sample = SILHOUETTE_SAMPLE if x.shape[0] > SILHOUETTE_SAMPLE else None
     for count in CLUSTER_CHOICES:
         if count >= x.shape[0]:
             break
-        labels = KMeans(n_clusters=count, random_state=seed, n_init=N_INIT).fit_predict(x)
+        labels = _kmeans(x, count, seed)
         if len(np.unique(labels)) < 2:
             continue
         value = float(silhouette_score(x, labels, sample_size=sample, random_state=seed))
@@ -171,7 +179,7 @@ def cluster_profiles(
     x = x_all[valid][order]
     count = _choose_clusters(x, seed) if n_clusters is None else n_clusters
     count = max(1, min(count, len(np.unique(x, axis=0))))
-    raw = KMeans(n_clusters=count, random_state=seed, n_init=N_INIT).fit_predict(x) if count > 1 else np.zeros(len(x), np.int64)
+    raw = _kmeans(x, count, seed) if count > 1 else np.zeros(len(x), np.int64)
     raw = _dissolve_small(x, raw, k)
     kept = np.unique(raw)
     centroids = np.stack([x[raw == c].mean(axis=0) for c in kept])
