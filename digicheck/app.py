@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from digicheck import access, assets, logs, request_body, timefmt, transactions
+from digicheck import access, assets, db_pool, logs, request_body, timefmt, transactions
 from digicheck.config import from_environment
 from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
 from digicheck.register import ATTRIBUTION
@@ -114,12 +114,13 @@ def _register_input_guard(app: Flask) -> None:
 
 
 def _register_sqlite_pragmas(app: Flask) -> None:
-    """SQLite in write-ahead-log mode: readers and the writer do not block each other, and a
+    """Every engine pings connections back from idle time (digicheck/db_pool.py). SQLite in write-ahead-log mode: readers and the writer do not block each other, and a
     commit no longer waits for fsync (synchronous=NORMAL keeps the database consistent after a
     crash; at worst the last commits before a power loss are lost). A writer waits for a lock
     up to the driver's default timeout of 5 s. PostgreSQL is left alone."""
     with app.app_context():
         for engine in db.engines.values():
+            db_pool.install(engine)
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
 

@@ -18,6 +18,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from digicheck import db_pool
+
 #: Smallest length of SECRET_KEY outside demo mode (32 characters: 128+ bits of a random hex value).
 MIN_SECRET_LENGTH = 32
 TRUE_WORDS = ("1", "true", "ja")
@@ -157,9 +159,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     instance = instance_path(env)
     database = database_url(env, instance)
     zone = time_zone(env)
-    engine: dict[str, Any] = {"pool_pre_ping": True}  # a connection broken by a database restart is replaced before use
-    if database.startswith("postgresql"):
-        engine["connect_args"] = {"connect_timeout": 5}  # an unreachable host fails a request in 5 s, not minutes
+    engine = db_pool.engine_options(database)  # recovery after a database restart: digicheck/db_pool.py
     return {
         "SECRET_KEY": secret_key(env, demo),
         "SQLALCHEMY_DATABASE_URI": database,
@@ -181,6 +181,10 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # a CSRF token lives as long as the login session: an open form never goes stale by the clock alone
         "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=whole_number(env, "DIGICHECK_SESSION_HOURS", "10", 1, 720)),
+        # the cookie is signed and sent only when the session changed: its lifetime is absolute anyway
+        # (the server-side session row decides, digicheck/accounts/sessions.py), so re-signing it on
+        # every response bought nothing and cost every request (issue 18)
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

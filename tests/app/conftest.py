@@ -42,7 +42,7 @@ def other_app(app_factory: Any, database_url: str) -> Iterator[Callable[..., Any
     def make(**settings: Any) -> Any:
         url = str(settings.setdefault("SQLALCHEMY_DATABASE_URI", database_url))
         if url.startswith("postgresql"):  # an unreachable server fails in 2 s, not the driver's default
-            settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}})
+            settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"connect_timeout": 2}})
         made.append(create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", **settings}))
         return made[-1]
 

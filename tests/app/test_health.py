@@ -186,3 +186,53 @@ def test_database_lost_during_a_session(make_app, doomed_postgres) -> None:
     for url in ("/beratung/", "/", "/gibt-es-nicht", "/anmelden"):
         _assert_unavailable_page(browser.get(url))
     assert probes(app.test_client().get("/readyz")) == {"database": "fehler", "ratelimit": "ok"}
+
+
+def _terminate_sessions(database_url: str) -> int:
+    """What a client sees of a database restart: the server ends every session of the database."""
+    import psycopg
+
+    server = make_url(database_url).set(drivername="postgresql")
+    with psycopg.connect(server.set(database="postgres").render_as_string(hide_password=False), autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (server.database,)
+        ).fetchall()
+    return len(rows)
+
+
+def test_database_restart_costs_at_most_one_request(make_app, doomed_postgres, monkeypatch) -> None:
+    """Without a ping per request (issue 18): a restart while the pool's connections are in steady
+    use fails at most the next request, with the German 503 page; a connection that sat idle is
+    pinged and replaced before use, so the request after a quiet spell does not fail at all."""
+    from digicheck import db_pool
+    from digicheck.accounts.services import hash_password
+    from digicheck.config import from_environment
+    from digicheck.extensions import db
+    from digicheck.models import Role, User
+
+    url, _ = doomed_postgres
+    engine_options = from_environment({"DATABASE_URL": url, "DIGICHECK_DEMO": "1"})["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert "pool_pre_ping" not in engine_options and engine_options["pool_recycle"] == db_pool.RECYCLE_SECONDS
+    app = make_app(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=engine_options)
+    with app.app_context():
+        db.create_all()
+        db.session.add(User(email="berater@ekom.test", name="Beraterin", role=Role.BERATER, password_hash=hash_password(PASSWORD)))
+        db.session.commit()
+        db.session.remove()
+    browser = Browser(app.test_client())
+    browser.login(SimpleNamespace(email="berater@ekom.test"))
+    assert browser.get("/beratung/").status_code == 200
+
+    # in steady use: the next request may meet the dead connection, the one after that works
+    assert _terminate_sessions(url) >= 1
+    first = browser.get("/beratung/")
+    if first.status_code != 200:
+        _assert_unavailable_page(first)
+    assert browser.get("/beratung/").status_code == 200
+    assert browser.get("/beratung/").status_code == 200
+
+    # after a quiet spell: the idle connection is pinged, replaced, and no request fails
+    monkeypatch.setattr(db_pool, "IDLE_PING_AFTER", 0.0)
+    assert _terminate_sessions(url) >= 1
+    assert browser.get("/beratung/").status_code == 200
+    assert probes(app.test_client().get("/readyz")) == {"database": "ok", "ratelimit": "ok"}

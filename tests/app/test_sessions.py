@@ -221,3 +221,13 @@ def test_an_unknown_address_is_limited_like_an_account(app, make_browser, world)
     codes = [_fail(make_browser, nobody, f"198.51.100.{n}").status_code for n in range(11)]
     assert codes == [401] * 10 + [429]
     assert db.session.scalars(select(User).where(User.email == nobody.email)).first() is None
+
+
+def test_the_cookie_is_sent_only_when_the_session_changed(app, browser, world) -> None:
+    """No re-signed cookie on every response (issue 18); the login still ends at its absolute lifetime."""
+    browser.login(world.kommune)
+    browser.get("/")  # the first form page may put the CSRF token into the session
+    for url in ("/", "/konto/sicherheit", "/"):
+        response = browser.get(url)
+        assert response.status_code == 200
+        assert app.config["SESSION_COOKIE_NAME"] not in response.headers.get("Set-Cookie", ""), url
