@@ -75,7 +75,6 @@ def create_token(name: str, role: TokenRole, *, created_by: User | None = None, 
     )
     db.session.add(token)
     db.session.flush()
-    audit("api_token_created", token_id=token.id, token_name=token.name, token_role=role.value, expires_at=token.expires_at.isoformat())
     return token, raw
 
 
@@ -104,7 +103,6 @@ def revoke(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
-        audit("api_token_revoked", token_id=token.id, token_name=token.name, token_role=token.role.value)
 
 
 def all_tokens() -> list[ApiToken]:
