@@ -17,7 +17,6 @@ Create Date: 2026-12-08 10:00:00
 
 import sqlalchemy as sa
 from alembic import op
-from alembic.util import CommandError
 
 # revision identifiers, used by Alembic.
 revision = "0009"
@@ -50,7 +49,8 @@ def downgrade():
     connection = op.get_bind()
     analysts = connection.execute(sa.text("SELECT count(*) FROM users WHERE role = 'analyst' AND deleted_at IS NULL")).scalar()
     if analysts:
-        raise CommandError(
+        # an SQLAlchemyError: `digicheck db downgrade` shows it as its one-line "Migration fehlgeschlagen"
+        raise sa.exc.SQLAlchemyError(
             f"{analysts} Konto/Konten mit der Rolle Analyse (Land): vor dem Zurückgehen löschen oder eine andere Rolle geben"
         )
     op.execute("DELETE FROM invitations WHERE role = 'analyst'")
