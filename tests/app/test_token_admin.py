@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from digicheck.accounts import tokens
-from digicheck.cli import main
 from digicheck.extensions import db
 from digicheck.models import ApiToken, TokenRole
+from tests.app.test_cli_web import fresh_sqlite, run  # noqa: F401 - fresh_sqlite is a fixture
 from tests.app.test_logging import Stdout, stdout  # noqa: F401 - fixture
 from tests.conftest import Browser, World
 
@@ -127,17 +125,9 @@ def test_only_admins_reach_the_tokens(make_browser, world: World, analyst) -> No
 
 
 @pytest.fixture
-def cli_database(tmp_path: Path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SECRET_KEY", "cli-test-secret-of-at-least-32-characters")
-    monkeypatch.delenv("DIGICHECK_DEMO", raising=False)
+def cli_database(fresh_sqlite: str) -> str:  # noqa: F811
     assert run("db", "upgrade").exit_code == 0
-    return url
-
-
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return fresh_sqlite
 
 
 def test_cli_creates_lists_and_revokes(cli_database: str) -> None:
