@@ -65,6 +65,7 @@ USERS = (
     (Role.ADMIN, "admin@demo.digicheck.invalid", "Demo Administration"),
     (Role.BERATER, "berater@demo.digicheck.invalid", "Demo Beratung"),
     (Role.KOMMUNE, "kommune@demo.digicheck.invalid", "Demo Hauptamt Erbach"),
+    (Role.ANALYST, "analyse@demo.digicheck.invalid", "Demo Analyse Land"),
 )
 
 

@@ -1,5 +1,6 @@
 """SQLAlchemy models (typed declarations); schema changes go through Alembic migrations."""
 
+from digicheck.models.api_token import ApiToken, TokenRole
 from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
 from digicheck.models.consult import Note, ValidatedLevel
 from digicheck.models.login_security import RecoveryCode, SecondFactor, UserSession
@@ -10,6 +11,7 @@ from digicheck.models.user import Invitation, Role, User
 __all__ = [
     "Answer",
     "AnswerChange",
+    "ApiToken",
     "AreaScore",
     "Assessment",
     "AssessmentStatus",
@@ -21,6 +23,7 @@ __all__ = [
     "Role",
     "SecondFactor",
     "Target",
+    "TokenRole",
     "User",
     "UserSession",
     "ValidatedLevel",

@@ -52,7 +52,7 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
     result = run("demo", "seed")
     assert result.exit_code == 0
     credentials = re.findall(r"(\S+@demo\.digicheck\.invalid)\s+Passwort: (\S+)", result.output)
-    assert len(credentials) == 3
+    assert len(credentials) == 4  # admin, consultant, Kommune, analyst
     app = create_app()
     with app.app_context():
         for email, password in credentials:

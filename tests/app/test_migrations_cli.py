@@ -191,9 +191,41 @@ def test_0008_fills_the_name_search_key_of_existing_rows_and_goes_back(fresh_dat
             found = connection.execute(text("SELECT name FROM municipalities WHERE name_search LIKE '%giessen%'")).scalars().all()
             assert found == ["Gießen"]
         code, out, _ = digicheck(fresh_database, "db", "downgrade", "0007")
-        assert code == 0 and out.startswith("Datenbank zurückgesetzt von 0008 auf 0007")
+        assert code == 0 and out.startswith(f"Datenbank zurückgesetzt von {HEAD} auf 0007")
         with engine.connect() as connection:
             assert "name_search" not in {c["name"] for c in inspect(connection).get_columns("municipalities")}
             assert connection.execute(text("SELECT COUNT(*) FROM municipalities")).scalar() == 3
+    finally:
+        engine.dispose()
+
+
+def test_0009_adds_api_tokens_and_the_analyst_role_and_goes_back_only_without_analysts(fresh_database: str) -> None:
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    engine = create_engine(fresh_database)
+    insert_user = text(
+        "INSERT INTO users (email, name, password_hash, role, active, session_epoch, created_at) "
+        "VALUES (:email, 'Analyse', 'x', :role, :active, 0, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert_user, {"email": "analyse@land.test", "role": "analyst", "active": True})
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT role FROM users")).scalar() == "analyst"
+            assert "api_tokens" in inspect(connection).get_table_names()
+
+        code, out, err = digicheck(fresh_database, "db", "downgrade", "0008")
+        assert code == 1 and out == "" and len(err.splitlines()) == 1
+        assert (
+            "Migration fehlgeschlagen (Revision vorher: " in err
+            and "Konto/Konten mit der Rolle Analyse (Land)" in err
+            and schema_state(fresh_database)[1] == HEAD
+        )
+
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM users"))
+        code, out, _ = digicheck(fresh_database, "db", "downgrade", "0008")
+        assert code == 0 and out.startswith(f"Datenbank zurückgesetzt von {HEAD} auf 0008")
+        with engine.connect() as connection:
+            assert "api_tokens" not in inspect(connection).get_table_names()
     finally:
         engine.dispose()
