@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scoring.answers import Answers, AnswerValue, check_answer
 from scoring.content import ContentError, load_questionnaire, version_key
-from scoring.model import SPECIAL_ANSWERS, Questionnaire
+from scoring.model import SPECIAL_ANSWERS, Item, Questionnaire
 
 
 def _shipped_dir() -> Path:
@@ -63,6 +63,19 @@ class Library:
         for old_id in migration.items:
             if old.item(old_id) is None:
                 raise ContentError(new.path, "migrates_from", f"'{old_id}' ist keine Frage der Version {old.version}")
+        sources = _sources_by_target(old, new)
+        for new_id, mapping in migration.options.items():
+            old_items = sources.get(new_id, [])
+            if not old_items:
+                raise ContentError(new.path, "migrates_from", f"Optionszuordnung für '{new_id}', aber keine Frage aus {old.version} wird dorthin übernommen")
+            for old_option in mapping:
+                if not any(item.option(old_option) for item in old_items):
+                    raise ContentError(new.path, f"migrates_from, Frage {new_id}", f"'{old_option}' ist keine Option der Version {old.version}")
+        for new_id, old_items in sources.items():
+            target = new.item(new_id)
+            assert target is not None
+            for old_item in old_items:
+                _check_carried(new.path, old_item, target, migration.options.get(new_id, {}))
 
     @property
     def latest(self) -> Questionnaire:
@@ -75,6 +88,33 @@ class Library:
             return self.versions[str(version)]
         except KeyError:
             raise UnknownVersion(str(version), list(self.versions)) from None
+
+
+def _sources_by_target(old: Questionnaire, new: Questionnaire) -> dict[str, list[Item]]:
+    """New item id -> the old items whose answers carry over to it (mapped, or the same id)."""
+    assert new.migration is not None
+    sources: dict[str, list[Item]] = {}
+    for item in old.items:
+        new_id = new.migration.items.get(item.id, item.id)
+        if new_id is not None and new.item(new_id) is not None:
+            sources.setdefault(new_id, []).append(item)
+    return sources
+
+
+def _check_carried(file: str, old: Item, new: Item, options: dict[str, str]) -> None:
+    """Refuse a carry-over that would lose answers without saying so: an answer to `old` must be a
+    valid answer to `new` (same kind, each old option mapped or kept). Map the item to null to drop it."""
+    where = f"migrates_from, Frage {old.id}"
+    if (old.type == "number") != (new.type == "number") or (old.type == "multi") != (new.type == "multi"):
+        raise ContentError(file, where, f"Typ {old.type} wird zu {new.type} ({new.id}); Antworten passen nicht, auf null abbilden")
+    if old.type == "number":
+        if old.min is not None and new.min is not None and (old.min < new.min or (old.max or 0) > (new.max or 0)):
+            raise ContentError(file, where, f"Wertebereich {old.min}–{old.max} passt nicht in {new.min}–{new.max} von {new.id}")
+        return
+    for option in old.options:
+        target = options.get(option.id, option.id)
+        if new.option(target) is None and target not in SPECIAL_ANSWERS:
+            raise ContentError(file, where, f"Option '{option.id}' gibt es in {new.id} nicht; unter options zuordnen")
 
 
 @dataclass(frozen=True)

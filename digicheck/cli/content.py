@@ -46,7 +46,7 @@ def questionnaire_check() -> None:
             f"{len(catalogue.measures)} Maßnahmen"
         )
         try:
-            references = load_references(q)
+            references = load_references(q, library=library)
         except ContentError as exc:
             raise CliError(str(exc)) from None
         click.echo(f"ok  {q.version}  Referenzprofile: {', '.join(r.label for r in references) or 'keine'}")
