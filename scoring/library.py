@@ -164,3 +164,45 @@ def _step(new: Questionnaire, answers: Answers) -> tuple[Answers, list[str]]:
         except ValueError:
             dropped.append(old_id)
     return mapped, dropped
+
+
+def item_renames(library: Library, from_version: str, to_version: str) -> dict[str, str | None]:
+    """Each item id of `from_version` -> its id in `to_version` along the declared migrations
+    (None: its answers are not carried over, because the item was dropped or now measures
+    something else)."""
+    ids: dict[str, str | None] = {item.id: item.id for item in library.get(from_version).items}
+    for q in library.versions.values():
+        if q.migration is None or not version_key(from_version) < version_key(q.version) <= version_key(to_version):
+            continue
+        ids = {old: (_carried_id(q, new) if new is not None else None) for old, new in ids.items()}
+    return ids
+
+
+def _carried_id(q: Questionnaire, old_id: str) -> str | None:
+    assert q.migration is not None
+    new_id = q.migration.items.get(old_id, old_id)
+    return new_id if new_id is not None and q.item(new_id) is not None else None
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """What a comparison across questionnaire versions can and cannot compare."""
+
+    from_version: str
+    to_version: str
+    #: item id in `to_version` -> the id of the same question in `from_version`
+    comparable: dict[str, str]
+    #: items of `to_version` without a counterpart (new, or measuring something else now)
+    not_comparable: tuple[str, ...]
+
+
+def version_change(library: Library, from_version: str, to_version: str) -> VersionChange | None:
+    """None when both are the same version; else which items of `to_version` can be compared with
+    answers to `from_version` (declared migrations only: an item whose answers are not carried
+    over is not comparable, even if it kept its id)."""
+    if from_version == to_version:
+        return None
+    renames = item_renames(library, from_version, to_version)
+    comparable = {new: old for old, new in renames.items() if new is not None}
+    missing = tuple(item.id for item in library.get(to_version).items if item.id not in comparable)
+    return VersionChange(from_version, to_version, comparable, missing)

@@ -18,7 +18,7 @@ from scoring.advice.loader import catalogue_dir_for
 from scoring.advice.reading import citation, load_sections
 from scoring.answers import AnswerError, check_answers
 from scoring.content import ContentError, Reader, read_yaml, version_key
-from scoring.library import DEFAULT_DIR, Library, carry_over
+from scoring.library import DEFAULT_DIR, Library, carry_over, item_renames
 from scoring.model import DONT_KNOW, Citation, Questionnaire
 
 REFERENCE_DIR = DEFAULT_DIR / "references"
@@ -113,18 +113,7 @@ def _carried(reference: ReferenceProfile, library: Library, q: Questionnaire) ->
     every item it gives no answer for is „weiss_nicht“ (the profile says nothing about it)."""
     older = library.get(reference.questionnaire)
     carried = carry_over(library, check_answers(older, reference.answers), older.version, q.version)
-    renamed = {old: new for old, new in _renames(library, older.version, q.version).items() if new is not None}
+    renamed = {old: new for old, new in item_renames(library, older.version, q.version).items() if new is not None}
     answers: dict[str, Any] = {item.id: carried.answers.get(item.id, DONT_KNOW) for item in q.items}
     citations = {renamed.get(old, old): c for old, c in reference.citations.items() if renamed.get(old, old) in carried.answers}
     return replace(reference, questionnaire=q.version, answers=answers, citations=citations)
-
-
-def _renames(library: Library, from_version: str, to_version: str) -> dict[str, str | None]:
-    """Old item id -> its id in `to_version` (None: dropped), along the chain of migrations."""
-    ids: dict[str, str | None] = {item.id: item.id for item in library.get(from_version).items}
-    for version in library.versions:
-        q = library.get(version)
-        if q.migration is None or not version_key(from_version) < version_key(version) <= version_key(to_version):
-            continue
-        ids = {old: (q.migration.items.get(new, new) if new is not None else None) for old, new in ids.items()}
-    return ids
