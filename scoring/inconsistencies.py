@@ -81,7 +81,9 @@ def _rule(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSec
     items = {c.item for c in when}
     first = q.item(when[0].item) if when else None
     if len(when) < 2 or (len(items) < 2 and (first is None or first.type != "multi")):
-        raise reader.fail("eine Unstimmigkeit braucht Bedingungen zu mindestens zwei verschiedenen Fragen (oder zwei zu einer Mehrfachauswahl)")
+        raise reader.fail(
+            "eine Unstimmigkeit braucht Bedingungen zu mindestens zwei verschiedenen Fragen (oder zwei zu einer Mehrfachauswahl)"
+        )
     return InconsistencyRule(
         rule_id, reader.text("message"), when, citation(reader, q, sections), reader.text("note", required=False), versions
     )

@@ -67,10 +67,16 @@ class Library:
         for new_id, mapping in migration.options.items():
             old_items = sources.get(new_id, [])
             if not old_items:
-                raise ContentError(new.path, "migrates_from", f"Optionszuordnung für '{new_id}', aber keine Frage aus {old.version} wird dorthin übernommen")
+                raise ContentError(
+                    new.path,
+                    "migrates_from",
+                    f"Optionszuordnung für '{new_id}', aber keine Frage aus {old.version} wird dorthin übernommen",
+                )
             for old_option in mapping:
                 if not any(item.option(old_option) for item in old_items):
-                    raise ContentError(new.path, f"migrates_from, Frage {new_id}", f"'{old_option}' ist keine Option der Version {old.version}")
+                    raise ContentError(
+                        new.path, f"migrates_from, Frage {new_id}", f"'{old_option}' ist keine Option der Version {old.version}"
+                    )
         for new_id, old_items in sources.items():
             target = new.item(new_id)
             assert target is not None

@@ -104,7 +104,11 @@ def load_references(
                 raise ContentError(str(path), "", f"Fragebogen {version} gibt es nicht (vorhanden: {', '.join(library.versions)})")
             if version_key(version) < version_key(q.version):
                 older = library.get(version)
-                profiles.append(_carried(parse_reference(data, str(path), older, load_sections(catalogue_dir_for(older) / "sources.yaml", older)), library, q))
+                profiles.append(
+                    _carried(
+                        parse_reference(data, str(path), older, load_sections(catalogue_dir_for(older) / "sources.yaml", older)), library, q
+                    )
+                )
     return tuple(profiles)
 
 

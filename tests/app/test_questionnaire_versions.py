@@ -20,7 +20,12 @@ OLD, NEW = LIBRARY.get("2026.1"), LIBRARY.get("2026.2")
 
 #: a complete 2026.1 answer set with the answers whose carry-over the migration spells out
 OLD_ANSWERS: dict[str, Any] = {
-    **{item.id: (item.bands[1].min if item.type == "number" else [item.options[0].id] if item.type == "multi" else item.ranked_options[-2].id) for item in OLD.items},
+    **{
+        item.id: (
+            item.bands[1].min if item.type == "number" else [item.options[0].id] if item.type == "multi" else item.ranked_options[-2].id
+        )
+        for item in OLD.items
+    },
     "strategie.digitalstrategie": "beschlossen",
     "technik.netz": "meiste",
     "technik.bundid": "postfach",

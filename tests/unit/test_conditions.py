@@ -57,7 +57,9 @@ def test_the_ikz_details_apply_only_to_a_cooperation() -> None:
 
 def test_2026_2_hides_the_ikz_details_and_the_maturity_of_online_services_when_they_cannot_apply() -> None:
     assert {item.id for item in LATEST.conditional_items} == IKZ_DETAILS | {"technik.online_reife"}
-    assert hidden_items(LATEST, {"kooperation.ikz_vereinbarung": "keine", "technik.online_dienste": 0}) == IKZ_DETAILS | {"technik.online_reife"}
+    assert hidden_items(LATEST, {"kooperation.ikz_vereinbarung": "keine", "technik.online_dienste": 0}) == IKZ_DETAILS | {
+        "technik.online_reife"
+    }
     assert hidden_items(LATEST, {"kooperation.ikz_vereinbarung": "austausch", "technik.online_dienste": 1}) == frozenset()
 
 

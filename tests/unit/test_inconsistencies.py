@@ -103,7 +103,10 @@ def test_consistent_answers_fire_nothing() -> None:
         "organisation.medienbruchfrei": "meiste",
     }
     assert fired(answers) == []
-    assert fired({"technik.dms_eakte": "alle", "technik.dms_vorhanden": "ja", "technik.isms": "zertifiziert", "technik.isb": "ja"}, "2026.1") == []
+    assert (
+        fired({"technik.dms_eakte": "alle", "technik.dms_vorhanden": "ja", "technik.isms": "zertifiziert", "technik.isb": "ja"}, "2026.1")
+        == []
+    )
 
 
 def test_a_rule_for_other_versions_is_neither_checked_nor_used(tmp_path: Path) -> None:
@@ -116,7 +119,7 @@ def test_a_rule_for_other_versions_is_neither_checked_nor_used(tmp_path: Path) -
     del rule["versions"]
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match="technik.bundid hat keine Option 'postfach'"):
+    with pytest.raises(ContentError, match=r"technik\.bundid hat keine Option 'postfach'"):
         load_inconsistency_rules(Q, path)
     assert len(load_inconsistency_rules(OLD, path)) == len(load_inconsistency_rules(OLD))
 
@@ -172,7 +175,10 @@ def broken(tmp_path: Path, change) -> ContentError:  # type: ignore[no-untyped-d
         (lambda d: d["rules"][1].update(cite={"source": "erbach-ikz-2023", "section": "99 Erfunden"}), "nicht verzeichnet"),
         (lambda d: d["rules"][1].update(severity="hoch"), "unbekannte Felder severity"),
         (lambda d: d["rules"][1].update(versions=["neu"]), "Version 'neu' hat nicht die Form JJJJ.N"),
-        (lambda d: d["rules"][1]["when"].__setitem__(1, {"item": "technik.epayment", "none_of": ["alle"]}), "oder zwei zu einer Mehrfachauswahl"),
+        (
+            lambda d: d["rules"][1]["when"].__setitem__(1, {"item": "technik.epayment", "none_of": ["alle"]}),
+            "oder zwei zu einer Mehrfachauswahl",
+        ),
     ],
 )
 def test_broken_rule_names_file_and_rule(tmp_path: Path, change, expected: str) -> None:  # type: ignore[no-untyped-def]
