@@ -119,3 +119,32 @@ def test_no_version_notice_within_one_version(browser, world) -> None:
     browser.login(world.berater)
     page = browser.get(f"/beratung/bewertung/{second.id}").get_data(as_text=True)
     assert "wurde mit Fragebogen" not in page and "nicht vergleichbar" not in page
+
+
+def test_2026_2_contradictions_are_shown_to_the_kommune_before_submitting_and_to_the_consultant(make_browser, world) -> None:
+    submitted_2026_1(world.erbach, world.kommune)
+    second = svc.start_round(world.erbach, world.kommune)
+    _, versions = svc.answers_of(second)
+    contradictory = {
+        "technik.online_dienste": 30,
+        "technik.bundid": "kein_konto",
+        "technik.isms": ("strukturanalyse", "audit"),
+        "kooperation.ikz_partner": 1,
+    }
+    svc.save_answers(second, world.kommune, contradictory, versions)
+    db.session.commit()
+    kommune = make_browser()
+    kommune.login(world.kommune)
+    page = kommune.get(f"/bewertung/{second.id}/abschliessen").get_data(as_text=True)
+    for message in (
+        "aber Nutzende können sich mit keinem Nutzerkonto anmelden",  # online-dienste-ohne-nutzerkonto
+        "aber eine Leitlinie zur Informationssicherheit ist nicht beschlossen",  # isms-audit-ohne-leitlinie
+        "aber der Zusammenarbeit gehört laut Antwort nur die eigene Kommune an",  # ikz-ohne-partner
+    ):
+        assert message in page, message
+    berater = make_browser()
+    berater.login(world.berater)
+    page = berater.get(f"/beratung/bewertung/{second.id}").get_data(as_text=True)
+    assert (
+        "Regel online-dienste-ohne-nutzerkonto" in page and "Regel isms-audit-ohne-leitlinie" in page and "Regel ikz-ohne-partner" in page
+    )
