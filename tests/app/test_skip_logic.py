@@ -19,7 +19,12 @@ from tests.unit.factory import document, questionnaire
 
 DETAILS = ("kooperation.ikz_laufzeit", "kooperation.ikz_personalkosten", "kooperation.ikz_partner", "kooperation.ratsbeschluss")
 #: the whole Kooperation page as a browser without JavaScript posts it, the details included
-PAGE = {**area_answers("kooperation"), "kooperation.ikz_laufzeit": "unbefristet", "kooperation.ikz_partner": 6, "kooperation.ratsbeschluss": "ja"}
+PAGE = {
+    **area_answers("kooperation"),
+    "kooperation.ikz_laufzeit": "unbefristet",
+    "kooperation.ikz_partner": 6,
+    "kooperation.ratsbeschluss": "ja",
+}
 
 
 @pytest.fixture

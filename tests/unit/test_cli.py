@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from digicheck.cli import main
 from scoring import Library
+from tests.unit.factory import best_answers as best_answers_of
 
 Q = Library.load().latest
 #: the conditions these tests break are those of 2026.1 (checked first, as the older version)
@@ -33,15 +34,7 @@ def write_answers(tmp_path: Path, answers: dict, version: str | None = Q.version
 
 
 def best_answers() -> dict:
-    answers = {}
-    for item in Q.items:
-        if item.type == "number":
-            answers[item.id] = item.bands[-1].min
-        elif item.type == "multi":
-            answers[item.id] = [o.id for o in item.options if not o.exclusive]
-        else:
-            answers[item.id] = item.ranked_options[-1].id
-    return answers
+    return best_answers_of(Q)
 
 
 def test_check_lists_every_version() -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scoring import ContentError, Library, check_answers, score, score_checked
 from scoring.conditions import answer_status
 from scoring.model import Check, Questionnaire
+from tests.unit.factory import best_answers
 from tests.unit.test_properties import answer_for
 
 Q = Library.load().get("2026.2")
@@ -43,18 +44,6 @@ def test_no_answers_reach_a_level_whose_stated_conditions_they_contradict(raw: d
     for area in profile.areas:
         if area.level is not None:
             assert contradicted(Q, profile.answers, area.id, area.level) == [], (area.id, area.level)
-
-
-def best_answers(q: Questionnaire) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for item in q.items:
-        if item.type == "number":
-            answers[item.id] = item.bands[-1].min
-        elif item.type == "multi":
-            answers[item.id] = [o.id for o in item.options if not o.exclusive]
-        else:
-            answers[item.id] = item.ranked_options[-1].id
-    return answers
 
 
 def test_the_best_answers_reach_level_5_everywhere() -> None:
