@@ -30,6 +30,7 @@ from scoring.model import (
     Migration,
     Option,
     Questionnaire,
+    Requirement,
     Source,
 )
 from scoring.safe_yaml import YamlRefused, decode_utf8, load_yaml, read_limited
@@ -241,6 +242,45 @@ def _levels(doc: Reader) -> tuple[Level, ...]:
             raise reader.fail("min_score muss zwischen 0 und 100 liegen")
         levels.append(Level(index + 1, reader.text("name"), min_score, reader.text("description")))
     return tuple(levels)
+
+
+def _with_requirements(doc: Reader, levels: tuple[Level, ...], areas: tuple[Area, ...], gates: tuple[Gate, ...]) -> tuple[Level, ...]:
+    """Each level's `requires`: the conditions its description states, per area. Each must be
+    enforced by a gate of that area that caps below the level on the same item with at least
+    the same threshold, so no answers reach a level whose stated conditions they contradict."""
+    items = {item.id: item for area in areas for item in area.items}
+    result: list[Level] = []
+    for level, raw_level in zip(levels, doc.data["levels"], strict=True):
+        reader = Reader(doc.file, f"Stufe {level.level}", raw_level)
+        requirements: list[Requirement] = []
+        for raw in reader.items("requires", required=False):
+            cond = Reader(doc.file, f"Stufe {level.level}, requires", raw)
+            item_id, min_score = cond.text("item"), cond.number("min_score")
+            assert min_score is not None
+            item = items.get(item_id)
+            if item is None:
+                raise cond.fail(f"unbekannte Frage '{item_id}'")
+            if not 0 < min_score <= 100:
+                raise cond.fail(f"min_score für {item_id} muss zwischen 0 (exklusiv) und 100 liegen")
+            if level.level == 1:
+                raise cond.fail("Stufe 1 hat keine Bedingungen")
+            requirement = Requirement(item.area_id, item_id, min_score, cond.text("clause"))
+            if not any(_enforces(gate, requirement, level.level) for gate in gates):
+                raise cond.fail(
+                    f"keine Regel (gates) setzt „{requirement.clause}“ durch: nötig ist eine Regel für Bereich "
+                    f"{item.area_id} mit max_level höchstens {level.level - 1} und der Bedingung {item_id} ≥ {min_score:g}"
+                )
+            requirements.append(requirement)
+        result.append(replace(level, requires=tuple(requirements)) if requirements else level)
+    return tuple(result)
+
+
+def _enforces(gate: Gate, requirement: Requirement, level: int) -> bool:
+    return (
+        gate.area == requirement.area
+        and gate.max_level < level
+        and any(c.item == requirement.item and c.min_score >= requirement.min_score - 1e-9 for c in gate.unless)
+    )
 
 
 def _option(item: Reader, raw: Any, index: int) -> Option:
@@ -497,15 +537,16 @@ def parse_questionnaire(data: Any, file: str) -> Questionnaire:
     migration = _migration(doc, version)
     if migration is not None:
         _check_migration_targets(file, migration, areas)
+    gates = _gates(doc, areas, source_ids)
     return Questionnaire(
         version=version,
         title=doc.text("title"),
         published=published,
         coverage_min=coverage_min,
         sources=sources,
-        levels=_levels(doc),
+        levels=_with_requirements(doc, _levels(doc), areas, gates),
         areas=areas,
-        gates=_gates(doc, areas, source_ids),
+        gates=gates,
         migration=migration,
         path=file,
     )

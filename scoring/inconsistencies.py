@@ -10,6 +10,7 @@ or "Weiß nicht" never fires a rule, "Trifft nicht zu" meets no condition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +21,14 @@ from scoring.advice.loader import catalogue_dir_for
 from scoring.advice.reading import check, citation, entry_id, load_sections
 from scoring.answers import AnswerValue, answer_label
 from scoring.conditions import answer_status
-from scoring.content import ContentError, Reader, read_yaml, unique
+from scoring.content import ContentError, Reader, read_yaml, texts, unique
 from scoring.library import DEFAULT_DIR
 from scoring.model import Check, Citation, Questionnaire
 
 SCHEMA = "digicheck/inconsistencies-1"
 RULES_FILE = DEFAULT_DIR / "rules" / "inconsistencies.yaml"
-RULE_KEYS = ("id", "message", "when", "cite", "note")
+RULE_KEYS = ("id", "message", "when", "cite", "note", "versions")
+_VERSION = re.compile(r"^\d{4}\.\d+$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class InconsistencyRule:
     when: tuple[Check, ...]
     cite: Citation
     note: str = ""
+    #: the questionnaire versions the rule is for; empty: every version
+    versions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,26 +58,60 @@ class Inconsistency:
     answers: tuple[FlaggedAnswer, ...]
 
 
-def _rule(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> InconsistencyRule:
+def rule_versions(reader: Reader) -> tuple[str, ...]:
+    """A rule's `versions`: the questionnaire versions it is written for (none: all)."""
+    versions = texts(reader, "versions", required=False)
+    for version in versions:
+        if not _VERSION.match(version):
+            raise reader.fail(f"Version '{version}' hat nicht die Form JJJJ.N")
+    return versions
+
+
+def _rule(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> InconsistencyRule | None:
+    """The rule, checked against `q`; None when it is written for other versions only."""
     reader = Reader(file, f"rules[{index}]", raw)
     rule_id = entry_id(reader, "Regel")
     unknown = sorted(str(k) for k in reader.data if k not in RULE_KEYS)
     if unknown:
         raise reader.fail(f"unbekannte Felder {', '.join(unknown)} (erlaubt: {', '.join(RULE_KEYS)})")
+    versions = rule_versions(reader)
+    if versions and q.version not in versions:
+        return None
     when = tuple(check(reader, c, q) for c in reader.items("when"))
-    if len({c.item for c in when}) < 2:
-        raise reader.fail("eine Unstimmigkeit braucht Bedingungen zu mindestens zwei verschiedenen Fragen")
-    return InconsistencyRule(rule_id, reader.text("message"), when, citation(reader, q, sections), reader.text("note", required=False))
+    items = {c.item for c in when}
+    first = q.item(when[0].item) if when else None
+    if len(when) < 2 or (len(items) < 2 and (first is None or first.type != "multi")):
+        raise reader.fail(
+            "eine Unstimmigkeit braucht Bedingungen zu mindestens zwei verschiedenen Fragen (oder zwei zu einer Mehrfachauswahl)"
+        )
+    return InconsistencyRule(
+        rule_id, reader.text("message"), when, citation(reader, q, sections), reader.text("note", required=False), versions
+    )
 
 
 def parse_inconsistency_rules(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[InconsistencyRule, ...]:
-    """Validate parsed YAML against questionnaire `q`; raises `ContentError` naming file and rule."""
+    """Validate parsed YAML against questionnaire `q`; raises `ContentError` naming file and rule.
+
+    A rule with `versions` is checked and used only for those questionnaire versions."""
     doc = Reader(file, "", data)
     if doc.raw("schema") != SCHEMA:
         raise doc.fail(f"unbekanntes Format '{doc.raw('schema')}' (erwartet {SCHEMA})")
-    rules = tuple(_rule(i, raw, file, q, sections) for i, raw in enumerate(doc.items("rules")))
-    unique(file, "Regel", [r.id for r in rules])
-    return rules
+    raw_rules = doc.items("rules")
+    unique(file, "Regel", [str(raw.get("id")) if isinstance(raw, dict) else str(i) for i, raw in enumerate(raw_rules)])
+    return tuple(rule for i, raw in enumerate(raw_rules) if (rule := _rule(i, raw, file, q, sections)) is not None)
+
+
+def named_versions(path: Path | str) -> dict[str, tuple[str, ...]]:
+    """Rule id -> the versions it names (only rules that name some), for `questionnaire check` to
+    refuse a version that does not exist (a rule would silently never apply)."""
+    doc = Reader(str(path), "", read_yaml(Path(path)))
+    found: dict[str, tuple[str, ...]] = {}
+    for index, raw in enumerate(doc.items("rules")):
+        reader = Reader(str(path), f"rules[{index}]", raw)
+        versions = rule_versions(reader)
+        if versions:
+            found[str(reader.data.get("id"))] = versions
+    return found
 
 
 def rules_file_for(q: Questionnaire) -> Path:

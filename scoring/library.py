@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scoring.answers import Answers, AnswerValue, check_answer
 from scoring.content import ContentError, load_questionnaire, version_key
-from scoring.model import SPECIAL_ANSWERS, Questionnaire
+from scoring.model import SPECIAL_ANSWERS, Item, Questionnaire
 
 
 def _shipped_dir() -> Path:
@@ -63,6 +63,25 @@ class Library:
         for old_id in migration.items:
             if old.item(old_id) is None:
                 raise ContentError(new.path, "migrates_from", f"'{old_id}' ist keine Frage der Version {old.version}")
+        sources = _sources_by_target(old, new)
+        for new_id, mapping in migration.options.items():
+            old_items = sources.get(new_id, [])
+            if not old_items:
+                raise ContentError(
+                    new.path,
+                    "migrates_from",
+                    f"Optionszuordnung für '{new_id}', aber keine Frage aus {old.version} wird dorthin übernommen",
+                )
+            for old_option in mapping:
+                if not any(item.option(old_option) for item in old_items):
+                    raise ContentError(
+                        new.path, f"migrates_from, Frage {new_id}", f"'{old_option}' ist keine Option der Version {old.version}"
+                    )
+        for new_id, old_items in sources.items():
+            target = new.item(new_id)
+            assert target is not None
+            for old_item in old_items:
+                _check_carried(new.path, old_item, target, migration.options.get(new_id, {}))
 
     @property
     def latest(self) -> Questionnaire:
@@ -75,6 +94,33 @@ class Library:
             return self.versions[str(version)]
         except KeyError:
             raise UnknownVersion(str(version), list(self.versions)) from None
+
+
+def _sources_by_target(old: Questionnaire, new: Questionnaire) -> dict[str, list[Item]]:
+    """New item id -> the old items whose answers carry over to it (mapped, or the same id)."""
+    assert new.migration is not None
+    sources: dict[str, list[Item]] = {}
+    for item in old.items:
+        new_id = new.migration.items.get(item.id, item.id)
+        if new_id is not None and new.item(new_id) is not None:
+            sources.setdefault(new_id, []).append(item)
+    return sources
+
+
+def _check_carried(file: str, old: Item, new: Item, options: dict[str, str]) -> None:
+    """Refuse a carry-over that would lose answers without saying so: an answer to `old` must be a
+    valid answer to `new` (same kind, each old option mapped or kept). Map the item to null to drop it."""
+    where = f"migrates_from, Frage {old.id}"
+    if (old.type == "number") != (new.type == "number") or (old.type == "multi") != (new.type == "multi"):
+        raise ContentError(file, where, f"Typ {old.type} wird zu {new.type} ({new.id}); Antworten passen nicht, auf null abbilden")
+    if old.type == "number":
+        if old.min is not None and new.min is not None and (old.min < new.min or (old.max or 0) > (new.max or 0)):
+            raise ContentError(file, where, f"Wertebereich {old.min}–{old.max} passt nicht in {new.min}–{new.max} von {new.id}")
+        return
+    for option in old.options:
+        target = options.get(option.id, option.id)
+        if new.option(target) is None and target not in SPECIAL_ANSWERS:
+            raise ContentError(file, where, f"Option '{option.id}' gibt es in {new.id} nicht; unter options zuordnen")
 
 
 @dataclass(frozen=True)
@@ -124,3 +170,45 @@ def _step(new: Questionnaire, answers: Answers) -> tuple[Answers, list[str]]:
         except ValueError:
             dropped.append(old_id)
     return mapped, dropped
+
+
+def item_renames(library: Library, from_version: str, to_version: str) -> dict[str, str | None]:
+    """Each item id of `from_version` -> its id in `to_version` along the declared migrations
+    (None: its answers are not carried over, because the item was dropped or now measures
+    something else)."""
+    ids: dict[str, str | None] = {item.id: item.id for item in library.get(from_version).items}
+    for q in library.versions.values():
+        if q.migration is None or not version_key(from_version) < version_key(q.version) <= version_key(to_version):
+            continue
+        ids = {old: (_carried_id(q, new) if new is not None else None) for old, new in ids.items()}
+    return ids
+
+
+def _carried_id(q: Questionnaire, old_id: str) -> str | None:
+    assert q.migration is not None
+    new_id = q.migration.items.get(old_id, old_id)
+    return new_id if new_id is not None and q.item(new_id) is not None else None
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """What a comparison across questionnaire versions can and cannot compare."""
+
+    from_version: str
+    to_version: str
+    #: item id in `to_version` -> the id of the same question in `from_version`
+    comparable: dict[str, str]
+    #: items of `to_version` without a counterpart (new, or measuring something else now)
+    not_comparable: tuple[str, ...]
+
+
+def version_change(library: Library, from_version: str, to_version: str) -> VersionChange | None:
+    """None when both are the same version; else which items of `to_version` can be compared with
+    answers to `from_version` (declared migrations only: an item whose answers are not carried
+    over is not comparable, even if it kept its id)."""
+    if from_version == to_version:
+        return None
+    renames = item_renames(library, from_version, to_version)
+    comparable = {new: old for old, new in renames.items() if new is not None}
+    missing = tuple(item.id for item in library.get(to_version).items if item.id not in comparable)
+    return VersionChange(from_version, to_version, comparable, missing)

@@ -120,11 +120,23 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A condition a level's description states for one area (`clause` quotes it): an area at
+    this level or above has `item` answered with at least `min_score`. A gate enforces it."""
+
+    area: str
+    item: str
+    min_score: float
+    clause: str
+
+
+@dataclass(frozen=True)
 class Level:
     level: int
     name: str
     min_score: float
     description: str
+    requires: tuple[Requirement, ...] = ()
 
 
 @dataclass(frozen=True)

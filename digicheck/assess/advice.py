@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 
 from digicheck import timefmt
-from digicheck.content import catalogue
+from digicheck.content import catalogue, library
 from digicheck.models import Assessment, Municipality
 from scoring import Profile, Questionnaire, score
 from scoring.advice import Advice, MunicipalityFacts, ReferenceProfile, advice_to_dict, advise, load_references
@@ -40,5 +40,5 @@ def references(q: Questionnaire) -> list[tuple[ReferenceProfile, Profile]]:
     """The reference profiles (Gießen 2020, Erbach-IKZ 2023) for this version, scored once."""
     cache = current_app.extensions.setdefault("digicheck.references", {})
     if q.version not in cache:
-        cache[q.version] = [(ref, score(q, ref.answers)) for ref in load_references(q)]
+        cache[q.version] = [(ref, score(q, ref.answers)) for ref in load_references(q, library=library())]
     return cache[q.version]

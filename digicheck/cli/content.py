@@ -17,7 +17,7 @@ from scoring import AnswerError, ContentError, UnknownVersion, score
 from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
 from scoring.advice.loader import catalogue_dir_for, catalogue_paths
 from scoring.content import read_yaml
-from scoring.inconsistencies import load_inconsistency_rules
+from scoring.inconsistencies import load_inconsistency_rules, named_versions, rules_file_for
 from scoring.model import Check
 from scoring.report import profile_to_dict, profile_to_text
 
@@ -46,7 +46,7 @@ def questionnaire_check() -> None:
             f"{len(catalogue.measures)} Maßnahmen"
         )
         try:
-            references = load_references(q)
+            references = load_references(q, library=library)
         except ContentError as exc:
             raise CliError(str(exc)) from None
         click.echo(f"ok  {q.version}  Referenzprofile: {', '.join(r.label for r in references) or 'keine'}")
@@ -55,6 +55,10 @@ def questionnaire_check() -> None:
         except ContentError as exc:
             raise CliError(str(exc)) from None
         click.echo(f"ok  {q.version}  {len(rules)} Plausibilitätsregeln")
+        for rule_id, versions in named_versions(rules_file_for(q)).items():
+            missing = [v for v in versions if v not in library.versions]
+            if missing:
+                raise CliError(f"{rules_file_for(q)}: Regel {rule_id}: Fragebogen {', '.join(missing)} gibt es nicht")
 
 
 def _checked_catalogue(q: Any, folder: Path, overlay: Path | None = None) -> Any:

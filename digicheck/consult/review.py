@@ -19,13 +19,14 @@ from digicheck.assess import services as assessments_svc
 from digicheck.assess.advice import references
 from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
 from digicheck.consult.services import notes_of, validated_levels, validation_trail
-from digicheck.content import inconsistency_rules
+from digicheck.content import inconsistency_rules, library
 from digicheck.extensions import db
 from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.answers import answer_label, item_score
 from scoring.inconsistencies import Inconsistency, find_inconsistencies
+from scoring.library import VersionChange, version_change
 from scoring.model import Item
 from scoring.profile import unknown_items
 from scoring.radar import Series, assessment_series
@@ -44,6 +45,8 @@ class ItemReview:
     changes: list[AnswerChange] = field(default_factory=list)  # the latest RECENT_CHANGES, newest first
     notes: list[Note] = field(default_factory=list)
     change_count: int = 0
+    #: the previous round used another questionnaire version without this question (or with another meaning)
+    not_comparable: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class Review:
     profile: Profile
     targets: dict[str, int]
     previous: Assessment | None
+    #: set when the previous round answered another questionnaire version
+    version_change: VersionChange | None
     validated: dict[str, ValidatedLevel]
     trail: list[ValidatedLevel]
     notes: list[Note]
@@ -160,13 +165,15 @@ def review(assessment: Assessment) -> Review:
     notes = notes_of(assessment)
     changes, change_counts = _recent_changes(assessment)
     items: dict[str, ItemReview] = {}
+    change = version_change(library(), previous_q.version, q.version) if previous_q is not None else None
     for item in q.items:
         value = profile.answers.get(item.id)
         score = item_score(item, value)
         prior = None
-        previous_item = previous_q.item(item.id) if previous_q is not None else None
+        previous_id = item.id if change is None else change.comparable.get(item.id)
+        previous_item = previous_q.item(previous_id) if previous_q is not None and previous_id is not None else None
         if previous_profile is not None and previous_item is not None:
-            prior = answer_label(previous_item, previous_profile.answers.get(item.id))
+            prior = answer_label(previous_item, previous_profile.answers.get(previous_item.id))
         items[item.id] = ItemReview(
             item,
             answer_label(item, value),
@@ -175,6 +182,7 @@ def review(assessment: Assessment) -> Review:
             changes.get(item.id, []),
             [n for n in notes if n.item_id == item.id],
             change_counts.get(item.id, 0),
+            not_comparable=change is not None and item.id in change.not_comparable,
         )
     median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
     refs = references(q)
@@ -184,6 +192,7 @@ def review(assessment: Assessment) -> Review:
         profile=profile,
         targets=targets,
         previous=previous,
+        version_change=change,
         validated=validated_levels(assessment),
         trail=validation_trail(assessment),
         notes=notes,

@@ -9,7 +9,7 @@ sections that exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,8 @@ from scoring.advice.catalogue import SourceSections
 from scoring.advice.loader import catalogue_dir_for
 from scoring.advice.reading import citation, load_sections
 from scoring.answers import AnswerError, check_answers
-from scoring.content import ContentError, Reader, read_yaml
-from scoring.library import DEFAULT_DIR
+from scoring.content import ContentError, Reader, read_yaml, version_key
+from scoring.library import DEFAULT_DIR, Library, carry_over, item_renames
 from scoring.model import DONT_KNOW, Citation, Questionnaire
 
 REFERENCE_DIR = DEFAULT_DIR / "references"
@@ -79,14 +79,45 @@ def load_reference(path: Path | str, q: Questionnaire, sections: SourceSections)
 
 
 def load_references(
-    q: Questionnaire, folder: Path | str | None = None, sections: SourceSections | None = None
+    q: Questionnaire, folder: Path | str | None = None, sections: SourceSections | None = None, library: Library | None = None
 ) -> tuple[ReferenceProfile, ...]:
     """Every reference profile for questionnaire `q`, sorted by file name.
 
     `folder` defaults to `references/` beside the questionnaire file, else the shipped one.
+    With `library`, a profile written for an older version is validated against that version and
+    carried over to `q` by its declared migration (`carry_over`); items it cannot answer start as
+    „weiss_nicht“. Profiles of other versions are left to those versions; without `library` only
+    profiles of `q.version` are read.
     """
     if folder is None:
         beside = Path(q.path).parent / "references" if q.path else None
         folder = beside if beside is not None and beside.is_dir() else REFERENCE_DIR
     sections = sections or load_sections(catalogue_dir_for(q) / "sources.yaml", q)
-    return tuple(load_reference(path, q, sections) for path in sorted(Path(folder).glob("*.yaml")))
+    profiles: list[ReferenceProfile] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        data = read_yaml(path)
+        version = str(Reader(str(path), "", data).raw("questionnaire"))
+        if version == q.version:
+            profiles.append(parse_reference(data, str(path), q, sections))
+        elif library is not None:
+            if version not in library.versions:
+                raise ContentError(str(path), "", f"Fragebogen {version} gibt es nicht (vorhanden: {', '.join(library.versions)})")
+            if version_key(version) < version_key(q.version):
+                older = library.get(version)
+                profiles.append(
+                    _carried(
+                        parse_reference(data, str(path), older, load_sections(catalogue_dir_for(older) / "sources.yaml", older)), library, q
+                    )
+                )
+    return tuple(profiles)
+
+
+def _carried(reference: ReferenceProfile, library: Library, q: Questionnaire) -> ReferenceProfile:
+    """An older version's reference profile as answers to `q`: carried answers and their citations;
+    every item it gives no answer for is „weiss_nicht“ (the profile says nothing about it)."""
+    older = library.get(reference.questionnaire)
+    carried = carry_over(library, check_answers(older, reference.answers), older.version, q.version)
+    renamed = {old: new for old, new in item_renames(library, older.version, q.version).items() if new is not None}
+    answers: dict[str, Any] = {item.id: carried.answers.get(item.id, DONT_KNOW) for item in q.items}
+    citations = {renamed.get(old, old): c for old, c in reference.citations.items() if renamed.get(old, old) in carried.answers}
+    return replace(reference, questionnaire=q.version, answers=answers, citations=citations)

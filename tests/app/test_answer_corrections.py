@@ -17,7 +17,7 @@ from digicheck.models import Answer
 from scoring.model import DONT_KNOW, NOT_APPLICABLE
 from tests.app.helpers import page_form
 
-DIGILOTSEN = "organisation-digilotsen"
+NUMBER = "technik-notebooks"  # a number question without "Trifft nicht zu"
 PERSONALVERTRETUNG = "organisation-personalvertretung"
 VERANTWORTUNG = "strategie-verantwortung"
 DIGITALSTRATEGIE = "strategie-digitalstrategie"
@@ -48,18 +48,18 @@ def save_as_shown(browser, url: str, **changes: list[str]):
 
 def test_dont_know_on_a_number_gives_way_to_a_typed_number_and_can_be_cleared(started) -> None:
     browser, assessment_id = started
-    url = url_of(assessment_id, "organisation")
-    assert save_as_shown(browser, url, **{f"{DIGILOTSEN}-special": [DONT_KNOW]}).status_code == 302
-    assert stored(assessment_id) == {DIGILOTSEN: DONT_KNOW}
+    url = url_of(assessment_id, "technik")
+    assert save_as_shown(browser, url, **{f"{NUMBER}-special": [DONT_KNOW]}).status_code == 302
+    assert stored(assessment_id) == {NUMBER: DONT_KNOW}
     # typed without touching the radio button, as before the fix ended in "nicht beides"
-    assert save_as_shown(browser, url, **{DIGILOTSEN: ["4"]}).status_code == 302
-    assert stored(assessment_id) == {DIGILOTSEN: 4}
-    assert save_as_shown(browser, url, **{f"{DIGILOTSEN}-special": [DONT_KNOW]}).status_code == 302  # the stale 4 stays in the field
-    assert stored(assessment_id) == {DIGILOTSEN: DONT_KNOW}
-    assert save_as_shown(browser, url, **{f"{DIGILOTSEN}-special": [""]}).status_code == 302  # "Keine davon", field empty
+    assert save_as_shown(browser, url, **{NUMBER: ["4"]}).status_code == 302
+    assert stored(assessment_id) == {NUMBER: 4}
+    assert save_as_shown(browser, url, **{f"{NUMBER}-special": [DONT_KNOW]}).status_code == 302  # the stale 4 stays in the field
+    assert stored(assessment_id) == {NUMBER: DONT_KNOW}
+    assert save_as_shown(browser, url, **{f"{NUMBER}-special": [""]}).status_code == 302  # "Keine davon", field empty
     assert stored(assessment_id) == {}
     page = browser.get(url).get_data(as_text=True)
-    assert re.search(rf'<input checked id="{DIGILOTSEN}-special-leer"', page)
+    assert re.search(rf'<input checked id="{NUMBER}-special-leer"', page)
 
 
 def test_keine_angabe_clears_trifft_nicht_zu_and_weiss_nicht_on_a_choice(started) -> None:
@@ -182,7 +182,7 @@ def test_a_forged_loaded_value_is_compared_with_nothing(started, forged: str) ->
     """`o-<name>` comes from the page; a forged one (deeply nested, huge, broken) counts as unknown:
     the typed answer is saved as changed, never a server error."""
     browser, assessment_id = started
-    url = url_of(assessment_id, "organisation")
-    response = save_as_shown(browser, url, **{DIGILOTSEN: ["4"], f"o-{DIGILOTSEN}": [forged]})
+    url = url_of(assessment_id, "technik")
+    response = save_as_shown(browser, url, **{NUMBER: ["4"], f"o-{NUMBER}": [forged]})
     assert response.status_code == 302
-    assert stored(assessment_id) == {DIGILOTSEN: 4}
+    assert stored(assessment_id) == {NUMBER: 4}

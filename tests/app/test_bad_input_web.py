@@ -135,7 +135,7 @@ def test_real_server_refuses_an_oversized_chunked_body(server: int, world) -> No
 
 # --- answer history, a page at a time ----------------------------------------------------------
 
-ITEM = Q.item("organisation.digilotsen")
+ITEM = Q.item("technik.notebooks")
 
 
 def with_changes(world: Any, count: int) -> Any:

@@ -241,7 +241,7 @@ def test_median_needs_five_submitted_assessments_of_the_size_class(app, world) -
     median = size_class_median(13876, areas)
     assert not median.available and set(median.counts.values()) == {4}
     # a second round replaces the first: only the latest submitted round counts
-    submitted(towns[3], "mid", technik__isms="kein")
+    submitted(towns[3], "mid", technik__isms=["keiner"])
     assert set(size_class_median(13876, areas).counts.values()) == {4}
     submitted(towns[4], "high")
     assert size_class_median(13876, areas).available

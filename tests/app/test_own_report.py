@@ -32,13 +32,13 @@ TARGETS = {"strategie": 4, "technik": 5}
 
 @pytest.fixture
 def reported(world) -> Any:
-    """Erbach's submitted round: the Hauptamt typed the number of Digilotsen itself (the rest is
+    """Erbach's submitted round: the Hauptamt typed the share of notebooks itself (the rest is
     imported, the budget as "Weiß nicht"), set targets; the consultant validated one area and wrote
     a shared and an internal note."""
     assessment = svc.start_round(world.erbach, world.kommune)
     answers = full_answers("mid", strategie__budget="weiss_nicht")
-    svc.save_demo_answers(assessment, {k: v for k, v in answers.items() if k != "organisation.digilotsen"})
-    assert svc.save_answers(assessment, world.kommune, {"organisation.digilotsen": 4}, {}).ok
+    svc.save_demo_answers(assessment, {k: v for k, v in answers.items() if k != "technik.notebooks"})
+    assert svc.save_answers(assessment, world.kommune, {"technik.notebooks": 60}, {}).ok
     svc.set_targets(assessment, TARGETS)
     assert svc.submit(assessment, world.kommune) == []
     db.session.add_all(
@@ -117,8 +117,8 @@ def test_answers_csv_opens_in_german_excel(browser, world, reported) -> None:
     assert body.startswith(b"\xef\xbb\xbfBereich;Frage-ID;Frage;Antwort;Antwort (Schl\xc3\xbcssel);Punkte;Zuletzt ge")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert [r["Frage-ID"] for r in rows] == [i.id for i in Q.items]
-    lotsen = next(r for r in rows if r["Frage-ID"] == "organisation.digilotsen")
-    assert (lotsen["Antwort"], lotsen["Antwort (Schlüssel)"], lotsen["Punkte"]) == ("4 Personen", "4", "70")
+    lotsen = next(r for r in rows if r["Frage-ID"] == "technik.notebooks")
+    assert (lotsen["Antwort"], lotsen["Antwort (Schlüssel)"], lotsen["Punkte"]) == ("60 Prozent", "60", "55")
     assert lotsen["Zuletzt geändert von"] == "Hauptamt Erbach"
     changed = datetime.strptime(lotsen["Zuletzt geändert am"], "%Y-%m-%d %H:%M")  # local wall time, as Excel reads it
     assert abs(changed - datetime.now()) < timedelta(hours=3)
@@ -134,10 +134,10 @@ def test_answers_xlsx_keeps_numbers_and_instants_typed(browser, world, reported)
     assert head["Zeiten"] == "Ortszeit (Europe/Berlin)"
     sheet = book["Antworten"]
     columns = [c.value for c in sheet[1]]
-    lotsen = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "organisation.digilotsen")
+    lotsen = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "technik.notebooks")
     cell = dict(zip(columns, lotsen, strict=True))
-    assert cell["Antwort (Schlüssel)"].value == 4 and cell["Antwort (Schlüssel)"].data_type == "n"
-    assert cell["Punkte"].value == 70 and cell["Punkte"].data_type == "n"
+    assert cell["Antwort (Schlüssel)"].value == 60 and cell["Antwort (Schlüssel)"].data_type == "n"
+    assert cell["Punkte"].value == 55 and cell["Punkte"].data_type == "n"
     assert isinstance(cell["Zuletzt geändert am"].value, datetime) and cell["Zuletzt geändert von"].value == "Hauptamt Erbach"
 
 

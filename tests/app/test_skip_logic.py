@@ -19,7 +19,12 @@ from tests.unit.factory import document, questionnaire
 
 DETAILS = ("kooperation.ikz_laufzeit", "kooperation.ikz_personalkosten", "kooperation.ikz_partner", "kooperation.ratsbeschluss")
 #: the whole Kooperation page as a browser without JavaScript posts it, the details included
-PAGE = {**area_answers("kooperation"), "kooperation.ikz_laufzeit": 6, "kooperation.ikz_partner": 3, "kooperation.ratsbeschluss": "ja"}
+PAGE = {
+    **area_answers("kooperation"),
+    "kooperation.ikz_laufzeit": "unbefristet",
+    "kooperation.ikz_partner": 6,
+    "kooperation.ratsbeschluss": "ja",
+}
 
 
 @pytest.fixture
@@ -52,17 +57,17 @@ def test_the_details_are_asked_until_the_kommune_says_it_has_no_cooperation(brow
     assert hidden_questions(page) == names and notes(page) == names
     assert "Entfällt nach Ihrer Antwort auf Frage 1 und zählt als „Trifft nicht zu“." in page
     # not open: 11 questions done on this page, of which the 4 skipped ones
-    assert f"Fortschritt: {len(PAGE)} von 56 Fragen beantwortet" in page
+    assert f"Fortschritt: {len(PAGE)} von {len(Q.items)} Fragen beantwortet" in page
 
 
 def test_answers_given_before_stay_and_come_back_with_the_cooperation(browser, assessment_id) -> None:
     save(browser, assessment_id, "kooperation", {**PAGE, "kooperation.ikz_vereinbarung": "projekte"})
-    assert stored(assessment_id)["kooperation.ikz_laufzeit"] == 6
-    save(browser, assessment_id, "kooperation", {**PAGE, "kooperation.ikz_vereinbarung": "keine", "kooperation.ikz_laufzeit": 1})
-    assert stored(assessment_id)["kooperation.ikz_laufzeit"] == 6  # kept, unused while not asked
+    assert stored(assessment_id)["kooperation.ikz_partner"] == 6
+    save(browser, assessment_id, "kooperation", {**PAGE, "kooperation.ikz_vereinbarung": "keine", "kooperation.ikz_partner": 1})
+    assert stored(assessment_id)["kooperation.ikz_partner"] == 6  # kept, unused while not asked
     save(browser, assessment_id, "kooperation", {**PAGE, "kooperation.ikz_vereinbarung": "vereinbarung"})
     page = browser.get(page_url(assessment_id, "kooperation")).get_data(as_text=True)
-    assert hidden_questions(page) == [] and input_value(page, "kooperation-ikz_laufzeit") == "6"
+    assert hidden_questions(page) == [] and input_value(page, "kooperation-ikz_partner") == "6"
 
 
 def post_without_cooperation(browser, assessment_id: int, field: str, typed: str):
@@ -74,7 +79,7 @@ def post_without_cooperation(browser, assessment_id: int, field: str, typed: str
 
 
 def test_an_invalid_answer_to_a_question_that_does_not_apply_blocks_nothing(browser, assessment_id) -> None:
-    response = post_without_cooperation(browser, assessment_id, "kooperation-ikz_laufzeit", "viele")
+    response = post_without_cooperation(browser, assessment_id, "kooperation-ikz_partner", "viele")
     assert response.status_code == 302
     assert stored(assessment_id)["kooperation.ikz_vereinbarung"] == "keine"
 

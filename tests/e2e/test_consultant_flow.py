@@ -45,7 +45,7 @@ def prepared(world: World) -> Prepared:
     """Erbach with two submitted rounds (targets in the second), four more towns of its size class
     (10,000 to under 20,000: the median has its 5), one town still answering, one never invited."""
     first = submitted(world.erbach, "mid", user=world.kommune)
-    second = submitted(world.erbach, "high", user=world.kommune, technik__isms="kein")
+    second = submitted(world.erbach, "high", user=world.kommune, technik__isms=["keiner"])
     db.session.add_all(Target(assessment_id=second.id, area_id=area, level=level) for area, level in TARGETS.items())
     db.session.commit()
     submitted(town(1, population=12001), "high")

@@ -19,7 +19,7 @@ from tests.e2e.conftest import AxeAudit
 
 Q = Library.load().latest
 WEISS_NICHT = SPECIAL_LABELS["weiss_nicht"]
-UNKNOWN_ITEMS = ("strategie.budget", "organisation.digilotsen")  # answered "Weiß nicht": one choice, one number
+UNKNOWN_ITEMS = ("strategie.budget", "technik.notebooks")  # answered "Weiß nicht": one choice, one number
 ASSESSMENT_URL = re.compile(r"/bewertung/(\d+)/")
 DRAFT_RESTORED = "Nicht gespeicherte Eingaben aus diesem Browser wurden wiederhergestellt"
 
@@ -234,16 +234,16 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, world: World
     axe.check(page, "Fragebogen")
 
     # a number item with letters: error summary, message at the field, input kept
-    digilotsen = Q.item("organisation.digilotsen")
-    go_to_area(page, Q.area("organisation"))
-    number_input(page, digilotsen).fill("abc")
+    notebooks = Q.item("technik.notebooks")
+    go_to_area(page, Q.area("technik"))
+    number_input(page, notebooks).fill("abc")
     page.get_by_role("button", name="Zwischenspeichern").click()
     summary = page.locator("#fehler")
     expect(summary).to_be_visible()
-    expect(summary.get_by_role("link")).to_have_text([re.compile(re.escape(digilotsen.text) + ".*ganze Zahl")])
-    expect(fieldset(page, digilotsen).locator(".field-error")).to_contain_text("Bitte eine ganze Zahl eintragen")
-    expect(number_input(page, digilotsen)).to_have_value("abc")
-    expect(number_input(page, digilotsen)).to_have_attribute("aria-invalid", "true")
+    expect(summary.get_by_role("link")).to_have_text([re.compile(re.escape(notebooks.text) + ".*ganze Zahl")])
+    expect(fieldset(page, notebooks).locator(".field-error")).to_contain_text("Bitte eine ganze Zahl eintragen")
+    expect(number_input(page, notebooks)).to_have_value("abc")
+    expect(number_input(page, notebooks)).to_have_attribute("aria-invalid", "true")
     page.screenshot(path="/tmp/e2e-validation.png", full_page=True)
     axe.check(page, "Fragebogen mit Fehlern")
 

@@ -117,3 +117,16 @@ def all_answers(q: Questionnaire, option: str = "hoch") -> dict[str, Any]:
     for item in q.items:
         answers[item.id] = number if item.type == "number" else multi if item.type == "multi" else option
     return answers
+
+
+def best_answers(q: Questionnaire) -> dict[str, Any]:
+    """The best answer to every item: the top band, every non-exclusive option, the best option."""
+    answers: dict[str, Any] = {}
+    for item in q.items:
+        if item.type == "number":
+            answers[item.id] = item.bands[-1].min
+        elif item.type == "multi":
+            answers[item.id] = [o.id for o in item.options if not o.exclusive]
+        else:
+            answers[item.id] = item.ranked_options[-1].id
+    return answers

@@ -13,8 +13,11 @@ from click.testing import CliRunner
 
 from digicheck.cli import main
 from scoring import Library
+from tests.unit.factory import best_answers as best_answers_of
 
 Q = Library.load().latest
+#: the conditions these tests break are those of 2026.1 (checked first, as the older version)
+Q_2026_1 = Library.load().get("2026.1")
 
 
 def run(*args: str, env: dict | None = None):
@@ -31,15 +34,7 @@ def write_answers(tmp_path: Path, answers: dict, version: str | None = Q.version
 
 
 def best_answers() -> dict:
-    answers = {}
-    for item in Q.items:
-        if item.type == "number":
-            answers[item.id] = item.bands[-1].min
-        elif item.type == "multi":
-            answers[item.id] = [o.id for o in item.options if not o.exclusive]
-        else:
-            answers[item.id] = item.ranked_options[-1].id
-    return answers
+    return best_answers_of(Q)
 
 
 def test_check_lists_every_version() -> None:
@@ -119,7 +114,7 @@ def test_score_json_file_without_version_uses_newest(tmp_path: Path) -> None:
         ({"technik.gibtsnicht": "ja"}, ["technik.gibtsnicht", "unbekannte Frage"]),
         ({"technik.isms": "vielleicht"}, ["technik.isms", "unbekannte Option 'vielleicht'"]),
         ({"technik.online_dienste": "viele"}, ["technik.online_dienste", "ganze Zahl"]),
-        ({"technik.isms": ["a", "b"]}, ["technik.isms", "erwartet eine Option"]),
+        ({"technik.netz": ["a", "b"]}, ["technik.netz", "erwartet eine Option"]),
     ],
 )
 def test_score_bad_answers(tmp_path: Path, answers, fragments) -> None:
@@ -219,7 +214,7 @@ IKZ_CONDITION = "applies_if: [{item: kooperation.ikz_vereinbarung, none_of: [kei
 )
 def test_check_refuses_conditions_on_unknown_items_or_options(tmp_path: Path, condition: str, problem: str) -> None:
     folder = _content_copy(tmp_path)
-    path = folder / Path(Q.path).name
+    path = folder / Path(Q_2026_1.path).name
     path.write_text(path.read_text(encoding="utf-8").replace(IKZ_CONDITION, condition, 1), encoding="utf-8")
     result = CliRunner().invoke(main, ["questionnaire", "check"], env={"DIGICHECK_QUESTIONNAIRES": str(folder)})
     assert result.exit_code == 1
@@ -228,7 +223,7 @@ def test_check_refuses_conditions_on_unknown_items_or_options(tmp_path: Path, co
 
 def test_check_refuses_a_cycle_of_conditions(tmp_path: Path) -> None:
     folder = _content_copy(tmp_path)
-    path = folder / Path(Q.path).name
+    path = folder / Path(Q_2026_1.path).name
     text = path.read_text(encoding="utf-8").replace(
         '        weight: 3\n        not_applicable: false\n        cite: {source: hmdis-2020, section: "4. Interkommunale Zusammenarbeit – OZG"}\n',
         '        weight: 3\n        not_applicable: false\n        cite: {source: hmdis-2020, section: "4. Interkommunale Zusammenarbeit – OZG"}\n'

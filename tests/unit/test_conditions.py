@@ -18,7 +18,9 @@ from scoring.profile import Profile
 from scoring.progress import missing_items, progress
 from tests.unit.factory import document, questionnaire
 
-SHIPPED = Library.load().latest
+#: the version that introduced the skip logic; its submitted profiles must keep their levels
+SHIPPED = Library.load().get("2026.1")
+LATEST = Library.load().latest
 IKZ_DETAILS = {"kooperation.ikz_laufzeit", "kooperation.ikz_personalkosten", "kooperation.ikz_partner", "kooperation.ratsbeschluss"}
 #: a cooperation's details, answered although the Kommune says it has none
 DETAILS = {
@@ -51,6 +53,14 @@ def test_the_ikz_details_apply_only_to_a_cooperation() -> None:
     assert hidden_items(SHIPPED, {"kooperation.ikz_vereinbarung": "keine", **DETAILS}) == IKZ_DETAILS
     for answer in ("austausch", "projekte", "vereinbarung"):
         assert hidden_items(SHIPPED, {"kooperation.ikz_vereinbarung": answer}) == frozenset()
+
+
+def test_2026_2_hides_the_ikz_details_and_the_maturity_of_online_services_when_they_cannot_apply() -> None:
+    assert {item.id for item in LATEST.conditional_items} == IKZ_DETAILS | {"technik.online_reife"}
+    assert hidden_items(LATEST, {"kooperation.ikz_vereinbarung": "keine", "technik.online_dienste": 0}) == IKZ_DETAILS | {
+        "technik.online_reife"
+    }
+    assert hidden_items(LATEST, {"kooperation.ikz_vereinbarung": "austausch", "technik.online_dienste": 1}) == frozenset()
 
 
 @pytest.mark.parametrize("answer", [None, "weiss_nicht"])

@@ -15,7 +15,8 @@ Q = Library.load().latest
 SINGLE = Q.item("strategie.digitalstrategie")
 YESNO = Q.item("strategie.leitlinien")
 MULTI = Q.item("strategie.strategie_inhalte")
-NUMBER = Q.item("organisation.digilotsen")
+#: a number item without "Trifft nicht zu" (2026.2 asks Digilotsen as a share of Fachbereiche)
+NUMBER = Library.load().get("2026.1").item("organisation.digilotsen")
 NUMBER_NA = Q.item("kooperation.ikz_partner")
 
 

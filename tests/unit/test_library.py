@@ -88,3 +88,55 @@ def test_migration_naming_an_old_id_that_never_existed(tmp_path: Path) -> None:
     (tmp_path / "v2.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match=r"strategie\.phantom"):
         Library.load(tmp_path)
+
+
+def _load_with(tmp_path: Path, doc: dict) -> Library:
+    (tmp_path / "v1.yaml").write_text(yaml.safe_dump(document(), allow_unicode=True), encoding="utf-8")
+    (tmp_path / "v2.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return Library.load(tmp_path)
+
+
+def test_an_option_mapping_naming_an_old_option_that_never_existed_is_refused(tmp_path: Path) -> None:
+    doc = newer_version()
+    doc["migrates_from"]["options"]["strategie.strategiepapier"]["sehr_hoch"] = "vollstaendig"
+    with pytest.raises(ContentError, match=r"Frage strategie\.strategiepapier: 'sehr_hoch' ist keine Option der Version 2026\.1"):
+        _load_with(tmp_path, doc)
+
+
+def test_an_old_option_without_a_counterpart_is_refused(tmp_path: Path) -> None:
+    """Answers would be lost without a word: map the option, or map the item to null."""
+    doc = newer_version()
+    del doc["migrates_from"]["options"]["strategie.strategiepapier"]["mittel"]
+    with pytest.raises(ContentError, match=r"Frage strategie\.s0: Option 'mittel' gibt es in strategie\.strategiepapier nicht"):
+        _load_with(tmp_path, doc)
+
+
+def test_a_change_of_kind_must_drop_the_old_answers(tmp_path: Path) -> None:
+    doc = newer_version()
+    item = doc["areas"][0]["items"][0]
+    item.update(type="multi", options=[{"id": "keins", "label": "k", "score": 0, "exclusive": True}, *item["options"][1:]])
+    with pytest.raises(
+        ContentError, match=r"Typ single wird zu multi \(strategie\.strategiepapier\); Antworten passen nicht, auf null abbilden"
+    ):
+        _load_with(tmp_path, doc)
+    doc["migrates_from"]["items"]["strategie.s0"] = None
+    del doc["migrates_from"]["options"]["strategie.strategiepapier"]
+    assert "strategie.strategiepapier" not in carry_over(_load_with(tmp_path, doc), {"strategie.s0": "hoch"}, "2026.1", "2026.2").answers
+
+
+SHIPPED = Library.load()
+
+
+@pytest.mark.parametrize("item", SHIPPED.get("2026.1").items, ids=lambda item: item.id)
+def test_every_2026_1_answer_carries_to_2026_2_unless_the_migration_drops_the_item(item) -> None:  # type: ignore[no-untyped-def]
+    """The shipped migration loses no answer silently: every option (every number) of an item it
+    keeps arrives as a valid 2026.2 answer; the items it maps to null arrive as nothing."""
+    new = SHIPPED.get("2026.2")
+    assert new.migration is not None
+    values = [item.min, item.max] if item.type == "number" else [(o.id,) if item.type == "multi" else o.id for o in item.options]
+    for value in values:
+        result = carry_over(SHIPPED, {item.id: value}, "2026.1", "2026.2")
+        if item.id in new.migration.items and new.migration.items[item.id] is None:
+            assert result.answers == {} and result.dropped == (item.id,)
+        else:
+            assert result.dropped == () and len(result.answers) == 1, value
