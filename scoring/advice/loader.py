@@ -139,9 +139,7 @@ def parse_modules(
         if choose not in ("order", "need"):
             raise reader.fail(f"'choose' muss 'order' oder 'need' sein, nicht '{choose}'")
         contingents.append(
-            Contingent(
-                cid, reader.text("name"), members, free, reader.text("paid_by"), citation(reader, q, sections), cast(Any, choose)
-            )
+            Contingent(cid, reader.text("name"), members, free, reader.text("paid_by"), citation(reader, q, sections), cast(Any, choose))
         )
     if doc.raw("extras", required=False) is not None:
         raise doc.fail(

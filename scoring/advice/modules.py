@@ -128,7 +128,9 @@ def _choose(catalogue: Catalogue, facts: ItemFacts, open_items: OpenItems) -> _C
             failing = [_check_text(facts, c) for c, s in zip(module.skip_if, states, strict=True) if s != "met"]
             choice.chosen[module.id] = ()
             choice.reasons[module.id] = (
-                f"Modul {module.number} entfiele nur, wenn alle diese Punkte erfüllt wären; nicht erfüllt oder offen: " + "; ".join(failing) + "."
+                f"Modul {module.number} entfiele nur, wenn alle diese Punkte erfüllt wären; nicht erfüllt oder offen: "
+                + "; ".join(failing)
+                + "."
             )
         else:
             deciding = [w.item for w in module.needs] + [c.item for c in module.skip_if]
@@ -194,14 +196,19 @@ def _by_need(members: list[Module], chosen: dict[str, tuple[WeakItem, ...]], fre
 
     def told(m: Module) -> str:
         weak = chosen[m.id]
-        return f"Modul {m.number}: {len(weak)} schwache Antwort(en), zusammen {need(weak):g} Punkte unter den Schwellen"
+        return f"Modul {m.number} mit {len(weak)} schwachen Antwort(en), zusammen {need(weak):g} Punkte unter den Schwellen"
 
     if need(chosen[paid[-1].id]) == need(chosen[rest[0].id]):
-        return paid, f"Gleicher Bedarf ({'; '.join(told(m) for m in paid + rest)}); der freie Platz geht an das Modul mit der kleineren Nummer."
+        return (
+            paid,
+            f"Gleicher Bedarf ({'; '.join(told(m) for m in paid + rest)}); der freie Platz geht an das Modul mit der kleineren Nummer.",
+        )
     return paid, f"Größerer Bedarf – {'; '.join(told(m) for m in paid + rest)}."
 
 
-def _slots(contingents: tuple[Contingent, ...], order: list[Module], chosen: dict[str, tuple[WeakItem, ...]]) -> tuple[dict[str, Slot], dict[str, str]]:
+def _slots(
+    contingents: tuple[Contingent, ...], order: list[Module], chosen: dict[str, tuple[WeakItem, ...]]
+) -> tuple[dict[str, Slot], dict[str, str]]:
     """Apply rule 5 on the ordered plan, ignoring dates: (slot per module, reason per paid module)."""
     slots: dict[str, Slot] = {}
     reasons: dict[str, str] = {}

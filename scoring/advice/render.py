@@ -55,9 +55,7 @@ def fit_label(match: FundingMatch) -> str:
 
 def days_label(m: Module) -> str:
     """Days of a module; the results meeting is on site too (hmdis-2020, Anlagen 1–4)."""
-    return (
-        f"{de_days(m.days)} Tage: {de_days(m.days_on_site)} Tage Beratung und {de_days(m.days_results)} Tage Ergebnisbesprechung, beides vor Ort"
-    )
+    return f"{de_days(m.days)} Tage: {de_days(m.days_on_site)} Tage Beratung und {de_days(m.days_results)} Tage Ergebnisbesprechung, beides vor Ort"
 
 
 def cost_label(p: PlannedModule) -> str:

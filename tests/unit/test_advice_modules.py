@@ -88,7 +88,12 @@ def test_every_deciding_answer_strong_means_no_need() -> None:
 def test_module_2_recommended_whenever_its_skip_reason_does_not_hold() -> None:
     # The issue's city: OZG basics known (module 1 skipped, "start directly with module 2"),
     # answers exactly at module 2's weakness thresholds. Module 2 must be recommended, not "nicht vorgesehen".
-    city = {**BASICS_KNOWN, "strategie.ozg_planung": "priorisiert", "technik.online_dienste": 70, "organisation.prozessoptimierung": "inventur"}
+    city = {
+        **BASICS_KNOWN,
+        "strategie.ozg_planung": "priorisiert",
+        "technik.online_dienste": 70,
+        "organisation.prozessoptimierung": "inventur",
+    }
     p = plan(city)
     assert numbers(p) == [2]
     assert p.modules[0].weak_items == () and "Modul 2 entfiele nur" in p.modules[0].reason
@@ -97,7 +102,14 @@ def test_module_2_recommended_whenever_its_skip_reason_does_not_hold() -> None:
 
 
 def test_skipped_module_1_names_module_2_only_when_module_2_is_planned() -> None:
-    p = plan({**BASICS_KNOWN, "strategie.ozg_planung": "umsetzungsplan", "technik.online_dienste": 200, "organisation.prozessoptimierung": "optimiert"})
+    p = plan(
+        {
+            **BASICS_KNOWN,
+            "strategie.ozg_planung": "umsetzungsplan",
+            "technik.online_dienste": 200,
+            "organisation.prozessoptimierung": "optimiert",
+        }
+    )
     reasons = {s.module.number: s.reason for s in p.skipped}
     assert 2 in reasons and "Modul 2" not in reasons[1]
 
@@ -148,8 +160,8 @@ def test_free_3_4_slot_names_the_larger_need() -> None:
     p = plan({**CALLS_MODULE_3, "strategie.digitalstrategie": "keine", "strategie.zielbild": "nein", "strategie.leitlinien": "nein"})
     module_4 = next(m for m in p.modules if m.module.number == 4)
     assert module_4.slot_reason.startswith("Größerer Bedarf")
-    assert "Modul 4: 3 schwache Antwort(en), zusammen 275 Punkte" in module_4.slot_reason
-    assert "Modul 3: 1 schwache Antwort(en), zusammen 30 Punkte" in module_4.slot_reason
+    assert "Modul 4 mit 3 schwachen Antwort(en), zusammen 275 Punkte" in module_4.slot_reason
+    assert "Modul 3 mit 1 schwachen Antwort(en), zusammen 30 Punkte" in module_4.slot_reason
 
 
 def test_days_per_module_split_on_site_and_results() -> None:

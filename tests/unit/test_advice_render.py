@@ -112,7 +112,19 @@ def test_measures_schema() -> None:
     technik = next(a for a in measures if a["area"] == "technik")
     assert set(technik) == {"area", "area_name", "level", "target", "reason", "measures"}
     assert technik["target"] == 4
-    assert set(technik["measures"][0]) == {"id", "title", "description", "who", "origin", "state", "year", "items", "addresses", "cost", "cite"}
+    assert set(technik["measures"][0]) == {
+        "id",
+        "title",
+        "description",
+        "who",
+        "origin",
+        "state",
+        "year",
+        "items",
+        "addresses",
+        "cost",
+        "cite",
+    }
 
 
 def test_text_is_german_and_names_every_part() -> None:

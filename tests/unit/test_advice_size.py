@@ -69,7 +69,12 @@ def test_origin_populations_match_the_register() -> None:
 
 @pytest.mark.parametrize(
     ("municipality", "favoured"),
-    [(MunicipalityFacts("Gemeinde", 4_800), True), (MunicipalityFacts("Stadt", 19_999), True), (CITY, False), (MunicipalityFacts("Landkreis", 250_000), False)],
+    [
+        (MunicipalityFacts("Gemeinde", 4_800), True),
+        (MunicipalityFacts("Stadt", 19_999), True),
+        (CITY, False),
+        (MunicipalityFacts("Landkreis", 250_000), False),
+    ],
 )
 def test_ikz_is_favoured_for_smaller_municipalities_by_size_not_kind(municipality, favoured) -> None:
     ikz = next(f for f in advice({}, municipality=municipality).funding if f.programme.id == "ikz-foerderung")
