@@ -16,7 +16,7 @@ from scoring.model import Check, Citation
 #: How a reference measure stood when its document was written.
 MEASURE_STATES = ("umgesetzt", "begonnen", "geplant")
 
-AmountKind = Literal["in_kind", "share", "per_partner", "fixed", "unknown"]
+AmountKind = Literal["in_kind", "share", "per_partner", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -121,13 +121,6 @@ class PlanNote:
 
 
 @dataclass(frozen=True)
-class FixedAmount:
-    label: str
-    value: float
-    min_partners: int = 1
-
-
-@dataclass(frozen=True)
 class AmountRule:
     """How much a programme pays; `kind` decides which fields matter."""
 
@@ -139,7 +132,6 @@ class AmountRule:
     cap_above: int | None = None
     partners_item: str | None = None
     min_partners: int = 2
-    values: tuple[FixedAmount, ...] = ()
     example_label: str = ""
     example_total: float | None = None
     example_cite: Citation | None = None

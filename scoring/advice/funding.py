@@ -114,12 +114,6 @@ def compute_amount(rule: AmountRule, facts: ItemFacts) -> Amount:
         value = ikz_amount(partners, rule.per_partner, rule.cap, rule.cap_above)
         text = f"{euro(value)} für {partners} Kommunen ({rule.text})"
         return Amount(text, value=value, per_municipality=round(value / partners, 2), partners=partners)
-    if rule.kind == "fixed":
-        fitting = [v for v in rule.values if partners is not None and partners >= v.min_partners]
-        if rule.partners_item and fitting:
-            best = max(fitting, key=lambda v: v.min_partners)
-            return Amount(f"{euro(best.value)} ({best.label}); {rule.text}", value=best.value, partners=partners)
-        return Amount(rule.text, partners=partners)
     return Amount(rule.text)
 
 

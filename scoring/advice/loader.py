@@ -18,7 +18,6 @@ from scoring.advice.catalogue import (
     Catalogue,
     Contingent,
     Cost,
-    FixedAmount,
     Measure,
     Member,
     Module,
@@ -37,7 +36,7 @@ from scoring.model import Questionnaire
 
 CATALOGUE_DIR = DEFAULT_DIR / "catalogues"
 MIN_MEASURES_PER_AREA = 2
-AMOUNT_KINDS: tuple[AmountKind, ...] = ("in_kind", "share", "per_partner", "fixed", "unknown")
+AMOUNT_KINDS: tuple[AmountKind, ...] = ("in_kind", "share", "per_partner", "unknown")
 
 
 def _document(data: Any, file: str, schema: str, key: str) -> list[Any]:
@@ -190,14 +189,6 @@ def _amount(parent: Reader, q: Questionnaire, sections: SourceSections) -> Amoun
             partners_item=partners_item,
             min_partners=minimum,
         )
-    if kind == "fixed":
-        values = []
-        for raw in reader.items("values"):
-            value = Reader(reader.file, reader.where, raw)
-            amount = value.number("value")
-            assert amount is not None
-            values.append(FixedAmount(value.text("label"), amount, value.integer("min_partners", required=False) or 1))
-        return AmountRule("fixed", text, values=tuple(values), partners_item=partners_item)
     return AmountRule(cast(AmountKind, kind), text)  # checked against AMOUNT_KINDS above
 
 

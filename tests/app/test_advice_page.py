@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from digicheck.extensions import db
-from tests.app.test_questionnaire import save, started  # noqa: F401  (fixture)
+from tests.app.test_questionnaire import save
 
 #: Nobody responsible, no strategy, no budget: Strategie is weak, everything else is still open.
 NO_START = {"strategie.verantwortung": "niemand", "strategie.digitalstrategie": "keine", "strategie.budget": "keine"}
+
+
+@pytest.fixture
+def begun(browser, world):
+    """The Kommune user has started a round: (browser, assessment id)."""
+    browser.login(world.kommune)
+    response = browser.post("/runden")
+    assert response.status_code == 302
+    return browser, int(re.search(r"/bewertung/(\d+)/", response.location).group(1))
 
 
 def small_gemeinde(world) -> None:
@@ -18,8 +29,8 @@ def small_gemeinde(world) -> None:
     db.session.commit()
 
 
-def test_small_gemeinde_gets_advice_for_its_size(started, world) -> None:
-    browser, assessment_id = started
+def test_small_gemeinde_gets_advice_for_its_size(begun, world) -> None:
+    browser, assessment_id = begun
     small_gemeinde(world)
     assert save(browser, assessment_id, "strategie", NO_START).status_code == 302
     page = browser.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)
@@ -31,8 +42,8 @@ def test_small_gemeinde_gets_advice_for_its_size(started, world) -> None:
     assert "319.224" not in measures  # Gießen's package is no example for 3,416 inhabitants
 
 
-def test_result_page_shows_contingent_note_on_site_days_and_clarify_first(started, world) -> None:
-    browser, assessment_id = started
+def test_result_page_shows_contingent_note_on_site_days_and_clarify_first(begun, world) -> None:
+    browser, assessment_id = begun
     assert save(browser, assessment_id, "strategie", NO_START).status_code == 302
     page = browser.get(f"/bewertung/{assessment_id}/ergebnis").get_data(as_text=True)
     advice = page[page.index('id="empfehlung"') : page.index('id="foerderung"')]
