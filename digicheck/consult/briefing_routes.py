@@ -13,14 +13,27 @@ from flask_login import current_user
 from digicheck import logs, pdf
 from digicheck.access import consultant_required, load_assessment_for_consultant
 from digicheck.consult.briefing import Briefing, briefing
-from scoring.advice.render import CHECK_LABELS, FIT_LABELS, de_days, status_label
+from scoring.advice.render import CHECK_LABELS, FIT_LABELS, days_label, de_days, fit_label, origin_label, status_label
 
 bp = Blueprint("briefing", __name__, url_prefix="/beratung")
 
 
 def _render(template: str, assessment_id: int) -> tuple[str, Briefing]:
     b = briefing(load_assessment_for_consultant(current_user, assessment_id))
-    return render_template(template, b=b, fit_labels=FIT_LABELS, check_labels=CHECK_LABELS, de_days=de_days, status_label=status_label), b
+    return (
+        render_template(
+            template,
+            b=b,
+            fit_labels=FIT_LABELS,
+            fit_label=fit_label,
+            days_label=days_label,
+            origin_label=origin_label,
+            check_labels=CHECK_LABELS,
+            de_days=de_days,
+            status_label=status_label,
+        ),
+        b,
+    )
 
 
 @bp.get("/bewertung/<int:assessment_id>/briefing")

@@ -7,6 +7,7 @@ result is plain dataclasses (docs/advice.md describes rules and JSON schema).
 
 from scoring.advice.advise import Advice, advise, shipped_catalogue
 from scoring.advice.catalogue import Catalogue
+from scoring.advice.clarify import OpenItems, open_items_by_area
 from scoring.advice.funding import FundingMatch, MunicipalityFacts, grant_split, ikz_amount
 from scoring.advice.loader import CATALOGUE_DIR, load_catalogue
 from scoring.advice.measures import AreaMeasures
@@ -29,6 +30,7 @@ __all__ = [
     "FundingMatch",
     "ModulePlan",
     "MunicipalityFacts",
+    "OpenItems",
     "PlannedModule",
     "ReferenceProfile",
     "advice_to_dict",
@@ -39,6 +41,7 @@ __all__ = [
     "load_catalogue",
     "load_reference",
     "load_references",
+    "open_items_by_area",
     "shipped_catalogue",
     "status_on",
 ]

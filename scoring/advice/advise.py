@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from scoring.advice.catalogue import Catalogue
+from scoring.advice.clarify import OpenItems, open_items_by_area
 from scoring.advice.funding import FundingMatch, MunicipalityFacts, match_funding
 from scoring.advice.loader import catalogue_dir_for, load_catalogue
 from scoring.advice.measures import AreaMeasures, check_targets, suggest_measures
@@ -50,10 +51,13 @@ def advise(
     *,
     as_of: date,
     catalogue: Catalogue | None = None,
+    open_items: OpenItems | None = None,
 ) -> Advice:
     """Derive the module plan, funding matches and reference measures for one profile.
 
-    `targets` maps area ids to a target level 1-5 (None: no target). Raises
+    `targets` maps area ids to a target level 1-5 (None: no target). `open_items`
+    maps area ids to the item ids still to clarify (default: unanswered or
+    "Weiß nicht", `open_items_by_area`). Raises
     ValueError when the profile belongs to another questionnaire version or a
     target is not a level 1-5 of a known area; `ContentError` for broken catalogues.
     """
@@ -67,7 +71,7 @@ def advise(
         as_of=as_of,
         municipality=municipality,
         targets=goals,
-        modules=plan_modules(catalogue, facts, as_of),
+        modules=plan_modules(catalogue, facts, as_of, open_items_by_area(questionnaire, profile) if open_items is None else open_items),
         funding=match_funding(catalogue.programmes, facts, municipality, as_of),
-        measures=suggest_measures(catalogue.measures, profile, facts, goals),
+        measures=suggest_measures(catalogue.measures, profile, facts, goals, municipality),
     )

@@ -16,7 +16,7 @@ from scoring.model import Check, Citation
 #: How a reference measure stood when its document was written.
 MEASURE_STATES = ("umgesetzt", "begonnen", "geplant")
 
-AmountKind = Literal["in_kind", "share", "per_partner", "fixed", "unknown"]
+AmountKind = Literal["in_kind", "share", "per_partner", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class Module:
     funded: Period
     cite: Citation
     note: str = ""
+    #: Recommended whenever `skip_if` does not hold, even without a weak answer (module 2).
+    recommend_unless_skipped: bool = False
 
     @property
     def days(self) -> float:
@@ -105,25 +107,17 @@ class Contingent:
     free: int
     paid_by: str
     cite: Citation
+    #: Which planned members the free slots go to: the first by number, or the larger need.
+    choose: Literal["order", "need"] = "order"
 
 
 @dataclass(frozen=True)
-class ExtraSlot:
-    """`module` is paid in addition when `when_planned` is part of the plan too."""
+class PlanNote:
+    """A note shown with every module plan, with all the sources it weighs (e.g. an older reading)."""
 
     id: str
-    name: str
-    module: str
-    when_planned: str
-    paid_by: str
-    cite: Citation
-
-
-@dataclass(frozen=True)
-class FixedAmount:
-    label: str
-    value: float
-    min_partners: int = 1
+    text: str
+    cites: tuple[Citation, ...]
 
 
 @dataclass(frozen=True)
@@ -138,7 +132,6 @@ class AmountRule:
     cap_above: int | None = None
     partners_item: str | None = None
     min_partners: int = 2
-    values: tuple[FixedAmount, ...] = ()
     example_label: str = ""
     example_total: float | None = None
     example_cite: Citation | None = None
@@ -163,7 +156,8 @@ class Programme:
     kinds: tuple[str, ...]
     population_min: int | None
     population_max: int | None
-    favoured_kinds: tuple[str, ...]
+    favoured_population_min: int | None
+    favoured_population_max: int | None
     favoured_note: str
     addresses: tuple[Weakness, ...]
     conditions: tuple[ProgrammeCondition, ...]
@@ -180,19 +174,55 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Member:
+    """One municipality behind a measure, with its population from the official register."""
+
+    name: str
+    ags: str
+    population: int
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who a measure comes from; `members` empty for the Land's own structures (no size)."""
+
+    id: str
+    name: str
+    members: tuple[Member, ...]
+    #: Where the members' populations come from (register, edition, date, licence).
+    register: str = ""
+
+    @property
+    def population(self) -> int | None:
+        return sum(m.population for m in self.members) if self.members else None
+
+
+@dataclass(frozen=True)
 class Measure:
-    """What another municipality did or planned ("So haben es andere gemacht")."""
+    """What another municipality did or planned ("So haben es andere gemacht").
+
+    `population_min` keeps a measure away from smaller municipalities (a Stabsstelle is
+    not advice for a Gemeinde under 5,000); `also_areas` offers it in further areas to
+    municipalities up to `also_population_max` inhabitants (Digilotsen, IKZ for small ones).
+    """
 
     id: str
     area: str
     items: tuple[str, ...]
     title: str
     description: str
-    who: str
+    origin: Origin
     state: str
     year: int
     cite: Citation
     cost: Cost | None = None
+    population_min: int | None = None
+    also_areas: tuple[str, ...] = ()
+    also_population_max: int | None = None
+
+    @property
+    def who(self) -> str:
+        return self.origin.name
 
 
 @dataclass(frozen=True)
@@ -200,7 +230,7 @@ class Catalogue:
     sections: SourceSections
     modules: tuple[Module, ...]
     contingents: tuple[Contingent, ...]
-    extras: tuple[ExtraSlot, ...]
+    notes: tuple[PlanNote, ...]
     programmes: tuple[Programme, ...]
     measures: tuple[Measure, ...]
     paths: dict[str, str] = field(default_factory=dict)

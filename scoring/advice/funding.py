@@ -114,12 +114,6 @@ def compute_amount(rule: AmountRule, facts: ItemFacts) -> Amount:
         value = ikz_amount(partners, rule.per_partner, rule.cap, rule.cap_above)
         text = f"{euro(value)} für {partners} Kommunen ({rule.text})"
         return Amount(text, value=value, per_municipality=round(value / partners, 2), partners=partners)
-    if rule.kind == "fixed":
-        fitting = [v for v in rule.values if partners is not None and partners >= v.min_partners]
-        if rule.partners_item and fitting:
-            best = max(fitting, key=lambda v: v.min_partners)
-            return Amount(f"{euro(best.value)} ({best.label}); {rule.text}", value=best.value, partners=partners)
-        return Amount(rule.text, partners=partners)
     return Amount(rule.text)
 
 
@@ -135,8 +129,17 @@ def _eligible(programme: Programme, municipality: MunicipalityFacts | None) -> t
         return False, [f"Das Programm gilt nur bis {programme.population_max:,} Einwohner.".replace(",", ".")]
     if population is None and (programme.population_min is not None or programme.population_max is not None):
         return None, ["Die Einwohnerzahl ist nicht angegeben; die Größengrenze des Programms ist ungeprüft."]
-    reasons = [programme.favoured_note] if municipality.kind in programme.favoured_kinds else []
-    return True, reasons
+    return True, _favoured(programme, population)
+
+
+def _favoured(programme: Programme, population: int | None) -> list[str]:
+    """The programme's note for municipalities of the size it names ("gerade kleinere Kommunen")."""
+    low, high = programme.favoured_population_min, programme.favoured_population_max
+    if not programme.favoured_note or (low is None and high is None) or population is None:
+        return []
+    if (low is None or population >= low) and (high is None or population <= high):
+        return [f"{programme.favoured_note} Mit {population:,} Einwohnern gehört die Kommune dazu.".replace(",", ".")]
+    return []
 
 
 def _conditions(programme: Programme, facts: ItemFacts) -> tuple[ConditionResult, ...]:

@@ -18,10 +18,11 @@ from scoring.advice.catalogue import (
     Catalogue,
     Contingent,
     Cost,
-    ExtraSlot,
-    FixedAmount,
     Measure,
+    Member,
     Module,
+    Origin,
+    PlanNote,
     Prerequisite,
     Programme,
     ProgrammeCondition,
@@ -35,7 +36,7 @@ from scoring.model import Questionnaire
 
 CATALOGUE_DIR = DEFAULT_DIR / "catalogues"
 MIN_MEASURES_PER_AREA = 2
-AMOUNT_KINDS: tuple[AmountKind, ...] = ("in_kind", "share", "per_partner", "fixed", "unknown")
+AMOUNT_KINDS: tuple[AmountKind, ...] = ("in_kind", "share", "per_partner", "unknown")
 
 
 def _document(data: Any, file: str, schema: str, key: str) -> list[Any]:
@@ -86,12 +87,26 @@ def _module(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceS
         funded=period(reader, reader.raw("funded"), q, sections),
         cite=citation(reader, q, sections),
         note=reader.text("note", required=False),
+        recommend_unless_skipped=reader.flag("recommend_unless_skipped"),
     )
+
+
+def _notes(doc: Reader, q: Questionnaire, sections: SourceSections) -> tuple[PlanNote, ...]:
+    notes = []
+    for index, raw in enumerate(doc.items("notes", required=False)):
+        reader = Reader(doc.file, f"notes[{index}]", raw)
+        nid = entry_id(reader, "Hinweis")
+        cites = [Reader(reader.file, reader.where, {"cite": c}) for c in reader.items("cites")]
+        if not cites:
+            raise reader.fail("mindestens eine Quellenangabe nötig")
+        notes.append(PlanNote(nid, reader.text("text"), tuple(citation(c, q, sections) for c in cites)))
+    unique(doc.file, "Hinweis", [n.id for n in notes])
+    return tuple(notes)
 
 
 def parse_modules(
     data: Any, file: str, q: Questionnaire, sections: SourceSections
-) -> tuple[tuple[Module, ...], tuple[Contingent, ...], tuple[ExtraSlot, ...]]:
+) -> tuple[tuple[Module, ...], tuple[Contingent, ...], tuple[PlanNote, ...]]:
     modules = tuple(_module(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/modules-1", "modules")))
     unique(file, "Modul", [m.id for m in modules])
     unique(file, "Modulnummer", [str(m.number) for m in modules])
@@ -119,18 +134,19 @@ def parse_modules(
             if member in seen:
                 raise reader.fail(f"Modul '{member}' gehört schon zum Kontingent '{seen[member]}'")
             seen[member] = cid
-        contingents.append(Contingent(cid, reader.text("name"), members, free, reader.text("paid_by"), citation(reader, q, sections)))
-    extras: list[ExtraSlot] = []
-    for index, raw in enumerate(doc.items("extras", required=False)):
-        reader = Reader(file, f"extras[{index}]", raw)
-        eid = entry_id(reader, "Zusatzkontingent")
-        paid_module, when = reader.text("module"), reader.text("when_planned")
-        for ref in (paid_module, when):
-            if ref not in numbers:
-                raise reader.fail(f"unbekanntes Modul '{ref}'")
-        extras.append(ExtraSlot(eid, reader.text("name"), paid_module, when, reader.text("paid_by"), citation(reader, q, sections)))
-    unique(file, "Kontingent", [c.id for c in contingents] + [e.id for e in extras])
-    return modules, tuple(contingents), tuple(extras)
+        choose = reader.text("choose", required=False) or "order"
+        if choose not in ("order", "need"):
+            raise reader.fail(f"'choose' muss 'order' oder 'need' sein, nicht '{choose}'")
+        contingents.append(
+            Contingent(cid, reader.text("name"), members, free, reader.text("paid_by"), citation(reader, q, sections), cast(Any, choose))
+        )
+    if doc.raw("extras", required=False) is not None:
+        raise doc.fail(
+            "'extras' gibt es nicht mehr: das Land zahlt je Kommune ein Modul aus 1/2 und eines aus 3/4 "
+            "(ozg-report-2021, „Allgemeines“); ältere Lesarten gehören als Hinweis unter 'notes'"
+        )
+    unique(file, "Kontingent", [c.id for c in contingents])
+    return modules, tuple(contingents), _notes(doc, q, sections)
 
 
 def _amount(parent: Reader, q: Questionnaire, sections: SourceSections) -> AmountRule:
@@ -173,14 +189,6 @@ def _amount(parent: Reader, q: Questionnaire, sections: SourceSections) -> Amoun
             partners_item=partners_item,
             min_partners=minimum,
         )
-    if kind == "fixed":
-        values = []
-        for raw in reader.items("values"):
-            value = Reader(reader.file, reader.where, raw)
-            amount = value.number("value")
-            assert amount is not None
-            values.append(FixedAmount(value.text("label"), amount, value.integer("min_partners", required=False) or 1))
-        return AmountRule("fixed", text, values=tuple(values), partners_item=partners_item)
     return AmountRule(cast(AmountKind, kind), text)  # checked against AMOUNT_KINDS above
 
 
@@ -190,8 +198,10 @@ def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: Sour
     kinds = texts(reader, "kinds", required=False) or KINDS
     population = reader.mapping("population", required=False)
     favoured = Reader(file, reader.where, reader.raw("favoured", required=False) or {})
-    favoured_kinds = texts(favoured, "kinds", required=False)
-    for kind in kinds + favoured_kinds:
+    if favoured.raw("kinds", required=False) is not None:
+        raise reader.fail("'favoured' richtet sich nach der Größe (population: {min, max}), nicht nach der Art der Kommune")
+    favoured_size = favoured.mapping("population", required=False)
+    for kind in kinds:
         if kind not in KINDS:
             raise reader.fail(f"unbekannte Art von Kommune '{kind}' (erlaubt: {', '.join(KINDS)})")
     conditions = []
@@ -206,7 +216,7 @@ def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: Sour
         )
     unique(file, f"Programm {pid}, Bedingung", [c.id for c in conditions])
     pop_min, pop_max = population.get("min"), population.get("max")
-    for value in (pop_min, pop_max):
+    for value in (pop_min, pop_max, favoured_size.get("min"), favoured_size.get("max")):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise reader.fail("population.min/max müssen ganze Zahlen ab 0 sein")
     return Programme(
@@ -217,8 +227,9 @@ def _programme(index: int, raw: Any, file: str, q: Questionnaire, sections: Sour
         kinds=kinds,
         population_min=pop_min,
         population_max=pop_max,
-        favoured_kinds=favoured_kinds,
-        favoured_note=favoured.text("note", required=bool(favoured_kinds)),
+        favoured_population_min=favoured_size.get("min"),
+        favoured_population_max=favoured_size.get("max"),
+        favoured_note=favoured.text("note", required=bool(favoured_size)),
         addresses=tuple(weakness(reader, w, q) for w in reader.items("addresses", required=False)),
         conditions=tuple(conditions),
         exclusions=texts(reader, "exclusions", required=False),
@@ -236,7 +247,34 @@ def parse_funding(data: Any, file: str, q: Questionnaire, sections: SourceSectio
     return programmes
 
 
-def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections) -> Measure:
+def _population(reader: Reader, key: str) -> int | None:
+    value = reader.raw(key, required=False)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise reader.fail(f"'{key}' muss eine ganze Zahl ab 0 sein")
+    return value
+
+
+def parse_origins(doc: Reader) -> dict[str, Origin]:
+    """Who the measures come from, with each member's population from the register."""
+    origins: dict[str, Origin] = {}
+    register = doc.text("register")
+    for index, raw in enumerate(doc.items("origins")):
+        reader = Reader(doc.file, f"origins[{index}]", raw)
+        oid = entry_id(reader, "Herkunft")
+        members = []
+        for raw_member in reader.items("members", required=False):
+            member = Reader(reader.file, reader.where, raw_member)
+            population = _population(member, "population")
+            if population is None:
+                raise member.fail("Einwohnerzahl fehlt")
+            members.append(Member(member.text("name"), member.text("ags"), population))
+        if oid in origins:
+            raise reader.fail("doppelte Herkunft")
+        origins[oid] = Origin(oid, reader.text("name"), tuple(members), register if members else "")
+    return origins
+
+
+def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: SourceSections, origins: dict[str, Origin]) -> Measure:
     reader = Reader(file, f"measures[{index}]", raw)
     mid = entry_id(reader, "Maßnahme")
     area = reader.text("area")
@@ -251,6 +289,16 @@ def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: Source
         raise reader.fail(f"unbekannter Stand '{state}' (erlaubt: {', '.join(MEASURE_STATES)})")
     year = reader.integer("year")
     assert year is not None
+    origin = reader.text("origin")
+    if origin not in origins:
+        raise reader.fail(f"unbekannte Herkunft '{origin}' (erlaubt: {', '.join(origins)})")
+    also = texts(reader, "also_areas", required=False)
+    for other in also:
+        if q.area(other) is None:
+            raise reader.fail(f"unbekannter Bereich '{other}' in also_areas")
+    also_max = _population(reader, "also_population_max")
+    if also and also_max is None:
+        raise reader.fail("also_areas braucht also_population_max")
     raw_cost = reader.raw("cost", required=False)
     cost = None
     if raw_cost is not None:
@@ -262,16 +310,21 @@ def _measure(index: int, raw: Any, file: str, q: Questionnaire, sections: Source
         items,
         reader.text("title"),
         reader.text("description"),
-        reader.text("who"),
+        origins[origin],
         state,
         year,
         citation(reader, q, sections),
         cost,
+        _population(reader, "population_min"),
+        also,
+        also_max,
     )
 
 
 def parse_measures(data: Any, file: str, q: Questionnaire, sections: SourceSections) -> tuple[Measure, ...]:
-    measures = tuple(_measure(i, raw, file, q, sections) for i, raw in enumerate(_document(data, file, "digicheck/measures-1", "measures")))
+    entries = _document(data, file, "digicheck/measures-1", "measures")
+    origins = parse_origins(Reader(file, "", data))
+    measures = tuple(_measure(i, raw, file, q, sections, origins) for i, raw in enumerate(entries))
     unique(file, "Maßnahme", [m.id for m in measures])
     for area in q.area_ids:
         count = sum(1 for m in measures if m.area == area)
@@ -304,7 +357,7 @@ def load_catalogue(q: Questionnaire, folder: Path | str = CATALOGUE_DIR, overlay
     a kind found in `overlay` replaces the one in `folder`."""
     paths = catalogue_paths(folder, overlay)
     sections = load_sections(paths["sources"], q)
-    modules, contingents, extras = parse_modules(read_yaml(Path(paths["modules"])), paths["modules"], q, sections)
+    modules, contingents, notes = parse_modules(read_yaml(Path(paths["modules"])), paths["modules"], q, sections)
     programmes = parse_funding(read_yaml(Path(paths["funding"])), paths["funding"], q, sections)
     measures = parse_measures(read_yaml(Path(paths["measures"])), paths["measures"], q, sections)
-    return Catalogue(sections, modules, contingents, extras, programmes, measures, paths)
+    return Catalogue(sections, modules, contingents, notes, programmes, measures, paths)

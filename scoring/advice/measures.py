@@ -6,6 +6,12 @@ whose items are weak in this assessment, the largest weighted gap first, at
 most five; if fewer than two match we add the next ones in catalogue order, so
 the consultant always has two examples to talk about. Areas without a level
 (nothing answered) get none: they are first a question of "Weiß nicht".
+
+Size matters (docs/advice.md): a measure is left out for municipalities smaller
+than its `population_min` (no Stabsstelle for a Gemeinde under 5,000), measures
+from municipalities at most one size class away come before those from much
+larger or smaller ones, and small municipalities also see the measures that
+name their area in `also_areas` (Digilotsen and IKZ under Strategie).
 """
 
 from __future__ import annotations
@@ -14,11 +20,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.advice.catalogue import Measure
+from scoring.advice.funding import MunicipalityFacts
 from scoring.advice.rules import ItemFacts
+from scoring.benchmark.peers import SIZE_CLASSES, size_class
+from scoring.kinds import LANDKREIS
 from scoring.profile import Profile
 
 BASE_LEVEL = 3
 MIN_MEASURES, MAX_MEASURES = 2, 5
+#: Measures from municipalities this many size classes away or more are ranked after closer ones.
+FAR_CLASSES = 2
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,8 @@ class SuggestedMeasure:
     measure: Measure
     addresses: tuple[str, ...]
     gap: float
+    #: Size classes between the measure's origin and this municipality (None: not comparable).
+    distance: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,34 @@ def _reason(level: int, target: int | None) -> str | None:
     return None
 
 
-def _suggest(measures: list[Measure], facts: ItemFacts) -> tuple[SuggestedMeasure, ...]:
+def _class_index(population: int) -> int:
+    return SIZE_CLASSES.index(size_class(population))
+
+
+def size_distance(measure: Measure, municipality: MunicipalityFacts | None) -> int | None:
+    """Size classes between this municipality and the closest member of the measure's origin.
+
+    None when either size is unknown or the municipality is a Landkreis (they have no size class).
+    """
+    if municipality is None or municipality.population is None or municipality.kind == LANDKREIS or not measure.origin.members:
+        return None
+    own = _class_index(municipality.population)
+    return min(abs(_class_index(m.population) - own) for m in measure.origin.members)
+
+
+def fits_size(measure: Measure, municipality: MunicipalityFacts | None) -> bool:
+    """False only when the population is known and below the measure's `population_min`."""
+    population = None if municipality is None else municipality.population
+    return measure.population_min is None or population is None or population >= measure.population_min
+
+
+def _offered_to_small(measure: Measure, area: str, municipality: MunicipalityFacts | None) -> bool:
+    population = None if municipality is None else municipality.population
+    limit = measure.also_population_max
+    return area in measure.also_areas and population is not None and limit is not None and population <= limit
+
+
+def _suggest(measures: list[Measure], facts: ItemFacts, municipality: MunicipalityFacts | None) -> tuple[SuggestedMeasure, ...]:
     ranked: list[SuggestedMeasure] = []
     for measure in measures:
         weak = []
@@ -72,9 +112,13 @@ def _suggest(measures: list[Measure], facts: ItemFacts) -> tuple[SuggestedMeasur
             if score is not None and score < 100 and item is not None:
                 weak.append(item_id)
                 gap += item.weight * (100 - score)
-        ranked.append(SuggestedMeasure(measure, tuple(weak), round(gap, 1)))
+        ranked.append(SuggestedMeasure(measure, tuple(weak), round(gap, 1), size_distance(measure, municipality)))
     order = {m.id: i for i, m in enumerate(measures)}
-    relevant = sorted((s for s in ranked if s.gap > 0), key=lambda s: (-s.gap, order[s.measure.id]))[:MAX_MEASURES]
+
+    def far(s: SuggestedMeasure) -> bool:
+        return s.distance is not None and s.distance >= FAR_CLASSES
+
+    relevant = sorted((s for s in ranked if s.gap > 0), key=lambda s: (far(s), -s.gap, order[s.measure.id]))[:MAX_MEASURES]
     chosen = {s.measure.id for s in relevant}
     for suggestion in ranked:
         if len(relevant) >= MIN_MEASURES:
@@ -84,7 +128,13 @@ def _suggest(measures: list[Measure], facts: ItemFacts) -> tuple[SuggestedMeasur
     return tuple(relevant)
 
 
-def suggest_measures(measures: tuple[Measure, ...], profile: Profile, facts: ItemFacts, goals: dict[str, int]) -> tuple[AreaMeasures, ...]:
+def suggest_measures(
+    measures: tuple[Measure, ...],
+    profile: Profile,
+    facts: ItemFacts,
+    goals: dict[str, int],
+    municipality: MunicipalityFacts | None = None,
+) -> tuple[AreaMeasures, ...]:
     """Per area that needs them, in questionnaire order; `goals` as returned by `check_targets`."""
     result: list[AreaMeasures] = []
     for area in profile.areas:
@@ -93,6 +143,12 @@ def suggest_measures(measures: tuple[Measure, ...], profile: Profile, facts: Ite
         reason = _reason(area.level, goals.get(area.id))
         if reason is None:
             continue
-        pool = [m for m in measures if m.area == area.id]
-        result.append(AreaMeasures(area.id, area.name, area.level, goals.get(area.id), reason, _suggest(pool, facts)))
+        pool = [m for m in measures if m.area == area.id and fits_size(m, municipality)]
+        chosen = _suggest(pool, facts, municipality)
+        extra = tuple(
+            SuggestedMeasure(m, (), 0.0, size_distance(m, municipality))
+            for m in measures
+            if _offered_to_small(m, area.id, municipality) and m.id not in {s.measure.id for s in chosen}
+        )
+        result.append(AreaMeasures(area.id, area.name, area.level, goals.get(area.id), reason, chosen + extra))
     return tuple(result)

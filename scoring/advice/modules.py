@@ -1,15 +1,19 @@
 """Which consultation modules to run, in which order, and who pays for the days.
 
 Rules (all data in modules.yaml, see docs/advice.md):
-1. A module is called for when one of its `needs` items is answered below its
-   threshold, unless its `skip_if` checks all hold (e.g. OZG basics known);
-   unanswered items never call for a module, the skip reason names them.
-2. A module whose prerequisite is not met (module 2: module 1 planned, or OZG
+1. A module whose `skip_if` checks all hold is left out with its skip reason.
+   Otherwise it is called for when one of its `needs` items is answered below
+   its threshold; a module marked `recommend_unless_skipped` (module 2) is also
+   called for when a skip check is known not to hold.
+2. A module that is neither called for nor skipped but rests on open answers
+   ("Weiß nicht") is "erst klären" with the questions to clarify, not "no need".
+3. A module whose prerequisite is not met (module 2: module 1 planned, or OZG
    basics known) pulls the first module its prerequisite names into the plan.
-3. The plan is ordered by module number; prerequisites always have lower numbers.
-4. Each contingent pays its first `free` planned modules; an extra slot pays its
-   module when `when_planned` is also planned (module 2 via Starke Heimat Hessen).
-5. A slot only pays while the module's funding period is open on `as_of`; after
+4. The plan is ordered by module number; prerequisites have lower numbers.
+5. Each contingent pays `free` of its planned modules: the first by number, or
+   (`choose: need`) the one with the larger need, with the reason given. The
+   Land pays two modules in all, one of 1/2 and one of 3/4; more at own cost.
+6. A slot only pays while the module's funding period is open on `as_of`; after
    that the days are at the municipality's own cost and shown as such.
 """
 
@@ -19,15 +23,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from scoring.advice.catalogue import Catalogue, Module, Prerequisite
+from scoring.advice.catalogue import Catalogue, Contingent, Module, PlanNote, Prerequisite
+from scoring.advice.clarify import OpenItems, OpenQuestion, low_coverage, open_among, questions
 from scoring.advice.rules import DateStatus, ItemFacts, WeakItem, status_on
+from scoring.model import Check
 
 Why = Literal["needed", "prerequisite"]
 
 
 @dataclass(frozen=True)
 class Slot:
-    """The contingent or extra slot that pays for a module under the Land's rules."""
+    """The contingent that pays for a module under the Land's rules."""
 
     id: str
     name: str
@@ -43,6 +49,10 @@ class PlannedModule:
     slot: Slot | None
     funding: DateStatus
     covered: bool
+    #: Why the module is planned when no answer is weak (module 2: its skip reason does not hold).
+    reason: str = ""
+    #: Why the contingent's free slot went to this module and not another one.
+    slot_reason: str = ""
 
     @property
     def cost(self) -> Literal["contingent", "own"]:
@@ -53,6 +63,14 @@ class PlannedModule:
 class SkippedModule:
     module: Module
     reason: str
+
+
+@dataclass(frozen=True)
+class ClarifyModule:
+    """A module the answers can neither call for nor rule out: clarify these questions first."""
+
+    module: Module
+    questions: tuple[OpenQuestion, ...]
 
 
 @dataclass(frozen=True)
@@ -71,43 +89,83 @@ class ModulePlan:
     days_contingent: float
     days_own: float
     days_contingent_ended: float
+    clarify: tuple[ClarifyModule, ...] = ()
+    #: More than half of the questions that decide the modules are open: clarify before planning.
+    low_coverage: bool = False
+    notes: tuple[PlanNote, ...] = ()
 
 
 def _prerequisite_met(requires: Prerequisite, planned: set[str], facts: ItemFacts) -> bool:
     return any(m in planned for m in requires.modules) or any(facts.check(c) == "met" for c in requires.checks)
 
 
-def _choose(catalogue: Catalogue, facts: ItemFacts) -> tuple[dict[str, tuple[WeakItem, ...]], set[str], dict[str, str]]:
-    """Apply rules 1 and 2: (weak items per planned module, modules pulled in as prerequisites, skip reasons)."""
-    chosen: dict[str, tuple[WeakItem, ...]] = {}
-    skipped: dict[str, str] = {}
+def _check_text(facts: ItemFacts, check: Check) -> str:
+    item = facts.questionnaire.item(check.item)
+    assert item is not None
+    return f"„{item.text}“ – {facts.label(check.item)}"
+
+
+@dataclass
+class _Choice:
+    chosen: dict[str, tuple[WeakItem, ...]]
+    reasons: dict[str, str]
+    skipped: dict[str, str]
+    clarify: dict[str, tuple[str, ...]]
+    pulled: set[str]
+
+
+def _choose(catalogue: Catalogue, facts: ItemFacts, open_items: OpenItems) -> _Choice:
+    """Apply rules 1 to 3."""
+    choice = _Choice({}, {}, {}, {}, set())
     for module in catalogue.modules:
         weak = facts.weak(module.needs)
-        if module.skip_if and all(facts.check(c) == "met" for c in module.skip_if):
-            skipped[module.id] = module.skip_reason
+        states = [facts.check(c) for c in module.skip_if]
+        if module.skip_if and all(s == "met" for s in states):
+            choice.skipped[module.id] = module.skip_reason
         elif weak:
-            chosen[module.id] = weak
-        else:
-            open_items = facts.unanswered(module.needs)
-            skipped[module.id] = "Keine Antwort im Fragebogen weist auf Bedarf für dieses Modul hin." + (
-                f" {len(open_items)} der Fragen dazu sind offen („Weiß nicht“): {', '.join(open_items)}." if open_items else ""
+            choice.chosen[module.id] = weak
+        elif module.recommend_unless_skipped and "not_met" in states:
+            failing = [_check_text(facts, c) for c, s in zip(module.skip_if, states, strict=True) if s != "met"]
+            choice.chosen[module.id] = ()
+            choice.reasons[module.id] = (
+                f"Modul {module.number} entfiele nur, wenn alle diese Punkte erfüllt wären; nicht erfüllt oder offen: "
+                + "; ".join(failing)
+                + "."
             )
-    pulled: set[str] = set()
+        else:
+            deciding = [w.item for w in module.needs] + [c.item for c in module.skip_if]
+            open_ids = open_among(open_items, deciding)
+            if open_ids:
+                choice.clarify[module.id] = open_ids
+            else:
+                choice.skipped[module.id] = "Kein Bedarf: Keine Antwort weist auf dieses Modul hin."
     changed = True
     while changed:
         changed = False
         for module in catalogue.modules:
             requires = module.requires
-            if module.id not in chosen or requires is None or not requires.modules:
+            if module.id not in choice.chosen or requires is None or not requires.modules:
                 continue
-            if _prerequisite_met(requires, set(chosen), facts):
+            if _prerequisite_met(requires, set(choice.chosen), facts):
                 continue
             first = requires.modules[0]
-            chosen[first] = facts.weak(catalogue.module(first).needs)
-            skipped.pop(first, None)
-            pulled.add(first)
+            choice.chosen[first] = facts.weak(catalogue.module(first).needs)
+            choice.skipped.pop(first, None)
+            choice.clarify.pop(first, None)
+            choice.pulled.add(first)
             changed = True
-    return chosen, pulled, skipped
+    return choice
+
+
+def _start_directly(catalogue: Catalogue, choice: _Choice, facts: ItemFacts) -> None:
+    """A skipped module whose content a planned module takes as known: say where the municipality starts."""
+    for module in catalogue.modules:
+        requires = module.requires
+        if module.id not in choice.chosen or requires is None or not any(facts.check(c) == "met" for c in requires.checks):
+            continue
+        for skipped in requires.modules:
+            if skipped in choice.skipped:
+                choice.skipped[skipped] += f" Mit diesen Vorkenntnissen beginnt die Kommune direkt mit Modul {module.number}."
 
 
 def _required_by(order: list[Module], facts: ItemFacts) -> dict[str, list[str]]:
@@ -125,18 +183,46 @@ def _required_by(order: list[Module], facts: ItemFacts) -> dict[str, list[str]]:
     return result
 
 
-def _slots(catalogue: Catalogue, order: list[Module]) -> dict[str, Slot]:
-    """Apply rule 4 on the ordered plan, ignoring dates."""
+def need(weak: tuple[WeakItem, ...]) -> float:
+    """How far the weak answers fall short of their thresholds, in points together."""
+    return round(sum(w.below - w.score for w in weak), 1)
+
+
+def _by_need(members: list[Module], chosen: dict[str, tuple[WeakItem, ...]], free: int) -> tuple[list[Module], str]:
+    ranked = sorted(members, key=lambda m: (-need(chosen[m.id]), m.number))
+    paid, rest = ranked[:free], ranked[free:]
+    if not rest:
+        return paid, ""
+
+    def told(m: Module) -> str:
+        weak = chosen[m.id]
+        return f"Modul {m.number} mit {len(weak)} schwachen Antwort(en), zusammen {need(weak):g} Punkte unter den Schwellen"
+
+    if need(chosen[paid[-1].id]) == need(chosen[rest[0].id]):
+        return (
+            paid,
+            f"Gleicher Bedarf ({'; '.join(told(m) for m in paid + rest)}); der freie Platz geht an das Modul mit der kleineren Nummer.",
+        )
+    return paid, f"Größerer Bedarf – {'; '.join(told(m) for m in paid + rest)}."
+
+
+def _slots(
+    contingents: tuple[Contingent, ...], order: list[Module], chosen: dict[str, tuple[WeakItem, ...]]
+) -> tuple[dict[str, Slot], dict[str, str]]:
+    """Apply rule 5 on the ordered plan, ignoring dates: (slot per module, reason per paid module)."""
     slots: dict[str, Slot] = {}
-    planned = {m.id for m in order}
-    for contingent in catalogue.contingents:
-        members = [m for m in order if m.id in contingent.modules][: contingent.free]
-        for module in members:
+    reasons: dict[str, str] = {}
+    for contingent in contingents:
+        members = [m for m in order if m.id in contingent.modules]
+        if contingent.choose == "need":
+            paid, reason = _by_need(members, chosen, contingent.free)
+        else:
+            paid, reason = members[: contingent.free], ""
+        for module in paid:
             slots[module.id] = Slot(contingent.id, contingent.name, contingent.paid_by)
-    for extra in catalogue.extras:
-        if extra.module in planned and extra.module not in slots and extra.when_planned in planned:
-            slots[extra.module] = Slot(extra.id, extra.name, extra.paid_by)
-    return slots
+            if reason:
+                reasons[module.id] = reason
+    return slots, reasons
 
 
 def _invitations(order: list[Module]) -> tuple[Invitation, ...]:
@@ -147,32 +233,55 @@ def _invitations(order: list[Module]) -> tuple[Invitation, ...]:
     return tuple(Invitation(group, tuple(numbers)) for group, numbers in groups.items())
 
 
-def plan_modules(catalogue: Catalogue, facts: ItemFacts, as_of: date) -> ModulePlan:
-    """The ordered module plan with days split into contingent and own cost as of `as_of`."""
-    chosen, pulled, skipped = _choose(catalogue, facts)
-    order = sorted((catalogue.module(mid) for mid in chosen), key=lambda m: m.number)
-    slots = _slots(catalogue, order)
+def plan_modules(catalogue: Catalogue, facts: ItemFacts, as_of: date, open_items: OpenItems) -> ModulePlan:
+    """The ordered module plan with days split into contingent and own cost as of `as_of`.
+
+    `open_items` maps area ids to the item ids still open ("Weiß nicht" or unanswered).
+    """
+    choice = _choose(catalogue, facts, open_items)
+    _start_directly(catalogue, choice, facts)
+    order = sorted((catalogue.module(mid) for mid in choice.chosen), key=lambda m: m.number)
+    slots, slot_reasons = _slots(catalogue.contingents, order, choice.chosen)
     required_by = _required_by(order, facts)
     planned: list[PlannedModule] = []
     for module in order:
         funding = status_on(as_of, module.funded.start, module.funded.until)
         slot = slots.get(module.id)
         covered = slot is not None and funding.state in ("open", "closing")
-        why: Why = "prerequisite" if module.id in pulled else "needed"
-        planned.append(PlannedModule(module, why, tuple(required_by.get(module.id, ())), chosen[module.id], slot, funding, covered))
+        why: Why = "prerequisite" if module.id in choice.pulled else "needed"
+        planned.append(
+            PlannedModule(
+                module,
+                why,
+                tuple(required_by.get(module.id, ())),
+                choice.chosen[module.id],
+                slot,
+                funding,
+                covered,
+                choice.reasons.get(module.id, ""),
+                slot_reasons.get(module.id, ""),
+            )
+        )
     total = sum(p.module.days for p in planned)
     contingent = sum(p.module.days for p in planned if p.covered)
     ended = sum(p.module.days for p in planned if p.slot is not None and not p.covered)
+    deciding = [w.item for m in catalogue.modules for w in m.needs] + [c.item for m in catalogue.modules for c in m.skip_if]
     return ModulePlan(
         as_of=as_of,
         modules=tuple(planned),
         skipped=tuple(
             SkippedModule(catalogue.module(mid), reason)
-            for mid, reason in sorted(skipped.items(), key=lambda kv: catalogue.module(kv[0]).number)
+            for mid, reason in sorted(choice.skipped.items(), key=lambda kv: catalogue.module(kv[0]).number)
         ),
         invite=_invitations(order),
         days_total=round(total, 2),
         days_contingent=round(contingent, 2),
         days_own=round(total - contingent, 2),
         days_contingent_ended=round(ended, 2),
+        clarify=tuple(
+            ClarifyModule(catalogue.module(mid), questions(facts.questionnaire, ids))
+            for mid, ids in sorted(choice.clarify.items(), key=lambda kv: catalogue.module(kv[0]).number)
+        ),
+        low_coverage=low_coverage(open_items, deciding),
+        notes=catalogue.notes,
     )

@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from scoring.advice.advise import Advice
-from scoring.advice.catalogue import Period
+from scoring.advice.catalogue import Measure, Module, Origin, Period
 from scoring.advice.funding import FundingMatch, euro
-from scoring.advice.modules import PlannedModule
+from scoring.advice.modules import ModulePlan, PlannedModule
 from scoring.advice.rules import DateStatus, WeakItem
 from scoring.model import Citation
 
@@ -43,6 +43,41 @@ def status_label(status: DateStatus, applications: bool = False) -> str:
     if status.state == "closing":
         return f"Antragsfrist endet am {when}{left}" if applications else f"endet am {when}{left}"
     return f"Anträge bis {when}{left}" if applications else f"läuft bis {when}{left}"
+
+
+def fit_label(match: FundingMatch) -> str:
+    """German fit; a programme that has ended "hätte gepasst (beendet am …)" instead of "passt"."""
+    if match.status.state != "ended" or match.fit == "no":
+        return FIT_LABELS[match.fit]
+    when = status_label(match.status, match.programme.period.apply_until is not None)
+    return f"hätte gepasst ({when})" if match.fit == "yes" else f"hätte unter Bedingungen gepasst ({when})"
+
+
+def days_label(m: Module) -> str:
+    """Days of a module; the results meeting is on site too (hmdis-2020, Anlagen 1–4)."""
+    return f"{de_days(m.days)} Tage: {de_days(m.days_on_site)} Tage Beratung und {de_days(m.days_results)} Tage Ergebnisbesprechung, beides vor Ort"
+
+
+def cost_label(p: PlannedModule) -> str:
+    if p.covered and p.slot:
+        return f"kostenfrei aus dem {p.slot.name} ({p.slot.paid_by})"
+    if p.slot:
+        return f"auf eigene Kosten – das {p.slot.name} hätte gezahlt, Förderung {status_label(p.funding)}"
+    return "auf eigene Kosten (jedes Landeskontingent zahlt ein Modul; weitere Module vereinbart die Kommune auf eigene Rechnung)"
+
+
+def population_label(population: int) -> str:
+    return f"{population:,}".replace(",", ".") + " Einwohner"
+
+
+def origin_label(origin: Origin) -> str:
+    """Who a measure comes from and how big: "Stadt Gießen, 89.179 Einwohner"."""
+    if not origin.members:
+        return origin.name
+    if len(origin.members) == 1:
+        return f"{origin.name}, {population_label(origin.members[0].population)}"
+    sizes = ", ".join(f"{m.name} {m.population:,}".replace(",", ".") for m in origin.members)
+    return f"{origin.name}, zusammen {population_label(origin.population or 0)} ({sizes})"
 
 
 def _cite(cite: Citation | None) -> dict[str, str] | None:
@@ -86,12 +121,15 @@ def _module(p: PlannedModule) -> dict[str, Any]:
         "contents": list(m.contents),
         "note": m.note,
         "why": p.why,
+        "reason": p.reason,
         "required_by": list(p.required_by),
-        "days": {"on_site": m.days_on_site, "results": m.days_results, "total": m.days},
+        "days": {"on_site": m.days_on_site, "results": m.days_results, "total": m.days, "label": days_label(m)},
         "weak_items": _weak(p.weak_items),
         "target_groups": list(m.target_groups),
         "slot": None if p.slot is None else {"id": p.slot.id, "name": p.slot.name, "paid_by": p.slot.paid_by},
         "cost": p.cost,
+        "cost_label": cost_label(p),
+        "slot_reason": p.slot_reason,
         "funding": {**_status(p.funding), **_period(m.funded)},
         "cite": _cite(m.cite),
     }
@@ -108,6 +146,7 @@ def _funding(f: FundingMatch) -> dict[str, Any]:
         "period": _period(p.period),
         "eligible": f.eligible,
         "fit": f.fit,
+        "fit_label": fit_label(f),
         "reasons": list(f.reasons),
         "addresses": _weak(f.addresses),
         "conditions": [
@@ -124,6 +163,18 @@ def _funding(f: FundingMatch) -> dict[str, Any]:
             "example": a.example,
         },
         "cite": _cite(p.cite),
+    }
+
+
+def _origin(m: Measure) -> dict[str, Any]:
+    o = m.origin
+    return {
+        "id": o.id,
+        "name": o.name,
+        "population": o.population,
+        "members": [{"name": x.name, "ags": x.ags, "population": x.population} for x in o.members],
+        "register": o.register,
+        "label": origin_label(o),
     }
 
 
@@ -146,6 +197,17 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
             },
             "invite": [{"group": i.group, "modules": list(i.modules)} for i in plan.invite],
             "skipped": [{"id": s.module.id, "number": s.module.number, "title": s.module.title, "reason": s.reason} for s in plan.skipped],
+            "clarify": [
+                {
+                    "id": c.module.id,
+                    "number": c.module.number,
+                    "title": c.module.title,
+                    "questions": [{"item": q.item, "area": q.area, "text": q.text} for q in c.questions],
+                }
+                for c in plan.clarify
+            ],
+            "low_coverage": plan.low_coverage,
+            "notes": [{"id": n.id, "text": n.text, "cites": [_cite(c) for c in n.cites]} for n in plan.notes],
         },
         "funding": [_funding(f) for f in advice.funding],
         "measures": [
@@ -161,6 +223,7 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
                         "title": s.measure.title,
                         "description": s.measure.description,
                         "who": s.measure.who,
+                        "origin": _origin(s.measure),
                         "state": s.measure.state,
                         "year": s.measure.year,
                         "items": list(s.measure.items),
@@ -178,16 +241,11 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
 
 def _module_lines(index: int, p: PlannedModule, numbers: dict[str, int]) -> list[str]:
     m = p.module
-    lines = [
-        f"  {index}. Modul {m.number} – {m.title} ({de_days(m.days)} Tage: {de_days(m.days_on_site)} vor Ort + {de_days(m.days_results)} Ergebnisbesprechung) [{WHY_LABELS[p.why]}]"
-    ]
-    funding = status_label(p.funding)
-    if p.covered and p.slot:
-        lines.append(f"     Kosten: {p.slot.name} ({p.slot.paid_by}); Förderung {funding}")
-    elif p.slot:
-        lines.append(f"     Kosten: eigene Kosten – {p.slot.name} hätte gezahlt, Förderung {funding}")
-    else:
-        lines.append(f"     Kosten: eigene Kosten (Landeskontingent ausgeschöpft); Förderzeitraum {funding}")
+    lines = [f"  {index}. Modul {m.number} – {m.title} ({days_label(m)}) [{WHY_LABELS[p.why]}]", f"     Kosten: {cost_label(p)}"]
+    if p.slot_reason:
+        lines.append(f"     Warum dieses Modul den freien Platz bekommt: {p.slot_reason}")
+    if p.reason:
+        lines.append(f"     Anlass: {p.reason}")
     for weak in p.weak_items:
         lines.append(f"     Anlass: „{weak.text}“ – {weak.answer} ({weak.score:.0f} Punkte, Schwelle {weak.below:g})")
     if p.required_by:
@@ -197,7 +255,7 @@ def _module_lines(index: int, p: PlannedModule, numbers: dict[str, int]) -> list
 
 def _funding_lines(f: FundingMatch) -> list[str]:
     p = f.programme
-    lines = [f"  - {p.name} – {status_label(f.status, p.period.apply_until is not None)}; Eignung: {FIT_LABELS[f.fit]}"]
+    lines = [f"  - {p.name} – {status_label(f.status, p.period.apply_until is not None)}; Eignung: {fit_label(f)}"]
     lines.append(f"    Betrag: {f.amount.text}" + (f" ({f.amount.example})" if f.amount.example else ""))
     if f.amount.per_municipality is not None:
         lines.append(f"    je Kommune: {euro(f.amount.per_municipality)}")
@@ -207,13 +265,16 @@ def _funding_lines(f: FundingMatch) -> list[str]:
         answer = f" – Antwort: {c.answer}" if c.answer else ""
         lines.append(f"    [{CHECK_LABELS[c.status]}] {c.text}{answer}")
     lines.extend(f"    Hinweis: {reason}" for reason in f.reasons)
+    if p.period.note:
+        lines.append(f"    Zeitraum: {p.period.note} [Quelle: {p.period.cite.source}, {p.period.cite.section}]")
     return lines
 
 
-def advice_to_text(advice: Advice) -> str:
-    plan = advice.modules
-    lines = [f"Empfehlungen (Stand {de_date(advice.as_of)})", "", "Beratungsmodule der Digitalisierungsberatung"]
-    if not plan.modules:
+def _plan_lines(plan: ModulePlan) -> list[str]:
+    lines: list[str] = []
+    if plan.low_coverage:
+        lines.append("  Erst klären: Zu viele Fragen, nach denen sich die Module richten, sind offen („Weiß nicht“).")
+    if not plan.modules and not plan.clarify:
         lines.append("  Keine Antwort weist auf Bedarf für ein Beratungsmodul hin.")
     numbers = {p.module.id: p.module.number for p in plan.modules}
     for index, planned in enumerate(plan.modules, start=1):
@@ -225,8 +286,20 @@ def advice_to_text(advice: Advice) -> str:
         if plan.days_contingent_ended:
             lines.append(f"  {de_days(plan.days_contingent_ended)} Tage hätte das Landeskontingent bis zum Ende seiner Förderung gedeckt.")
         lines.append("  Einladen: " + "; ".join(f"{i.group} (Modul {', '.join(map(str, i.modules))})" for i in plan.invite))
+    for clarify in plan.clarify:
+        lines.append(f"  Erst klären: Modul {clarify.module.number} – {clarify.module.title}; offene Fragen:")
+        lines.extend(f"    - {q.text} ({q.item})" for q in clarify.questions)
     for skipped in plan.skipped:
         lines.append(f"  Nicht vorgesehen: Modul {skipped.module.number} – {skipped.module.title}: {skipped.reason}")
+    for note in plan.notes:
+        cites = "; ".join(f"{c.source}, {c.section}" for c in note.cites)
+        lines.append(f"  Hinweis: {note.text} [Quellen: {cites}]")
+    return lines
+
+
+def advice_to_text(advice: Advice) -> str:
+    lines = [f"Empfehlungen (Stand {de_date(advice.as_of)})", "", "Beratungsmodule der Digitalisierungsberatung"]
+    lines += _plan_lines(advice.modules)
     lines += ["", "Förderprogramme"]
     if advice.funding and not any(f.status.state in ("open", "closing") for f in advice.funding):
         lines.append(
@@ -243,6 +316,9 @@ def advice_to_text(advice: Advice) -> str:
             m = s.measure
             cost = f" Kosten: {m.cost.text}." if m.cost else ""
             lines.append(
-                f"    - {m.title} ({m.who} {m.year}, {m.state}): {m.description}{cost} [Quelle: {m.cite.source}, {m.cite.section}]"
+                f"    - {m.title} ({origin_label(m.origin)}; {m.year}, {m.state}): {m.description}{cost} [Quelle: {m.cite.source}, {m.cite.section}]"
             )
+    if any(s.measure.origin.members for a in advice.measures for s in a.measures):
+        register = next(s.measure.origin.register for a in advice.measures for s in a.measures if s.measure.origin.members)
+        lines.append(f"  Einwohnerzahlen: {register}")
     return "\n".join(lines).rstrip() + "\n"

@@ -138,7 +138,9 @@ def test_page_lists_open_questions_modules_agenda_funding_and_references(browser
     assert "Antragsfrist endete am 31.08.2020" in funding  # Starke Heimat Hessen, phase 1: its deadline as of the assessment
 
     references = text_of(html, "referenzen")
-    assert "Stadt Gießen" in references and "Quelle:" in references
+    # each example names where it comes from and how big that municipality is (register population)
+    assert re.search(r"(Stadt Gießen|IKZ Erbach, Michelstadt, Oberzent, Brombachtal), (zusammen )?\d+\.\d{3} Einwohner", references)
+    assert "Quelle:" in references
 
 
 def test_page_separates_shared_and_internal_notes(browser, world, prepared) -> None:

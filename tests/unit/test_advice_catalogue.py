@@ -36,9 +36,24 @@ def test_module_2_requires_module_1_or_known_basics() -> None:
     assert [(c.item, c.kind, c.threshold) for c in requires.checks] == [("strategie.ozg_grundlagen", "min_score", 75.0)]
 
 
-def test_contingents_one_of_1_2_one_of_3_4_plus_module_2_via_starke_heimat() -> None:
-    assert [(c.modules, c.free) for c in CATALOGUE.contingents] == [(("modul1", "modul2"), 1), (("modul3", "modul4"), 1)]
-    assert [(e.module, e.when_planned) for e in CATALOGUE.extras] == [("modul2", "modul1")]
+def test_contingents_two_free_modules_one_of_1_2_one_of_3_4() -> None:
+    # ozg-report-2021, "Allgemeines": "Das Land Hessen finanziert pro Kommune jeweils zwei Module"
+    assert [(c.modules, c.free, c.choose) for c in CATALOGUE.contingents] == [
+        (("modul1", "modul2"), 1, "order"),
+        (("modul3", "modul4"), 1, "need"),
+    ]
+    assert all(c.cite.section == "Digitalisierungsberatung, Allgemeines" for c in CATALOGUE.contingents)
+    older = next(n for n in CATALOGUE.notes if n.id == "aeltere-lesart")
+    assert "bis zu 3 Tagen" in older.text
+    assert [c.source for c in older.cites] == ["hmdis-2020", "ozg-report-2021"]
+
+
+def test_a_third_free_module_is_refused(tmp_path) -> None:
+    def add_extra(docs):
+        docs["modules"]["extras"] = [{"id": "x", "name": "x", "module": "modul2", "when_planned": "modul1", "paid_by": "x"}]
+
+    with pytest.raises(ContentError, match="'extras' gibt es nicht mehr"):
+        load_catalogue(Q, catalogue_copy(tmp_path, add_extra))
 
 
 def test_programmes_and_measures_are_complete() -> None:

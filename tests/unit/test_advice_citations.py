@@ -33,7 +33,7 @@ def all_citations() -> list[tuple[str, Citation]]:
         if m.requires:
             found.append((f"Modul {m.id}, requires", m.requires.cite))
     found += [(f"Kontingent {c.id}", c.cite) for c in CATALOGUE.contingents]
-    found += [(f"Zusatzkontingent {e.id}", e.cite) for e in CATALOGUE.extras]
+    found += [(f"Hinweis {n.id}", c) for n in CATALOGUE.notes for c in n.cites]
     for p in CATALOGUE.programmes:
         found += [(f"Programm {p.id}", p.cite), (f"Programm {p.id}, period", p.period.cite)]
         if p.amount.example_cite:
@@ -49,7 +49,7 @@ CITATIONS = all_citations()
 
 def test_citations_are_collected_from_every_file() -> None:
     kinds = {where.split(" ")[0].rstrip(",") for where, _ in CITATIONS}
-    assert kinds == {"Fragebogen", "Modul", "Kontingent", "Zusatzkontingent", "Programm", "Maßnahme", "Referenz"}
+    assert kinds == {"Fragebogen", "Modul", "Kontingent", "Hinweis", "Programm", "Maßnahme", "Referenz"}
     assert len(CITATIONS) > 150
 
 

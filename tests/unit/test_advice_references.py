@@ -99,28 +99,51 @@ def levels(ref_id: str) -> dict[str, tuple]:
     return {a.id: (None if a.score is None else round(a.score, 1), a.level, a.provisional) for a in profile_of(ref_id).areas}
 
 
+# Levels start at 0 / 20 / 40 / 60 / 80 points (questionnaire 2026.1, `levels`); an area's score is
+# the weighted mean of its answered items. The expected levels below are reasoned from the documents.
+
+
 def test_giessen_2020_levels() -> None:
     assert levels("giessen-2020") == {
-        "strategie": (59.5, 2, False),  # capped at 2: only a Grobkonzept, no written strategy yet
-        "organisation": (63.0, 4, True),
-        "kooperation": (None, None, True),  # the document says nothing about cooperation
+        # Grobkonzept §5: the Feinkonzept (the written strategy) is only due by the end of 2020 ->
+        # gate "strategie-schriftlich" keeps Strategie at 2 whatever the Stabsstelle (§3) adds.
+        "strategie": (59.5, 2, False),
+        # What existed in June 2020 (§3, §7.2, §7.3): training concept being agreed (60, weight 3),
+        # no Digilotsen yet – they are part of the *future* training programme (§7.3), so 0 (weight 2),
+        # processes inventoried and prioritised (60, w3), a Stabsstelle (100, w2), strong dependence on
+        # external providers (35, w2): (180 + 0 + 180 + 200 + 70) / 12 = 52.5 -> level 3 "Aufbau",
+        # not 4: nothing says training or Digilotsen were in place across the administration.
+        "organisation": (52.5, 3, True),
+        "kooperation": (None, None, True),  # the document says nothing about cooperation with other municipalities
+        # Only the video conference system (§3) is documented; the rest is silent -> level 2.
         "kommunikation": (25.0, 2, True),
-        "technik": (64.0, 3, True),  # capped at 3: no ISMS documented
+        # eAkte pilot in 5 offices (§3) but no ISMS mentioned -> gate "technik-isms" caps at 3.
+        "technik": (64.0, 3, True),
     }
     overall = profile_of("giessen-2020").overall
-    assert (round(overall.score, 1), overall.level, overall.provisional) == (52.9, 3, True)
+    assert (round(overall.score, 1), overall.level, overall.provisional) == (50.3, 3, True)
 
 
 def test_erbach_ikz_2023_levels() -> None:
     assert levels("erbach-ikz-2023") == {
-        "strategie": (57.2, 3, False),  # capped at 3: responsibility not yet formally assigned
+        # A written strategy 2023–2028 with a target picture (Präambel), but which manager is responsible
+        # is only to be settled by the Führungskonzepte (3.3) -> gate "strategie-verantwortung" caps at 3.
+        "strategie": (57.2, 3, False),
+        # Almost everything in chapter 3 is planned (Projektpläne 01–04, Dienstvereinbarung by 2025),
+        # no own Organisationsabteilung (3.4) -> level 2 "Grundlagen".
         "organisation": (28.1, 2, True),
-        "kooperation": (47.7, 3, False),
+        # Joint projects by agreement (strategy, DMS; 60, w3), no personnel saving intended (Präambel: 0, w1),
+        # four partners (100, w1), occasional joint procurement (35, w2), mutual help in single cases (30, w2),
+        # occasional reuse (40, w2), exchange with neighbours (30, w1): 520 / 12 = 43.3 -> level 3 "Aufbau".
+        # The term of the cooperation is unknown: 2023–2028 is the strategy's term, no agreement is named.
+        "kooperation": (43.3, 3, True),
+        # Amtsblatt and existing social media (5.1), staff involved in the strategy (Präambel) -> level 3.
         "kommunikation": (42.9, 3, True),
+        # DMS chosen but not running, ISMS only planned (6.3), Poststelle not yet digital (6.2) -> level 2.
         "technik": (23.6, 2, True),
     }
     overall = profile_of("erbach-ikz-2023").overall
-    assert (round(overall.score, 1), overall.level, overall.provisional) == (39.9, 2, True)
+    assert (round(overall.score, 1), overall.level, overall.provisional) == (39.0, 2, True)
 
 
 # --- golden: advice ------------------------------------------------------------------------------
@@ -129,12 +152,16 @@ def test_erbach_ikz_2023_levels() -> None:
 def test_giessen_2020_advice_at_the_time_of_the_document() -> None:
     result = advice_of("giessen-2020", GIESSEN_DATE)
     plan = result.modules
+    # Two free modules (ozg-report-2021): module 1 from 1/2 (OZG basics only an overview), and from 3/4 the
+    # larger need: no Feinkonzept and no target picture (§5) outweigh the eAkte pilot (§3), so module 4 is free.
+    # Module 2 is recommended because its skip reason (a worked-through OZG plan) does not hold (§3: priorities only).
     assert [(m.module.number, m.why, m.slot.id if m.slot else None, m.cost) for m in plan.modules] == [
         (1, "needed", "ozg", "contingent"),
-        (3, "needed", "verwaltungsdigitalisierung", "contingent"),
-        (4, "needed", None, "own"),
+        (2, "needed", None, "own"),
+        (3, "needed", None, "own"),
+        (4, "needed", "verwaltungsdigitalisierung", "contingent"),
     ]
-    assert (plan.days_total, plan.days_contingent, plan.days_own) == (8.5, 5.5, 3.0)
+    assert (plan.days_total, plan.days_contingent, plan.days_own) == (11.0, 5.5, 5.5)
     funding = {m.programme.id: (m.status.state, m.fit) for m in result.funding}
     assert funding == {
         "ozg-hessen-kommunal": ("open", "conditional"),
@@ -143,7 +170,7 @@ def test_giessen_2020_advice_at_the_time_of_the_document() -> None:
         "civento": ("open", "conditional"),
         "ozg-modellkommunen": ("open", "conditional"),
         "ikz-foerderung": ("unknown", "conditional"),
-        "smarte-kommunen-regionen": ("open", "conditional"),
+        "smarte-kommunen-regionen": ("unknown", "conditional"),  # no source dates this line of funding
     }
     assert {a.area: [s.measure.id for s in a.measures] for a in result.measures} == {
         "strategie": ["giessen-grobkonzept", "erbach-zielbild", "giessen-haushalt", "giessen-sofortmassnahmen", "erbach-fokusleistungen"],
@@ -153,7 +180,7 @@ def test_giessen_2020_advice_at_the_time_of_the_document() -> None:
 
 def test_giessen_2020_advice_today() -> None:
     plan = advice_of("giessen-2020", TODAY).modules
-    assert (plan.days_total, plan.days_contingent, plan.days_own, plan.days_contingent_ended) == (8.5, 0.0, 8.5, 5.5)
+    assert (plan.days_total, plan.days_contingent, plan.days_own, plan.days_contingent_ended) == (11.0, 0.0, 11.0, 5.5)
 
 
 def test_erbach_ikz_2023_advice_at_the_time_of_the_document() -> None:
@@ -161,17 +188,17 @@ def test_erbach_ikz_2023_advice_at_the_time_of_the_document() -> None:
     plan = result.modules
     assert [(m.module.number, m.slot.id if m.slot else None, m.funding.state, m.cost) for m in plan.modules] == [
         (1, "ozg", "ended", "own"),
-        (2, "starke-heimat-modul2", "ended", "own"),
+        (2, None, "ended", "own"),  # no third free module: the older "Starke Heimat" reading is only a note
         (3, "verwaltungsdigitalisierung", "open", "contingent"),
     ]
     assert plan.modules[0].required_by == ("modul2",)
-    assert (plan.days_total, plan.days_contingent, plan.days_own, plan.days_contingent_ended) == (8.0, 3.0, 5.0, 5.0)
+    assert (plan.days_total, plan.days_contingent, plan.days_own, plan.days_contingent_ended) == (8.0, 3.0, 5.0, 2.5)
     ikz = next(m for m in result.funding if m.programme.id == "ikz-foerderung")
     assert (ikz.amount.value, ikz.amount.per_municipality) == (100_000, 25_000)
     assert {c.id: c.status for c in ikz.conditions} == {
         "beschluesse": "unknown",
         "vereinbarung": "not_met",
-        "laufzeit": "met",
+        "laufzeit": "unknown",  # 2023–2028 is the strategy's term; no cooperation agreement is named
         "personalkosten": "not_met",
         "partner": "met",
         "keine_reine_it_investition": "unknown",

@@ -38,8 +38,10 @@ def test_top_level_keys_and_json_round_trip() -> None:
 
 def test_modules_schema() -> None:
     modules = document()["modules"]
-    assert list(modules) == ["plan", "days", "invite", "skipped"]
-    assert modules["days"] == {"total": 11.0, "contingent": 8.0, "own": 3.0, "contingent_ended": 0.0}
+    assert list(modules) == ["plan", "days", "invite", "skipped", "clarify", "low_coverage", "notes"]
+    assert modules["days"] == {"total": 11.0, "contingent": 5.5, "own": 5.5, "contingent_ended": 0.0}
+    assert [n["id"] for n in modules["notes"]] == ["aeltere-lesart", "durchfuehrung"]
+    assert modules["notes"][0]["cites"][1] == {"source": "ozg-report-2021", "section": "Digitalisierungsberatung, Allgemeines"}
     first = modules["plan"][0]
     assert set(first) == {
         "id",
@@ -49,16 +51,24 @@ def test_modules_schema() -> None:
         "contents",
         "note",
         "why",
+        "reason",
         "required_by",
         "days",
         "weak_items",
         "target_groups",
         "slot",
         "cost",
+        "cost_label",
+        "slot_reason",
         "funding",
         "cite",
     }
-    assert first["days"] == {"on_site": 2.0, "results": 0.5, "total": 2.5}
+    assert first["days"] == {
+        "on_site": 2.0,
+        "results": 0.5,
+        "total": 2.5,
+        "label": "2,5 Tage: 2 Tage Beratung und 0,5 Tage Ergebnisbesprechung, beides vor Ort",
+    }
     assert first["slot"]["id"] == "ozg" and first["cost"] == "contingent"
     assert first["funding"]["state"] == "open" and first["funding"]["until"] == "2022-12-31"
     assert set(first["weak_items"][0]) == {"item", "area", "text", "answer", "score", "below"}
@@ -69,6 +79,7 @@ def test_funding_schema() -> None:
     funding = {f["id"]: f for f in document()["funding"]}
     ikz = funding["ikz-foerderung"]
     assert set(ikz) == {
+        "fit_label",
         "id",
         "name",
         "funder",
@@ -101,7 +112,19 @@ def test_measures_schema() -> None:
     technik = next(a for a in measures if a["area"] == "technik")
     assert set(technik) == {"area", "area_name", "level", "target", "reason", "measures"}
     assert technik["target"] == 4
-    assert set(technik["measures"][0]) == {"id", "title", "description", "who", "state", "year", "items", "addresses", "cost", "cite"}
+    assert set(technik["measures"][0]) == {
+        "id",
+        "title",
+        "description",
+        "who",
+        "origin",
+        "state",
+        "year",
+        "items",
+        "addresses",
+        "cost",
+        "cite",
+    }
 
 
 def test_text_is_german_and_names_every_part() -> None:
@@ -124,10 +147,23 @@ def test_text_is_german_and_names_every_part() -> None:
     assert text.endswith("\n") and "None" not in text
 
 
-def test_text_without_any_need() -> None:
+def test_text_with_everything_open_says_clarify_first() -> None:
     text = advice_to_text(advice({}))
-    assert "Keine Antwort weist auf Bedarf für ein Beratungsmodul hin." in text
+    assert "Erst klären: Zu viele Fragen, nach denen sich die Module richten, sind offen" in text
+    assert "Erst klären: Modul 3 – Weiterführende Beratung" in text
+    assert "Wie weit ist die elektronische Akte (E-Akte) in Ihrer Verwaltung eingeführt? (technik.dms_eakte)" in text
+    assert "Keine Antwort weist auf Bedarf" not in text and "Nicht vorgesehen" not in text
     assert "Kein Bereich liegt unter Stufe 3" in text
+
+
+def test_ended_programme_would_have_fitted_instead_of_fits() -> None:
+    # civento was free of charge until the end of "Starke Heimat Hessen" (2024): a weak online offer fitted it
+    text = advice_to_text(advice({"technik.online_dienste": 5}, as_of=TODAY, municipality=MunicipalityFacts("Gemeinde", 4800)))
+    line = next(line for line in text.splitlines() if line.startswith("  - Digitalisierungsplattform civento"))
+    assert line.endswith("Eignung: hätte gepasst (beendet am 31.12.2024)"), line
+    doc = advice_to_dict(advice({"technik.online_dienste": 5}, as_of=TODAY, municipality=MunicipalityFacts("Gemeinde", 4800)))
+    civento = next(f for f in doc["funding"] if f["id"] == "civento")
+    assert (civento["fit"], civento["fit_label"]) == ("yes", "hätte gepasst (beendet am 31.12.2024)")
 
 
 def test_status_labels() -> None:

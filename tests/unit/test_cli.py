@@ -280,3 +280,16 @@ def test_catalogue_import_unknown_format(tmp_path: Path) -> None:
     odd.write_text("schema: irgendwas\n", encoding="utf-8")
     result = run("catalogue", "import", str(odd))
     assert result.exit_code == 1 and "Katalogformat" in result.output
+
+
+def test_score_text_gives_size_aware_advice_with_the_contingent_note(tmp_path: Path) -> None:
+    answers = {"strategie.verantwortung": "niemand", "strategie.digitalstrategie": "keine", "strategie.budget": "keine"}
+    path = write_answers(tmp_path, answers)
+    result = run("score", str(path), "--kind", "Gemeinde", "--population", "3400", "--as-of", "2026-11-23")
+    assert result.exit_code == 0
+    out = result.output
+    assert "Erst klären: Zu viele Fragen, nach denen sich die Module richten, sind offen" in out
+    assert "Hinweis: Ältere Lesart (2020)" in out and "[Quellen: hmdis-2020, 2. Konzept „Digitalisierungsberatung“; ozg-report-2021" in out
+    assert "beides vor Ort" in out and "auf eigene Kosten" in out
+    assert "Stabsstelle für Digitalisierung" not in out and "Digitallotsen und „AG Digilotsen“ (IKZ Erbach" in out
+    assert "zusammen 42.176 Einwohner" in out
