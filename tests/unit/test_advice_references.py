@@ -96,31 +96,43 @@ def test_broken_reference_file(tmp_path: Path, change, expected) -> None:
 
 
 def levels(ref_id: str) -> dict[str, tuple]:
-    return {a.id: (None if a.score is None else round(a.score, 1), a.level, a.provisional) for a in profile_of(ref_id).areas}
+    """Per area: score, level, provisional, and the range (lowest, highest level) the open answers allow."""
+    return {
+        a.id: (None if a.score is None else round(a.score, 1), a.level, a.provisional, a.level_min, a.level_max)
+        for a in profile_of(ref_id).areas
+    }
 
 
 def test_giessen_2020_levels() -> None:
     assert levels("giessen-2020") == {
-        "strategie": (59.5, 2, False),  # capped at 2: only a Grobkonzept, no written strategy yet
-        "organisation": (63.0, 4, True),
-        "kooperation": (None, None, True),  # the document says nothing about cooperation
-        "kommunikation": (25.0, 2, True),
-        "technik": (64.0, 3, True),  # capped at 3: no ISMS documented
+        # capped at 2: only a Grobkonzept, no written strategy yet; the one open question (funding used)
+        # cannot lift that gate, and at 0 points it still leaves the area above 20 points: firm
+        "strategie": (59.5, 2, False, 2, 2),
+        # 7 of 11 open: with them at their best the area reaches 5, at their worst 2
+        "organisation": (63.0, 4, True, 2, 5),
+        "kooperation": (None, None, True, 1, 5),  # the document says nothing about cooperation
+        "kommunikation": (25.0, 2, True, 1, 5),
+        # capped at 3: no ISMS documented; at best 4, because the E-Akte is only piloted (gate below 5)
+        "technik": (64.0, 3, True, 1, 4),
     }
     overall = profile_of("giessen-2020").overall
     assert (round(overall.score, 1), overall.level, overall.provisional) == (52.9, 3, True)
+    # at best: areas 2, 5, 5, 5, 4 and a mean above 80, but at most one above the weakest area (2)
+    assert (overall.level_min, overall.level_max) == (1, 3)
 
 
 def test_erbach_ikz_2023_levels() -> None:
     assert levels("erbach-ikz-2023") == {
-        "strategie": (57.2, 3, False),  # capped at 3: responsibility not yet formally assigned
-        "organisation": (28.1, 2, True),
-        "kooperation": (47.7, 3, False),
-        "kommunikation": (42.9, 3, True),
-        "technik": (23.6, 2, True),
+        "strategie": (57.2, 3, False, 3, 3),  # capped at 3: responsibility not yet formally assigned
+        "organisation": (28.1, 2, True, 2, 3),
+        # council resolutions, knowledge base and Digitalisierungsfabriken open (weights 2, 1, 1): 2-4
+        "kooperation": (47.7, 3, True, 2, 4),
+        "kommunikation": (42.9, 3, True, 1, 4),
+        "technik": (23.6, 2, True, 1, 3),  # at best 3: no ISMS
     }
     overall = profile_of("erbach-ikz-2023").overall
     assert (round(overall.score, 1), overall.level, overall.provisional) == (39.9, 2, True)
+    assert (overall.level_min, overall.level_max) == (2, 4)
 
 
 # --- golden: advice ------------------------------------------------------------------------------
