@@ -86,6 +86,11 @@ class AreaResult:
     level_min: int | None = None
     level_max: int | None = None
 
+    @property
+    def open(self) -> int:
+        """How many items are open ("Weiß nicht" or unanswered): the questions the range depends on."""
+        return len(self.unknown)
+
 
 @dataclass(frozen=True)
 class OverallResult:
