@@ -99,7 +99,13 @@ def marker(symbol: str, x: float, y: float, size: float, colour: str, title: str
 
 
 def radar(
-    areas: list[str], series: list[Series], label: str, radius: int = 150, max_level: int = 5, element_id: str = "", band: Band | None = None
+    areas: list[str],
+    series: list[Series],
+    label: str,
+    radius: int = 150,
+    max_level: int = 5,
+    element_id: str = "",
+    band: Band | None = None,
 ) -> str:
     """A radar chart of levels 1..`max_level` per area: first area at the top, clockwise. One `<g class="series">`
     per line (`data-series`: its name); `band`, if any, is shaded between its lows and highs, beneath the lines,

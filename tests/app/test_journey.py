@@ -130,5 +130,5 @@ def test_next_steps_say_not_assessable_when_nothing_could_be_scored(started) -> 
     assert browser.post(url, token_from=url).status_code == 302
     steps = browser.get(f"/bewertung/{assessment_id}/naechste-schritte").get_data(as_text=True)
     # every item is open (the IKZ details too: whether there is a cooperation is not known), so any level is possible
-    assert f"Ihr Gesamtergebnis: nicht bewertbar <span class=\"level-range\">(1–5, je nach {len(Q.items)} offenen Fragen)</span>." in steps
+    assert f'Ihr Gesamtergebnis: nicht bewertbar <span class="level-range">(1–5, je nach {len(Q.items)} offenen Fragen)</span>.' in steps
     assert "None" not in steps
