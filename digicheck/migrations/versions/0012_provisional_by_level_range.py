@@ -19,6 +19,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from alembic import op
 
+from scoring.answers import Answers
 from scoring.library import Library
 from scoring.profile import score_checked
 
@@ -41,14 +42,14 @@ area_scores = sa.table(
 )
 
 
-def _rewrite(flags: list[dict[str, object]]) -> None:
+def _rewrite(flags: list[dict[str, int | bool]]) -> None:
     if flags:
         op.get_bind().execute(
             area_scores.update().where(area_scores.c.id == sa.bindparam("row_id")).values(provisional=sa.bindparam("flag")), flags
         )
 
 
-def upgrade():
+def upgrade() -> None:
     connection = op.get_bind()
     versions = Library.load().versions
     rows = connection.execute(
@@ -62,21 +63,21 @@ def upgrade():
         if version in versions:
             by_assessment[assessment_id].append((row_id, area_id))
             version_of[assessment_id] = version
-    stored: dict[int, dict[str, object]] = defaultdict(dict)
+    stored: dict[int, Answers] = defaultdict(dict)
     for assessment_id, item_id, value in connection.execute(
         sa.select(answers.c.assessment_id, answers.c.item_id, answers.c.value).where(answers.c.assessment_id.in_(list(by_assessment)))
     ):
         if value is not None:
             stored[assessment_id][item_id] = tuple(value) if isinstance(value, list) else value
-    flags = []
+    flags: list[dict[str, int | bool]] = []
     for assessment_id, area_rows in by_assessment.items():
-        profile = score_checked(versions[version_of[assessment_id]], stored[assessment_id])  # type: ignore[arg-type]
+        profile = score_checked(versions[version_of[assessment_id]], stored[assessment_id])
         provisional = {area.id: area.provisional for area in profile.areas} | {"overall": profile.overall.provisional}
         flags += [{"row_id": row_id, "flag": provisional[area_id]} for row_id, area_id in area_rows if area_id in provisional]
     _rewrite(flags)
 
 
-def downgrade():
+def downgrade() -> None:
     connection = op.get_bind()
     versions = Library.load().versions
     rows = connection.execute(
@@ -93,7 +94,7 @@ def downgrade():
     for _, assessment_id, area_id, level, coverage, version in rows:
         if area_id != "overall" and version in versions:
             areas[assessment_id].append((coverage < versions[version].coverage_min - 1e-9, level is None))
-    flags = []
+    flags: list[dict[str, int | bool]] = []
     for row_id, assessment_id, area_id, _, coverage, version in rows:
         if version not in versions:
             continue
