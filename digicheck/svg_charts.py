@@ -10,10 +10,12 @@ browsers show on hover; the data table beside the chart carries the same numbers
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
-from scoring.radar import Series, line_style
+from scoring.model import Questionnaire
+from scoring.profile import Profile
+from scoring.radar import Band, Series, line_style, range_band
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 #: Plotly's dash patterns as multiples of the dash unit (max(line width, 3), as plotly.js draws them).
@@ -96,15 +98,24 @@ def marker(symbol: str, x: float, y: float, size: float, colour: str, title: str
     return f'<polygon class="marker" points="{points}" fill="{colour}">{tip}</polygon>'
 
 
-def radar(areas: list[str], series: list[Series], label: str, radius: int = 150, max_level: int = 5, element_id: str = "") -> str:
+def radar(
+    areas: list[str],
+    series: list[Series],
+    label: str,
+    radius: int = 150,
+    max_level: int = 5,
+    element_id: str = "",
+    band: Band | None = None,
+) -> str:
     """A radar chart of levels 1..`max_level` per area: first area at the top, clockwise. One `<g class="series">`
-    per line (`data-series`: its name)."""
+    per line (`data-series`: its name); `band`, if any, is shaded between its lows and highs, beneath the lines,
+    in the first series' colour, with a legend row of its own (`<g class="band">`)."""
     line_w, font, row = 3.0, 19, 24
     longest = max((len(line) for name in areas for line in _wrap(name)), default=0)
     width = int(2 * (radius + 0.55 * font * longest + 12))  # room for the wrapped area labels (DejaVu Sans: ~0.5 em a character)
     cx, cy = width / 2, radius + 2 * row + 16
     legend_top = cy + radius + 3 * row + 12
-    height = int(legend_top + row * len(series))
+    height = int(legend_top + row * (len(series) + (band is not None)))
     n = len(areas)
 
     def at(index: int, value: float) -> tuple[float, float]:
@@ -129,6 +140,8 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
         top = ly - row * (len(lines) - 1) if ly < cy else ly + font * 0.7  # above the circle: grow upwards
         spans = "".join(f'<tspan x="{lx:.1f}" y="{top + row * i:.1f}">{escape(text)}</tspan>' for i, text in enumerate(lines))
         parts.append(f'<text class="area-label" text-anchor="{anchor}" font-size="{font}">{spans}</text>')
+    if band is not None:
+        parts.append(_band(band, at, legend_top + row * len(series), font))
     for number, line in enumerate(series):
         style = line_style(number)
         colour, dash = style.colour, dasharray(style.dash, line_w)
@@ -152,8 +165,31 @@ def radar(areas: list[str], series: list[Series], label: str, radius: int = 150,
     return document(width, height, label, "".join(parts), element_id=element_id)
 
 
-def level_radar(areas: list[str], series: Sequence[Series], element_id: str = "") -> str:
-    """The radar of maturity levels per area, named for screen readers by its series."""
-    label = "Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: " + ", ".join(s.name for s in series)
+def _band(band: Band, at: Callable[[int, float], tuple[float, float]], legend_y: float, font: int) -> str:
+    """The band between the lows and the highs (even-odd fill: the ring between two polygons), and its legend row."""
+    colour = line_style(0).colour
+
+    def ring(values: tuple[int | None, ...]) -> str:
+        points = [at(i, v or 0) for i, v in enumerate(values)]
+        return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z"
+
+    swatch = f'fill="{colour}" fill-opacity="0.2" stroke="{colour}" stroke-opacity="0.6"'
+    return (
+        f'<g class="band">'
+        f'<path d="{ring(band.highs)} {ring(band.lows)}" fill-rule="evenodd" {swatch}/>'
+        f'<rect x="20" y="{legend_y - 8:.1f}" width="44" height="16" {swatch}/>'
+        f'<text class="legend" x="74" y="{legend_y + 5:.1f}" font-size="{font}">{escape(band.name)}</text></g>'
+    )
+
+
+def level_radar(areas: list[str], series: Sequence[Series], element_id: str = "", band: Band | None = None) -> str:
+    """The radar of maturity levels per area, named for screen readers by its series (and its band)."""
+    names = [s.name for s in series] + ([band.name] if band else [])
+    label = "Radar-Diagramm der Reifegrade (Stufe 1 bis 5) je Bereich: " + ", ".join(names)
     # a radius of 110 beside 19-unit labels: scaled to a 390 px phone the labels stay at 12 px or more
-    return radar(areas, list(series), label, radius=110, element_id=element_id)
+    return radar(areas, list(series), label, radius=110, element_id=element_id, band=band)
+
+
+def profile_radar(q: Questionnaire, profile: Profile, series: Sequence[Series], element_id: str = "") -> str:
+    """The radar of an assessment: its series and the band of the levels its open answers allow."""
+    return level_radar([a.name for a in q.areas], series, element_id, band=range_band(q, profile))

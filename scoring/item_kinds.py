@@ -123,6 +123,10 @@ class ItemKind:
         """The answer once `step` is taken, as far as later steps on this item need it."""
         return value
 
+    def score_span(self, item: Item) -> tuple[float, float]:
+        """The scores of the lowest and the highest answer of its own (the ends of an open item's range)."""
+        raise NotImplementedError
+
     # --- the web form: field names are the item's name, plus what a kind adds
 
     def field_names(self, name: str) -> tuple[str, ...]:
@@ -184,6 +188,10 @@ class SingleChoice(ItemKind):
                 return Step(option.id, option.label, option.score)
         return None
 
+    def score_span(self, item: Item) -> tuple[float, float]:
+        scores = [option.score for option in item.options]
+        return min(scores), max(scores)
+
     @staticmethod
     def _option(item: Item, option_id: Any) -> Option:
         option = item.option(option_id)
@@ -241,6 +249,11 @@ class MultiChoice(SingleChoice):
 
     def after(self, value: AnswerValue | None, step: Step) -> AnswerValue | None:
         return (value if isinstance(value, tuple) else ()) + (step.answer,)
+
+    def score_span(self, item: Item) -> tuple[float, float]:
+        """Lowest: the weakest single option; highest: every combinable option, or the best exclusive one."""
+        low, single_best = SingleChoice.score_span(self, item)
+        return low, max(single_best, min(100.0, sum(o.score for o in item.options if not o.exclusive)))
 
     def from_form(self, item: Item, name: str, getlist: GetList, loaded: AnswerValue | None = None) -> Any:
         """Unticking every box clears the answer. A box that stands alone ("Weiß nicht", an exclusive
@@ -318,6 +331,13 @@ class Number(ItemKind):
             if band.score >= min_score:
                 return Step(str(band.min), self.label(item, band.min), band.score)
         return None
+
+    def score_span(self, item: Item) -> tuple[float, float]:
+        """The scores where a band starts (and at `min`) are all the scores a number can take."""
+        assert item.min is not None and item.max is not None
+        starts = [item.min, *(band.min for band in item.bands if item.min <= band.min <= item.max)]
+        scores = [self.score(item, start) for start in starts]
+        return min(scores), max(scores)
 
     def field_names(self, name: str) -> tuple[str, ...]:
         return (name, name + SPECIAL_FIELD_SUFFIX)

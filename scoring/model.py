@@ -105,6 +105,11 @@ class Item:
         """Options from the lowest to the highest score."""
         return tuple(sorted(self.options, key=lambda o: o.score))
 
+    @cached_property
+    def score_span(self) -> tuple[float, float]:
+        """The scores of its lowest and its highest answer (the ends of an open item's range)."""
+        return self.kind.score_span(self)
+
     @property
     def special_answers(self) -> tuple[str, ...]:
         """The reserved answers this item offers besides its own options."""

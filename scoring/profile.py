@@ -5,11 +5,13 @@ The model, in words (docs/scoring.md has the long form):
   items; "Weiß nicht" counts as unanswered, "Trifft nicht zu" leaves the item out;
 - the level follows from the questionnaire's score thresholds, then gating rules
   cap it where a precondition (e.g. an ISMS) is missing;
-- a level is provisional when fewer than `coverage_min` of the applicable items
-  are answered;
+- each level has a range: its level with every open answer ("Weiß nicht" or none) at the
+  lowest and at the highest option (scoring.ranges); a level is provisional when that range
+  spans more than one level, whatever the coverage;
 - an item hidden by its `applies_if` (not asked) counts as "Trifft nicht zu";
 - overall: the mean of the area scores gives a level, capped at one above the
-  weakest area, because maturity needs all areas.
+  weakest area, because maturity needs all areas; its range applies the same rule to the
+  areas' lower and upper ends.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring.answers import EXCLUDED, Answers, AnswerValue, answer_label, check_answers, item_score
+from scoring.answers import EXCLUDED, Answers, AnswerValue, answer_label, check_answers
 from scoring.conditions import applicable_answers
 from scoring.item_kinds import Step
+from scoring.levels import ItemScores as ItemScores
+from scoring.levels import area_score as _area_score
+from scoring.levels import capped_level, gate_open, overall_level
+from scoring.levels import level_for_score as level_for_score
 from scoring.model import DONT_KNOW, Area, Gate, Item, Questionnaire
+from scoring.ranges import Ends, LevelRange, clarifying_items, item_scores
 
 #: How many weak items a result names as holding an area back.
 HELD_BACK_ITEMS = 3
-#: the score of each item by id: 0-100, None when unknown, EXCLUDED when not applicable
-ItemScores = dict[str, float | str | None]
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,14 @@ class AreaResult:
     unknown: tuple[str, ...]
     reasons: tuple[Reason, ...]
     lift: Lift
+    #: the lowest and highest level the open answers allow (scoring.ranges); None when nothing scores
+    level_min: int | None = None
+    level_max: int | None = None
+
+    @property
+    def open(self) -> int:
+        """How many items are open ("Weiß nicht" or unanswered): the questions the range depends on."""
+        return len(self.unknown)
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,10 @@ class OverallResult:
     name: str | None
     provisional: bool
     rule: str
+    level_min: int | None = None
+    level_max: int | None = None
+    #: open items in all areas, the questions the range depends on
+    open: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,38 +119,6 @@ class Profile:
         raise KeyError(area_id)
 
 
-def level_for_score(questionnaire: Questionnaire, score: float) -> int:
-    level = 1
-    for spec in questionnaire.levels:
-        if score >= spec.min_score - 1e-9:
-            level = spec.level
-    return level
-
-
-def _area_score(area: Area, scores: ItemScores) -> float | None:
-    num = den = 0.0
-    for item in area.items:
-        value = scores[item.id]
-        if isinstance(value, float):
-            num += item.weight * value
-            den += item.weight
-    return num / den if den else None
-
-
-def _gate_open(gate: Gate, all_scores: ItemScores) -> bool:
-    return all(isinstance(score := all_scores.get(c.item), float) and score >= c.min_score - 1e-9 for c in gate.unless)
-
-
-def _capped_level(q: Questionnaire, area_id: str, score_level: int, all_scores: ItemScores) -> tuple[int, list[Gate]]:
-    level = score_level
-    active: list[Gate] = []
-    for gate in q.gates:
-        if gate.area == area_id and not _gate_open(gate, all_scores) and gate.max_level < score_level:
-            level = min(level, gate.max_level)
-            active.append(gate)
-    return level, active
-
-
 def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores: ItemScores) -> Lift:
     """Greedy plan: open the gates in the way, then take the biggest single steps up."""
     if level >= 5:
@@ -145,7 +130,7 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
     steps: list[LiftStep] = []
     gate_texts: list[str] = []
     for gate in q.gates:
-        if gate.area == area.id and gate.max_level < target and not _gate_open(gate, scores):
+        if gate.area == area.id and gate.max_level < target and not gate_open(gate, scores):
             gate_texts.append(gate.reason)
             for cond in gate.unless:
                 current = scores.get(cond.item)
@@ -214,7 +199,7 @@ def _reasons(
     gates: list[Gate],
     answers: Answers,
     scores: ItemScores,
-    provisional: bool,
+    span: LevelRange,
 ) -> list[Reason]:
     if score is None or score_level is None:
         return [Reason("score", "Keine bewertbaren Antworten: Der Bereich kann noch nicht eingestuft werden.")]
@@ -242,26 +227,30 @@ def _reasons(
         )
     unknown = [item for item in area.items if scores[item.id] is None]
     if unknown:
-        text = f"{len(unknown)} Frage(n) offen oder mit „Weiß nicht“ beantwortet."
-        if provisional:
-            text += f" Unter {q.coverage_min:.0%} beantworteter Fragen ist die Stufe vorläufig."
+        one = len(unknown) == 1
+        text = ("1 Frage ist offen" if one else f"{len(unknown)} Fragen sind offen") + " oder mit „Weiß nicht“ beantwortet."
+        if span.spans:
+            text += f" Je nach {'ihrer Antwort' if one else 'diesen Antworten'} liegt die Stufe zwischen {span.low} und {span.high}; sie ist vorläufig."
+        else:
+            text += f" {'Ihre Antwort ändert' if one else 'Ihre Antworten ändern'} die Stufe nicht, wie auch immer sie ausfallen."
         reasons.append(Reason("unknown", text))
     return reasons
 
 
-def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: ItemScores) -> AreaResult:
+def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: ItemScores, ends: Ends) -> AreaResult:
+    """The result of one area; `ends` are the scores with every open answer at its lowest / highest."""
     scores = {item.id: all_scores[item.id] for item in area.items}
     score = _area_score(area, scores)
     applicable = sum(1 for v in scores.values() if v != EXCLUDED)
     answered = sum(1 for v in scores.values() if isinstance(v, float))
     coverage = answered / applicable if applicable else 0.0
-    provisional = coverage < q.coverage_min - 1e-9
     gates: list[Gate]
     if score is None:
         score_level, level, gates = None, None, []
     else:
         score_level = level_for_score(q, score)
-        level, gates = _capped_level(q, area.id, score_level, all_scores)
+        level, gates = capped_level(q, area.id, score_level, all_scores)
+    span = ends.area_range(q, area, level)
     unknown = tuple(item.id for item in area.items if scores[item.id] is None)
     lift = (
         _lift(q, area, level, answers, all_scores) if level is not None else Lift(None, None, reachable=False, note="Noch keine Antworten.")
@@ -274,39 +263,57 @@ def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: ItemS
         level_name=q.level(level).name if level else None,
         score_level=score_level,
         coverage=coverage,
-        provisional=provisional,
+        provisional=level is None or span.spans,
         answered=answered,
         applicable=applicable,
         total=len(area.items),
         unknown=unknown,
-        reasons=tuple(_reasons(q, area, score, score_level, gates, answers, scores, provisional)),
+        reasons=tuple(_reasons(q, area, score, score_level, gates, answers, scores, span)),
         lift=lift,
+        level_min=span.low,
+        level_max=span.high,
     )
 
 
 OVERALL_RULE = (
     "Gesamtstufe: Stufe des Mittelwerts der Bereichspunkte, höchstens eine Stufe über dem "
-    "schwächsten Bereich; vorläufig, sobald ein Bereich vorläufig oder nicht bewertbar ist."
+    "schwächsten Bereich; die Spanne wendet dieselbe Regel auf die unteren und die oberen Enden "
+    "der Bereiche an; vorläufig, sobald die Spanne mehr als eine Stufe umfasst oder ein Bereich "
+    "nicht bewertbar ist."
 )
 
 
-def overall(q: Questionnaire, areas: tuple[AreaResult, ...]) -> OverallResult:
-    scored = [a for a in areas if a.score is not None and a.level is not None]
-    if not scored:
-        return OverallResult(None, None, None, True, OVERALL_RULE)
-    mean = sum(a.score for a in scored if a.score is not None) / len(scored)
-    level = min(level_for_score(q, mean), min(a.level for a in scored if a.level is not None) + 1)
-    provisional = len(scored) < len(areas) or any(a.provisional for a in areas)
-    return OverallResult(mean, level, q.level(level).name, provisional, OVERALL_RULE)
+def overall(q: Questionnaire, areas: tuple[AreaResult, ...], ends: Ends, open_items: int) -> OverallResult:
+    scored = [(a.score, a.level) for a in areas if a.score is not None and a.level is not None]
+    result = overall_level(q, scored)
+    span = ends.overall_range(q, result[1] if result else None)
+    if result is None:
+        return OverallResult(None, None, None, True, OVERALL_RULE, span.low, span.high, open_items)
+    mean, level = result
+    provisional = len(scored) < len(areas) or span.spans
+    return OverallResult(mean, level, q.level(level).name, provisional, OVERALL_RULE, span.low, span.high, open_items)
 
 
 def score_checked(q: Questionnaire, answers: Answers) -> Profile:
     """Score checked answers; an item its `applies_if` hides counts as "Trifft nicht zu", and the
     profile's `answers` say so (scoring.conditions)."""
     answers = applicable_answers(q, answers)
-    all_scores = {item.id: item_score(item, answers.get(item.id)) for item in q.items}
-    areas = tuple(score_area(q, area, answers, all_scores) for area in q.areas)
-    return Profile(q.version, areas, overall(q, areas), dict(answers))
+    all_scores = item_scores(q, answers)
+    ends = Ends.of(q, answers, all_scores)
+    areas = tuple(score_area(q, area, answers, all_scores, ends) for area in q.areas)
+    return Profile(q.version, areas, overall(q, areas, ends, sum(len(a.unknown) for a in areas)), dict(answers))
+
+
+def questions_to_clarify(profile: Profile, questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Per area id, the open items whose answer could move the area's level, the weightiest first.
+
+    The hook for advice ("erst klären: …"): empty for an area whose level the open answers cannot
+    change. An item counts when it alone moves an end of the area's range (scoring.ranges.clarifying_items);
+    when only several together do, every open item of the area. `profile` must come from `questionnaire`.
+    """
+    all_scores = item_scores(questionnaire, profile.answers)
+    ends = Ends.of(questionnaire, profile.answers, all_scores)
+    return {area.id: clarifying_items(questionnaire, area, all_scores, ends) for area in questionnaire.areas}
 
 
 def score(q: Questionnaire, raw_answers: dict[str, Any]) -> Profile:

@@ -40,6 +40,29 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Band:
+    """The levels a profile could take per area (scoring.ranges): drawn as a band from `lows`
+    to `highs` around the self-assessment's line; None where nothing can be scored."""
+
+    name: str
+    lows: tuple[int | None, ...]
+    highs: tuple[int | None, ...]
+
+
+#: the name of the band in the legend; the data table beside the chart lists each range
+RANGE_NAME = "Mögliche Stufen je nach offenen Fragen"
+
+
+def range_band(q: Questionnaire, profile: Profile) -> Band | None:
+    """The self-assessment's level ranges in `q`'s area order; None when every range is a single
+    level (then there is nothing to draw beside the line)."""
+    areas = [profile.area(area_id) for area_id in q.area_ids]
+    if all(a.level_min == a.level_max for a in areas):
+        return None
+    return Band(RANGE_NAME, tuple(a.level_min for a in areas), tuple(a.level_max for a in areas))
+
+
+@dataclass(frozen=True)
 class LineStyle:
     colour: str
     dash: str

@@ -34,22 +34,38 @@ def profile_to_dict(q: Questionnaire, profile: Profile) -> dict[str, Any]:
     }
 
 
-def _level(level: int | None, name: str | None, provisional: bool) -> str:
-    if level is None:
-        return "nicht bewertbar"
-    return f"Stufe {level} {name}" + (" (vorläufig)" if provisional else "")
+def level_text(level: int | None, name: str | None, low: int | None, high: int | None, open_items: int) -> str:
+    """A level with its range as the CLI and exports print it: "Stufe 3 Aufbau (vorläufig: 2–4, je nach 4 offenen Fragen)".
+
+    The range appears only when it spans more than one level, which is when the level is provisional.
+    """
+    text = "nicht bewertbar" if level is None else f"Stufe {level} {name}"
+    if low is None or low == high:
+        return text
+    questions = "1 offenen Frage" if open_items == 1 else f"{open_items} offenen Fragen"
+    return f"{text} ({'' if level is None else 'vorläufig: '}{level_span(low, high)}, je nach {questions})"
+
+
+def level_span(low: int | None, high: int | None) -> str:
+    """ "2–4", "3", or "–" when nothing can be scored."""
+    if low is None or high is None:
+        return "–"
+    return str(low) if low == high else f"{low}–{high}"
 
 
 def profile_to_text(q: Questionnaire, profile: Profile) -> str:
     o = profile.overall
     lines = [
         f"Digi-Check {q.title} – Fragebogen {profile.questionnaire}",
-        f"Gesamt: {_level(o.level, o.name, o.provisional)}" + (f", {o.score:.0f} Punkte" if o.score is not None else ""),
+        f"Gesamt: {level_text(o.level, o.name, o.level_min, o.level_max, o.open)}"
+        + (f", {o.score:.0f} Punkte" if o.score is not None else ""),
         "",
     ]
     for area in profile.areas:
         score = f"{area.score:.0f} Punkte" if area.score is not None else "keine Punkte"
-        lines.append(f"{area.name}: {_level(area.level, area.level_name, area.provisional)}, {score}, {area.coverage:.0%} beantwortet")
+        lines.append(
+            f"{area.name}: {level_text(area.level, area.level_name, area.level_min, area.level_max, len(area.unknown))}, {score}, {area.coverage:.0%} beantwortet"
+        )
         for reason in area.reasons:
             lines.append(f"  - {reason.text}")
         lift = area.lift

@@ -117,7 +117,7 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         profile=profile,
         targets=targets,
         series=tuple(series),
-        chart_svg=svg_charts.level_radar([a.name for a in q.areas], series, element_id="radar"),
+        chart_svg=svg_charts.profile_radar(q, profile, series, element_id="radar"),
         feedback=ConsultFeedback(validated, notes_of(assessment, shared_only=True)),
         unknown=tuple(unknown_items(q, profile.answers)),
         advice=advice_svc.advice_for(q, profile, assessment, targets),

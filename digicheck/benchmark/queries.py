@@ -9,7 +9,8 @@ Definitions (docs/benchmark.md):
 - round = calendar year (UTC) of `submitted_at`. `Assessment.round` counts a
   municipality's own rounds (1, 2, …) and says nothing about when; the issue's
   "round (year)" is the year. Per municipality and year the latest submitted
-  assessment counts (a second submission in the same year replaces the first).
+  assessment counts (a second submission in the same year replaces the first), unless
+  one of its levels is provisional: then the municipality is left out of that year.
 - peer groups as `scoring.benchmark.peers.peer_groups_for`: Land, Regierungsbezirk,
   Kreis (not for Landkreise), size class (not for Landkreise; CASE built from
   SIZE_CLASSES), kind; the trend adds the whole Land per year (dimension "round").
@@ -47,8 +48,13 @@ def size_case(column: str = "m.population") -> str:
 _COUNTED = "a.status = 'submitted' AND a.submitted_at IS NOT NULL AND (:include_demo OR NOT a.is_demo)"
 
 
+#: an assessment none of whose stored levels is provisional (its levels' ranges are single levels)
+_FIRM = "NOT EXISTS (SELECT 1 FROM area_scores p WHERE p.assessment_id = {assessment} AND p.provisional)"
+
+
 def _latest(dialect: str, *, one_round: bool) -> str:
-    """Latest submitted assessment per municipality and year; demo rows only when :include_demo.
+    """Latest submitted assessment per municipality and year, left out when one of its levels is
+    provisional (docs/benchmark.md "Vorläufige Profile"); demo rows only when :include_demo.
 
     PostgreSQL: DISTINCT ON (one sort, well estimated). SQLite: MAX() with bare columns,
     which SQLite documents to come from the row holding the maximum. One round is
@@ -57,16 +63,19 @@ def _latest(dialect: str, *, one_round: bool) -> str:
     year = year_expr(dialect)
     where = _COUNTED + (" AND a.submitted_at >= :round_start AND a.submitted_at < :round_end" if one_round else "")
     if dialect == "postgresql":
-        return f"""latest AS (
+        newest = f"""newest AS (
   SELECT DISTINCT ON (a.municipality_id, {year}) a.id, a.municipality_id, {year} AS yr
   FROM assessments a WHERE {where}
   ORDER BY a.municipality_id, {year}, a.submitted_at DESC, a.id DESC
 )"""
-    return f"""latest AS (
+    else:
+        newest = f"""newest AS (
   SELECT a.id, a.municipality_id, {year} AS yr, MAX(a.submitted_at) AS latest_at
   FROM assessments a WHERE {where}
   GROUP BY a.municipality_id, {year}
 )"""
+    return f"""{newest},
+latest AS (SELECT n.id, n.municipality_id, n.yr FROM newest n WHERE {_FIRM.format(assessment="n.id")})"""
 
 
 #: (dimension, key expression, label expression, condition) of the round's peer groups.

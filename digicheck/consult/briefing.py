@@ -71,7 +71,7 @@ def briefing(assessment: Assessment) -> Briefing:
     r = review(assessment)
     advice = advice_of(r.q, r.profile, assessment, r.targets)
     series = radar_series(r, {TARGETS})
-    radar = svg_charts.level_radar([a.name for a in r.q.areas], series)
+    radar = svg_charts.profile_radar(r.q, r.profile, series)
     return Briefing(
         review=r,
         as_of=assessment_date(assessment),

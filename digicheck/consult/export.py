@@ -37,6 +37,9 @@ LEVEL_COLUMNS = (
     *KEY_COLUMNS,
     "Punkte",
     "vorläufig",
+    "mögliche Stufe von",
+    "mögliche Stufe bis",
+    "offene Fragen",
     "Stufe Selbsteinschätzung",
     "Stufe validiert",
     "validiert von",
@@ -102,6 +105,9 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
                 "Punkte": _score(o.score),
                 "Stufe Selbsteinschätzung": o.level,
                 "vorläufig": "ja" if o.provisional else "nein",
+                "mögliche Stufe von": o.level_min,
+                "mögliche Stufe bis": o.level_max,
+                "offene Fragen": o.open,
             }
         )
         for area in profile.areas:
@@ -113,6 +119,9 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
                     "Punkte": _score(area.score),
                     "Stufe Selbsteinschätzung": area.level,
                     "vorläufig": "ja" if area.provisional else "nein",
+                    "mögliche Stufe von": area.level_min,
+                    "mögliche Stufe bis": area.level_max,
+                    "offene Fragen": area.open,
                     "Stufe validiert": v.level if v else None,
                     "validiert von": v.consultant.name if v else None,
                     "validiert am": v.created_at if v else None,

@@ -229,7 +229,7 @@ def assessment_page(assessment: Assessment, chosen: Collection[str], history_cur
         r,
         frozenset(chosen),
         tuple(series),
-        svg_charts.level_radar([a.name for a in r.q.areas], series, element_id="radar"),
+        svg_charts.profile_radar(r.q, r.profile, series, element_id="radar"),
         assessments_svc.rounds_of(assessment.municipality_id),
         history,
     )

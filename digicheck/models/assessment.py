@@ -116,6 +116,8 @@ class AreaScore(Model):
     score: Mapped[float | None] = mapped_column(Float)
     level: Mapped[int | None] = mapped_column(Integer)
     coverage: Mapped[float] = mapped_column(Float)
+    #: the range the open answers allow spans more than one level (scoring.ranges); the benchmark
+    #: leaves out assessments with a provisional level (migration 0012 recomputed older rows)
     provisional: Mapped[bool] = mapped_column(Boolean)
 
     __table_args__ = (

@@ -41,8 +41,10 @@ def submit(
     is_demo: bool = False,
     month: int = 6,
     status: AssessmentStatus = AssessmentStatus.SUBMITTED,
+    provisional: Sequence[str] = (),
 ) -> Assessment:
-    """A submitted assessment of `m` in `year` with the five area scores (None: not assessable)."""
+    """A submitted assessment of `m` in `year` with the five area scores (None: not assessable);
+    the levels of the areas named in `provisional` (area ids or "overall") are stored as provisional."""
     count = db.session.scalar(db.select(db.func.count()).select_from(Assessment).where(Assessment.municipality_id == m.id))
     a = Assessment(
         municipality_id=m.id,
@@ -57,7 +59,9 @@ def submit(
     present = [s for s in scores if s is not None]
     overall = sum(present) / len(present) if present else None
     for area, score in [*zip(AREAS, scores, strict=True), ("overall", overall)]:
-        db.session.add(AreaScore(assessment_id=a.id, area_id=area, score=score, level=level_of(score), coverage=1.0, provisional=False))
+        db.session.add(
+            AreaScore(assessment_id=a.id, area_id=area, score=score, level=level_of(score), coverage=1.0, provisional=area in provisional)
+        )
     return a
 
 

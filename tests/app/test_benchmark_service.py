@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from digicheck.benchmark import queries as benchmark_sql
-from digicheck.benchmark.services import build_report
+from digicheck.benchmark.services import build_report, participants
 from digicheck.extensions import db
 from digicheck.models import AssessmentStatus
 from scoring.benchmark import Dimension, level_distribution, percentile_rank, quartiles, size_class
@@ -126,6 +126,32 @@ def test_demo_and_unsubmitted_assessments_are_left_out_unless_demo_mode(app):
     assert build_report(None, "land", k=5, include_demo=False).land.size == len(made["06431"])
     demo = build_report(None, "land", k=5, include_demo=True)
     assert demo.land.size == 6 and demo.demo
+
+
+def test_a_provisional_profile_leaves_the_aggregates_unchanged(app):
+    kreis_world({"06431": 5, "06432": 5})
+    before = build_report(2026, "kreis", k=5, include_demo=False)
+    listed = participants(2026, include_demo=False)
+    newcomer = municipality("06431900", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000)
+    submit(newcomer, 2026, [95.0] * 5, provisional=["technik"])  # one area's range spans more than one level
+    db.session.commit()
+    after = build_report(2026, "kreis", k=5, include_demo=False)
+    assert after.land.size == before.land.size == 10
+    assert after.land.areas == before.land.areas
+    assert [(g.group, g.size, g.areas) for g in after.groups] == [(g.group, g.size, g.areas) for g in before.groups]
+    assert participants(2026, include_demo=False) == listed  # nor the consultants' list of participants
+    firm = municipality("06431901", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000)
+    submit(firm, 2026, [95.0] * 5)
+    db.session.commit()
+    assert build_report(2026, "kreis", k=5, include_demo=False).land.size == 11  # a firm profile counts
+
+
+def test_a_provisional_newer_submission_leaves_the_municipality_out_of_that_year(app):
+    made = kreis_world({"06431": 6})
+    submit(made["06431"][0], 2026, [5.0] * 5, month=11, provisional=["overall"])
+    db.session.commit()
+    report = build_report(2026, "land", k=5, include_demo=False)
+    assert report.land.size == 5  # neither the provisional newer one nor the replaced older one counts
 
 
 def test_differencing_guard_regierungsbezirk_of_six_with_kreis_of_five(app):

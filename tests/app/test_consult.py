@@ -501,3 +501,36 @@ def test_overlays_stay_switched_on_after_a_save(browser, world) -> None:
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/beratung/bewertung/{assessment.id}?vergleich=median&vergleich=ziel#validierung-technik")
+
+
+def test_consultant_sees_the_range_an_open_gate_question_leaves_and_submit_stores_it(browser, world) -> None:
+    from digicheck.models import AreaScore
+
+    assessment = submitted(world.erbach, "high", user=world.kommune, technik__isms="weiss_nicht")
+    stored = {s.area_id: s.provisional for s in db.session.scalars(select(AreaScore).where(AreaScore.assessment_id == assessment.id))}
+    # Technik 3 without a known ISMS, 5 with one; overall one above the weakest area: 4 or 5
+    assert stored == {
+        "strategie": False,
+        "organisation": False,
+        "kooperation": False,
+        "kommunikation": False,
+        "technik": True,
+        "overall": True,
+    }
+    browser.login(world.berater)
+    page = re.sub(r"\s+", " ", browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True))
+    assert (
+        'Selbsteinschätzung: Stufe 3 Aufbau <span class="badge badge-warn">vorläufig</span> <span class="level-range">(3–5, je nach 1 offenen Frage)</span>'
+        in page
+    )
+    assert '<td>3–5 <span class="hint">(1 offene Frage)</span></td>' in page  # the radar's table: "Mögliche Stufen"
+    assert '<g class="band">' in page
+    briefing = re.sub(r"\s+", " ", browser.get(f"/beratung/bewertung/{assessment.id}/briefing").get_data(as_text=True))
+    assert (
+        'Stufe 3 Aufbau <span class="badge badge-warn">vorläufig</span> <span class="level-range">(3–5, je nach 1 offenen Frage)</span>'
+        in briefing
+    )
+    assert (
+        'Stufe 4 Fortgeschritten <span class="badge badge-warn">vorläufig</span> <span class="level-range">(4–5, je nach 1 offenen Frage)</span>'
+        in briefing
+    )

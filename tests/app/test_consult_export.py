@@ -66,6 +66,7 @@ def test_assessment_csv_has_answers_and_both_levels_side_by_side(browser, world,
     assert list(levels) == ["Gesamt", *(a.name for a in Q.areas)]
     technik = levels["Technik & Sicherheit"]
     assert (technik["Stufe Selbsteinschätzung"], technik["Stufe validiert"], technik["validiert von"]) == ("3", "2", "Beraterin")
+    assert (technik["mögliche Stufe von"], technik["mögliche Stufe bis"], technik["offene Fragen"]) == ("3", "3", "0")  # all answered
     assert technik["Begründung der Validierung"] == "'" + EVIL  # a formula would run when the file is opened
     assert levels["Strategie & Steuerung"]["Begründung der Validierung"] == "'@Gespräch mit dem Bürgermeister"
     assert levels["Kommunikation & Beteiligung"]["Begründung der Validierung"] == "'- Mängelmelder vor Ort gesehen"

@@ -229,3 +229,58 @@ def test_0009_adds_api_tokens_and_the_analyst_role_and_goes_back_only_without_an
             assert "api_tokens" not in inspect(connection).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_0012_marks_stored_levels_provisional_by_their_range_and_goes_back(fresh_database: str) -> None:
+    """Erbach-IKZ 2023: Kooperation has 73 % coverage (not provisional by the old rule) but three open
+    questions that leave it between level 2 and 4; Strategie is firm either way."""
+    import json
+
+    from scoring.advice.references import load_references
+    from scoring.library import Library
+
+    q = Library.load().versions["2026.1"]
+    answers = next(r for r in load_references(q) if r.id == "erbach-ikz-2023").answers
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert digicheck(fresh_database, "db", "downgrade", "0008")[0] == 0
+    engine = create_engine(fresh_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO municipalities (ags, name, kind, kreis, regierungsbezirk, population, name_search, created_at, updated_at) "
+                    "VALUES ('06437006', 'Erbach', 'Stadt', 'Odenwaldkreis', 'Darmstadt', 13000, 'erbach', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO assessments (id, municipality_id, questionnaire_version, round, status, is_demo, created_at, updated_at, submitted_at) "
+                    "VALUES (1, (SELECT id FROM municipalities), '2026.1', 1, 'submitted', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            for item_id, value in answers.items():
+                connection.execute(
+                    text(
+                        "INSERT INTO answers (assessment_id, item_id, value, version, updated_at) VALUES (1, :item, :value, 1, CURRENT_TIMESTAMP)"
+                    ),
+                    {"item": item_id, "value": json.dumps(list(value) if isinstance(value, tuple) else value)},
+                )
+            for area_id, coverage, provisional in (("strategie", 0.82, False), ("kooperation", 0.73, False), ("overall", 0.36, True)):
+                connection.execute(
+                    text(
+                        "INSERT INTO area_scores (assessment_id, area_id, score, level, coverage, provisional) "
+                        "VALUES (1, :area, 50.0, 3, :coverage, :provisional)"
+                    ),
+                    {"area": area_id, "coverage": coverage, "provisional": provisional},
+                )
+
+        def flags() -> dict[str, bool]:
+            with engine.connect() as connection:
+                return {a: bool(p) for a, p in connection.execute(text("SELECT area_id, provisional FROM area_scores")).all()}
+
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+        assert flags() == {"strategie": False, "kooperation": True, "overall": True}  # overall: level 2, range 2-4
+        assert digicheck(fresh_database, "db", "downgrade", "0008")[0] == 0
+        assert flags() == {"strategie": False, "kooperation": False, "overall": False}  # by coverage of the stored areas
+    finally:
+        engine.dispose()

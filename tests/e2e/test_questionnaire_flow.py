@@ -271,7 +271,7 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, world: World
     overlays = page.locator("form.overlays")
     overlays.get_by_role("checkbox").first.check()
     overlays.get_by_role("button", name="Anzeigen").click()
-    expect(page.locator("#radar-tabelle thead th")).to_have_count(6)  # the new page, with the overlay column
+    expect(page.locator("#radar-tabelle thead th")).to_have_count(7)  # the new page, with the overlay column
     expect(page.locator("#radar g.series")).to_have_count(3)
     page.screenshot(path="/tmp/e2e-result-targets.png", full_page=True)
     axe.check(page, "Ergebnis mit Vergleichsprofil")

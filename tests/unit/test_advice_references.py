@@ -96,7 +96,11 @@ def test_broken_reference_file(tmp_path: Path, change, expected) -> None:
 
 
 def levels(ref_id: str) -> dict[str, tuple]:
-    return {a.id: (None if a.score is None else round(a.score, 1), a.level, a.provisional) for a in profile_of(ref_id).areas}
+    """Per area: score, level, provisional, and the range (lowest, highest level) the open answers allow."""
+    return {
+        a.id: (None if a.score is None else round(a.score, 1), a.level, a.provisional, a.level_min, a.level_max)
+        for a in profile_of(ref_id).areas
+    }
 
 
 # Levels start at 0 / 20 / 40 / 60 / 80 points (questionnaire 2026.1, `levels`); an area's score is
@@ -107,43 +111,46 @@ def test_giessen_2020_levels() -> None:
     assert levels("giessen-2020") == {
         # Grobkonzept §5: the Feinkonzept (the written strategy) is only due by the end of 2020 ->
         # gate "strategie-schriftlich" keeps Strategie at 2 whatever the Stabsstelle (§3) adds.
-        "strategie": (59.5, 2, False),
+        "strategie": (59.5, 2, False, 2, 2),  # the gate holds whatever the open question (funding used) says
         # What existed in June 2020 (§3, §7.2, §7.3): training concept being agreed (60, weight 3),
         # no Digilotsen yet – they are part of the *future* training programme (§7.3), so 0 (weight 2),
         # processes inventoried and prioritised (60, w3), a Stabsstelle (100, w2), strong dependence on
         # external providers (35, w2): (180 + 0 + 180 + 200 + 70) / 12 = 52.5 -> level 3 "Aufbau",
         # not 4: nothing says training or Digilotsen were in place across the administration.
-        "organisation": (52.5, 3, True),
-        "kooperation": (None, None, True),  # the document says nothing about cooperation with other municipalities
+        "organisation": (52.5, 3, True, 2, 4),  # open: at their worst 2, at best 4 (Digilotsen stay 0)
+        "kooperation": (None, None, True, 1, 5),  # the document says nothing about cooperation with other municipalities
         # Only the video conference system (§3) is documented; the rest is silent -> level 2.
-        "kommunikation": (25.0, 2, True),
+        "kommunikation": (25.0, 2, True, 1, 5),
         # eAkte pilot in 5 offices (§3) but no ISMS mentioned -> gate "technik-isms" caps at 3.
-        "technik": (64.0, 3, True),
+        "technik": (64.0, 3, True, 1, 4),  # at best 4: the E-Akte is only piloted
     }
     overall = profile_of("giessen-2020").overall
     assert (round(overall.score, 1), overall.level, overall.provisional) == (50.3, 3, True)
+    # the overall level is at most one above the weakest area, and Kooperation may be anything from 1 to 5
+    assert (overall.level_min, overall.level_max) == (1, 3)
 
 
 def test_erbach_ikz_2023_levels() -> None:
     assert levels("erbach-ikz-2023") == {
         # A written strategy 2023–2028 with a target picture (Präambel), but which manager is responsible
         # is only to be settled by the Führungskonzepte (3.3) -> gate "strategie-verantwortung" caps at 3.
-        "strategie": (57.2, 3, False),
+        "strategie": (57.2, 3, False, 3, 3),
         # Almost everything in chapter 3 is planned (Projektpläne 01–04, Dienstvereinbarung by 2025),
         # no own Organisationsabteilung (3.4) -> level 2 "Grundlagen".
-        "organisation": (28.1, 2, True),
+        "organisation": (28.1, 2, True, 2, 3),
         # Joint projects by agreement (strategy, DMS; 60, w3), no personnel saving intended (Präambel: 0, w1),
         # four partners (100, w1), occasional joint procurement (35, w2), mutual help in single cases (30, w2),
         # occasional reuse (40, w2), exchange with neighbours (30, w1): 520 / 12 = 43.3 -> level 3 "Aufbau".
         # The term of the cooperation is unknown: 2023–2028 is the strategy's term, no agreement is named.
-        "kooperation": (43.3, 3, True),
+        "kooperation": (43.3, 3, True, 2, 4),  # term, council resolutions and more open
         # Amtsblatt and existing social media (5.1), staff involved in the strategy (Präambel) -> level 3.
-        "kommunikation": (42.9, 3, True),
+        "kommunikation": (42.9, 3, True, 1, 4),
         # DMS chosen but not running, ISMS only planned (6.3), Poststelle not yet digital (6.2) -> level 2.
-        "technik": (23.6, 2, True),
+        "technik": (23.6, 2, True, 1, 3),  # at best 3: no ISMS
     }
     overall = profile_of("erbach-ikz-2023").overall
     assert (round(overall.score, 1), overall.level, overall.provisional) == (39.0, 2, True)
+    assert (overall.level_min, overall.level_max) == (2, 4)
 
 
 # --- golden: advice ------------------------------------------------------------------------------

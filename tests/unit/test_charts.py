@@ -44,3 +44,21 @@ def test_gaps_closed_outline_and_hover_titles() -> None:
     assert len(re.findall(r'<polyline points="([^"]+)"', second)[0].split()) == 6  # closed: back to the first point
     assert "<title>Median – Strategie: Stufe 2,5</title>" in second  # what a mouse user sees on hover
     assert drawn_radar(svg, AREAS) == {"A": [1.0, None, 3.0, 4.0, 5.0], "Median": [2.5, 2.0, 3.0, 4.0, 5.0]}
+
+
+def test_range_band_is_drawn_between_the_lowest_and_highest_levels() -> None:
+    from scoring.radar import Band
+
+    band = Band("Mögliche Stufen je nach offenen Fragen", (2, 3, 1, 4, 3), (4, 3, 5, 4, 5))
+    svg = level_radar(AREAS, [Series("Selbsteinschätzung", (3.0, 3.0, None, 4.0, 3.0))], element_id="radar", band=band)
+    assert svg.index('<g class="band">') < svg.index('<g class="series"')  # beneath the line
+    assert "je Bereich: Selbsteinschätzung, Mögliche Stufen je nach offenen Fragen" in svg  # named for screen readers
+    cx, cy, r1 = map(float, re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" fill="none"', svg).groups())
+    path = re.search(r'<g class="band"><path d="([^"]+)" fill-rule="evenodd"', svg).group(1)
+    outer, inner = (
+        [round(((float(x) - cx) ** 2 + (float(y) - cy) ** 2) ** 0.5 / r1, 1) for x, y in (p.split(",") for p in ring.split(" L"))]
+        for ring in re.findall(r"M([^MZ]+) Z", path)
+    )
+    assert (outer, inner) == ([4, 3, 5, 4, 5], [2, 3, 1, 4, 3])  # in levels: the grid's first circle is level 1
+    assert ">Mögliche Stufen je nach offenen Fragen</text>" in svg  # its legend row
+    assert drawn_radar(svg, AREAS) == {"Selbsteinschätzung": [3.0, 3.0, None, 4.0, 3.0]}  # the band is no series

@@ -91,14 +91,27 @@ def test_score_json(tmp_path: Path) -> None:
     for area in data["areas"]:
         assert {"id", "name", "score", "level", "level_name", "coverage", "provisional", "reasons"} <= set(area)
         assert area["score"] == 100 and area["level"] == 5 and area["coverage"] == 1.0
+        assert (area["level_min"], area["level_max"], area["provisional"]) == (5, 5, False)  # profile-1, added keys
+    assert (data["overall"]["level_min"], data["overall"]["level_max"], data["overall"]["open"]) == (5, 5, 0)
 
 
 def test_score_text_explains_gate(tmp_path: Path) -> None:
     answers = best_answers() | {"technik.isms": "weiss_nicht"}
     result = run("score", str(write_answers(tmp_path, answers)))
     assert result.exit_code == 0
-    assert "Technik & Sicherheit: Stufe 3" in result.output
+    # the one open answer is the gate question: 3 without an ISMS, 5 with one
+    assert "Technik & Sicherheit: Stufe 3 Aufbau (vorläufig: 3–5, je nach 1 offenen Frage)" in result.output
     assert "Auf Stufe 3 begrenzt" in result.output
+    assert "Je nach ihrer Antwort liegt die Stufe zwischen 3 und 5; sie ist vorläufig." in result.output
+    assert "Strategie & Steuerung: Stufe 5 Vorreiter, 100 Punkte" in result.output  # nothing open: no range
+
+
+def test_score_json_has_the_range_of_an_open_gate_question(tmp_path: Path) -> None:
+    answers = best_answers() | {"technik.isms": "weiss_nicht"}
+    data = json.loads(run("score", str(write_answers(tmp_path, answers)), "--format", "json").output)
+    technik = next(a for a in data["areas"] if a["id"] == "technik")
+    assert (technik["level"], technik["level_min"], technik["level_max"], technik["provisional"]) == (3, 3, 5, True)
+    assert technik["unknown"] == ["technik.isms"]
 
 
 def test_score_json_file_without_version_uses_newest(tmp_path: Path) -> None:

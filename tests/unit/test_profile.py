@@ -73,12 +73,27 @@ def test_low_coverage_gives_provisional_level_not_hidden() -> None:
     assert any(r.kind == "unknown" and "vorläufig" in r.text for r in area.reasons)
 
 
-def test_coverage_exactly_at_minimum_is_not_provisional() -> None:
-    doc = document(coverage_min=0.75)
-    q = parse_questionnaire(doc, "t.yaml")
-    answers = all_answers(q, "hoch")
-    answers["strategie.s0"] = answers["strategie.s1"] = "weiss_nicht"
-    assert not score(q, answers).area("strategie").provisional
+def test_high_coverage_is_provisional_when_the_open_answer_can_move_the_level() -> None:
+    answers = all_answers(Q, "hoch")
+    answers |= {"strategie.s0": "weiss_nicht", "strategie.s1": "mittel", "strategie.s2": "mittel"}
+    area = score(Q, answers).area("strategie")
+    assert area.coverage == 7 / 8  # above coverage_min 0.7
+    # as given (2 x 50 + 5 x 100) / 7 = 86 points; the open item at 0: 600 / 8 = 75, at 100: 700 / 8 = 87.5
+    assert (area.level, area.level_min, area.level_max) == (5, 4, 5)
+    assert area.provisional
+    assert any(r.kind == "unknown" and "zwischen 4 und 5" in r.text for r in area.reasons)
+
+
+def test_low_coverage_is_firm_when_no_open_answer_can_move_the_level() -> None:
+    answers = all_answers(Q, "hoch")
+    answers["technik.s0"] = "mittel"  # no ISMS: capped at 3
+    answers |= {"technik.s1": "weiss_nicht", "technik.s2": "weiss_nicht", "technik.s3": "weiss_nicht"}
+    area = score(Q, answers).area("technik")
+    assert area.coverage == 5 / 8  # under coverage_min 0.7
+    # at worst (50 + 4 x 100) / 8 = 56 points, level 3; at best capped at 3
+    assert (area.level, area.level_min, area.level_max) == (3, 3, 3)
+    assert not area.provisional
+    assert any(r.kind == "unknown" and "ändern die Stufe nicht" in r.text for r in area.reasons)
 
 
 def test_area_without_answers_has_no_level() -> None:
