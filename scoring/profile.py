@@ -28,6 +28,7 @@ from scoring.levels import capped_level, gate_open, overall_level
 from scoring.levels import level_for_score as level_for_score
 from scoring.model import DONT_KNOW, Area, Gate, Item, Questionnaire
 from scoring.ranges import Ends, LevelRange, clarifying_items, item_scores
+from scoring.words import count
 
 #: How many weak items a result names as holding an area back.
 HELD_BACK_ITEMS = 3
@@ -228,11 +229,11 @@ def _reasons(
     unknown = [item for item in area.items if scores[item.id] is None]
     if unknown:
         one = len(unknown) == 1
-        text = ("1 Frage ist offen" if one else f"{len(unknown)} Fragen sind offen") + " oder mit „Weiß nicht“ beantwortet."
+        text = count(len(unknown), "Frage ist", "Fragen sind") + " offen oder mit „Weiß nicht“ beantwortet."
         if span.spans:
             text += f" Je nach {'ihrer Antwort' if one else 'diesen Antworten'} liegt die Stufe zwischen {span.low} und {span.high}; sie ist vorläufig."
         else:
-            text += f" {'Ihre Antwort ändert' if one else 'Ihre Antworten ändern'} die Stufe nicht, wie auch immer sie ausfallen."
+            text += f" {'Ihre Antwort ändert die Stufe nicht, wie auch immer sie ausfällt' if one else 'Ihre Antworten ändern die Stufe nicht, wie auch immer sie ausfallen'}."
         reasons.append(Reason("unknown", text))
     return reasons
 

@@ -25,6 +25,7 @@ from scoring.advice.catalogue import AmountRule, Programme
 from scoring.advice.rules import DateStatus, ItemFacts, WeakItem, status_on
 from scoring.conditions import CheckStatus
 from scoring.kinds import KINDS
+from scoring.words import count
 
 Fit = Literal["yes", "conditional", "no"]
 
@@ -175,20 +176,20 @@ def match_programme(programme: Programme, facts: ItemFacts, municipality: Munici
     elif programme.addresses and not addresses:
         fit = "conditional"
         reasons.append(
-            f"Keine Schwäche belegt, aber {len(open_items)} Frage(n), bei denen das Programm ansetzt, sind offen („Weiß nicht“)."
+            f"Keine Schwäche belegt, aber {count(len(open_items), 'Frage, bei der das Programm ansetzt, ist', 'Fragen, bei denen das Programm ansetzt, sind')} offen („Weiß nicht“)."
         )
     elif eligible and all(c.status == "met" for c in conditions):
         fit = "yes"
     else:
         fit = "conditional"
     if addresses:
-        reasons.append(f"Das Programm setzt bei {len(addresses)} schwachen Antwort(en) an.")
+        reasons.append(f"Das Programm setzt bei {count(len(addresses), 'schwachen Antwort', 'schwachen Antworten')} an.")
     not_met = [c for c in conditions if c.status == "not_met"]
     unknown = [c for c in conditions if c.status == "unknown"]
     if not_met:
-        reasons.append(f"{len(not_met)} Bedingung(en) laut Antworten nicht erfüllt.")
+        reasons.append(f"{count(len(not_met), 'Bedingung', 'Bedingungen')} laut Antworten nicht erfüllt.")
     if unknown:
-        reasons.append(f"{len(unknown)} Bedingung(en) offen; vor einem Antrag klären.")
+        reasons.append(f"{count(len(unknown), 'Bedingung', 'Bedingungen')} offen; vor einem Antrag klären.")
     period = programme.period
     status = status_on(as_of, period.start, period.last_date)
     return FundingMatch(programme, status, eligible, fit, tuple(reasons), addresses, conditions, compute_amount(programme.amount, facts))

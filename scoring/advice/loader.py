@@ -33,6 +33,7 @@ from scoring.content import ContentError, Reader, read_yaml, texts, unique
 from scoring.kinds import KINDS
 from scoring.library import DEFAULT_DIR
 from scoring.model import Questionnaire
+from scoring.words import count
 
 CATALOGUE_DIR = DEFAULT_DIR / "catalogues"
 MIN_MEASURES_PER_AREA = 2
@@ -327,9 +328,11 @@ def parse_measures(data: Any, file: str, q: Questionnaire, sections: SourceSecti
     measures = tuple(_measure(i, raw, file, q, sections, origins) for i, raw in enumerate(entries))
     unique(file, "Maßnahme", [m.id for m in measures])
     for area in q.area_ids:
-        count = sum(1 for m in measures if m.area == area)
-        if count < MIN_MEASURES_PER_AREA:
-            raise ContentError(file, f"Bereich {area}", f"{count} Maßnahme(n); mindestens {MIN_MEASURES_PER_AREA} nötig")
+        found = sum(1 for m in measures if m.area == area)
+        if found < MIN_MEASURES_PER_AREA:
+            raise ContentError(
+                file, f"Bereich {area}", f"{count(found, 'Maßnahme', 'Maßnahmen')}; mindestens {MIN_MEASURES_PER_AREA} nötig"
+            )
     return measures
 
 

@@ -27,6 +27,7 @@ from scoring.advice.catalogue import Catalogue, Contingent, Module, PlanNote, Pr
 from scoring.advice.clarify import OpenItems, OpenQuestion, low_coverage, open_among, questions
 from scoring.advice.rules import DateStatus, ItemFacts, WeakItem, status_on
 from scoring.model import Check
+from scoring.words import count
 
 Why = Literal["needed", "prerequisite"]
 
@@ -196,7 +197,7 @@ def _by_need(members: list[Module], chosen: dict[str, tuple[WeakItem, ...]], fre
 
     def told(m: Module) -> str:
         weak = chosen[m.id]
-        return f"Modul {m.number} mit {len(weak)} schwachen Antwort(en), zusammen {need(weak):g} Punkte unter den Schwellen"
+        return f"Modul {m.number} mit {count(len(weak), 'schwachen Antwort', 'schwachen Antworten')}, zusammen {need(weak):g} Punkte unter den Schwellen"
 
     if need(chosen[paid[-1].id]) == need(chosen[rest[0].id]):
         return (

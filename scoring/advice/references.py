@@ -20,6 +20,7 @@ from scoring.answers import AnswerError, check_answers
 from scoring.content import ContentError, Reader, read_yaml, version_key
 from scoring.library import DEFAULT_DIR, Library, carry_over, item_renames
 from scoring.model import DONT_KNOW, Citation, Questionnaire
+from scoring.words import count
 
 REFERENCE_DIR = DEFAULT_DIR / "references"
 #: Exactly the keys `digicheck score` accepts in an answers file.
@@ -59,7 +60,9 @@ def parse_reference(data: Any, file: str, q: Questionnaire, sections: SourceSect
     missing = [item.id for item in q.items if item.id not in checked]
     if missing:
         raise ContentError(
-            file, f"Frage {missing[0]}", f"keine Antwort ({len(missing)} Frage(n) fehlen; „weiss_nicht“, wo die Quelle schweigt)"
+            file,
+            f"Frage {missing[0]}",
+            f"keine Antwort ({count(len(missing), 'Frage fehlt', 'Fragen fehlen')}; „weiss_nicht“, wo die Quelle schweigt)",
         )
     citations: dict[str, AnswerCitation] = {}
     for item_id, raw in doc.mapping("citations", required=False).items():

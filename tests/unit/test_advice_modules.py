@@ -160,8 +160,8 @@ def test_free_3_4_slot_names_the_larger_need() -> None:
     p = plan({**CALLS_MODULE_3, "strategie.digitalstrategie": "keine", "strategie.zielbild": "nein", "strategie.leitlinien": "nein"})
     module_4 = next(m for m in p.modules if m.module.number == 4)
     assert module_4.slot_reason.startswith("Größerer Bedarf")
-    assert "Modul 4 mit 3 schwachen Antwort(en), zusammen 275 Punkte" in module_4.slot_reason
-    assert "Modul 3 mit 1 schwachen Antwort(en), zusammen 30 Punkte" in module_4.slot_reason
+    assert "Modul 4 mit 3 schwachen Antworten, zusammen 275 Punkte" in module_4.slot_reason
+    assert "Modul 3 mit 1 schwachen Antwort, zusammen 30 Punkte" in module_4.slot_reason
 
 
 def test_days_per_module_split_on_site_and_results() -> None:

@@ -172,3 +172,9 @@ def test_status_labels() -> None:
     assert status_label(DateStatus("closing", day, 5), applications=True) == "Antragsfrist endet am 31.12.2024 (noch 5 Tage)"
     assert status_label(DateStatus("ended", day, None)) == "beendet am 31.12.2024"
     assert status_label(DateStatus("upcoming", day, None)) == "beginnt am 31.12.2024"
+
+
+def test_counts_in_german_plural() -> None:
+    from scoring.words import count
+
+    assert [count(n, "Bedingung", "Bedingungen") for n in (0, 1, 2)] == ["0 Bedingungen", "1 Bedingung", "2 Bedingungen"]
