@@ -26,7 +26,7 @@ from typing import Literal
 from scoring.advice.catalogue import Catalogue, Contingent, Module, PlanNote, Prerequisite
 from scoring.advice.clarify import OpenItems, OpenQuestion, low_coverage, open_among, questions
 from scoring.advice.rules import DateStatus, ItemFacts, WeakItem, status_on
-from scoring.model import Check
+from scoring.model import Check, Citation
 
 Why = Literal["needed", "prerequisite"]
 
@@ -38,6 +38,8 @@ class Slot:
     id: str
     name: str
     paid_by: str
+    #: Where the contingent's rule comes from (ozg-report-2021, "Allgemeines").
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def _slots(
         else:
             paid, reason = members[: contingent.free], ""
         for module in paid:
-            slots[module.id] = Slot(contingent.id, contingent.name, contingent.paid_by)
+            slots[module.id] = Slot(contingent.id, contingent.name, contingent.paid_by, contingent.cite)
             if reason:
                 reasons[module.id] = reason
     return slots, reasons

@@ -7,6 +7,7 @@ catalogues' cited rules -- not copied from the program's output.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ import yaml
 
 from scoring import Library, score
 from scoring.advice import MunicipalityFacts, advise
-from scoring.advice.render import fit_label
+from scoring.advice.render import advice_to_text, fit_label
 from scoring.answers import check_answers
 from scoring.inconsistencies import find_inconsistencies, load_inconsistency_rules
 
@@ -295,3 +296,23 @@ def test_measures_fit_the_size(name: str) -> None:
     if population < 5000:
         assert by_area["strategie"] >= SMALL_MEASURES
         assert not shown & NOT_FOR_SMALL
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_text_cites_every_module_programme_and_measure(name: str) -> None:
+    """What a consultant reads (`digicheck score`): each module, contingent, programme and measure names its source."""
+    case, _, advice, _ = run(name)
+    lines = advice_to_text(advice).splitlines()
+    cited = [line for line in lines if line.startswith(("  1.", "  2.", "  3.", "  4.", "  - ", "    - ", "  Nicht vorgesehen:"))]
+    cited += [line for line in lines if line.startswith("     Kosten: kostenfrei") or "hätte gezahlt" in line]
+    assert cited
+    for line in cited:
+        if re.search(r"\([a-z]+\.[a-z_]+\)$", line):  # a question to clarify (item id), not a claim
+            continue
+        assert "[Quelle" in line, line
+    for line in lines:
+        if "hätte gezahlt" in line:  # the contingent's rule and the module's funding period
+            assert "ozg-report-2021, Digitalisierungsberatung, Allgemeines; ozg-report-2021, Digitalisierungsberatung]" in line
+    if case.ikz_favoured:
+        population = f"{case.facts.population:,}".replace(",", ".")
+        assert f"gerade für kleinere Kommunen als Weg, IT-Fachkräfte gemeinsam zu gewinnen. Mit {population} Einwohnern" in "\n".join(lines)
