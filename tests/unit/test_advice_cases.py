@@ -20,6 +20,7 @@ from scoring.advice import MunicipalityFacts, advise
 from scoring.advice.render import advice_to_text, fit_label
 from scoring.answers import check_answers
 from scoring.inconsistencies import find_inconsistencies, load_inconsistency_rules
+from scoring.report import profile_to_text
 
 CASES_DIR = Path(__file__).parent / "cases"
 Q = Library.load().get("2026.2")
@@ -301,7 +302,9 @@ def test_measures_fit_the_size(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_text_cites_every_module_programme_and_measure(name: str) -> None:
     """What a consultant reads (`digicheck score`): each module, contingent, programme and measure names its source."""
-    case, _, advice, _ = run(name)
+    case, profile, advice, _ = run(name)
+    gates = [line for line in profile_to_text(Q, profile).splitlines() if "begrenzt:" in line]
+    assert all(re.search(r"\[Quelle: [a-z0-9-]+, [^]]+\]$", line) for line in gates), gates
     lines = advice_to_text(advice).splitlines()
     cited = [line for line in lines if line.startswith(("  1.", "  2.", "  3.", "  4.", "  - ", "    - ", "  Nicht vorgesehen:"))]
     cited += [line for line in lines if line.startswith("     Kosten: kostenfrei") or "hätte gezahlt" in line]
