@@ -55,6 +55,8 @@ class PlannedModule:
     reason: str = ""
     #: Why the contingent's free slot went to this module and not another one.
     slot_reason: str = ""
+    #: The rule of the contingent the module belongs to, paid or not (ozg-report-2021, "Allgemeines").
+    contingent_cite: Citation | None = None
 
     @property
     def cost(self) -> Literal["contingent", "own"]:
@@ -262,6 +264,7 @@ def plan_modules(catalogue: Catalogue, facts: ItemFacts, as_of: date, open_items
                 covered,
                 choice.reasons.get(module.id, ""),
                 slot_reasons.get(module.id, ""),
+                next((c.cite for c in catalogue.contingents if module.id in c.modules), None),
             )
         )
     total = sum(p.module.days for p in planned)

@@ -250,6 +250,8 @@ def _module_lines(index: int, p: PlannedModule, numbers: dict[str, int]) -> list
     cost = f"     Kosten: {cost_label(p)}"
     if p.slot and p.slot.cite:  # the contingent's rule, and the funding period when it has ended
         cost += f" [Quelle: {_cite_text(p.slot.cite)}" + ("" if p.covered else f"; {_cite_text(m.funded.cite)}") + "]"
+    elif p.contingent_cite:  # beyond the contingent: the rule that says so
+        cost += f" [Quelle: {_cite_text(p.contingent_cite)}]"
     lines = [f"  {index}. Modul {m.number} – {m.title} ({days_label(m)}) [{WHY_LABELS[p.why]}] [Quelle: {_cite_text(m.cite)}]", cost]
     if p.slot_reason:
         lines.append(f"     Warum dieses Modul den freien Platz bekommt: {p.slot_reason}")
