@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from digicheck.cli import main
 from scoring import Library, score
 from scoring.advice import MunicipalityFacts, advise
 from scoring.advice.render import advice_to_text, fit_label
@@ -319,3 +321,25 @@ def test_text_cites_every_module_programme_and_measure(name: str) -> None:
     if case.ikz_favoured:
         population = f"{case.facts.population:,}".replace(",", ".")
         assert f"gerade für kleinere Kommunen als Weg, IT-Fachkräfte gemeinsam zu gewinnen. Mit {population} Einwohnern" in "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cli_text_names_each_contradiction_with_its_source(name: str) -> None:
+    """`digicheck score` shows the consultant the contradictions the case expects, each cited, before the advice."""
+    case = CASES[name]
+    facts = case.facts
+    assert facts.population is not None
+    args = ["score", str(CASES_DIR / f"{name}.yaml"), "--as-of", case.as_of.isoformat(), "--kind", facts.kind]
+    result = CliRunner().invoke(main, [*args, "--population", str(facts.population)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    if not case.inconsistencies:
+        assert "Widersprüche in den Antworten" not in result.output
+        return
+    start = lines.index("Widersprüche in den Antworten (vor der Beratung klären)")
+    assert start < lines.index("Empfehlungen (Stand " + case.as_of.strftime("%d.%m.%Y") + ")")
+    shown = lines[start + 1 : start + 1 + len(case.inconsistencies)]
+    assert all(line.startswith("  - ") and re.search(r"\[Quelle: [a-z0-9-]+, [^]]+\]$", line) for line in shown), shown
+    assert lines[start + 1 + len(case.inconsistencies)] == ""
+    messages = {r.id: r.message for r in RULES}
+    assert [line[4:].split(" (")[0] for line in shown] == [messages[i].split(" (")[0] for i in case.inconsistencies]
