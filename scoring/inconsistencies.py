@@ -151,11 +151,36 @@ def find_inconsistencies(
     return found
 
 
+def inconsistencies_to_text(found: list[Inconsistency]) -> str:
+    """German plain text for the consultant: each contradiction with the answers behind it and its source."""
+    if not found:
+        return ""
+    lines = ["Widersprüche in den Antworten (vor der Beratung klären)"]
+    for f in found:
+        answers = "; ".join(f"„{a.text}“ – {a.answer}" for a in f.answers)
+        lines.append(f"  - {f.rule.message} ({answers}) [Quelle: {f.rule.cite.source}, {f.rule.cite.section}]")
+    return "\n".join(lines) + "\n"
+
+
+def inconsistencies_to_dict(found: list[Inconsistency]) -> list[dict[str, object]]:
+    return [
+        {
+            "rule": f.rule.id,
+            "message": f.rule.message,
+            "answers": [{"item": a.item, "text": a.text, "answer": a.answer} for a in f.answers],
+            "cite": {"source": f.rule.cite.source, "section": f.rule.cite.section},
+        }
+        for f in found
+    ]
+
+
 __all__ = [
     "ContentError",
     "Inconsistency",
     "InconsistencyRule",
     "find_inconsistencies",
+    "inconsistencies_to_dict",
+    "inconsistencies_to_text",
     "load_inconsistency_rules",
     "parse_inconsistency_rules",
 ]

@@ -26,7 +26,7 @@ from scoring.levels import ItemScores as ItemScores
 from scoring.levels import area_score as _area_score
 from scoring.levels import capped_level, gate_open, overall_level
 from scoring.levels import level_for_score as level_for_score
-from scoring.model import DONT_KNOW, Area, Gate, Item, Questionnaire
+from scoring.model import DONT_KNOW, Area, Citation, Gate, Item, Questionnaire
 from scoring.ranges import Ends, LevelRange, clarifying_items, item_scores
 from scoring.words import count
 
@@ -41,6 +41,8 @@ class Reason:
     kind: str
     text: str
     item: str | None = None
+    #: Where a gate's rule comes from (source file and section).
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,9 @@ def _reasons(
         text = f"{score:.0f} Punkte: Stufe 5 „{spec.name}“ beginnt bei {spec.min_score:g} Punkten."
     reasons = [Reason("score", text)]
     for gate in gates:
-        reasons.append(Reason("gate", f"Auf Stufe {gate.max_level} begrenzt: {gate.reason}", gate.unless[0].item if gate.unless else None))
+        reasons.append(
+            Reason("gate", f"Auf Stufe {gate.max_level} begrenzt: {gate.reason}", gate.unless[0].item if gate.unless else None, gate.cite)
+        )
     known = {item.id: s for item in area.items if isinstance(s := scores[item.id], float)}
     weak = sorted(
         (item for item in area.items if item.id in known and known[item.id] < 100),

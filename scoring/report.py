@@ -67,7 +67,8 @@ def profile_to_text(q: Questionnaire, profile: Profile) -> str:
             f"{area.name}: {level_text(area.level, area.level_name, area.level_min, area.level_max, len(area.unknown))}, {score}, {area.coverage:.0%} beantwortet"
         )
         for reason in area.reasons:
-            lines.append(f"  - {reason.text}")
+            cite = f" [Quelle: {reason.cite.source}, {reason.cite.section}]" if reason.cite else ""
+            lines.append(f"  - {reason.text}{cite}")
         lift = area.lift
         if lift.to_level is not None:
             lines.append(f"  Zur Stufe {lift.to_level} {lift.to_level_name}:")

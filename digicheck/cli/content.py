@@ -17,7 +17,14 @@ from scoring import AnswerError, ContentError, UnknownVersion, score
 from scoring.advice import KINDS, MunicipalityFacts, advice_to_dict, advice_to_text, advise, load_catalogue, load_references
 from scoring.advice.loader import catalogue_dir_for, catalogue_paths
 from scoring.content import read_yaml
-from scoring.inconsistencies import load_inconsistency_rules, named_versions, rules_file_for
+from scoring.inconsistencies import (
+    find_inconsistencies,
+    inconsistencies_to_dict,
+    inconsistencies_to_text,
+    load_inconsistency_rules,
+    named_versions,
+    rules_file_for,
+)
 from scoring.model import Check
 from scoring.report import profile_to_dict, profile_to_text
 
@@ -244,6 +251,7 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
         facts = MunicipalityFacts(kind, population) if kind else None
         catalogue = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
         advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else timefmt.today()), catalogue=catalogue)
+        contradictions = find_inconsistencies(q, load_inconsistency_rules(q), profile.answers)
     except UnknownVersion as exc:
         raise CliError(f"{answers_file}: {exc}") from None
     except AnswerError as exc:
@@ -252,10 +260,12 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
         raise CliError(str(exc)) from None
     if fmt == "json":
         document = profile_to_dict(q, profile)
+        document["inconsistencies"] = inconsistencies_to_dict(contradictions)
         document["advice"] = advice_to_dict(advice)
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(profile_to_text(q, profile) + "\n" + advice_to_text(advice), nl=False)
+        found = inconsistencies_to_text(contradictions)
+        click.echo(profile_to_text(q, profile) + "\n" + (found + "\n" if found else "") + advice_to_text(advice), nl=False)
 
 
 @main.group("config")

@@ -139,7 +139,8 @@ def _favoured(programme: Programme, population: int | None) -> list[str]:
     if not programme.favoured_note or (low is None and high is None) or population is None:
         return []
     if (low is None or population >= low) and (high is None or population <= high):
-        return [f"{programme.favoured_note} Mit {population:,} Einwohnern gehört die Kommune dazu.".replace(",", ".")]
+        people = f"{population:,}".replace(",", ".")  # German thousands separator, not in the note's own commas
+        return [f"{programme.favoured_note} Mit {people} Einwohnern gehört die Kommune dazu."]
     return []
 
 

@@ -26,7 +26,7 @@ from typing import Literal
 from scoring.advice.catalogue import Catalogue, Contingent, Module, PlanNote, Prerequisite
 from scoring.advice.clarify import OpenItems, OpenQuestion, low_coverage, open_among, questions
 from scoring.advice.rules import DateStatus, ItemFacts, WeakItem, status_on
-from scoring.model import Check
+from scoring.model import Check, Citation
 from scoring.words import count
 
 Why = Literal["needed", "prerequisite"]
@@ -39,6 +39,8 @@ class Slot:
     id: str
     name: str
     paid_by: str
+    #: Where the contingent's rule comes from (ozg-report-2021, "Allgemeines").
+    cite: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class PlannedModule:
     reason: str = ""
     #: Why the contingent's free slot went to this module and not another one.
     slot_reason: str = ""
+    #: The rule of the contingent the module belongs to, paid or not (ozg-report-2021, "Allgemeines").
+    contingent_cite: Citation | None = None
 
     @property
     def cost(self) -> Literal["contingent", "own"]:
@@ -220,7 +224,7 @@ def _slots(
         else:
             paid, reason = members[: contingent.free], ""
         for module in paid:
-            slots[module.id] = Slot(contingent.id, contingent.name, contingent.paid_by)
+            slots[module.id] = Slot(contingent.id, contingent.name, contingent.paid_by, contingent.cite)
             if reason:
                 reasons[module.id] = reason
     return slots, reasons
@@ -261,6 +265,7 @@ def plan_modules(catalogue: Catalogue, facts: ItemFacts, as_of: date, open_items
                 covered,
                 choice.reasons.get(module.id, ""),
                 slot_reasons.get(module.id, ""),
+                next((c.cite for c in catalogue.contingents if module.id in c.modules), None),
             )
         )
     total = sum(p.module.days for p in planned)

@@ -126,7 +126,9 @@ def _module(p: PlannedModule) -> dict[str, Any]:
         "days": {"on_site": m.days_on_site, "results": m.days_results, "total": m.days, "label": days_label(m)},
         "weak_items": _weak(p.weak_items),
         "target_groups": list(m.target_groups),
-        "slot": None if p.slot is None else {"id": p.slot.id, "name": p.slot.name, "paid_by": p.slot.paid_by},
+        "slot": None
+        if p.slot is None
+        else {"id": p.slot.id, "name": p.slot.name, "paid_by": p.slot.paid_by} | ({"cite": _cite(p.slot.cite)} if p.slot.cite else {}),
         "cost": p.cost,
         "cost_label": cost_label(p),
         "slot_reason": p.slot_reason,
@@ -239,9 +241,18 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
     }
 
 
+def _cite_text(cite: Citation) -> str:
+    return f"{cite.source}, {cite.section}"
+
+
 def _module_lines(index: int, p: PlannedModule, numbers: dict[str, int]) -> list[str]:
     m = p.module
-    lines = [f"  {index}. Modul {m.number} – {m.title} ({days_label(m)}) [{WHY_LABELS[p.why]}]", f"     Kosten: {cost_label(p)}"]
+    cost = f"     Kosten: {cost_label(p)}"
+    if p.slot and p.slot.cite:  # the contingent's rule, and the funding period when it has ended
+        cost += f" [Quelle: {_cite_text(p.slot.cite)}" + ("" if p.covered else f"; {_cite_text(m.funded.cite)}") + "]"
+    elif p.contingent_cite:  # beyond the contingent: the rule that says so
+        cost += f" [Quelle: {_cite_text(p.contingent_cite)}]"
+    lines = [f"  {index}. Modul {m.number} – {m.title} ({days_label(m)}) [{WHY_LABELS[p.why]}] [Quelle: {_cite_text(m.cite)}]", cost]
     if p.slot_reason:
         lines.append(f"     Warum dieses Modul den freien Platz bekommt: {p.slot_reason}")
     if p.reason:
@@ -255,8 +266,13 @@ def _module_lines(index: int, p: PlannedModule, numbers: dict[str, int]) -> list
 
 def _funding_lines(f: FundingMatch) -> list[str]:
     p = f.programme
-    lines = [f"  - {p.name} – {status_label(f.status, p.period.apply_until is not None)}; Eignung: {fit_label(f)}"]
-    lines.append(f"    Betrag: {f.amount.text}" + (f" ({f.amount.example})" if f.amount.example else ""))
+    lines = [
+        f"  - {p.name} – {status_label(f.status, p.period.apply_until is not None)}; Eignung: {fit_label(f)} [Quelle: {_cite_text(p.cite)}]"
+    ]
+    example = f" ({f.amount.example})" if f.amount.example else ""
+    if example and p.amount.example_cite:
+        example += f" [Quelle: {_cite_text(p.amount.example_cite)}]"
+    lines.append(f"    Betrag: {f.amount.text}{example}")
     if f.amount.per_municipality is not None:
         lines.append(f"    je Kommune: {euro(f.amount.per_municipality)}")
     for weak in f.addresses:
@@ -290,7 +306,9 @@ def _plan_lines(plan: ModulePlan) -> list[str]:
         lines.append(f"  Erst klären: Modul {clarify.module.number} – {clarify.module.title}; offene Fragen:")
         lines.extend(f"    - {q.text} ({q.item})" for q in clarify.questions)
     for skipped in plan.skipped:
-        lines.append(f"  Nicht vorgesehen: Modul {skipped.module.number} – {skipped.module.title}: {skipped.reason}")
+        lines.append(
+            f"  Nicht vorgesehen: Modul {skipped.module.number} – {skipped.module.title}: {skipped.reason} [Quelle: {_cite_text(skipped.module.cite)}]"
+        )
     for note in plan.notes:
         cites = "; ".join(f"{c.source}, {c.section}" for c in note.cites)
         lines.append(f"  Hinweis: {note.text} [Quellen: {cites}]")

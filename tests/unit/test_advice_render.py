@@ -160,7 +160,7 @@ def test_ended_programme_would_have_fitted_instead_of_fits() -> None:
     # civento was free of charge until the end of "Starke Heimat Hessen" (2024): a weak online offer fitted it
     text = advice_to_text(advice({"technik.online_dienste": 5}, as_of=TODAY, municipality=MunicipalityFacts("Gemeinde", 4800)))
     line = next(line for line in text.splitlines() if line.startswith("  - Digitalisierungsplattform civento"))
-    assert line.endswith("Eignung: hätte gepasst (beendet am 31.12.2024)"), line
+    assert line.endswith("Eignung: hätte gepasst (beendet am 31.12.2024) [Quelle: presse-37mio-2020, civento kostenfrei]"), line
     doc = advice_to_dict(advice({"technik.online_dienste": 5}, as_of=TODAY, municipality=MunicipalityFacts("Gemeinde", 4800)))
     civento = next(f for f in doc["funding"] if f["id"] == "civento")
     assert (civento["fit"], civento["fit_label"]) == ("yes", "hätte gepasst (beendet am 31.12.2024)")
