@@ -26,7 +26,7 @@ IKZ = Q.item("kooperation.ikz_vereinbarung")
 DETAILS = [item for item in KOOPERATION.items if item.applies_if]
 OTHERS = [item for item in KOOPERATION.items if item is not IKZ and not item.applies_if]
 NONE, PROJECTS = IKZ.option("keine").label, IKZ.option("projekte").label
-LAUFZEIT = Q.item("kooperation.ikz_laufzeit")
+LAUFZEIT = Q.item("kooperation.ikz_partner")  # the number among the IKZ details
 
 
 def start_at_kooperation(page: Page, world: World) -> int:
