@@ -87,7 +87,13 @@ def bulk_insert(connection: Any, table: Table, columns: Sequence[str], rows: Ite
         converters = [_sqlite_converter(table.c[name].type) for name in columns]
         cursor.executemany(
             f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' for _ in columns)})",
-            [[v if convert is None or (v is None and convert is not json.dumps) else convert(v) for v, convert in zip(row, converters, strict=True)] for row in rows],
+            [
+                [
+                    v if convert is None or (v is None and convert is not json.dumps) else convert(v)
+                    for v, convert in zip(row, converters, strict=True)
+                ]
+                for row in rows
+            ],
         )
     return len(rows)
 
@@ -111,7 +117,8 @@ def _utc_text(value: datetime) -> str:
 
 
 def _dialect(connection: Any) -> str:
-    return "postgresql" if type(connection).__module__.startswith("psycopg") else "sqlite"
+    driver = getattr(connection, "driver_connection", connection)  # under SQLAlchemy's pool proxy
+    return "postgresql" if type(driver).__module__.startswith("psycopg") else "sqlite"
 
 
 def finish_load(engine: Engine, tables: Iterable[str]) -> None:
