@@ -42,7 +42,6 @@ from sqlalchemy import JSON, Date, Table, text  # noqa: E402 - after the path is
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from digicheck.models._time import UTCDateTime  # noqa: E402
-
 from scoring import Questionnaire, check_answers, score_checked  # noqa: E402
 from scoring.names import search_key  # noqa: E402
 

@@ -10,14 +10,15 @@ shows 5 rows or 50. Also the size-class median for the radar overlay.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from math import ceil
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select
+from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 
 from digicheck.content import library
 from digicheck.extensions import db
@@ -118,30 +119,40 @@ def latest_submitted() -> Any:
 #: sorts and filters that need only the municipality's own columns: the page's rows are chosen
 #: from the municipalities table alone, and only those rows get their assessments looked up
 _MUNICIPAL_SORTS = frozenset({"name", "ags", "population"})
-_ROWS_OF = bindparam("municipality_ids", expanding=True)
+_ROWS_OF: BindParameter[int] = bindparam("municipality_ids", expanding=True)
 
 
 def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
     """One row per municipality with the columns the overview shows, filters and sorts on;
     `only_chosen`: just the municipalities in the `municipality_ids` parameter, with the share
     of answered items of their latest round (an index lookup per row, never a scan of all answers)."""
-    newest = select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
-    done_round = select(Assessment.municipality_id, func.max(Assessment.round).label("round")).where(
-        Assessment.status == AssessmentStatus.SUBMITTED
-    )
-    if only_chosen:
-        newest, done_round = (
-            newest.where(Assessment.municipality_id.in_(_ROWS_OF)),
-            done_round.where(Assessment.municipality_id.in_(_ROWS_OF)),
-        )
-    newest_q = newest.group_by(Assessment.municipality_id).subquery("newest")
-    done_q = done_round.group_by(Assessment.municipality_id).subquery("latest_submitted")
     latest = aliased(Assessment, name="latest")
     done = aliased(Assessment, name="done")
+
+    def chosen(column: Any) -> Any:
+        """`only_chosen`: the condition that keeps every part of the statement to the chosen
+        municipalities (so the database reads their rows by index instead of all rows)."""
+        return column.in_(_ROWS_OF) if only_chosen else true()
+
+    newest_q = (
+        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
+        .where(chosen(Assessment.municipality_id))
+        .group_by(Assessment.municipality_id)
+        .subquery("newest")
+    )
+    done_q = (
+        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, chosen(Assessment.municipality_id))
+        .group_by(Assessment.municipality_id)
+        .subquery("latest_submitted")
+    )
     overall = aliased(AreaScore, name="overall")
-    has_user = exists().where(User.municipality_id == Municipality.id, User.role == Role.KOMMUNE, User.active.is_(True))
+    has_user = exists().where(
+        User.municipality_id == Municipality.id, chosen(User.municipality_id), User.role == Role.KOMMUNE, User.active.is_(True)
+    )
     has_invitation = exists().where(
         Invitation.municipality_id == Municipality.id,
+        chosen(Invitation.municipality_id),
         Invitation.role == Role.KOMMUNE,
         Invitation.used_at.is_(None),
         Invitation.expires_at > bindparam("now"),
@@ -181,14 +192,16 @@ def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
         select(*columns)
         .select_from(Municipality)
         .outerjoin(newest_q, newest_q.c.municipality_id == Municipality.id)
-        .outerjoin(latest, and_(latest.municipality_id == Municipality.id, latest.round == newest_q.c.round))
+        .outerjoin(
+            latest, and_(latest.municipality_id == Municipality.id, chosen(latest.municipality_id), latest.round == newest_q.c.round)
+        )
         .outerjoin(done_q, done_q.c.municipality_id == Municipality.id)
-        .outerjoin(done, and_(done.municipality_id == Municipality.id, done.round == done_q.c.round))
+        .outerjoin(done, and_(done.municipality_id == Municipality.id, chosen(done.municipality_id), done.round == done_q.c.round))
         .outerjoin(overall, and_(overall.assessment_id == done.id, overall.area_id == "overall"))
         # municipalities that left the register stay visible only with assessments of their own
         .where(or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
     )
-    return statement.where(Municipality.id.in_(_ROWS_OF)) if only_chosen else statement
+    return statement.where(chosen(Municipality.id))
 
 
 def _municipal_statement() -> Select[*tuple[Any, ...]]:
