@@ -335,7 +335,8 @@ class Seeder:
             last = start
             for index, item_id in enumerate(items):
                 at = start + timedelta(minutes=3 * index + 1)
-                value, first = final[item_id], draft[item_id]
+                value: Any = final[item_id]
+                first = draft[item_id]
                 changed = first != value and rng.random() < 0.25
                 cleared = not submitted and rng.random() < 0.02  # entered, then cleared again: stored as JSON null
                 rows.add("answer_changes", (aid, item_id, None, first if changed or cleared else value, user_id, at))

@@ -465,16 +465,17 @@ def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], boo
 
 
 @contextmanager
-def bench_database(folder: str, postgres: bool) -> Iterator[str]:
+def bench_database(folder: str, postgres: bool, name: str | None = None) -> Iterator[str]:
     """The URL of an empty database: a SQLite file in `folder`, or a PostgreSQL database created
-    for this run on $PGHOST (127.0.0.1) as $PGUSER (postgres) and dropped afterwards."""
+    for this run on $PGHOST (127.0.0.1) as $PGUSER (postgres) and dropped afterwards (`name`: its
+    name, for a run that needs several)."""
     if not postgres:
         yield f"sqlite:///{folder}/bench.sqlite3"
         return
     from sqlalchemy import create_engine, text
 
     server = f"postgresql+psycopg://{os.environ.get('PGUSER', 'postgres')}@{os.environ.get('PGHOST', '127.0.0.1')}"
-    name = f"digicheck_web_bench_{os.getpid()}"
+    name = name or f"digicheck_web_bench_{os.getpid()}"
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
