@@ -54,6 +54,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from scale_seed import COLUMNS  # noqa: E402 - after the path is set
+
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
 from scoring.names import search_key  # noqa: E402 - after the path is set
 
@@ -142,18 +144,8 @@ MUNICIPALITY_COLUMNS = (
     "created_at",
     "updated_at",
 )
-ASSESSMENT_COLUMNS = (
-    "id",
-    "municipality_id",
-    "questionnaire_version",
-    "round",
-    "status",
-    "is_demo",
-    "created_at",
-    "updated_at",
-    "submitted_at",
-)
-SCORE_COLUMNS = ("assessment_id", "area_id", "score", "level", "coverage", "provisional")
+ASSESSMENT_COLUMNS = COLUMNS["assessments"][:9]  # no submitter, no previous round
+SCORE_COLUMNS = COLUMNS["area_scores"]
 
 
 def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -37,6 +36,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import JSON, Date, Table, text  # noqa: E402 - after the path is set
 from sqlalchemy.engine import Engine  # noqa: E402
@@ -415,16 +415,12 @@ def upgrade(url: str) -> None:
         SECRET_KEY="scale-seed-secret-of-at-least-32-characters",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
     )
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys; from digicheck.cli import run; sys.argv[0] = 'digicheck'; run()", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        raise SeedError(f"digicheck db upgrade: {(done.stderr or done.stdout).strip().splitlines()[-1:]}")
+    from web_bench import BenchError, cli
+
+    try:
+        cli(env, "db", "upgrade", timeout=300)
+    except BenchError as exc:
+        raise SeedError(str(exc)) from None
 
 
 def seed(

@@ -495,14 +495,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def cli(env: dict[str, str], *args: str) -> str:
+def cli(env: dict[str, str], *args: str, timeout: float = 60) -> str:
     done = subprocess.run(
         [sys.executable, "-c", "import sys; from digicheck.cli import run; sys.argv[0] = 'digicheck'; run()", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
     if done.returncode != 0:
         raise BenchError(f"digicheck {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")

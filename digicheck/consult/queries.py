@@ -167,14 +167,7 @@ def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
         else_="not_invited",
     )
     columns = [
-        Municipality.id.label("municipality_id"),
-        Municipality.ags,
-        Municipality.name,
-        Municipality.name_search,
-        Municipality.kind,
-        Municipality.kreis,
-        Municipality.regierungsbezirk,
-        Municipality.population,
+        *_municipality_columns(),
         and_(Municipality.left_register.is_(None), Municipality.merged_into_id.is_(None)).label("in_register"),
         latest.id.label("assessment_id"),
         latest.round.label("round"),
@@ -204,19 +197,18 @@ def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
     return statement.where(chosen(Municipality.id))
 
 
+def _municipality_columns() -> list[Any]:
+    """The municipality's own columns of an overview row."""
+    m = Municipality
+    return [m.id.label("municipality_id"), m.ags, m.name, m.name_search, m.kind, m.kreis, m.regierungsbezirk, m.population]
+
+
 def _municipal_statement() -> Select[*tuple[Any, ...]]:
     """The overview's municipalities with their own columns only (what `_MUNICIPAL_SORTS` and the
     municipality filters need); the same rows as `_rows_statement`."""
-    return select(
-        Municipality.id.label("municipality_id"),
-        Municipality.ags,
-        Municipality.name,
-        Municipality.name_search,
-        Municipality.kind,
-        Municipality.kreis,
-        Municipality.regierungsbezirk,
-        Municipality.population,
-    ).where(or_(Municipality.left_register.is_(None), exists().where(Assessment.municipality_id == Municipality.id)))
+    return select(*_municipality_columns()).where(
+        or_(Municipality.left_register.is_(None), exists().where(Assessment.municipality_id == Municipality.id))
+    )
 
 
 @dataclass(frozen=True)
