@@ -5,7 +5,7 @@ Kreise, log-normal populations) and 100,000 submitted assessments over 10 rounds
 (2017-2026, ~93 % participation per year) with their 600,000 stored area results, in a
 fresh SQLite file and in a fresh PostgreSQL database on 127.0.0.1 (created here with
 `createdb`, dropped at the end). Rows are inserted with executemany (SQLite) and COPY
-(PostgreSQL). Then, in the same run and on the same rows, after one untimed pass and
+(PostgreSQL), by `bench/scale_seed.py`'s writer. Then, in the same run and on the same rows, after one untimed pass and
 interleaved --repeat times (best time of each kept, so a busy machine slows all of them
 alike), it times:
 
@@ -52,6 +52,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scale_seed import COLUMNS  # noqa: E402 - after the path is set
 
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
 from scoring.names import search_key  # noqa: E402 - after the path is set
@@ -141,22 +144,14 @@ MUNICIPALITY_COLUMNS = (
     "created_at",
     "updated_at",
 )
-ASSESSMENT_COLUMNS = (
-    "id",
-    "municipality_id",
-    "questionnaire_version",
-    "round",
-    "status",
-    "is_demo",
-    "created_at",
-    "updated_at",
-    "submitted_at",
-)
-SCORE_COLUMNS = ("assessment_id", "area_id", "score", "level", "coverage", "provisional")
+ASSESSMENT_COLUMNS = COLUMNS["assessments"][:9]  # no submitter, no previous round
+SCORE_COLUMNS = COLUMNS["area_scores"]
 
 
 def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:
-    """Create the schema and bulk-insert; returns seconds."""
+    """Create the schema and bulk-insert with scale_seed's writer; returns seconds."""
+    from scale_seed import bulk_insert, finish_load
+
     from digicheck.extensions import db
 
     started = time.perf_counter()
@@ -165,35 +160,15 @@ def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:
         db.create_all()
         raw = db.engine.raw_connection()
         try:
-            cursor = raw.cursor()
             tables = (("municipalities", MUNICIPALITY_COLUMNS), ("assessments", ASSESSMENT_COLUMNS), ("area_scores", SCORE_COLUMNS))
             for (table, columns), rows in zip(tables, data, strict=True):
-                if db.engine.dialect.name == "postgresql":
-                    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                else:
-                    marks = ", ".join("?" for _ in columns)
-                    cursor.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                        [tuple(v.isoformat(" ") if isinstance(v, datetime) else v for v in r) for r in rows]
-                        if table != "area_scores"
-                        else rows,
-                    )
+                bulk_insert(raw, db.metadata.tables[table], columns, rows)
             raw.commit()
-            # statistics, visibility map and a checkpoint now, so that writing back the bulk load
-            # does not slow down the first measurements (steady state, as in operation)
-            if db.engine.dialect.name == "postgresql":
-                driver = raw.driver_connection
-                driver.autocommit = True  # type: ignore[union-attr]
-                driver.execute("VACUUM ANALYZE")  # type: ignore[union-attr]
-                driver.execute("CHECKPOINT")  # type: ignore[union-attr]
-            else:
-                raw.cursor().execute("ANALYZE")
-                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             raw.close()
-        db.engine.dispose()  # no pooled connection left in autocommit mode: SET LOCAL needs a transaction
+        # statistics, visibility map and a checkpoint now, so that writing back the bulk load
+        # does not slow down the first measurements (steady state, as in operation)
+        finish_load(db.engine, ("municipalities", "assessments", "area_scores"))
     return time.perf_counter() - started
 
 

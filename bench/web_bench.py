@@ -465,16 +465,17 @@ def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], boo
 
 
 @contextmanager
-def bench_database(folder: str, postgres: bool) -> Iterator[str]:
+def bench_database(folder: str, postgres: bool, name: str | None = None) -> Iterator[str]:
     """The URL of an empty database: a SQLite file in `folder`, or a PostgreSQL database created
-    for this run on $PGHOST (127.0.0.1) as $PGUSER (postgres) and dropped afterwards."""
+    for this run on $PGHOST (127.0.0.1) as $PGUSER (postgres) and dropped afterwards (`name`: its
+    name, for a run that needs several)."""
     if not postgres:
         yield f"sqlite:///{folder}/bench.sqlite3"
         return
     from sqlalchemy import create_engine, text
 
     server = f"postgresql+psycopg://{os.environ.get('PGUSER', 'postgres')}@{os.environ.get('PGHOST', '127.0.0.1')}"
-    name = f"digicheck_web_bench_{os.getpid()}"
+    name = name or f"digicheck_web_bench_{os.getpid()}"
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -494,14 +495,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def cli(env: dict[str, str], *args: str) -> str:
+def cli(env: dict[str, str], *args: str, timeout: float = 60) -> str:
     done = subprocess.run(
         [sys.executable, "-c", "import sys; from digicheck.cli import run; sys.argv[0] = 'digicheck'; run()", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
     if done.returncode != 0:
         raise BenchError(f"digicheck {' '.join(args)}: {done.stderr.strip() or done.stdout.strip()}")

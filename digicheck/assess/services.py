@@ -334,30 +334,21 @@ def submit(assessment: Assessment, user: User | None) -> list[str]:
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id if user else None
-    for area in profile.areas:
-        db.session.add(
-            AreaScore(
-                assessment_id=assessment.id,
-                area_id=area.id,
-                score=area.score,
-                level=area.level,
-                coverage=area.coverage,
-                provisional=area.provisional,
-            )
-        )
-    o = profile.overall
-    db.session.add(
-        AreaScore(
-            assessment_id=assessment.id,
-            area_id="overall",
-            score=o.score,
-            level=o.level,
-            coverage=min(a.coverage for a in profile.areas),
-            provisional=o.provisional,
-        )
-    )
+    for row in area_score_rows(profile):
+        db.session.add(AreaScore(assessment_id=assessment.id, **row))
     db.session.flush()
     return []
+
+
+def area_score_rows(profile: Profile) -> list[dict[str, Any]]:
+    """The stored area results of a submitted profile: one per area and one "overall" (see `AreaScore`)."""
+    rows: list[dict[str, Any]] = [
+        {"area_id": a.id, "score": a.score, "level": a.level, "coverage": a.coverage, "provisional": a.provisional} for a in profile.areas
+    ]
+    o = profile.overall
+    coverage = min(a.coverage for a in profile.areas)
+    rows.append({"area_id": "overall", "score": o.score, "level": o.level, "coverage": coverage, "provisional": o.provisional})
+    return rows
 
 
 def targets_of(assessment: Assessment) -> dict[str, int]:

@@ -21,7 +21,7 @@ from digicheck import downloads, timefmt
 from digicheck.assess.report import WIDTHS as ANSWER_WIDTHS
 from digicheck.assess.report import answer_row
 from digicheck.assess.services import profiles_of, targets_of
-from digicheck.consult.queries import OverviewQuery, filtered, latest_validated_levels, ordering
+from digicheck.consult.queries import OverviewQuery, chosen_rows, latest_validated_levels, selected_ids
 from digicheck.consult.services import notes_of
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, ValidatedLevel
@@ -147,8 +147,9 @@ def assessment_export(assessment: Assessment) -> Export:
 
 def selection_export(query: OverviewQuery, filters: list[tuple[str, str]]) -> Export:
     """The latest submitted round of every municipality the overview shows with these filters, in its order."""
-    rows, statement = filtered(query)
-    ids = list(db.session.scalars(statement.with_only_columns(rows.c.submitted_id).order_by(*ordering(rows, query))))
+    municipality_ids = selected_ids(query)
+    rows = chosen_rows(municipality_ids)
+    ids = [rows[m]["submitted_id"] for m in municipality_ids]
     chosen = [i for i in ids if i is not None]
     found = {
         a.id: a

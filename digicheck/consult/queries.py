@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from math import ceil
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, func, or_, select
+from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 
 from digicheck.content import library
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
-from digicheck.municipalities import name_contains
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
 from scoring.model import Area
+from scoring.names import search_key
 
 PAGE_SIZE = 50
 #: The size-class median is shown only when at least this many submitted assessments form it.
@@ -114,24 +116,46 @@ def latest_submitted() -> Any:
     )
 
 
-def _rows_statement() -> Select[*tuple[Any, ...]]:
-    """One row per municipality with the columns the overview shows, filters and sorts on."""
-    newest = (
+#: sorts and filters that need only the municipality's own columns: the page's rows are chosen
+#: from the municipalities table alone, and only those rows get their assessments looked up
+_MUNICIPAL_SORTS = frozenset({"name", "ags", "population"})
+_ROWS_OF: BindParameter[int] = bindparam("municipality_ids", expanding=True)
+
+
+def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
+    """One row per municipality with the columns the overview shows, filters and sorts on;
+    `only_chosen`: just the municipalities in the `municipality_ids` parameter, with the share
+    of answered items of their latest round (an index lookup per row, never a scan of all answers)."""
+    latest = aliased(Assessment, name="latest")
+    done = aliased(Assessment, name="done")
+
+    def chosen(column: Any) -> Any:
+        """`only_chosen`: the condition that keeps every part of the statement to the chosen
+        municipalities (so the database reads their rows by index instead of all rows)."""
+        return column.in_(_ROWS_OF) if only_chosen else true()
+
+    newest_q = (
         select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
+        .where(chosen(Assessment.municipality_id))
         .group_by(Assessment.municipality_id)
         .subquery("newest")
     )
-    latest = aliased(Assessment, name="latest")
-    done_round = latest_submitted()
-    done = aliased(Assessment, name="done")
-    answered = select(Answer.assessment_id, func.count().label("n")).where(_answered()).group_by(Answer.assessment_id).subquery("answered")
+    done_q = (
+        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, chosen(Assessment.municipality_id))
+        .group_by(Assessment.municipality_id)
+        .subquery("latest_submitted")
+    )
     overall = aliased(AreaScore, name="overall")
-    has_user = exists().where(User.municipality_id == Municipality.id, User.role == Role.KOMMUNE, User.active.is_(True))
+    has_user = exists().where(
+        User.municipality_id == Municipality.id, chosen(User.municipality_id), User.role == Role.KOMMUNE, User.active.is_(True)
+    )
     has_invitation = exists().where(
         Invitation.municipality_id == Municipality.id,
+        chosen(Invitation.municipality_id),
         Invitation.role == Role.KOMMUNE,
         Invitation.used_at.is_(None),
-        Invitation.expires_at > utcnow(),
+        Invitation.expires_at > bindparam("now"),
     )
     validated = exists().where(ValidatedLevel.assessment_id == latest.id)
     submitted = latest.status == AssessmentStatus.SUBMITTED
@@ -142,83 +166,173 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
         (or_(has_user, has_invitation), "invited"),
         else_="not_invited",
     )
-    return (
-        select(
-            Municipality.id.label("municipality_id"),
-            Municipality.ags,
-            Municipality.name,
-            Municipality.name_search,
-            Municipality.kind,
-            Municipality.kreis,
-            Municipality.regierungsbezirk,
-            Municipality.population,
-            and_(Municipality.left_register.is_(None), Municipality.merged_into_id.is_(None)).label("in_register"),
-            latest.id.label("assessment_id"),
-            latest.round.label("round"),
-            latest.questionnaire_version.label("version"),
-            latest.updated_at.label("last_activity"),
-            func.coalesce(answered.c.n, 0).label("answered"),
-            done.id.label("submitted_id"),
-            done.round.label("submitted_round"),
-            overall.level.label("overall_level"),
-            status.label("status"),
-        )
+    columns = [
+        *_municipality_columns(),
+        and_(Municipality.left_register.is_(None), Municipality.merged_into_id.is_(None)).label("in_register"),
+        latest.id.label("assessment_id"),
+        latest.round.label("round"),
+        latest.questionnaire_version.label("version"),
+        latest.updated_at.label("last_activity"),
+        done.id.label("submitted_id"),
+        done.round.label("submitted_round"),
+        overall.level.label("overall_level"),
+        status.label("status"),
+    ]
+    if only_chosen:
+        answered = select(func.count()).where(Answer.assessment_id == latest.id, _answered()).scalar_subquery()
+        columns.append(answered.label("answered"))
+    statement = (
+        select(*columns)
         .select_from(Municipality)
-        .outerjoin(newest, newest.c.municipality_id == Municipality.id)
-        .outerjoin(latest, and_(latest.municipality_id == Municipality.id, latest.round == newest.c.round))
-        .outerjoin(answered, answered.c.assessment_id == latest.id)
-        .outerjoin(done_round, done_round.c.municipality_id == Municipality.id)
-        .outerjoin(done, and_(done.municipality_id == Municipality.id, done.round == done_round.c.round))
+        .outerjoin(newest_q, newest_q.c.municipality_id == Municipality.id)
+        .outerjoin(
+            latest, and_(latest.municipality_id == Municipality.id, chosen(latest.municipality_id), latest.round == newest_q.c.round)
+        )
+        .outerjoin(done_q, done_q.c.municipality_id == Municipality.id)
+        .outerjoin(done, and_(done.municipality_id == Municipality.id, chosen(done.municipality_id), done.round == done_q.c.round))
         .outerjoin(overall, and_(overall.assessment_id == done.id, overall.area_id == "overall"))
         # municipalities that left the register stay visible only with assessments of their own
         .where(or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
     )
+    return statement.where(chosen(Municipality.id))
 
 
-def filtered(query: OverviewQuery) -> tuple[Any, Select[Any]]:
-    """The overview rows as a subquery and the statement selecting those that pass the query's filters
-    (the page and the selection export use the same)."""
-    rows = _rows_statement().subquery("overview")
+def _municipality_columns() -> list[Any]:
+    """The municipality's own columns of an overview row."""
+    m = Municipality
+    return [m.id.label("municipality_id"), m.ags, m.name, m.name_search, m.kind, m.kreis, m.regierungsbezirk, m.population]
+
+
+def _municipal_statement() -> Select[*tuple[Any, ...]]:
+    """The overview's municipalities with their own columns only (what `_MUNICIPAL_SORTS` and the
+    municipality filters need); the same rows as `_rows_statement`."""
+    return select(*_municipality_columns()).where(
+        or_(Municipality.left_register.is_(None), exists().where(Assessment.municipality_id == Municipality.id))
+    )
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a query's statements depend on; the values themselves are bound parameters."""
+
+    full: bool
+    search: str  # "" none, "key" name key and AGS, "ags" only the AGS (the text has no letter or digit)
+    filters: tuple[str, ...]
+    size: str
+    sort: str
+    descending: bool
+
+
+def _shape(query: OverviewQuery, full: bool) -> _Shape:
+    search = "" if not query.search.strip() else ("key" if search_key(query.search.strip()) else "ags")
+    present = tuple(name for name in ("kreis", "regierungsbezirk", "kind", "status") if getattr(query, name))
+    return _Shape(full, search, present, query.size, query.sort, query.descending)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+@dataclass(frozen=True)
+class _Statements:
+    count: Select[Any]
+    ids: Select[Any]  # the municipality ids of `filtered`, in the query's order
+    page_ids: Select[Any]  # one page of `ids` (bound parameter `offset`), each with the count of all
+
+
+@lru_cache(maxsize=256)
+def _statements(shape: _Shape) -> _Statements:
+    """The statements of one shape of query, built once, so that SQLAlchemy finds them in its
+    compiled cache (like the questionnaire's hot statements); the values are bound parameters."""
+    rows = (_rows_statement() if shape.full else _municipal_statement()).subquery("overview")
     c = rows.c
     statement = select(rows)
-    if query.search:
-        term = query.search.strip()
-        statement = statement.where(or_(name_contains(term, c.name_search), c.ags.startswith(term, autoescape=True)))
-    for column, value in (
-        (c.kreis, query.kreis),
-        (c.regierungsbezirk, query.regierungsbezirk),
-        (c.kind, query.kind),
-        (c.status, query.status),
-    ):
-        if value:
-            statement = statement.where(column == value)
-    if query.size:
-        size = next(s for s in SIZE_CLASSES if s.id == query.size)
+    if shape.search:
+        ags = c.ags.like(bindparam("ags_like"), escape="/")
+        statement = statement.where(or_(c.name_search.like(bindparam("name_like"), escape="/"), ags) if shape.search == "key" else ags)
+    for name in shape.filters:
+        statement = statement.where(c[name] == bindparam(name))
+    if shape.size:
+        size = next(s for s in SIZE_CLASSES if s.id == shape.size)
         statement = statement.where(c.population >= size.lower)
         if size.upper is not None:
             statement = statement.where(c.population < size.upper)
-    return rows, statement
+    ids = statement.with_only_columns(c.municipality_id).order_by(*_ordering(rows, shape.sort, shape.descending))
+    count = select(func.count()).select_from(statement.subquery())
+    page_ids = ids.add_columns(func.count().over().label("total")).limit(PAGE_SIZE).offset(bindparam("offset"))
+    return _Statements(count, ids, page_ids)
 
 
-def ordering(rows: Any, query: OverviewQuery) -> list[Any]:
+def parameters(query: OverviewQuery) -> dict[str, Any]:
+    """The bound values of the query's statements."""
+    term = query.search.strip()
+    return {
+        "now": utcnow(),
+        "name_like": f"%{_escaped(search_key(term))}%",
+        "ags_like": f"{_escaped(term)}%",
+        "kreis": query.kreis,
+        "regierungsbezirk": query.regierungsbezirk,
+        "kind": query.kind,
+        "status": query.status,
+    }
+
+
+def _selection(query: OverviewQuery) -> _Statements:
+    """From the municipalities table alone when the query filters and sorts only by their columns."""
+    return _statements(_shape(query, full=bool(query.status) or query.sort not in _MUNICIPAL_SORTS))
+
+
+def selected_ids(query: OverviewQuery) -> list[int]:
+    """Every municipality of the query's selection (all pages), in its order."""
+    return list(db.session.scalars(_selection(query).ids, parameters(query)))
+
+
+_CHOSEN_ROWS = _rows_statement(only_chosen=True)
+#: municipalities looked up per statement (SQLite's limit of bound parameters is 999 in old builds)
+_CHUNK = 900
+
+
+def chosen_rows(municipality_ids: list[int]) -> dict[int, Any]:
+    """The overview's row (as a mapping) of each of these municipalities, with the share answered."""
+    now = utcnow()
+    found: dict[int, Any] = {}
+    for offset in range(0, len(municipality_ids), _CHUNK):
+        chunk = municipality_ids[offset : offset + _CHUNK]
+        rows = db.session.execute(_CHOSEN_ROWS, {"municipality_ids": chunk, "now": now}).mappings()
+        found.update((r["municipality_id"], r) for r in rows)
+    return found
+
+
+def _ordering(rows: Any, sort: str, descending: bool) -> list[Any]:
     """ORDER BY terms for the query's sort, rows without a value last."""
     c = rows.c
+    if sort in _MUNICIPAL_SORTS:  # never empty: no "rows without a value" term, so an index on them can serve
+        key = {"name": c.name, "ags": c.ags, "population": c.population}[sort]
+        return [key.desc() if descending else key.asc(), c.name, c.ags]
     rank = case({key: index for index, key in enumerate(STATUSES)}, value=c.status)
-    key = {"name": c.name, "ags": c.ags, "population": c.population, "status": rank, "level": c.overall_level, "activity": c.last_activity}[
-        query.sort
-    ]
-    primary = key.desc() if query.descending else key.asc()
+    key = {"status": rank, "level": c.overall_level, "activity": c.last_activity}[sort]
+    primary = key.desc() if descending else key.asc()
     # rows without a value (no level, no activity) go last in either direction, on both databases
     return [case((key.is_(None), 1), else_=0), primary, c.name, c.ags]
 
 
 def overview(query: OverviewQuery) -> OverviewPage:
-    """One page of the overview: a count, the rows, their area levels and validated levels (4 queries)."""
-    rows, statement = filtered(query)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    """One page of the overview in 4 queries (5 with the validating consultants): the page's municipality
+    ids with the count of all, their rows with the share answered, their area levels and validated levels.
+    The work of the last three follows the rows shown; the first reads assessments only when the
+    query filters or sorts by status, level or activity, and never the answers."""
+    statements, values = _selection(query), parameters(query)
+    page = max(1, query.page)
+    chosen = db.session.execute(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}).all()
+    if not chosen and page > 1:  # beyond the last page: the last page
+        total = db.session.scalar(statements.count, values) or 0
+        page = max(1, ceil(total / PAGE_SIZE))
+        chosen = db.session.execute(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}).all()
+    total = chosen[0].total if chosen else 0
     pages = max(1, ceil(total / PAGE_SIZE))
-    page = min(max(1, query.page), pages)
-    found = db.session.execute(statement.order_by(*ordering(rows, query)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).mappings().all()
+    ids = [row.municipality_id for row in chosen]
+    by_id = chosen_rows(ids)
+    found = [by_id[i] for i in ids]
     done_ids = [r["submitted_id"] for r in found if r["submitted_id"] is not None]
     levels = _area_levels(done_ids)
     validated = latest_validated_levels(done_ids)

@@ -10,10 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from digicheck.accounts import services as accounts
 from digicheck.assess import services as svc
+from digicheck.consult import queries
 from digicheck.consult.queries import PAGE_SIZE, OverviewQuery, overview, size_class_median
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
@@ -224,6 +225,70 @@ def test_overview_needs_the_same_number_of_queries_for_5_and_60_municipalities(b
     many = count_queries(browser, "/beratung/")
     assert few == many <= 8
     assert count_queries(browser, "/beratung/?status=validated&sortierung=level&richtung=ab") == many
+
+
+def test_share_answered_on_every_page_is_that_of_the_latest_round(app, world) -> None:
+    """The share answered is looked up for the page's rows only; on every page and for every sort it
+    equals the count of answered items of each municipality's newest round."""
+    strategie = [i.id for i in Q.area("strategie").items]
+    for index in range(PAGE_SIZE + 6):
+        m = town(index, population=1000 + 37 * index)
+        if index % 4 == 0:
+            submitted(m)  # round 1 submitted, round 2 open with a few answers changed or cleared
+            later = svc.start_round(m, world.kommune)
+            _, versions = svc.answers_of(later)
+            svc.save_answers(later, world.kommune, {strategie[0]: None}, versions)
+        elif index % 4 == 1:
+            first = svc.start_round(m, None)
+            svc.save_answers(first, world.kommune, {i: answer_for(Q.item(i)) for i in strategie[: 1 + index % 3]}, {})
+    db.session.commit()
+
+    def recomputed(assessment_id: int) -> int:
+        values = db.session.scalars(select(Answer.value).where(Answer.assessment_id == assessment_id)).all()
+        return round(100 * sum(v is not None for v in values) / len(Q.items))
+
+    shown = 0
+    for query in (
+        OverviewQuery(),
+        OverviewQuery(page=2),
+        OverviewQuery(sort="population", descending=True, page=2),
+        OverviewQuery(sort="level"),
+        OverviewQuery(status="in_progress"),
+    ):
+        for row in overview(query).rows:
+            if row.assessment_id is None:
+                assert row.answered_percent is None
+            else:
+                shown += 1
+                newest = db.session.scalar(select(func.max(Assessment.id)).where(Assessment.municipality_id == row.municipality_id))
+                assert row.assessment_id == newest and row.answered_percent == recomputed(newest), row.name
+    assert shown > 40
+
+
+def test_overview_reads_answers_only_of_the_rows_shown(browser, world) -> None:
+    """Only the statement of the page's own rows touches the answers, once, restricted to those
+    municipalities; the statements of a query shape are built once."""
+    browser.login(world.berater)
+    populate(world, 0, 12)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for url in ("/beratung/", "/beratung/?status=validated&sortierung=level&richtung=ab", "/beratung/?kreis=Odenwaldkreis"):
+            statements.clear()
+            assert browser.get(url).status_code == 200
+            reading = [s for s in statements if re.search(r"\bFROM answers\b", s)]
+            assert len(reading) == 1 and re.search(r"municipalities\.id IN \(", reading[0]), url
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    before = queries._statements.cache_info()
+    overview(OverviewQuery(kreis="Odenwaldkreis", sort="ags"))
+    overview(OverviewQuery(kreis="Kreis Bergstraße", sort="ags", page=3))
+    after = queries._statements.cache_info()
+    assert after.hits >= before.hits + 1 and after.misses <= before.misses + 1
 
 
 # --- assessment view ---------------------------------------------------------------------
