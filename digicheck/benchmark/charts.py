@@ -55,8 +55,11 @@ def _rows_height(rows: int) -> int:
 
 
 def box_figure(area: str, name: str, groups: list[GroupFigures]) -> str:
-    """Horizontal boxes (Q1, median, Q3) per group for one area (`name`: as the reader knows it), 0-100 points."""
+    """Horizontal boxes (Q1, median, Q3) per group for one area (`name`: as the reader knows it), 0-100 points.
+    Like the other figures: "" when no group has published figures to draw."""
     rows = chartable(groups, area)
+    if not rows:
+        return ""  # nothing published in this area: the table says why, an empty chart would say nothing
     figures = [_figures(g, area) for g in rows]
     box = {
         "type": "box",
@@ -89,6 +92,8 @@ def level_shares(figures_levels: tuple[int, ...]) -> list[float]:
 def heatmap_figure(area: str, groups: list[GroupFigures]) -> str:
     """Share of assessments per level (columns) for each group (rows) in one area."""
     rows = chartable(groups, area)
+    if not rows:
+        return ""
     heatmap = {
         "type": "heatmap",
         "z": [level_shares(_figures(g, area).levels) for g in rows],
@@ -124,6 +129,8 @@ def trend_figure(trend: list[GroupFigures], area_names: Mapping[str, str]) -> st
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 3},
             }
         )
+    if not any(t["x"] for t in traces):
+        return ""
     layout = {
         "xaxis": _axis(type="category", title={"text": "Runde"}),
         "yaxis": _axis(range=[0, 100], title={"text": "Median (Punkte)"}),

@@ -10,7 +10,7 @@ Definitions (docs/benchmark.md):
   municipality's own rounds (1, 2, …) and says nothing about when; the issue's
   "round (year)" is the year. Per municipality and year the latest submitted
   assessment counts (a second submission in the same year replaces the first), unless
-  one of its levels is provisional: then the municipality is left out of that year.
+  its overall level is provisional: then the municipality is left out of that year.
 - peer groups as `scoring.benchmark.peers.peer_groups_for`: Land, Regierungsbezirk,
   Kreis (not for Landkreise), size class (not for Landkreise; CASE built from
   SIZE_CLASSES), kind; the trend adds the whole Land per year (dimension "round").
@@ -48,12 +48,14 @@ def size_case(column: str = "m.population") -> str:
 _COUNTED = "a.status = 'submitted' AND a.submitted_at IS NOT NULL AND (:include_demo OR NOT a.is_demo)"
 
 
-#: an assessment none of whose stored levels is provisional (its levels' ranges are single levels)
-_FIRM = "NOT EXISTS (SELECT 1 FROM area_scores p WHERE p.assessment_id = {assessment} AND p.provisional)"
+#: an assessment whose overall level is firm (its range is one level, docs/benchmark.md "Vorläufige
+#: Profile"). An area with a few open answers does not take the whole profile out: every figure of a
+#: report has the same members, which the differencing guard relies on.
+_FIRM = "NOT EXISTS (SELECT 1 FROM area_scores p WHERE p.assessment_id = {assessment} AND p.area_id = 'overall' AND p.provisional)"
 
 
 def _latest(dialect: str, *, one_round: bool) -> str:
-    """Latest submitted assessment per municipality and year, left out when one of its levels is
+    """Latest submitted assessment per municipality and year, left out when its overall level is
     provisional (docs/benchmark.md "Vorläufige Profile"); demo rows only when :include_demo.
 
     PostgreSQL: DISTINCT ON (one sort, well estimated). SQLite: MAX() with bare columns,

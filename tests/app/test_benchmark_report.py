@@ -36,7 +36,7 @@ def test_report_renders_for_every_role(browser, world, bench_world, who):
     assert "Benchmark: Digitalisierung im Vergleich, Runde 2026" in html
     assert '<th scope="col">Median</th>' in html and "<caption>" in html
     assert world.erbach.__class__.__name__ and "Gemeindeverzeichnis" in html  # register attribution
-    assert "Bewertungen mit einer vorläufigen Stufe" in html and "zählen nicht mit" in html
+    assert "Bewertungen mit vorläufiger Gesamtstufe" in html and "zählen nicht mit" in html
 
 
 def test_anonymous_visitors_are_sent_to_the_login(browser):

@@ -133,7 +133,7 @@ def test_a_provisional_profile_leaves_the_aggregates_unchanged(app):
     before = build_report(2026, "kreis", k=5, include_demo=False)
     listed = participants(2026, include_demo=False)
     newcomer = municipality("06431900", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000)
-    submit(newcomer, 2026, [95.0] * 5, provisional=["technik"])  # one area's range spans more than one level
+    submit(newcomer, 2026, [95.0] * 5, provisional=["technik", "overall"])  # the overall range spans more than one level
     db.session.commit()
     after = build_report(2026, "kreis", k=5, include_demo=False)
     assert after.land.size == before.land.size == 10
@@ -144,6 +144,10 @@ def test_a_provisional_profile_leaves_the_aggregates_unchanged(app):
     submit(firm, 2026, [95.0] * 5)
     db.session.commit()
     assert build_report(2026, "kreis", k=5, include_demo=False).land.size == 11  # a firm profile counts
+    one_area_open = municipality("06431902", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000)
+    submit(one_area_open, 2026, [95.0] * 5, provisional=["technik"])
+    db.session.commit()
+    assert build_report(2026, "kreis", k=5, include_demo=False).land.size == 12  # one provisional area: the profile still counts
 
 
 def test_a_provisional_newer_submission_leaves_the_municipality_out_of_that_year(app):

@@ -69,3 +69,9 @@ def test_at_most_forty_groups_are_drawn_and_labels_cannot_close_the_script_eleme
     assert "</script>" not in text and "<b>" not in text
     assert len(json.loads(text)["data"][0]["y"]) == MAX_CHART_GROUPS
     assert json.loads(text)["data"][0]["y"][0] == "Gruppe 0</script><b>"
+
+
+def test_no_chart_where_nothing_is_published() -> None:
+    assert box_figure("technik", "Technik", [NO_TECHNIK]) == ""
+    assert heatmap_figure("technik", []) == ""
+    assert trend_figure([], {"technik": "Technik"}) == ""
