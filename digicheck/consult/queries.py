@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import ceil
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, exists, func, or_, select
+from sqlalchemy import RowMapping, String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
 
@@ -193,11 +194,14 @@ def filtered(query: OverviewQuery) -> tuple[Any, Select[Any]]:
         if value:
             statement = statement.where(column == value)
     if query.size:
-        size = next(s for s in SIZE_CLASSES if s.id == query.size)
-        statement = statement.where(c.population >= size.lower)
-        if size.upper is not None:
-            statement = statement.where(c.population < size.upper)
+        statement = statement.where(*in_size_class(c.population, query.size))
     return rows, statement
+
+
+def in_size_class(population: Any, size_id: str) -> list[Any]:
+    """WHERE terms: a population column within the size class `size_id`."""
+    size = next(s for s in SIZE_CLASSES if s.id == size_id)
+    return [population >= size.lower] + ([population < size.upper] if size.upper is not None else [])
 
 
 def ordering(rows: Any, query: OverviewQuery) -> list[Any]:
@@ -219,8 +223,14 @@ def overview(query: OverviewQuery) -> OverviewPage:
     pages = max(1, ceil(total / PAGE_SIZE))
     page = min(max(1, query.page), pages)
     found = db.session.execute(statement.order_by(*ordering(rows, query)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).mappings().all()
+    return OverviewPage(overview_rows(found), total, page, pages, library().latest.areas)
+
+
+def overview_rows(found: Sequence[RowMapping]) -> list[OverviewRow]:
+    """Rows of `filtered`'s statement with their area levels and validated levels (2 more queries;
+    the overview page and the API's municipality list)."""
     done_ids = [r["submitted_id"] for r in found if r["submitted_id"] is not None]
-    levels = _area_levels(done_ids)
+    levels = area_levels(done_ids)
     validated = latest_validated_levels(done_ids)
     totals = {version: len(q.items) for version, q in library().versions.items()}
     result = []
@@ -251,10 +261,10 @@ def overview(query: OverviewQuery) -> OverviewPage:
                 validated={area: v.level for area, v in validated.get(done_id, {}).items()} if done_id else {},
             )
         )
-    return OverviewPage(result, total, page, pages, library().latest.areas)
+    return result
 
 
-def _area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
+def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
     if not assessment_ids:
         return {}
     found: dict[int, dict[str, int | None]] = {}

@@ -1,6 +1,7 @@
 """SQLAlchemy models (typed declarations); schema changes go through Alembic migrations."""
 
 from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
+from digicheck.models.booking import BookingStatus, ConsultationBooking
 from digicheck.models.consult import Note, ValidatedLevel
 from digicheck.models.login_security import RecoveryCode, SecondFactor, UserSession
 from digicheck.models.municipality import Municipality
@@ -13,6 +14,8 @@ __all__ = [
     "AreaScore",
     "Assessment",
     "AssessmentStatus",
+    "BookingStatus",
+    "ConsultationBooking",
     "Invitation",
     "Municipality",
     "Note",
