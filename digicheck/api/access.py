@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import abort, g, request
 from flask_login import current_user
 
-from digicheck.accounts import tokens
 from digicheck.extensions import csrf, db
 from digicheck.models import Assessment, Municipality, Role, User
-from digicheck.models.api_token import ApiToken, TokenRole
+
+if TYPE_CHECKING:
+    from digicheck.models.api_token import ApiToken
 
 
 class Audience(str, enum.Enum):
@@ -31,7 +32,6 @@ class Audience(str, enum.Enum):
     KOMMUNE = "kommune"
 
 
-_TOKEN_AUDIENCE = {TokenRole.ANALYST: Audience.ANALYST, TokenRole.CONSULTANT: Audience.CONSULTANT, TokenRole.PROVIDER: Audience.PROVIDER}
 _USER_AUDIENCE = {Role.KOMMUNE: Audience.KOMMUNE, Role.BERATER: Audience.CONSULTANT, Role.ADMIN: Audience.CONSULTANT}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -69,10 +69,12 @@ def authenticate() -> Caller:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             abort(401, description="Bitte senden Sie das API-Token als „Authorization: Bearer TOKEN“.")
+        from digicheck.accounts import tokens
+
         token = tokens.authenticate(raw.strip())
         if token is None:
             abort(401, description="Das API-Token ist unbekannt, abgelaufen oder widerrufen.")
-        caller = Caller(_TOKEN_AUDIENCE[token.role], token.name, f"token:{token.id}", token=token)
+        caller = Caller(Audience(token.role.value), token.name, f"token:{token.id}", token=token)
     elif current_user.is_authenticated:
         user: User = current_user._get_current_object()
         caller = Caller(_audience_of(user), user.name, f"user:{user.id}", user=user)

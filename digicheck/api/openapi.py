@@ -65,7 +65,7 @@ def install(app: Flask) -> None:
         },
     )
     api = DigicheckApi(app)
-    api.register_converter(BoundedInt, {"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
+    api.register_converter(BoundedInt, lambda converter: {"type": "integer", "minimum": 0, "maximum": 2**31 - 1})
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     api.register_blueprint(routes.blp)
