@@ -1,5 +1,6 @@
 """SQLAlchemy models (typed declarations); schema changes go through Alembic migrations."""
 
+from digicheck.models.api_token import ApiToken, TokenRole
 from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
 from digicheck.models.booking import BookingStatus, ConsultationBooking
 from digicheck.models.consult import Note, ValidatedLevel
@@ -11,6 +12,7 @@ from digicheck.models.user import Invitation, Role, User
 __all__ = [
     "Answer",
     "AnswerChange",
+    "ApiToken",
     "AreaScore",
     "Assessment",
     "AssessmentStatus",
@@ -24,6 +26,7 @@ __all__ = [
     "Role",
     "SecondFactor",
     "Target",
+    "TokenRole",
     "User",
     "UserSession",
     "ValidatedLevel",

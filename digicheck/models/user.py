@@ -18,10 +18,12 @@ class Role(str, enum.Enum):
     KOMMUNE = "kommune"
     BERATER = "berater"
     ADMIN = "admin"
+    #: the Land's analysts: the benchmark report and its exports, nothing of a single municipality
+    ANALYST = "analyst"
 
     @property
     def label(self) -> str:
-        return {"kommune": "Kommune", "berater": "Beratung", "admin": "Administration"}[self.value]
+        return {"kommune": "Kommune", "berater": "Beratung", "admin": "Administration", "analyst": "Analyse (Land)"}[self.value]
 
 
 class User(UserMixin, Model):

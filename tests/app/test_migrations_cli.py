@@ -191,7 +191,7 @@ def test_0008_fills_the_name_search_key_of_existing_rows_and_goes_back(fresh_dat
             found = connection.execute(text("SELECT name FROM municipalities WHERE name_search LIKE '%giessen%'")).scalars().all()
             assert found == ["Gießen"]
         code, out, _ = digicheck(fresh_database, "db", "downgrade", "0007")
-        assert code == 0 and out.startswith("Datenbank zurückgesetzt von 0008 auf 0007")
+        assert code == 0 and out.startswith(f"Datenbank zurückgesetzt von {HEAD} auf 0007")
         with engine.connect() as connection:
             assert "name_search" not in {c["name"] for c in inspect(connection).get_columns("municipalities")}
             assert connection.execute(text("SELECT COUNT(*) FROM municipalities")).scalar() == 3

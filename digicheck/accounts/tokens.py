@@ -1,0 +1,107 @@
+"""API tokens: created by admins (web or CLI), shown once, stored as a hash, expiring, revocable.
+
+Tokens are not login sessions: a token stands for a system (the Land's BI tool, the service
+provider's booking system, the consultants' planning), has a role of its own (`TokenRole`) and
+no user behind it. Kommune users get no tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import bindparam, select
+
+from digicheck.extensions import db
+from digicheck.logs import audit
+from digicheck.models import ApiToken, TokenRole, User
+from digicheck.models._time import utcnow
+
+#: every raw token starts with this, so a leaked one is recognisable (e.g. by secret scanners)
+TOKEN_PREFIX = "dc_"
+#: characters of the raw token kept in clear for lists ("dc_" and seven more)
+SHOWN_CHARS = 10
+#: 32 random bytes, URL-safe base64 without padding: 43 characters
+_RAW = re.compile(rf"{TOKEN_PREFIX}[A-Za-z0-9_-]{{43}}")
+#: `last_used_at` is written at most this often per token, not on every request
+TOUCH_INTERVAL = timedelta(minutes=1)
+DEFAULT_DAYS = 365
+MAX_DAYS = 3650
+MAX_NAME_LENGTH = 80
+
+_TOKEN_BY_HASH = select(ApiToken).where(ApiToken.secret_hash == bindparam("secret_hash"))
+
+
+class TokenError(ValueError):
+    """A German, user-facing reason why a token could not be created."""
+
+
+def secret_hash(raw: str) -> str:
+    """SHA-256 of the raw token. A fast hash is right here, unlike for passwords: the token is
+    32 random bytes (256 bits), so no dictionary or brute force recovers it from the hash."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_token(name: str, role: TokenRole, *, created_by: User | None = None, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """A new token valid for `days` days: the stored row (flushed) and the raw token, which is shown
+    once and never stored."""
+    name = name.strip()
+    if not name:
+        raise TokenError("Bitte geben Sie dem Token einen Namen (z. B. das System, das ihn verwendet).")
+    if len(name) > MAX_NAME_LENGTH:
+        raise TokenError(f"Der Name darf höchstens {MAX_NAME_LENGTH} Zeichen lang sein.")
+    if not isinstance(role, TokenRole):
+        raise TokenError("Unbekannte Rolle: erlaubt sind analyst, consultant und provider.")
+    if not 1 <= days <= MAX_DAYS:
+        raise TokenError(f"Die Gültigkeit muss zwischen 1 und {MAX_DAYS} Tagen liegen.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    token = ApiToken(
+        name=name,
+        role=role,
+        secret_hash=secret_hash(raw),
+        prefix=raw[:SHOWN_CHARS],
+        created_by_id=created_by.id if created_by is not None else None,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit("api_token_created", token_id=token.id, token_name=token.name, token_role=role.value, expires_at=token.expires_at.isoformat())
+    return token, raw
+
+
+def authenticate(raw: str) -> ApiToken | None:
+    """The usable token with this raw value, else None (unknown, expired, revoked or malformed).
+
+    The row is found by the hash of the raw token (an index lookup on a hash tells a timing
+    attacker nothing about the secret); the hashes are then compared in constant time anyway.
+    Each use is logged (token id, name and role; never the secret)."""
+    if not isinstance(raw, str) or not _RAW.fullmatch(raw):
+        return None
+    digest = secret_hash(raw)
+    token = db.session.execute(_TOKEN_BY_HASH, {"secret_hash": digest}).scalar_one_or_none()
+    now = utcnow()
+    if token is None or not hmac.compare_digest(token.secret_hash, digest) or not token.is_usable(now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
+        token.last_used_at = now  # stored with the request's commit
+        db.session.flush()
+    audit("api_token_used", token_id=token.id, token_name=token.name, token_role=token.role.value)
+    return token
+
+
+def revoke(token: ApiToken) -> None:
+    """Withdraw the token now; revoking it again changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        audit("api_token_revoked", token_id=token.id, token_name=token.name, token_role=token.role.value)
+
+
+def all_tokens() -> list[ApiToken]:
+    """Every token, newest first (revoked and expired ones too: the list is the record)."""
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
