@@ -13,16 +13,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
 from flask import abort, g, request
 from flask_login import current_user
 
+from digicheck.accounts import tokens
 from digicheck.extensions import csrf, db
-from digicheck.models import Assessment, Municipality, Role, User
-
-if TYPE_CHECKING:
-    from digicheck.models.api_token import ApiToken
+from digicheck.models import ApiToken, Assessment, Municipality, Role, TokenRole, User
 
 
 class Audience(str, enum.Enum):
@@ -32,7 +28,13 @@ class Audience(str, enum.Enum):
     KOMMUNE = "kommune"
 
 
-_USER_AUDIENCE = {Role.KOMMUNE: Audience.KOMMUNE, Role.BERATER: Audience.CONSULTANT, Role.ADMIN: Audience.CONSULTANT}
+_TOKEN_AUDIENCE = {TokenRole.ANALYST: Audience.ANALYST, TokenRole.CONSULTANT: Audience.CONSULTANT, TokenRole.PROVIDER: Audience.PROVIDER}
+_USER_AUDIENCE = {
+    Role.KOMMUNE: Audience.KOMMUNE,
+    Role.BERATER: Audience.CONSULTANT,
+    Role.ADMIN: Audience.CONSULTANT,
+    Role.ANALYST: Audience.ANALYST,
+}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -52,13 +54,6 @@ class Caller:
         return self.user.municipality_id if self.audience == Audience.KOMMUNE and self.user is not None else None
 
 
-def _audience_of(user: User) -> Audience:
-    role = getattr(Role, "ANALYST", None)
-    if role is not None and user.role == role:
-        return Audience.ANALYST
-    return _USER_AUDIENCE[user.role]
-
-
 def authenticate() -> Caller:
     """The caller of this request, once per request; no or a bad token: 401.
     A session caller's write must carry the CSRF token (X-CSRFToken); a token caller's need not."""
@@ -69,15 +64,13 @@ def authenticate() -> Caller:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             abort(401, description="Bitte senden Sie das API-Token als „Authorization: Bearer TOKEN“.")
-        from digicheck.accounts import tokens
-
         token = tokens.authenticate(raw.strip())
         if token is None:
             abort(401, description="Das API-Token ist unbekannt, abgelaufen oder widerrufen.")
-        caller = Caller(Audience(token.role.value), token.name, f"token:{token.id}", token=token)
+        caller = Caller(_TOKEN_AUDIENCE[token.role], token.name, f"token:{token.id}", token=token)
     elif current_user.is_authenticated:
         user: User = current_user._get_current_object()
-        caller = Caller(_audience_of(user), user.name, f"user:{user.id}", user=user)
+        caller = Caller(_USER_AUDIENCE[user.role], user.name, f"user:{user.id}", user=user)
         if request.method not in SAFE_METHODS:
             csrf.protect()
     else:
@@ -148,14 +141,11 @@ def load_assessment(caller: Caller, assessment_id: int) -> Assessment:
 
 def recording_consultant(caller: Caller) -> User:
     """The account a validated level is recorded under: the consultant's own, or the account that
-    created the consultant token (a token created without one cannot record: 403)."""
+    created the consultant token (tokens stand for systems, a validated level names a person; a
+    token created without an account, on the command line, cannot record: 403)."""
     require(validates(caller))
-    user = caller.user if caller.token is None else _token_owner(caller.token)
+    user = caller.user if caller.token is None else caller.token.created_by
     if user is None or user.role not in (Role.BERATER, Role.ADMIN) or not user.active:
         abort(403, description="Dieses Token ist keinem aktiven Beratungskonto zugeordnet; validierte Stufen brauchen eines.")
     return user
 
-
-def _token_owner(token: Any) -> User | None:
-    owner_id = getattr(token, "created_by_id", None)
-    return db.session.get(User, owner_id) if owner_id is not None else None

@@ -125,7 +125,7 @@ def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
         booking = bookings_svc.set_booking(found, module_id, body["status"], body["date"], caller.name)
     except consult_svc.RecordError as error:
         abort(404, message=str(error))
-    logs.audit("booking_reported", municipality_id=found.id, module=module_id, status=booking.status.value)
+    logs.audit("booking_reported", municipality_id=found.id, module_id=module_id, booking_status=booking.status.value, token_id=caller.token.id if caller.token else None)
     return queries.booking_document(bookings_svc.BookingRow(booking, bookings_svc.module_title(module_id) or module_id))
 
 
@@ -180,7 +180,7 @@ def validate(body: dict[str, Any], assessment_id: int) -> Any:
         row = consult_svc.validate_level(assessment, body["area_id"], body["level"], body["reason"], consultant)
     except consult_svc.RecordError as error:
         abort(422, message=str(error), errors={"json": {"area_id": [str(error)]}})
-    logs.audit("level_validated", assessment_id=assessment.id, area=row.area_id, level=row.level, via="api")
+    logs.audit("level_validated", assessment_id=assessment.id, area=row.area_id, level=row.level, token_id=caller.token.id if caller.token else None)
     return queries.validated_level_document(row)
 
 

@@ -25,3 +25,25 @@ def submitted_assessment(municipality: Any, user: Any) -> Any:
 
 def bearer(raw: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
+
+
+class ApiClient:
+    """A machine client: each call in its own application context, as in production (tests/conftest.py Browser)."""
+
+    def __init__(self, browser: Any):
+        self.browser = browser
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.browser._request("get", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.browser._request("post", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> Any:
+        return self.browser._request("put", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Any:
+        return self.browser._request("delete", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> Any:
+        return self.browser._request("options", url, **kwargs)

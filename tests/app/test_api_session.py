@@ -7,13 +7,13 @@ import pytest
 
 from digicheck.extensions import db
 from digicheck.models import Role, ValidatedLevel
-from tests.app.api_helpers import PROBLEM, submitted_assessment
+from tests.app.api_helpers import PROBLEM, ApiClient, submitted_assessment
 from tests.conftest import add_user
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(make_browser):
+    return ApiClient(make_browser())
 
 
 def test_a_consultant_reads_municipalities_with_status_and_levels(browser, world) -> None:
@@ -103,11 +103,11 @@ def test_a_session_write_needs_the_csrf_token(browser, world) -> None:
     assessment = submitted_assessment(world.erbach, world.kommune)
     browser.login(world.berater)
     body = {"area_id": "strategie", "level": 3, "reason": "Vor Ort bestätigt."}
-    refused = browser.client.post(f"/api/v1/assessments/{assessment.id}/validated-levels", json=body)
+    refused = ApiClient(browser).post(f"/api/v1/assessments/{assessment.id}/validated-levels", json=body)
     assert refused.status_code == 400 and refused.mimetype == PROBLEM and "CSRF" in refused.get_json()["detail"]
     assert db.session.scalar(db.select(db.func.count()).select_from(ValidatedLevel)) == 0
     token = browser.token("/passwort")
-    made = browser.client.post(f"/api/v1/assessments/{assessment.id}/validated-levels", json=body, headers={"X-CSRFToken": token})
+    made = ApiClient(browser).post(f"/api/v1/assessments/{assessment.id}/validated-levels", json=body, headers={"X-CSRFToken": token})
     assert made.status_code == 201, made.get_data(as_text=True)
     assert made.get_json()["level"] == 3 and made.get_json()["by"] == "Beraterin"
 
@@ -116,7 +116,7 @@ def test_no_cors_headers(browser, world) -> None:
     browser.login(world.berater)
     response = browser.get("/api/v1/municipalities", headers={"Origin": "https://bi.example"})
     assert not any(name.lower().startswith("access-control-") for name in response.headers.keys())
-    preflight = browser.client.options("/api/v1/municipalities", headers={"Origin": "https://bi.example", "Access-Control-Request-Method": "GET"})
+    preflight = ApiClient(browser).options("/api/v1/municipalities", headers={"Origin": "https://bi.example", "Access-Control-Request-Method": "GET"})
     assert not any(name.lower().startswith("access-control-") for name in preflight.headers.keys())
 
 
