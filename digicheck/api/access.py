@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
 from flask import abort, g, request
 from flask_login import current_user
 
@@ -58,7 +59,7 @@ def authenticate() -> Caller:
     """The caller of this request, once per request; no or a bad token: 401.
     A session caller's write must carry the CSRF token (X-CSRFToken); a token caller's need not."""
     if "api_caller" in g:
-        return g.api_caller  # type: ignore[no-any-return]
+        return g.api_caller
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, raw = header.partition(" ")
@@ -148,4 +149,3 @@ def recording_consultant(caller: Caller) -> User:
     if user is None or user.role not in (Role.BERATER, Role.ADMIN) or not user.active:
         abort(403, description="Dieses Token ist keinem aktiven Beratungskonto zugeordnet; validierte Stufen brauchen eines.")
     return user
-

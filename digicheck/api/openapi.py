@@ -24,7 +24,12 @@ DESCRIPTION = (
 )
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "description": "API-Token (Rollen: analyst, consultant, provider)"},
-    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session", "description": "Anmeldung im Browser (Schreiben mit X-CSRFToken)"},
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "session",
+        "description": "Anmeldung im Browser (Schreiben mit X-CSRFToken)",
+    },
 }
 
 
@@ -96,7 +101,7 @@ def _operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
         for method, op in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            summary, _, description = (op.get("summary", "") + "\n" + op.get("description", "")).strip().partition("\n")
+            summary, _, _description = (op.get("summary", "") + "\n" + op.get("description", "")).strip().partition("\n")
             found.append(
                 {
                     "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "").strip("-"),
@@ -126,4 +131,3 @@ def _schema_name(schema: Any) -> str | None:
     if isinstance(schema, dict) and "$ref" in schema:
         return str(schema["$ref"]).rsplit("/", 1)[-1]
     return None
-

@@ -19,7 +19,15 @@ from digicheck.assess.services import profiles_of
 from digicheck.benchmark.export import shown_groups
 from digicheck.benchmark.services import GroupFigures, Report, build_report
 from digicheck.consult.bookings import BookingRow
-from digicheck.consult.queries import OverviewQuery, OverviewRow, area_levels, filtered, in_size_class, latest_validated_levels, overview_rows
+from digicheck.consult.queries import (
+    OverviewQuery,
+    OverviewRow,
+    area_levels,
+    filtered,
+    in_size_class,
+    latest_validated_levels,
+    overview_rows,
+)
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
 
@@ -110,7 +118,7 @@ def municipality_page(args: Mapping[str, Any], *, only: int | None, with_status:
     return {"items": [municipality_document(r, with_status=with_status) for r in items], "next_cursor": cursor}
 
 
-def _register_row(r: Mapping[str, Any]) -> OverviewRow:
+def _register_row(r: Mapping[Any, Any]) -> OverviewRow:
     """An overview row with the register fields only (the status stays unread)."""
     return OverviewRow(**{k: r[k] for k in ("municipality_id", "ags", "name", "kind", "kreis", "regierungsbezirk", "population")},
                        in_register=bool(r["in_register"]), status="", assessment_id=None, round=None, answered_percent=None,

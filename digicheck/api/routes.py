@@ -13,6 +13,7 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from digicheck import logs
 from digicheck.api import access, problems, queries, schemas
@@ -55,7 +56,7 @@ def _authenticate() -> None:
 
 
 @blp.after_request
-def _etag(response: Response) -> Response:
+def _etag(response: Response) -> BaseResponse:
     if request.method == "GET" and response.status_code == 200 and response.mimetype == "application/json":
         response.add_etag()
         response.headers["Cache-Control"] = "private, no-cache"
@@ -125,7 +126,13 @@ def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
         booking = bookings_svc.set_booking(found, module_id, body["status"], body["date"], caller.name)
     except consult_svc.RecordError as error:
         abort(404, message=str(error))
-    logs.audit("booking_reported", municipality_id=found.id, module_id=module_id, booking_status=booking.status.value, token_id=caller.token.id if caller.token else None)
+    logs.audit(
+        "booking_reported",
+        municipality_id=found.id,
+        module_id=module_id,
+        booking_status=booking.status.value,
+        token_id=caller.token.id if caller.token else None,
+    )
     return queries.booking_document(bookings_svc.BookingRow(booking, bookings_svc.module_title(module_id) or module_id))
 
 
@@ -180,7 +187,13 @@ def validate(body: dict[str, Any], assessment_id: int) -> Any:
         row = consult_svc.validate_level(assessment, body["area_id"], body["level"], body["reason"], consultant)
     except consult_svc.RecordError as error:
         abort(422, message=str(error), errors={"json": {"area_id": [str(error)]}})
-    logs.audit("level_validated", assessment_id=assessment.id, area=row.area_id, level=row.level, token_id=caller.token.id if caller.token else None)
+    logs.audit(
+        "level_validated",
+        assessment_id=assessment.id,
+        area=row.area_id,
+        level=row.level,
+        token_id=caller.token.id if caller.token else None,
+    )
     return queries.validated_level_document(row)
 
 

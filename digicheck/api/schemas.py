@@ -39,7 +39,7 @@ class Schema(ma.Schema):
     class Meta:
         ordered = True
 
-    error_messages = {"unknown": "Unbekanntes Feld.", "type": "Ungültige Eingabe: ein JSON-Objekt wird erwartet."}
+    error_messages = {"unknown": "Unbekanntes Feld.", "type": "Ungültige Eingabe: ein JSON-Objekt wird erwartet."}  # noqa: RUF012 - marshmallow reads the class attribute
 
 
 # --- query parameters -----------------------------------------------------------------------
@@ -118,7 +118,10 @@ class ValidatedLevelIn(Schema):
 class BookingIn(Schema):
     status = _de(fields.String, required=True, validate=_one_of([s.value for s in BookingStatus]))
     date = _de(
-        fields.Date, required=True, metadata={"description": "gebucht für / durchgeführt am"}, error_messages={"invalid": "Bitte ein Datum JJJJ-MM-TT."}
+        fields.Date,
+        required=True,
+        metadata={"description": "gebucht für / durchgeführt am"},
+        error_messages={"invalid": "Bitte ein Datum JJJJ-MM-TT."},
     )
 
 
@@ -213,7 +216,7 @@ class AreaProfile(Schema):
     answered = fields.Integer(required=True)
     applicable = fields.Integer(required=True)
     total = fields.Integer(required=True)
-    unknown = fields.List(fields.String(), required=True)
+    unknown_items = fields.List(fields.String(), required=True, attribute="unknown", data_key="unknown")
     reasons = fields.List(fields.Nested(Reason), required=True)
     lift = fields.Nested(Lift, required=True)
     validated = fields.Nested(Validated, allow_none=True, required=True)
@@ -225,6 +228,7 @@ class Overall(Schema):
     level = fields.Integer(allow_none=True, required=True)
     name = fields.String(allow_none=True, required=True)
     provisional = fields.Boolean(required=True)
+    rule = fields.String(required=True, metadata={"description": "wie die Gesamtstufe gebildet wird"})
 
 
 class UnknownItem(Schema):
@@ -261,7 +265,7 @@ class Profile(Schema):
     questionnaire = fields.String(required=True)
     overall = fields.Nested(Overall, required=True)
     areas = fields.List(fields.Nested(AreaProfile), required=True)
-    unknown = fields.List(fields.Nested(UnknownItem), required=True)
+    unknown_items = fields.List(fields.Nested(UnknownItem), required=True, attribute="unknown", data_key="unknown")
     notes = fields.List(fields.Nested(SharedNote), required=True)
     assessment = fields.Nested(ProfileAssessment, required=True)
     attribution = fields.String(required=True)
@@ -272,7 +276,9 @@ class AnswerOut(Schema):
     area = fields.String(required=True)
     item_id = fields.String(required=True)
     question = fields.String(required=True)
-    value = fields.Raw(allow_none=True, required=True, metadata={"description": "gespeicherter Wert (Schlüssel, Liste oder Zahl); null: unbeantwortet"})
+    value = fields.Raw(
+        allow_none=True, required=True, metadata={"description": "gespeicherter Wert (Schlüssel, Liste oder Zahl); null: unbeantwortet"}
+    )
     answer = fields.String(required=True, metadata={"description": "die Antwort, wie sie gelesen wird"})
     score = fields.Float(allow_none=True, required=True, metadata={"description": "Punkte 0–100"})
 
@@ -329,7 +335,9 @@ class Group(Schema):
     published = fields.Boolean(required=True)
     reason_code = fields.String(allow_none=True, required=True, validate=validate.OneOf(REASON_CODES))
     reason = fields.String(allow_none=True, required=True)
-    assessments = fields.Integer(allow_none=True, required=True, metadata={"description": "abgeschlossene Bewertungen; null, wo zurückgehalten"})
+    assessments = fields.Integer(
+        allow_none=True, required=True, metadata={"description": "abgeschlossene Bewertungen; null, wo zurückgehalten"}
+    )
     registered = fields.Integer(allow_none=True, required=True)
     participation = fields.Float(allow_none=True, required=True)
     areas = fields.List(fields.Nested(Cell), required=True)

@@ -42,7 +42,9 @@ def set_booking(municipality: Municipality, module_id: str, status: str, on: dat
     except ValueError:
         raise RecordError("Der Status muss „booked“ (gebucht) oder „held“ (durchgeführt) sein.") from None
     booking = db.session.scalar(
-        select(ConsultationBooking).where(ConsultationBooking.municipality_id == municipality.id, ConsultationBooking.module_id == module_id)
+        select(ConsultationBooking).where(
+            ConsultationBooking.municipality_id == municipality.id, ConsultationBooking.module_id == module_id
+        )
     )
     if booking is None:
         booking = ConsultationBooking(municipality_id=municipality.id, module_id=module_id)

@@ -9,10 +9,10 @@ shows 5 rows or 50. Also the size-class median for the radar overlay.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from math import ceil
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping, String, and_, case, cast, exists, func, or_, select

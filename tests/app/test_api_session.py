@@ -36,7 +36,11 @@ def test_a_kommune_sees_only_itself_and_gets_404_for_another(browser, world) -> 
     assert [m["ags"] for m in browser.get("/api/v1/municipalities").get_json()["items"]] == ["06437006"]
     assert [a["id"] for a in browser.get("/api/v1/assessments").get_json()["items"]] == [mine.id]
     assert browser.get(f"/api/v1/assessments/{mine.id}/profile").status_code == 200
-    for url in (f"/api/v1/municipalities/{world.giessen.id}", f"/api/v1/assessments/{theirs.id}/profile", f"/api/v1/assessments/{theirs.id}/answers"):
+    for url in (
+        f"/api/v1/municipalities/{world.giessen.id}",
+        f"/api/v1/assessments/{theirs.id}/profile",
+        f"/api/v1/assessments/{theirs.id}/answers",
+    ):
         response = browser.get(url)
         assert response.status_code == 404 and response.mimetype == PROBLEM, url
         assert response.get_json()["title"] == "Nicht gefunden"
@@ -115,9 +119,11 @@ def test_a_session_write_needs_the_csrf_token(browser, world) -> None:
 def test_no_cors_headers(browser, world) -> None:
     browser.login(world.berater)
     response = browser.get("/api/v1/municipalities", headers={"Origin": "https://bi.example"})
-    assert not any(name.lower().startswith("access-control-") for name in response.headers.keys())
-    preflight = ApiClient(browser).options("/api/v1/municipalities", headers={"Origin": "https://bi.example", "Access-Control-Request-Method": "GET"})
-    assert not any(name.lower().startswith("access-control-") for name in preflight.headers.keys())
+    assert not any(name.lower().startswith("access-control-") for name in response.headers)
+    preflight = ApiClient(browser).options(
+        "/api/v1/municipalities", headers={"Origin": "https://bi.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert not any(name.lower().startswith("access-control-") for name in preflight.headers)
 
 
 def test_openapi_document_and_docs_page_are_served_locally(client) -> None:

@@ -77,11 +77,15 @@ def test_an_analyst_reads_the_benchmark_only(client, world) -> None:
         assert response.status_code == 403 and response.get_json()["title"] == "Kein Zugriff", url
 
 
-def test_a_consultant_token_reads_everything_and_validates_without_csrf(client, world) -> None:
+def test_a_consultant_token_reads_everything_and_validates_without_csrf(client, make_browser, world) -> None:
     raw = token_for(TokenRole.CONSULTANT, created_by=world.admin)
     assessment = submitted_assessment(world.erbach, world.kommune)
     profile = client.get(f"/api/v1/assessments/{assessment.id}/profile", headers=bearer(raw)).get_json()
     assert profile["schema"] == "digicheck/profile-1" and profile["assessment"]["municipality"]["ags"] == "06437006"
+    with_browser = make_browser()
+    with_browser.login(world.berater)
+    download = with_browser.get(f"/beratung/bewertung/{assessment.id}/profil.json").get_json()
+    assert profile == download  # the consultants' profil.json, field for field
     answers = client.get(f"/api/v1/assessments/{assessment.id}/answers", headers=bearer(raw)).get_json()["items"]
     assert answers and all(a["answer"] for a in answers)
     made = client.post(
