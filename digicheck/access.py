@@ -17,9 +17,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from digicheck.extensions import db
-from digicheck.models import Assessment, Invitation, Note, Role, User
+from digicheck.models import ApiToken, Assessment, Invitation, Note, Role, User
 
 CONSULTANT_ROLES = (Role.BERATER, Role.ADMIN)
+#: every signed-in role reads the benchmark report (anonymised group figures); the analysts only that
+BENCHMARK_ROLES = (Role.KOMMUNE, Role.BERATER, Role.ADMIN, Role.ANALYST)
 T = TypeVar("T")
 
 
@@ -33,12 +35,28 @@ def is_kommune(user: User) -> bool:
     return user.role == Role.KOMMUNE
 
 
+def is_analyst(user: User) -> bool:
+    """The Land's analysts ("Analyse (Land)"): the benchmark report and its exports, nothing of a single municipality."""
+    return user.role == Role.ANALYST
+
+
+def reads_benchmark(user: User) -> bool:
+    """The benchmark report, its CSV and PDF: every signed-in role."""
+    return user.role in BENCHMARK_ROLES
+
+
+def reads_municipalities(user: User) -> bool:
+    """Pages about single municipalities (the overview, assessments): their own staff and the consultants."""
+    return is_kommune(user) or is_consultant(user)
+
+
 def manages_accounts(user: User) -> bool:
     """Admins lock, unlock and delete accounts and reset second factors."""
     return user.role == Role.ADMIN
 
 
 def can_see_municipality(user: User, municipality_id: int) -> bool:
+    """Analysts see no single municipality."""
     if is_consultant(user):
         return True
     return is_kommune(user) and user.municipality_id == municipality_id
@@ -109,8 +127,10 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
     return decorator
 
 
-#: Every route of the consultant workspace: Kommune users get 403, anonymous visitors the login.
+#: Every route of the consultant workspace: Kommune users and analysts get 403, anonymous visitors the login.
 consultant_required = roles_required(*CONSULTANT_ROLES)
+#: The benchmark report and its exports.
+benchmark_required = roles_required(*BENCHMARK_ROLES)
 
 
 def load_assessment_for_consultant(user: User, assessment_id: int) -> Assessment:
@@ -141,6 +161,13 @@ def load_user_for_admin(user: User, user_id: int) -> User:
     if account.deleted_at is not None:
         abort(404)
     return account
+
+
+def load_token_for_admin(user: User, token_id: int) -> ApiToken:
+    """API tokens are managed by admins only."""
+    if not manages_accounts(user):
+        abort(403)
+    return _found(ApiToken, token_id)
 
 
 def can_create_reset_link(user: User, account: User) -> bool:
@@ -176,6 +203,9 @@ def load_invitation_to_revoke(user: User, invitation_id: int) -> Invitation:
 POLICY = SimpleNamespace(
     is_consultant=is_consultant,
     is_kommune=is_kommune,
+    is_analyst=is_analyst,
+    reads_benchmark=reads_benchmark,
+    reads_municipalities=reads_municipalities,
     manages_accounts=manages_accounts,
     can_see_municipality=can_see_municipality,
     may_see_ranks=may_see_ranks,

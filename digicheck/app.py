@@ -160,7 +160,7 @@ def _register_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from digicheck import health
-    from digicheck.accounts import account_routes, admin_routes, security_routes
+    from digicheck.accounts import account_routes, admin_routes, security_routes, token_routes
     from digicheck.accounts import routes as auth_routes
     from digicheck.assess import routes as assess_routes
     from digicheck.benchmark import routes as benchmark_routes
@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         account_routes,
         assess_routes,
         admin_routes,
+        token_routes,
         consult_routes,
         tools_routes,
         briefing_routes,

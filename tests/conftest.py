@@ -166,6 +166,14 @@ def world(app) -> World:
     return w
 
 
+@pytest.fixture
+def analyst(world: World) -> Any:
+    """An account of the Land's analysts ("Analyse (Land)"): the benchmark only."""
+    from digicheck.models import Role
+
+    return add_user("analyse@land.test", "Analyse Land", Role.ANALYST)
+
+
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 

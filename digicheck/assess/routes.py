@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from digicheck import downloads, logs, pdf
-from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit
+from digicheck.access import can_edit, is_consultant, load_assessment_for, load_assessment_to_edit, reads_municipalities
 from digicheck.assess import pages, report
 from digicheck.assess import services as svc
 from digicheck.assess.forms import (
@@ -42,6 +42,8 @@ LOCKED = "Diese Bewertung ist abgeschlossen und kann nicht mehr geändert werden
 def home() -> ResponseReturnValue:
     if is_consultant(current_user):  # their landing is the consultant workspace
         return redirect(url_for("consult.overview"))
+    if not reads_municipalities(current_user):  # the Land's analysts: the benchmark is all they read
+        return redirect(url_for("bench.report"))
     return render_template("assess/home.html", page=pages.home_page(current_user.municipality), form=ConfirmForm())
 
 

@@ -1,19 +1,19 @@
 """Benchmark report for every logged-in role: page, CSV and PDF of the same anonymised figures.
 
 Who sees what is decided in `_request_for`: everyone gets the guarded group figures;
-a Kommune user additionally its own percentile ranks; consultants and admins (who
-also stand in for the Land and partners for now) may pick any municipality for its
-ranks and its "ähnliche Kommunen".
+a Kommune user additionally its own percentile ranks; consultants and admins may pick
+any municipality for its ranks and its "ähnliche Kommunen"; the Land's analysts get the
+group figures only.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from digicheck import downloads, logs, pdf, timefmt
-from digicheck.access import is_kommune, may_choose_municipality, may_see_ranks
+from digicheck.access import benchmark_required, is_kommune, may_choose_municipality, may_see_ranks
 from digicheck.benchmark import export as benchmark_export
 from digicheck.benchmark import pages
 from digicheck.benchmark import services as benchmark
@@ -50,7 +50,7 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
 
 
 @bp.get("/")
-@login_required
+@benchmark_required
 def report() -> ResponseReturnValue:
     form = BenchFilterForm()
     page = pages.benchmark_page(_request_for(form))
@@ -59,7 +59,7 @@ def report() -> ResponseReturnValue:
 
 
 @bp.get("/export.csv")
-@login_required
+@benchmark_required
 def export_csv() -> ResponseReturnValue:
     result = benchmark.report_for(_request_for(BenchFilterForm()))
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
@@ -68,7 +68,7 @@ def export_csv() -> ResponseReturnValue:
 
 
 @bp.get("/bericht.pdf")
-@login_required
+@benchmark_required
 def export_pdf() -> ResponseReturnValue:
     document = pages.benchmark_document(_request_for(BenchFilterForm()))
     result = document.report

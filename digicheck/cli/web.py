@@ -39,7 +39,7 @@ def demo_seed() -> None:
 
 @main.command("invite")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["kommune", "berater", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["kommune", "berater", "admin", "analyst"]), required=True)
 @click.option("--ags", help="Amtlicher Gemeindeschlüssel der Kommune (nur für --role kommune).")
 @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True, help="Adresse, unter der die Anwendung erreichbar ist.")
 def invite_command(email: str, role: str, ags: str | None, base_url: str) -> None:

@@ -2,7 +2,7 @@
 outcome for each role, so a new route without a rule here fails.
 
 Roles: anonymous, the Kommune of Erbach (whose submitted assessment the ids point at), the Kommune
-of Gießen (another municipality), a consultant, an admin. Outcomes: a status code, "login" (sent
+of Gießen (another municipality), a consultant, an admin, the Land's analyst (benchmark only). Outcomes: a status code, "login" (sent
 to the login page), "-> /path" (another redirect; `{name}` stands for a URL parameter's value). GETs run for every role; POSTs run where the
 role is turned away (or the link is invalid) and must change nothing in the database; ALLOWED
 marks a POST the role may make, which the feature's own tests exercise.
@@ -17,24 +17,28 @@ import pytest
 from werkzeug.routing import Rule
 
 from digicheck.accounts import services as accounts
+from digicheck.accounts import tokens
 from digicheck.assess import services as svc
 from digicheck.consult import services as consult
 from digicheck.content import questionnaire
 from digicheck.extensions import db
-from digicheck.models import Role
+from digicheck.models import Role, TokenRole
 from scoring.answers import check_answers
 from tests.app.helpers import answer_for
 
-ROLES = ("anonymous", "kommune", "other", "berater", "admin")
+ROLES = ("anonymous", "kommune", "other", "berater", "admin", "analyst")
 ALLOWED = "allowed"
 Outcome = int | str
-PUBLIC: tuple[Outcome, ...] = (200,) * 5
-SIGNED_IN: tuple[Outcome, ...] = ("login", 200, 200, 200, 200)
-CONSULTANTS: tuple[Outcome, ...] = ("login", 403, 403, 200, 200)
-OWN_ACCOUNT_POST: tuple[Outcome, ...] = ("login", ALLOWED, ALLOWED, ALLOWED, ALLOWED)
-CONSULTANT_POST: tuple[Outcome, ...] = ("login", 403, 403, ALLOWED, ALLOWED)
-ADMIN_POST: tuple[Outcome, ...] = ("login", 403, 403, 403, ALLOWED)
-FILL_OUT_POST: tuple[Outcome, ...] = ("login", ALLOWED, 404, 403, 403)
+PUBLIC: tuple[Outcome, ...] = (200,) * 6
+SIGNED_IN: tuple[Outcome, ...] = ("login", 200, 200, 200, 200, 200)
+CONSULTANTS: tuple[Outcome, ...] = ("login", 403, 403, 200, 200, 403)
+OWN_ACCOUNT_POST: tuple[Outcome, ...] = ("login", ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED)
+CONSULTANT_POST: tuple[Outcome, ...] = ("login", 403, 403, ALLOWED, ALLOWED, 403)
+ADMIN_POST: tuple[Outcome, ...] = ("login", 403, 403, 403, ALLOWED, 403)
+ADMINS: tuple[Outcome, ...] = ("login", 403, 403, 403, 200, 403)
+FILL_OUT_POST: tuple[Outcome, ...] = ("login", ALLOWED, 404, 403, 403, 404)
+#: a single municipality's assessment: the analysts read nothing of it, not even that it exists
+ASSESSMENT_READ: tuple[Outcome, ...] = ("login", 200, 404, 200, 200, 404)
 
 #: (endpoint, method) -> outcome per role, in the order of ROLES
 MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
@@ -45,16 +49,16 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("legal.impressum", "GET"): PUBLIC,
     ("legal.datenschutz", "GET"): PUBLIC,
     ("legal.barrierefreiheit", "GET"): PUBLIC,
-    ("auth.login", "GET"): (200, "-> /", "-> /", "-> /", "-> /"),
-    ("auth.login", "POST"): (ALLOWED,) * 5,
+    ("auth.login", "GET"): (200, "-> /", "-> /", "-> /", "-> /", "-> /"),
+    ("auth.login", "POST"): (ALLOWED,) * 6,
     ("auth.logout", "POST"): OWN_ACCOUNT_POST,
-    ("security.code", "GET"): ("login",) * 5,  # only between password and second factor
-    ("security.code", "POST"): ("login",) * 5,
+    ("security.code", "GET"): ("login",) * 6,  # only between password and second factor
+    ("security.code", "POST"): ("login",) * 6,
     # one-time links: an unknown token is gone for everyone
-    ("auth.invitation", "GET"): (410,) * 5,
-    ("auth.invitation", "POST"): (410,) * 5,
-    ("account.reset", "GET"): (410,) * 5,
-    ("account.reset", "POST"): (410,) * 5,
+    ("auth.invitation", "GET"): (410,) * 6,
+    ("auth.invitation", "POST"): (410,) * 6,
+    ("account.reset", "GET"): (410,) * 6,
+    ("account.reset", "POST"): (410,) * 6,
     # the own account
     ("account.own_data", "GET"): SIGNED_IN,
     ("auth.password", "GET"): SIGNED_IN,
@@ -65,22 +69,22 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("security.disable", "POST"): OWN_ACCOUNT_POST,
     ("security.end_sessions", "POST"): OWN_ACCOUNT_POST,
     # the assessment: the own Kommune fills out, consultants read, another Kommune sees nothing
-    ("assess.home", "GET"): ("login", 200, 200, "-> /beratung/", "-> /beratung/"),
-    ("assess.new_round", "POST"): ("login", ALLOWED, ALLOWED, 403, 403),
-    ("assess.area", "GET"): ("login", 200, 404, 403, 403),
+    ("assess.home", "GET"): ("login", 200, 200, "-> /beratung/", "-> /beratung/", "-> /benchmark/"),
+    ("assess.new_round", "POST"): ("login", ALLOWED, ALLOWED, 403, 403, 403),
+    ("assess.area", "GET"): ("login", 200, 404, 403, 403, 404),
     ("assess.area", "POST"): FILL_OUT_POST,
-    ("assess.start", "GET"): ("login", 200, 404, 200, 200),
-    ("assess.resume", "GET"): ("login", "-> /bewertung/{assessment_id}/naechste-schritte", 404, 403, 403),  # submitted
-    ("assess.submit", "GET"): ("login", 200, 404, 403, 403),
-    ("assess.next_steps", "GET"): ("login", 200, 404, 200, 200),
+    ("assess.start", "GET"): ASSESSMENT_READ,
+    ("assess.resume", "GET"): ("login", "-> /bewertung/{assessment_id}/naechste-schritte", 404, 403, 403, 404),  # submitted
+    ("assess.submit", "GET"): ("login", 200, 404, 403, 403, 404),
+    ("assess.next_steps", "GET"): ASSESSMENT_READ,
     ("assess.submit", "POST"): FILL_OUT_POST,
     ("assess.targets", "POST"): FILL_OUT_POST,
-    ("assess.result", "GET"): ("login", 200, 404, 200, 200),
-    ("assess.history", "GET"): ("login", 200, 404, 200, 200),
-    ("assess.report_pdf", "GET"): ("login", 200, 404, 200, 200),
-    ("assess.answers_csv", "GET"): ("login", 200, 404, 200, 200),
-    ("assess.answers_xlsx", "GET"): ("login", 200, 404, 200, 200),
-    # the benchmark: every signed-in role
+    ("assess.result", "GET"): ASSESSMENT_READ,
+    ("assess.history", "GET"): ASSESSMENT_READ,
+    ("assess.report_pdf", "GET"): ASSESSMENT_READ,
+    ("assess.answers_csv", "GET"): ASSESSMENT_READ,
+    ("assess.answers_xlsx", "GET"): ASSESSMENT_READ,
+    # the benchmark: every signed-in role, the analysts included
     ("bench.report", "GET"): SIGNED_IN,
     ("bench.export_csv", "GET"): SIGNED_IN,
     ("bench.export_pdf", "GET"): SIGNED_IN,
@@ -101,12 +105,18 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("admin.invitations", "POST"): CONSULTANT_POST,
     ("admin.users", "GET"): CONSULTANTS,
     # the invitation and the account of these links belong to an admin and to Erbach's Kommune
-    ("admin.revoke", "POST"): ("login", 403, 403, 404, ALLOWED),
-    ("admin.reset_link", "POST"): ("login", 403, 403, 404, ALLOWED),
-    ("admin.delete_account", "GET"): ("login", 403, 403, 403, 200),
+    ("admin.revoke", "POST"): ("login", 403, 403, 404, ALLOWED, 403),
+    ("admin.reset_link", "POST"): ("login", 403, 403, 404, ALLOWED, 403),
+    ("admin.delete_account", "GET"): ADMINS,
     ("admin.delete_account", "POST"): ADMIN_POST,
     ("admin.user_status", "POST"): ADMIN_POST,
     ("security.reset", "POST"): ADMIN_POST,
+    # API tokens: admins only; the page of a new token shows nothing once it was shown (back to the list)
+    ("tokens.index", "GET"): ADMINS,
+    ("tokens.index", "POST"): ADMIN_POST,
+    ("tokens.issued", "GET"): ("login", 403, 403, 403, "-> /verwaltung/api-tokens/", 403),
+    ("tokens.revoke", "GET"): ADMINS,
+    ("tokens.revoke", "POST"): ADMIN_POST,
 }
 
 
@@ -124,13 +134,14 @@ def routes(app: Any) -> list[tuple[Rule, str]]:
 @pytest.fixture
 def targets(app, world) -> dict[str, Any]:
     """Values of the URL parameters: Erbach's submitted assessment, a consultant's note on it,
-    an admin's invitation, Erbach's Kommune account, a token that was never issued."""
+    an admin's invitation, Erbach's Kommune account, a one-time link token that was never issued, an API token."""
     q = questionnaire()
     assessment = svc.start_round(world.erbach, world.kommune)
     svc.save_demo_answers(assessment, check_answers(q, {item.id: answer_for(item) for item in q.items}))
     assert svc.submit(assessment, world.kommune) == []
     note = consult.add_note(assessment, world.berater, "Notiz der Beratung")
     invitation = accounts.invite("neu@erbach.test", Role.KOMMUNE, world.erbach, world.admin).invitation
+    api_token, _ = tokens.create_token("BI des Landes", TokenRole.ANALYST, created_by=world.admin)
     db.session.commit()
     return {
         "assessment_id": assessment.id,
@@ -141,6 +152,7 @@ def targets(app, world) -> dict[str, Any]:
         "account_id": world.kommune.id,
         "user_id": world.kommune.id,
         "token": "nie-ausgegeben",
+        "token_id": api_token.id,
     }
 
 
@@ -167,10 +179,10 @@ def test_every_route_has_a_rule_and_every_rule_a_route(app) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_route_matrix(app, make_browser, world, targets, role) -> None:
+def test_route_matrix(app, make_browser, world, analyst, targets, role) -> None:
     browser = make_browser()
     if role != "anonymous":
-        browser.login(getattr(world, role))
+        browser.login(analyst if role == "analyst" else getattr(world, role))
     index = ROLES.index(role)
     wrong: list[str] = []
     for rule, method in routes(app):

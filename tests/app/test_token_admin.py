@@ -1,0 +1,185 @@
+"""API tokens in the administration: create (the token shown once), list with local times, revoke
+after a confirmation; bad input keeps what was typed; and the same through `digicheck token`."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from digicheck.accounts import tokens
+from digicheck.cli import main
+from digicheck.extensions import db
+from digicheck.models import ApiToken, TokenRole
+from tests.app.test_logging import Stdout, stdout  # noqa: F401 - fixture
+from tests.conftest import Browser, World
+
+PAGE = "/verwaltung/api-tokens/"
+RAW = re.compile(r'id="api-token">(dc_[A-Za-z0-9_-]+)<')
+
+
+def admin_browser(make_browser, world: World) -> Browser:
+    admin = make_browser()
+    admin.login(world.admin)
+    return admin
+
+
+def test_a_token_is_shown_once_and_then_works(make_browser, world: World, stdout: Stdout) -> None:  # noqa: F811
+    admin = admin_browser(make_browser, world)
+    response = admin.post(PAGE, {"name": "BI-System des Landes", "role": "analyst", "days": "30"}, token_from=PAGE)
+    assert response.status_code == 302 and response.location.endswith("/verwaltung/api-tokens/neu")
+
+    page = admin.get("/verwaltung/api-tokens/neu").get_data(as_text=True)
+    assert "nur jetzt sichtbar" in page and "Analyse (Land)" in page
+    raw = RAW.search(page).group(1)  # type: ignore[union-attr]
+    token = tokens.authenticate(raw)
+    assert token is not None and token.role is TokenRole.ANALYST and token.created_by_id == world.admin.id
+    assert timedelta(days=29, hours=23) < token.expires_at - token.created_at <= timedelta(days=30)
+
+    again = admin.get("/verwaltung/api-tokens/neu")
+    assert again.status_code == 302
+    listing = admin.get(PAGE).get_data(as_text=True)
+    assert raw not in listing and raw[10:] not in listing
+    assert "nicht noch einmal anzeigen" in listing
+    assert "BI-System des Landes" in listing and f"<code>{raw[:10]}…</code>" in listing and "von Admin" in listing
+    [created] = stdout.audits("api_token_created")
+    assert (created["token_id"], created["token_role"], created["user_id"]) == (token.id, "analyst", world.admin.id)
+    assert raw[10:] not in stdout.raw
+
+
+def test_the_list_shows_local_times_and_status(make_browser, world: World) -> None:
+    token, _ = tokens.create_token("Buchung", TokenRole.PROVIDER, created_by=world.admin)
+    token.created_at = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # summer time: 2.7. 00:30 in Hesse
+    token.last_used_at = datetime(2026, 12, 1, 23, 15, tzinfo=UTC)  # winter time: 2.12. 00:15
+    old, _ = tokens.create_token("Alt", TokenRole.CONSULTANT)
+    old.expires_at = datetime(2026, 1, 1, tzinfo=UTC)
+    revoked, _ = tokens.create_token("Weg", TokenRole.ANALYST)
+    tokens.revoke(revoked)
+    admin = admin_browser(make_browser, world)
+    html = admin.get(PAGE).get_data(as_text=True)
+    rows = {name: html[html.index(f"<tr><td>{name}</td>") :].split("</tr>")[0] for name in ("Buchung", "Alt", "Weg")}
+    assert "02.07.2026, 00:30" in rows["Buchung"] and "02.12.2026, 00:15" in rows["Buchung"] and "gültig" in rows["Buchung"]
+    assert "IT-Dienstleister" in rows["Buchung"] and "Widerrufen …" in rows["Buchung"]
+    assert "abgelaufen" in rows["Alt"] and "noch nie" in rows["Alt"] and "Widerrufen" not in rows["Alt"]
+    assert "widerrufen am" in rows["Weg"]
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"name": "", "role": "analyst", "days": "365"}, "Bitte füllen Sie dieses Feld aus."),
+        ({"name": "x" * 81, "role": "analyst", "days": "365"}, "Höchstens 80 Zeichen."),
+        ({"name": "BI", "role": "kommune", "days": "365"}, "Rolle"),
+        ({"name": "BI", "role": "analyst", "days": "ein Jahr"}, "ganze Zahl von Tagen"),
+        ({"name": "BI", "role": "analyst", "days": "0"}, "zwischen 1 und 3650 Tagen"),
+        ({"name": "BI", "role": "analyst", "days": "9999"}, "zwischen 1 und 3650 Tagen"),
+    ],
+)
+def test_bad_input_is_a_german_400_that_keeps_what_was_typed(make_browser, world: World, form: dict[str, str], message: str) -> None:
+    admin = admin_browser(make_browser, world)
+    response = admin.post(PAGE, form, token_from=PAGE)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bitte prüfen Sie Ihre Eingaben" in html and message in html
+    if form["name"]:
+        assert f'value="{form["name"]}"' in html
+    assert db.session.scalars(db.select(ApiToken)).all() == []
+
+
+def test_without_csrf_nothing_is_created(make_browser, world: World) -> None:
+    admin = admin_browser(make_browser, world)
+    response = admin.post(PAGE, {"name": "BI", "role": "analyst", "days": "365"}, csrf=False)
+    assert response.status_code == 400
+    assert db.session.scalars(db.select(ApiToken)).all() == []
+
+
+def test_revoking_asks_first_and_then_the_token_is_refused(make_browser, world: World, stdout: Stdout) -> None:  # noqa: F811
+    token, raw = tokens.create_token("Planung", TokenRole.CONSULTANT, created_by=world.admin)
+    admin = admin_browser(make_browser, world)
+    url = f"/verwaltung/api-tokens/{token.id}/widerrufen"
+    confirm = admin.get(url).get_data(as_text=True)
+    assert "Token endgültig widerrufen" in confirm and "Planung" in confirm
+    assert tokens.authenticate(raw) is not None  # looking at the question changes nothing
+
+    response = admin.post(url, token_from=url)
+    assert response.status_code == 302
+    assert "ist widerrufen" in admin.get(PAGE).get_data(as_text=True)
+    assert [line["token_id"] for line in stdout.audits("api_token_revoked")] == [token.id]
+    db.session.expire_all()
+    assert tokens.authenticate(raw) is None
+    assert "bereits widerrufen" in admin.get(url).get_data(as_text=True)
+    assert admin.get("/verwaltung/api-tokens/999/widerrufen").status_code == 404
+
+
+def test_only_admins_reach_the_tokens(make_browser, world: World, analyst) -> None:
+    for user in (world.berater, world.kommune, analyst):
+        browser = make_browser()
+        browser.login(user)
+        assert "API-Tokens" not in browser.get("/benchmark/").get_data(as_text=True)
+        assert browser.get(PAGE).status_code == 403
+    admin = admin_browser(make_browser, world)
+    assert 'href="/verwaltung/api-tokens/">API-Tokens</a>' in admin.get("/benchmark/").get_data(as_text=True)
+
+
+# the command line, on a database migrated by `digicheck db upgrade`
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRET_KEY", "cli-test-secret-of-at-least-32-characters")
+    monkeypatch.delenv("DIGICHECK_DEMO", raising=False)
+    assert run("db", "upgrade").exit_code == 0
+    return url
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_cli_creates_lists_and_revokes(cli_database: str) -> None:
+    created = run("token", "create", "--role", "provider", "--name", "Buchungssystem", "--days", "90")
+    assert created.exit_code == 0
+    raw = created.stdout.strip()
+    assert re.fullmatch(r"dc_[A-Za-z0-9_-]{43}", raw)
+    assert "nur jetzt angezeigt" in created.stderr and "IT-Dienstleister" in created.stderr
+
+    listed = run("token", "list")
+    assert listed.exit_code == 0
+    [line] = listed.stdout.strip().splitlines()
+    assert line.startswith("1\tgültig\tprovider\t" + raw[:10] + "…\tBuchungssystem") and "noch nie genutzt" in line
+    assert raw not in listed.stdout
+
+    revoked = run("token", "revoke", "1")
+    assert revoked.exit_code == 0 and "widerrufen" in revoked.stdout
+    assert "\twiderrufen\t" in run("token", "list").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["token", "create", "--role", "kommune", "--name", "X"], "unbekannte Rolle 'kommune'; erlaubt sind analyst, consultant, provider"),
+        (["token", "create", "--role", "analyst", "--name", "  "], "Namen"),
+        (["token", "create", "--role", "analyst", "--name", "x" * 81], "höchstens 80 Zeichen"),
+        (["token", "create", "--role", "analyst", "--name", "BI", "--days", "viele"], "keine ganze Zahl von Tagen"),
+        (["token", "create", "--role", "analyst", "--name", "BI", "--days", "0"], "zwischen 1 und 3650 Tagen"),
+        (["token", "revoke", "abc"], "keine Token-Nummer"),
+        (["token", "revoke", "7"], "kein API-Token mit der Nummer 7"),
+    ],
+)
+def test_cli_bad_input_is_one_german_line(cli_database: str, args: list[str], message: str) -> None:
+    result = run(*args)
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith("Fehler: ") and message in lines[0]
+    assert result.stdout == "" and "Traceback" not in result.output
+    assert run("token", "list").stdout.strip() == "Keine API-Tokens."
+
+
+def test_cli_refuses_revoking_twice(cli_database: str) -> None:
+    run("token", "create", "--role", "analyst", "--name", "BI")
+    assert run("token", "revoke", "1").exit_code == 0
+    again = run("token", "revoke", "1")
+    assert again.exit_code == 1 and "bereits widerrufen" in again.stderr
