@@ -123,9 +123,8 @@ def sees(caller: Caller, municipality_id: int) -> bool:
     return caller.municipality_id is None or caller.municipality_id == municipality_id
 
 
-def load_municipality(caller: Caller, municipality_id: int, *, allowed: bool) -> Municipality:
-    """The municipality if `allowed` (one of the predicates above) and visible to the caller; else 403/404."""
-    require(allowed)
+def load_municipality(caller: Caller, municipality_id: int) -> Municipality:
+    """The municipality if visible to the caller (the route checked the role); else 404."""
     found = db.session.get(Municipality, municipality_id)
     if found is None or not sees(caller, found.id):
         abort(404)
@@ -133,7 +132,7 @@ def load_municipality(caller: Caller, municipality_id: int, *, allowed: bool) ->
 
 
 def load_assessment(caller: Caller, assessment_id: int) -> Assessment:
-    require(reads_assessments(caller))
+    """The assessment if visible to the caller (the route checked the role); else 404."""
     found = db.session.get(Assessment, assessment_id)
     if found is None or not sees(caller, found.municipality_id):
         abort(404)
@@ -144,7 +143,6 @@ def recording_consultant(caller: Caller) -> User:
     """The account a validated level is recorded under: the consultant's own, or the account that
     created the consultant token (tokens stand for systems, a validated level names a person; a
     token created without an account, on the command line, cannot record: 403)."""
-    require(validates(caller))
     user = caller.user if caller.token is None else caller.token.created_by
     if user is None or user.role not in (Role.BERATER, Role.ADMIN) or not user.active:
         abort(403, description="Dieses Token ist keinem aktiven Beratungskonto zugeordnet; validierte Stufen brauchen eines.")

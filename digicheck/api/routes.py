@@ -8,6 +8,7 @@ answer to a GET carries an ETag and honours If-None-Match (304). Errors are prob
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, request
@@ -45,6 +46,21 @@ def documented(*codes: int) -> Callable[[Any], Any]:
     return decorate
 
 
+def requires(allowed: Callable[[access.Caller], bool]) -> Callable[[Any], Any]:
+    """The caller's role may use this route at all (else 403), decided before its input is parsed;
+    which municipality's data it may see is decided where the resource is loaded."""
+
+    def decorate(view: Any) -> Any:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            access.require(allowed(access.authenticate()))
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 def conditional(view: Any) -> Any:
     """Document ETag and If-None-Match on a GET (the answer is made conditional in `_etag`)."""
     return blp.doc(parameters=["IF_NONE_MATCH"], responses={304: "NOT_MODIFIED"})(view)
@@ -73,6 +89,7 @@ def _problem(error: HTTPException) -> Response:
 
 
 @blp.get("/municipalities")
+@requires(access.reads_register)
 @blp.arguments(schemas.MunicipalityQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.MunicipalityPage)
 @documented(*AUTH_ERRORS)
@@ -83,7 +100,6 @@ def municipalities(**args: Any) -> Any:
     Nach AGS sortiert, seitenweise (`next_cursor`). Der Dienstleister erhält nur die Verzeichnisangaben,
     eine Kommune nur sich selbst."""
     caller = access.authenticate()
-    access.require(access.reads_register(caller))
     with_status = access.reads_assessments(caller)
     if args.get("status") and not with_status:
         abort(403, message="Der Status der Kommunen ist für Ihre Rolle nicht sichtbar.")
@@ -91,28 +107,31 @@ def municipalities(**args: Any) -> Any:
 
 
 @blp.get("/municipalities/<int:municipality_id>")
+@requires(access.reads_register)
 @blp.response(200, schemas.Municipality)
 @documented(*READ_ERRORS)
 @conditional
 def municipality(municipality_id: int) -> Any:
     """Eine Kommune"""
     caller = access.authenticate()
-    found = access.load_municipality(caller, municipality_id, allowed=access.reads_register(caller))
+    found = access.load_municipality(caller, municipality_id)
     return queries.municipality_one(found, with_status=access.reads_assessments(caller))
 
 
 @blp.get("/municipalities/<int:municipality_id>/bookings")
+@requires(access.reads_bookings)
 @blp.response(200, schemas.Bookings)
 @documented(*READ_ERRORS)
 @conditional
 def bookings(municipality_id: int) -> Any:
     """Beratungsbuchungen einer Kommune je Modul"""
     caller = access.authenticate()
-    found = access.load_municipality(caller, municipality_id, allowed=access.reads_bookings(caller))
+    found = access.load_municipality(caller, municipality_id)
     return {"items": [queries.booking_document(row) for row in bookings_svc.bookings_of(found)]}
 
 
 @blp.put("/municipalities/<int:municipality_id>/bookings/<string(maxlength=40):module_id>")
+@requires(access.books)
 @blp.arguments(schemas.BookingIn)
 @blp.response(200, schemas.BookingOut)
 @documented(*READ_ERRORS)
@@ -121,7 +140,7 @@ def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
 
     `booked`: gebucht für das Datum; `held`: am Datum durchgeführt. Die neueste Meldung gilt."""
     caller = access.authenticate()
-    found = access.load_municipality(caller, municipality_id, allowed=access.books(caller))
+    found = access.load_municipality(caller, municipality_id)
     try:
         booking = bookings_svc.set_booking(found, module_id, body["status"], body["date"], caller.name)
     except consult_svc.RecordError as error:
@@ -137,6 +156,7 @@ def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
 
 
 @blp.get("/assessments")
+@requires(access.reads_assessments)
 @blp.arguments(schemas.AssessmentQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.AssessmentPage)
 @documented(*AUTH_ERRORS)
@@ -145,12 +165,11 @@ def assessments(**args: Any) -> Any:
     """Bewertungen mit Status und Stufen
 
     Nach id sortiert, seitenweise (`next_cursor`); Filter wie in der Beratungsübersicht und nach Runde."""
-    caller = access.authenticate()
-    access.require(access.reads_assessments(caller))
-    return queries.assessment_page(args, only=caller.municipality_id)
+    return queries.assessment_page(args, only=access.authenticate().municipality_id)
 
 
 @blp.get("/assessments/<int:assessment_id>/profile")
+@requires(access.reads_assessments)
 @blp.response(200, schemas.Profile)
 @documented(*READ_ERRORS)
 @conditional
@@ -162,6 +181,7 @@ def profile(assessment_id: int) -> Any:
 
 
 @blp.get("/assessments/<int:assessment_id>/answers")
+@requires(access.reads_assessments)
 @blp.response(200, schemas.Answers)
 @documented(*READ_ERRORS)
 @conditional
@@ -171,6 +191,7 @@ def answers(assessment_id: int) -> Any:
 
 
 @blp.post("/assessments/<int:assessment_id>/validated-levels")
+@requires(access.validates)
 @blp.arguments(schemas.ValidatedLevelIn)
 @blp.response(201, schemas.ValidatedLevelOut)
 @documented(*READ_ERRORS, 409)
@@ -198,6 +219,7 @@ def validate(body: dict[str, Any], assessment_id: int) -> Any:
 
 
 @blp.get("/benchmark")
+@requires(access.reads_benchmark)
 @blp.arguments(schemas.BenchmarkQuery, location="query", as_kwargs=True)
 @blp.response(200, schemas.Benchmark)
 @documented(*AUTH_ERRORS)
@@ -207,5 +229,4 @@ def benchmark(**args: Any) -> Any:
 
     Dieselben Zahlen und dieselbe Zurückhaltung wie der Bericht: keine Angabe aus weniger als k Bewertungen
     und keine Gruppe, deren Vergleich einzelne Kommunen verriete; zurückgehaltene Werte sind null mit `reason_code`."""
-    access.require(access.reads_benchmark(access.authenticate()))
     return queries.benchmark_document(args.get("round"), args["dimension"])

@@ -119,11 +119,11 @@ def test_a_session_write_needs_the_csrf_token(browser, world) -> None:
 def test_no_cors_headers(browser, world) -> None:
     browser.login(world.berater)
     response = browser.get("/api/v1/municipalities", headers={"Origin": "https://bi.example"})
-    assert not any(name.lower().startswith("access-control-") for name in response.headers)
+    assert not any(name.lower().startswith("access-control-") for name, _ in response.headers)
     preflight = ApiClient(browser).options(
         "/api/v1/municipalities", headers={"Origin": "https://bi.example", "Access-Control-Request-Method": "GET"}
     )
-    assert not any(name.lower().startswith("access-control-") for name in preflight.headers)
+    assert not any(name.lower().startswith("access-control-") for name, _ in preflight.headers)
 
 
 def test_openapi_document_and_docs_page_are_served_locally(client) -> None:
