@@ -25,12 +25,14 @@ class BookingRow:
     module: str
 
 
+def _modules() -> dict[str, tuple[int, str]]:
+    """module id -> (number, "Modul N: title") in the catalogue in force."""
+    return {m.id: (m.number, f"Modul {m.number}: {m.title}") for m in catalogue(questionnaire()).modules}
+
+
 def module_title(module_id: str) -> str | None:
-    try:
-        module = catalogue(questionnaire()).module(module_id)
-    except KeyError:
-        return None
-    return f"Modul {module.number}: {module.title}"
+    found = _modules().get(module_id)
+    return found[1] if found else None
 
 
 def set_booking(municipality: Municipality, module_id: str, status: str, on: date, reported_by: str) -> ConsultationBooking:
@@ -55,7 +57,8 @@ def set_booking(municipality: Municipality, module_id: str, status: str, on: dat
 
 
 def bookings_of(municipality: Municipality) -> list[BookingRow]:
-    """The municipality's bookings in module order."""
+    """The municipality's bookings in module order (a module no longer in the catalogue by its id, last)."""
+    modules = _modules()
     rows = db.session.scalars(select(ConsultationBooking).where(ConsultationBooking.municipality_id == municipality.id))
-    found = [BookingRow(b, module_title(b.module_id) or b.module_id) for b in rows]
-    return sorted(found, key=lambda r: (r.module, r.booking.id))
+    found = [(modules.get(b.module_id, (10**6, b.module_id)), b) for b in rows]
+    return [BookingRow(b, title) for (_, title), b in sorted(found, key=lambda pair: (pair[0][0], pair[1].module_id))]

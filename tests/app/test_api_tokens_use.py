@@ -130,7 +130,7 @@ def test_unknown_revoked_and_malformed_tokens_get_401(client, world) -> None:
 
 
 def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
-    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per day")  # a fixed window: a day, so no window ends mid-test
     limiter.reset()
     first, second = token_for(TokenRole.ANALYST), token_for(TokenRole.ANALYST)
     codes = [client.get("/api/v1/benchmark", headers=bearer(first)).status_code for _ in range(4)]
@@ -138,3 +138,19 @@ def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
     limited = client.get("/api/v1/benchmark", headers=bearer(first))
     assert limited.mimetype == PROBLEM and limited.get_json()["title"] == "Zu viele Anfragen" and "Retry-After" in limited.headers
     assert client.get("/api/v1/benchmark", headers=bearer(second)).status_code == 200  # another token has its own count
+
+
+def test_consultants_see_reported_bookings_in_the_assessment_view(client, browser, world) -> None:
+    raw = token_for(TokenRole.PROVIDER)
+    assessment = submitted_assessment(world.erbach, world.kommune)
+    browser.login(world.berater)
+    empty = browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True)
+    assert "noch kein Beratungsmodul gemeldet" in empty
+    for module, status, on in (("modul3", "booked", "2027-05-04"), ("modul1", "held", "2027-02-01")):
+        assert client.put(f"/api/v1/municipalities/{world.erbach.id}/bookings/{module}", json={"status": status, "date": on},
+                          headers=bearer(raw)).status_code == 200  # fmt: skip
+    html = browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True)
+    table = html[html.index('id="buchungen-tabelle"') : html.index("</table>", html.index('id="buchungen-tabelle"'))]
+    assert table.index("Modul 1: ") < table.index("Modul 3: ")  # in module order
+    assert "<td>durchgeführt</td><td>01.02.2027</td><td>System provider</td>" in table
+    assert "<td>gebucht</td><td>04.05.2027</td>" in table
