@@ -56,8 +56,7 @@ class Caller:
 
 
 def authenticate() -> Caller:
-    """The caller of this request, once per request; no or a bad token: 401.
-    A session caller's write must carry the CSRF token (X-CSRFToken); a token caller's need not."""
+    """The caller of this request, once per request; no or a bad token: 401."""
     if "api_caller" in g:
         return g.api_caller
     header = request.headers.get("Authorization")
@@ -72,8 +71,6 @@ def authenticate() -> Caller:
     elif current_user.is_authenticated:
         user: User = current_user._get_current_object()
         caller = Caller(_USER_AUDIENCE[user.role], user.name, f"user:{user.id}", user=user)
-        if request.method not in SAFE_METHODS:
-            csrf.protect()
     else:
         abort(401)
     g.api_caller = caller
@@ -117,6 +114,14 @@ def books(caller: Caller) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         abort(403, description="Ihre Rolle darf diese Ressource nicht abrufen oder ändern.")
+
+
+def require_route(caller: Caller, allowed: bool) -> None:
+    """A route's role rule (403), then for a session caller's write the CSRF token (X-CSRFToken);
+    a token caller's write needs none: a browser never sends the token by itself."""
+    require(allowed)
+    if caller.token is None and request.method not in SAFE_METHODS:
+        csrf.protect()
 
 
 def sees(caller: Caller, municipality_id: int) -> bool:

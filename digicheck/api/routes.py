@@ -53,7 +53,8 @@ def requires(allowed: Callable[[access.Caller], bool]) -> Callable[[Any], Any]:
     def decorate(view: Any) -> Any:
         @wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
-            access.require(allowed(access.authenticate()))
+            caller = access.authenticate()
+            access.require_route(caller, allowed(caller))
             return view(*args, **kwargs)
 
         return checked
