@@ -19,7 +19,8 @@ from digicheck.api import problems, routes, schemas
 
 DESCRIPTION = (
     "Daten des Digi-Checks für das Land, den Dienstleister der Beratungen und die Beratung. "
-    "Anmeldung mit einem API-Token (`Authorization: Bearer …`, von der Administration erstellt). "
+    "Anmeldung mit einem API-Token (`Authorization: Bearer …`, von der Administration erstellt); "
+    "angemeldete Konten können die Lese-Endpunkte auch mit ihrer Browser-Sitzung abrufen (Schreiben dann mit X-CSRFToken). "
     "Fehler als Problem-Details (RFC 9457) auf Deutsch. Beispiele: docs/api.md."
 )
 SECURITY_SCHEMES = {
@@ -66,7 +67,7 @@ def install(app: Flask) -> None:
         API_SPEC_OPTIONS={
             "info": {"description": DESCRIPTION},
             "servers": [{"url": "/"}],
-            "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+            "security": [{"bearerAuth": []}],
         },
     )
     api = DigicheckApi(app)
