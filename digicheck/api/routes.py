@@ -63,8 +63,11 @@ def requires(allowed: Callable[[access.Caller], bool]) -> Callable[[Any], Any]:
 
 
 def conditional(view: Any) -> Any:
-    """Document ETag and If-None-Match on a GET (the answer is made conditional in `_etag`)."""
-    return blp.doc(parameters=["IF_NONE_MATCH"], responses={304: "NOT_MODIFIED"})(view)
+    """Document ETag, If-None-Match and 304 on a GET as flask-smorest's `etag` decorator does (its
+    documentation flag only); the answer itself is made conditional in `_etag`, by werkzeug, so a
+    304 carries the ETag too. A manual `doc(parameters=…)` would replace the query parameters."""
+    view._apidoc = {**getattr(view, "_apidoc", {}), "etag": True}
+    return view
 
 
 @blp.before_request
@@ -208,7 +211,7 @@ def validate(body: dict[str, Any], assessment_id: int) -> Any:
     try:
         row = consult_svc.validate_level(assessment, body["area_id"], body["level"], body["reason"], consultant)
     except consult_svc.RecordError as error:
-        abort(422, message=str(error), errors={"json": {"area_id": [str(error)]}})
+        abort(422, message=str(error))
     logs.audit(
         "level_validated",
         assessment_id=assessment.id,

@@ -31,6 +31,16 @@ def _de(field: type[fields.Field], *args: Any, **kwargs: Any) -> Any:
     return field(*args, error_messages=messages, **kwargs)
 
 
+#: what the app refuses in any input (digicheck/app.py CONTROL_CHARACTERS); documented as a pattern
+NO_CONTROL = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$", error="Die Eingabe enthält unzulässige Steuerzeichen.")
+
+
+def _text(max_length: int, message: str | None = None, *, min_length: int | None = None, **kwargs: Any) -> Any:
+    """A string field without control characters, at most `max_length` long."""
+    length = validate.Length(min=min_length, max=max_length, error=message or f"Höchstens {max_length} Zeichen.")
+    return _de(fields.String, validate=[length, NO_CONTROL], **kwargs)
+
+
 def _one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error="Erlaubt sind: {choices}.")
 
@@ -46,11 +56,7 @@ class Schema(ma.Schema):
 
 
 class PageQuery(Schema):
-    cursor = _de(
-        fields.String,
-        validate=validate.Length(max=200, error="Ungültiger Cursor."),
-        metadata={"description": "`next_cursor` der vorigen Seite; ohne: die erste Seite"},
-    )
+    cursor = _text(200, "Ungültiger Cursor.", metadata={"description": "`next_cursor` der vorigen Seite; ohne: die erste Seite"})
     limit = _de(
         fields.Integer,
         load_default=DEFAULT_LIMIT,
@@ -63,15 +69,15 @@ class PageQuery(Schema):
 class RegionFilter(PageQuery):
     """The overview's filters (digicheck/consult/forms.py OverviewForm)."""
 
-    kreis = _de(fields.String, validate=validate.Length(max=120), metadata={"description": "Landkreis / kreisfreie Stadt (Name)"})
-    regierungsbezirk = _de(fields.String, validate=validate.Length(max=80))
+    kreis = _text(120, metadata={"description": "Landkreis / kreisfreie Stadt (Name)"})
+    regierungsbezirk = _text(80)
     kind = _de(fields.String, validate=_one_of(KINDS), metadata={"description": "Art der Kommune"})
     size = _de(fields.String, validate=_one_of([s.id for s in SIZE_CLASSES]), metadata={"description": "Größenklasse"})
 
 
 class MunicipalityQuery(RegionFilter):
     status = _de(fields.String, validate=_one_of(list(STATUSES)), metadata={"description": "Status wie in der Beratungsübersicht"})
-    q = _de(fields.String, validate=validate.Length(max=100, error="Höchstens 100 Zeichen."), metadata={"description": "Name oder AGS"})
+    q = _text(100, metadata={"description": "Name oder AGS"})
 
 
 class AssessmentQuery(RegionFilter):
@@ -100,7 +106,7 @@ class BenchmarkQuery(Schema):
 
 
 class ValidatedLevelIn(Schema):
-    area_id = _de(fields.String, required=True, validate=validate.Length(1, 40, error="Bitte einen Bereich angeben."))
+    area_id = _text(40, "Bitte einen Bereich angeben.", min_length=1, required=True)
     level = _de(
         fields.Integer,
         required=True,
@@ -108,11 +114,7 @@ class ValidatedLevelIn(Schema):
         validate=validate.Range(1, 5, error="Die validierte Stufe muss zwischen 1 und 5 liegen."),
         error_messages={"invalid": "Bitte eine ganze Zahl von 1 bis 5."},
     )
-    reason = _de(
-        fields.String,
-        required=True,
-        validate=validate.Length(1, REASON_MAX, error=f"Bitte begründen Sie die Stufe (1 bis {REASON_MAX} Zeichen)."),
-    )
+    reason = _text(REASON_MAX, f"Bitte begründen Sie die Stufe (1 bis {REASON_MAX} Zeichen).", min_length=1, required=True)
 
 
 class BookingIn(Schema):
