@@ -88,7 +88,9 @@ def kommune_session(base: str, email: str) -> requests.Session:
     session = requests.Session()
     token = CSRF.search(session.get(f"{base}/anmelden").text)
     assert token
-    response = session.post(f"{base}/anmelden", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}, allow_redirects=False)
+    response = session.post(
+        f"{base}/anmelden", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}, allow_redirects=False
+    )
     assert response.status_code == 302
     return session
 
@@ -98,7 +100,9 @@ def strategy(operation: Any, known: list[dict[str, Any]]) -> Any:
     names = {p.name for p in operation.path_parameters}
     chosen = [operation.as_strategy(path_parameters={k: v for k, v in ids.items() if k in names}) for ids in known if names & set(ids)]
     if "module_id" in names:
-        chosen += [operation.as_strategy(path_parameters={"module_id": "modul2", **{k: v for k, v in ids.items() if k in names}}) for ids in known]
+        chosen += [
+            operation.as_strategy(path_parameters={"module_id": "modul2", **{k: v for k, v in ids.items() if k in names}}) for ids in known
+        ]
     return st.one_of(operation.as_strategy(), *chosen)
 
 
@@ -109,7 +113,11 @@ def runner(world: dict[str, Any], caller: str, operation: Any, headers: dict[str
 
     @given(case=strategy(operation, [world["own"], foreign]))
     @settings(
-        max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck)
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     def run(case: Any) -> None:
         if cookies is not None and case.headers:
