@@ -30,9 +30,7 @@ from digicheck.consult.queries import (
 )
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
-
-REGISTER_FIELDS = ("id", "ags", "name", "kind", "kreis", "regierungsbezirk", "population", "in_register")
-
+from digicheck.municipalities import register_fields
 
 # --- cursors ------------------------------------------------------------------------------
 
@@ -80,16 +78,7 @@ def _levels(overall: int | None, levels: Mapping[str, int | None], validated: Ma
 
 
 def municipality_document(row: OverviewRow, *, with_status: bool) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "id": row.municipality_id,
-        "ags": row.ags,
-        "name": row.name,
-        "kind": row.kind,
-        "kreis": row.kreis,
-        "regierungsbezirk": row.regierungsbezirk,
-        "population": row.population,
-        "in_register": row.in_register,
-    }
+    document: dict[str, Any] = {"id": row.municipality_id, **register_fields(row)}
     if with_status:
         document |= {
             "status": row.status,
@@ -129,7 +118,7 @@ def municipality_one(municipality: Municipality, *, with_status: bool) -> dict[s
     rows, statement = filtered(OverviewQuery())
     found = db.session.execute(statement.where(rows.c.municipality_id == municipality.id)).mappings().all()
     if not found:  # left the register without an assessment of its own: the overview leaves it out
-        return {field: getattr(municipality, field) for field in REGISTER_FIELDS}
+        return {"id": municipality.id, **register_fields(municipality)}
     row = overview_rows(found)[0] if with_status else _register_row(found[0])
     return municipality_document(row, with_status=with_status)
 
