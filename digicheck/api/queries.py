@@ -164,7 +164,7 @@ def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, A
             "round": a.round,
             "status": a.status.value,
             "questionnaire_version": a.questionnaire_version,
-            "submitted_at": a.submitted_at,
+            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
             "levels": _levels(level, levels.get(a.id, {}), {area: v.level for area, v in validated.get(a.id, {}).items()}),
         }
         for a, ags, name, level in found
