@@ -184,10 +184,14 @@ def _register_blueprints(app: Flask) -> None:
         legal_routes,
     ):
         app.register_blueprint(module.bp)
+    from digicheck.api import openapi
+
+    openapi.install(app)
 
 
 def _register_error_pages(app: Flask) -> None:
     from digicheck import health
+    from digicheck.api import problems
 
     messages = {
         400: ("Ungültige Anfrage", "Die Anfrage konnte nicht verarbeitet werden."),
@@ -211,6 +215,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         transactions.discard()
+        if problems.is_api_request():
+            return problems.problem(400, "Schreibende Anfragen mit Sitzungs-Cookie brauchen das CSRF-Token im Kopf X-CSRFToken.")
         return render(
             400,
             "Die Sicherheitsprüfung des Formulars ist fehlgeschlagen (fehlendes oder ungültiges CSRF-Token). "
@@ -224,6 +230,8 @@ def _register_error_pages(app: Flask) -> None:
         # whatever the request did is not stored; a failed flush or commit also leaves the
         # session unusable, and the error page itself reads the user: start over
         transactions.discard()
+        if problems.is_api_request():  # the API's 404, 405, 429, 500 … as problem details
+            return problems.from_exception(error)
         code = error.code or 500
         custom = error.description if error.description != type(error).description else None
         return render(code if code in messages else 500, custom)

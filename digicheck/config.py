@@ -73,6 +73,12 @@ VARIABLES: tuple[Variable, ...] = (
         "failed login (and password-change) attempts per client address",
     ),
     Variable(
+        "DIGICHECK_API_RATE_LIMIT",
+        "120 per minute",
+        "eine Grenze wie '120 per minute' oder '60/minute;1000/hour'",
+        "requests to /api/v1 per API token (per account for signed-in users)",
+    ),
+    Variable(
         "DIGICHECK_ACCOUNT_LOGIN_LIMIT",
         "10 per 15 minutes",
         "eine Grenze wie '10 per 15 minutes'",
@@ -173,6 +179,7 @@ def from_environment(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": rate_limit(env, "DIGICHECK_LOGIN_RATE_LIMIT", "10 per minute"),
+        "API_RATE_LIMIT": rate_limit(env, "DIGICHECK_API_RATE_LIMIT", "120 per minute"),
         "ACCOUNT_LOGIN_LIMIT": rate_limit(env, "DIGICHECK_ACCOUNT_LOGIN_LIMIT", "10 per 15 minutes"),
         "SESSION_IDLE_MINUTES": idle_minutes(env),
         "PROXY_HOPS": whole_number(env, "DIGICHECK_PROXY_HOPS", "0", 0, 5),

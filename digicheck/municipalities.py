@@ -84,6 +84,15 @@ def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | No
     return ImportCounts(new, updated, unchanged, merged, left)
 
 
+#: what the official register says of a municipality, as the CLI and the API show it
+REGISTER_FIELDS = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population", "in_register")
+
+
+def register_fields(municipality: object) -> dict[str, object]:
+    """The register fields of a Municipality (or of a row with the same attributes)."""
+    return {name: getattr(municipality, name) for name in REGISTER_FIELDS}
+
+
 def by_ags(ags: str) -> Municipality | None:
     return db.session.scalars(select(Municipality).where(Municipality.ags == ags)).first()
 

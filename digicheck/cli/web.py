@@ -182,7 +182,7 @@ def municipalities_show(ags: str, fmt: str) -> None:
     """Print one municipality by its AGS (8 digits; Landkreise 5 digits)."""
     import json
 
-    from digicheck.municipalities import by_ags
+    from digicheck.municipalities import by_ags, register_fields
     from digicheck.register import ATTRIBUTION
 
     with app_context():
@@ -190,13 +190,7 @@ def municipalities_show(ags: str, fmt: str) -> None:
         if row is None:
             raise CliError(f"keine Kommune mit AGS {ags}")
         data = {
-            "ags": row.ags,
-            "name": row.name,
-            "kind": row.kind,
-            "kreis": row.kreis,
-            "regierungsbezirk": row.regierungsbezirk,
-            "population": row.population,
-            "in_register": row.in_register,
+            **register_fields(row),
             "merged_into": row.merged_into.ags if row.merged_into else None,
             "source": ATTRIBUTION,
         }

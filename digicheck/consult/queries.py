@@ -9,6 +9,7 @@ shows 5 rows or 50. Also the size-class median for the radar overlay.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -244,6 +245,17 @@ class _Statements:
 def _statements(shape: _Shape) -> _Statements:
     """The statements of one shape of query, built once, so that SQLAlchemy finds them in its
     compiled cache (like the questionnaire's hot statements); the values are bound parameters."""
+    rows, statement = _filtered(shape)
+    c = rows.c
+    ids = statement.with_only_columns(c.municipality_id).order_by(*_ordering(rows, shape.sort, shape.descending))
+    count = select(func.count()).select_from(statement.subquery())
+    page_ids = ids.add_columns(func.count().over().label("total")).limit(PAGE_SIZE).offset(bindparam("offset"))
+    return _Statements(count, ids, page_ids)
+
+
+def _filtered(shape: _Shape) -> tuple[Any, Select[Any]]:
+    """The overview's rows (full, or the municipality's own columns only) as a subquery, and the
+    statement selecting those that pass the shape's filters (values bound: `parameters`)."""
     rows = (_rows_statement() if shape.full else _municipal_statement()).subquery("overview")
     c = rows.c
     statement = select(rows)
@@ -253,14 +265,22 @@ def _statements(shape: _Shape) -> _Statements:
     for name in shape.filters:
         statement = statement.where(c[name] == bindparam(name))
     if shape.size:
-        size = next(s for s in SIZE_CLASSES if s.id == shape.size)
-        statement = statement.where(c.population >= size.lower)
-        if size.upper is not None:
-            statement = statement.where(c.population < size.upper)
-    ids = statement.with_only_columns(c.municipality_id).order_by(*_ordering(rows, shape.sort, shape.descending))
-    count = select(func.count()).select_from(statement.subquery())
-    page_ids = ids.add_columns(func.count().over().label("total")).limit(PAGE_SIZE).offset(bindparam("offset"))
-    return _Statements(count, ids, page_ids)
+        statement = statement.where(*in_size_class(c.population, shape.size))
+    return rows, statement
+
+
+def in_size_class(population: Any, size_id: str) -> list[Any]:
+    """WHERE terms: a population column within the size class `size_id`."""
+    size = next(s for s in SIZE_CLASSES if s.id == size_id)
+    return [population >= size.lower] + ([population < size.upper] if size.upper is not None else [])
+
+
+def filtered(query: OverviewQuery) -> tuple[Any, Select[Any], dict[str, Any]]:
+    """The query's selection for other orders than the overview's own (the API lists by AGS): the rows
+    subquery (the municipality's own columns unless the query filters by status), the statement of
+    those that pass the filters, and its bound values. Full rows of chosen ids: `chosen_rows`."""
+    rows, statement = _filtered(_shape(query, full=bool(query.status)))
+    return rows, statement, parameters(query)
 
 
 def parameters(query: OverviewQuery) -> dict[str, Any]:
@@ -332,9 +352,14 @@ def overview(query: OverviewQuery) -> OverviewPage:
     pages = max(1, ceil(total / PAGE_SIZE))
     ids = [row.municipality_id for row in chosen]
     by_id = chosen_rows(ids)
-    found = [by_id[i] for i in ids]
+    return OverviewPage(overview_rows([by_id[i] for i in ids]), total, page, pages, library().latest.areas)
+
+
+def overview_rows(found: Sequence[Any]) -> list[OverviewRow]:
+    """Overview rows (mappings of `chosen_rows`) with their share answered, area levels and validated
+    levels (2 more queries; the overview page and the API's municipality list)."""
     done_ids = [r["submitted_id"] for r in found if r["submitted_id"] is not None]
-    levels = _area_levels(done_ids)
+    levels = area_levels(done_ids)
     validated = latest_validated_levels(done_ids)
     totals = {version: len(q.items) for version, q in library().versions.items()}
     result = []
@@ -365,10 +390,10 @@ def overview(query: OverviewQuery) -> OverviewPage:
                 validated={area: v.level for area, v in validated.get(done_id, {}).items()} if done_id else {},
             )
         )
-    return OverviewPage(result, total, page, pages, library().latest.areas)
+    return result
 
 
-def _area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
+def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
     if not assessment_ids:
         return {}
     found: dict[int, dict[str, int | None]] = {}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from digicheck import svg_charts
 from digicheck.assess import services as assessments_svc
 from digicheck.assess.advice import references
+from digicheck.consult.bookings import BookingRow, bookings_of
 from digicheck.consult.queries import MIN_PEERS, Median, size_class_median
 from digicheck.consult.services import notes_of, validated_levels, validation_trail
 from digicheck.content import inconsistency_rules, library
@@ -216,6 +217,8 @@ class AssessmentPage:
     chart_svg: str
     rounds: list[Assessment]
     history: assessments_svc.HistoryPage
+    #: the consultation modules the provider reported booked or held for the municipality
+    bookings: list[BookingRow] = field(default_factory=list)
 
 
 def assessment_page(assessment: Assessment, chosen: Collection[str], history_cursor: str | None) -> AssessmentPage | None:
@@ -232,6 +235,7 @@ def assessment_page(assessment: Assessment, chosen: Collection[str], history_cur
         svg_charts.profile_radar(r.q, r.profile, series, element_id="radar"),
         assessments_svc.rounds_of(assessment.municipality_id),
         history,
+        bookings_of(assessment.municipality),
     )
 
 

@@ -2,6 +2,7 @@
 
 from digicheck.models.api_token import ApiToken, TokenRole
 from digicheck.models.assessment import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Target
+from digicheck.models.booking import BookingStatus, ConsultationBooking
 from digicheck.models.consult import Note, ValidatedLevel
 from digicheck.models.login_security import RecoveryCode, SecondFactor, UserSession
 from digicheck.models.municipality import Municipality
@@ -15,6 +16,8 @@ __all__ = [
     "AreaScore",
     "Assessment",
     "AssessmentStatus",
+    "BookingStatus",
+    "ConsultationBooking",
     "Invitation",
     "Municipality",
     "Note",

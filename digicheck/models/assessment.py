@@ -117,7 +117,7 @@ class AreaScore(Model):
     level: Mapped[int | None] = mapped_column(Integer)
     coverage: Mapped[float] = mapped_column(Float)
     #: the range the open answers allow spans more than one level (scoring.ranges); the benchmark
-    #: leaves out assessments with a provisional level (migration 0012 recomputed older rows)
+    #: leaves out assessments whose overall level is provisional (migration 0011 recomputed older rows)
     provisional: Mapped[bool] = mapped_column(Boolean)
 
     __table_args__ = (

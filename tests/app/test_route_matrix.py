@@ -117,16 +117,46 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("tokens.issued", "GET"): ("login", 403, 403, 403, "-> /verwaltung/api-tokens/", 403),
     ("tokens.revoke", "GET"): ADMINS,
     ("tokens.revoke", "POST"): ADMIN_POST,
+    # the API with a browser session (tokens: API_MATRIX below): no login page but 401; the Kommune
+    # reads its own municipality, another's is a 404; the analysts the benchmark only
+    ("api_docs.openapi_json", "GET"): PUBLIC,
+    ("api_docs.page", "GET"): PUBLIC,
+    ("api.municipalities", "GET"): (401, 200, 200, 200, 200, 403),
+    ("api.municipality", "GET"): (401, 200, 404, 200, 200, 403),
+    ("api.bookings", "GET"): (401, 403, 403, 200, 200, 403),
+    ("api.book", "PUT"): (401, 403, 403, 403, 403, 403),
+    ("api.assessments", "GET"): (401, 200, 200, 200, 200, 403),
+    ("api.profile", "GET"): (401, 200, 404, 200, 200, 403),
+    ("api.answers", "GET"): (401, 200, 404, 200, 200, 403),
+    ("api.validate", "POST"): (401, 403, 403, ALLOWED, ALLOWED, 403),
+    ("api.benchmark", "GET"): (401, 200, 200, 200, 200, 200),
+}
+
+TOKEN_ROLES = (TokenRole.ANALYST, TokenRole.CONSULTANT, TokenRole.PROVIDER)
+#: every API route per token role (analyst, consultant, provider); writes marked ALLOWED are the
+#: features' own tests (tests/app/test_api_tokens_use.py)
+API_MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
+    ("api_docs.openapi_json", "GET"): (200, 200, 200),
+    ("api_docs.page", "GET"): (200, 200, 200),
+    ("api.municipalities", "GET"): (403, 200, 200),
+    ("api.municipality", "GET"): (403, 200, 200),
+    ("api.bookings", "GET"): (403, 200, 200),
+    ("api.book", "PUT"): (403, 403, ALLOWED),
+    ("api.assessments", "GET"): (403, 200, 403),
+    ("api.profile", "GET"): (403, 200, 403),
+    ("api.answers", "GET"): (403, 200, 403),
+    ("api.validate", "POST"): (403, ALLOWED, 403),
+    ("api.benchmark", "GET"): (200, 200, 403),
 }
 
 
 def routes(app: Any) -> list[tuple[Rule, str]]:
-    """Every (rule, method) of the URL map that the matrix covers: GET and POST, static files aside."""
+    """Every (rule, method) of the URL map that the matrix covers: GET, POST and PUT, static files aside."""
     return [
         (rule, method)
         for rule in app.url_map.iter_rules()
         if rule.endpoint != "static"
-        for method in ("GET", "POST")
+        for method in ("GET", "POST", "PUT")
         if method in (rule.methods or ())
     ]
 
@@ -153,6 +183,8 @@ def targets(app, world) -> dict[str, Any]:
         "user_id": world.kommune.id,
         "token": "nie-ausgegeben",
         "token_id": api_token.id,
+        "municipality_id": world.erbach.id,
+        "module_id": "modul1",
     }
 
 
@@ -197,10 +229,41 @@ def test_route_matrix(app, make_browser, world, analyst, targets, role) -> None:
         else:
             token = browser.token("/passwort" if role != "anonymous" else "/anmelden")
             before = database()
-            got = outcome(browser.post(url, {"csrf_token": token}))
+            got = outcome(browser._request(method.lower(), url, data={"csrf_token": token}))
             changed = [name for name, rows in database().items() if rows != before[name]]
             if changed:
                 wrong.append(f"{method} {url}: changed {changed}")
+        if got != expected:
+            wrong.append(f"{method} {url} ({rule.endpoint}): expected {expected!r}, got {got!r}")
+    assert wrong == []
+
+
+def test_every_api_route_has_a_rule_for_every_token_role(app) -> None:
+    present = {(rule.endpoint, method) for rule, method in routes(app) if rule.endpoint.startswith(("api.", "api_docs."))}
+    assert sorted(present ^ API_MATRIX.keys()) == []
+
+
+@pytest.mark.parametrize("role", TOKEN_ROLES, ids=lambda r: r.value)
+def test_api_token_matrix(app, make_browser, world, targets, role) -> None:
+    """Every API route with a token of each role: reads answer as the matrix says; refused writes,
+    sent without a CSRF token (tokens need none), change nothing."""
+    _, raw = tokens.create_token(f"System {role.value}", role, created_by=world.admin)
+    db.session.commit()
+    browser = make_browser()
+    headers = {"Authorization": f"Bearer {raw}"}
+    wrong: list[str] = []
+    for rule, method in routes(app):
+        if (rule.endpoint, method) not in API_MATRIX:
+            continue
+        expected = API_MATRIX[(rule.endpoint, method)][TOKEN_ROLES.index(role)]
+        url = url_of(app, rule, targets)
+        if expected == ALLOWED:
+            continue
+        before = database()
+        got = outcome(browser._request(method.lower(), url, json={}, headers=headers))
+        changed = [name for name, rows in database().items() if rows != before[name] and name != "api_tokens"]  # last use
+        if changed:
+            wrong.append(f"{method} {url}: changed {changed}")
         if got != expected:
             wrong.append(f"{method} {url} ({rule.endpoint}): expected {expected!r}, got {got!r}")
     assert wrong == []

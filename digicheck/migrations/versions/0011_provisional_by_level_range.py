@@ -3,13 +3,13 @@
 Until now a stored level was provisional when fewer than `coverage_min` of an area's items were
 answered. Now it is provisional when the range its open answers allow spans more than one level
 (scoring.ranges, docs/scoring.md "Spanne und vorläufige Stufen"), and the benchmark leaves out
-assessments with a provisional level. This revision scores every submitted assessment again from
+assessments whose overall level is provisional. This revision scores every submitted assessment again from
 its stored answers with the shipped questionnaires (the same pure functions the application
 uses) and rewrites the flag; scores and levels do not change. Rows of a questionnaire version
 that is not shipped keep their flag. Downgrade restores the coverage rule from the stored coverage.
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 08:00:00
 
 """
@@ -24,8 +24,8 @@ from scoring.library import Library
 from scoring.profile import score_checked
 
 # revision identifiers, used by Alembic.
-revision = "0012"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

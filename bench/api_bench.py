@@ -1,0 +1,165 @@
+"""API speed beside what it stands for, on the synthetic national data of bench/report_bench.py.
+
+Loads the same 100,000 submitted assessments (about 10,800 municipalities, 10 rounds) into a fresh
+SQLite file and a fresh PostgreSQL database, then times in the same run, interleaved --repeat
+times after one untimed pass (best time of each kept), through the Flask test client (the whole
+request: routing, token or session, rate limit, query, serialisation, ETag):
+
+  benchmark  GET /api/v1/benchmark?dimension=kreis with an analyst token, beside
+  page       GET /benchmark/?dimension=kreis, the report page, for an analyst account
+             (the same figures; target: API <= 1.2 x page)
+  list       GET /api/v1/assessments?limit=100 with a consultant token, a page in the middle
+             (cursor), beside
+  sql        the same 100 rows and their levels in raw SQL (the page's statement, its area levels
+             and validated levels), no Flask (target: API <= 2 x SQL)
+
+    python bench/api_bench.py [--assessments 100000] [--repeat 5] [--skip-postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report_bench import PG, load, psql, synthetic  # noqa: E402 - after the path is set
+
+PASSWORD = "bench-passwort-123456"
+PAGE = """SELECT a.id, a.municipality_id, m.ags, m.name, a.round, a.status, a.questionnaire_version, a.submitted_at, o.level
+FROM assessments a JOIN municipalities m ON m.id = a.municipality_id
+LEFT JOIN area_scores o ON o.assessment_id = a.id AND o.area_id = 'overall'
+WHERE a.id > :after ORDER BY a.id LIMIT 101"""
+LEVELS = "SELECT assessment_id, area_id, level FROM area_scores WHERE assessment_id IN ({ids}) AND area_id <> 'overall'"
+VALIDATED = (
+    "SELECT * FROM validated_levels WHERE id IN (SELECT max(id) FROM validated_levels WHERE assessment_id IN ({ids}) "
+    "GROUP BY assessment_id, area_id)"
+)
+
+
+def callers(app: Any) -> tuple[str, str, Any]:
+    """An analyst token, a consultant token and a test client logged in as an analyst account."""
+    from digicheck.accounts.services import hash_password
+    from digicheck.accounts.tokens import create_token
+    from digicheck.extensions import db
+    from digicheck.models import Role, TokenRole, User
+
+    with app.app_context():
+        db.session.add(User(email="analyse@land.test", name="Analyse", role=Role.ANALYST, password_hash=hash_password(PASSWORD)))
+        admin = User(email="admin@land.test", name="Admin", role=Role.ADMIN, password_hash=hash_password(PASSWORD))
+        db.session.add(admin)
+        db.session.flush()
+        analyst = create_token("BI", TokenRole.ANALYST)[1]
+        consultant = create_token("Planung", TokenRole.CONSULTANT, created_by=admin)[1]
+        db.session.commit()
+    browser = app.test_client()
+    form = browser.get("/anmelden").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', form)
+    assert csrf
+    login = browser.post("/anmelden", data={"email": "analyse@land.test", "password": PASSWORD, "csrf_token": csrf.group(1)})
+    assert login.status_code == 302, login.status_code
+    return analyst, consultant, browser
+
+
+def measure(app: Any, label: str, repeat: int, n_assessments: int) -> None:
+    from sqlalchemy import text
+
+    from digicheck.extensions import db
+
+    analyst, consultant, browser = callers(app)
+    client = app.test_client()
+    after = n_assessments // 2
+
+    def get(target: Any, url: str, headers: dict[str, str] | None = None) -> Callable[[], Any]:
+        def run() -> Any:
+            response = target.get(url, headers=headers or {})
+            assert response.status_code == 200, (url, response.status_code, response.get_data(as_text=True)[:300])
+            return response
+
+        return run
+
+    def sql() -> Any:
+        with app.app_context():
+            rows = db.session.execute(text(PAGE), {"after": after}).all()
+            ids = ", ".join(str(r[0]) for r in rows[:100])
+            levels = db.session.execute(text(LEVELS.format(ids=ids))).all()
+            validated = db.session.execute(text(VALIDATED.format(ids=ids))).all()
+            db.session.rollback()
+            return rows, levels, validated
+
+    from digicheck.api.queries import encode_cursor
+
+    runs = {
+        "benchmark": get(client, "/api/v1/benchmark?dimension=kreis", {"Authorization": f"Bearer {analyst}"}),
+        "page": get(browser, "/benchmark/?dimension=kreis"),
+        "list": get(client, f"/api/v1/assessments?limit=100&cursor={encode_cursor(after)}", {"Authorization": f"Bearer {consultant}"}),
+        "sql": sql,
+    }
+    best = dict.fromkeys(runs, float("inf"))
+    outcomes: dict[str, Any] = {}
+    for run in runs.values():  # one untimed pass: warm caches
+        run()
+    for _ in range(repeat):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            outcomes[name] = run()
+            best[name] = min(best[name], time.perf_counter() - started)
+    api_ids = [item["id"] for item in outcomes["list"].get_json()["items"]]
+    assert api_ids == [row[0] for row in outcomes["sql"][0][:100]], "the list and the SQL must be the same rows"
+    document = outcomes["benchmark"].get_json()
+    published = sum(g["published"] for g in document["groups"] if g["dimension"] == "kreis")
+    ms = {name: value * 1000 for name, value in best.items()}
+    print(f"\n[{label}] round {document['round']}, {published}/{len(document['groups']) - 1} Kreise published")
+    print(f"  report page               {ms['page']:8.1f} ms")
+    ratio = ms["benchmark"] / ms["page"]
+    print(f"  API benchmark             {ms['benchmark']:8.1f} ms   ratio API/page {ratio:6.2f} x  (target <= 1.2)")
+    print(f"  raw SQL, 100 rows         {ms['sql']:8.1f} ms")
+    print(f"  API list, 100 rows        {ms['list']:8.1f} ms   ratio API/SQL  {ms['list'] / ms['sql']:6.2f} x  (target <= 2)")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--assessments", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    from digicheck.app import create_app
+
+    logging.disable(logging.INFO)  # one request line per call would drown the figures
+    settings = {
+        "SECRET_KEY": "bench-secret-of-at-least-32-characters",
+        "API_RATE_LIMIT": "1000000 per hour",
+        "LOGIN_RATE_LIMIT": "100 per minute",
+    }
+    data = synthetic(args.assessments)
+    print(f"synthetic data: {len(data[0]):,} municipalities, {len(data[1]):,} submitted assessments")
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
+        print(f"SQLite load: {load(app, data):.1f} s")
+        measure(app, "SQLite", args.repeat, args.assessments)
+    if args.skip_postgres:
+        return
+    name = f"digicheck_api_bench_{os.getpid()}"
+    psql("-d", "postgres", "-c", f"CREATE DATABASE {name}")
+    try:
+        app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": f"postgresql://{PG['user']}@{PG['host']}/{name}"})
+        print(f"PostgreSQL load: {load(app, data):.1f} s")
+        measure(app, "PostgreSQL", args.repeat, args.assessments)
+    finally:
+        psql("-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""The API with Bearer tokens: what each token role may do, writes without CSRF, rate limits per token,
+and the same anonymity as the report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from digicheck.accounts.tokens import create_token, revoke
+from digicheck.extensions import db, limiter
+from digicheck.models import ConsultationBooking, TokenRole, ValidatedLevel
+from tests.app.api_helpers import PROBLEM, ApiClient, bearer, submitted_assessment
+
+
+@pytest.fixture
+def client(make_browser):
+    return ApiClient(make_browser())
+
+
+def token_for(role: TokenRole, created_by=None) -> str:
+    _, raw = create_token(f"System {role.value}", role, created_by=created_by)
+    db.session.commit()
+    return raw
+
+
+def count(model) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model)) or 0
+
+
+def test_a_provider_reads_register_fields_only_and_reports_bookings(client, world) -> None:
+    raw = token_for(TokenRole.PROVIDER)
+    submitted_assessment(world.erbach, world.kommune)
+    items = client.get("/api/v1/municipalities", headers=bearer(raw)).get_json()["items"]
+    assert items[0]["name"] == "Erbach" and items[0]["population"] == 13876
+    assert "status" not in items[0] and "levels" not in items[0]
+    assert client.get("/api/v1/municipalities?status=submitted", headers=bearer(raw)).status_code == 403
+    assert client.get("/api/v1/assessments", headers=bearer(raw)).status_code == 403
+
+    url = f"/api/v1/municipalities/{world.erbach.id}/bookings/modul1"
+    booked = client.put(url, json={"status": "booked", "date": "2027-03-01"}, headers=bearer(raw))
+    assert booked.status_code == 200, booked.get_data(as_text=True)
+    assert booked.get_json()["module"].startswith("Modul 1: ")
+    held = client.put(url, json={"status": "held", "date": "2027-03-02"}, headers=bearer(raw))
+    assert held.get_json()["status"] == "held"
+    row = db.session.scalars(db.select(ConsultationBooking)).one()  # one row per municipality and module: the newest report
+    assert (row.status.value, row.on, row.reported_by) == ("held", date(2027, 3, 2), "System provider")
+    listed = client.get(f"/api/v1/municipalities/{world.erbach.id}/bookings", headers=bearer(raw)).get_json()["items"]
+    assert [(b["module_id"], b["status"], b["date"]) for b in listed] == [("modul1", "held", "2027-03-02")]
+
+
+def test_bad_booking_input_stores_nothing(client, world) -> None:
+    raw = token_for(TokenRole.PROVIDER)
+    base = f"/api/v1/municipalities/{world.erbach.id}/bookings"
+    unknown = client.put(f"{base}/modul99", json={"status": "booked", "date": "2027-03-01"}, headers=bearer(raw))
+    assert unknown.status_code == 404 and "Modulkatalog" in unknown.get_json()["detail"]
+    wrong = client.put(f"{base}/modul1", json={"status": "vielleicht", "date": "1.3.2027", "extra": 1}, headers=bearer(raw))
+    assert wrong.status_code == 422 and wrong.mimetype == PROBLEM
+    errors = wrong.get_json()["errors"]["json"]
+    assert errors["date"] == ["Bitte ein Datum JJJJ-MM-TT."] and errors["extra"] == ["Unbekanntes Feld."]
+    assert count(ConsultationBooking) == 0
+
+
+def test_an_analyst_reads_the_benchmark_only(client, world) -> None:
+    raw = token_for(TokenRole.ANALYST)
+    assessment = submitted_assessment(world.erbach, world.kommune)
+    assert client.get("/api/v1/benchmark", headers=bearer(raw)).status_code == 200
+    for url in (
+        "/api/v1/municipalities",
+        f"/api/v1/municipalities/{world.erbach.id}",
+        "/api/v1/assessments",
+        f"/api/v1/assessments/{assessment.id}/profile",
+        f"/api/v1/assessments/{assessment.id}/answers",
+        f"/api/v1/municipalities/{world.erbach.id}/bookings",
+    ):
+        response = client.get(url, headers=bearer(raw))
+        assert response.status_code == 403 and response.get_json()["title"] == "Kein Zugriff", url
+
+
+def test_a_consultant_token_reads_everything_and_validates_without_csrf(client, make_browser, world) -> None:
+    raw = token_for(TokenRole.CONSULTANT, created_by=world.admin)
+    assessment = submitted_assessment(world.erbach, world.kommune)
+    profile = client.get(f"/api/v1/assessments/{assessment.id}/profile", headers=bearer(raw)).get_json()
+    assert profile["schema"] == "digicheck/profile-1" and profile["assessment"]["municipality"]["ags"] == "06437006"
+    with_browser = make_browser()
+    with_browser.login(world.berater)
+    download = with_browser.get(f"/beratung/bewertung/{assessment.id}/profil.json").get_json()
+    assert profile == download  # the consultants' profil.json, field for field
+    answers = client.get(f"/api/v1/assessments/{assessment.id}/answers", headers=bearer(raw)).get_json()["items"]
+    assert answers and all(a["answer"] for a in answers)
+    made = client.post(
+        f"/api/v1/assessments/{assessment.id}/validated-levels",
+        json={"area_id": "strategie", "level": 4, "reason": "Im Gespräch bestätigt."},
+        headers=bearer(raw),
+    )
+    assert made.status_code == 201 and made.get_json()["by"] == "Admin"
+    profile = client.get(f"/api/v1/assessments/{assessment.id}/profile", headers=bearer(raw)).get_json()
+    assert next(a for a in profile["areas"] if a["id"] == "strategie")["validated"]["level"] == 4
+    assert client.put(f"/api/v1/municipalities/{world.erbach.id}/bookings/modul1", json={"status": "booked", "date": "2027-01-01"},
+                      headers=bearer(raw)).status_code == 403  # fmt: skip
+
+
+def test_validation_refusals_store_nothing(client, world) -> None:
+    from digicheck.assess import services as svc
+
+    raw = token_for(TokenRole.CONSULTANT, created_by=world.berater)
+    unowned = token_for(TokenRole.CONSULTANT)
+    open_round = svc.start_round(world.giessen, world.other)
+    done = submitted_assessment(world.erbach, world.kommune)
+    body = {"area_id": "strategie", "level": 3, "reason": "Begründung"}
+    assert client.post(f"/api/v1/assessments/{open_round.id}/validated-levels", json=body, headers=bearer(raw)).status_code == 409
+    assert client.post(f"/api/v1/assessments/{done.id}/validated-levels", json=body, headers=bearer(unowned)).status_code == 403
+    unknown_area = client.post(f"/api/v1/assessments/{done.id}/validated-levels", json=body | {"area_id": "mond"}, headers=bearer(raw))
+    assert unknown_area.status_code == 422 and "mond" in unknown_area.get_json()["detail"]
+    too_high = client.post(f"/api/v1/assessments/{done.id}/validated-levels", json=body | {"level": 6}, headers=bearer(raw))
+    assert too_high.get_json()["errors"]["json"]["level"] == ["Die validierte Stufe muss zwischen 1 und 5 liegen."]
+    assert count(ValidatedLevel) == 0
+
+
+def test_unknown_revoked_and_malformed_tokens_get_401(client, world) -> None:
+    from digicheck.models import ApiToken
+
+    raw = token_for(TokenRole.ANALYST)
+    assert client.get("/api/v1/benchmark", headers=bearer("dc_" + "x" * 43)).status_code == 401
+    assert client.get("/api/v1/benchmark", headers={"Authorization": "Basic Zm9vOmJhcg=="}).status_code == 401
+    revoke(db.session.scalars(db.select(ApiToken)).one())
+    db.session.commit()
+    response = client.get("/api/v1/benchmark", headers=bearer(raw))
+    assert response.status_code == 401 and "widerrufen" in response.get_json()["detail"]
+
+
+def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per day")  # a fixed window: a day, so no window ends mid-test
+    limiter.reset()
+    first, second = token_for(TokenRole.ANALYST), token_for(TokenRole.ANALYST)
+    codes = [client.get("/api/v1/benchmark", headers=bearer(first)).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    limited = client.get("/api/v1/benchmark", headers=bearer(first))
+    assert limited.mimetype == PROBLEM and limited.get_json()["title"] == "Zu viele Anfragen" and "Retry-After" in limited.headers
+    assert client.get("/api/v1/benchmark", headers=bearer(second)).status_code == 200  # another token has its own count
+
+
+def test_consultants_see_reported_bookings_in_the_assessment_view(client, browser, world) -> None:
+    raw = token_for(TokenRole.PROVIDER)
+    assessment = submitted_assessment(world.erbach, world.kommune)
+    browser.login(world.berater)
+    empty = browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True)
+    assert "noch kein Beratungsmodul gemeldet" in empty
+    for module, status, on in (("modul3", "booked", "2027-05-04"), ("modul1", "held", "2027-02-01")):
+        assert client.put(f"/api/v1/municipalities/{world.erbach.id}/bookings/{module}", json={"status": status, "date": on},
+                          headers=bearer(raw)).status_code == 200  # fmt: skip
+    html = browser.get(f"/beratung/bewertung/{assessment.id}").get_data(as_text=True)
+    table = html[html.index('id="buchungen-tabelle"') : html.index("</table>", html.index('id="buchungen-tabelle"'))]
+    assert table.index("Modul 1: ") < table.index("Modul 3: ")  # in module order
+    assert "<td>durchgeführt</td><td>01.02.2027</td><td>System provider</td>" in table
+    assert "<td>gebucht</td><td>04.05.2027</td>" in table
