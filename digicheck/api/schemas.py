@@ -175,10 +175,16 @@ class AssessmentPage(Schema):
     next_cursor = fields.String(required=True, allow_none=True)
 
 
+class Citation(Schema):
+    source = fields.String(required=True, metadata={"description": "Quelldokument (Kennung aus sources.yaml)"})
+    section = fields.String(required=True)
+
+
 class Reason(Schema):
     kind = fields.String(required=True)
     text = fields.String(required=True)
     item = fields.String(allow_none=True)
+    cite = fields.Nested(Citation, allow_none=True, metadata={"description": "Quelle einer Stufengrenze (gate)"})
 
 
 class LiftStep(Schema):
@@ -215,6 +221,14 @@ class AreaProfile(Schema):
     score_level = fields.Integer(allow_none=True, required=True)
     coverage = fields.Float(required=True)
     provisional = fields.Boolean(required=True)
+    level_min = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "niedrigste Stufe, wenn alle offenen Fragen am schlechtesten beantwortet würden"},
+    )
+    level_max = fields.Integer(
+        allow_none=True, required=True, metadata={"description": "höchste Stufe, wenn alle offenen Fragen am besten beantwortet würden"}
+    )
     answered = fields.Integer(required=True)
     applicable = fields.Integer(required=True)
     total = fields.Integer(required=True)
@@ -231,6 +245,9 @@ class Overall(Schema):
     name = fields.String(allow_none=True, required=True)
     provisional = fields.Boolean(required=True)
     rule = fields.String(required=True, metadata={"description": "wie die Gesamtstufe gebildet wird"})
+    level_min = fields.Integer(allow_none=True, required=True)
+    level_max = fields.Integer(allow_none=True, required=True)
+    open = fields.Integer(required=True, metadata={"description": "offene Fragen aller Bereiche, von denen die Spanne abhängt"})
 
 
 class UnknownItem(Schema):
