@@ -16,7 +16,7 @@ from sqlalchemy import and_, select
 
 from digicheck.assess.report import answer_row
 from digicheck.assess.services import profiles_of
-from digicheck.benchmark.export import shown_groups
+from digicheck.benchmark.export import published_number, shown_groups
 from digicheck.benchmark.services import GroupFigures, Report, build_report
 from digicheck.consult.bookings import BookingRow
 from digicheck.consult.queries import (
@@ -241,9 +241,9 @@ def _group_document(report: Report, group: GroupFigures, *, levels: bool = True)
             {
                 "area": area,
                 "n": f.n if f else None,
-                "q1": f.q1 if f else None,
-                "median": f.median if f else None,
-                "q3": f.q3 if f else None,
+                "q1": published_number(f.q1) if f else None,
+                "median": published_number(f.median) if f else None,
+                "q3": published_number(f.q3) if f else None,
                 "levels": list(f.levels) if f and levels else None,
                 "reason_code": code if code else (None if f else "too_few_values"),
             }

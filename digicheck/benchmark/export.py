@@ -37,7 +37,8 @@ def shown_groups(report: Report) -> list[GroupFigures]:
     return ([report.land] if report.land else []) + list(report.groups)
 
 
-def _number(value: float | None, digits: int = 2) -> float | None:
+def published_number(value: float | None, digits: int = 2) -> float | None:
+    """A published figure as the exports give it (the CSV and the API): two decimals."""
     return None if value is None else round(value, digits)
 
 
@@ -57,10 +58,10 @@ def _group_rows(section: str, report: Report, group: GroupFigures, round_: objec
                 name,
                 f.n,
                 group.registered or None,
-                _number(group.participation, 1),
-                _number(f.q1),
-                _number(f.median),
-                _number(f.q3),
+                published_number(group.participation, 1),
+                published_number(f.q1),
+                published_number(f.median),
+                published_number(f.q3),
                 *(f.levels if levels else [None] * 5),
             ]
         )
