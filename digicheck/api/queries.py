@@ -14,6 +14,7 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy import and_, select
 
+from digicheck import timefmt
 from digicheck.assess.report import answer_row
 from digicheck.assess.services import profiles_of
 from digicheck.benchmark.export import published_number, shown_groups
@@ -167,7 +168,7 @@ def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, A
             "round": a.round,
             "status": a.status.value,
             "questionnaire_version": a.questionnaire_version,
-            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+            "submitted_at": timefmt.iso_with_offset(a.submitted_at) if a.submitted_at else None,
             "levels": _levels(level, levels.get(a.id, {}), {area: v.level for area, v in validated.get(a.id, {}).items()}),
         }
         for a, ags, name, level in found

@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from digicheck import timefmt
 from digicheck.benchmark.services import DIMENSION_LABELS
 from digicheck.consult.queries import STATUSES
 from digicheck.models.booking import BookingStatus
@@ -43,6 +44,13 @@ def _text(max_length: int, message: str | None = None, *, min_length: int | None
 
 def _one_of(choices: list[str] | tuple[str, ...]) -> validate.OneOf:
     return validate.OneOf(choices, error="Erlaubt sind: {choices}.")
+
+
+class LocalDateTime(fields.AwareDateTime):
+    """An instant as ISO 8601 in local time (Europe/Berlin) with its offset, like every other surface."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else timefmt.iso_with_offset(value)
 
 
 class Schema(ma.Schema):
@@ -166,7 +174,7 @@ class AssessmentSummary(Schema):
     round = fields.Integer(required=True)
     status = fields.String(required=True, validate=validate.OneOf(["in_progress", "submitted"]))
     questionnaire_version = fields.String(required=True)
-    submitted_at = fields.AwareDateTime(allow_none=True, required=True)
+    submitted_at = LocalDateTime(allow_none=True, required=True)
     levels = fields.Nested(Levels, required=True)
 
 
@@ -315,7 +323,7 @@ class ValidatedLevelOut(Schema):
     level = fields.Integer(required=True)
     reason = fields.String(required=True)
     by = fields.String(required=True)
-    at = fields.AwareDateTime(required=True)
+    at = LocalDateTime(required=True)
 
 
 class BookingOut(Schema):
@@ -325,7 +333,7 @@ class BookingOut(Schema):
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in BookingStatus]))
     date = fields.Date(required=True)
     reported_by = fields.String(required=True)
-    updated_at = fields.AwareDateTime(required=True)
+    updated_at = LocalDateTime(required=True)
 
 
 class Bookings(Schema):

@@ -10,6 +10,7 @@ import pytest
 from digicheck.accounts.tokens import create_token, revoke
 from digicheck.extensions import db, limiter
 from digicheck.models import ConsultationBooking, TokenRole, ValidatedLevel
+from digicheck.timefmt import to_local
 from tests.app.api_helpers import PROBLEM, ApiClient, bearer, submitted_assessment
 
 
@@ -47,6 +48,9 @@ def test_a_provider_reads_register_fields_only_and_reports_bookings(client, worl
     assert (row.status.value, row.on, row.reported_by) == ("held", date(2027, 3, 2), "System provider")
     listed = client.get(f"/api/v1/municipalities/{world.erbach.id}/bookings", headers=bearer(raw)).get_json()["items"]
     assert [(b["module_id"], b["status"], b["date"]) for b in listed] == [("modul1", "held", "2027-03-02")]
+    # the instant of the report in local time with its offset, as on every other surface
+    assert listed[0]["updated_at"] == to_local(row.updated_at).isoformat(timespec="seconds")
+    assert listed[0]["updated_at"].endswith(("+01:00", "+02:00"))
 
 
 def test_bad_booking_input_stores_nothing(client, world) -> None:
