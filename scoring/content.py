@@ -295,7 +295,10 @@ def _option(item: Reader, raw: Any, index: int) -> Option:
     assert score is not None
     if not 0 <= score <= 100:
         raise reader.fail(f"score {score:g} liegt nicht zwischen 0 und 100")
-    return Option(option_id, reader.text("label"), score, reader.flag("exclusive"))
+    population_min = reader.integer("population_min", required=False)
+    if population_min is not None and population_min <= 0:
+        raise reader.fail(f"population_min {population_min} muss eine positive Einwohnerzahl sein")
+    return Option(option_id, reader.text("label"), score, reader.flag("exclusive"), population_min)
 
 
 def _check_options(reader: Reader, kind: str, options: list[Option]) -> None:

@@ -44,6 +44,9 @@ class Option:
     label: str
     score: float
     exclusive: bool = False
+    #: not suggested as a next step to municipalities with fewer inhabitants (e.g. a Stabsstelle for a
+    #: Gemeinde under 5,000, issue 14); the option itself can still be answered and scores as usual
+    population_min: int | None = None
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,17 @@ class Profile:
         raise KeyError(area_id)
 
 
-def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores: ItemScores) -> Lift:
-    """Greedy plan: open the gates in the way, then take the biggest single steps up."""
+def _suits(item: Item, option_id: str, population: int | None) -> bool:
+    """Whether an option may be suggested as a next step to a municipality of `population` inhabitants."""
+    if population is None:
+        return True
+    option = next((o for o in item.options if o.id == option_id), None)
+    return option is None or option.population_min is None or population >= option.population_min
+
+
+def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores: ItemScores, population: int | None = None) -> Lift:
+    """Greedy plan: open the gates in the way, then take the biggest single steps up. Options that do
+    not suit the municipality's size (`Option.population_min`) are never suggested."""
     if level >= 5:
         return Lift(None, None, reachable=False, note="Höchste Stufe erreicht.")
     target = level + 1
@@ -142,7 +151,7 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
                 item = q.item(cond.item)
                 assert item is not None
                 reach = item.kind.reaching(item, cond.min_score)
-                if reach is None:
+                if reach is None or not _suits(item, reach[0], population):
                     continue
                 to_id, to_label, new = reach
                 before = _area_score(area, scores) or 0.0
@@ -156,7 +165,9 @@ def _lift(q: Questionnaire, area: Area, level: int, answers: Answers, all_scores
 
     def candidate(item: Item) -> tuple[float, Item, Step] | None:
         step = item.kind.next_better(item, values[item.id], known[item.id])
-        return None if step is None else (item.weight * (step.score - known[item.id]) / weight, item, step)
+        if step is None or not _suits(item, step.answer, population):
+            return None
+        return (item.weight * (step.score - known[item.id]) / weight, item, step)
 
     candidates = {i.id: candidate(i) for i in answered}
     current_score = num / weight if weight else None
@@ -242,8 +253,11 @@ def _reasons(
     return reasons
 
 
-def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: ItemScores, ends: Ends) -> AreaResult:
-    """The result of one area; `ends` are the scores with every open answer at its lowest / highest."""
+def score_area(
+    q: Questionnaire, area: Area, answers: Answers, all_scores: ItemScores, ends: Ends, population: int | None = None
+) -> AreaResult:
+    """The result of one area; `ends` are the scores with every open answer at its lowest / highest;
+    `population` (inhabitants, from the register) keeps the next steps to those that suit the size."""
     scores = {item.id: all_scores[item.id] for item in area.items}
     score = _area_score(area, scores)
     applicable = sum(1 for v in scores.values() if v != EXCLUDED)
@@ -258,7 +272,9 @@ def score_area(q: Questionnaire, area: Area, answers: Answers, all_scores: ItemS
     span = ends.area_range(q, area, level)
     unknown = tuple(item.id for item in area.items if scores[item.id] is None)
     lift = (
-        _lift(q, area, level, answers, all_scores) if level is not None else Lift(None, None, reachable=False, note="Noch keine Antworten.")
+        _lift(q, area, level, answers, all_scores, population)
+        if level is not None
+        else Lift(None, None, reachable=False, note="Noch keine Antworten.")
     )
     return AreaResult(
         id=area.id,
@@ -299,13 +315,14 @@ def overall(q: Questionnaire, areas: tuple[AreaResult, ...], ends: Ends, open_it
     return OverallResult(mean, level, q.level(level).name, provisional, OVERALL_RULE, span.low, span.high, open_items)
 
 
-def score_checked(q: Questionnaire, answers: Answers) -> Profile:
+def score_checked(q: Questionnaire, answers: Answers, population: int | None = None) -> Profile:
     """Score checked answers; an item its `applies_if` hides counts as "Trifft nicht zu", and the
-    profile's `answers` say so (scoring.conditions)."""
+    profile's `answers` say so (scoring.conditions). `population` changes no score or level, only
+    which next steps are suggested (`Option.population_min`)."""
     answers = applicable_answers(q, answers)
     all_scores = item_scores(q, answers)
     ends = Ends.of(q, answers, all_scores)
-    areas = tuple(score_area(q, area, answers, all_scores, ends) for area in q.areas)
+    areas = tuple(score_area(q, area, answers, all_scores, ends, population) for area in q.areas)
     return Profile(q.version, areas, overall(q, areas, ends, sum(len(a.unknown) for a in areas)), dict(answers))
 
 
@@ -321,9 +338,9 @@ def questions_to_clarify(profile: Profile, questionnaire: Questionnaire) -> dict
     return {area.id: clarifying_items(questionnaire, area, all_scores, ends) for area in questionnaire.areas}
 
 
-def score(q: Questionnaire, raw_answers: dict[str, Any]) -> Profile:
+def score(q: Questionnaire, raw_answers: dict[str, Any], population: int | None = None) -> Profile:
     """Check raw answers (raises `AnswerError`) and score them."""
-    return score_checked(q, check_answers(q, raw_answers))
+    return score_checked(q, check_answers(q, raw_answers), population)
 
 
 def unknown_items(q: Questionnaire, answers: Answers) -> list[Item]:

@@ -317,10 +317,17 @@ def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionna
         for assessment_id, item_id, value in rows:
             if value is not None:
                 answers[assessment_id][item_id] = _stored(value)
+    # the register's population keeps the suggested next steps to those that suit the size (issue 14)
+    wanted = {a.municipality_id for a in assessments}
+    population = (
+        dict(db.session.execute(select(Municipality.id, Municipality.population).where(Municipality.id.in_(wanted))).tuples().all())
+        if wanted
+        else {}
+    )
     result = {}
     for assessment in assessments:
         q = questionnaire(assessment.questionnaire_version)
-        result[assessment.id] = (q, score_checked(q, answers[assessment.id]))
+        result[assessment.id] = (q, score_checked(q, answers[assessment.id], population.get(assessment.municipality_id)))
     return result
 
 

@@ -247,7 +247,7 @@ def score_command(answers_file: str, fmt: str, as_of: datetime | None, kind: str
     version, answers = read_answers_file(answers_file)
     try:
         q = library.get(version)
-        profile = score(q, answers)
+        profile = score(q, answers, population)
         facts = MunicipalityFacts(kind, population) if kind else None
         catalogue = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
         advice = advise(q, profile, facts, as_of=(as_of.date() if as_of else timefmt.today()), catalogue=catalogue)

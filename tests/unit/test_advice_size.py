@@ -79,3 +79,28 @@ def test_origin_populations_match_the_register() -> None:
 def test_ikz_is_favoured_for_smaller_municipalities_by_size_not_kind(municipality, favoured) -> None:
     ikz = next(f for f in advice({}, municipality=municipality).funding if f.programme.id == "ikz-foerderung")
     assert any("gerade für kleinere Kommunen" in r for r in ikz.reasons) == favoured
+
+
+def _strategie_lift(population: int | None) -> list[tuple[str, str]]:
+    """The next steps to the next Strategie level for a Gemeinde whose manager is formally named and
+    whose strategy work is otherwise far along, so that only the responsibility question is left to lift."""
+    from scoring import Library, score
+    from tests.unit.factory import best_answers
+
+    q = Library.load().get("2026.2")
+    answers = best_answers(q)
+    answers["strategie.verantwortung"] = "benannt"
+    answers["strategie.digitalstrategie"] = "beschlossen"
+    answers["strategie.projektmanagement"] = next(o.id for o in q.item("strategie.projektmanagement").options if o.score == 0)
+    answers["strategie.budget"] = next(o.id for o in q.item("strategie.budget").options if o.score == 0)
+    area = next(a for a in score(q, answers, population).areas if a.id == "strategie")
+    return [(step.item, step.to_option) for step in area.lift.steps]
+
+
+def test_next_steps_suggest_no_stabsstelle_below_five_thousand_inhabitants() -> None:
+    """A Stabsstelle is a next step for a town, not for a Gemeinde of 3,400 (issue 14; the option's
+    population_min in questionnaire 2026.2)."""
+    assert ("strategie.verantwortung", "stabsstelle") in _strategie_lift(28_000)
+    assert ("strategie.verantwortung", "stabsstelle") in _strategie_lift(None)  # without the register: nothing filtered
+    small = _strategie_lift(3_400)
+    assert small and ("strategie.verantwortung", "stabsstelle") not in small
