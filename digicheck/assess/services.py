@@ -319,11 +319,11 @@ def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionna
                 answers[assessment_id][item_id] = _stored(value)
     # the register's population keeps the suggested next steps to those that suit the size (issue 14)
     wanted = {a.municipality_id for a in assessments}
-    population = (
-        dict(db.session.execute(select(Municipality.id, Municipality.population).where(Municipality.id.in_(wanted))).tuples().all())
-        if wanted
-        else {}
-    )
+    population: dict[int, int | None] = {}
+    if wanted:
+        population = {
+            m: p for m, p in db.session.execute(select(Municipality.id, Municipality.population).where(Municipality.id.in_(wanted)))
+        }
     result = {}
     for assessment in assessments:
         q = questionnaire(assessment.questionnaire_version)

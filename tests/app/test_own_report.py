@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from digicheck.assess import services as svc
 from digicheck.extensions import db
 from digicheck.models import Note, ValidatedLevel
+from scoring.report import level_span
 from tests.app.helpers import Q
 from tests.app.test_consult import full_answers
 from tests.app.test_pdf_documents import pdf_facts
@@ -82,8 +83,9 @@ def test_pdf_has_profile_reasons_feedback_targets_and_advice_but_no_internal_not
     assert "Erbach, Runde 1" in text and "abgeschlossen am" in text
     _, profile = svc.profile_of(reported)
     technik = profile.area("technik")
-    # the radar's data table: points, self-assessed level, validated level, target, coverage
-    assert f"Technik & Sicherheit {technik.score:.0f} Stufe {technik.level} {technik.level_name} Stufe 2 Stufe 5 100 %" in text
+    # the radar's data table: points, self-assessed level, the levels the open answers allow, validated level, target, coverage
+    span = level_span(technik.level_min, technik.level_max)
+    assert f"Technik & Sicherheit {technik.score:.0f} Stufe {technik.level} {technik.level_name} {span} Stufe 2 Stufe 5 100 %" in text
     assert "Radar-Diagramm" not in text and "Selbsteinschätzung" in text  # the SVG is an image with a name, its legend is text
     assert "Begründung je Bereich" in text and profile.area("strategie").reasons[0].text[:40] in text
     assert "(Ziel: Stufe 4)" in text

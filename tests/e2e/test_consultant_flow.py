@@ -96,10 +96,10 @@ def expect_chart_and_table(page: Page, expected: dict[str, list[Any]]) -> None:
     """Chart traces, legend and data-table columns show exactly these series, with these values."""
     assert list(radar_traces(page).items()) == list(expected.items())
     expect(page.locator("#radar text.legend")).to_have_text(list(expected))
-    expect(page.locator("#radar-tabelle thead th")).to_have_text(["Bereich", "Punkte", "Beantwortet", *expected])
+    expect(page.locator("#radar-tabelle thead th")).to_have_text(["Bereich", "Punkte", "Beantwortet", "Mögliche Stufen", *expected])
     body = page.locator("#radar-tabelle tbody")
     expect(body.locator("th[scope=row]")).to_have_text([*AREA_NAMES, "Gesamt"])
-    for column, values in enumerate(expected.values(), start=4):
+    for column, values in enumerate(expected.values(), start=5):
         cells = body.locator(f"tr:not(:last-child) td:nth-child({column})")
         expect(cells).to_have_text([stufe(v) for v in values])
 

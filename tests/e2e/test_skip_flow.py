@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from scoring import check_answers, score_checked
 from scoring.model import NOT_APPLICABLE
+from scoring.report import level_span
 from tests.app.helpers import answer_for
 from tests.conftest import World
 from tests.e2e.conftest import AxeAudit, LiveServer
@@ -85,7 +86,10 @@ def test_keine_zusammenarbeit_hides_the_details_without_a_reload(page: Page, wor
     assert expected.applicable == len(OTHERS) + 1
     page.goto(f"/bewertung/{assessment_id}/ergebnis")
     row = page.locator("#radar-tabelle tbody tr").filter(has=page.get_by_role("rowheader", name=KOOPERATION.name, exact=True))
-    expect(row.locator("td")).to_have_text([f"{expected.score:.0f}", re.compile(rf"^Stufe {expected.level}\b"), "100 %"])
+    span = level_span(expected.level_min, expected.level_max)
+    expect(row.locator("td")).to_have_text(
+        [f"{expected.score:.0f}", re.compile(rf"^Stufe {expected.level}\b"), re.compile(rf"^{span}\b"), "100 %"]
+    )
     assert axe.clean, axe.report()
 
 
