@@ -8,11 +8,12 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from digicheck import timefmt
 from digicheck.assess.report import answer_row
@@ -27,8 +28,8 @@ from digicheck.consult.queries import (
     chosen_rows,
     filtered,
     in_size_class,
-    latest_validated_levels,
     overview_rows,
+    validated_level_numbers,
 )
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
@@ -130,48 +131,77 @@ def municipality_one(municipality: Municipality, *, with_status: bool) -> dict[s
 # --- assessments --------------------------------------------------------------------------
 
 
+_ASSESSMENT_FILTERS = (
+    ("kreis", Municipality.kreis),
+    ("regierungsbezirk", Municipality.regierungsbezirk),
+    ("kind", Municipality.kind),
+    ("round", Assessment.round),
+    ("municipality_id", Assessment.municipality_id),
+    ("only", Assessment.municipality_id),
+)
+
+
+@lru_cache(maxsize=128)
+def _assessment_statement(present: tuple[str, ...], size: str, status: bool, after: bool) -> Any:
+    """The list's statement for one shape of query, built once (values bound), like the overview's."""
+    a = Assessment
+    overall = db.aliased(AreaScore, name="overall")
+    # columns, not ORM objects: a page of 100 rows is serialised as it comes (issue 17's list target)
+    statement = (
+        select(
+            a.id,
+            a.municipality_id,
+            Municipality.ags,
+            Municipality.name,
+            a.round,
+            a.status,
+            a.questionnaire_version,
+            a.submitted_at,
+            overall.level,
+        )
+        .join(Municipality, Municipality.id == a.municipality_id)
+        .outerjoin(overall, and_(overall.assessment_id == a.id, overall.area_id == "overall"))
+    )
+    for name, column in _ASSESSMENT_FILTERS:
+        if name in present:
+            statement = statement.where(column == bindparam(name))
+    if status:
+        statement = statement.where(a.status == bindparam("status"))
+    if size:
+        statement = statement.where(*in_size_class(Municipality.population, size))
+    if after:
+        statement = statement.where(a.id > bindparam("after"))
+    return statement.order_by(a.id).limit(bindparam("limit"))
+
+
 def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, Any]:
     """Assessments by id, after the cursor, with their levels (3 queries a page)."""
-    overall = db.aliased(AreaScore, name="overall")
-    statement = (
-        select(Assessment, Municipality.ags, Municipality.name, overall.level)
-        .join(Municipality, Municipality.id == Assessment.municipality_id)
-        .outerjoin(overall, and_(overall.assessment_id == Assessment.id, overall.area_id == "overall"))
-    )
-    for column, value in (
-        (Municipality.kreis, args.get("kreis")),
-        (Municipality.regierungsbezirk, args.get("regierungsbezirk")),
-        (Municipality.kind, args.get("kind")),
-        (Assessment.round, args.get("round")),
-        (Assessment.municipality_id, args.get("municipality_id")),
-        (Assessment.municipality_id, only),
-    ):
-        if value is not None and value != "":
-            statement = statement.where(column == value)
+    values: dict[str, Any] = {name: args.get(name) for name, _ in _ASSESSMENT_FILTERS if name != "only"} | {"only": only}
+    values = {name: value for name, value in values.items() if value is not None and value != ""}
     if args.get("status"):
-        statement = statement.where(Assessment.status == AssessmentStatus(args["status"]))
-    if args.get("size"):
-        statement = statement.where(*in_size_class(Municipality.population, args["size"]))
+        values["status"] = AssessmentStatus(args["status"])
     after = decode_cursor(args.get("cursor"), int)
     if after is not None:
-        statement = statement.where(Assessment.id > after)
+        values["after"] = after
+    shape = tuple(name for name, _ in _ASSESSMENT_FILTERS if name in values)
+    statement = _assessment_statement(shape, args.get("size") or "", "status" in values, after is not None)
     limit = args["limit"]
-    found, cursor = _page(list(db.session.execute(statement.order_by(Assessment.id).limit(limit + 1)).all()), limit, lambda r: r[0].id)
-    done = [a.id for a, *_ in found if a.submitted]
-    levels, validated = area_levels(done), latest_validated_levels(done)
+    found, cursor = _page(list(db.session.execute(statement, values | {"limit": limit + 1}).all()), limit, lambda r: r.id)
+    done = [r.id for r in found if r.status == AssessmentStatus.SUBMITTED]
+    levels, validated = area_levels(done), validated_level_numbers(done)
     items = [
         {
-            "id": a.id,
-            "municipality_id": a.municipality_id,
-            "ags": ags,
-            "municipality": name,
-            "round": a.round,
-            "status": a.status.value,
-            "questionnaire_version": a.questionnaire_version,
-            "submitted_at": timefmt.iso_with_offset(a.submitted_at) if a.submitted_at else None,
-            "levels": _levels(level, levels.get(a.id, {}), {area: v.level for area, v in validated.get(a.id, {}).items()}),
+            "id": r.id,
+            "municipality_id": r.municipality_id,
+            "ags": r.ags,
+            "municipality": r.name,
+            "round": r.round,
+            "status": r.status.value,
+            "questionnaire_version": r.questionnaire_version,
+            "submitted_at": timefmt.iso_with_offset(r.submitted_at) if r.submitted_at else None,
+            "levels": _levels(r.level, levels.get(r.id, {}), validated.get(r.id, {})),
         }
-        for a, ags, name, level in found
+        for r in found
     ]
     return {"items": items, "next_cursor": cursor}
 

@@ -92,8 +92,11 @@ class AssessmentQuery(RegionFilter):
     status = _de(fields.String, validate=_one_of(["in_progress", "submitted"]))
     round = _de(
         fields.Integer,
-        validate=validate.Range(2000, 2100, error="Bitte ein Jahr zwischen 2000 und 2100."),
-        error_messages={"invalid": "Bitte ein Jahr."},
+        validate=validate.Range(1, 1000, error="Bitte eine Runde von 1 bis 1000."),
+        error_messages={"invalid": "Bitte eine ganze Zahl."},
+        metadata={
+            "description": "die Runde der Kommune (1, 2, …), wie das Feld „round“ einer Bewertung; das Jahr eines Benchmarks heißt dort „round“"
+        },
     )
     municipality_id = _de(fields.Integer, validate=validate.Range(1, 2**31 - 1), error_messages={"invalid": "Bitte eine ganze Zahl."})
 

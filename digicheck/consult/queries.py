@@ -405,15 +405,32 @@ def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
     return found
 
 
-def latest_validated_levels(assessment_ids: list[int]) -> dict[int, dict[str, ValidatedLevel]]:
-    """The validated level that counts (the newest) per assessment and area, in one query."""
-    if not assessment_ids:
-        return {}
-    newest = (
+def _newest_validated(assessment_ids: list[int]) -> Any:
+    """The ids of the validated levels that count (the newest per assessment and area)."""
+    return (
         select(func.max(ValidatedLevel.id))
         .where(ValidatedLevel.assessment_id.in_(assessment_ids))
         .group_by(ValidatedLevel.assessment_id, ValidatedLevel.area_id)
     )
+
+
+def validated_level_numbers(assessment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Only the numbers of `latest_validated_levels` (no objects, no consultants): for lists."""
+    found: dict[int, dict[str, int]] = {}
+    if assessment_ids:
+        statement = select(ValidatedLevel.assessment_id, ValidatedLevel.area_id, ValidatedLevel.level).where(
+            ValidatedLevel.id.in_(_newest_validated(assessment_ids))
+        )
+        for assessment_id, area_id, level in db.session.execute(statement):
+            found.setdefault(assessment_id, {})[area_id] = level
+    return found
+
+
+def latest_validated_levels(assessment_ids: list[int]) -> dict[int, dict[str, ValidatedLevel]]:
+    """The validated level that counts (the newest) per assessment and area, in one query."""
+    if not assessment_ids:
+        return {}
+    newest = _newest_validated(assessment_ids)
     found: dict[int, dict[str, ValidatedLevel]] = {}
     statement = select(ValidatedLevel).where(ValidatedLevel.id.in_(newest)).options(selectinload(ValidatedLevel.consultant))
     for row in db.session.scalars(statement):

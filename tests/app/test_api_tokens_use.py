@@ -158,3 +158,38 @@ def test_consultants_see_reported_bookings_in_the_assessment_view(client, browse
     assert table.index("Modul 1: ") < table.index("Modul 3: ")  # in module order
     assert "<td>durchgeführt</td><td>01.02.2027</td><td>System provider</td>" in table
     assert "<td>gebucht</td><td>04.05.2027</td>" in table
+
+
+def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
+    """The consultant's list: filters like the overview's, pages by cursor, each assessment once, in id order."""
+    from digicheck.assess import services as svc
+
+    raw = token_for(TokenRole.CONSULTANT)
+    erbach_1 = submitted_assessment(world.erbach, world.kommune)
+    erbach_2 = svc.start_round(world.erbach, world.kommune)
+    giessen_1 = submitted_assessment(world.giessen, world.other)
+    db.session.commit()
+
+    def ids(query: str) -> list[int]:
+        response = client.get(f"/api/v1/assessments?{query}", headers=bearer(raw))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return [item["id"] for item in response.get_json()["items"]]
+
+    assert ids("") == [erbach_1.id, erbach_2.id, giessen_1.id]
+    assert ids("status=submitted") == [erbach_1.id, giessen_1.id]
+    assert ids("status=in_progress") == [erbach_2.id]
+    assert ids("kreis=Gießen") == [giessen_1.id]
+    assert ids("round=2") == [erbach_2.id]
+    assert ids(f"municipality_id={world.erbach.id}&status=submitted") == [erbach_1.id]
+    assert ids("size=50k-100k") == [giessen_1.id]  # Gießen: 92,000 inhabitants
+
+    seen, cursor = [], None
+    while True:
+        page = client.get("/api/v1/assessments?limit=1" + (f"&cursor={cursor}" if cursor else ""), headers=bearer(raw)).get_json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [erbach_1.id, erbach_2.id, giessen_1.id]
+    first = client.get("/api/v1/assessments", headers=bearer(raw)).get_json()["items"][0]
+    assert first["levels"]["overall"] is not None and first["submitted_at"].endswith(("+01:00", "+02:00"))
