@@ -148,6 +148,7 @@ def _log_request(error: BaseException | None) -> None:
             "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
             "user_id": user_id,
             "role": role,
+            "api_token_id": g.get("log_api_token"),
         },
     )
 

@@ -12,6 +12,7 @@ from digicheck.extensions import db, limiter
 from digicheck.models import ConsultationBooking, TokenRole, ValidatedLevel
 from digicheck.timefmt import to_local
 from tests.app.api_helpers import PROBLEM, ApiClient, bearer, submitted_assessment
+from tests.app.test_logging import stdout  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -193,3 +194,14 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
     assert seen == [erbach_1.id, erbach_2.id, giessen_1.id]
     first = client.get("/api/v1/assessments", headers=bearer(raw)).get_json()["items"][0]
     assert first["levels"]["overall"] is not None and first["submitted_at"].endswith(("+01:00", "+02:00"))
+
+
+def test_the_request_line_names_the_token(client, world, stdout) -> None:  # noqa: F811 - fixture
+    token, raw = create_token("BI des Landes", TokenRole.ANALYST)
+    db.session.commit()
+    client.get("/api/v1/benchmark", headers=bearer(raw))
+    client.get("/api/v1/benchmark", headers=bearer(raw))
+    written = stdout.lines()  # read once: the fixture hands out what came since the last read
+    lines = [line for line in written if line.get("message") == "request" and line["path"] == "/api/v1/benchmark"]
+    assert [line["api_token_id"] for line in lines] == [token.id, token.id] and lines[0]["user_id"] is None
+    assert [line["event"] for line in written if line.get("logger") == "digicheck.audit"] == ["api_token_used"]  # once a minute

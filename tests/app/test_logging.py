@@ -18,7 +18,20 @@ from digicheck.models import Assessment, Invitation, Role
 from tests.app.test_consult import post_level, submitted
 from tests.conftest import PASSWORD, Browser, skip_or_fail
 
-REQUEST_FIELDS = {"time", "level", "logger", "message", "request_id", "method", "path", "status", "duration_ms", "user_id", "role"}
+REQUEST_FIELDS = {
+    "time",
+    "level",
+    "logger",
+    "message",
+    "request_id",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "user_id",
+    "role",
+    "api_token_id",
+}
 
 
 class Stdout:
