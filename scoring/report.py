@@ -11,6 +11,7 @@ from typing import Any
 
 from scoring.model import Questionnaire
 from scoring.profile import Profile, unknown_items
+from scoring.words import count
 
 PROFILE_SCHEMA = "digicheck/profile-1"
 
@@ -42,7 +43,7 @@ def level_text(level: int | None, name: str | None, low: int | None, high: int |
     text = "nicht bewertbar" if level is None else f"Stufe {level} {name}"
     if low is None or low == high:
         return text
-    questions = "1 offenen Frage" if open_items == 1 else f"{open_items} offenen Fragen"
+    questions = count(open_items, "offenen Frage", "offenen Fragen")
     return f"{text} ({'' if level is None else 'vorläufig: '}{level_span(low, high)}, je nach {questions})"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from scoring.model import DONT_KNOW, Questionnaire
+from scoring.model import Questionnaire
 from scoring.profile import Profile
 
 #: With more than this share of the deciding questions open, the plan says "erst klären".
@@ -28,13 +28,9 @@ class OpenQuestion:
 
 
 def open_items_by_area(questionnaire: Questionnaire, profile: Profile) -> dict[str, tuple[str, ...]]:
-    """Per area id, the items left open or answered "Weiß nicht", in questionnaire order."""
-    result: dict[str, tuple[str, ...]] = {}
-    for area in questionnaire.area_ids:
-        result[area] = tuple(
-            item.id for item in questionnaire.items if item.area_id == area and profile.answers.get(item.id) in (None, DONT_KNOW)
-        )
-    return result
+    """Per area id, the items left open or answered "Weiß nicht", in questionnaire order: what the
+    profile already lists per area (`AreaResult.unknown`; hidden items are not open)."""
+    return {area.id: tuple(area.unknown) for area in profile.areas}
 
 
 def open_among(open_items: OpenItems, item_ids: Iterable[str]) -> tuple[str, ...]:
