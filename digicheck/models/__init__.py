@@ -7,6 +7,7 @@ from digicheck.models.consult import Note, ValidatedLevel
 from digicheck.models.login_security import RecoveryCode, SecondFactor, UserSession
 from digicheck.models.municipality import Municipality
 from digicheck.models.password_reset import PasswordReset
+from digicheck.models.plan import PlanEntry, PlanEntryChange, PlanSource, PlanStatus
 from digicheck.models.user import Invitation, Role, User
 
 __all__ = [
@@ -22,6 +23,10 @@ __all__ = [
     "Municipality",
     "Note",
     "PasswordReset",
+    "PlanEntry",
+    "PlanEntryChange",
+    "PlanSource",
+    "PlanStatus",
     "RecoveryCode",
     "Role",
     "SecondFactor",

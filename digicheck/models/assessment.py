@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import Model
@@ -50,8 +50,18 @@ class Assessment(Model):
         return self.status == AssessmentStatus.SUBMITTED
 
 
+#: evidence per answer is text only (issue 16): a short comment and references (one per line)
+EVIDENCE_COMMENT_MAX = 1000
+EVIDENCE_REFS_MAX = 1000
+
+
 class Answer(Model):
-    """The current answer to one item; `version` counts changes for optimistic locking."""
+    """The current answer to one item; `version` counts changes for optimistic locking.
+
+    `evidence_comment` / `evidence_refs` say why the Kommune answered so ("Beschluss der
+    Stadtverordnetenversammlung vom 12.03."); a new round copies them with the answer and sets
+    `evidence_from_round` to the round they were written in ("aus Runde N"); None = written in this round.
+    """
 
     __tablename__ = "answers"
 
@@ -62,6 +72,9 @@ class Answer(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    evidence_comment: Mapped[str | None] = mapped_column(Text)
+    evidence_refs: Mapped[str | None] = mapped_column(Text)
+    evidence_from_round: Mapped[int | None] = mapped_column(Integer)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     updated_by: Mapped[User | None] = relationship()
@@ -79,6 +92,9 @@ class AnswerChange(Model):
     item_id: Mapped[str] = mapped_column(String(80))
     old_value: Mapped[object | None] = mapped_column(JSON)
     new_value: Mapped[object | None] = mapped_column(JSON)
+    #: {"comment": str | None, "refs": str | None} before and after, when the evidence changed
+    old_evidence: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    new_evidence: Mapped[dict[str, object] | None] = mapped_column(JSON)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

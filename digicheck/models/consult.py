@@ -37,7 +37,14 @@ class ValidatedLevel(Model):
 
 
 class Note(Model):
-    """A consultant's note on an assessment or one of its items; internal unless `shared`."""
+    """An entry in the conversation on an assessment or one of its items (issue 16).
+
+    A consultant's note is internal unless `shared`; a Kommune user's entry is always shared. An entry
+    with `parent_id` answers the thread started by that (root) note. A thread a Kommune user started is
+    an open question until a consultant answers it or closes it (`resolved_at`). Authors may edit or
+    delete their own entries within 24 hours: `edited_at` is shown as "bearbeitet", a deleted entry
+    keeps its row with `deleted_at` set and its text emptied, so a thread stays readable.
+    """
 
     __tablename__ = "notes"
 
@@ -48,6 +55,11 @@ class Note(Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id"), index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     assessment: Mapped[Assessment] = relationship()
     author: Mapped[User] = relationship()
+    parent: Mapped[Note | None] = relationship(remote_side=[id])
