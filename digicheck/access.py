@@ -8,6 +8,7 @@ nothing, not even their existence.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -18,6 +19,8 @@ from sqlalchemy import bindparam, select
 
 from digicheck.extensions import db
 from digicheck.models import ApiToken, Assessment, Invitation, Note, Role, User
+from digicheck.models._time import utcnow
+from digicheck.models.consult import NOTE_EDIT_WINDOW
 
 CONSULTANT_ROLES = (Role.BERATER, Role.ADMIN)
 #: every signed-in role reads the benchmark report (anonymised group figures); the analysts only that
@@ -153,6 +156,52 @@ def load_note_for_consultant(user: User, note_id: int) -> Note:
     return _found(Note, note_id)
 
 
+def _root(note: Note) -> Note:
+    return note.parent if note.parent is not None else note
+
+
+def can_see_note(user: User, note: Note) -> bool:
+    """Consultants see every entry; the municipality's staff the threads whose root is shared."""
+    if is_consultant(user):
+        return True
+    return can_see_municipality(user, note.assessment.municipality_id) and _root(note).shared
+
+
+def can_ask(user: User, assessment: Assessment) -> bool:
+    """The municipality's own staff start a question to the consultation (on the assessment or an item)."""
+    return is_kommune(user) and assessment.municipality_id == user.municipality_id
+
+
+def can_reply(user: User, note: Note) -> bool:
+    """Anyone who sees a thread answers in it while its first entry stands."""
+    return note.parent_id is None and note.deleted_at is None and reads_municipalities(user) and can_see_note(user, note)
+
+
+def can_edit_note(user: User, note: Note, now: datetime | None = None) -> bool:
+    """Authors edit or delete their own entries within `NOTE_EDIT_WINDOW` (24 hours) of writing them."""
+    if note.author_id != user.id or note.deleted_at is not None or not can_see_note(user, note):
+        return False
+    return (now or utcnow()) - note.created_at <= NOTE_EDIT_WINDOW
+
+
+def can_resolve(user: User, note: Note) -> bool:
+    """Consultants close a thread's open question."""
+    return is_consultant(user) and note.parent_id is None and note.resolved_at is None and note.deleted_at is None
+
+
+def can_share_note(user: User, note: Note) -> bool:
+    """Consultants share their notes' threads or take them back; what a Kommune user wrote stays shared."""
+    return is_consultant(user) and note.parent_id is None and note.author.role != Role.KOMMUNE
+
+
+def load_note_for(user: User, note_id: int) -> Note:
+    """An entry of a conversation the user may see; any other (another municipality's, internal) is a 404."""
+    note = db.session.get(Note, note_id)
+    if note is None or not reads_municipalities(user) or not can_see_note(user, note):
+        abort(404)
+    return note
+
+
 def load_user_for_admin(user: User, user_id: int) -> User:
     """Accounts are managed by admins only; a deleted account is gone (404)."""
     if not manages_accounts(user):
@@ -215,6 +264,12 @@ POLICY = SimpleNamespace(
     can_invite=can_invite,
     can_revoke=can_revoke,
     can_create_reset_link=can_create_reset_link,
+    can_see_note=can_see_note,
+    can_ask=can_ask,
+    can_reply=can_reply,
+    can_edit_note=can_edit_note,
+    can_resolve=can_resolve,
+    can_share_note=can_share_note,
 )
 
 

@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from digicheck.consult import briefing_routes, tools_routes
     from digicheck.consult import routes as consult_routes
     from digicheck.legal import routes as legal_routes
+    from digicheck.talk import routes as talk_routes
 
     for module in (
         auth_routes,
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
         consult_routes,
         tools_routes,
         briefing_routes,
+        talk_routes,
         benchmark_routes,
         health,
         legal_routes,

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -43,8 +43,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import SelectField
 
 from digicheck import timefmt
-from digicheck.assess.services import Conflict
+from digicheck.assess.services import NO_EVIDENCE, Conflict, Evidence, evidence_error, evidence_text
 from digicheck.forms import choices as select_choices
+from digicheck.models.assessment import EVIDENCE_COMMENT_MAX, EVIDENCE_REFS_MAX
 from scoring.answers import AnswerError, AnswerValue, check_answer
 from scoring.conditions import hidden_items, hiding_answers
 from scoring.item_kinds import NOT_SENT, SPECIAL_FIELD_SUFFIX, FormValues
@@ -54,6 +55,9 @@ NUMBER_SPECIAL = SPECIAL_FIELD_SUFFIX
 VERSION_PREFIX = "v-"
 LOADED_PREFIX = "o-"
 CHOICE_PREFIX = "k-"
+#: evidence per item: the comment, the references (one per line) and the evidence the page was loaded with (JSON)
+COMMENT_PREFIX, REFS_PREFIX, LOADED_EVIDENCE_PREFIX = "e-", "r-", "oe-"
+EVIDENCE_PREFIXES = (COMMENT_PREFIX, REFS_PREFIX, LOADED_EVIDENCE_PREFIX)
 KEEP_MINE, TAKE_THEIRS = "mine", "theirs"
 #: the item the user was at (set by answers.js), for the page to come back there after a save
 FOCUS_KEY = "anker"
@@ -87,7 +91,7 @@ def unknown_fields(q: Questionnaire, area: Area, posted: Iterable[str]) -> list[
             | frozenset(
                 name
                 for item in area.items
-                for prefix in ("", VERSION_PREFIX, LOADED_PREFIX, CHOICE_PREFIX)
+                for prefix in ("", VERSION_PREFIX, LOADED_PREFIX, CHOICE_PREFIX, *EVIDENCE_PREFIXES)
                 for name in ((prefix + field_name(item.id),) if prefix else item.kind.field_names(field_name(item.id)))
             )
         ),
@@ -101,20 +105,24 @@ class PostedArea:
 
     `answers`: the checked answers of the items the user changed (None clears one);
     `versions`: the versions the page was loaded with; `errors`: German messages by field
-    name; `undecided`: conflicts shown before on which the user has not chosen an answer yet.
+    name; `undecided`: conflicts shown before on which the user has not chosen an answer yet;
+    `evidence`: the items whose evidence the user changed, with the new text; `evidence_errors`:
+    German messages by field name for evidence that is too long (nothing of that item is stored).
     """
 
     answers: dict[str, AnswerValue | None] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     undecided: dict[str, AnswerValue | None] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    evidence_errors: dict[str, str] = field(default_factory=dict)
 
     def anchor(self, area: Area, focused: str | None) -> str:
         """Where the page should come back to: the item the user was at, else the first one changed."""
         names = [field_name(item.id) for item in area.items]
         if focused and focused.removesuffix("-fieldset") in names:
             return focused
-        touched = {field_name(i) for i in (*self.answers, *self.undecided)} | set(self.errors)
+        touched = {field_name(i) for i in (*self.answers, *self.undecided, *self.evidence)} | set(self.errors) | set(self.evidence_errors)
         return next((f"{name}-fieldset" for name in names if name in touched), "")
 
 
@@ -141,13 +149,45 @@ def _loaded(item: Item, text: str | None) -> AnswerValue | _Unknown | None:
         return _NO_BASELINE
 
 
+def loaded_evidence_text(evidence: Evidence) -> str:
+    """Evidence as its `oe-<name>` field carries it."""
+    return json.dumps([evidence.comment, evidence.refs], ensure_ascii=False) if evidence else ""
+
+
+def _loaded_evidence(text: str | None) -> Evidence | None:
+    """The evidence a page was loaded with; None: not said (another client) or forged."""
+    if text is None or len(text) > 4 * (EVIDENCE_COMMENT_MAX + EVIDENCE_REFS_MAX):
+        return None
+    if not text:
+        return NO_EVIDENCE
+    try:
+        comment, refs = json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        return None
+    if not all(v is None or isinstance(v, str) for v in (comment, refs)):
+        return None
+    return evidence_text(comment, refs)
+
+
+def _posted_evidence(posted: MultiDict[str, str], name: str) -> Evidence | None:
+    """The item's evidence as posted when the user changed it, else None."""
+    if COMMENT_PREFIX + name not in posted and REFS_PREFIX + name not in posted:
+        return None
+    typed = evidence_text(posted.get(COMMENT_PREFIX + name), posted.get(REFS_PREFIX + name))
+    loaded = _loaded_evidence(posted.get(LOADED_EVIDENCE_PREFIX + name))
+    return None if loaded is not None and typed.same_text(loaded) else typed
+
+
 def loaded_text(value: AnswerValue | None) -> str:
     """An answer as its `o-<name>` field carries it."""
     return "" if value is None else json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
 
 
 def parse_area(posted: MultiDict[str, str], area: Area) -> PostedArea:
-    """The changed answers, seen versions and field errors of a POSTed area page."""
+    """The changed answers and evidence, seen versions and field errors of a POSTed area page.
+
+    An item whose answer or evidence is in error stores nothing (neither answer nor evidence).
+    """
     result = PostedArea()
     for item in area.items:
         name = field_name(item.id)
@@ -157,29 +197,50 @@ def parse_area(posted: MultiDict[str, str], area: Area) -> PostedArea:
             result.versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
         except ValueError:
             result.versions[item.id] = -1  # a forged version never matches: reported as a conflict
-        loaded = _loaded(item, posted.get(LOADED_PREFIX + name))
-        value = item.kind.from_form(item, name, posted.getlist, None if isinstance(loaded, _Unknown) else loaded)
-        if value is NOT_SENT:
+        evidence = _posted_evidence(posted, name)
+        if evidence is not None and (message := evidence_error(evidence)):
+            result.evidence_errors[name] = message
             continue
-        if isinstance(value, AnswerError):
-            result.errors[name] = value.message
+        answer = _changed_answer(result, posted, item, name)
+        if name in result.errors:
             continue
-        if isinstance(value, str) and len(value) > 200:
-            result.errors[name] = "Die Eingabe ist zu lang."
-            continue
-        try:
-            answer = None if value is None else check_answer(item, value)
-        except AnswerError as exc:
-            result.errors[name] = _friendly(exc.message)
-            continue
-        if answer == loaded:
-            continue  # untouched: a colleague's newer answer stays
         choice = [v for v in posted.getlist(CHOICE_PREFIX + name) if v]
+        if answer is NOT_SENT and evidence is None:
+            continue
         if CHOICE_PREFIX + name in posted and not choice:
-            result.undecided[item.id] = answer
-        elif TAKE_THEIRS not in choice:
+            loaded = _loaded(item, posted.get(LOADED_PREFIX + name))
+            result.undecided[item.id] = answer if answer is not NOT_SENT else None if isinstance(loaded, _Unknown) else loaded
+            continue
+        if TAKE_THEIRS in choice:
+            continue
+        if answer is not NOT_SENT:
             result.answers[item.id] = answer
+        if evidence is not None:
+            result.evidence[item.id] = evidence
     return result
+
+
+def _changed_answer(result: PostedArea, posted: MultiDict[str, str], item: Item, name: str) -> Any:
+    """The item's checked answer when the user changed it; NOT_SENT when unchanged or not sent, and
+    then a field error may have been recorded in `result.errors`."""
+    loaded = _loaded(item, posted.get(LOADED_PREFIX + name))
+    value = item.kind.from_form(item, name, posted.getlist, None if isinstance(loaded, _Unknown) else loaded)
+    if value is NOT_SENT:
+        return NOT_SENT
+    if isinstance(value, AnswerError):
+        result.errors[name] = value.message
+        return NOT_SENT
+    if isinstance(value, str) and len(value) > 200:
+        result.errors[name] = "Die Eingabe ist zu lang."
+        return NOT_SENT
+    try:
+        answer = None if value is None else check_answer(item, value)
+    except AnswerError as exc:
+        result.errors[name] = _friendly(exc.message)
+        return NOT_SENT
+    if answer == loaded:
+        return NOT_SENT  # untouched: a colleague's newer answer stays
+    return answer
 
 
 def _friendly(message: str) -> str:
@@ -208,6 +269,9 @@ _CHECKED, _NOTHING = Markup(" checked"), Markup("")
 _HAS_ERROR, _INVALID = Markup(" has-error"), Markup(' aria-invalid="true"')
 _ERROR_ID = Markup(" {}-error")
 _HIDDEN = Markup(" hidden")
+_OPEN = Markup(" open")
+_FROM_ROUND = Markup(' <span class="badge">aus Runde {}</span>')
+_EVIDENCE_GIVEN = Markup(' <span class="evidence-state">(eingetragen)</span>')
 _ERROR_MESSAGE = Markup('<p class="field-error" id="{}-error"><span class="visually-hidden">Fehler:</span> {}</p>')
 
 
@@ -240,16 +304,26 @@ class AreaValues:
     #: field names of the items not asked (their `applies_if` is not met): see `skipped_fields`
     hidden: frozenset[str] = frozenset()
     conflicts: dict[str, Conflict] = field(default_factory=dict)
+    #: the stored evidence, or as typed for the items sent back in error or conflict
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    evidence_baselines: dict[str, str] = field(default_factory=dict)
+    evidence_errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def stored(cls, area: Area, answers: dict[str, Any], versions: dict[str, int]) -> AreaValues:
-        """What is saved, for a freshly loaded page."""
+    def stored(
+        cls, area: Area, answers: dict[str, Any], versions: dict[str, int], evidence: Mapping[str, Evidence] | None = None
+    ) -> AreaValues:
+        """What is saved, for a freshly loaded page; `evidence` by item id."""
         values = cls({field_name(item.id): str(versions.get(item.id, 0)) for item in area.items})
         for item in area.items:
             name, value = field_name(item.id), answers.get(item.id)
             values.baselines[name] = loaded_text(value)
             if value is not None:
                 values.fields.update(item.kind.form_values(name, value))
+            given = (evidence or {}).get(item.id)
+            if given:
+                values.evidence[name] = given
+                values.evidence_baselines[name] = loaded_evidence_text(given)
         return values
 
     @classmethod
@@ -261,32 +335,43 @@ class AreaValues:
         posted: MultiDict[str, str],
         errors: dict[str, str],
         conflicts: list[Conflict],
+        evidence: Mapping[str, Evidence] | None = None,
+        evidence_errors: dict[str, str] | None = None,
     ) -> AreaValues:
         """A page that comes back after a partial save: what is stored now, except the items in
         error (as typed, still against the answer they were loaded with) and in conflict (as
         typed, now against the colleague's answer, with the choice between both)."""
-        values = cls.stored(area, stored, versions)
+        values = cls.stored(area, stored, versions, evidence)
         values.errors = errors
+        values.evidence_errors = evidence_errors or {}
         values.conflicts = {field_name(c.item_id): c for c in conflicts}
         for item in area.items:
             name = field_name(item.id)
-            if name not in errors and name not in values.conflicts:
+            in_error = name in errors or name in values.evidence_errors
+            if not in_error and name not in values.conflicts:
                 continue
             for posted_field in item.kind.field_names(name):
                 values.fields.pop(posted_field, None)
             values.fields.update(item.kind.posted_values(name, posted.getlist))
-            if name in errors and name not in values.conflicts and LOADED_PREFIX + name in posted:
+            if COMMENT_PREFIX + name in posted or REFS_PREFIX + name in posted:
+                typed = Evidence(posted.get(COMMENT_PREFIX + name, ""), posted.get(REFS_PREFIX + name, ""))
+                values.evidence[name] = replace(typed, from_round=values.evidence.get(name, NO_EVIDENCE).from_round)
+            if in_error and name not in values.conflicts and LOADED_PREFIX + name in posted:
                 values.versions[name] = posted.get(VERSION_PREFIX + name, "0")
                 values.baselines[name] = posted.get(LOADED_PREFIX + name, "")
+                values.evidence_baselines[name] = posted.get(LOADED_EVIDENCE_PREFIX + name, "")
         return values
 
     def summary(self, area: Area) -> list[FieldError]:
         """The field errors in page order, for the error summary at the top."""
-        return [
-            FieldError(field_name(item.id), item.text, (self.errors[field_name(item.id)],))
-            for item in area.items
-            if field_name(item.id) in self.errors
-        ]
+        errors = []
+        for item in area.items:
+            name = field_name(item.id)
+            if name in self.errors:
+                errors.append(FieldError(name, item.text, (self.errors[name],)))
+            if name in self.evidence_errors:
+                errors.append(FieldError(COMMENT_PREFIX + name, f"Begründung zu „{item.text}“", (self.evidence_errors[name],)))
+        return errors
 
     # the fillers of the dynamic spots return escaped markup, so the skeleton joins them as they are
 
@@ -326,6 +411,38 @@ class AreaValues:
     def asked(self, name: str) -> Markup:
         """On the note that says an item is not asked: hidden while it is asked."""
         return _NOTHING if name in self.hidden else _HIDDEN
+
+    def evidence_baseline(self, name: str) -> Markup:
+        return escape(self.evidence_baselines.get(name, ""))
+
+    def evidence_comment(self, name: str) -> Markup:
+        return escape(self.evidence.get(name, NO_EVIDENCE).comment or "")
+
+    def evidence_refs(self, name: str) -> Markup:
+        return escape(self.evidence.get(name, NO_EVIDENCE).refs or "")
+
+    def evidence_open(self, name: str) -> Markup:
+        """The disclosure of an item's evidence is open while there is some or it is in error."""
+        return _OPEN if self.evidence.get(name) or name in self.evidence_errors else _NOTHING
+
+    def evidence_state(self, name: str) -> Markup:
+        """Beside the disclosure's summary: whether there is evidence, and from which round."""
+        given = self.evidence.get(name)
+        if not given:
+            return _NOTHING
+        return _EVIDENCE_GIVEN + (_FROM_ROUND.format(given.from_round) if given.from_round else _NOTHING)
+
+    def evidence_error_message(self, name: str) -> Markup:
+        if name not in self.evidence_errors:
+            return _NOTHING
+        return _ERROR_MESSAGE.format(COMMENT_PREFIX + name, self.evidence_errors[name])
+
+    def evidence_invalid(self, name: str) -> Markup:
+        return _INVALID if name in self.evidence_errors else _NOTHING
+
+    def evidence_error_id(self, name: str) -> Markup:
+        """Added to the comment's aria-describedby when the evidence is in error."""
+        return _ERROR_ID.format(COMMENT_PREFIX + name) if name in self.evidence_errors else _NOTHING
 
     def conflict(self, name: str) -> Markup:
         """Both answers of an item the user and a colleague changed, to choose one."""
@@ -392,6 +509,8 @@ def render_items(q: Questionnaire, area: Area, page: AreaValues | _SlotRecorder)
         client_conditions=client_conditions,
         skip_note=skip_note,
         loaded_prefix=LOADED_PREFIX,
+        evidence_prefixes=EVIDENCE_PREFIXES,
+        evidence_limits=(EVIDENCE_COMMENT_MAX, EVIDENCE_REFS_MAX),
     )
 
 

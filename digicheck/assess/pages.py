@@ -13,9 +13,10 @@ from typing import Any
 from digicheck import svg_charts
 from digicheck.assess import advice as advice_svc
 from digicheck.assess import services as svc
-from digicheck.consult.services import notes_of, validated_levels
+from digicheck.consult.services import validated_levels
 from digicheck.content import inconsistency_rules, questionnaire
-from digicheck.models import Assessment, Municipality, Note, ValidatedLevel
+from digicheck.models import Assessment, Municipality, ValidatedLevel
+from digicheck.talk.services import Thread, threads_of
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.advice.modules import PlannedModule
@@ -77,10 +78,11 @@ def start_page(assessment: Assessment) -> StartPage:
 
 @dataclass(frozen=True)
 class ConsultFeedback:
-    """What the consultation shares with the Kommune: the validated levels and the shared notes."""
+    """What the consultation shares with the Kommune: the validated levels and the shared threads
+    (the consultants' shared notes with the answers, and the Kommune's own questions)."""
 
     validated: dict[str, ValidatedLevel]
-    notes: list[Note]
+    threads: list[Thread]
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         targets=targets,
         series=tuple(series),
         chart_svg=svg_charts.profile_radar(q, profile, series, element_id="radar"),
-        feedback=ConsultFeedback(validated, notes_of(assessment, shared_only=True)),
+        feedback=ConsultFeedback(validated, threads_of(assessment, shared_only=True)),
         unknown=tuple(unknown_items(q, profile.answers)),
         advice=advice_svc.advice_for(q, profile, assessment, targets),
         references=available,

@@ -27,7 +27,9 @@ from scoring.model import Area, Item
 
 Row = dict[str, downloads.Cell]
 
-ANSWER_COLUMNS = ("Bereich", "Frage-ID", "Frage", "Antwort", "Antwort (Schlüssel)", "Punkte")
+#: the Kommune's evidence to an answer (issue 16); references one per line within the cell
+EVIDENCE_COLUMNS = ("Begründung", "Belege", "Begründung aus Runde")
+ANSWER_COLUMNS = ("Bereich", "Frage-ID", "Frage", "Antwort", "Antwort (Schlüssel)", "Punkte", *EVIDENCE_COLUMNS)
 CHANGE_COLUMNS = ("Zuletzt geändert von", "Zuletzt geändert am")
 WIDTHS = {
     "Bereich": 28,
@@ -35,14 +37,17 @@ WIDTHS = {
     "Frage": 60,
     "Antwort": 40,
     "Antwort (Schlüssel)": 24,
+    "Begründung": 50,
+    "Belege": 40,
+    "Begründung aus Runde": 12,
     "Zuletzt geändert von": 22,
     "Zuletzt geändert am": 17,
 }
 
 
-def answer_row(area: Area, item: Item, value: AnswerValue | None) -> Row:
+def answer_row(area: Area, item: Item, value: AnswerValue | None, evidence: svc.Evidence = svc.NO_EVIDENCE) -> Row:
     """One item as the answer exports show it: the answer as read, the stored value (a number
-    answer stays a number, several choices are joined by "|") and the score 0-100."""
+    answer stays a number, several choices are joined by "|"), the score 0-100 and the evidence."""
     score = item_score(item, value)
     return {
         "Bereich": area.name,
@@ -51,6 +56,9 @@ def answer_row(area: Area, item: Item, value: AnswerValue | None) -> Row:
         "Antwort": answer_label(item, value),
         "Antwort (Schlüssel)": "|".join(value) if isinstance(value, tuple) else value,
         "Punkte": round(score, 1) if isinstance(score, float) else None,
+        "Begründung": evidence.comment,
+        "Belege": evidence.refs,
+        "Begründung aus Runde": evidence.from_round,
     }
 
 
@@ -89,7 +97,8 @@ def answers_export(assessment: Assessment) -> AnswersExport:
                 "Zuletzt geändert von": change.updated_by.name if change and change.updated_by else None,
                 "Zuletzt geändert am": change.updated_at if change else None,
             }
-            rows.append(answer_row(area, item, profile.answers.get(item.id)) | last)
+            given = svc.Evidence(change.evidence_comment, change.evidence_refs, change.evidence_from_round) if change else svc.NO_EVIDENCE
+            rows.append(answer_row(area, item, profile.answers.get(item.id), given) | last)
     return AnswersExport(assessment, q.version, utcnow(), rows)
 
 
@@ -105,7 +114,10 @@ def answers_xlsx(export: AnswersExport) -> bytes:
         ("Status", f"abgeschlossen am {timefmt.local_date(a.submitted_at)}" if a.submitted_at else "in Bearbeitung"),
         ("Fragebogen-Version", export.version),
         ("Exportiert am", export.created),
-        ("Inhalt", "Jede Frage mit Antwort, gespeichertem Wert, Punkten (0–100) und der letzten Änderung."),
+        (
+            "Inhalt",
+            "Jede Frage mit Antwort, gespeichertem Wert, Punkten (0–100), Begründung und Belegen der Kommune und der letzten Änderung.",
+        ),
         ("Zeiten", f"Ortszeit ({timefmt.zone_name()})"),
     ]
     return downloads.xlsx_bytes(header, [downloads.Sheet("Antworten", ANSWER_COLUMNS + CHANGE_COLUMNS, export.rows, WIDTHS)])

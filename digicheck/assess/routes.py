@@ -88,7 +88,7 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
         abort(404)
     if request.method == "GET":
         stored, versions = svc.answers_of(assessment)
-        values = AreaValues.stored(area_spec, stored, versions)
+        values = AreaValues.stored(area_spec, stored, versions, svc.evidence_of(assessment))
         values.hidden = skipped_fields(q, area_spec, stored)
         return _area_page(assessment, q, area_spec, values, stored)
     if assessment.submitted:
@@ -100,19 +100,21 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     skipped = _skipped_on_save(assessment, q, area_spec, posted.answers)  # items not asked: not stored, not reported
     posted.answers, posted.errors = without_skipped(area_spec, skipped, posted.answers, posted.errors)
     posted.undecided = {item_id: value for item_id, value in posted.undecided.items() if field_name(item_id) not in skipped}
+    posted.evidence = {item_id: e for item_id, e in posted.evidence.items() if field_name(item_id) not in skipped}
     try:
-        result = svc.save_answers(assessment, current_user, posted.answers, posted.versions)
+        result = svc.save_answers(assessment, current_user, posted.answers, posted.versions, posted.evidence)
     except svc.AssessmentLocked:
         abort(409, description=LOCKED)
     conflicts = result.conflicts + svc.conflicts_of(assessment, list(posted.undecided), posted.undecided)
-    if not posted.errors and not conflicts:
+    if not posted.errors and not posted.evidence_errors and not conflicts:
         flash(f"Ihre Antworten im Bereich „{area_spec.name}“ sind gespeichert.", "success")
         anchor = posted.anchor(area_spec, request.form.get(FOCUS_KEY))
         return redirect(_after_save(q, assessment_id, area_id, request.form.get("action", ""), anchor))
     if result.changed:
         flash(ngettext("%(num)d Antwort ist gespeichert.", "%(num)d Antworten sind gespeichert.", result.changed), "success")
     stored, versions = svc.answers_of(assessment)
-    values = AreaValues.after_save(area_spec, stored, versions, request.form, posted.errors, conflicts)
+    evidence = svc.evidence_of(assessment)
+    values = AreaValues.after_save(area_spec, stored, versions, request.form, posted.errors, conflicts, evidence, posted.evidence_errors)
     values.hidden = skipped_fields(q, area_spec, page_answers(stored, posted.answers))
     page = _area_page(assessment, q, area_spec, values, stored, conflicts)
     return page, 409 if conflicts else 400

@@ -19,6 +19,7 @@ from digicheck.content import library, questionnaire
 from digicheck.extensions import db, rowcount
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
 from digicheck.models._time import utcnow
+from digicheck.models.assessment import EVIDENCE_COMMENT_MAX, EVIDENCE_REFS_MAX
 from scoring import Profile, Questionnaire, carry_over, score_checked
 from scoring.answers import AnswerValue, answer_label
 from scoring.progress import missing_items
@@ -40,6 +41,53 @@ class Conflict:
     my_value: str = ""
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """Why the Kommune answered an item so: a comment and references (one per line), text only.
+
+    `from_round` is the round it was written in when a new round carried it over ("aus Runde N"),
+    None when it was written in the round it belongs to.
+    """
+
+    comment: str | None = None
+    refs: str | None = None
+    from_round: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.comment or self.refs)
+
+    @property
+    def ref_lines(self) -> list[str]:
+        return self.refs.splitlines() if self.refs else []
+
+    def same_text(self, other: Evidence) -> bool:
+        return (self.comment, self.refs) == (other.comment, other.refs)
+
+    def as_history(self) -> dict[str, object] | None:
+        """As `AnswerChange.old_evidence` / `new_evidence` keep it (None: there was none)."""
+        return {"comment": self.comment, "refs": self.refs} if self else None
+
+
+NO_EVIDENCE = Evidence()
+
+
+def evidence_text(comment: str | None, refs: str | None) -> Evidence:
+    """Evidence as typed, normalised: surrounding blanks and empty reference lines dropped, empty is None."""
+    lines = [line.strip() for line in (refs or "").splitlines() if line.strip()]
+    text = (comment or "").replace("\r\n", "\n").strip()
+    return Evidence(text or None, "\n".join(lines) or None)
+
+
+def evidence_error(evidence: Evidence) -> str | None:
+    """The German reason why this evidence cannot be stored, or None."""
+    too_long = []
+    if len(evidence.comment or "") > EVIDENCE_COMMENT_MAX:
+        too_long.append(f"Der Kommentar darf höchstens {EVIDENCE_COMMENT_MAX} Zeichen lang sein (jetzt {len(evidence.comment or '')}).")
+    if len(evidence.refs or "") > EVIDENCE_REFS_MAX:
+        too_long.append(f"Die Belege dürfen zusammen höchstens {EVIDENCE_REFS_MAX} Zeichen lang sein (jetzt {len(evidence.refs or '')}).")
+    return " ".join(too_long) or None
+
+
 @dataclass
 class SaveResult:
     changed: int = 0
@@ -58,9 +106,19 @@ _ASSESSMENTS = cast(Table, Assessment.__table__)  # a mapped class's table, type
 
 _ANSWERS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
 _VERSIONS_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.version).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"))
-_STORED_FOR = select(_ANSWERS.c.id, _ANSWERS.c.item_id, _ANSWERS.c.value, _ANSWERS.c.version).where(
-    _ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True))
+_EVIDENCE_OF = select(_ANSWERS.c.item_id, _ANSWERS.c.evidence_comment, _ANSWERS.c.evidence_refs, _ANSWERS.c.evidence_from_round).where(
+    _ANSWERS.c.assessment_id == bindparam("assessment_id"),
+    (_ANSWERS.c.evidence_comment.is_not(None)) | (_ANSWERS.c.evidence_refs.is_not(None)),
 )
+_STORED_FOR = select(
+    _ANSWERS.c.id,
+    _ANSWERS.c.item_id,
+    _ANSWERS.c.value,
+    _ANSWERS.c.version,
+    _ANSWERS.c.evidence_comment,
+    _ANSWERS.c.evidence_refs,
+    _ANSWERS.c.evidence_from_round,
+).where(_ANSWERS.c.assessment_id == bindparam("assessment_id"), _ANSWERS.c.item_id.in_(bindparam("item_ids", expanding=True)))
 #: touches the assessment only while it is open
 _TOUCH_OPEN = (
     update(_ASSESSMENTS)
@@ -75,6 +133,10 @@ _UPDATE_SEEN = (
     .values(
         value=bindparam("new_value"), version=bindparam("next_version"), updated_by_id=bindparam("user_id"), updated_at=bindparam("now")
     )
+)
+#: the same for the answers whose evidence changed too (a second executemany only then)
+_UPDATE_SEEN_WITH_EVIDENCE = _UPDATE_SEEN.values(
+    evidence_comment=bindparam("comment"), evidence_refs=bindparam("refs"), evidence_from_round=bindparam("from_round")
 )
 _INSERT_ANSWERS = insert(_ANSWERS)
 _INSERT_CHANGES = insert(_CHANGES)
@@ -98,6 +160,32 @@ def answers_of(assessment: Assessment) -> tuple[dict[str, AnswerValue], dict[str
         answers[item_id] = _stored(value)
         versions[item_id] = version
     return answers, versions
+
+
+def evidence_of(assessment: Assessment) -> dict[str, Evidence]:
+    """The evidence stored with the answers of an assessment, by item id (items without any are left out)."""
+    return {
+        item_id: Evidence(comment, refs, from_round)
+        for item_id, comment, refs, from_round in db.session.execute(_EVIDENCE_OF, {"assessment_id": assessment.id})
+    }
+
+
+def evidence_of_many(assessment_ids: Sequence[int]) -> dict[int, dict[str, Evidence]]:
+    """The same for many assessments in one query (exports), by assessment id and item id."""
+    result: dict[int, dict[str, Evidence]] = {assessment_id: {} for assessment_id in assessment_ids}
+    if result:
+        statement = select(
+            _ANSWERS.c.assessment_id,
+            _ANSWERS.c.item_id,
+            _ANSWERS.c.evidence_comment,
+            _ANSWERS.c.evidence_refs,
+            _ANSWERS.c.evidence_from_round,
+        ).where(
+            _ANSWERS.c.assessment_id.in_(list(result)), _ANSWERS.c.evidence_comment.is_not(None) | _ANSWERS.c.evidence_refs.is_not(None)
+        )
+        for assessment_id, item_id, comment, refs, from_round in db.session.execute(statement):
+            result[assessment_id][item_id] = Evidence(comment, refs, from_round)
+    return result
 
 
 def latest_round(municipality_id: int) -> Assessment | None:
@@ -152,11 +240,20 @@ def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -
     db.session.flush()
     if previous is not None:
         old_answers, _ = answers_of(previous)
+        old_evidence = evidence_of(previous)
         carried = carry_over(library(), old_answers, previous.questionnaire_version, q.version).answers
         for item_id, value in carried.items():
+            evidence = old_evidence.get(item_id, NO_EVIDENCE)
             db.session.add(
                 Answer(
-                    assessment_id=assessment.id, item_id=item_id, value=_storable(value), version=1, updated_by_id=user.id if user else None
+                    assessment_id=assessment.id,
+                    item_id=item_id,
+                    value=_storable(value),
+                    version=1,
+                    updated_by_id=user.id if user else None,
+                    evidence_comment=evidence.comment,
+                    evidence_refs=evidence.refs,
+                    evidence_from_round=(evidence.from_round or previous.round) if evidence else None,
                 )
             )
         for target in previous.targets:
@@ -191,10 +288,22 @@ class _Change:
     seen: int
     old: AnswerValue | None
     new: AnswerValue | None
+    #: set (both) only when the save changes the item's evidence
+    old_evidence: Evidence | None = None
+    new_evidence: Evidence | None = None
 
 
-def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerValue | None], versions: dict[str, int]) -> SaveResult:
+def save_answers(
+    assessment: Assessment,
+    user: User,
+    answers: dict[str, AnswerValue | None],
+    versions: dict[str, int],
+    evidence: dict[str, Evidence] | None = None,
+) -> SaveResult:
     """Store the answers a user changed on a page; `versions` are those the page was loaded with.
+
+    `evidence`: the items whose evidence the user changed, with the new text; it rides with the
+    answer (same version, same conflict rules) and is checked with `evidence_error` before.
 
     An answer that changed since the page was loaded (its version moved on) is a
     conflict, unless the user now enters exactly what is stored; a conflict stores
@@ -205,23 +314,33 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
     """
     if assessment.submitted:
         raise AssessmentLocked()
+    evidence = evidence or {}
+    touched = list(dict.fromkeys([*answers, *evidence]))
     stored = {
-        item_id: (answer_id, _stored(value), version)
-        for answer_id, item_id, value, version in db.session.execute(
-            _STORED_FOR, {"assessment_id": assessment.id, "item_ids": list(answers)}
+        item_id: (answer_id, _stored(value), version, Evidence(comment, refs, from_round))
+        for answer_id, item_id, value, version, comment, refs, from_round in db.session.execute(
+            _STORED_FOR, {"assessment_id": assessment.id, "item_ids": touched}
         )
     }
     changes: list[_Change] = []
     stale: list[str] = []
-    for item_id, value in answers.items():
-        answer_id, current, version = stored.get(item_id, (None, None, 0))
-        if value == current:
+    mine: dict[str, AnswerValue | None] = dict(answers)
+    for item_id in touched:
+        answer_id, current, version, current_evidence = stored.get(item_id, (None, None, 0, NO_EVIDENCE))
+        value = answers.get(item_id, current)
+        mine.setdefault(item_id, value)
+        new_evidence = evidence.get(item_id, current_evidence)
+        evidence_changed = not new_evidence.same_text(current_evidence)
+        if value == current and not evidence_changed:
             continue
         if versions.get(item_id, 0) != version:
             stale.append(item_id)
             continue
-        changes.append(_Change(item_id, answer_id, version, current, value))
-    conflicts = conflicts_of(assessment, stale, answers) if stale else []
+        if evidence_changed:
+            changes.append(_Change(item_id, answer_id, version, current, value, current_evidence, new_evidence))
+        else:
+            changes.append(_Change(item_id, answer_id, version, current, value))
+    conflicts = conflicts_of(assessment, stale, mine) if stale else []
     if not changes:
         return SaveResult(conflicts=conflicts)
     _lock_check(assessment)
@@ -233,16 +352,27 @@ def save_answers(assessment: Assessment, user: User, answers: dict[str, AnswerVa
         fresh = {item_id: version for item_id, version in db.session.execute(_VERSIONS_OF, {"assessment_id": assessment.id})}
         # versions only grow, so the answers someone else saved meanwhile are exactly those that moved on
         moved = {c.item_id for c in changes if fresh.get(c.item_id, 0) != c.seen} or {changes[0].item_id}
-        rest = save_answers(assessment, user, {i: v for i, v in answers.items() if i not in moved and i not in stale}, versions)
-        return SaveResult(rest.changed, conflicts_of(assessment, [*stale, *moved], answers) + rest.conflicts)
+        rest = save_answers(
+            assessment,
+            user,
+            {i: v for i, v in answers.items() if i not in moved and i not in stale},
+            versions,
+            {i: e for i, e in evidence.items() if i not in moved and i not in stale},
+        )
+        return SaveResult(rest.changed, conflicts_of(assessment, [*stale, *moved], mine) + rest.conflicts)
     return SaveResult(changed=len(changes), conflicts=conflicts)
 
 
 def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
-    """The answers and their history rows, three statements at most; raises _Race when an UPDATE missed."""
+    """The answers and their history rows, four statements at most (the fourth only when evidence
+    changed on an answer stored before); raises _Race when an UPDATE missed."""
     now, user_id = utcnow(), user.id  # read once: `user` is usually Flask-Login's proxy
-    updates = [
-        {
+    updates: list[dict[str, Any]] = []
+    with_evidence: list[dict[str, Any]] = []
+    for c in changes:
+        if c.answer_id is None:
+            continue
+        row = {
             "answer_id": c.answer_id,
             "seen": c.seen,
             "new_value": _storable(c.new),
@@ -250,12 +380,14 @@ def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
             "user_id": user_id,
             "now": now,
         }
-        for c in changes
-        if c.answer_id is not None
-    ]
-    if updates and rowcount(db.session.execute(_UPDATE_SEEN, updates)) != len(updates):
-        # SQLite and psycopg both report the total of matched rows for an executemany
-        raise _Race()
+        if c.new_evidence is None:
+            updates.append(row)
+        else:
+            with_evidence.append(row | {"comment": c.new_evidence.comment, "refs": c.new_evidence.refs, "from_round": None})
+    for statement, rows in ((_UPDATE_SEEN, updates), (_UPDATE_SEEN_WITH_EVIDENCE, with_evidence)):
+        if rows and rowcount(db.session.execute(statement, rows)) != len(rows):
+            # SQLite and psycopg both report the total of matched rows for an executemany
+            raise _Race()
     created = [
         {
             "assessment_id": assessment.id,
@@ -264,6 +396,8 @@ def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
             "version": 1,
             "updated_by_id": user_id,
             "updated_at": now,
+            "evidence_comment": c.new_evidence.comment if c.new_evidence else None,
+            "evidence_refs": c.new_evidence.refs if c.new_evidence else None,
         }
         for c in changes
         if c.answer_id is None
@@ -278,6 +412,8 @@ def _write(assessment: Assessment, user: User, changes: list[_Change]) -> None:
                 "item_id": c.item_id,
                 "old_value": _storable(c.old),
                 "new_value": _storable(c.new),
+                "old_evidence": c.old_evidence.as_history() if c.old_evidence else None,
+                "new_evidence": c.new_evidence.as_history() if c.new_evidence else None,
                 "user_id": user_id,
                 "changed_at": now,
             }

@@ -16,7 +16,7 @@ from datetime import date
 
 from digicheck import svg_charts
 from digicheck.assess.advice import advice_of, assessment_date
-from digicheck.consult.review import TARGETS, Review, radar_series, review
+from digicheck.consult.review import TARGETS, ItemReview, Review, radar_series, review
 from digicheck.models import Assessment, Municipality, Note, ValidatedLevel
 from digicheck.register import attribution
 from scoring.advice import Advice
@@ -53,6 +53,11 @@ class Briefing:
     @property
     def municipality(self) -> Municipality:
         return self.review.assessment.municipality
+
+    @property
+    def evidence_items(self) -> list[ItemReview]:
+        """The answers the Kommune gave a comment or references to, in questionnaire order."""
+        return [r for r in self.review.items.values() if r.evidence]
 
     @property
     def shared_notes(self) -> list[Note]:

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from digicheck import downloads, timefmt
+from digicheck.assess.report import EVIDENCE_COLUMNS, answer_row
 from digicheck.assess.report import WIDTHS as ANSWER_WIDTHS
-from digicheck.assess.report import answer_row
-from digicheck.assess.services import profiles_of, targets_of
+from digicheck.assess.services import NO_EVIDENCE, evidence_of_many, profiles_of, targets_of
 from digicheck.consult.queries import OverviewQuery, chosen_rows, latest_validated_levels, selected_ids
 from digicheck.consult.services import notes_of
 from digicheck.extensions import db
@@ -46,7 +46,7 @@ LEVEL_COLUMNS = (
     "validiert am",
     "Begründung der Validierung",
 )
-ANSWER_COLUMNS = (*KEY_COLUMNS, "Frage-ID", "Frage", "Antwort", "Antwort (Schlüssel)", "Punkte")
+ANSWER_COLUMNS = (*KEY_COLUMNS, "Frage-ID", "Frage", "Antwort", "Antwort (Schlüssel)", "Punkte", *EVIDENCE_COLUMNS)
 #: The CSV holds both kinds of row in one table; "Zeile" says which.
 CSV_COLUMNS = ("Zeile", *dict.fromkeys(ANSWER_COLUMNS + LEVEL_COLUMNS))
 WIDTHS = ANSWER_WIDTHS | {
@@ -84,6 +84,7 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
     """Level rows (overall, then per area with the validated level) and answer rows, per assessment."""
     profiles = profiles_of(assessments)
     validated = latest_validated_levels([a.id for a in assessments])
+    evidence = evidence_of_many([a.id for a in assessments])
     levels: list[Row] = []
     answers: list[Row] = []
     for assessment in assessments:
@@ -128,7 +129,12 @@ def _rows(assessments: list[Assessment]) -> tuple[list[Row], list[Row]]:
                     "Begründung der Validierung": v.reason if v else None,
                 }
             )
-        answers += (key | answer_row(section, item, profile.answers.get(item.id)) for section in q.areas for item in section.items)
+        given = evidence[assessment.id]
+        answers += (
+            key | answer_row(section, item, profile.answers.get(item.id), given.get(item.id, NO_EVIDENCE))
+            for section in q.areas
+            for item in section.items
+        )
     return levels, answers
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from digicheck.content import library
 from digicheck.extensions import db
-from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Role, User, ValidatedLevel
+from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
 from scoring.model import Area
@@ -488,3 +488,46 @@ def size_class_median(population: int, area_ids: list[str]) -> Median:
         if count >= MIN_PEERS:
             levels[area_id] = float(median)
     return Median(size, levels, counts)
+
+
+# --- open questions of the municipalities (issue 16) --------------------------------------
+
+#: open questions listed on the overview (the oldest first); the count names all of them
+OPEN_QUESTIONS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A thread waiting for the consultation (see digicheck.talk.services): where, since when, its first entry."""
+
+    note_id: int
+    assessment_id: int
+    municipality: str
+    round: int
+    item_id: str | None
+    text: str
+    asked_at: datetime
+
+
+def open_questions(limit: int = OPEN_QUESTIONS_SHOWN) -> tuple[int, list[OpenQuestion]]:
+    """How many threads wait for the consultation, and the oldest `limit` of them: roots not resolved
+    or deleted in which a Kommune user wrote an entry that stands."""
+    entry, author = aliased(Note), aliased(User)
+    kommune_wrote = exists().where(
+        or_(entry.id == Note.id, entry.parent_id == Note.id),
+        entry.deleted_at.is_(None),
+        entry.author_id == author.id,
+        author.role == Role.KOMMUNE,
+    )
+    waiting = and_(Note.parent_id.is_(None), Note.resolved_at.is_(None), Note.deleted_at.is_(None), kommune_wrote)
+    rows = db.session.execute(  # one query: the count of all rides along with each row shown
+        select(
+            Note.id, Note.assessment_id, Municipality.name, Assessment.round, Note.item_id, Note.text, Note.created_at, func.count().over()
+        )
+        .join(Assessment, Assessment.id == Note.assessment_id)
+        .join(Municipality, Municipality.id == Assessment.municipality_id)
+        .where(waiting)
+        .order_by(Note.created_at, Note.id)
+        .limit(limit)
+    ).all()
+    return (rows[0][-1] if rows else 0), [OpenQuestion(*row[:-1]) for row in rows]

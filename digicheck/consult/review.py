@@ -23,6 +23,7 @@ from digicheck.consult.services import notes_of, validated_levels, validation_tr
 from digicheck.content import inconsistency_rules, library
 from digicheck.extensions import db
 from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
+from digicheck.talk.services import Thread, threads
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
 from scoring.answers import answer_label, item_score
@@ -46,8 +47,12 @@ class ItemReview:
     changes: list[AnswerChange] = field(default_factory=list)  # the latest RECENT_CHANGES, newest first
     notes: list[Note] = field(default_factory=list)
     change_count: int = 0
+    #: the conversation threads on this item (consultants see internal ones too)
+    threads: list[Thread] = field(default_factory=list)
     #: the previous round used another questionnaire version without this question (or with another meaning)
     not_comparable: bool = False
+    #: the Kommune's comment and references to this answer
+    evidence: assessments_svc.Evidence = assessments_svc.NO_EVIDENCE
 
 
 @dataclass(frozen=True)
@@ -78,8 +83,20 @@ class Review:
     references: list[tuple[ReferenceProfile, Profile]]
 
     @property
-    def general_notes(self) -> list[Note]:
-        return [n for n in self.notes if n.item_id is None]
+    def threads(self) -> list[Thread]:
+        return threads(self.notes)
+
+    @property
+    def general_threads(self) -> list[Thread]:
+        return [t for t in self.threads if t.root.item_id is None]
+
+    @property
+    def item_threads(self) -> list[Thread]:
+        return [t for t in self.threads if t.root.item_id is not None]
+
+    @property
+    def open_questions(self) -> int:
+        return sum(1 for t in self.threads if t.open_question)
 
 
 def _recent_changes(assessment: Assessment) -> tuple[dict[str, list[AnswerChange]], dict[str, int]]:
@@ -165,6 +182,8 @@ def review(assessment: Assessment) -> Review:
     previous, previous_q, previous_profile = _previous(assessment)
     notes = notes_of(assessment)
     changes, change_counts = _recent_changes(assessment)
+    evidence = assessments_svc.evidence_of(assessment)
+    all_threads = threads(notes)
     items: dict[str, ItemReview] = {}
     change = version_change(library(), previous_q.version, q.version) if previous_q is not None else None
     for item in q.items:
@@ -184,6 +203,8 @@ def review(assessment: Assessment) -> Review:
             [n for n in notes if n.item_id == item.id],
             change_counts.get(item.id, 0),
             not_comparable=change is not None and item.id in change.not_comparable,
+            evidence=evidence.get(item.id, assessments_svc.NO_EVIDENCE),
+            threads=[t for t in all_threads if t.root.item_id == item.id],
         )
     median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
     refs = references(q)

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from digicheck import logs
-from digicheck.access import consultant_required, load_assessment_for_consultant, load_note_for_consultant
+from digicheck.access import can_share_note, consultant_required, load_assessment_for_consultant, load_note_for_consultant
 from digicheck.consult import queries
 from digicheck.consult import review as review_svc
 from digicheck.consult import services as records
@@ -26,7 +26,8 @@ def overview() -> ResponseReturnValue:
     form, query = overview_request(request.args)
     page = queries.overview(query)
     params = {f.name: f.data for f in form if f.data}
-    return render_template("consult/overview.html", form=form, page=page, params=params)
+    questions = queries.open_questions()
+    return render_template("consult/overview.html", form=form, page=page, params=params, questions=questions)
 
 
 @bp.get("/bewertung/<int:assessment_id>")
@@ -91,6 +92,8 @@ def add_note(assessment_id: int) -> ResponseReturnValue:
 @consultant_required
 def share_note(note_id: int) -> ResponseReturnValue:
     note = load_note_for_consultant(current_user, note_id)
+    if not can_share_note(current_user, note):
+        abort(403, description="Was die Kommune schreibt, bleibt für sie sichtbar; freigeben lassen sich nur Notizen der Beratung.")
     form = ShareForm()
     if not form.validate():
         abort(400, description="Ungültiger Wert für die Freigabe.")

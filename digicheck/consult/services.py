@@ -71,8 +71,10 @@ def add_note(assessment: Assessment, author: User, text: str, item_id: str | Non
 
 
 def set_shared(note: Note, shared: bool) -> None:
-    """Share a note with the Kommune or take it back (idempotent: the form says which)."""
+    """Share a note with the Kommune or take it back (idempotent: the form says which), with its thread's replies."""
     note.shared = shared
+    for reply in db.session.scalars(select(Note).where(Note.parent_id == note.id)):
+        reply.shared = shared
     db.session.flush()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +14,8 @@ from digicheck.models.user import User
 
 REASON_MAX = 2000
 NOTE_MAX = 4000
+#: authors edit or delete their own conversation entries this long after writing them
+NOTE_EDIT_WINDOW = timedelta(hours=24)
 
 
 class ValidatedLevel(Model):

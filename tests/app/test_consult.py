@@ -223,7 +223,7 @@ def test_overview_needs_the_same_number_of_queries_for_5_and_60_municipalities(b
     few = count_queries(browser, "/beratung/")
     populate(world, 5, 55)
     many = count_queries(browser, "/beratung/")
-    assert few == many <= 8
+    assert few == many <= 9  # 9: the open questions of the municipalities (one query with its count)
     assert count_queries(browser, "/beratung/?status=validated&sortierung=level&richtung=ab") == many
 
 

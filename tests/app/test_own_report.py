@@ -116,7 +116,9 @@ def test_answers_csv_opens_in_german_excel(browser, world, reported) -> None:
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="digicheck-06437006-runde-1-antworten.csv"'
     body = response.data
-    assert body.startswith(b"\xef\xbb\xbfBereich;Frage-ID;Frage;Antwort;Antwort (Schl\xc3\xbcssel);Punkte;Zuletzt ge")
+    assert body.startswith(
+        "\ufeffBereich;Frage-ID;Frage;Antwort;Antwort (Schlüssel);Punkte;Begründung;Belege;Begründung aus Runde;Zuletzt ge".encode()
+    )
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert [r["Frage-ID"] for r in rows] == [i.id for i in Q.items]
     lotsen = next(r for r in rows if r["Frage-ID"] == "technik.notebooks")

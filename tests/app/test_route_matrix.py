@@ -100,6 +100,13 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("consult_tools.selection_export", "GET"): CONSULTANTS,
     ("consult_tools.assessment_export", "GET"): CONSULTANTS,
     ("consult_tools.profile_json", "GET"): CONSULTANTS,
+    # the conversation (issue 16): `note_id` is the consultant's internal note, which no Kommune sees
+    ("talk.page", "GET"): ASSESSMENT_READ,
+    ("talk.ask", "POST"): FILL_OUT_POST,
+    ("talk.reply", "POST"): ("login", 404, 404, ALLOWED, ALLOWED, 404),
+    ("talk.edit", "POST"): ("login", 404, 404, ALLOWED, 403, 404),  # the admin is not its author
+    ("talk.delete", "POST"): ("login", 404, 404, ALLOWED, 403, 404),
+    ("talk.resolve", "POST"): ("login", 404, 404, ALLOWED, ALLOWED, 404),
     # administration: consultants invite Kommune accounts and see the accounts; the rest is the admin's
     ("admin.invitations", "GET"): CONSULTANTS,
     ("admin.invitations", "POST"): CONSULTANT_POST,
