@@ -31,7 +31,9 @@ class QuestionForm(FlaskForm):
 def question_form(q: Questionnaire, **kwargs: Any) -> QuestionForm:
     """The question form with every item of the questionnaire to choose from (or the whole assessment)."""
     form = QuestionForm(prefix="frage", **kwargs)
-    form.frage.choices = choices([("", "die Bewertung insgesamt")] + [(i.id, f"{area.name}: {i.text}") for area in q.areas for i in area.items])
+    form.frage.choices = choices(
+        [("", "die Bewertung insgesamt")] + [(i.id, f"{area.name}: {i.text}") for area in q.areas for i in area.items]
+    )
     return form
 
 

@@ -63,6 +63,10 @@ def page_form(page: str, action: str = "speichern") -> dict[str, list[str]]:
         if kind in ("radio", "checkbox") and not re.search(r"\schecked[\s>]", tag):
             continue
         data.setdefault(name, []).append(_attribute(tag, "value") or "")
+    for tag, text in TEXTAREA.findall(form[: form.index("</form>")]):
+        name = _attribute(tag, "name")
+        if name:
+            data[name] = [html.unescape(text)]
     return data
 
 
@@ -75,6 +79,7 @@ def versions_on(page: str) -> dict[str, str]:
 
 
 INPUT = re.compile(r"<input[^>]*>")
+TEXTAREA = re.compile(r"(<textarea[^>]*>)(.*?)</textarea>", re.S)
 
 
 def checked_values(page: str, name: str) -> list[str]:
