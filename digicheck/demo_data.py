@@ -23,7 +23,7 @@ from digicheck.accounts.services import hash_password
 from digicheck.assess import services as assessments
 from digicheck.content import questionnaire
 from digicheck.extensions import db
-from digicheck.models import Assessment, Role, User
+from digicheck.models import Answer, Assessment, Note, Role, User
 from digicheck.register import Register, RegisterError, edition_from_name, read_register
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
@@ -121,6 +121,37 @@ def _seed_assessments() -> None:
         assessments.submit(assessment, None)
 
 
+#: the demo's evidence (item id -> comment, references) and one conversation, on Erbach's round (issue 16)
+DEMO_EVIDENCE = {
+    "strategie.digitalstrategie": ("Beschluss der Stadtverordnetenversammlung vom 12.03.", "Drucksache 2026/17"),
+    "strategie.verantwortung": ("Stabsstelle Digitalisierung seit Mai im Hauptamt.", "Organigramm der Stadtverwaltung, Stand 05/2026"),
+}
+DEMO_NOTE = "Bitte zum Termin den Beschluss zur Digitalstrategie mitbringen; wer leitet die Umsetzung?"
+DEMO_REPLY = "Der Beschluss liegt vor; die Umsetzung leitet die Stabsstelle im Hauptamt."
+
+
+def _seed_conversation() -> None:
+    """A little evidence and one thread (a shared note of the consultation, the Kommune's reply) on
+    Erbach's demo round, once."""
+    erbach = municipalities.by_ags(KOMMUNE_AGS)
+    assessment = assessments.latest_round(erbach.id) if erbach else None
+    if assessment is None or db.session.scalars(select(Note).where(Note.assessment_id == assessment.id)).first():
+        return
+    consultant = db.session.scalars(select(User).where(User.role == Role.BERATER).order_by(User.id)).first()
+    kommune = db.session.scalars(select(User).where(User.municipality_id == erbach.id).order_by(User.id)).first()
+    for answer in db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(DEMO_EVIDENCE))):
+        answer.evidence_comment, answer.evidence_refs = DEMO_EVIDENCE[answer.item_id]
+    if consultant is None or kommune is None:
+        return
+    root = Note(assessment_id=assessment.id, item_id="strategie.digitalstrategie", text=DEMO_NOTE, author_id=consultant.id, shared=True)
+    db.session.add(root)
+    db.session.flush()
+    db.session.add(
+        Note(assessment_id=assessment.id, item_id=root.item_id, text=DEMO_REPLY, author_id=kommune.id, shared=True, parent_id=root.id)
+    )
+    db.session.flush()
+
+
 def register_file() -> Path:
     """The official register: DIGICHECK_REGISTER_FILE, else the newest GV100AD file in ../shared/data."""
     configured = current_app.config["REGISTER_FILE"]
@@ -151,4 +182,6 @@ def seed() -> list[tuple[str, str, str]]:
     register = demo_register()
     municipalities.upsert(register.entries, register.gebietsstand, complete=False)
     _seed_assessments()
-    return _ensure_users()
+    credentials = _ensure_users()
+    _seed_conversation()
+    return credentials
