@@ -134,7 +134,9 @@ def _seed_conversation() -> None:
     """A little evidence and one thread (a shared note of the consultation, the Kommune's reply) on
     Erbach's demo round, once."""
     erbach = municipalities.by_ags(KOMMUNE_AGS)
-    assessment = assessments.latest_round(erbach.id) if erbach else None
+    if erbach is None:
+        return
+    assessment = assessments.latest_round(erbach.id)
     if assessment is None or db.session.scalars(select(Note).where(Note.assessment_id == assessment.id)).first():
         return
     consultant = db.session.scalars(select(User).where(User.role == Role.BERATER).order_by(User.id)).first()
