@@ -56,12 +56,19 @@ def validation_trail(assessment: Assessment) -> list[ValidatedLevel]:
     )
 
 
-def add_note(assessment: Assessment, author: User, text: str, item_id: str | None = None, shared: bool = False) -> Note:
+def note_text(text: str) -> str:
+    """The text of a note or reply, stripped; empty or longer than NOTE_MAX is refused."""
     text = text.strip()
     if not text:
-        raise RecordError("Bitte geben Sie einen Text für die Notiz ein.")
+        raise RecordError("Bitte geben Sie einen Text ein.")
     if len(text) > NOTE_MAX:
-        raise RecordError(f"Eine Notiz darf höchstens {NOTE_MAX} Zeichen lang sein.")
+        raise RecordError(f"Ein Beitrag darf höchstens {NOTE_MAX} Zeichen lang sein.")
+    return text
+
+
+def add_note(assessment: Assessment, author: User, text: str, item_id: str | None = None, shared: bool = False) -> Note:
+    """A new thread: a consultant's note (internal unless shared) or a Kommune user's question (always shared)."""
+    text = note_text(text)
     if item_id and questionnaire(assessment.questionnaire_version).item(item_id) is None:
         raise RecordError("Diese Frage gibt es im Fragebogen der Bewertung nicht.")
     note = Note(assessment_id=assessment.id, item_id=item_id or None, text=text, author_id=author.id, shared=shared)

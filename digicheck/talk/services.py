@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from digicheck.consult.services import RecordError, notes_of
-from digicheck.content import questionnaire
+from digicheck.consult.services import RecordError, add_note, note_text, notes_of
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, Role, User
 from digicheck.models._time import utcnow
-from digicheck.models.consult import NOTE_MAX
 
 
 @dataclass
@@ -65,29 +63,14 @@ def threads_of(assessment: Assessment, *, shared_only: bool) -> list[Thread]:
     return [t for t in threads(notes_of(assessment)) if t.root.shared]
 
 
-def _text(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise RecordError("Bitte geben Sie einen Text ein.")
-    if len(text) > NOTE_MAX:
-        raise RecordError(f"Ein Beitrag darf höchstens {NOTE_MAX} Zeichen lang sein.")
-    return text
-
-
 def ask(assessment: Assessment, author: User, text: str, item_id: str | None = None) -> Note:
     """A Kommune user's question to the consultation, on the assessment or one of its items: always shared, open."""
-    text = _text(text)
-    if item_id and questionnaire(assessment.questionnaire_version).item(item_id) is None:
-        raise RecordError("Diese Frage gibt es im Fragebogen der Bewertung nicht.")
-    note = Note(assessment_id=assessment.id, item_id=item_id or None, text=text, author_id=author.id, shared=True)
-    db.session.add(note)
-    db.session.flush()
-    return note
+    return add_note(assessment, author, text, item_id, shared=True)
 
 
 def reply(root: Note, author: User, text: str) -> Note:
     """An answer in the thread of `root`: a Kommune entry opens the question, a consultant's closes it."""
-    text = _text(text)
+    text = note_text(text)
     if root.parent_id is not None or root.deleted_at is not None:
         raise RecordError("Auf diesen Beitrag kann nicht mehr geantwortet werden.")
     note = Note(
@@ -101,7 +84,7 @@ def reply(root: Note, author: User, text: str) -> Note:
 
 def edit(note: Note, text: str) -> None:
     """The author's correction (the route checks the 24 hours); shown as "bearbeitet"."""
-    text = _text(text)
+    text = note_text(text)
     if text != note.text:
         note.text = text
         note.edited_at = utcnow()
