@@ -122,12 +122,24 @@ def personal_data(user: User) -> dict[str, Any]:
                 "item_id": c.item_id,
                 "old_value": c.old_value,
                 "new_value": c.new_value,
+                "old_evidence": c.old_evidence,
+                "new_evidence": c.new_evidence,
                 "changed_at": _iso(c.changed_at),
             }
             for c in changes
         ],
         "notes": [
-            {**_where(n.assessment_id, places), "item_id": n.item_id, "text": n.text, "shared": n.shared, "created_at": _iso(n.created_at)}
+            {
+                **_where(n.assessment_id, places),
+                "id": n.id,
+                "item_id": n.item_id,
+                "text": n.text,
+                "shared": n.shared,
+                "reply_to": n.parent_id,
+                "created_at": _iso(n.created_at),
+                "edited_at": _iso(n.edited_at),
+                "deleted_at": _iso(n.deleted_at),
+            }
             for n in notes
         ],
         "validated_levels": [

@@ -9,19 +9,26 @@ from click.testing import CliRunner
 
 from digicheck.accounts import password_reset
 from digicheck.accounts import services as accounts
+from digicheck.assess import services as assessments
 from digicheck.cli import main
 from digicheck.consult import services as consult_records
 from digicheck.extensions import db
+from digicheck.talk import services as talk
 from digicheck.models import Invitation, PasswordReset, Role, UserSession
 from digicheck.models._time import utcnow
-from tests.app.test_account_deletion import _answered
+from tests.app.test_account_deletion import ITEM, _answered
 from tests.conftest import add_user
 
 
 def test_a_user_downloads_their_own_data(make_browser, world) -> None:
     erbach = _answered(world.erbach, world.kommune)
     _answered(world.giessen, world.other)
-    consult_records.add_note(erbach, world.berater, "Notiz der Beraterin")
+    shared = consult_records.add_note(erbach, world.berater, "Notiz der Beraterin", shared=True)
+    versions = assessments.answers_of(erbach)[1]
+    evidence = {ITEM.id: assessments.evidence_text("Beschluss vom 12.03.", "Drucksache 17/204")}
+    assessments.save_answers(erbach, world.kommune, {}, versions, evidence)
+    talk.reply(shared, world.kommune, "Der Beschluss liegt bei.")
+    db.session.commit()
     kommune = make_browser()
     kommune.login(world.kommune)
     assert "/konto/daten" in kommune.get("/passwort").get_data(as_text=True)
@@ -32,14 +39,15 @@ def test_a_user_downloads_their_own_data(make_browser, world) -> None:
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == world.kommune.email and data["account"]["name"] == "Hauptamt Erbach"
     assert data["account"]["municipality"] == {"ags": "06437006", "name": "Erbach"}
-    assert [c["municipality_ags"] for c in data["answer_changes"]] == ["06437006"]  # not the colleague's in Gießen
+    assert [c["municipality_ags"] for c in data["answer_changes"]] == ["06437006"] * 2  # not the colleague's in Gießen
     assert data["answer_changes"][0]["changed_at"][-6:] in ("+01:00", "+02:00")
-    assert data["notes"] == []
+    assert data["answer_changes"][1]["new_evidence"] == {"comment": "Beschluss vom 12.03.", "refs": "Drucksache 17/204"}
+    assert [(n["text"], n["reply_to"]) for n in data["notes"]] == [("Der Beschluss liegt bei.", shared.id)]
 
     berater = make_browser()
     berater.login(world.berater)
     own = json.loads(berater.get("/konto/daten").get_data(as_text=True))
-    assert [n["text"] for n in own["notes"]] == ["Notiz der Beraterin"] and own["answer_changes"] == []
+    assert [(n["id"], n["text"]) for n in own["notes"]] == [(shared.id, "Notiz der Beraterin")] and own["answer_changes"] == []
     assert make_browser().get("/konto/daten").status_code == 302  # only with a login
 
 
