@@ -50,7 +50,7 @@ class PlanEntryForm(FlaskForm):
         default=PlanStatus.PLANNED.value,
         invalid_choice_message="Bitte wählen Sie einen der angebotenen Status.",
     )
-    begruendung = TextAreaField("Grund für „verworfen“", validators=[Optional(), _too_long("Der Grund", DROP_REASON_MAX)])
+    begruendung = TextAreaField("Grund für „verworfen“", validators=[_too_long("Der Grund", DROP_REASON_MAX)])
     foerderung = SelectField(
         "Förderprogramm (optional)", choices=[], invalid_choice_message="Dieses Förderprogramm gibt es im Katalog nicht."
     )
