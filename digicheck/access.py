@@ -175,8 +175,9 @@ def load_plan_entry_for(user: User, entry_id: int) -> PlanEntry:
     if not reads_municipalities(user):
         abort(403)
     entry = db.session.get(PlanEntry, entry_id)
-    if entry is None or not can_edit_plan(user, entry.municipality_id):
+    if entry is None:
         abort(404)
+    load_plan_municipality_for(user, entry.municipality_id)
     return entry
 
 

@@ -190,12 +190,18 @@ def test_bad_input_gets_german_messages_and_keeps_what_was_typed(world: World, b
 # --- editing: optimistic locking, closing, history ----------------------------------------
 
 
-def test_a_stale_save_shows_the_other_change_keeps_the_input_and_stores_nothing(world: World, make_browser) -> None:
-    entry = plan_svc.add_entry(world.erbach, world.kommune, plan_svc.EntryValues("technik", "E-Akte-Pilot Bürgerbüro"))
-    db.session.commit()
+def kommune_and_consultant(world: World, make_browser: Any) -> tuple[Any, Any]:
+    """Erbach's Kommune and the consultant, each signed in in a browser of their own."""
     kommune, berater = make_browser(), make_browser()
     kommune.login(world.kommune)
     berater.login(world.berater)
+    return kommune, berater
+
+
+def test_a_stale_save_shows_the_other_change_keeps_the_input_and_stores_nothing(world: World, make_browser) -> None:
+    entry = plan_svc.add_entry(world.erbach, world.kommune, plan_svc.EntryValues("technik", "E-Akte-Pilot Bürgerbüro"))
+    db.session.commit()
+    kommune, berater = kommune_and_consultant(world, make_browser)
     url = f"/plan/eintrag/{entry.id}"
     assert berater.post(url, entry_data(verantwortlich="IT-Stelle", version="1")).status_code == 302
     stale = kommune.post(url, entry_data(verantwortlich="Bürgerbüro, Herr Kaya", version="1"))
@@ -227,9 +233,7 @@ def test_closing_records_the_round_and_reopening_clears_it_every_change_in_the_h
     first = submitted(world.erbach, "mid", user=world.kommune)
     entry = plan_svc.add_entry(world.erbach, world.kommune, plan_svc.EntryValues("technik", "E-Akte-Pilot Bürgerbüro"))
     db.session.commit()
-    kommune, berater = make_browser(), make_browser()
-    kommune.login(world.kommune)
-    berater.login(world.berater)
+    kommune, berater = kommune_and_consultant(world, make_browser)
     url = f"/plan/eintrag/{entry.id}"
     assert kommune.post(url, entry_data(status="in_progress", version="1")).status_code == 302
     assert berater.post(url, entry_data(status="done", version="2")).status_code == 302
