@@ -310,6 +310,7 @@ def test_a_new_round_shows_the_level_change_beside_the_entries_done_since(world:
     assert "erledigt: Strategie" not in page
     # the items whose answers changed, with the entries linked to them
     changed = page.split("Geänderte Antworten", 1)[1]
+    assert "Antworten haben sich geändert, davon 1 mit Einträgen im Maßnahmenplan" in changed, "both entries link one item"
     assert "Im Maßnahmenplan: E-Akte-Pilot Bürgerbüro (erledigt); WLAN in allen Gebäuden (geplant)" in changed
     # the first round has nothing to compare with
     assert "Seit Runde" not in text_of(browser.get(f"/bewertung/{first.id}/ergebnis"))
