@@ -9,7 +9,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from digicheck import timefmt
 from digicheck.assess.services import profile_of
@@ -220,6 +221,23 @@ def test_a_stale_save_shows_the_other_change_keeps_the_input_and_stores_nothing(
     assert (stored.owner, stored.version, stored.updated_by_id) == ("Bürgerbüro, Herr Kaya", 3, world.kommune.id)
 
 
+def test_a_save_that_loses_the_race_in_the_database_stores_nothing(world: World) -> None:
+    """Another request saved between this one's read and its write: the versioned UPDATE matches no row."""
+    entry = plan_svc.add_entry(world.erbach, world.kommune, plan_svc.EntryValues("technik", "WLAN in allen Gebäuden"))
+    db.session.commit()
+    db.session.execute(
+        update(PlanEntry).where(PlanEntry.id == entry.id).values(version=2, owner="IT-Stelle").execution_options(synchronize_session=False)
+    )  # the other request
+    assert entry.version == 1, "this request still holds what it read"
+    with pytest.raises(plan_svc.StaleEntry):
+        plan_svc.update_entry(entry, world.kommune, plan_svc.EntryValues("technik", "WLAN überall", owner="Hauptamt"), 1)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(PlanEntry, entry.id)
+    assert (stored.title, stored.owner, stored.version) == ("WLAN in allen Gebäuden", "IT-Stelle", 2)
+    assert change_count() == 1, "no history row for a save that did not happen"
+
+
 def test_a_forged_version_is_a_conflict(world: World, browser) -> None:
     entry = plan_svc.add_entry(world.erbach, world.kommune, plan_svc.EntryValues("technik", "WLAN in allen Gebäuden"))
     db.session.commit()
@@ -333,3 +351,11 @@ def test_the_consultant_sees_the_plan_with_overdue_entries_in_the_assessment_vie
         assert "2 Einträge, davon 1 erledigt, 1 überfällig" in plan, url
         assert f"{timefmt.local_date(yesterday)} überfällig geplant" in plan, url
         assert f"{timefmt.local_date(yesterday)} erledigt" in plan, "a closed entry is never overdue"
+
+
+def test_the_next_steps_page_points_to_the_plan(world: World, browser) -> None:
+    assessment = submitted(world.erbach, "mid", user=world.kommune)
+    db.session.commit()
+    browser.login(world.kommune)
+    page = browser.get(f"/bewertung/{assessment.id}/naechste-schritte").get_data(as_text=True)
+    assert f'href="/plan/kommune/{world.erbach.id}"' in page and "Ihr Maßnahmenplan" in page
