@@ -157,6 +157,8 @@ def test_an_own_entry_is_stored_with_its_history_row(world: World, browser) -> N
     )
     assert (entry.start_on.isoformat(), entry.due_on.isoformat(), entry.funding_id) == ("2027-02-01", "2027-09-30", "ikz-foerderung")
     assert entry.added_in_id is None, "no round yet"
+    form = text_of(browser.get(f"/plan/kommune/{world.erbach.id}/eintrag/neu"))
+    assert "Titel der Maßnahme Höchstens 200 Zeichen." in form and "Notiz Höchstens 2000 Zeichen." in form, "the limits are stated"
     page = text_of(browser.get(f"/plan/kommune/{world.erbach.id}"))
     assert "E-Akte-Pilot Bürgerbüro" in page and "01.02.2027" in page and "30.09.2027" in page and "IKZ" in page
 
