@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from digicheck.extensions import db
-from digicheck.models import ApiToken, Assessment, Invitation, Note, Role, User
+from digicheck.models import ApiToken, Assessment, Invitation, Municipality, Note, PlanEntry, Role, User
 from digicheck.models._time import utcnow
 from digicheck.models.consult import NOTE_EDIT_WINDOW
 
@@ -79,6 +79,12 @@ def can_edit(user: User, assessment: Assessment | None = None) -> bool:
     """Only the municipality's own staff fill out its questionnaire and start its rounds;
     without an assessment: whether the user fills out questionnaires at all."""
     return is_kommune(user) and (assessment is None or assessment.municipality_id == user.municipality_id)
+
+
+def can_edit_plan(user: User, municipality_id: int) -> bool:
+    """The Maßnahmenplan: the municipality's own staff, and the consultants together with them
+    (their changes carry their name and role in the history)."""
+    return is_consultant(user) or (is_kommune(user) and user.municipality_id == municipality_id)
 
 
 def can_validate(user: User, assessment: Assessment) -> bool:
@@ -202,6 +208,28 @@ def load_note_for(user: User, note_id: int) -> Note:
     return note
 
 
+def load_plan_municipality_for(user: User, municipality_id: int) -> Municipality:
+    """The municipality whose Maßnahmenplan `user` reads and edits: analysts read no single
+    municipality (403); another municipality, or an unknown id, is a 404."""
+    if not reads_municipalities(user):
+        abort(403)
+    municipality = db.session.get(Municipality, municipality_id)
+    if municipality is None or not can_edit_plan(user, municipality.id):
+        abort(404)
+    return municipality
+
+
+def load_plan_entry_for(user: User, entry_id: int) -> PlanEntry:
+    """A plan entry of a municipality whose plan `user` edits (see `load_plan_municipality_for`)."""
+    if not reads_municipalities(user):
+        abort(403)
+    entry = db.session.get(PlanEntry, entry_id)
+    if entry is None:
+        abort(404)
+    load_plan_municipality_for(user, entry.municipality_id)
+    return entry
+
+
 def load_user_for_admin(user: User, user_id: int) -> User:
     """Accounts are managed by admins only; a deleted account is gone (404)."""
     if not manages_accounts(user):
@@ -260,6 +288,7 @@ POLICY = SimpleNamespace(
     may_see_ranks=may_see_ranks,
     may_choose_municipality=may_choose_municipality,
     can_edit=can_edit,
+    can_edit_plan=can_edit_plan,
     can_validate=can_validate,
     can_invite=can_invite,
     can_revoke=can_revoke,

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
-from digicheck import municipalities
+from digicheck import municipalities, timefmt
 from digicheck.accounts.services import hash_password
 from digicheck.assess import services as assessments
 from digicheck.content import questionnaire
 from digicheck.extensions import db
-from digicheck.models import Answer, Assessment, Note, Role, User
+from digicheck.models import Answer, Assessment, Note, PlanEntry, PlanStatus, Role, User
+from digicheck.plan.services import EntryValues, add_entry
 from digicheck.register import Register, RegisterError, edition_from_name, read_register
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
@@ -180,10 +181,45 @@ def demo_register() -> Register:
     return Register(sorted(entries, key=lambda entry: entry.ags), register.gebietsstand, 0, register.format)
 
 
+def _seed_plan() -> None:
+    """A few entries of the demo Kommune's Maßnahmenplan (one done, one overdue), once."""
+    erbach = municipalities.by_ags(KOMMUNE_AGS)
+    kommune = db.session.scalars(
+        select(User).where(User.role == Role.KOMMUNE, User.municipality_id == (erbach.id if erbach else -1))
+    ).first()
+    if erbach is None or kommune is None or db.session.scalars(select(PlanEntry).where(PlanEntry.municipality_id == erbach.id)).first():
+        return
+    today = timefmt.today()
+    for values in (
+        EntryValues(
+            "technik",
+            "E-Akte-Pilot Bürgerbüro",
+            ("technik.dms_eakte",),
+            "Hauptamt",
+            today - timedelta(days=200),
+            today - timedelta(days=20),
+            PlanStatus.DONE,
+            funding_id="starke-heimat-phase1",
+        ),
+        EntryValues(
+            "organisation",
+            "Fortbildungskonzept für alle Ämter",
+            (),
+            "Personalamt",
+            today - timedelta(days=90),
+            today - timedelta(days=10),
+            PlanStatus.IN_PROGRESS,
+        ),
+        EntryValues("technik", "WLAN in allen Verwaltungsgebäuden", ("technik.netz",), "IT-Stelle", today, today + timedelta(days=180)),
+    ):
+        add_entry(erbach, kommune, values)
+
+
 def seed() -> list[tuple[str, str, str]]:
     register = demo_register()
     municipalities.upsert(register.entries, register.gebietsstand, complete=False)
     _seed_assessments()
     credentials = _ensure_users()
     _seed_conversation()
+    _seed_plan()
     return credentials

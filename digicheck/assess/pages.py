@@ -16,6 +16,7 @@ from digicheck.assess import services as svc
 from digicheck.consult.services import validated_levels
 from digicheck.content import inconsistency_rules, questionnaire
 from digicheck.models import Assessment, Municipality, ValidatedLevel
+from digicheck.plan.queries import RoundProgress, planned_suggestions, round_progress
 from digicheck.talk.services import Thread, threads_of
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
@@ -101,6 +102,10 @@ class ResultPage:
     advice: dict[str, Any]
     references: list[tuple[ReferenceProfile, Profile]]
     chosen: frozenset[str]
+    #: (source, id) of the suggestions already in the municipality's Maßnahmenplan
+    planned: frozenset[tuple[str, str]] = frozenset()
+    #: from the second round on: the level change per area beside the plan entries done meanwhile
+    progress: RoundProgress | None = None
 
 
 def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
@@ -125,6 +130,8 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         advice=advice_svc.advice_for(q, profile, assessment, targets),
         references=available,
         chosen=frozenset(chosen),
+        planned=planned_suggestions(assessment.municipality_id),
+        progress=round_progress(assessment, q, profile),
     )
 
 

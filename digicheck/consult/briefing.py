@@ -18,6 +18,7 @@ from digicheck import svg_charts
 from digicheck.assess.advice import advice_of, assessment_date
 from digicheck.consult.review import TARGETS, ItemReview, Review, radar_series, review
 from digicheck.models import Assessment, Municipality, Note, ValidatedLevel
+from digicheck.plan.queries import PlanPage, plan_page
 from digicheck.register import attribution
 from scoring.advice import Advice
 from scoring.briefing import BriefingPlan, briefing_plan
@@ -45,6 +46,8 @@ class Briefing:
     advice: Advice
     plan: BriefingPlan
     attribution: str
+    #: the municipality's Maßnahmenplan (issue 16), overdue entries marked
+    action_plan: PlanPage
 
     @property
     def assessment(self) -> Assessment:
@@ -87,4 +90,5 @@ def briefing(assessment: Assessment) -> Briefing:
         advice=advice,
         plan=briefing_plan(r.q, r.profile.answers, advice, len(r.unknown), len(r.inconsistencies)),
         attribution=attribution(assessment.municipality.register_edition),
+        action_plan=plan_page(assessment.municipality),
     )

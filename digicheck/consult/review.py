@@ -23,6 +23,7 @@ from digicheck.consult.services import notes_of, validated_levels, validation_tr
 from digicheck.content import inconsistency_rules, library
 from digicheck.extensions import db
 from digicheck.models import AnswerChange, Assessment, Note, ValidatedLevel
+from digicheck.plan.queries import PlanPage, plan_page
 from digicheck.talk.services import Thread, threads
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
@@ -240,6 +241,8 @@ class AssessmentPage:
     history: assessments_svc.HistoryPage
     #: the consultation modules the provider reported booked or held for the municipality
     bookings: list[BookingRow] = field(default_factory=list)
+    #: the municipality's Maßnahmenplan, overdue entries marked
+    plan: PlanPage | None = None
 
 
 def assessment_page(assessment: Assessment, chosen: Collection[str], history_cursor: str | None) -> AssessmentPage | None:
@@ -257,6 +260,7 @@ def assessment_page(assessment: Assessment, chosen: Collection[str], history_cur
         assessments_svc.rounds_of(assessment.municipality_id),
         history,
         bookings_of(assessment.municipality),
+        plan_page(assessment.municipality),
     )
 
 

@@ -46,7 +46,7 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
     from digicheck.accounts.services import authenticate
     from digicheck.app import create_app
     from digicheck.extensions import db
-    from digicheck.models import Assessment
+    from digicheck.models import Assessment, PlanEntry, PlanStatus
 
     run("db", "upgrade")
     result = run("demo", "seed")
@@ -59,10 +59,14 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
             assert authenticate(email, password) is not None
         demo = db.session.scalars(db.select(Assessment)).all()
         assert demo and all(a.is_demo and a.submitted for a in demo)
+        plan = db.session.scalars(db.select(PlanEntry)).all()
+        assert len(plan) == 3 and [e.status for e in plan].count(PlanStatus.DONE) == 1, "the demo Kommune's Maßnahmenplan"
+        assert all(e.created_by and e.created_by.email == "kommune@demo.digicheck.invalid" for e in plan)
     second = run("demo", "seed")  # again: same data, new passwords
     assert second.exit_code == 0
     with app.app_context():
         assert len(db.session.scalars(db.select(Assessment)).all()) == len(demo)
+        assert len(db.session.scalars(db.select(PlanEntry)).all()) == 3
         db.session.remove()
         db.engine.dispose()
 

@@ -13,9 +13,9 @@ from digicheck.assess import services as assessments
 from digicheck.cli import main
 from digicheck.consult import services as consult_records
 from digicheck.extensions import db
-from digicheck.talk import services as talk
 from digicheck.models import Invitation, PasswordReset, Role, UserSession
 from digicheck.models._time import utcnow
+from digicheck.talk import services as talk
 from tests.app.test_account_deletion import ITEM, _answered
 from tests.conftest import add_user
 

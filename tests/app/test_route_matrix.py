@@ -23,6 +23,7 @@ from digicheck.consult import services as consult
 from digicheck.content import questionnaire
 from digicheck.extensions import db
 from digicheck.models import Role, TokenRole
+from digicheck.plan import services as plan
 from scoring.answers import check_answers
 from tests.app.helpers import answer_for
 
@@ -39,6 +40,10 @@ ADMINS: tuple[Outcome, ...] = ("login", 403, 403, 403, 200, 403)
 FILL_OUT_POST: tuple[Outcome, ...] = ("login", ALLOWED, 404, 403, 403, 404)
 #: a single municipality's assessment: the analysts read nothing of it, not even that it exists
 ASSESSMENT_READ: tuple[Outcome, ...] = ("login", 200, 404, 200, 200, 404)
+
+#: a municipality's Maßnahmenplan: its own Kommune and the consultants (together with it); analysts read none
+PLAN_READ: tuple[Outcome, ...] = ("login", 200, 404, 200, 200, 403)
+PLAN_POST: tuple[Outcome, ...] = ("login", ALLOWED, 404, ALLOWED, ALLOWED, 403)
 
 #: (endpoint, method) -> outcome per role, in the order of ROLES
 MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
@@ -84,6 +89,21 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("assess.report_pdf", "GET"): ASSESSMENT_READ,
     ("assess.answers_csv", "GET"): ASSESSMENT_READ,
     ("assess.answers_xlsx", "GET"): ASSESSMENT_READ,
+    # the Maßnahmenplan (Erbach's): the navigation's link leads each role to what it may open
+    ("plan.own", "GET"): (
+        "login",
+        "-> /plan/kommune/{municipality_id}",
+        "-> /plan/kommune/{other_municipality_id}",
+        "-> /beratung/",
+        "-> /beratung/",
+        403,
+    ),
+    ("plan.page", "GET"): PLAN_READ,
+    ("plan.new", "GET"): PLAN_READ,
+    ("plan.new", "POST"): PLAN_POST,
+    ("plan.take", "POST"): PLAN_POST,
+    ("plan.entry", "GET"): PLAN_READ,
+    ("plan.entry", "POST"): PLAN_POST,
     # the benchmark: every signed-in role, the analysts included
     ("bench.report", "GET"): SIGNED_IN,
     ("bench.export_csv", "GET"): SIGNED_IN,
@@ -171,7 +191,8 @@ def routes(app: Any) -> list[tuple[Rule, str]]:
 @pytest.fixture
 def targets(app, world) -> dict[str, Any]:
     """Values of the URL parameters: Erbach's submitted assessment, a consultant's note on it,
-    an admin's invitation, Erbach's Kommune account, a one-time link token that was never issued, an API token."""
+    an admin's invitation, Erbach's Kommune account, a one-time link token that was never issued, an API token,
+    an entry of Erbach's Maßnahmenplan."""
     q = questionnaire()
     assessment = svc.start_round(world.erbach, world.kommune)
     svc.save_demo_answers(assessment, check_answers(q, {item.id: answer_for(item) for item in q.items}))
@@ -179,6 +200,7 @@ def targets(app, world) -> dict[str, Any]:
     note = consult.add_note(assessment, world.berater, "Notiz der Beratung")
     invitation = accounts.invite("neu@erbach.test", Role.KOMMUNE, world.erbach, world.admin).invitation
     api_token, _ = tokens.create_token("BI des Landes", TokenRole.ANALYST, created_by=world.admin)
+    entry = plan.add_entry(world.erbach, world.kommune, plan.EntryValues("strategie", "Digitalisierungsstrategie beschließen"))
     db.session.commit()
     return {
         "assessment_id": assessment.id,
@@ -191,6 +213,8 @@ def targets(app, world) -> dict[str, Any]:
         "token": "nie-ausgegeben",
         "token_id": api_token.id,
         "municipality_id": world.erbach.id,
+        "other_municipality_id": world.giessen.id,
+        "entry_id": entry.id,
         "module_id": "modul1",
     }
 

@@ -1,0 +1,1 @@
+"""The Maßnahmenplan (issue 16): a municipality's own plan between rounds, for the Kommune and its consultants."""
