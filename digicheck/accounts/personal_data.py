@@ -23,6 +23,8 @@ from digicheck.models import (
     Municipality,
     Note,
     PasswordReset,
+    PlanEntry,
+    PlanEntryChange,
     RecoveryCode,
     SecondFactor,
     User,
@@ -81,6 +83,13 @@ def personal_data(user: User) -> dict[str, Any]:
         select(AnswerChange).where(AnswerChange.user_id == user.id).order_by(AnswerChange.changed_at, AnswerChange.id)
     ).all()
     notes = db.session.scalars(select(Note).where(Note.author_id == user.id).order_by(Note.created_at, Note.id)).all()
+    plan_changes = db.session.execute(
+        select(PlanEntryChange, PlanEntry.title, Municipality.ags, Municipality.name)
+        .join(PlanEntry, PlanEntryChange.entry_id == PlanEntry.id)
+        .join(Municipality, PlanEntry.municipality_id == Municipality.id)
+        .where(PlanEntryChange.user_id == user.id)
+        .order_by(PlanEntryChange.changed_at, PlanEntryChange.id)
+    ).all()
     levels = db.session.scalars(
         select(ValidatedLevel).where(ValidatedLevel.consultant_id == user.id).order_by(ValidatedLevel.created_at, ValidatedLevel.id)
     ).all()
@@ -141,6 +150,17 @@ def personal_data(user: User) -> dict[str, Any]:
                 "deleted_at": _iso(n.deleted_at),
             }
             for n in notes
+        ],
+        "plan_changes": [
+            {
+                "municipality_ags": ags,
+                "municipality": name,
+                "entry_id": change.entry_id,
+                "entry_title": title,
+                "changes": change.changes,
+                "changed_at": _iso(change.changed_at),
+            }
+            for change, title, ags, name in plan_changes
         ],
         "validated_levels": [
             {

@@ -15,8 +15,9 @@ from digicheck.consult import services as consult_records
 from digicheck.extensions import db
 from digicheck.models import Invitation, PasswordReset, Role, UserSession
 from digicheck.models._time import utcnow
+from digicheck.plan import services as plan
 from digicheck.talk import services as talk
-from tests.app.test_account_deletion import ITEM, _answered
+from tests.app.test_account_deletion import ITEM, Q, _answered
 from tests.conftest import add_user
 
 
@@ -28,6 +29,7 @@ def test_a_user_downloads_their_own_data(make_browser, world) -> None:
     evidence = {ITEM.id: assessments.evidence_text("Beschluss vom 12.03.", "Drucksache 17/204")}
     assessments.save_answers(erbach, world.kommune, {}, versions, evidence)
     talk.reply(shared, world.kommune, "Der Beschluss liegt bei.")
+    entry = plan.add_entry(world.erbach, world.kommune, plan.EntryValues(area_id=Q.areas[0].id, title="E-Akte-Pilot", owner="Hauptamt"))
     db.session.commit()
     kommune = make_browser()
     kommune.login(world.kommune)
@@ -43,11 +45,16 @@ def test_a_user_downloads_their_own_data(make_browser, world) -> None:
     assert data["answer_changes"][0]["changed_at"][-6:] in ("+01:00", "+02:00")
     assert data["answer_changes"][1]["new_evidence"] == {"comment": "Beschluss vom 12.03.", "refs": "Drucksache 17/204"}
     assert [(n["text"], n["reply_to"]) for n in data["notes"]] == [("Der Beschluss liegt bei.", shared.id)]
+    assert [(c["entry_id"], c["entry_title"], c["changes"]["owner"]) for c in data["plan_changes"]] == [
+        (entry.id, "E-Akte-Pilot", [None, "Hauptamt"])
+    ]
 
     berater = make_browser()
     berater.login(world.berater)
     own = json.loads(berater.get("/konto/daten").get_data(as_text=True))
-    assert [(n["id"], n["text"]) for n in own["notes"]] == [(shared.id, "Notiz der Beraterin")] and own["answer_changes"] == []
+    assert [(n["id"], n["text"]) for n in own["notes"]] == [(shared.id, "Notiz der Beraterin")] and own["answer_changes"] == own[
+        "plan_changes"
+    ] == []
     assert make_browser().get("/konto/daten").status_code == 302  # only with a login
 
 
