@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 
 from digicheck.extensions import db
-from digicheck.models import ApiToken, Assessment, Invitation, Note, Role, User
+from digicheck.models import ApiToken, Assessment, Invitation, Municipality, Note, Role, User
 
 CONSULTANT_ROLES = (Role.BERATER, Role.ADMIN)
 #: every signed-in role reads the benchmark report (anonymised group figures); the analysts only that
@@ -131,6 +131,18 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 consultant_required = roles_required(*CONSULTANT_ROLES)
 #: The benchmark report and its exports.
 benchmark_required = roles_required(*BENCHMARK_ROLES)
+
+
+def load_municipality_plan_for(user: User, municipality_id: int) -> Municipality:
+    """The municipality whose plan documents (Fahrplan PDF, exports) `user` reads: its own staff and
+    the consultants; the analysts read nothing of a single municipality (403), another municipality's
+    staff get a 404, as for an unknown id."""
+    if not reads_municipalities(user):
+        abort(403)
+    municipality = db.session.get(Municipality, municipality_id)
+    if municipality is None or not can_see_municipality(user, municipality.id):
+        abort(404)
+    return municipality
 
 
 def load_assessment_for_consultant(user: User, assessment_id: int) -> Assessment:

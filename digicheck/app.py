@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from digicheck.consult import briefing_routes, tools_routes
     from digicheck.consult import routes as consult_routes
     from digicheck.legal import routes as legal_routes
+    from digicheck.plan import document_routes as plan_document_routes
 
     for module in (
         auth_routes,
@@ -182,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
         benchmark_routes,
         health,
         legal_routes,
+        plan_document_routes,
     ):
         app.register_blueprint(module.bp)
     from digicheck.api import openapi

@@ -84,6 +84,9 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("assess.report_pdf", "GET"): ASSESSMENT_READ,
     ("assess.answers_csv", "GET"): ASSESSMENT_READ,
     ("assess.answers_xlsx", "GET"): ASSESSMENT_READ,
+    # the plan's documents: the municipality's own staff and the consultants
+    ("plan_documents.fahrplan_pdf", "GET"): ("login", 200, 404, 200, 200, 403),
+    ("plan_documents.plan_export", "GET"): ("login", 200, 404, 200, 200, 403),
     # the benchmark: every signed-in role, the analysts included
     ("bench.report", "GET"): SIGNED_IN,
     ("bench.export_csv", "GET"): SIGNED_IN,
