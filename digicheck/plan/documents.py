@@ -196,34 +196,42 @@ def cite_text(q: Questionnaire, cite: Citation) -> str:
     return f"Quelle: {source.title} ({source.file}), {cite.section}" if source else f"Quelle: {cite.source}, {cite.section}"
 
 
-def _resolved(q: Questionnaire, entry: PlanEntry) -> tuple[str | None, Citation | None, str | None]:
-    """(catalogue title, citation, funding programme name) of an entry; unknown ids resolve to nothing."""
+@dataclass(frozen=True)
+class _Index:
+    """The catalogue and questionnaire entries an entry may name, looked up once per document:
+    (source, id) -> (title, citation), funding programme id -> name."""
+
+    sources: dict[tuple[PlanSource, str], tuple[str, Citation]]
+    funding: dict[str, str]
+
+
+def _index(q: Questionnaire) -> _Index:
     cat = catalogue(q)
-    title: str | None = None
-    cite: Citation | None = None
-    if entry.source == PlanSource.MEASURE:
-        measure = next((m for m in cat.measures if m.id == entry.source_id), None)
-        if measure is not None:
-            title, cite = f"{measure.title} ({measure.origin.name})", measure.cite
-    elif entry.source == PlanSource.MODULE:
-        module = next((m for m in cat.modules if m.id == entry.source_id), None)
-        if module is not None:
-            title, cite = f"Modul {module.number}: {module.title}", module.cite
-    elif entry.source == PlanSource.STEP and entry.source_id:
+    sources: dict[tuple[PlanSource, str], tuple[str, Citation]] = {
+        (PlanSource.MEASURE, m.id): (f"{m.title} ({m.origin.name})", m.cite) for m in cat.measures
+    }
+    sources.update({(PlanSource.MODULE, m.id): (f"Modul {m.number}: {m.title}", m.cite) for m in cat.modules})
+    return _Index(sources, {p.id: p.name for p in cat.programmes})
+
+
+def _resolved(q: Questionnaire, index: _Index, entry: PlanEntry) -> tuple[str | None, Citation | None, str | None]:
+    """(catalogue title, citation, funding programme name) of an entry; unknown ids resolve to nothing."""
+    found = index.sources.get((entry.source, entry.source_id or ""))
+    if found is None and entry.source == PlanSource.STEP and entry.source_id:
         item = q.item(entry.source_id)
-        if item is not None:
-            title, cite = item.text, item.cite
-    programme = next((p for p in cat.programmes if p.id == entry.funding_id), None) if entry.funding_id else None
-    return title, cite, programme.name if programme else None
+        found = (item.text, item.cite) if item is not None else None
+    title, cite = found if found else (None, None)
+    return title, cite, index.funding.get(entry.funding_id or "")
 
 
 def entry_rows(q: Questionnaire, municipality_id: int, today: date | None = None) -> list[EntryRow]:
     """The municipality's entries in document order (area in questionnaire order, due, start, id)."""
     today = today or timefmt.today()
     order = {area: i for i, area in enumerate(q.area_ids)}
+    index = _index(q)
     rows = []
     for entry, added, closed in db.session.execute(_ENTRIES, {"municipality_id": municipality_id}).all():
-        title, cite, funding = _resolved(q, entry)
+        title, cite, funding = _resolved(q, index, entry)
         rows.append(
             EntryRow(
                 entry.id,
