@@ -25,7 +25,7 @@ from digicheck.benchmark.guard import plan_decisions
 from digicheck.benchmark.queries import size_case
 from digicheck.content import catalogue, questionnaire
 from digicheck.extensions import db
-from scoring.benchmark import SIZE_CLASSES, quantile_rows
+from scoring.benchmark import SIZE_CLASSES, Dimension, PeerGroup, quantile_rows
 from scoring.kinds import LANDKREIS
 
 #: the plan sources aggregated: catalogue ids shared by every municipality
@@ -141,9 +141,8 @@ def _titles() -> dict[tuple[str, str], str]:
 
 
 def _label(key: str) -> str:
-    if key == LAND:
-        return "Alle Kommunen"
-    return next((f"Größenklasse {c.label}" for c in SIZE_CLASSES if c.id == key), key)
+    """The report's own label of the group: "Land: alle Kommunen", "Größenklasse: unter 5.000 Einwohner"."""
+    return PeerGroup.of(Dimension.LAND if key == LAND else Dimension.SIZE, key).label
 
 
 def plan_view(*, k: int, include_demo: bool, top: int = TOP) -> PlanView:

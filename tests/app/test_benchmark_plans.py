@@ -143,10 +143,10 @@ def test_csv_has_the_plan_section(browser, world, plans) -> None:
         for r in section_rows
     }
     assert got == {
-        ("Alle Kommunen", MODULE): ("11", "5", "30"),
-        ("Alle Kommunen", MEASURE): ("10", "4", ""),
-        ("Größenklasse unter 5.000", MODULE): ("6", "5", "30"),
-        ("Größenklasse 10.000 bis unter 20.000", MODULE): ("5", "0", ""),
+        ("Land: alle Kommunen", MODULE): ("11", "5", "30"),
+        ("Land: alle Kommunen", MEASURE): ("10", "4", ""),
+        ("Größenklasse: unter 5.000 Einwohner", MODULE): ("6", "5", "30"),
+        ("Größenklasse: 10.000 bis unter 20.000 Einwohner", MODULE): ("5", "0", ""),
     }
     note = next(r for r in rows if r["Abschnitt"] == "Hinweis")
     assert "Maßnahmenpläne: keine Maßnahme, die weniger als 5 Kommunen" in note["Vergleichsgruppe"]
