@@ -16,7 +16,9 @@ added in a demo round count only in demo mode, as demo assessments do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import text
@@ -86,14 +88,14 @@ SELECT gkey, source, source_id, COUNT(*) AS taken, SUM(done) AS done, MAX(nd) AS
 FROM ranked GROUP BY gkey, source, source_id"""
 
 
-def median_of(row: dict[str, object], dialect: str) -> float | None:
+def median_of(row: Mapping[str, Any], dialect: str) -> float | None:
     """The median days of one row of `plan_sql` (None without completions)."""
-    nd = int(row["nd"] or 0)  # type: ignore[call-overload]
+    nd = int(row["nd"] or 0)
     if nd == 0:
         return None
     if dialect == "postgresql":
-        return float(row["median"])  # type: ignore[arg-type]
-    lo, hi = float(row["lo"]), float(row["hi"])  # type: ignore[arg-type]
+        return float(row["median"])
+    lo, hi = float(row["lo"]), float(row["hi"])
     return lo + quantile_rows(nd, 0.5)[2] * (hi - lo)
 
 

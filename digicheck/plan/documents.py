@@ -105,11 +105,11 @@ class EntryRow:
     @property
     def period(self) -> tuple[Quarter, Quarter] | None:
         """The quarters the entry spans on the timeline; None without any date, or when dropped."""
-        if self.status == PlanStatus.DROPPED or (self.start_on is None and self.due_on is None):
+        first_day, last_day = self.start_on or self.due_on, self.due_on or self.start_on
+        if self.status == PlanStatus.DROPPED or first_day is None or last_day is None:
             return None
-        first = Quarter.of(self.start_on or self.due_on)  # type: ignore[arg-type]
-        last = Quarter.of(self.due_on or self.start_on)  # type: ignore[arg-type]
-        return first, max(first, last)
+        first = Quarter.of(first_day)
+        return first, max(first, Quarter.of(last_day))
 
     @property
     def period_label(self) -> str:
