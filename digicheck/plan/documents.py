@@ -224,6 +224,8 @@ class _Index:
 
     sources: dict[tuple[PlanSource, str], tuple[str, Citation]]
     funding: dict[str, str]
+    #: citation -> the text the documents print (cite_text)
+    cites: dict[Citation, str]
 
 
 def _index(q: Questionnaire) -> _Index:
@@ -237,7 +239,7 @@ def _index(q: Questionnaire) -> _Index:
         (PlanSource.MEASURE, m.id): (f"{m.title} ({m.origin.name})", m.cite) for m in cat.measures
     }
     sources.update({(PlanSource.MODULE, m.id): (f"Modul {m.number}: {m.title}", m.cite) for m in cat.modules})
-    index = _Index(sources, {p.id: p.name for p in cat.programmes})
+    index = _Index(sources, {p.id: p.name for p in cat.programmes}, {c: cite_text(q, c) for _, c in sources.values()})
     cache.clear()
     cache[id(cat)] = (cat, index)
     return index
@@ -270,7 +272,7 @@ def entry_rows(q: Questionnaire, municipality_id: int, today: date | None = None
                 entry.source,
                 entry.source_id,
                 title,
-                cite_text(q, cite) if cite else None,
+                (index.cites.get(cite) or cite_text(q, cite)) if cite else None,
                 tuple(entry.item_ids or ()),
                 entry.owner,
                 entry.start_on,
