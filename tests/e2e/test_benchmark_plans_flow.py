@@ -24,7 +24,9 @@ START = datetime(2026, 2, 2, 9, tzinfo=UTC)
 def plans(world: World, bench: None) -> None:  # noqa: F811
     """Module 1 in the plans of the 17 Gemeinden of the bench world's three Kreise (8 under 5,000, 9 of
     5,000-10,000; the first 8 done after 20, 40, … 160 days); the Gießen measure in 4 only (below k)."""
-    towns = db.session.scalars(db.select(Municipality).where(Municipality.ags.like("0643_0%")).order_by(Municipality.ags)).all()
+    towns = db.session.scalars(
+        db.select(Municipality).where(Municipality.kreis_ags.in_(("06431", "06432", "06433"))).order_by(Municipality.ags)
+    ).all()
     for i, m in enumerate(towns):
         done = i < 8
         db.session.add(
