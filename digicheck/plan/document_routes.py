@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from digicheck import downloads, logs, pdf
 from digicheck.access import load_municipality_plan_for
-from digicheck.plan import documents
+from digicheck.plan import documents, export
 
 bp = Blueprint("plan_documents", __name__, url_prefix="/plan")
 
@@ -31,8 +31,8 @@ def plan_export(municipality_id: int, fmt: str) -> ResponseReturnValue:
     logs.audit("export_downloaded", export="plan", format=fmt, municipality_id=municipality_id)
     name = documents.file_name(plan, "massnahmenplan", fmt)
     if fmt == "csv":
-        return downloads.attachment(documents.csv_bytes(plan), downloads.CSV_MIMETYPE, name)
+        return downloads.attachment(export.csv_bytes(plan), downloads.CSV_MIMETYPE, name)
     if fmt == "xlsx":
-        return downloads.attachment(documents.xlsx_bytes(plan), downloads.XLSX_MIMETYPE, name)
-    body = current_app.json.dumps(documents.json_document(plan), ensure_ascii=False, indent=2)
+        return downloads.attachment(export.xlsx_bytes(plan), downloads.XLSX_MIMETYPE, name)
+    body = current_app.json.dumps(export.json_document(plan), ensure_ascii=False, indent=2)
     return downloads.attachment(body, "application/json", name)
