@@ -26,19 +26,33 @@ alike), it times:
   median   the median per area over all rows (PostgreSQL percentile_cont; SQLite
            ROW_NUMBER window): one sort of every row
 
-and prints the ratios report/same (our overhead: target <= 2x), report/raw and
+Plans (issue 16): 100,000 Maßnahmenplan entries over the municipalities with a submission
+(scale_seed's `plan_rows`, with history rows), and in the same interleaved runs:
+
+  plan view   digicheck.benchmark.plans.plan_view(k=5): the benchmark's plan section
+  plan SQL    the same figures in hand-written SQL (per size class and the Land, per measure:
+              municipalities that took it in, done, median days to done); checked equal
+  plan page   digicheck.plan.documents.entry_rows(...) of the municipality with the most
+              entries (the plan page's and the Fahrplan's entries: catalogue titles,
+              citations, rounds), 50 calls per timed run, shown per call
+  page SQL    the same entries with their rounds in one raw SELECT, likewise
+
+and prints plan view/plan SQL (target <= 2x, as the report) and plan page/page SQL.
+
+It prints the ratios report/same (our overhead: target <= 2x), report/raw and
 report/median (for scale), the absolute report time (target < 2 s on PostgreSQL) and the
 fastest report run broken down by SQL statement, guard, clustering and the rest (Python).
 --explain adds the plan of every statement of the report (PostgreSQL EXPLAIN ANALYZE,
 SQLite EXPLAIN QUERY PLAN). Bounded: about 2-4 minutes in all.
 
-    python bench/report_bench.py [--assessments 100000] [--repeat 3] [--skip-postgres] [--explain]
+    python bench/report_bench.py [--assessments 100000] [--plan-entries 100000] [--repeat 3] [--skip-postgres] [--explain]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -54,8 +68,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scale_seed import COLUMNS  # noqa: E402 - after the path is set
+from scale_seed import COLUMNS, plan_choices, plan_rows  # noqa: E402 - after the path is set
 
+from scoring import Library  # noqa: E402 - after the path is set
+from scoring.benchmark import SIZE_CLASSES  # noqa: E402 - after the path is set
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
 from scoring.names import search_key  # noqa: E402 - after the path is set
 
@@ -131,6 +147,30 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
     return municipalities, assessments, scores
 
 
+def synthetic_plans(data: tuple[list[tuple], ...], total: int, seed: int = 16) -> tuple[list[tuple], list[tuple]]:
+    """(plan_entries, plan_entry_changes) rows: `total` entries over the municipalities with a
+    submission, each added after one of its rounds (scale_seed's generator), deterministic."""
+    rng = random.Random(seed)
+    q = Library.load(ROOT / "questionnaires").get(None)
+    choices = plan_choices(q)
+    rounds: dict[int, list[tuple[int, datetime]]] = {}
+    for aid, mid, *_rest, stamp in data[1]:
+        rounds.setdefault(mid, []).append((aid, stamp))
+    municipalities = sorted(rounds)
+    mean = total / len(municipalities)
+    entries: list[tuple] = []
+    changes: list[tuple] = []
+    while len(entries) < total:
+        for mid in municipalities:
+            count = min(rng.randint(0, round(2 * mean)), total - len(entries))
+            made, history = plan_rows(rng, mid, None, sorted(rounds[mid], key=lambda r: r[1]), choices, len(entries) + 1, count, q.area_ids)
+            entries += made
+            changes += history
+            if len(entries) >= total:
+                break
+    return entries, changes
+
+
 MUNICIPALITY_COLUMNS = (
     "id",
     "ags",
@@ -148,7 +188,7 @@ ASSESSMENT_COLUMNS = COLUMNS["assessments"][:9]  # no submitter, no previous rou
 SCORE_COLUMNS = COLUMNS["area_scores"]
 
 
-def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:
+def load(app: Any, data: tuple[list[tuple], ...]) -> float:
     """Create the schema and bulk-insert with scale_seed's writer; returns seconds."""
     from scale_seed import bulk_insert, finish_load
 
@@ -160,7 +200,13 @@ def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:
         db.create_all()
         raw = db.engine.raw_connection()
         try:
-            tables = (("municipalities", MUNICIPALITY_COLUMNS), ("assessments", ASSESSMENT_COLUMNS), ("area_scores", SCORE_COLUMNS))
+            tables = (
+                ("municipalities", MUNICIPALITY_COLUMNS),
+                ("assessments", ASSESSMENT_COLUMNS),
+                ("area_scores", SCORE_COLUMNS),
+                ("plan_entries", COLUMNS["plan_entries"]),
+                ("plan_entry_changes", COLUMNS["plan_entry_changes"]),
+            )
             for (table, columns), rows in zip(tables, data, strict=True):
                 bulk_insert(raw, db.metadata.tables[table], columns, rows)
             raw.commit()
@@ -168,7 +214,7 @@ def load(app: Any, data: tuple[list[tuple], list[tuple], list[tuple]]) -> float:
             raw.close()
         # statistics, visibility map and a checkpoint now, so that writing back the bulk load
         # does not slow down the first measurements (steady state, as in operation)
-        finish_load(db.engine, ("municipalities", "assessments", "area_scores"))
+        finish_load(db.engine, ("municipalities", "assessments", "area_scores", "plan_entries", "plan_entry_changes"))
     return time.perf_counter() - started
 
 
@@ -224,6 +270,52 @@ SELECT kreis_ags, COUNT(*) FROM municipalities WHERE left_register IS NULL AND m
   AND kind <> 'Landkreis' AND kreis_ags IS NOT NULL GROUP BY kreis_ags"""
 
 
+_SIZE = (
+    "CASE "
+    + " ".join(f"WHEN m.population < {c.upper} THEN '{c.id}'" for c in SIZE_CLASSES if c.upper)
+    + f" ELSE '{SIZE_CLASSES[-1].id}' END"
+)
+#: "plan SQL": per municipality and measure once, done if any entry is, days to its first completion
+PLAN_PER_PG = """per AS (SELECT e.municipality_id AS mid, e.source, e.source_id, bool_or(e.status = 'done') AS done,
+  MIN(EXTRACT(EPOCH FROM (e.closed_at - e.created_at)) / 86400.0) FILTER (WHERE e.status = 'done' AND e.closed_at IS NOT NULL) AS days
+  FROM plan_entries e LEFT JOIN assessments a ON a.id = e.added_in_id
+  WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo)
+  GROUP BY e.municipality_id, e.source, e.source_id)"""
+PLAN_PG = f"""WITH {PLAN_PER_PG}
+SELECT g.gkey, p.source, p.source_id, COUNT(*) AS taken, COUNT(*) FILTER (WHERE p.done) AS done,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY p.days) AS median
+FROM per p JOIN municipalities m ON m.id = p.mid
+CROSS JOIN LATERAL (VALUES ('all'), (CASE WHEN m.kind <> 'Landkreis' AND m.population IS NOT NULL THEN {_SIZE} END)) g(gkey)
+WHERE g.gkey IS NOT NULL GROUP BY g.gkey, p.source, p.source_id"""
+PLAN_SQLITE = f"""WITH per AS (SELECT e.municipality_id AS mid, e.source, e.source_id, MAX(e.status = 'done') AS done,
+  MIN(CASE WHEN e.status = 'done' AND e.closed_at IS NOT NULL THEN julianday(e.closed_at) - julianday(e.created_at) END) AS days
+  FROM plan_entries e LEFT JOIN assessments a ON a.id = e.added_in_id
+  WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo)
+  GROUP BY e.municipality_id, e.source, e.source_id),
+g AS (SELECT 'all' AS gkey, p.* FROM per p
+      UNION ALL SELECT {_SIZE}, p.* FROM per p JOIN municipalities m ON m.id = p.mid WHERE m.kind <> 'Landkreis' AND m.population IS NOT NULL),
+r AS (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY gkey, source, source_id ORDER BY days IS NULL, days) AS rn,
+             COUNT(days) OVER (PARTITION BY gkey, source, source_id) AS nd FROM g)
+SELECT gkey, source, source_id, COUNT(*) AS taken, SUM(done) AS done,
+       AVG(CASE WHEN rn IN ((nd + 1) / 2, (nd + 2) / 2) THEN days END) AS median
+FROM r GROUP BY gkey, source, source_id"""
+#: calls per timed run of the plan page and its SQL (each takes about a millisecond)
+PAGE_CALLS = 50
+PAGE_SQL = """SELECT e.*, a.round AS added_round, c.round AS closed_round FROM plan_entries e
+LEFT JOIN assessments a ON a.id = e.added_in_id LEFT JOIN assessments c ON c.id = e.closed_in_id
+WHERE e.municipality_id = :municipality_id"""
+
+
+def check_plans(view: Any, rows: list[Any]) -> None:
+    """The baseline computes what the plan section shows: every published cell agrees."""
+    figures = {(r["gkey"], r["source"], r["source_id"]): r for r in rows}
+    for group in view.groups:
+        for m in group.measures:
+            row = figures[(group.key, m.source, m.source_id)]
+            assert (m.taken, m.done) == (row["taken"], row["done"]), (group.key, m.source_id)
+            assert m.median_days is None or abs(m.median_days - float(row["median"])) < 1e-6, (group.key, m.source_id)
+
+
 def same_figures(dialect: str) -> list[str]:
     """The "same" baseline: the trend with the Land's level counts of the round, the Kreise of the round,
     the register counts."""
@@ -252,7 +344,7 @@ def check_same(report: Any, same: list[list[Any]], dialect: str) -> None:
             assert shown is None or shown == figures[("same", key, area)], (group.group.label, area, shown)
 
 
-def participant(data: tuple[list[tuple], list[tuple], list[tuple]]) -> str:
+def participant(data: tuple[list[tuple], ...]) -> str:
     """AGS of the first Gemeinde (by AGS) with a submission in the newest round: its ranks and neighbours are computed."""
     newest = {m for _, m, *_rest, stamp in data[1] if stamp.year == YEARS[-1]}
     return min(ags for ident, ags, _name, _key, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
@@ -263,8 +355,11 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
     from sqlalchemy import text
 
     import digicheck.benchmark.services as service
+    from digicheck.benchmark import plans
+    from digicheck.content import questionnaire
     from digicheck.extensions import db
     from digicheck.models import Municipality
+    from digicheck.plan import documents
 
     names: dict[str, str] = {}  # statement text -> builder name
     spent: dict[str, float] = {}
@@ -328,11 +423,38 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                 db.session.rollback()
                 return result
 
+            q = questionnaire()
+            planner = db.session.scalar(
+                text("SELECT municipality_id FROM plan_entries GROUP BY municipality_id ORDER BY COUNT(*) DESC, municipality_id LIMIT 1")
+            )
+
+            def plan_view_run() -> Any:
+                service.tune_transaction()  # on the page the report ran before, in the same transaction
+                result = plans.plan_view(k=5, include_demo=False)
+                db.session.rollback()
+                return result
+
+            def plan_page_run() -> Any:
+                for _ in range(PAGE_CALLS):  # a millisecond call: timed as a batch, shown per call
+                    result = documents.entry_rows(q, planner)
+                    db.session.rollback()
+                return result
+
+            def page_sql_run() -> Any:
+                for _ in range(PAGE_CALLS):
+                    result = db.session.execute(text(PAGE_SQL), {"municipality_id": planner}).mappings().all()
+                    db.session.rollback()
+                return result
+
             runs = {
                 "report": report,
                 "same": query(*same_figures(dialect)),
                 "raw": query(RAW),
                 "median": query(MEDIAN_PG if dialect == "postgresql" else MEDIAN_SQLITE),
+                "plan view": plan_view_run,
+                "plan SQL": query(PLAN_PG if dialect == "postgresql" else PLAN_SQLITE),
+                "plan page": plan_page_run,
+                "page SQL": page_sql_run,
             }
             best: dict[str, float] = dict.fromkeys(runs, float("inf"))
             breakdown: dict[str, float] = {}
@@ -351,6 +473,8 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             result = outcomes["report"]
             assert result.ranks and result.similar, "the chosen municipality must take part in the round"
             check_same(result, outcomes["same"], dialect)
+            check_plans(outcomes["plan view"], outcomes["plan SQL"][0])
+            assert len(outcomes["plan page"]) == len(outcomes["page SQL"]) > 0
             published = sum(g.published for g in result.groups)
             print(
                 f"\n[{label}] rows: {db.session.scalar(text('SELECT COUNT(*) FROM area_scores')):,} area results, "
@@ -364,6 +488,20 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             )
             print(f"  raw GROUP BY area         {ms['raw']:8.1f} ms   ratio report/raw    {ms['report'] / ms['raw']:6.2f} x")
             print(f"  median per area           {ms['median']:8.1f} ms   ratio report/median {ms['report'] / ms['median']:6.2f} x")
+            entries = db.session.scalar(text("SELECT COUNT(*) FROM plan_entries"))
+            shown = sum(len(g.measures) for g in outcomes["plan view"].groups)
+            print(
+                f"  plans: {entries:,} entries; {shown} published cells in the plan view; plan page of municipality {planner}: "
+                f"{len(outcomes['plan page'])} entries"
+            )
+            print(
+                f"  benchmark plan view       {ms['plan view']:8.1f} ms   plan SQL {ms['plan SQL']:8.1f} ms   "
+                f"ratio view/SQL {ms['plan view'] / ms['plan SQL']:6.2f} x  (target <= 2)"
+            )
+            print(
+                f"  plan page entries         {ms['plan page'] / PAGE_CALLS:8.2f} ms   page SQL {ms['page SQL'] / PAGE_CALLS:8.2f} ms   "
+                f"ratio page/SQL {ms['plan page'] / ms['page SQL']:6.2f} x"
+            )
             if dialect == "postgresql":
                 print(f"  absolute report time      {best['report']:8.2f} s    (target < 2 s): {'ok' if best['report'] < 2 else 'MISSED'}")
             rest = best["report"] - sum(breakdown.values())
@@ -396,6 +534,7 @@ def psql(*args: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--assessments", type=int, default=100_000)
+    parser.add_argument("--plan-entries", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--explain", action="store_true", help="print the plan of every statement of the report")
@@ -404,10 +543,11 @@ def main() -> None:
 
     started = time.perf_counter()
     data = synthetic(args.assessments)
+    data = (*data, *synthetic_plans(data, args.plan_entries))
     who = participant(data)
     print(
         f"synthetic data: {len(data[0]):,} municipalities, {len(data[1]):,} submitted assessments, "
-        f"{len(data[2]):,} area results ({time.perf_counter() - started:.1f} s)"
+        f"{len(data[2]):,} area results, {len(data[3]):,} plan entries ({time.perf_counter() - started:.1f} s)"
     )
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("BENCH_SQLITE_URL") or f"sqlite:///{folder}/bench.sqlite3"

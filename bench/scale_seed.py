@@ -1,5 +1,6 @@
 """Data at scale: municipalities of the official register (every Land, or beyond it synthetic ones)
-with rounds of assessments, answers, answer history, area results, validated levels, notes and targets.
+with rounds of assessments, answers, answer history, area results, validated levels, notes, targets
+and Maßnahmenplan entries with their history.
 
     python bench/scale_seed.py --database-url URL --scale hessen|germany
     python bench/scale_seed.py --database-url URL --municipalities N --rounds R [--seed 18]
@@ -12,7 +13,9 @@ About 90 % of them take part: R rounds each, one a year, the older ones submitte
 scored from the answers by `scoring`), the newest submitted or half filled in. Answers are the
 demo's generator (`digicheck.demo_data.synthetic_answers`) around a maturity per municipality;
 every answer has its history (a quarter of them changed once). A consultant validated some
-submitted rounds and wrote notes; some rounds have targets. Every participating municipality has
+submitted rounds and wrote notes; some rounds have targets. Municipalities with a submitted round
+have 0-18 plan entries (`plan_rows`: catalogue measures and modules, a fifth own entries, the older
+the more often done, each with its history rows). Every participating municipality has
 a Kommune user; all users share one password (printed). Everything is drawn from --seed: the same
 arguments give the same rows.
 
@@ -253,7 +256,130 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "targets": ("assessment_id", "area_id", "level"),
     "validated_levels": ("assessment_id", "area_id", "level", "reason", "consultant_id", "created_at"),
     "notes": ("assessment_id", "item_id", "text", "author_id", "created_at", "shared"),
+    "plan_entries": (
+        "id",
+        "municipality_id",
+        "area_id",
+        "title",
+        "source",
+        "source_id",
+        "item_ids",
+        "owner",
+        "start_on",
+        "due_on",
+        "status",
+        "drop_reason",
+        "funding_id",
+        "note",
+        "version",
+        "added_in_id",
+        "closed_in_id",
+        "created_by_id",
+        "updated_by_id",
+        "created_at",
+        "updated_at",
+        "closed_at",
+    ),
+    "plan_entry_changes": ("entry_id", "user_id", "changed_at", "changes"),
 }
+
+
+# --------------------------------------------------------------------------- plan entries
+
+#: entries per participating municipality on average (scale_seed); the report bench asks for a total
+PLAN_ENTRIES_MEAN = 9
+OWNERS = ("Hauptamt", "IT-Stelle", "Bürgermeisterin", "Digitallotse", "Ordnungsamt", "Bauamt")
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """What an entry can be taken from: a catalogue measure or module (source, id, area, title)."""
+
+    source: str
+    source_id: str | None
+    area: str
+    title: str
+    items: tuple[str, ...] = ()
+
+
+def plan_choices(q: Questionnaire) -> list[PlanChoice]:
+    """The catalogue's measures and modules (popular first: the draw favours the front of the list)."""
+    from scoring.advice.loader import catalogue_dir_for, load_catalogue
+
+    cat = load_catalogue(q, catalogue_dir_for(q))
+    choices = [PlanChoice("measure", m.id, m.area, m.title[:200], m.items) for m in cat.measures]
+    choices += [PlanChoice("module", m.id, q.area_ids[0], f"Beratungsmodul {m.number}: {m.title}"[:200]) for m in cat.modules]
+    return choices
+
+
+def plan_rows(
+    rng: random.Random,
+    municipality_id: int,
+    user_id: int | None,
+    rounds: Sequence[tuple[int, datetime]],
+    choices: Sequence[PlanChoice],
+    first_id: int,
+    count: int,
+    areas: Sequence[str],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """`count` plan entries of one municipality (ids from `first_id`) and their history: each added
+    after one of its submitted `rounds` (assessment id, submitted at), a fifth own entries, the rest
+    from the catalogue (the front of `choices` more often); older entries are more often done or
+    dropped, closed in the newest round before REFERENCE. One change row for the creation, one for
+    the closing."""
+    entries: list[tuple[Any, ...]] = []
+    changes: list[tuple[Any, ...]] = []
+    newest = rounds[-1][0]
+    weights = [1.0 / (1 + i) for i in range(len(choices))]
+    for n in range(count):
+        ident = first_id + n
+        added_in, submitted_at = rounds[rng.randrange(len(rounds))]
+        created = submitted_at + timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 8))
+        if created >= REFERENCE:
+            created = REFERENCE - timedelta(days=rng.randint(1, 30))
+        if rng.random() < 0.2:
+            choice = PlanChoice("own", None, rng.choice(list(areas)), f"Eigene Maßnahme {n + 1}")
+        else:
+            choice = rng.choices(choices, weights)[0]
+        start = created.date() + timedelta(days=rng.randint(0, 90))
+        due = start + timedelta(days=rng.randint(30, 540))
+        age = (REFERENCE - created).days
+        roll = rng.random()
+        status = "done" if roll < min(0.7, age / 900) else "dropped" if roll > 0.95 else "in_progress" if roll > 0.6 else "planned"
+        closed_at = None
+        if status in ("done", "dropped"):
+            closed_at = min(created + timedelta(days=rng.randint(14, 420), hours=rng.randint(0, 8)), REFERENCE - timedelta(hours=1))
+        updated = closed_at or created
+        entries.append(
+            (
+                ident,
+                municipality_id,
+                choice.area,
+                choice.title,
+                choice.source,
+                choice.source_id,
+                list(choice.items),
+                rng.choice(OWNERS),
+                start,
+                due,
+                status,
+                "Andere Lösung im Landkreis (synthetisch)" if status == "dropped" else None,
+                None,
+                "",
+                2 if closed_at else 1,
+                added_in,
+                newest if closed_at else None,
+                user_id,
+                user_id,
+                created,
+                updated,
+                closed_at,
+            )
+        )
+        changes.append((ident, user_id, created, {"status": [None, "planned"], "title": [None, choice.title]}))
+        if closed_at is not None:
+            changes.append((ident, user_id, closed_at, {"status": ["planned", status]}))
+    return entries, changes
 
 
 @dataclass
@@ -267,6 +393,10 @@ class Seeder:
     next_municipality: int = 0
     next_user: int = 2
     next_assessment: int = 0
+    next_plan_entry: int = 0
+    plan_choices: Sequence[PlanChoice] = ()
+    #: its own stream, so the plans do not change the rows drawn before they existed
+    plan_rng: random.Random = field(default_factory=lambda: random.Random(16))
     counts: dict[str, int] = field(default_factory=dict)
 
     def chunk(self, entries: Sequence[Any]) -> Rows:
@@ -319,6 +449,7 @@ class Seeder:
         rng, q = self.rng, self.q
         maturity = rng.uniform(0.15, 0.75)
         previous = None
+        submitted_rounds: list[tuple[int, datetime]] = []
         for number in range(1, self.rounds + 1):
             self.next_assessment += 1
             aid = self.next_assessment
@@ -377,6 +508,17 @@ class Seeder:
                     rows.add("targets", (aid, area.id, min(5, (area.level or 1) + 1)))
             if submitted:
                 previous = aid
+                submitted_rounds.append((aid, stamp))
+        if submitted_rounds and self.plan_choices:
+            count = self.plan_rng.randint(0, 2 * PLAN_ENTRIES_MEAN)
+            entries, changes = plan_rows(
+                self.plan_rng, municipality_id, user_id, submitted_rounds, self.plan_choices, self.next_plan_entry + 1, count, q.area_ids
+            )
+            self.next_plan_entry += count
+            for row in entries:
+                rows.add("plan_entries", row)
+            for row in changes:
+                rows.add("plan_entry_changes", row)
 
     def _consultant(self, rows: Rows, aid: int, profile: Any, submitted_at: datetime) -> None:
         """Validated levels for a third of the submitted rounds, notes on a fifth."""
@@ -453,7 +595,16 @@ def seed(
         register = read_register(path)
         entries = chosen_entries(register.entries, land, count)
         secret = hash_password(password)
-        seeder = Seeder(questionnaire(), rounds, random.Random(seed_value), secret, register.gebietsstand)
+        q = questionnaire()
+        seeder = Seeder(
+            q,
+            rounds,
+            random.Random(seed_value),
+            secret,
+            register.gebietsstand,
+            plan_choices=plan_choices(q),
+            plan_rng=random.Random(seed_value + 16),
+        )
         tables = {name: db.metadata.tables[name] for name in COLUMNS}
         written = dict.fromkeys(COLUMNS, 0)
         raw = db.engine.raw_connection()

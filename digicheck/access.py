@@ -209,8 +209,8 @@ def load_note_for(user: User, note_id: int) -> Note:
 
 
 def load_plan_municipality_for(user: User, municipality_id: int) -> Municipality:
-    """The municipality whose Maßnahmenplan `user` reads and edits: analysts read no single
-    municipality (403); another municipality, or an unknown id, is a 404."""
+    """The municipality whose Maßnahmenplan `user` reads and edits, with its documents (Fahrplan PDF,
+    exports): analysts read no single municipality (403); another municipality, or an unknown id, is a 404."""
     if not reads_municipalities(user):
         abort(403)
     municipality = db.session.get(Municipality, municipality_id)

@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from digicheck.consult import briefing_routes, tools_routes
     from digicheck.consult import routes as consult_routes
     from digicheck.legal import routes as legal_routes
+    from digicheck.plan import document_routes as plan_document_routes
     from digicheck.plan import routes as plan_routes
     from digicheck.talk import routes as talk_routes
 
@@ -186,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
         health,
         legal_routes,
         plan_routes,
+        plan_document_routes,
     ):
         app.register_blueprint(module.bp)
     from digicheck.api import openapi

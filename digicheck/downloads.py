@@ -2,7 +2,8 @@
 
 CSV: UTF-8 with BOM (umlauts read right), `;` between fields, a decimal comma in numbers
 ("3,5", never a date), instants as local wall time ("2026-01-16 00:30") and CRLF line ends.
-XLSX keeps numbers as numbers and instants as local date-time cells. Text starting with
+Calendar dates (a plan's due date) are ISO text in CSV ("2026-03-31", which Excel reads as a date)
+and date cells in XLSX. XLSX keeps numbers as numbers and instants as local date-time cells. Text starting with
 = + - @ would run as a formula in a spreadsheet program: CSV cells get a leading apostrophe,
 XLSX cells are typed as text. Every export of the app writes through this module.
 """
@@ -14,7 +15,7 @@ import io
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
@@ -25,11 +26,13 @@ from digicheck import timefmt
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-Cell = str | int | float | datetime | None
+Cell = str | int | float | datetime | date | None
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_DELIMITER = ";"
 BOM = "\ufeff"
+#: a calendar date in XLSX (instants use timefmt.XLSX_NUMBER_FORMAT)
+DATE_FORMAT = "DD.MM.YYYY"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,6 +46,8 @@ def csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, datetime):
         return timefmt.spreadsheet_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, str):
         return "'" + value if _is_formula(value) else value
     if isinstance(value, numbers.Integral):  # also NumPy's integers
@@ -67,6 +72,10 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool = False) -> Any
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=timefmt.local_wall_time(value))
         cell.number_format = timefmt.XLSX_NUMBER_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=datetime.combine(value, time()))  # a spreadsheet date is a day's midnight
+        cell.number_format = DATE_FORMAT
         return cell
     if not bold and not _is_formula(value):
         return value

@@ -8,6 +8,7 @@ the reason, without figures.
 from __future__ import annotations
 
 from digicheck import downloads
+from digicheck.benchmark.plans import LAND, PlanView
 from digicheck.benchmark.services import GroupFigures, Report
 from digicheck.register import ATTRIBUTION
 
@@ -29,7 +30,13 @@ CSV_HEADER = (
     "Stufe 3",
     "Stufe 4",
     "Stufe 5",
+    "Maßnahme",
+    "Im Plan (Kommunen)",
+    "Erledigt (Kommunen)",
+    "Tage bis erledigt (Median)",
 )
+#: the columns of the sections about assessments; the plan section fills the last four instead
+_FIGURE_COLUMNS = CSV_HEADER.index("Maßnahme")
 
 
 def shown_groups(report: Report) -> list[GroupFigures]:
@@ -63,12 +70,29 @@ def _group_rows(section: str, report: Report, group: GroupFigures, round_: objec
                 published_number(f.median),
                 published_number(f.q3),
                 *(f.levels if levels else [None] * 5),
+                *[None] * (len(CSV_HEADER) - _FIGURE_COLUMNS),
             ]
         )
     return rows
 
 
-def csv_rows(report: Report) -> list[list[downloads.Cell]]:
+def _padded(row: list[downloads.Cell]) -> list[downloads.Cell]:
+    return row + [None] * (len(CSV_HEADER) - len(row))
+
+
+def _plan_rows(view: PlanView) -> list[list[downloads.Cell]]:
+    """The section "Maßnahmenpläne": per group its published measures (digicheck.benchmark.plans)."""
+    rows = []
+    for group in view.groups:
+        dimension = "land" if group.key == LAND else "size"
+        for m in group.measures:
+            head: list[downloads.Cell] = ["Maßnahmenpläne", "", group.label, dimension, group.key]
+            median = published_number(m.median_days, 1)
+            rows.append(head + [None] * (_FIGURE_COLUMNS - len(head)) + [m.title, m.taken, m.done, median])
+    return rows
+
+
+def csv_rows(report: Report, plans: PlanView | None = None) -> list[list[downloads.Cell]]:
     rows: list[list[downloads.Cell]] = [list(CSV_HEADER)]
     for group in shown_groups(report):
         if group.published:
@@ -80,20 +104,21 @@ def csv_rows(report: Report) -> list[list[downloads.Cell]]:
         if row.decision.published:
             t = row.archetype
             centroid = ", ".join(f"{report.area_names[a]} {v:.0f}" for a, v in zip(report.areas[1:], t.centroid, strict=True))
-            rows.append(["Typ", str(report.round), t.name, "typ", str(t.id), centroid, t.size, *[None] * 10])
-    rows.append(
-        [
-            "Hinweis",
-            "",
-            f"Keine Angabe aus weniger als {report.k} abgeschlossenen Bewertungen; "
-            "Gruppen, aus deren Vergleich sich einzelne Kommunen erschließen ließen, fehlen.",
-            *[None] * 14,
-        ]
+            rows.append(_padded(["Typ", str(report.round), t.name, "typ", str(t.id), centroid, t.size]))
+    if plans is not None:
+        rows += _plan_rows(plans)
+    note = (
+        f"Keine Angabe aus weniger als {report.k} abgeschlossenen Bewertungen; "
+        "Gruppen, aus deren Vergleich sich einzelne Kommunen erschließen ließen, fehlen."
     )
-    rows.append(["Quelle", "", ATTRIBUTION, *[None] * 14])
+    if plans is not None:
+        note += f" Maßnahmenpläne: keine Maßnahme, die weniger als {report.k} Kommunen einer Gruppe im Plan haben; Median nur ab {report.k} erledigten."
+    rows.append(_padded(["Hinweis", "", note]))
+    rows.append(_padded(["Quelle", "", ATTRIBUTION]))
     return rows
 
 
-def csv_bytes(report: Report) -> bytes:
-    """The figures for German Excel (`digicheck.downloads`: `;`, decimal comma, BOM)."""
-    return downloads.csv_bytes(csv_rows(report))
+def csv_bytes(report: Report, plans: PlanView | None = None) -> bytes:
+    """The figures for German Excel (`digicheck.downloads`: `;`, decimal comma, BOM), with the
+    section of the plans when given."""
+    return downloads.csv_bytes(csv_rows(report, plans))

@@ -63,3 +63,25 @@ def decisions_for(
     trend = guard({g: ids for (d, _), (g, ids) in members.items() if d == "round"}, k)
     decided.update({d.key: d for d in trend.decisions})
     return decided
+
+
+def plan_decisions(
+    cells: dict[tuple[str, str], np.ndarray], size_keys: frozenset[str], k: int
+) -> dict[tuple[str, str], Decision[tuple[str, str]]]:
+    """The plan view's cells, keyed (group key, measure key): one guard call per measure over
+    the Land cell ("all") and its size-class cells, which are one family (residual rule).
+
+    A cell's members are the municipalities that took the measure into their plan; all
+    figures of a cell (taken in, done, median time to done) come from them. Different measures
+    are different questions about the same municipalities, as areas are in the report, and
+    are guarded apart: the view never shows a sum over measures.
+    """
+    by_measure: dict[str, dict[tuple[str, str], np.ndarray]] = {}
+    for (gkey, measure), ids in cells.items():
+        by_measure.setdefault(measure, {})[(gkey, measure)] = ids
+    decided: dict[tuple[str, str], Decision[tuple[str, str]]] = {}
+    for measure, groups in by_measure.items():
+        ordered = dict(sorted(groups.items(), key=lambda item: item[0][0] != "all"))  # the Land first: it wins ties
+        families = {key: ("size", measure) for key in ordered if key[0] in size_keys}
+        decided.update({d.key: d for d in guard(ordered, k, families).decisions})
+    return decided

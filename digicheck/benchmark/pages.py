@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from digicheck.benchmark import charts as bench_charts
 from digicheck.benchmark.export import shown_groups
+from digicheck.benchmark.plans import PlanView, plan_view
 from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, report_for
 
 
@@ -19,6 +20,12 @@ class BenchmarkPage:
     charts: dict[str, str] = field(default_factory=dict)
     heatmap: str | None = None
     trend: str | None = None
+    #: what municipalities take into their plans and complete (the same under every filter)
+    plans: PlanView | None = None
+
+
+def plans_for(request: ReportRequest) -> PlanView:
+    return plan_view(k=request.k, include_demo=request.include_demo)
 
 
 def benchmark_page(request: ReportRequest) -> BenchmarkPage:
@@ -30,6 +37,7 @@ def benchmark_page(request: ReportRequest) -> BenchmarkPage:
     return BenchmarkPage(
         report,
         groups,
+        plans=plans_for(request),
         charts={area: bench_charts.box_figure(area, name, groups) for area, name in names.items()},
         heatmap=bench_charts.heatmap_figure("overall", groups),
         trend=bench_charts.trend_figure(list(report.trend), names),
@@ -43,10 +51,13 @@ class BenchmarkDocument:
     report: Report
     groups: list[GroupFigures]
     svgs: dict[str, str]
+    plans: PlanView | None = None
 
 
 def benchmark_document(request: ReportRequest) -> BenchmarkDocument:
     report = report_for(request)
     groups = shown_groups(report)
-    svgs = {area: bench_charts.box_svg(area, name, groups) for area, name in report.area_names.items()} if report.land else {}
-    return BenchmarkDocument(report, groups, svgs)
+    if not report.land:
+        return BenchmarkDocument(report, groups, {})
+    svgs = {area: bench_charts.box_svg(area, name, groups) for area, name in report.area_names.items()}
+    return BenchmarkDocument(report, groups, svgs, plans_for(request))

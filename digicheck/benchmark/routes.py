@@ -61,10 +61,12 @@ def report() -> ResponseReturnValue:
 @bp.get("/export.csv")
 @benchmark_required
 def export_csv() -> ResponseReturnValue:
-    result = benchmark.report_for(_request_for(BenchFilterForm()))
+    request = _request_for(BenchFilterForm())
+    result = benchmark.report_for(request)
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
     logs.audit("export_downloaded", export="benchmark", format="csv", round=result.round, dimension=result.dimension)
-    return downloads.attachment(benchmark_export.csv_bytes(result), downloads.CSV_MIMETYPE, name)
+    plans = pages.plans_for(request) if result.round else None
+    return downloads.attachment(benchmark_export.csv_bytes(result, plans), downloads.CSV_MIMETYPE, name)
 
 
 @bp.get("/bericht.pdf")

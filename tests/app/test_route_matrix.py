@@ -104,6 +104,9 @@ MATRIX: dict[tuple[str, str], tuple[Outcome, ...]] = {
     ("plan.take", "POST"): PLAN_POST,
     ("plan.entry", "GET"): PLAN_READ,
     ("plan.entry", "POST"): PLAN_POST,
+    # the plan's documents: the municipality's own staff and the consultants
+    ("plan_documents.fahrplan_pdf", "GET"): ("login", 200, 404, 200, 200, 403),
+    ("plan_documents.plan_export", "GET"): ("login", 200, 404, 200, 200, 403),
     # the benchmark: every signed-in role, the analysts included
     ("bench.report", "GET"): SIGNED_IN,
     ("bench.export_csv", "GET"): SIGNED_IN,
