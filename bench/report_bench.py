@@ -81,6 +81,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
                 (
                     ident,
                     f"{kreis_ags}000",
+                    f"{land:02d}",
                     f"Landkreis {kreis_ags}",
                     search_key(f"Landkreis {kreis_ags}"),
                     "Landkreis",
@@ -100,6 +101,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
                     (
                         ident,
                         f"{kreis_ags}{g + 1:03d}",
+                        f"{land:02d}",
                         f"Gemeinde {kreis_ags}{g + 1:03d}",
                         search_key(f"Gemeinde {kreis_ags}{g + 1:03d}"),
                         kind,
@@ -134,6 +136,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
 MUNICIPALITY_COLUMNS = (
     "id",
     "ags",
+    "land",
     "name",
     "name_search",
     "kind",
@@ -255,7 +258,7 @@ def check_same(report: Any, same: list[list[Any]], dialect: str) -> None:
 def participant(data: tuple[list[tuple], list[tuple], list[tuple]]) -> str:
     """AGS of the first Gemeinde (by AGS) with a submission in the newest round: its ranks and neighbours are computed."""
     newest = {m for _, m, *_rest, stamp in data[1] if stamp.year == YEARS[-1]}
-    return min(ags for ident, ags, _name, _key, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
+    return min(ags for ident, ags, _land, _name, _key, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
 
 
 def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> None:

@@ -185,7 +185,7 @@ def review(assessment: Assessment) -> Review:
             change_counts.get(item.id, 0),
             not_comparable=change is not None and item.id in change.not_comparable,
         )
-    median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
+    median = size_class_median(assessment.municipality.population, [a.id for a in q.areas], assessment.municipality.land)
     refs = references(q)
     return Review(
         assessment=assessment,
