@@ -43,8 +43,8 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from digicheck.models._time import UTCDateTime  # noqa: E402
 from scoring import Questionnaire, check_answers, score_checked  # noqa: E402
-from scoring.names import search_key  # noqa: E402
 from scoring.laender import land_of  # noqa: E402
+from scoring.names import search_key  # noqa: E402
 
 #: --scale: (Land prefix or None for all of the register, rounds)
 SCALES = {"hessen": ("06", 3), "germany": (None, 3)}

@@ -86,7 +86,7 @@ def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | No
 
 
 #: what the official register says of a municipality, as the CLI and the API show it
-REGISTER_FIELDS = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population", "in_register")
+REGISTER_FIELDS = ("ags", "name", "land", "kind", "kreis", "regierungsbezirk", "population", "in_register")
 
 
 def register_fields(municipality: object) -> dict[str, object]:

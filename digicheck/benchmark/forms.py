@@ -41,9 +41,10 @@ class BenchFilterForm(Form):
     def scope(self, present: list[tuple[str, int]], own: str) -> str:
         """The Land the report is of: the chosen one, else `own` (the viewer's default); with one Land
         imported GERMANY, which is the same and needs no filter. "Länder (je Land)" only for Deutschland."""
-        self.land.choices = choices(land_choices(present))
-        if self.land.errors or self.land.data not in {c.value for c in self.land.choices}:
-            self.land.data, self.land.errors = own, []
+        self.land.choices = choices(land_choices(present))  # known only now: validate() saw none
+        self.land.errors = []
+        if self.land.data not in {c.value for c in self.land.choices}:
+            self.land.data = own
         if len(present) < 2:
             self.dimension.choices = [c for c in self.dimension.choices if c.value != "laender"]
             self.dimension.data = "land" if self.dimension.data == "laender" else self.dimension.data

@@ -82,7 +82,11 @@ def land_total(scope: str, several: bool) -> PeerGroup:
     """The total of a scope: "Land: alle Kommunen" while the register holds one Land, else named."""
     if not several:
         return PeerGroup.of(Dimension.LAND, "all")
-    return PeerGroup(Dimension.LAND, "all", f"{GERMANY_NAME}: alle Länder") if scope == GERMANY else PeerGroup.of(Dimension.LAND, "all", land_name(scope))
+    return (
+        PeerGroup(Dimension.LAND, "all", f"{GERMANY_NAME}: alle Länder")
+        if scope == GERMANY
+        else PeerGroup.of(Dimension.LAND, "all", land_name(scope))
+    )
 
 
 def _split(
@@ -126,7 +130,7 @@ def _guard_scoped(
     refused: dict[Hashable, Decision[Hashable]] = {}
     while True:
         kept = {key: ids for key, ids in view.items() if key not in refused}
-        result: dict[Hashable, Decision[Hashable]] = {d.key: d for d in guard(kept, k, families, priority).decisions}
+        result: dict[Hashable, Decision[Any]] = {d.key: d for d in guard(kept, k, families, priority).decisions}
         bad = _germany_rule(result, cells, view, k)
         if not bad:
             return {**result, **refused}
@@ -172,7 +176,9 @@ def scoped_decisions(
                     view[ScopedGroup(s, group, several)] = ids
                     families[ScopedGroup(s, group, several)] = (d, round_, "all" if d in _NESTED else s)
                     if s == GERMANY:
-                        cells[ScopedGroup(s, group, several)] = [ScopedGroup(x, scoped[x][(d, key)][0], several) for x in laender if (d, key) in scoped[x]]
+                        cells[ScopedGroup(s, group, several)] = [
+                            ScopedGroup(x, scoped[x][(d, key)][0], several) for x in laender if (d, key) in scoped[x]
+                        ]
         result = _guard_scoped(view, k, families, cells)
         decided.update({key: d for key, d in result.items() if isinstance(key, ScopedGroup) and key.group.dimension.value == dim})
     out: dict[Hashable, Decision[Any]] = {}

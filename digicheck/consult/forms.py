@@ -16,8 +16,8 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from digicheck.consult.queries import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from digicheck.forms import REQUIRED, choices
-from digicheck.municipalities import default_land, land_choices
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
+from digicheck.municipalities import default_land, land_choices
 from scoring import Questionnaire
 from scoring.kinds import KINDS
 from scoring.laender import GERMANY, land_name

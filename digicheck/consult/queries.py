@@ -94,6 +94,9 @@ class OverviewRow:
     def status_label(self) -> str:
         return STATUSES[self.status]
 
+    #: the Land key (AGS digits 1-2)
+    land: str = ""
+
 
 @dataclass(frozen=True)
 class OverviewPage:
@@ -381,6 +384,7 @@ def overview_rows(found: Sequence[Any]) -> list[OverviewRow]:
                 kreis=r["kreis"],
                 regierungsbezirk=r["regierungsbezirk"],
                 population=r["population"],
+                land=r["land"],
                 in_register=bool(r["in_register"]),
                 status=r["status"],
                 assessment_id=r["assessment_id"],
