@@ -58,6 +58,7 @@ from scale_seed import COLUMNS  # noqa: E402 - after the path is set
 
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
 from scoring.names import search_key  # noqa: E402 - after the path is set
+from scoring.laender import GERMANY  # noqa: E402 - after the path is set
 
 #: The columns of the synthetic profiles: the areas of the newest shipped questionnaire.
 AREAS = default_areas()
@@ -297,7 +298,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
     builders = [name for name in vars(service.sql) if name.endswith("_sql")]
     patched = {
         "_rows": timed("sql", service._rows),
-        "decisions_for": timed("guard", service.decisions_for),
+        "scoped_decisions": timed("guard", service.scoped_decisions),
         "cluster_profiles": timed("clustering", service.cluster_profiles),
     }
     originals = {name: getattr(service, name) for name in patched} | {name: getattr(service.sql, name) for name in builders}
@@ -327,7 +328,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             def report() -> Any:
                 spent.clear()
                 statements.clear()
-                result = service.build_report(None, "kreis", k=5, include_demo=False, municipality=who, with_similar=True)
+                result = service.build_report(None, "kreis", k=5, include_demo=False, municipality=who, with_similar=True, land=GERMANY)
                 db.session.rollback()
                 return result
 

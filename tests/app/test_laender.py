@@ -138,7 +138,9 @@ def test_benchmark_page_offers_the_land_and_starts_with_the_readers_own(browser,
     made = land_world({"06411": 6, "09161": 6})
     browser.login(world.berater)
     page = browser.get("/benchmark/?runde=2026").get_data(as_text=True)
-    options = re.findall(r'<option (?:selected )?value="([^"]*)"', page[page.index('id="land"') : page.index("</select>", page.index('id="land"'))])
+    options = re.findall(
+        r'<option (?:selected )?value="([^"]*)"', page[page.index('id="land"') : page.index("</select>", page.index('id="land"'))]
+    )
     assert options == ["06", "09", GERMANY]
     assert 'selected value="06"' in page
     assert "Land: Hessen" in page and "Land: Bayern" not in page
