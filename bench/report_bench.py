@@ -57,8 +57,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from scale_seed import COLUMNS  # noqa: E402 - after the path is set
 
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
-from scoring.names import search_key  # noqa: E402 - after the path is set
 from scoring.laender import GERMANY  # noqa: E402 - after the path is set
+from scoring.names import search_key  # noqa: E402 - after the path is set
 
 #: The columns of the synthetic profiles: the areas of the newest shipped questionnaire.
 AREAS = default_areas()

@@ -96,12 +96,12 @@ def _split(
     Land; the others are cut by Land; "Deutschland" keeps them all (only with more than one Land)."""
     scopes = [*laender, GERMANY] if len(laender) > 1 else list(laender)
     out: dict[str, dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]] = {scope: {} for scope in scopes}
+    ids_by_land = {land: np.array(sorted(i for i, x in land_of.items() if x == land), dtype=np.int64) for land in laender}
     for (dim, key), (group, ids) in members.items():
-        lands = np.array([land_of[int(i)] for i in ids])
         for scope in scopes:
             if dim == "laender" and scope != GERMANY:
                 continue
-            part = ids if scope == GERMANY else ids[lands == scope]
+            part = ids if scope == GERMANY else ids[np.isin(ids, ids_by_land[scope], assume_unique=True)]
             if part.size:
                 out[scope][(dim, key)] = (land_total(scope, several) if dim == "land" else group, part)
     return out
@@ -182,13 +182,16 @@ def scoped_decisions(
         result = _guard_scoped(view, k, families, cells)
         decided.update({key: d for key, d in result.items() if isinstance(key, ScopedGroup) and key.group.dimension.value == dim})
     out: dict[Hashable, Decision[Any]] = {}
-    for (d, key), (group, ids) in shown.items():
+    for (d, key), (group, ids) in list(shown.items()):
         if d == "laender":
             decision = decided[total_of[key]]
         elif d in _NESTED:
             decision = decided[ScopedGroup(land_of[int(ids[0])], group, several)]
         else:
             decision = decided[ScopedGroup(str(own), group, several)]
+        if d == "land" and scope != own:  # "Deutschland" with one Land's data: named as chosen
+            group = land_total(scope, several)
+            shown[(d, key)] = (group, ids)
         out[group] = _as_shown(decision, group)
     shown.update(_trend(years, k, scope, several, out))
     if ("land", "all") in shown:
@@ -217,8 +220,9 @@ def _trend(
     shown: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]] = {}
     for key, decision in _guard_scoped(view, k, {}, cells).items():
         if isinstance(key, ScopedGroup) and key.scope == own:
-            shown[("round", key.group.key)] = (key.group, view[key])
-            out[key.group] = _as_shown(decision, key.group)
+            group = key.group if scope == own else round_group(int(key.group.key), scope, several)
+            shown[("round", group.key)] = (group, view[key])
+            out[group] = _as_shown(decision, group)
     return shown
 
 

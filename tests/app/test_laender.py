@@ -15,7 +15,6 @@ from digicheck.models import Municipality, Role, TokenRole
 from scoring.laender import GERMANY
 from tests.app.api_helpers import ApiClient, bearer
 from tests.app.benchmark_helpers import municipality, submit
-from tests.app.page_figures import table_rows
 from tests.conftest import add_user
 
 
@@ -215,3 +214,13 @@ def test_api_benchmark_and_municipality_filters_take_the_land(api) -> None:
     assert {m["land"] for m in everyone} == {"06", "09"}
     assessments = api("/api/v1/assessments?land=09&limit=100", "consultant").get_json()["items"]
     assert len(assessments) == 6 and all(a["ags"].startswith("09") for a in assessments)
+
+
+def test_germany_with_data_of_one_land_is_named_germany(app) -> None:
+    land_world({"06411": 6})
+    municipality("09162000", kreis_ags="09162", kreis="München", rb="Oberbayern", population=1_500_000)  # imported, no data
+    db.session.commit()
+    germany = report(GERMANY)
+    assert germany.land.group.label == "Deutschland: alle Länder" and germany.land.published and germany.land.size == 6
+    assert germany.land.registered == 7 and [g.group.label for g in germany.trend] == ["Runde 2026: Deutschland"]
+    assert report("06").land.group.label == "Land: Hessen" and report("06").land.registered == 6
