@@ -90,20 +90,25 @@ def land_total(scope: str, several: bool) -> PeerGroup:
 
 
 def _split(
-    members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]], laender: list[str], land_of: dict[int, str], several: bool
+    members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]], laender: list[str], several: bool
 ) -> dict[str, dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]]:
     """Every scope's groups of the round from the Germany-wide ones: nested groups stay whole in their
     Land; the others are cut by Land; "Deutschland" keeps them all (only with more than one Land)."""
     scopes = [*laender, GERMANY] if len(laender) > 1 else list(laender)
     out: dict[str, dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]] = {scope: {} for scope in scopes}
-    ids_by_land = {land: np.array(sorted(i for i, x in land_of.items() if x == land), dtype=np.int64) for land in laender}
+    top = max((int(ids.max()) for (_d, _k), (_g, ids) in members.items() if ids.size), default=0)
+    code = np.full(top + 1, -1, dtype=np.int64)  # member id -> index of its Land in `laender`
+    for n, land in enumerate(laender):
+        code[members[("laender", land)][1]] = n
     for (dim, key), (group, ids) in members.items():
-        for scope in scopes:
-            if dim == "laender" and scope != GERMANY:
-                continue
-            part = ids if scope == GERMANY else ids[np.isin(ids, ids_by_land[scope], assume_unique=True)]
-            if part.size:
-                out[scope][(dim, key)] = (land_total(scope, several) if dim == "land" else group, part)
+        if GERMANY in out:
+            out[GERMANY][(dim, key)] = (land_total(GERMANY, several) if dim == "land" else group, ids)
+        if dim == "laender":
+            continue
+        lands = code[ids]
+        for n in [int(lands[0])] if lands.min() == lands.max() else np.unique(lands).tolist():
+            part = ids if lands.min() == lands.max() else ids[lands == n]
+            out[laender[n]][(dim, key)] = (land_total(laender[n], several) if dim == "land" else group, part)
     return out
 
 
@@ -159,7 +164,7 @@ def scoped_decisions(
     """
     laender = sorted(key for dim, key in members if dim == "laender")
     land_of = {int(i): key for (dim, key), (_g, ids) in members.items() if dim == "laender" for i in ids}
-    scoped = _split(members, laender, land_of, several)
+    scoped = _split(members, laender, several)
     own = scope if scope in scoped else (laender[0] if scope == GERMANY and len(laender) == 1 else None)
     shown = dict(scoped.get(own, {})) if own else {}
     total_of = {s: ScopedGroup(s, land_total(s, several), several) for s in scoped}
