@@ -392,6 +392,8 @@ def _with_municipality(
     )
     if not rows:
         note = f"{municipality.name} hat in Runde {report.round} keine abgeschlossene Bewertung: keine Perzentilränge."
+        if report.scope not in (GERMANY, municipality.land):
+            note = f"{municipality.name} liegt in {land_name(municipality.land)}: Perzentilränge dort oder für Deutschland."
         return replace(report, municipality=municipality, ranks=(), rank_note=note, similar=() if with_similar else None)
     by_group: dict[tuple[str, str], dict[str, float | None]] = {}
     for row in rows:

@@ -128,6 +128,8 @@ def test_ranks_and_similar_municipalities_stay_within_the_land(app) -> None:
     assert labels[:2] == ["Deutschland: alle Länder", "Land: Hessen"]
     assert any(n.ags.startswith("09") for n in germany.similar)
     assert "je Land" in germany.archetype_note and not germany.archetypes
+    elsewhere = report("09", municipality=own)
+    assert elsewhere.ranks == () and elsewhere.rank_note == "Gemeinde 06411000 liegt in Hessen: Perzentilränge dort oder für Deutschland."
 
 
 # --- pages ---------------------------------------------------------------------------------
