@@ -29,7 +29,8 @@ alike), it times:
 Plans (issue 16): 100,000 Maßnahmenplan entries over the municipalities with a submission
 (scale_seed's `plan_rows`, with history rows), and in the same interleaved runs:
 
-  plan view   digicheck.benchmark.plans.plan_view(k=5): the benchmark's plan section
+  plan view   digicheck.benchmark.plans.plan_view(k=5, land=…): the benchmark's plan section of
+              the Land with the most entries (the section is per Land)
   plan SQL    the same figures in hand-written SQL (per size class and the Land, per measure:
               municipalities that took it in, done, median days to done); checked equal
   plan page   digicheck.plan.documents.entry_rows(...) of the municipality with the most
@@ -73,6 +74,7 @@ from scale_seed import COLUMNS, plan_choices, plan_rows  # noqa: E402 - after th
 from scoring import Library  # noqa: E402 - after the path is set
 from scoring.benchmark import SIZE_CLASSES  # noqa: E402 - after the path is set
 from scoring.benchmark.archetypes import default_areas  # noqa: E402 - after the path is set
+from scoring.laender import GERMANY  # noqa: E402 - after the path is set
 from scoring.names import search_key  # noqa: E402 - after the path is set
 
 #: The columns of the synthetic profiles: the areas of the newest shipped questionnaire.
@@ -97,6 +99,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
                 (
                     ident,
                     f"{kreis_ags}000",
+                    f"{land:02d}",
                     f"Landkreis {kreis_ags}",
                     search_key(f"Landkreis {kreis_ags}"),
                     "Landkreis",
@@ -116,6 +119,7 @@ def synthetic(n_assessments: int, seed: int = 6) -> tuple[list[tuple], list[tupl
                     (
                         ident,
                         f"{kreis_ags}{g + 1:03d}",
+                        f"{land:02d}",
                         f"Gemeinde {kreis_ags}{g + 1:03d}",
                         search_key(f"Gemeinde {kreis_ags}{g + 1:03d}"),
                         kind,
@@ -174,6 +178,7 @@ def synthetic_plans(data: tuple[list[tuple], ...], total: int, seed: int = 16) -
 MUNICIPALITY_COLUMNS = (
     "id",
     "ags",
+    "land",
     "name",
     "name_search",
     "kind",
@@ -278,8 +283,8 @@ _SIZE = (
 #: "plan SQL": per municipality and measure once, done if any entry is, days to its first completion
 PLAN_PER_PG = """per AS (SELECT e.municipality_id AS mid, e.source, e.source_id, bool_or(e.status = 'done') AS done,
   MIN(EXTRACT(EPOCH FROM (e.closed_at - e.created_at)) / 86400.0) FILTER (WHERE e.status = 'done' AND e.closed_at IS NOT NULL) AS days
-  FROM plan_entries e LEFT JOIN assessments a ON a.id = e.added_in_id
-  WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo)
+  FROM plan_entries e JOIN municipalities ml ON ml.id = e.municipality_id LEFT JOIN assessments a ON a.id = e.added_in_id
+  WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo) AND ml.land = :land
   GROUP BY e.municipality_id, e.source, e.source_id)"""
 PLAN_PG = f"""WITH {PLAN_PER_PG}
 SELECT g.gkey, p.source, p.source_id, COUNT(*) AS taken, COUNT(*) FILTER (WHERE p.done) AS done,
@@ -289,8 +294,8 @@ CROSS JOIN LATERAL (VALUES ('all'), (CASE WHEN m.kind <> 'Landkreis' AND m.popul
 WHERE g.gkey IS NOT NULL GROUP BY g.gkey, p.source, p.source_id"""
 PLAN_SQLITE = f"""WITH per AS (SELECT e.municipality_id AS mid, e.source, e.source_id, MAX(e.status = 'done') AS done,
   MIN(CASE WHEN e.status = 'done' AND e.closed_at IS NOT NULL THEN julianday(e.closed_at) - julianday(e.created_at) END) AS days
-  FROM plan_entries e LEFT JOIN assessments a ON a.id = e.added_in_id
-  WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo)
+  FROM plan_entries e JOIN municipalities ml ON ml.id = e.municipality_id LEFT JOIN assessments a ON a.id = e.added_in_id
+  WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo) AND ml.land = :land
   GROUP BY e.municipality_id, e.source, e.source_id),
 g AS (SELECT 'all' AS gkey, p.* FROM per p
       UNION ALL SELECT {_SIZE}, p.* FROM per p JOIN municipalities m ON m.id = p.mid WHERE m.kind <> 'Landkreis' AND m.population IS NOT NULL),
@@ -347,7 +352,7 @@ def check_same(report: Any, same: list[list[Any]], dialect: str) -> None:
 def participant(data: tuple[list[tuple], ...]) -> str:
     """AGS of the first Gemeinde (by AGS) with a submission in the newest round: its ranks and neighbours are computed."""
     newest = {m for _, m, *_rest, stamp in data[1] if stamp.year == YEARS[-1]}
-    return min(ags for ident, ags, _name, _key, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
+    return min(ags for ident, ags, _land, _name, _key, kind, *_ in data[0] if ident in newest and kind == "Gemeinde")
 
 
 def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> None:
@@ -389,7 +394,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
     builders = [name for name in vars(service.sql) if name.endswith("_sql")]
     patched = {
         "_rows": timed("sql", service._rows),
-        "decisions_for": timed("guard", service.decisions_for),
+        "scoped_decisions": timed("guard", service.scoped_decisions),
         "cluster_profiles": timed("clustering", service.cluster_profiles),
     }
     originals = {name: getattr(service, name) for name in patched} | {name: getattr(service.sql, name) for name in builders}
@@ -419,7 +424,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             def report() -> Any:
                 spent.clear()
                 statements.clear()
-                result = service.build_report(None, "kreis", k=5, include_demo=False, municipality=who, with_similar=True)
+                result = service.build_report(None, "kreis", k=5, include_demo=False, municipality=who, with_similar=True, land=GERMANY)
                 db.session.rollback()
                 return result
 
@@ -428,9 +433,16 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                 text("SELECT municipality_id FROM plan_entries GROUP BY municipality_id ORDER BY COUNT(*) DESC, municipality_id LIMIT 1")
             )
 
+            # the plan section is per Land (digicheck.benchmark.plans): the Land with the most entries
+            bounds["land"] = db.session.scalar(
+                text(
+                    "SELECT m.land FROM plan_entries e JOIN municipalities m ON m.id = e.municipality_id GROUP BY m.land ORDER BY COUNT(*) DESC, m.land LIMIT 1"
+                )
+            )
+
             def plan_view_run() -> Any:
                 service.tune_transaction()  # on the page the report ran before, in the same transaction
-                result = plans.plan_view(k=5, include_demo=False)
+                result = plans.plan_view(k=5, include_demo=False, land=bounds["land"], several=True)
                 db.session.rollback()
                 return result
 

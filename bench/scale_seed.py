@@ -46,6 +46,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 from digicheck.models._time import UTCDateTime  # noqa: E402
 from scoring import Questionnaire, check_answers, score_checked  # noqa: E402
+from scoring.laender import land_of  # noqa: E402
 from scoring.names import search_key  # noqa: E402
 
 #: --scale: (Land prefix or None for all of the register, rounds)
@@ -223,6 +224,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "municipalities": (
         "id",
         "ags",
+        "land",
         "name",
         "name_search",
         "name_official",
@@ -409,6 +411,7 @@ class Seeder:
                 (
                     m,
                     entry.ags,
+                    land_of(entry.ags),
                     entry.name,
                     search_key(entry.name),
                     entry.name_official or None,

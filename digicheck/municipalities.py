@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 
 from digicheck import timefmt
 from digicheck.extensions import db
 from digicheck.models import Municipality
 from digicheck.register import RegisterEntry
+from scoring.laender import GERMANY, HOME_LAND, LAENDER, land_name
 from scoring.names import search_key
 
 FIELDS = ("name", "name_official", "kind", "kreis", "kreis_ags", "regierungsbezirk", "population", "area_km2")
@@ -85,7 +86,7 @@ def upsert(entries: list[RegisterEntry], edition: date | None, *, land: str | No
 
 
 #: what the official register says of a municipality, as the CLI and the API show it
-REGISTER_FIELDS = ("ags", "name", "kind", "kreis", "regierungsbezirk", "population", "in_register")
+REGISTER_FIELDS = ("ags", "name", "land", "kind", "kreis", "regierungsbezirk", "population", "in_register")
 
 
 def register_fields(municipality: object) -> dict[str, object]:
@@ -141,3 +142,30 @@ def named(entries: list[str]) -> tuple[list[Municipality], list[str]]:
         if len(matches) == 1 and matches[0] not in chosen:
             chosen.append(matches[0])
     return chosen, errors
+
+
+def in_register() -> ColumnElement[bool]:
+    """Municipalities the current register lists (not merged, not left)."""
+    return Municipality.left_register.is_(None) & Municipality.merged_into_id.is_(None)
+
+
+def laender() -> list[tuple[str, int]]:
+    """(Land key, municipalities in the register) of every Land imported, in key order."""
+    rows = db.session.execute(select(Municipality.land, func.count()).where(in_register()).group_by(Municipality.land)).all()
+    return sorted((str(land), int(count)) for land, count in rows)
+
+
+def land_choices(present: list[tuple[str, int]]) -> list[tuple[str, str]]:
+    """The Land filter's options: every imported Land, then "Deutschland" (all of them together)."""
+    return [(key, land_name(key)) for key, _count in present if key in LAENDER] + [(GERMANY, land_name(GERMANY))]
+
+
+def default_land(municipality: Municipality | None, present: list[tuple[str, int]]) -> str:
+    """The scope a view starts with: a Kommune's own Land; for everyone else Hessen when imported, else the
+    Land with the most municipalities (docs/benchmark.md "Länder"); GERMANY when nothing is imported."""
+    if municipality is not None:
+        return municipality.land
+    keys = [key for key, _count in present]
+    if HOME_LAND in keys:
+        return HOME_LAND
+    return max(present, key=lambda item: (item[1], item[0]))[0] if present else GERMANY

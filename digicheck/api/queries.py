@@ -33,7 +33,8 @@ from digicheck.consult.queries import (
 )
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
-from digicheck.municipalities import register_fields
+from digicheck.municipalities import default_land, laender, register_fields
+from scoring.laender import GERMANY
 
 # --- cursors ------------------------------------------------------------------------------
 
@@ -65,9 +66,16 @@ def _page(items: list[Any], limit: int, key: Any) -> tuple[list[Any], str | None
 # --- municipalities -----------------------------------------------------------------------
 
 
+def _land_filter(args: Mapping[str, Any]) -> str:
+    """The `land` parameter as a filter value: "" (all Länder) for none or GERMANY."""
+    land = args.get("land") or ""
+    return "" if land == GERMANY else land
+
+
 def _overview_query(args: Mapping[str, Any]) -> OverviewQuery:
     return OverviewQuery(
         search=(args.get("q") or "").strip(),
+        land=_land_filter(args),
         kreis=args.get("kreis", ""),
         regierungsbezirk=args.get("regierungsbezirk", ""),
         kind=args.get("kind", ""),
@@ -115,7 +123,7 @@ def municipality_page(args: Mapping[str, Any], *, only: int | None, with_status:
 
 def _register_row(r: Mapping[Any, Any]) -> OverviewRow:
     """An overview row with the register fields only (the status stays unread)."""
-    return OverviewRow(**{k: r[k] for k in ("municipality_id", "ags", "name", "kind", "kreis", "regierungsbezirk", "population")},
+    return OverviewRow(**{k: r[k] for k in ("municipality_id", "ags", "name", "kind", "kreis", "regierungsbezirk", "population", "land")},
                        in_register=bool(r["in_register"]), status="", assessment_id=None, round=None, answered_percent=None,
                        last_activity=None, submitted_id=None, submitted_round=None, overall_level=None)  # fmt: skip
 
@@ -132,6 +140,7 @@ def municipality_one(municipality: Municipality, *, with_status: bool) -> dict[s
 
 
 _ASSESSMENT_FILTERS = (
+    ("land", Municipality.land),
     ("kreis", Municipality.kreis),
     ("regierungsbezirk", Municipality.regierungsbezirk),
     ("kind", Municipality.kind),
@@ -177,6 +186,7 @@ def _assessment_statement(present: tuple[str, ...], size: str, status: bool, aft
 def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, Any]:
     """Assessments by id, after the cursor, with their levels (3 queries a page)."""
     values: dict[str, Any] = {name: args.get(name) for name, _ in _ASSESSMENT_FILTERS if name != "only"} | {"only": only}
+    values["land"] = _land_filter(args)
     values = {name: value for name, value in values.items() if value is not None and value != ""}
     if args.get("status"):
         values["status"] = AssessmentStatus(args["status"])
@@ -294,12 +304,20 @@ def _group_document(report: Report, group: GroupFigures, *, levels: bool = True)
     }
 
 
-def benchmark_document(round_: int | None, dimension: str) -> dict[str, Any]:
-    """The report's figures (the same service, guard and k as the page): suppressed groups and cells are null with a reason code."""
+def benchmark_document(round_: int | None, dimension: str, land: str | None = None) -> dict[str, Any]:
+    """The report's figures (the same service, guard and k as the page) of one Land, by default that of
+    `default_land`, or of GERMANY: suppressed groups and cells are null with a reason code."""
+    present = laender()
+    scope = GERMANY if len(present) < 2 else (land or default_land(None, present))
     report = build_report(
-        round_, dimension, k=int(current_app.config.get("BENCHMARK_K", 5)), include_demo=bool(current_app.config["DIGICHECK_DEMO"])
+        round_,
+        dimension,
+        k=int(current_app.config.get("BENCHMARK_K", 5)),
+        include_demo=bool(current_app.config["DIGICHECK_DEMO"]),
+        land=scope,
     )
     return {
+        "land": present[0][0] if len(present) == 1 else scope,
         "round": report.round,
         "rounds": list(report.rounds),
         "dimension": report.dimension,

@@ -239,4 +239,4 @@ def benchmark(**args: Any) -> Any:
 
     Dieselben Zahlen und dieselbe Zurückhaltung wie der Bericht: keine Angabe aus weniger als k Bewertungen
     und keine Gruppe, deren Vergleich einzelne Kommunen verriete; zurückgehaltene Werte sind null mit `reason_code`."""
-    return dumped(queries.benchmark_document(args.get("round"), args["dimension"]))
+    return dumped(queries.benchmark_document(args.get("round"), args["dimension"], args.get("land")))

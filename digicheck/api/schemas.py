@@ -15,6 +15,7 @@ from digicheck.models.booking import BookingStatus
 from digicheck.models.consult import REASON_MAX
 from scoring.benchmark.peers import SIZE_CLASSES
 from scoring.kinds import KINDS
+from scoring.laender import GERMANY, LAENDER
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
@@ -74,9 +75,15 @@ class PageQuery(Schema):
     )
 
 
+#: the `land` parameter: a Land key (AGS digits 1-2) or GERMANY
+LAND_CHOICE = _one_of([*LAENDER, GERMANY])
+LAND_HELP = "Land: die ersten zwei Stellen des AGS (z. B. 06 Hessen) oder DE für alle Länder"
+
+
 class RegionFilter(PageQuery):
     """The overview's filters (digicheck/consult/forms.py OverviewForm)."""
 
+    land = _de(fields.String, validate=LAND_CHOICE, metadata={"description": LAND_HELP})
     kreis = _text(120, metadata={"description": "Landkreis / kreisfreie Stadt (Name)"})
     regierungsbezirk = _text(80)
     kind = _de(fields.String, validate=_one_of(KINDS), metadata={"description": "Art der Kommune"})
@@ -110,6 +117,11 @@ class BenchmarkQuery(Schema):
     )
     dimension = _de(
         fields.String, load_default="land", validate=_one_of(list(DIMENSION_LABELS)), metadata={"description": "Vergleichsgruppen"}
+    )
+    land = _de(
+        fields.String,
+        validate=LAND_CHOICE,
+        metadata={"description": f"{LAND_HELP}; ohne: Hessen, wenn importiert, sonst das Land mit den meisten Kommunen"},
     )
 
 
@@ -152,6 +164,7 @@ class Municipality(Schema):
     ags = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
+    land = fields.String(required=True, metadata={"description": "Land: die ersten zwei Stellen des AGS"})
     kreis = fields.String(required=True)
     regierungsbezirk = fields.String(required=True)
     population = fields.Integer(required=True)
@@ -374,6 +387,7 @@ class Group(Schema):
 
 
 class Benchmark(Schema):
+    land = fields.String(required=True, metadata={"description": "das Land der Zahlen oder DE für alle Länder"})
     round = fields.Integer(allow_none=True, required=True)
     rounds = fields.List(fields.Integer(), required=True)
     dimension = fields.String(required=True)

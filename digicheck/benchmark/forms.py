@@ -16,6 +16,8 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from digicheck.benchmark.services import DIMENSION_LABELS, Report
 from digicheck.forms import choices
+from digicheck.municipalities import land_choices
+from scoring.laender import GERMANY
 
 #: Up to this many participants the municipality filter is a list, above it a field for a name or an AGS.
 MAX_SELECT = 1000
@@ -25,6 +27,7 @@ class BenchFilterForm(Form):
     runde = IntegerField(
         "Runde (Jahr)", validators=[Optional(), NumberRange(min=2000, max=2100, message="Bitte ein Jahr zwischen 2000 und 2100 angeben.")]
     )
+    land = SelectField("Land", choices=[], validate_choice=True)
     dimension = SelectField("Vergleichsgruppen", choices=choices(list(DIMENSION_LABELS.items())), default="land")
     kommune = StringField(
         "Kommune (Name oder Gemeindeschlüssel)",
@@ -35,6 +38,19 @@ class BenchFilterForm(Form):
         super().__init__(formdata=request.args, **kwargs)
         self.municipality_choices: list[tuple[str, str]] = []
 
+    def scope(self, present: list[tuple[str, int]], own: str) -> str:
+        """The Land the report is of: the chosen one, else `own` (the viewer's default); with one Land
+        imported GERMANY, which is the same and needs no filter. "Länder (je Land)" only for Deutschland."""
+        self.land.choices = choices(land_choices(present))  # known only now: validate() saw none
+        self.land.errors = []
+        if self.land.data not in {c.value for c in self.land.choices}:
+            self.land.data = own
+        if len(present) < 2:
+            self.dimension.choices = [c for c in self.dimension.choices if c.value != "laender"]
+            self.dimension.data = "land" if self.dimension.data == "laender" else self.dimension.data
+            return GERMANY
+        return str(self.land.data)
+
     def set_choices(self, report: Report, *, with_municipalities: bool) -> None:
         """Rounds from the data; for consultants the round's participants (when the list stays short)."""
         if report.round is not None:
@@ -43,10 +59,10 @@ class BenchFilterForm(Form):
         if with_municipalities:
             from digicheck.benchmark.services import participants
 
-            found = participants(report.round, include_demo=report.demo) if report.round is not None else []
+            found = participants(report.round, include_demo=report.demo, land=report.scope) if report.round is not None else []
             self.municipality_choices = found if len(found) <= MAX_SELECT else []
 
     def query(self) -> str:
         """The filters as a query string, for the CSV and PDF links."""
-        values = {"runde": self.runde.data, "dimension": self.dimension.data, "kommune": self.kommune.data}
+        values = {"runde": self.runde.data, "land": self.land.data, "dimension": self.dimension.data, "kommune": self.kommune.data}
         return urlencode({k: v for k, v in values.items() if v})

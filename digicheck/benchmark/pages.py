@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from digicheck.benchmark import charts as bench_charts
 from digicheck.benchmark.export import shown_groups
 from digicheck.benchmark.plans import PlanView, plan_view
-from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, report_for
+from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, registered_laender, report_for
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,8 @@ class BenchmarkPage:
 
 
 def plans_for(request: ReportRequest) -> PlanView:
-    return plan_view(k=request.k, include_demo=request.include_demo)
+    """The plan section of the Land the report is of (per Land only: `digicheck.benchmark.plans`)."""
+    return plan_view(k=request.k, include_demo=request.include_demo, land=request.land, several=len(registered_laender()) > 1)
 
 
 def benchmark_page(request: ReportRequest) -> BenchmarkPage:

@@ -10,8 +10,13 @@ the median needs at least k completions besides. Own entries (free text) and "ne
 are not aggregated: their titles could name the municipality.
 
 The plans are the municipalities' current ones, not a round's: the section is the same under
-every filter of the report, so no two filters give two versions of a cell to subtract. Entries
-added in a demo round count only in demo mode, as demo assessments do.
+every filter of the report except the Land, so no two filters give two versions of a cell to
+subtract. Entries added in a demo round count only in demo mode, as demo assessments do.
+
+Länder: the section shows the plans of one Land, never a sum over Länder. With more than one Land
+in the register and "Deutschland" chosen it shows nothing and says why: the Länder's cells are
+disjoint, so no difference between two published cells describes anyone, while a Germany cell
+minus a Land's would.
 """
 
 from __future__ import annotations
@@ -23,12 +28,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy import text
 
-from digicheck.benchmark.guard import plan_decisions
+from digicheck.benchmark.guard import land_total, plan_decisions
 from digicheck.benchmark.queries import size_case
 from digicheck.content import catalogue, questionnaire
 from digicheck.extensions import db
 from scoring.benchmark import SIZE_CLASSES, Dimension, PeerGroup, quantile_rows
 from scoring.kinds import LANDKREIS
+from scoring.laender import GERMANY
 
 #: the plan sources aggregated: catalogue ids shared by every municipality
 SOURCES = ("measure", "module")
@@ -50,9 +56,11 @@ def _cells(dialect: str) -> str:
   SELECT e.municipality_id AS mid, e.source, e.source_id,
          MAX(CASE WHEN e.status = 'done' THEN 1 ELSE 0 END) AS done,
          MIN(CASE WHEN e.status = 'done' AND e.closed_at IS NOT NULL THEN {_days(dialect)} END) AS days
-  FROM plan_entries e LEFT JOIN assessments a ON a.id = e.added_in_id
+  FROM plan_entries e JOIN municipalities ml ON ml.id = e.municipality_id
+  LEFT JOIN assessments a ON a.id = e.added_in_id
   WHERE e.source IN ({", ".join(f"'{s}'" for s in SOURCES)}) AND e.source_id IS NOT NULL
     AND (:include_demo OR a.is_demo IS NULL OR NOT a.is_demo)
+    AND (:land = '{GERMANY}' OR ml.land = :land)
   GROUP BY e.municipality_id, e.source, e.source_id
 ),
 cells AS (
@@ -129,6 +137,8 @@ class PlanGroup:
 class PlanView:
     k: int
     groups: tuple[PlanGroup, ...]
+    #: "Deutschland" chosen while the register holds several Länder: the section is shown per Land only
+    per_land_only: bool = False
 
     @property
     def empty(self) -> bool:
@@ -142,15 +152,20 @@ def _titles() -> dict[tuple[str, str], str]:
     return titles
 
 
-def _label(key: str) -> str:
-    """The report's own label of the group: "Land: alle Kommunen", "Größenklasse: unter 5.000 Einwohner"."""
-    return PeerGroup.of(Dimension.LAND if key == LAND else Dimension.SIZE, key).label
+def _label(key: str, land: str, several: bool) -> str:
+    """The report's own label of the group: "Land: alle Kommunen" (or the Land's name when the register
+    holds several), "Größenklasse: unter 5.000 Einwohner"."""
+    return land_total(land, several).label if key == LAND else PeerGroup.of(Dimension.SIZE, key).label
 
 
-def plan_view(*, k: int, include_demo: bool, top: int = TOP) -> PlanView:
-    """The anonymised plan figures: the Land, then every size class in size order."""
+def plan_view(*, k: int, include_demo: bool, land: str = GERMANY, several: bool = False, top: int = TOP) -> PlanView:
+    """The anonymised plan figures of one Land (`land` a Land key; GERMANY: all of the one Land the register
+    holds): the Land, then every size class in size order. `several`: the register holds more than one Land."""
+    if several and land == GERMANY:
+        return PlanView(k, (), per_land_only=True)
     dialect = db.session.get_bind().dialect.name
-    rows = [dict(r) for r in db.session.execute(text(plan_sql(dialect)), {"include_demo": include_demo}).mappings()]
+    params = {"include_demo": include_demo, "land": land}
+    rows = [dict(r) for r in db.session.execute(text(plan_sql(dialect)), params).mappings()]
     cells = {(str(r["gkey"]), f"{r['source']}:{r['source_id']}"): np.array(str(r["ids"]).split(","), dtype=np.int64) for r in rows}
     decisions = plan_decisions(cells, _SIZE_KEYS, k)
     titles = _titles()
@@ -167,5 +182,5 @@ def plan_view(*, k: int, include_demo: bool, top: int = TOP) -> PlanView:
     groups = []
     for key in order:
         ranked = sorted(by_group.get(key, ()), key=lambda m: (-m.taken, -m.done, m.title))
-        groups.append(PlanGroup(key, _label(key), tuple(ranked[:top])))
+        groups.append(PlanGroup(key, _label(key, land, several), tuple(ranked[:top])))
     return PlanView(k, tuple(groups))

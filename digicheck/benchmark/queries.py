@@ -54,16 +54,22 @@ _COUNTED = "a.status = 'submitted' AND a.submitted_at IS NOT NULL AND (:include_
 _FIRM = "NOT EXISTS (SELECT 1 FROM area_scores p WHERE p.assessment_id = {assessment} AND p.area_id = 'overall' AND p.provisional)"
 
 
-def _latest(dialect: str, *, one_round: bool) -> str:
+#: the assessment `a` is of a municipality in the reader's scope: :land, a Land key, or 'DE' for all Länder
+_IN_SCOPE = "(:land = 'DE' OR {municipality} IN (SELECT sm.id FROM municipalities sm WHERE sm.land = :land))"
+
+
+def _latest(dialect: str, *, one_round: bool, scoped: bool = True) -> str:
     """Latest submitted assessment per municipality and year, left out when its overall level is
     provisional (docs/benchmark.md "Vorläufige Profile"); demo rows only when :include_demo.
 
     PostgreSQL: DISTINCT ON (one sort, well estimated). SQLite: MAX() with bare columns,
     which SQLite documents to come from the row holding the maximum. One round is
     selected by a range on `submitted_at` (:round_start, :round_end), cheaper than the year.
+    `scoped`: only municipalities of the reader's Land (:land; 'DE' for all).
     """
     year = year_expr(dialect)
     where = _COUNTED + (" AND a.submitted_at >= :round_start AND a.submitted_at < :round_end" if one_round else "")
+    where += " AND " + _IN_SCOPE.format(municipality="a.municipality_id") if scoped else ""
     if dialect == "postgresql":
         newest = f"""newest AS (
   SELECT DISTINCT ON (a.municipality_id, {year}) a.id, a.municipality_id, {year} AS yr
@@ -87,6 +93,7 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "kreis": ("m.kreis_ags", "m.kreis", f"m.kind <> '{LANDKREIS}' AND m.kreis_ags IS NOT NULL"),
     "size": (size_case(), size_case(), f"m.kind <> '{LANDKREIS}' AND m.population IS NOT NULL"),
     "kind": ("m.kind", "m.kind", "1 = 1"),
+    "laender": ("m.land", "m.land", "1 = 1"),
 }
 DIMENSION_IDS = tuple(_DIMENSIONS)
 
@@ -103,7 +110,7 @@ def _groups(dialect: str, dimensions: tuple[str, ...]) -> str:
     ]
     return (
         "lm AS (SELECT l.id AS aid, l.municipality_id AS mid, m.kind, m.kreis, m.kreis_ags, m.regierungsbezirk, "
-        "m.population FROM latest l JOIN municipalities m ON m.id = l.municipality_id),\n"
+        "m.population, m.land FROM latest l JOIN municipalities m ON m.id = l.municipality_id),\n"
         "groups AS (\n  " + "\n  UNION ALL ".join(parts) + "\n)"
     )
 
@@ -115,13 +122,14 @@ def _concat(dialect: str, column: str) -> str:
 
 
 def membership_sql(dialect: str) -> str:
-    """Every group of the round (all dimensions) with its member ids as text.
+    """Every group of the round (all dimensions, every Land: the guard decides over all scopes) with
+    its member ids as text.
 
     The guard needs the members; concatenating them in the database returns a few
     hundred rows instead of one row per assessment and group.
     """
     return (
-        f"WITH {_latest(dialect, one_round=True)},\n{_groups(dialect, DIMENSION_IDS)}\n"
+        f"WITH {_latest(dialect, one_round=True, scoped=False)},\n{_groups(dialect, DIMENSION_IDS)}\n"
         f"SELECT dim, gkey, MAX(glabel) AS glabel, COUNT(*) AS n, {_concat(dialect, 'mid')} AS ids FROM groups GROUP BY dim, gkey"
     )
 
@@ -133,8 +141,9 @@ def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str, *
     Columns: dim, gkey, area_id, n, then on PostgreSQL q, an array [Q1, median, Q3]; on SQLite
     lo1, hi1 … lo3, hi3, the values at the lower and upper row of each quartile (the weight
     comes from quantile_rows), then l1..l5, counted where the SQL condition `levels` holds,
-    else 0. With `members` (a CTE of yr, municipality_id), rows with dim 'members' follow:
-    per yr the count n and, in a last column ids (NULL above), the member ids.
+    else 0. With `members` (a source of yr, municipality_id, land), rows with dim 'members' follow:
+    per yr (gkey) and Land (in the area_id column) the count n and, in a last column ids (NULL
+    above), the member ids.
 
     PostgreSQL cannot hash an ordered-set aggregate: GROUP BY with percentile_cont sorts all
     rows (600,000 for the trend) by group first. Collecting each group's scores with
@@ -150,8 +159,8 @@ def _distribution(dialect: str, ctes: str, dim: str, source: str, levels: str, *
             ", NULL AS ids",
             f"""
 UNION ALL
-SELECT 'members', yr, NULL, COUNT(*), {", ".join(["NULL"] * quartiles)}, 0, 0, 0, 0, 0, {_concat(dialect, "municipality_id")}
-FROM {members} GROUP BY yr""",
+SELECT 'members', yr, land, COUNT(*), {", ".join(["NULL"] * quartiles)}, 0, 0, 0, 0, 0, {_concat(dialect, "municipality_id")}
+FROM {members} GROUP BY yr, land""",
         )
         if members
         else ("", "")
@@ -194,29 +203,32 @@ def stats_sql(dialect: str, dimension: str) -> str:
 
 
 def years_sql(dialect: str) -> str:
-    """Every year with counted submissions, in one pass over `latest`: the trend (dim 'round',
-    gkey the year, per area) and the year's members (dim 'members': count and municipality
-    ids, the trend's guard groups).
+    """Every year with counted submissions, in one pass over `latest`: the trend of the reader's
+    scope (dim 'round', gkey the year, per area) and the year's members in every Land (dim
+    'members': count and municipality ids per year and Land, the trend's guard groups).
 
-    Levels are counted for the report's round only: :round if it has submissions, else the
-    newest year (the rule of build_report), whose group is also the Land of the report.
+    Levels are counted for the report's round only: :round if the scope has submissions then,
+    else its newest year (the rule of build_report), whose group is also the Land of the report.
     """
+    scope = _IN_SCOPE.format(municipality="l.municipality_id")
     source = (
         "SELECT l.yr AS gkey, s.area_id, s.score, s.level FROM latest l "
-        "JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL"
+        f"JOIN area_scores s ON s.assessment_id = l.id WHERE s.score IS NOT NULL AND {scope}"
     )
     ctes = (
-        f"{_latest(dialect, one_round=False)},\n"
-        "chosen AS (SELECT COALESCE(MAX(CASE WHEN yr = :round THEN yr END), MAX(yr)) AS yr FROM latest)"
+        f"{_latest(dialect, one_round=False, scoped=False)},\n"
+        f"chosen AS (SELECT COALESCE(MAX(CASE WHEN yr = :round THEN yr END), MAX(yr)) AS yr FROM latest l WHERE {scope})"
     )
-    return _distribution(dialect, ctes, "round", source, "gkey = (SELECT yr FROM chosen)", members="latest")
+    members = "(SELECT l.yr, l.municipality_id, m.land FROM latest l JOIN municipalities m ON m.id = l.municipality_id) lm"
+    return _distribution(dialect, ctes, "round", source, "gkey = (SELECT yr FROM chosen)", members=members)
 
 
 def register_counts_sql(dimensions: tuple[str, ...]) -> str:
-    """Municipalities in the register per group of `dimensions`: the denominator of participation."""
+    """Municipalities in the register per group of `dimensions` in the reader's scope (:land): the
+    denominator of participation."""
     parts = [
         f"SELECT '{dim}' AS dim, CAST({key} AS VARCHAR(40)) AS gkey FROM municipalities m "
-        f"WHERE m.left_register IS NULL AND m.merged_into_id IS NULL AND {cond}"
+        f"WHERE m.left_register IS NULL AND m.merged_into_id IS NULL AND {cond} AND (:land = 'DE' OR m.land = :land)"
         for dim in dimensions
         for key, _label, cond in [_DIMENSIONS[dim]]
     ]

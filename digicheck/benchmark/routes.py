@@ -18,7 +18,7 @@ from digicheck.benchmark import export as benchmark_export
 from digicheck.benchmark import pages
 from digicheck.benchmark import services as benchmark
 from digicheck.benchmark.forms import BenchFilterForm
-from digicheck.municipalities import named
+from digicheck.municipalities import default_land, laender, named
 
 bp = Blueprint("bench", __name__, url_prefix="/benchmark")
 
@@ -28,6 +28,8 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
     form.validate()
     consultant = may_choose_municipality(current_user)
     municipality = None
+    present = laender()
+    land = form.scope(present, default_land(current_user.municipality if is_kommune(current_user) else None, present))
     if is_kommune(current_user):
         municipality = current_user.municipality
     elif consultant and (form.kommune.data or "").strip() and not form.kommune.errors:
@@ -46,6 +48,7 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
         include_demo=bool(current_app.config["DIGICHECK_DEMO"]),
         municipality=municipality,
         with_similar=consultant and municipality is not None,
+        land=land,
     )
 
 

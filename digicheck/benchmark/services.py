@@ -32,12 +32,13 @@ from sqlalchemy import RowMapping, text
 from threadpoolctl import threadpool_limits
 
 from digicheck.benchmark import queries as sql
-from digicheck.benchmark.guard import decisions_for
+from digicheck.benchmark.guard import scoped_decisions
 from digicheck.content import questionnaire
 from digicheck.extensions import db
 from digicheck.models import Municipality
 from scoring.benchmark import SIZE_CLASSES, Decision, Dimension, PeerGroup, quantile_rows
-from scoring.benchmark.archetypes import Archetype, cluster_profiles, similar
+from scoring.benchmark.archetypes import Archetype, Archetypes, cluster_profiles, similar
+from scoring.laender import GERMANY, land_name
 
 OVERALL = "overall"
 #: Dimensions a reader can choose (the trend is always shown).
@@ -47,6 +48,7 @@ DIMENSION_LABELS: dict[str, str] = {
     "kreis": "Landkreis / kreisfreie Stadt",
     "size": "Größenklasse",
     "kind": "Art der Kommune",
+    "laender": "Länder (je Land)",
 }
 _DIMENSION = {
     "land": Dimension.LAND,
@@ -55,6 +57,7 @@ _DIMENSION = {
     "size": Dimension.SIZE,
     "kind": Dimension.KIND,
     "round": Dimension.ROUND,
+    "laender": Dimension.LAND,
 }
 
 
@@ -141,6 +144,8 @@ class Report:
     similar: tuple[SimilarRow, ...] | None = None
     #: "Gesamt" and the questionnaire's areas, id -> name, in the report's order
     area_names: dict[str, str] = field(default_factory=dict)
+    #: the reader's scope: a Land key or GERMANY (`scoring.laender`)
+    scope: str = GERMANY
 
     @property
     def dimension_label(self) -> str:
@@ -162,6 +167,8 @@ class ReportRequest:
     include_demo: bool
     municipality: Municipality | None = None
     with_similar: bool = False
+    #: the Land the figures are of, or GERMANY (`default_land` in digicheck.municipalities)
+    land: str = GERMANY
 
 
 def report_area_names() -> dict[str, str]:
@@ -177,6 +184,7 @@ def report_for(request: ReportRequest) -> Report:
         include_demo=request.include_demo,
         municipality=request.municipality,
         with_similar=request.with_similar,
+        land=request.land,
     )
 
 
@@ -189,8 +197,8 @@ def _rows(query: str, **params: object) -> list[RowMapping]:
     return list(db.session.execute(text(query), params).mappings().all())
 
 
-def _round_params(year: int, include_demo: bool) -> dict[str, object]:
-    """Bind values of one round: the year and its UTC range (SQLite compares ISO text)."""
+def _round_params(year: int, include_demo: bool, land: str = GERMANY) -> dict[str, object]:
+    """Bind values of one round: the year and its UTC range (SQLite compares ISO text), the scope."""
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     if _dialect() != "postgresql":
         return {
@@ -198,23 +206,24 @@ def _round_params(year: int, include_demo: bool) -> dict[str, object]:
             "round_start": f"{start:%Y-%m-%d %H:%M:%S}",
             "round_end": f"{end:%Y-%m-%d %H:%M:%S}",
             "include_demo": include_demo,
+            "land": land,
         }
-    return {"round": year, "round_start": start, "round_end": end, "include_demo": include_demo}
+    return {"round": year, "round_start": start, "round_end": end, "include_demo": include_demo, "land": land}
 
 
 def _ids(text_ids: str) -> np.ndarray:
     return np.array(text_ids.split(","), dtype=np.int64)
 
 
-def participants(round_: int, *, include_demo: bool) -> list[tuple[str, str]]:
-    """(AGS, label) of the municipalities counted in the round."""
-    rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo))
+def participants(round_: int, *, include_demo: bool, land: str = GERMANY) -> list[tuple[str, str]]:
+    """(AGS, label) of the municipalities counted in the round in the scope `land`."""
+    rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo, land))
     return [(r["ags"], f"{r['name']} ({r['kind']}, AGS {r['ags']})") for r in rows]
 
 
 def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
-    if dim == "round":
-        return PeerGroup(Dimension.ROUND, key, f"Runde {key}: alle Kommunen")
+    if dim == "laender":
+        return PeerGroup.of(Dimension.LAND, key, land_name(key))
     try:
         return PeerGroup.of(_DIMENSION[dim], key, label if dim == "kreis" else None)
     except ValueError:  # a kind the register knows but the domain does not
@@ -228,7 +237,7 @@ _SIZE_ORDER = {c.id: i for i, c in enumerate(SIZE_CLASSES)}
 #: lookups priced as the cached reads they are, so one round's 60,000 area results are looked
 #: up instead of hashing the 600,000 of every year.
 SESSION_SETTINGS = ("work_mem = '64MB'", "max_parallel_workers_per_gather = 0", "jit = off", "random_page_cost = 1.1")
-_ORDER = {"land": 0, "round": 1, "regierungsbezirk": 2, "kreis": 3, "size": 4, "kind": 5}
+_ORDER = {"land": 0, "laender": 1, "round": 2, "regierungsbezirk": 3, "kreis": 4, "size": 5, "kind": 6}
 
 
 def tune_transaction() -> None:
@@ -238,14 +247,18 @@ def tune_transaction() -> None:
             db.session.execute(text(f"SET LOCAL {setting}"))
 
 
-def _memberships(params: dict[str, object], rounds: list[tuple[int, np.ndarray]]) -> dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]:
-    """Guard groups in a fixed order: the round's groups of every dimension, then the Land of every year."""
+def _memberships(params: dict[str, object]) -> dict[tuple[str, str], tuple[PeerGroup, np.ndarray]]:
+    """Guard groups of the round in a fixed order, every dimension, Germany-wide (the guard cuts them by Land)."""
     rows = _rows(sql.membership_sql(_dialect()), **params)
     rows.sort(key=lambda r: (_ORDER[r["dim"]], r["gkey"]))
-    groups = {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"]), _ids(r["ids"])) for r in rows}
-    for year, ids in sorted(rounds):
-        groups[("round", str(year))] = (_peer_group("round", str(year), None), ids)
-    return groups
+    return {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"]), _ids(r["ids"])) for r in rows}
+
+
+def registered_laender() -> list[str]:
+    """Keys of the Länder with municipalities in the register."""
+    from digicheck.municipalities import laender
+
+    return [key for key, _count in laender()]
 
 
 def figures_from_rows(rows: Iterable[Mapping[Any, Any]], dialect: str) -> dict[tuple[str, str, str], Figures]:
@@ -277,39 +290,50 @@ def build_report(
     include_demo: bool,
     municipality: Municipality | None = None,
     with_similar: bool = False,
+    land: str = GERMANY,
 ) -> Report:
-    """Everything one report page, CSV or PDF shows, already anonymised."""
+    """Everything one report page, CSV or PDF shows, already anonymised, of one Land or (GERMANY) all."""
     if dimension not in DIMENSION_LABELS:
         raise ValueError(f"unknown dimension {dimension!r}")
     dialect = _dialect()
     names = report_area_names()
     areas = tuple(names)[1:]
     tune_transaction()
-    years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_)
-    found = sorted(((int(row["gkey"]), _ids(row["ids"])) for row in years if row["dim"] == "members"), reverse=True)
-    rounds = tuple(year for year, _ in found)
+    years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_, land=land)
+    by_year: dict[int, dict[str, np.ndarray]] = {}
+    for row in years:
+        if row["dim"] == "members":
+            by_year.setdefault(int(row["gkey"]), {})[row["area_id"]] = _ids(row["ids"])
+    rounds = tuple(sorted((y for y, lands in by_year.items() if land == GERMANY or land in lands), reverse=True))
     if not rounds:
-        return Report(None, (), dimension, k, include_demo, area_names=names)
+        return Report(None, (), dimension, k, include_demo, scope=land, area_names=names)
     chosen = round_ if round_ in rounds else rounds[0]  # the rule years_sql counts the levels by
-    params = _round_params(chosen, include_demo)
-    members = _memberships(params, found)
+    params = _round_params(chosen, include_demo, land)
+    members = _memberships(params)
+    several = len(registered_laender()) > 1
+    mixed = land == GERMANY and sum(1 for d, _ in members if d == "laender") > 1
     matrix = _profile_matrix(params, areas)
     scores = np.array([[r[sql.score_column(i)] for i in range(len(areas))] for r in matrix], dtype=np.float64).reshape(
         len(matrix), len(areas)
     )
     municipality_ids = np.array([r["municipality_id"] for r in matrix], dtype=np.int64)
-    with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
-        types = cluster_profiles(scores, k=k, areas=areas, area_names=names)
+    if mixed:  # archetypes are formed per Land (docs/benchmark.md "Länder")
+        note = "Typen werden je Land gebildet; wählen Sie ein Land, um sie zu sehen."
+        types = Archetypes((), np.full(len(matrix), -1, dtype=np.int64), areas, note)
+    else:
+        with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
+            types = cluster_profiles(scores, k=k, areas=areas, area_names=names)
     type_keys = [TypeGroup(chosen, t.id, f"Typ „{t.name}“") for t in types.types]
     type_groups: dict[Hashable, np.ndarray] = {key: municipality_ids[types.labels == key.id] for key in type_keys}
-    decisions = decisions_for(members, type_groups, k, chosen)
+    scopes = scoped_decisions(members, by_year, type_groups, k, chosen, land, several)
+    members, decisions = scopes.shown, scopes.decisions
 
     rows = [row for row in years if row["dim"] != "members"]
     if dimension != "land":
         rows += _rows(sql.stats_sql(dialect, dimension), **params)
     figures = figures_from_rows(rows, dialect)
     shown_dims = ("land",) if dimension == "land" else ("land", dimension)
-    registered = {(r["dim"], r["gkey"]): int(r["n"]) for r in _rows(sql.register_counts_sql(shown_dims))}
+    registered = {(r["dim"], r["gkey"]): int(r["n"]) for r in _rows(sql.register_counts_sql(shown_dims), land=land)}
     # the Land of the round is the trend's group of that year: the same assessments, aggregated once
     same_as = {("land", "all"): ("round", str(chosen))}
 
@@ -323,13 +347,15 @@ def build_report(
                 areas[area] = f if f is not None and f.n >= k else None
         return GroupFigures(group, decision, registered.get((dim, key)), areas)
 
-    land = group_figures("land", "all")
+    land_figures = group_figures("land", "all")
     shown = tuple(group_figures(d, key) for d, key in members if d == dimension and d != "land")
     shown = tuple(sorted(shown, key=lambda g: (_SIZE_ORDER.get(g.group.key, 0) if dimension == "size" else 0, g.group.label)))
     trend = tuple(group_figures("round", key) for d, key in members if d == "round")
     trend = tuple(sorted(trend, key=lambda g: g.group.key))
     archetypes = tuple(ArchetypeRow(t, decisions[key]) for t, key in zip(types.types, type_keys, strict=True))
-    report = Report(chosen, rounds, dimension, k, include_demo, land, shown, trend, archetypes, types.note, area_names=names)
+    report = Report(
+        chosen, rounds, dimension, k, include_demo, land_figures, shown, trend, archetypes, types.note, scope=land, area_names=names
+    )
     if municipality is None:
         return report
     return _with_municipality(report, municipality, members, decisions, matrix, scores, include_demo, with_similar)
@@ -351,12 +377,12 @@ def _with_municipality(
     assert report.round is not None
     mid = municipality.id
     own = {dim: key for (dim, key), (_, ids) in members.items() if dim not in ("land", "round") and (ids == mid).any()}
-    present = bool((members[("land", "all")][1] == mid).any())
+    present = ("land", "all") in members and bool((members[("land", "all")][1] == mid).any())
     dims = ("land", *own)
     rows = (
         _rows(
             sql.ranks_sql(_dialect(), dims),
-            **_round_params(report.round, include_demo),
+            **_round_params(report.round, include_demo, report.scope),
             municipality_id=municipality.id,
             key_land="all",
             **{f"key_{d}": key for d, key in own.items()},
@@ -366,6 +392,8 @@ def _with_municipality(
     )
     if not rows:
         note = f"{municipality.name} hat in Runde {report.round} keine abgeschlossene Bewertung: keine Perzentilränge."
+        if report.scope not in (GERMANY, municipality.land):
+            note = f"{municipality.name} liegt in {land_name(municipality.land)}: Perzentilränge dort oder für Deutschland."
         return replace(report, municipality=municipality, ranks=(), rank_note=note, similar=() if with_similar else None)
     by_group: dict[tuple[str, str], dict[str, float | None]] = {}
     for row in rows:

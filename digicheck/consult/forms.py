@@ -17,8 +17,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from digicheck.consult.queries import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from digicheck.forms import REQUIRED, choices
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
+from digicheck.municipalities import default_land, land_choices
 from scoring import Questionnaire
 from scoring.kinds import KINDS
+from scoring.laender import GERMANY, land_name
 
 LEVELS = [str(n) for n in range(1, 6)]
 
@@ -30,6 +32,7 @@ class OverviewForm(FlaskForm):
         csrf = False
 
     q = StringField("Name oder AGS", validators=[Optional(), Length(max=100, message="Höchstens 100 Zeichen.")])
+    land = SelectField("Land", choices=[], validate_choice=True)
     kreis = SelectField("Kreis", choices=[], validate_choice=True)
     regierungsbezirk = SelectField("Regierungsbezirk", choices=[], validate_choice=True)
     art = SelectField("Art", choices=choices([("", "alle")] + [(k, k) for k in KINDS]), validate_choice=True)
@@ -39,15 +42,22 @@ class OverviewForm(FlaskForm):
     richtung = SelectField("Reihenfolge", choices=choices([("auf", "aufsteigend"), ("ab", "absteigend")]), validate_choice=True)
 
 
-def overview_form(args: Any, kreise: list[str], bezirke: list[str]) -> OverviewForm:
-    """The bound filter form; a value that is not one of the choices falls back to "alle"."""
+def overview_form(args: Any, kreise: list[str], bezirke: list[str], present: list[tuple[str, int]] | None = None) -> OverviewForm:
+    """The bound filter form; a value that is not one of the choices falls back to "alle", an unknown
+    or missing Land to the viewer's default (`default_land`)."""
     form = OverviewForm(formdata=args)
+    present = present or []
+    form.land.choices = choices(land_choices(present))
     form.kreis.choices = choices([("", "alle")] + [(k, k) for k in kreise])
     form.regierungsbezirk.choices = choices([("", "alle")] + [(b, b) for b in bezirke])
     form.validate()
     for name in ("kreis", "regierungsbezirk", "art", "groesse", "status"):
         if form[name].errors:
             form[name].data, form[name].errors = "", []
+    if len(present) < 2:  # one Land: no filter to offer, none in the links
+        form.land.data, form.land.errors = "", []
+    elif form.land.errors or not form.land.data:
+        form.land.data, form.land.errors = default_land(None, present), []
     for name, default in (("sortierung", "name"), ("richtung", "auf")):
         if form[name].errors or not form[name].data:
             form[name].data, form[name].errors = default, []
@@ -59,10 +69,11 @@ def overview_form(args: Any, kreise: list[str], bezirke: list[str]) -> OverviewF
 def overview_request(args: Any) -> tuple[OverviewForm, OverviewQuery]:
     """The filter form bound to the query string and the query it stands for: the overview page
     and its exports read the same filters the same way."""
-    kreise, bezirke = filter_options()
-    form = overview_form(args, kreise, bezirke)
+    kreise, bezirke, present = filter_options()
+    form = overview_form(args, kreise, bezirke, present)
     query = OverviewQuery(
         search=(form.q.data or "").strip(),
+        land="" if form.land.data == GERMANY else form.land.data,
         kreis=form.kreis.data,
         regierungsbezirk=form.regierungsbezirk.data,
         kind=form.art.data,
@@ -78,6 +89,8 @@ def overview_request(args: Any) -> tuple[OverviewForm, OverviewQuery]:
 def filter_summary(form: OverviewForm) -> list[tuple[str, str]]:
     """The filters in use as (label, chosen value) for the header of an export; empty: all municipalities."""
     summary = [(form.q.label.text, form.q.data.strip())] if (form.q.data or "").strip() else []
+    if len(form.land.choices) > 2:
+        summary.append((form.land.label.text, land_name(form.land.data)))
     for field in (form.kreis, form.regierungsbezirk, form.art, form.groesse, form.status):
         if field.data:
             summary.append((field.label.text, next(c.label for c in field.choices if c.value == field.data)))

@@ -25,6 +25,7 @@ from digicheck.content import library
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
+from digicheck.municipalities import in_register
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
 from scoring.model import Area
 from scoring.names import search_key
@@ -56,6 +57,8 @@ class OverviewQuery:
     """The filters, sort order and page a consultant asked for (already validated)."""
 
     search: str = ""
+    #: a Land key (AGS digits 1-2); "" all Länder
+    land: str = ""
     kreis: str = ""
     regierungsbezirk: str = ""
     kind: str = ""
@@ -90,6 +93,9 @@ class OverviewRow:
     @property
     def status_label(self) -> str:
         return STATUSES[self.status]
+
+    #: the Land key (AGS digits 1-2)
+    land: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,7 +207,7 @@ def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
 def _municipality_columns() -> list[Any]:
     """The municipality's own columns of an overview row."""
     m = Municipality
-    return [m.id.label("municipality_id"), m.ags, m.name, m.name_search, m.kind, m.kreis, m.regierungsbezirk, m.population]
+    return [m.id.label("municipality_id"), m.ags, m.name, m.name_search, m.kind, m.kreis, m.regierungsbezirk, m.population, m.land]
 
 
 def _municipal_statement() -> Select[*tuple[Any, ...]]:
@@ -226,7 +232,7 @@ class _Shape:
 
 def _shape(query: OverviewQuery, full: bool) -> _Shape:
     search = "" if not query.search.strip() else ("key" if search_key(query.search.strip()) else "ags")
-    present = tuple(name for name in ("kreis", "regierungsbezirk", "kind", "status") if getattr(query, name))
+    present = tuple(name for name in ("land", "kreis", "regierungsbezirk", "kind", "status") if getattr(query, name))
     return _Shape(full, search, present, query.size, query.sort, query.descending)
 
 
@@ -290,6 +296,7 @@ def parameters(query: OverviewQuery) -> dict[str, Any]:
         "now": utcnow(),
         "name_like": f"%{_escaped(search_key(term))}%",
         "ags_like": f"{_escaped(term)}%",
+        "land": query.land,
         "kreis": query.kreis,
         "regierungsbezirk": query.regierungsbezirk,
         "kind": query.kind,
@@ -377,6 +384,7 @@ def overview_rows(found: Sequence[Any]) -> list[OverviewRow]:
                 kreis=r["kreis"],
                 regierungsbezirk=r["regierungsbezirk"],
                 population=r["population"],
+                land=r["land"],
                 in_register=bool(r["in_register"]),
                 status=r["status"],
                 assessment_id=r["assessment_id"],
@@ -438,10 +446,20 @@ def latest_validated_levels(assessment_ids: list[int]) -> dict[int, dict[str, Va
     return found
 
 
-def filter_options() -> tuple[list[str], list[str]]:
-    """The Kreise and Regierungsbezirke that occur, for the filter selects (one query)."""
-    pairs = db.session.execute(select(Municipality.kreis, Municipality.regierungsbezirk).distinct()).all()
-    return sorted({k for k, _ in pairs}), sorted({r for _, r in pairs})
+def filter_options() -> tuple[list[str], list[str], list[tuple[str, int]]]:
+    """The Kreise and Regierungsbezirke that occur and the Länder with their municipalities in the
+    register (as `digicheck.municipalities.laender`), for the filter selects (one query)."""
+    listed = func.sum(case((in_register(), 1), else_=0))
+    rows = db.session.execute(
+        select(Municipality.kreis, Municipality.regierungsbezirk, Municipality.land, listed).group_by(
+            Municipality.kreis, Municipality.regierungsbezirk, Municipality.land
+        )
+    ).all()
+    laender: dict[str, int] = {}
+    for _kreis, _bezirk, land, count in rows:
+        if count:
+            laender[land] = laender.get(land, 0) + int(count)
+    return sorted({k for k, *_ in rows}), sorted({r for _, r, *_ in rows}), sorted(laender.items())
 
 
 @dataclass(frozen=True)
@@ -457,8 +475,9 @@ class Median:
         return any(v is not None for v in self.levels.values())
 
 
-def size_class_median(population: int, area_ids: list[str]) -> Median:
-    """Median of the latest submitted round's area levels over municipalities of the same size class.
+def size_class_median(population: int, area_ids: list[str], land: str) -> Median:
+    """Median of the latest submitted round's area levels over municipalities of the same size class
+    in the same Land (aggregates never mix Länder).
 
     Computed in SQL (row_number/count windows; the middle one or two rows averaged),
     so it stays one query however many assessments exist.
@@ -476,7 +495,7 @@ def size_class_median(population: int, area_ids: list[str]) -> Median:
         .join(Assessment, Assessment.id == AreaScore.assessment_id)
         .join(done_round, and_(done_round.c.municipality_id == Assessment.municipality_id, done_round.c.round == Assessment.round))
         .join(Municipality, Municipality.id == Assessment.municipality_id)
-        .where(AreaScore.level.is_not(None), AreaScore.area_id.in_(area_ids), *in_class)
+        .where(AreaScore.level.is_not(None), AreaScore.area_id.in_(area_ids), Municipality.land == land, *in_class)
         .subquery("ranked")
     )
     middle = and_(ranked.c.rn * 2 >= ranked.c.n, ranked.c.rn * 2 <= ranked.c.n + 2)

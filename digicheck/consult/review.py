@@ -207,7 +207,7 @@ def review(assessment: Assessment) -> Review:
             evidence=evidence.get(item.id, assessments_svc.NO_EVIDENCE),
             threads=[t for t in all_threads if t.root.item_id == item.id],
         )
-    median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
+    median = size_class_median(assessment.municipality.population, [a.id for a in q.areas], assessment.municipality.land)
     refs = references(q)
     return Review(
         assessment=assessment,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from digicheck.extensions import Model
 from digicheck.models._time import UTCDateTime, utcnow
 from scoring.kinds import LANDKREIS
+from scoring.laender import land_of
 from scoring.names import search_key
 
 
@@ -18,6 +19,8 @@ class Municipality(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ags: Mapped[str] = mapped_column(String(8), unique=True, index=True)
+    # the Land key (AGS digits 1-2, `scoring.laender`), kept in step with `ags`; filters and the benchmark scope by it
+    land: Mapped[str] = mapped_column(String(2), index=True)
     name: Mapped[str] = mapped_column(String(120))
     # `scoring.names.search_key(name)`, kept in step with `name` on every assignment; name search compares against it
     name_search: Mapped[str] = mapped_column(Text)
@@ -37,6 +40,11 @@ class Municipality(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     merged_into: Mapped[Municipality | None] = relationship(remote_side=[id])
+
+    @validates("ags")
+    def _set_land(self, _key: str, ags: str) -> str:
+        self.land = land_of(ags)
+        return ags
 
     @validates("name")
     def _set_name_search(self, _key: str, name: str) -> str:

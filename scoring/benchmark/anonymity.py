@@ -21,8 +21,10 @@ Two rules, applied to all groups that appear together (one report, one export):
 Suppression is greedy and deterministic: groups are considered from the largest to
 the smallest (ties: input order), and a group is published only if it conflicts with
 no group already published. Big groups (Land, Regierungsbezirk) carry more readers
-and less risk, so the small group gives way. By construction no two published groups
-conflict.
+and less risk, so the small group gives way. A caller may rank groups first by a
+`priority` (lower first): the groups of a Land's own view come before those of the
+optional all-Germany view, so that a small second Land suppresses "Deutschland", not
+Hessen. By construction no two published groups conflict.
 
 Limits (docs/benchmark.md): the guard looks at pairs and at totals against one
 family. Other linear combinations across several families (Kreise and size classes
@@ -180,11 +182,17 @@ def _residual_suppression(
                     break
 
 
-def guard(groups: Mapping[K, Members], k: int = DEFAULT_K, families: Mapping[K, Hashable] | None = None) -> GuardResult[K]:
+def guard(
+    groups: Mapping[K, Members],
+    k: int = DEFAULT_K,
+    families: Mapping[K, Hashable] | None = None,
+    priority: Mapping[K, int] | None = None,
+) -> GuardResult[K]:
     """Decide which groups to publish under the k rule and the differencing guard.
 
     `families` maps groups that are cells of one partition (one dimension in one round,
-    e.g. all Kreise of 2026) to a common family key; it enables rule 3.
+    e.g. all Kreise of 2026) to a common family key; it enables rule 3. `priority`
+    (default 0, lower first) orders groups before their size does.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -198,7 +206,8 @@ def guard(groups: Mapping[K, Members], k: int = DEFAULT_K, families: Mapping[K, 
     start = np.searchsorted(first, np.arange(len(keys) + 1))
     published = np.zeros(len(keys), dtype=bool)
     decisions: dict[int, Decision[K]] = {}
-    for g in sorted(range(len(keys)), key=lambda i: (-sizes[i], i)):
+    rank = [priority.get(key, 0) for key in keys] if priority else [0] * len(keys)
+    for g in sorted(range(len(keys)), key=lambda i: (rank[i], -sizes[i], i)):
         size = int(sizes[g])
         if size < k:
             reason = f"Weniger als {k} abgeschlossene Bewertungen."

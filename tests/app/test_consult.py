@@ -303,16 +303,16 @@ def test_median_needs_five_submitted_assessments_of_the_size_class(app, world) -
     submitted(towns[2], "mid")
     replaced = submitted(towns[3], "high")
     svc.start_round(towns[5], None)  # open rounds do not count
-    median = size_class_median(13876, areas)
+    median = size_class_median(13876, areas, "06")
     assert not median.available and set(median.counts.values()) == {4}
     # a second round replaces the first: only the latest submitted round counts
     submitted(towns[3], "mid", technik__isms=["keiner"])
-    assert set(size_class_median(13876, areas).counts.values()) == {4}
+    assert set(size_class_median(13876, areas, "06").counts.values()) == {4}
     submitted(towns[4], "high")
-    assert size_class_median(13876, areas).available
+    assert size_class_median(13876, areas, "06").available
     submitted(town(8, population=19999), "high")
     submitted(world.giessen, "high")  # another size class
-    median = size_class_median(13876, areas)
+    median = size_class_median(13876, areas, "06")
     assert median.size.id == "10k-20k" and set(median.counts.values()) == {6}
     counted = [
         a

@@ -286,3 +286,32 @@ def test_0011_marks_stored_levels_provisional_by_their_range_and_goes_back(fresh
         assert flags() == {"strategie": False, "kooperation": False, "overall": False}  # by coverage of the stored areas
     finally:
         engine.dispose()
+
+
+def test_0014_fills_the_land_of_existing_rows_and_goes_back(fresh_database: str) -> None:
+    before = str(SCRIPTS.get_revision("0014").down_revision)
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert digicheck(fresh_database, "db", "downgrade", before)[0] == 0
+    engine = create_engine(fresh_database)
+    try:
+        with engine.begin() as connection:
+            for ags in ("06437006", "09162000", "11000000", "06437"):
+                connection.execute(
+                    text(
+                        "INSERT INTO municipalities (ags, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
+                        "VALUES (:ags, 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"ags": ags},
+                )
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+        with engine.connect() as connection:
+            lands = dict(connection.execute(text("SELECT ags, land FROM municipalities")).all())
+            assert lands == {"06437006": "06", "09162000": "09", "11000000": "11", "06437": "06"}
+            indexes = {i["name"] for i in inspect(connection).get_indexes("municipalities")}
+            assert "ix_municipalities_land" in indexes
+        assert digicheck(fresh_database, "db", "downgrade", before)[0] == 0
+        with engine.connect() as connection:
+            assert "land" not in {c["name"] for c in inspect(connection).get_columns("municipalities")}
+            assert connection.execute(text("SELECT COUNT(*) FROM municipalities")).scalar() == 4
+    finally:
+        engine.dispose()

@@ -173,3 +173,14 @@ def test_no_total_minus_published_cells_is_small(system: tuple[int, list[tuple[i
             if groups[a] & groups[b]:
                 for region in (groups[a] - groups[b], groups[b] - groups[a], groups[a] & groups[b]):
                     assert len(region) == 0 or len(region) >= k
+
+
+def test_priority_lets_the_larger_optional_group_give_way() -> None:
+    # Hessen 40, Bayern 3: Deutschland minus Hessen would describe the three Bavarian municipalities
+    groups = {"Deutschland": ids(0, 43), "Hessen": ids(0, 40), "Bayern": ids(40, 43)}
+    assert guard(groups).published == ["Deutschland"]  # by size the Land gives way
+    result = guard(groups, priority={"Deutschland": 1})
+    assert result.published == ["Hessen"]
+    assert result["Deutschland"].conflicts_with == "Hessen" and "„Hessen“" in result["Deutschland"].reason
+    # with five Bavarian municipalities both totals may stand
+    assert guard({"Deutschland": ids(0, 45), "Hessen": ids(0, 40)}, priority={"Deutschland": 1}).suppressed == {}
