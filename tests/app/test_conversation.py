@@ -49,6 +49,7 @@ def test_kommune_answers_a_shared_note_and_the_consultant_sees_the_reply(
 ) -> None:
     browser.login(world.kommune)
     url = f"/bewertung/{assessment.id}/gespraech"
+    assert f'href="{url}"' in browser.get("/").get_data(as_text=True)  # the home page leads to the conversation
     page = text_of(browser.get(url))
     assert "Bitte den Ratsbeschluss zur Strategie nennen." in page and "Intern" not in page
     response = browser.post(f"/gespraech/{shared.id}/antwort", {f"antwort-{shared.id}-text": "Beschluss vom 12.03.2026"}, token_from=url)
