@@ -21,10 +21,10 @@ from sqlalchemy import select
 from digicheck import municipalities, timefmt
 from digicheck.accounts.services import hash_password
 from digicheck.assess import services as assessments
-from digicheck.content import questionnaire
+from digicheck.content import catalogue, questionnaire
 from digicheck.extensions import db
-from digicheck.models import Answer, Assessment, Note, PlanEntry, PlanStatus, Role, User
-from digicheck.plan.services import EntryValues, add_entry
+from digicheck.models import Answer, Assessment, Note, PlanEntry, PlanSource, PlanStatus, Role, User
+from digicheck.plan.services import EntryValues, add_entry, take_suggestion
 from digicheck.register import Register, RegisterError, edition_from_name, read_register
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
@@ -182,7 +182,7 @@ def demo_register() -> Register:
 
 
 def _seed_plan() -> None:
-    """A few entries of the demo Kommune's Maßnahmenplan (one done, one overdue), once."""
+    """A few entries of the demo Kommune's Maßnahmenplan (one done, one overdue, one from a reference measure), once."""
     erbach = municipalities.by_ags(KOMMUNE_AGS)
     kommune = db.session.scalars(
         select(User).where(User.role == Role.KOMMUNE, User.municipality_id == (erbach.id if erbach else -1))
@@ -213,6 +213,9 @@ def _seed_plan() -> None:
         EntryValues("technik", "WLAN in allen Verwaltungsgebäuden", ("technik.netz",), "IT-Stelle", today, today + timedelta(days=180)),
     ):
         add_entry(erbach, kommune, values)
+    # one entry taken from the catalogue, as the result page's button does: the Fahrplan cites its source
+    q = questionnaire()
+    take_suggestion(erbach, kommune, q, catalogue(q), PlanSource.MEASURE, "giessen-leitlinien")
 
 
 def seed() -> list[tuple[str, str, str]]:

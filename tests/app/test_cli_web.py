@@ -60,13 +60,14 @@ def test_demo_seed_prints_credentials_that_work(fresh_sqlite) -> None:
         demo = db.session.scalars(db.select(Assessment)).all()
         assert demo and all(a.is_demo and a.submitted for a in demo)
         plan = db.session.scalars(db.select(PlanEntry)).all()
-        assert len(plan) == 3 and [e.status for e in plan].count(PlanStatus.DONE) == 1, "the demo Kommune's Maßnahmenplan"
+        assert len(plan) == 4 and [e.status for e in plan].count(PlanStatus.DONE) == 1, "the demo Kommune's Maßnahmenplan"
+        assert [e.source_id for e in plan if e.source_id] == ["giessen-leitlinien"]
         assert all(e.created_by and e.created_by.email == "kommune@demo.digicheck.invalid" for e in plan)
     second = run("demo", "seed")  # again: same data, new passwords
     assert second.exit_code == 0
     with app.app_context():
         assert len(db.session.scalars(db.select(Assessment)).all()) == len(demo)
-        assert len(db.session.scalars(db.select(PlanEntry)).all()) == 3
+        assert len(db.session.scalars(db.select(PlanEntry)).all()) == 4
         db.session.remove()
         db.engine.dispose()
 
