@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 from digicheck.accounts import services as accounts
 from digicheck.assess import services as svc
 from digicheck.consult import queries
-from digicheck.consult.queries import PAGE_SIZE, OverviewQuery, overview, size_class_median
+from digicheck.consult.queries import PAGE_SIZE, OverviewPage, OverviewQuery, overview, size_class_median
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
@@ -599,3 +599,20 @@ def test_consultant_sees_the_range_an_open_gate_question_leaves_and_submit_store
         'Stufe 4 Fortgeschritten <span class="badge badge-warn">vorläufig</span> <span class="level-range">(4–5, je nach 1 offenen Frage)</span>'
         in briefing
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "links"),
+    [
+        (1, 1, [1]),
+        (2, 4, [1, 2, 3, 4]),
+        (1, 221, [1, 2, 3, None, 221]),
+        (5, 221, [1, None, 3, 4, 5, 6, 7, None, 221]),
+        (4, 221, [1, 2, 3, 4, 5, 6, None, 221]),
+        (221, 221, [1, None, 219, 220, 221]),
+    ],
+)
+def test_pagination_links_a_fixed_number_of_pages(page: int, pages: int, links: list[int | None]) -> None:
+    """With Germany's 11,000 municipalities the overview has 221 pages; it links the first, the last
+    and two on either side of the current one, with a gap (None) for the pages left out."""
+    assert OverviewPage([], pages * PAGE_SIZE, page, pages).links() == links
