@@ -126,9 +126,9 @@ class Client:
     """A client with its own cookie jar; gunicorn's sync workers close the connection after each
     response (no keep-alive), and http.client opens the next one, so every request pays a TCP connect."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, timeout: float = 15):
         self.port = port
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=15)
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         self.cookies: dict[str, str] = {}
 
     def request(
@@ -569,7 +569,9 @@ def add_bench_users(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     return [(f"bench-{ags}@bench.digicheck.invalid", password) for ags in EXTRA_AGS[:count]]
 
 
-def start_gunicorn(env: dict[str, str], port: int, log: Path, app: str = "web_bench:make_bench_app()") -> subprocess.Popen[bytes]:
+def start_gunicorn(
+    env: dict[str, str], port: int, log: Path, app: str = "web_bench:make_bench_app()", timeout: int = 30
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -584,6 +586,8 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path, app: str = "web_be
         str(log),
         "--log-level",
         "warning",
+        "--timeout",
+        str(timeout),
         app,
     ]
     return subprocess.Popen(command, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

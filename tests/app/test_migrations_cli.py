@@ -286,3 +286,21 @@ def test_0011_marks_stored_levels_provisional_by_their_range_and_goes_back(fresh
         assert flags() == {"strategie": False, "kooperation": False, "overall": False}  # by coverage of the stored areas
     finally:
         engine.dispose()
+
+
+def test_0015_adds_the_overview_indexes_and_goes_back(fresh_database: str) -> None:
+    wanted = {"ix_municipalities_name_ags": ["name", "ags"], "ix_municipalities_kreis_regierungsbezirk": ["kreis", "regierungsbezirk"]}
+
+    def indexes() -> dict[str, list[str]]:
+        engine = create_engine(fresh_database)
+        try:
+            return {i["name"]: list(i["column_names"]) for i in inspect(engine).get_indexes("municipalities") if i["name"] in wanted}
+        finally:
+            engine.dispose()
+
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert indexes() == wanted
+    assert digicheck(fresh_database, "db", "downgrade", "0012")[0] == 0
+    assert indexes() == {}
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert indexes() == wanted
