@@ -110,7 +110,7 @@ def _register_limiter(app: Flask) -> None:
     hooks run only for an endpoint that has a limit, and a page without one pays nothing for the
     limiter (issue 18, part 6). The limits themselves and their store are Flask-Limiter's, unchanged."""
     limiter.init_app(app)
-    before = limiter._check_request_limit  # noqa: SLF001 - the hooks Flask-Limiter registered, to be scoped
+    before = limiter._check_request_limit  # the hooks Flask-Limiter registered, to be scoped
     after = next(f for f in app.after_request_funcs[None] if isinstance(f, partial) and f.args == (limiter,))
     limited: dict[str | None, tuple[bool, bool]] = {}
 
