@@ -118,16 +118,6 @@ def _answered() -> Any:
     return and_(Answer.value.is_not(None), cast(Answer.value, String) != "null")
 
 
-def latest_submitted() -> Any:
-    """(municipality_id, round) of each municipality's newest submitted round."""
-    return (
-        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
-        .where(Assessment.status == AssessmentStatus.SUBMITTED)
-        .group_by(Assessment.municipality_id)
-        .subquery("latest_submitted")
-    )
-
-
 #: sorts and filters that need only the municipality's own columns: the page's rows are chosen
 #: from the municipalities table alone, and only those rows get their assessments looked up
 _MUNICIPAL_SORTS = frozenset({"name", "ags", "population"})
@@ -470,15 +460,22 @@ class Median:
         return any(v is not None for v in self.levels.values())
 
 
-def size_class_median(population: int, area_ids: list[str]) -> Median:
-    """Median of the latest submitted round's area levels over municipalities of the same size class.
+def size_class_median(population: int, area_ids: list[str], land: str | None = None) -> Median:
+    """Median of the latest submitted round's area levels over municipalities of the same size class,
+    of one Land (`land`: the first two digits of the AGS) when given.
 
     Computed in SQL (row_number/count windows; the middle one or two rows averaged),
-    so it stays one query however many assessments exist.
+    so it stays one query however many assessments exist. Within one Land it reads that Land's
+    municipalities only (a range of the AGS index), whatever else the register holds.
     """
     size = size_class(population)
-    done_round = latest_submitted()
+    newer = aliased(Assessment, name="newer")
+    newest_submitted = ~exists().where(  # an index probe per round, not a grouping of every round there is
+        newer.municipality_id == Assessment.municipality_id, newer.status == AssessmentStatus.SUBMITTED, newer.round > Assessment.round
+    )
     in_class = [Municipality.population >= size.lower] + ([Municipality.population < size.upper] if size.upper is not None else [])
+    if land is not None:
+        in_class += [Municipality.ags >= land, Municipality.ags < land + "~"]  # AGS of the Land: digits after its two
     ranked = (
         select(
             AreaScore.area_id,
@@ -487,8 +484,8 @@ def size_class_median(population: int, area_ids: list[str]) -> Median:
             func.count().over(partition_by=AreaScore.area_id).label("n"),
         )
         .join(Assessment, Assessment.id == AreaScore.assessment_id)
-        .join(done_round, and_(done_round.c.municipality_id == Assessment.municipality_id, done_round.c.round == Assessment.round))
         .join(Municipality, Municipality.id == Assessment.municipality_id)
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, newest_submitted)
         .where(AreaScore.level.is_not(None), AreaScore.area_id.in_(area_ids), *in_class)
         .subquery("ranked")
     )

@@ -137,7 +137,7 @@ def _overlays(
             MEDIAN,
             f"Median der Größenklasse ({median.size.label} Einwohner)",
             tuple(median.levels.get(a) for a in areas) if median.available else None,
-            f"Letzte abgeschlossene Runde je Kommune; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
+            f"Letzte abgeschlossene Runde je Kommune desselben Landes; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
             f"(vorhanden: {max(median.counts.values(), default=0)}).",
         ),
         Overlay(
@@ -185,7 +185,8 @@ def review(assessment: Assessment) -> Review:
             change_counts.get(item.id, 0),
             not_comparable=change is not None and item.id in change.not_comparable,
         )
-    median = size_class_median(assessment.municipality.population, [a.id for a in q.areas])
+    municipality = assessment.municipality
+    median = size_class_median(municipality.population, [a.id for a in q.areas], land=municipality.ags[:2])
     refs = references(q)
     return Review(
         assessment=assessment,

@@ -328,6 +328,29 @@ def test_median_needs_five_submitted_assessments_of_the_size_class(app, world) -
     assert any(v % 1 for v in median.levels.values()), "the test data should exercise the even-count average"
 
 
+def test_the_consultant_view_takes_the_median_of_its_own_land(app, browser, world) -> None:
+    """With municipalities of another Land in the register, the size class's median of a Hessian
+    municipality is that of Hessian ones (aggregates never mix Länder, issue 18)."""
+    areas = [a.id for a in Q.areas]
+    hessian = [town(i, population=12000 + i) for i in range(5)]
+    for m in hessian:
+        submitted(m, "mid")
+    bavarian = []
+    for i in range(5):
+        m = town(20 + i, population=12000 + i)
+        m.ags = f"0918{i:04d}"  # Bayern
+        bavarian.append(m)
+        submitted(m, "high")
+    assert set(size_class_median(13876, areas).counts.values()) == {10}
+    own = size_class_median(13876, areas, land="06")
+    assert set(own.counts.values()) == {5}
+    other = size_class_median(13876, areas, land="09")
+    assert set(other.counts.values()) == {5} and other.levels != own.levels  # "high" against "mid"
+    browser.login(world.berater)
+    page = browser.get(f"/beratung/bewertung/{submitted(hessian[0], 'mid').id}").get_data(as_text=True)
+    assert "je Kommune desselben Landes" in page and "(vorhanden: 5)" in page
+
+
 def test_assessment_view(browser, world) -> None:
     first = submitted(world.erbach, "mid", user=world.kommune)
     second = submitted(
