@@ -199,7 +199,9 @@ def main() -> int:
                 for server in servers:  # the same page at both sizes back to back
                     page = server.pages[page_index]
                     sessions = server.consultants if page.consultant else server.kommunen
-                    run_phase(phases[(server.label, page.name)], sessions, fetch(page.path), args.seconds, args.warmup, server.process.pid)
+                    run_phase(
+                        phases[(server.label, page.name)], sessions, fetch(page.path), args.seconds, args.warmup, server.process.pid, SLOW
+                    )
         load_after = os.getloadavg()
         hessen = servers[0]
         print(f"\n{'page':<22}{'Hessen req/s':>13}{'Germany req/s':>15}{'DE/HE':>8}{'/area HE':>10}{'/area DE':>10}  per round DE/HE")

@@ -37,7 +37,7 @@ throughput(page)/throughput(bare) (target >= 0.5),
 throughput(save)/throughput(bare) (target >= 0.3) and
 throughput(bare)/throughput(flask) (target >= 0.35: the stack's own cost), and the gunicorn workers'
 CPU time per request, which does not depend on the load generator sharing the
-machine. Stops gunicorn at the end, also on error; bounded to under 3 minutes.
+machine. Stops gunicorn at the end, also on error; bounded to 5 minutes (set-up included: under load it alone can take 2).
 
     python bench/web_bench.py [--postgres] [--threads 4] [--seconds 3] [--rounds 3]
 """
@@ -69,7 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 AREA = "strategie"
 SPECIAL = {"weiss_nicht", "trifft_nicht_zu"}
-HARD_LIMIT = 170.0  # seconds for the whole run, set-up and tear-down included
+HARD_LIMIT = 300.0  # seconds for the whole run, set-up and tear-down included
 TARGETS = {"page": 0.5, "save": 0.3}
 #: the logged-in bare route against a bare Flask app under the same gunicorn settings (issue 18, part 6)
 STACK_TARGET = 0.35
@@ -432,8 +432,11 @@ def worker_cpu(master: int) -> float:
     return total / tick
 
 
-def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], bool], seconds: float, warmup: float, master: int) -> None:
-    """All sessions hit the server as fast as they get answers; only the window after the warm-up counts."""
+def run_phase(
+    phase: Phase, sessions: list[Session], op: Callable[[Session], bool], seconds: float, warmup: float, master: int, patience: float = 30
+) -> None:
+    """All sessions hit the server as fast as they get answers; only the window after the warm-up counts
+    (`patience`: seconds a request begun in the window may take to finish)."""
     start = time.perf_counter() + 0.05
     measure_from, measure_to = start + warmup, start + warmup + seconds
     results: list[tuple[list[float], int]] = [([], 0) for _ in sessions]
@@ -472,7 +475,7 @@ def run_phase(phase: Phase, sessions: list[Session], op: Callable[[Session], boo
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=warmup + seconds + 30)
+        t.join(timeout=warmup + seconds + patience)
         if t.is_alive():
             raise BenchError(f"{phase.name}: ein Client hängt")
     if failures:
@@ -657,7 +660,7 @@ def main() -> int:
         parser.error(f"--threads zwischen 1 und {len(EXTRA_AGS) + 1}")
     budget = args.rounds * len(PHASES) * (args.seconds + args.warmup)
     if budget > 80:
-        parser.error(f"{budget:.0f} s Messzeit: zu lang, die Bench bleibt unter 3 Minuten")
+        parser.error(f"{budget:.0f} s Messzeit: zu lang, die Bench bleibt unter 5 Minuten")
 
     began = time.monotonic()
 
