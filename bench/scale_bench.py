@@ -148,7 +148,7 @@ def serve(label: str, url: str, folder: str, threads: int, stack: ExitStack) -> 
     log = Path(folder) / f"gunicorn-{label}.log"
     process = web_bench.start_gunicorn(env, port, log, timeout=SLOW)
     stack.callback(web_bench.stop_gunicorn, process)
-    web_bench.wait_until_serving(process, port, log)
+    web_bench.wait_until_serving(process, port, log, timeout=SLOW)
     consultants: list[Session] = []
     kommunen: list[Session] = []
     for _ in range(threads):
