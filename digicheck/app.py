@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, render_template, request
+from flask_limiter.util import get_qualified_name
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -65,7 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    _register_limiter(app)
     babel.init_app(app, locale_selector=lambda: "de")
     _register_login(app)
     _register_blueprints(app)
@@ -76,6 +78,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     logs.install(app)
     access.install(app)
     transactions.install(app)  # last: its commit runs before the other after-request hooks
+    logs.note_actor_before_commit(app)  # ... but after this one
     app.jinja_env.globals["REGISTER_ATTRIBUTION"] = ATTRIBUTION
     app.jinja_env.globals["DEMO"] = app.config["DIGICHECK_DEMO"]
     app.jinja_env.filters["answer_label"] = _answer_label
@@ -98,6 +101,40 @@ class BoundedInt(IntegerConverter):
 #: return (PostgreSQL refuses NUL in text outright; the others are never typed, only forged)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CONTROL_MESSAGE = "Die Eingabe enthält unzulässige Steuerzeichen. Bitte prüfen Sie Ihre Eingabe und senden Sie sie erneut."
+
+
+def _register_limiter(app: Flask) -> None:
+    """Flask-Limiter runs hooks of its own on every request: a check before the view and the
+    rate-limit headers after it. Our limits sit on routes (the login forms, checked by the
+    decorator's wrapper when the view runs) and on blueprints (the API); nothing app-wide. So both
+    hooks run only for an endpoint that has a limit, and a page without one pays nothing for the
+    limiter (issue 18, part 6). The limits themselves and their store are Flask-Limiter's, unchanged."""
+    limiter.init_app(app)
+    before = limiter._check_request_limit  # the hooks Flask-Limiter registered, to be scoped
+    after = next(f for f in app.after_request_funcs[None] if isinstance(f, partial) and f.args == (limiter,))
+    limited: dict[str | None, tuple[bool, bool]] = {}
+
+    def limits_of(endpoint: str | None) -> tuple[bool, bool]:
+        """(app-wide or blueprint limits, any limit at all) of an endpoint; declared at import, so cached."""
+        if endpoint not in limited:
+            manager = limiter.limit_manager
+            view = app.view_functions.get(endpoint or "")
+            blueprint = endpoint.rpartition(".")[0] if endpoint and "." in endpoint else None
+            wide = bool(manager.application_limits or manager.default_limits or (blueprint and manager.blueprint_limits(app, blueprint)))
+            own = bool(view and manager.decorated_limits(get_qualified_name(view)))
+            limited[endpoint] = (wide, wide or own)
+        return limited[endpoint]
+
+    def check_where_limited() -> None:
+        if limits_of(request.endpoint)[0]:
+            before()
+
+    def headers_where_limited(response: Response) -> Response:
+        return after(response) if limits_of(request.endpoint)[1] else response
+
+    before_hooks, after_hooks = app.before_request_funcs[None], app.after_request_funcs[None]
+    before_hooks[before_hooks.index(before)] = check_where_limited
+    after_hooks[after_hooks.index(after)] = headers_where_limited
 
 
 def _register_input_guard(app: Flask) -> None:

@@ -67,6 +67,18 @@ def install(app: Flask) -> None:
     app.teardown_request_funcs.setdefault(None, []).insert(0, _log_request)
 
 
+def note_actor_before_commit(app: Flask) -> None:
+    """Read who is logged in before the request's commit (register after `transactions.install`:
+    after-request hooks run in reverse order). The commit expires the user's columns, and reading
+    them afterwards would load the user from the database a second time in every request."""
+    app.after_request(_note_actor)
+
+
+def _note_actor(response: Response) -> Response:
+    g.log_actor = _actor()
+    return response
+
+
 def _configure() -> None:
     """Idempotent: tests create many apps in one process, each must not add a handler."""
     package = logging.getLogger("digicheck")
@@ -111,7 +123,9 @@ def _actor() -> tuple[int | None, str | None]:
     """The logged-in user if this request has looked them up; logging itself never queries the
     database (health checks stay database-free, a failed database does not break the log)."""
     user = g.get("_login_user")  # where Flask-Login keeps the user once something asked for it
-    if user is None or not user.is_authenticated:
+    # is_anonymous, not is_authenticated: the latter reads `active`, which a commit or rollback
+    # expires, and would load the user again (issue 18, part 6)
+    if user is None or user.is_anonymous:
         return None, None
     state = inspect(user)
     role = state.dict.get("role")  # what is loaded; after a rollback the role may be expired
@@ -126,7 +140,8 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     response.headers["X-Request-ID"] = request_id() or ""
     g.log_status = response.status_code
-    g.log_actor = _actor()
+    if "log_actor" not in g:  # noted before the commit, unless a hook in between failed
+        g.log_actor = _actor()
     if response.status_code == 429 and not g.get("log_rate_limited"):
         g.log_rate_limited = True
         breached = limiter.current_limit

@@ -33,8 +33,9 @@ class OverviewForm(FlaskForm):
 
     q = StringField("Name oder AGS", validators=[Optional(), Length(max=100, message="Höchstens 100 Zeichen.")])
     land = SelectField("Land", choices=[], validate_choice=True)
-    kreis = SelectField("Kreis", choices=[], validate_choice=True)
-    regierungsbezirk = SelectField("Regierungsbezirk", choices=[], validate_choice=True)
+    # checked against a set in `overview_form`: WTForms walks every choice, twice per request, ~400 for Germany
+    kreis = SelectField("Kreis", choices=[], validate_choice=False)
+    regierungsbezirk = SelectField("Regierungsbezirk", choices=[], validate_choice=False)
     art = SelectField("Art", choices=choices([("", "alle")] + [(k, k) for k in KINDS]), validate_choice=True)
     groesse = SelectField("Größenklasse", choices=choices([("", "alle")] + [(s.id, s.label) for s in SIZE_CLASSES]), validate_choice=True)
     status = SelectField("Status", choices=choices([("", "alle")] + list(STATUSES.items())), validate_choice=True)
@@ -51,6 +52,9 @@ def overview_form(args: Any, kreise: list[str], bezirke: list[str], present: lis
     form.kreis.choices = choices([("", "alle")] + [(k, k) for k in kreise])
     form.regierungsbezirk.choices = choices([("", "alle")] + [(b, b) for b in bezirke])
     form.validate()
+    for field, known in ((form.kreis, kreise), (form.regierungsbezirk, bezirke)):
+        if field.data not in set(known):  # also None: no value in the query string
+            field.data = ""
     for name in ("kreis", "regierungsbezirk", "art", "groesse", "status"):
         if form[name].errors:
             form[name].data, form[name].errors = "", []

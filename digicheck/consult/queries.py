@@ -107,20 +107,21 @@ class OverviewPage:
     #: the level columns: the areas of the newest questionnaire
     areas: tuple[Area, ...] = ()
 
+    def links(self, around: int = 2) -> list[int | None]:
+        """The page numbers to link: the first, the last and `around` on either side of this one,
+        None where numbers are left out; a fixed number of links however many pages there are."""
+        shown = {1, self.pages, *range(max(1, self.page - around), min(self.pages, self.page + around) + 1)}
+        numbers: list[int | None] = []
+        for n in sorted(shown):
+            if numbers and n - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
+
 
 def _answered() -> Any:
     """An answer row that holds a value ("Weiß nicht" counts; a cleared answer is JSON null)."""
     return and_(Answer.value.is_not(None), cast(Answer.value, String) != "null")
-
-
-def latest_submitted() -> Any:
-    """(municipality_id, round) of each municipality's newest submitted round."""
-    return (
-        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
-        .where(Assessment.status == AssessmentStatus.SUBMITTED)
-        .group_by(Assessment.municipality_id)
-        .subquery("latest_submitted")
-    )
 
 
 #: sorts and filters that need only the municipality's own columns: the page's rows are chosen
@@ -244,7 +245,7 @@ def _escaped(text: str) -> str:
 class _Statements:
     count: Select[Any]
     ids: Select[Any]  # the municipality ids of `filtered`, in the query's order
-    page_ids: Select[Any]  # one page of `ids` (bound parameter `offset`), each with the count of all
+    page_ids: Select[Any]  # one page of `ids` (bound parameter `offset`)
 
 
 @lru_cache(maxsize=256)
@@ -255,7 +256,9 @@ def _statements(shape: _Shape) -> _Statements:
     c = rows.c
     ids = statement.with_only_columns(c.municipality_id).order_by(*_ordering(rows, shape.sort, shape.descending))
     count = select(func.count()).select_from(statement.subquery())
-    page_ids = ids.add_columns(func.count().over().label("total")).limit(PAGE_SIZE).offset(bindparam("offset"))
+    # no count(*) OVER (): it makes the database produce every row before the LIMIT; in the
+    # default order the page comes from the (name, ags) index, and the count is a statement of its own
+    page_ids = ids.limit(PAGE_SIZE).offset(bindparam("offset"))
     return _Statements(count, ids, page_ids)
 
 
@@ -335,7 +338,8 @@ def _ordering(rows: Any, sort: str, descending: bool) -> list[Any]:
     c = rows.c
     if sort in _MUNICIPAL_SORTS:  # never empty: no "rows without a value" term, so an index on them can serve
         key = {"name": c.name, "ags": c.ags, "population": c.population}[sort]
-        return [key.desc() if descending else key.asc(), c.name, c.ags]
+        ties = [c.ags] if sort == "name" else [c.name, c.ags]  # by name: the (name, ags) index serves it
+        return [key.desc() if descending else key.asc(), *ties]
     rank = case({key: index for index, key in enumerate(STATUSES)}, value=c.status)
     key = {"status": rank, "level": c.overall_level, "activity": c.last_activity}[sort]
     primary = key.desc() if descending else key.asc()
@@ -344,20 +348,19 @@ def _ordering(rows: Any, sort: str, descending: bool) -> list[Any]:
 
 
 def overview(query: OverviewQuery) -> OverviewPage:
-    """One page of the overview in 4 queries (5 with the validating consultants): the page's municipality
-    ids with the count of all, their rows with the share answered, their area levels and validated levels.
+    """One page of the overview in 5 queries (6 with the validating consultants): the page's municipality
+    ids, the count of all, their rows with the share answered,
+    their area levels and validated levels.
     The work of the last three follows the rows shown; the first reads assessments only when the
     query filters or sorts by status, level or activity, and never the answers."""
     statements, values = _selection(query), parameters(query)
     page = max(1, query.page)
-    chosen = db.session.execute(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}).all()
-    if not chosen and page > 1:  # beyond the last page: the last page
-        total = db.session.scalar(statements.count, values) or 0
+    ids = list(db.session.scalars(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}))
+    total = db.session.scalar(statements.count, values) or 0
+    if not ids and page > 1:  # beyond the last page: the last page
         page = max(1, ceil(total / PAGE_SIZE))
-        chosen = db.session.execute(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}).all()
-    total = chosen[0].total if chosen else 0
+        ids = list(db.session.scalars(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}))
     pages = max(1, ceil(total / PAGE_SIZE))
-    ids = [row.municipality_id for row in chosen]
     by_id = chosen_rows(ids)
     return OverviewPage(overview_rows([by_id[i] for i in ids]), total, page, pages, library().latest.areas)
 
@@ -480,10 +483,14 @@ def size_class_median(population: int, area_ids: list[str], land: str) -> Median
     in the same Land (aggregates never mix Länder).
 
     Computed in SQL (row_number/count windows; the middle one or two rows averaged),
-    so it stays one query however many assessments exist.
+    so it stays one query however many assessments exist; the newest submitted round of each
+    municipality is an index probe per round, not a grouping of every round there is.
     """
     size = size_class(population)
-    done_round = latest_submitted()
+    newer = aliased(Assessment, name="newer")
+    newest_submitted = ~exists().where(  # an index probe per round, not a grouping of every round there is
+        newer.municipality_id == Assessment.municipality_id, newer.status == AssessmentStatus.SUBMITTED, newer.round > Assessment.round
+    )
     in_class = [Municipality.population >= size.lower] + ([Municipality.population < size.upper] if size.upper is not None else [])
     ranked = (
         select(
@@ -493,8 +500,8 @@ def size_class_median(population: int, area_ids: list[str], land: str) -> Median
             func.count().over(partition_by=AreaScore.area_id).label("n"),
         )
         .join(Assessment, Assessment.id == AreaScore.assessment_id)
-        .join(done_round, and_(done_round.c.municipality_id == Assessment.municipality_id, done_round.c.round == Assessment.round))
         .join(Municipality, Municipality.id == Assessment.municipality_id)
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, newest_submitted)
         .where(AreaScore.level.is_not(None), AreaScore.area_id.in_(area_ids), Municipality.land == land, *in_class)
         .subquery("ranked")
     )

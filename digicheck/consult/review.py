@@ -155,7 +155,7 @@ def _overlays(
             MEDIAN,
             f"Median der Größenklasse ({median.size.label} Einwohner)",
             tuple(median.levels.get(a) for a in areas) if median.available else None,
-            f"Letzte abgeschlossene Runde je Kommune; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
+            f"Letzte abgeschlossene Runde je Kommune desselben Landes; nur Bereiche mit mindestens {MIN_PEERS} Bewertungen "
             f"(vorhanden: {max(median.counts.values(), default=0)}).",
         ),
         Overlay(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from digicheck.extensions import Model
@@ -16,6 +16,11 @@ from scoring.names import search_key
 
 class Municipality(Model):
     __tablename__ = "municipalities"
+    __table_args__ = (
+        # the overview's default order, and its Kreis filter and filter selects (migration 0015)
+        Index("ix_municipalities_name_ags", "name", "ags"),
+        Index("ix_municipalities_kreis_regierungsbezirk", "kreis", "regierungsbezirk"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ags: Mapped[str] = mapped_column(String(8), unique=True, index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import event, func, select
 from digicheck.accounts import services as accounts
 from digicheck.assess import services as svc
 from digicheck.consult import queries
-from digicheck.consult.queries import PAGE_SIZE, OverviewQuery, overview, size_class_median
+from digicheck.consult.queries import PAGE_SIZE, OverviewPage, OverviewQuery, overview, size_class_median
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
@@ -328,6 +328,29 @@ def test_median_needs_five_submitted_assessments_of_the_size_class(app, world) -
     assert any(v % 1 for v in median.levels.values()), "the test data should exercise the even-count average"
 
 
+def test_the_consultant_view_takes_the_median_of_its_own_land(app, browser, world) -> None:
+    """With municipalities of another Land in the register, the size class's median of a Hessian
+    municipality is that of Hessian ones (aggregates never mix Länder, issue 18)."""
+    areas = [a.id for a in Q.areas]
+    hessian = [town(i, population=12000 + i) for i in range(5)]
+    for m in hessian:
+        submitted(m, "mid")
+    bavarian = []
+    for i in range(5):
+        m = town(20 + i, population=12000 + i)
+        m.ags = f"0918{i:04d}"  # Bayern
+        bavarian.append(m)
+        submitted(m, "high")
+    assert set(size_class_median(13876, areas).counts.values()) == {10}
+    own = size_class_median(13876, areas, land="06")
+    assert set(own.counts.values()) == {5}
+    other = size_class_median(13876, areas, land="09")
+    assert set(other.counts.values()) == {5} and other.levels != own.levels  # "high" against "mid"
+    browser.login(world.berater)
+    page = browser.get(f"/beratung/bewertung/{submitted(hessian[0], 'mid').id}").get_data(as_text=True)
+    assert "je Kommune desselben Landes" in page and "(vorhanden: 5)" in page
+
+
 def test_assessment_view(browser, world) -> None:
     first = submitted(world.erbach, "mid", user=world.kommune)
     second = submitted(
@@ -599,3 +622,20 @@ def test_consultant_sees_the_range_an_open_gate_question_leaves_and_submit_store
         'Stufe 4 Fortgeschritten <span class="badge badge-warn">vorläufig</span> <span class="level-range">(4–5, je nach 1 offenen Frage)</span>'
         in briefing
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "links"),
+    [
+        (1, 1, [1]),
+        (2, 4, [1, 2, 3, 4]),
+        (1, 221, [1, 2, 3, None, 221]),
+        (5, 221, [1, None, 3, 4, 5, 6, 7, None, 221]),
+        (4, 221, [1, 2, 3, 4, 5, 6, None, 221]),
+        (221, 221, [1, None, 219, 220, 221]),
+    ],
+)
+def test_pagination_links_a_fixed_number_of_pages(page: int, pages: int, links: list[int | None]) -> None:
+    """With Germany's 11,000 municipalities the overview has 221 pages; it links the first, the last
+    and two on either side of the current one, with a gap (None) for the pages left out."""
+    assert OverviewPage([], pages * PAGE_SIZE, page, pages).links() == links

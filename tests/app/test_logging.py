@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from digicheck import logs, pdf
 from digicheck.accounts import services as accounts
@@ -76,6 +77,33 @@ def test_the_line_names_the_logged_in_user(browser, world, stdout) -> None:
     browser.get("/beratung/")
     [line] = stdout.requests()
     assert (line["path"], line["status"], line["user_id"], line["role"]) == ("/beratung/", 200, world.berater.id, "berater")
+
+
+def test_naming_the_user_reads_nothing_after_the_commit(browser, world, stdout) -> None:
+    """The request line names the user without loading them again once the commit has expired
+    their columns: after the request's commit, nothing reads the database (issue 18, part 6)."""
+    browser.login(world.berater)
+    stdout.lines()
+    after_commit: list[str] = []
+    committed: list[bool] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if committed:
+            after_commit.append(statement)
+
+    def commit(conn) -> None:  # type: ignore[no-untyped-def]
+        committed.append(True)
+
+    event.listen(db.engine, "commit", commit)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert browser.get("/beratung/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "commit", commit)
+    [line] = stdout.requests()
+    assert committed and after_commit == []
+    assert (line["user_id"], line["role"]) == (world.berater.id, "berater")
 
 
 def test_a_sane_request_id_is_taken_over_and_echoed(browser, stdout) -> None:

@@ -315,3 +315,21 @@ def test_0014_fills_the_land_of_existing_rows_and_goes_back(fresh_database: str)
             assert connection.execute(text("SELECT COUNT(*) FROM municipalities")).scalar() == 4
     finally:
         engine.dispose()
+
+
+def test_0015_adds_the_overview_indexes_and_goes_back(fresh_database: str) -> None:
+    wanted = {"ix_municipalities_name_ags": ["name", "ags"], "ix_municipalities_kreis_regierungsbezirk": ["kreis", "regierungsbezirk"]}
+
+    def indexes() -> dict[str, list[str]]:
+        engine = create_engine(fresh_database)
+        try:
+            return {i["name"]: list(i["column_names"]) for i in inspect(engine).get_indexes("municipalities") if i["name"] in wanted}
+        finally:
+            engine.dispose()
+
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert indexes() == wanted
+    assert digicheck(fresh_database, "db", "downgrade", str(SCRIPTS.get_revision("0015").down_revision))[0] == 0
+    assert indexes() == {}
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert indexes() == wanted
