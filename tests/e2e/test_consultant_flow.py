@@ -215,7 +215,7 @@ def test_consultant_prepares_and_the_kommune_sees_the_feedback(page: Page, world
     expect(page.locator("#frage-technik-isms")).to_contain_text(SHARED_NOTE)  # beside its answer
     note.get_by_role("button", name=re.compile(r"^Für die Kommune freigeben")).click()
     expect(page.locator(".flash-success")).to_have_text("Die Notiz ist jetzt für die Kommune sichtbar.")
-    expect(note).to_contain_text("für die Kommune freigegeben")
+    expect(note).to_contain_text("für die Kommune sichtbar")
     expect(page.locator("li.note").filter(has_text=INTERNAL_NOTE)).to_contain_text("nur intern")
 
     # the Kommune: validated level and reason beside its own level, the shared note only
