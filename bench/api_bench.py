@@ -55,11 +55,11 @@ def callers(app: Any) -> tuple[str, str, Any]:
 
     with app.app_context():
         db.session.add(User(email="analyse@land.test", name="Analyse", role=Role.ANALYST, password_hash=hash_password(PASSWORD)))
-        admin = User(email="admin@land.test", name="Admin", role=Role.ADMIN, password_hash=hash_password(PASSWORD))
-        db.session.add(admin)
+        berater = User(email="berater@land.test", name="Beratung", role=Role.BERATER, password_hash=hash_password(PASSWORD))
+        db.session.add(berater)
         db.session.flush()
         analyst = create_token("BI", TokenRole.ANALYST)[1]
-        consultant = create_token("Planung", TokenRole.CONSULTANT, created_by=admin)[1]
+        consultant = create_token("Planung", TokenRole.CONSULTANT, user=berater)[1]
         db.session.commit()
     browser = app.test_client()
     form = browser.get("/anmelden").get_data(as_text=True)

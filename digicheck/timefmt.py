@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime, get_timezone
 from flask import current_app, has_app_context
@@ -36,7 +37,13 @@ def zone_name() -> str:
 
 
 def local_zone(zone: str | None = None) -> tzinfo:
-    return get_timezone(zone or zone_name())
+    return _zone(zone or zone_name())
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> tzinfo:
+    """The zone of a name, looked up once: a page of 100 instants asked Babel 100 times (bench/api_bench.py)."""
+    return get_timezone(name)
 
 
 def as_utc(instant: Instant) -> datetime:

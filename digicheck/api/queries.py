@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from digicheck import timefmt
 from digicheck.assess.report import answer_row
@@ -32,7 +32,7 @@ from digicheck.consult.queries import (
     validated_level_numbers,
 )
 from digicheck.extensions import db
-from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
+from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
 from digicheck.municipalities import register_fields
 
 # --- cursors ------------------------------------------------------------------------------
@@ -206,9 +206,25 @@ def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, A
     return {"items": items, "next_cursor": cursor}
 
 
+def _evidence(assessment_id: int) -> dict[str, dict[str, Any]]:
+    """The Kommune's reasons and references per answered item (text only; references one per line)."""
+    statement = select(Answer.item_id, Answer.evidence_comment, Answer.evidence_refs, Answer.evidence_from_round).where(
+        Answer.assessment_id == assessment_id, or_(Answer.evidence_comment.is_not(None), Answer.evidence_refs.is_not(None))
+    )
+    found = {}
+    for item_id, comment, refs, from_round in db.session.execute(statement):
+        lines = [line.strip() for line in (refs or "").splitlines() if line.strip()]
+        comment = (comment or "").strip() or None
+        if comment or lines:
+            found[item_id] = {"comment": comment, "refs": lines, "from_round": from_round}
+    return found
+
+
 def answers_document(assessment: Assessment) -> dict[str, Any]:
-    """Every item of the assessment's questionnaire with the stored value, the answer as read and its score."""
+    """Every item of the assessment's questionnaire with the stored value, the answer as read, its score
+    and the evidence the Kommune gave for it."""
     q, profile = profiles_of([assessment])[assessment.id]
+    evidence = _evidence(assessment.id)
     items = []
     for area in q.areas:
         for item in area.items:
@@ -223,6 +239,7 @@ def answers_document(assessment: Assessment) -> dict[str, Any]:
                     "value": list(value) if isinstance(value, tuple) else value,
                     "answer": str(row["Antwort"]),
                     "score": row["Punkte"],
+                    "evidence": evidence.get(item.id),
                 }
             )
     return {"assessment_id": assessment.id, "questionnaire_version": assessment.questionnaire_version, "items": items}
