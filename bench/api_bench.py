@@ -13,7 +13,11 @@ request: routing, token or session, rate limit, query, serialisation, ETag):
   sql        the same 100 rows and their levels in raw SQL (the page's statement, its area levels
              and validated levels), no Flask (target: API <= 2 x SQL)
 
-    python bench/api_bench.py [--assessments 100000] [--repeat 5] [--skip-postgres]
+The rate limit counts in Flask-Limiter's store as the app is configured: `--storage` as
+RATELIMIT_STORAGE_URI (default memory://, the single-process default; redis://HOST:PORT/DB as
+production with several processes runs it).
+
+    python bench/api_bench.py [--assessments 100000] [--repeat 5] [--skip-postgres] [--storage URI]
 """
 
 from __future__ import annotations
@@ -134,6 +138,7 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--storage", default="memory://", help="the rate-limit store (RATELIMIT_STORAGE_URI)")
     args = parser.parse_args()
     from digicheck.app import create_app
 
@@ -142,7 +147,9 @@ def main() -> None:
         "SECRET_KEY": "bench-secret-of-at-least-32-characters",
         "API_RATE_LIMIT": "1000000 per hour",
         "LOGIN_RATE_LIMIT": "100 per minute",
+        "RATELIMIT_STORAGE_URI": args.storage,
     }
+    print(f"rate-limit store: {args.storage}")
     data = synthetic(args.assessments)
     print(f"synthetic data: {len(data[0]):,} municipalities, {len(data[1]):,} submitted assessments")
     with tempfile.TemporaryDirectory() as folder:

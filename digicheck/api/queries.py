@@ -26,6 +26,7 @@ from digicheck.consult.queries import (
     OverviewRow,
     area_levels,
     chosen_rows,
+    columns,
     filtered,
     in_size_class,
     overview_rows,
@@ -186,22 +187,23 @@ def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, A
     shape = tuple(name for name, _ in _ASSESSMENT_FILTERS if name in values)
     statement = _assessment_statement(shape, args.get("size") or "", "status" in values, after is not None)
     limit = args["limit"]
-    found, cursor = _page(list(db.session.execute(statement, values | {"limit": limit + 1}).all()), limit, lambda r: r.id)
-    done = [r.id for r in found if r.status == AssessmentStatus.SUBMITTED]
+    found, cursor = _page(list(columns(statement, values | {"limit": limit + 1}).all()), limit, lambda r: r[0])
+    done = [r[0] for r in found if r[5] == AssessmentStatus.SUBMITTED]
     levels, validated = area_levels(done), validated_level_numbers(done)
+    zone = timefmt.zone_name()
     items = [
         {
-            "id": r.id,
-            "municipality_id": r.municipality_id,
-            "ags": r.ags,
-            "municipality": r.name,
-            "round": r.round,
-            "status": r.status.value,
-            "questionnaire_version": r.questionnaire_version,
-            "submitted_at": timefmt.iso_with_offset(r.submitted_at) if r.submitted_at else None,
-            "levels": _levels(r.level, levels.get(r.id, {}), validated.get(r.id, {})),
+            "id": id_,
+            "municipality_id": municipality_id,
+            "ags": ags,
+            "municipality": name,
+            "round": round_,
+            "status": status.value,
+            "questionnaire_version": version,
+            "submitted_at": timefmt.iso_with_offset(submitted_at, zone) if submitted_at else None,
+            "levels": _levels(overall, levels.get(id_, {}), validated.get(id_, {})),
         }
-        for r in found
+        for id_, municipality_id, ags, name, round_, status, version, submitted_at, overall in found
     ]
     return {"items": items, "next_cursor": cursor}
 
