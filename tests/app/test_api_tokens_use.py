@@ -63,6 +63,9 @@ def test_bad_booking_input_stores_nothing(client, world) -> None:
     assert wrong.status_code == 422 and wrong.mimetype == PROBLEM
     errors = wrong.get_json()["errors"]["json"]
     assert errors["date"] == ["Bitte ein Datum JJJJ-MM-TT."] and errors["extra"] == ["Unbekanntes Feld."]
+    broken = client.put(f"{base}/modul1", data="kein JSON", headers=bearer(raw) | {"Content-Type": "application/json"})
+    assert broken.status_code == 400 and broken.mimetype == PROBLEM
+    assert broken.get_json()["errors"] == {"json": ["Der Inhalt ist kein gültiges JSON."]}
     assert count(ConsultationBooking) == 0
 
 
@@ -197,6 +200,10 @@ def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
     assert codes == [200, 200, 200, 429]
     limited = client.get("/api/v1/benchmark", headers=bearer(first))
     assert limited.mimetype == PROBLEM and limited.get_json()["title"] == "Zu viele Anfragen" and "Retry-After" in limited.headers
+    assert (
+        limited.get_json()["detail"].startswith("Das Anfragelimit dieses Tokens ist erreicht")
+        and limited.headers["X-RateLimit-Limit"] == "3"
+    )
     assert client.get("/api/v1/benchmark", headers=bearer(second)).status_code == 200  # another token has its own count
 
 
