@@ -125,7 +125,7 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=80, message="Höchstens 80 Zeichen.")],
     )
     role = SelectField("Rolle", choices=[], validate_choice=True)
-    user = SelectField("Beratungskonto (nur für die Rolle Beratung)", choices=[], default="", validate_choice=True)
+    user = SelectField("Beratungskonto (nur für Tokens der Beratung)", choices=[], default="", validate_choice=True)
     days = StringField(
         "Gültigkeit in Tagen (1 bis 3650)",
         default="365",

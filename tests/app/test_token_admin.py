@@ -98,7 +98,7 @@ def test_a_consultant_token_is_bound_to_a_consultant_chosen_from_the_consultants
     # the active consultants only: no admin, Kommune, analyst or locked account
     assert f'value="{world.berater.id}">Beraterin (berater@ekom.test)</option>' in field
     assert field.count("<option") == 2 and "Admin" not in field and "Gesperrte" not in field
-    assert '<label for="user">Beratungskonto (nur für die Rolle Beratung)</label>' in page
+    assert '<label for="user">Beratungskonto (nur für Tokens der Beratung)</label>' in page
 
     made = admin.post(PAGE, {"name": "Planung", "role": "consultant", "user": str(world.berater.id), "days": "365"}, token_from=PAGE)
     assert made.status_code == 302
