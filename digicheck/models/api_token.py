@@ -56,7 +56,12 @@ class ApiToken(Model):
         return self.role == TokenRole.CONSULTANT and (self.user is None or not self.user.active)
 
     def is_usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now and not self.lacks_account
+        return self.revocable(now) and not self.lacks_account
+
+    def revocable(self, now: datetime) -> bool:
+        """Neither revoked nor expired: a consultant token whose account is locked can still be revoked,
+        so that unlocking the account does not bring it back."""
+        return self.revoked_at is None and self.expires_at > now
 
     def status(self, now: datetime) -> str:
         """German status for lists: gültig, abgelaufen, widerrufen or that its consultant account is no longer active."""

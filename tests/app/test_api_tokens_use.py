@@ -185,7 +185,8 @@ def test_a_consultant_token_stops_working_with_its_account(client, make_browser,
         assert response.status_code == 401 and "Beratungskonto ist gesperrt oder gelöscht" in response.get_json()["detail"]
     assert count(ValidatedLevel) == 0
     listing = admin.get("/verwaltung/api-tokens/").get_data(as_text=True)
-    assert "Beratungskonto nicht aktiv" in listing
+    row = listing.split("<tr><td>System consultant</td>")[1].split("</tr>")[0]
+    assert "Beratungskonto nicht aktiv" in row and "Widerrufen …" in row  # still revocable, so unlocking does not bring it back
     if ending == "locked":  # unlocked: the token works again, under the same consultant
         admin.post(f"/verwaltung/konten/{world.berater.id}/status", {"aktiv": "1"}, token_from="/verwaltung/konten")
         again = client.post(url, json=body, headers=bearer(raw))
