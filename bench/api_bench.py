@@ -13,7 +13,12 @@ request: routing, token or session, rate limit, query, serialisation, ETag):
   sql        the same 100 rows and their levels in raw SQL (the page's statement, its area levels
              and validated levels), no Flask (target: API <= 2 x SQL)
 
-    python bench/api_bench.py [--assessments 100000] [--repeat 5] [--skip-postgres]
+The rate limit counts in Flask-Limiter's store as the app is configured: `--storage` as
+RATELIMIT_STORAGE_URI (default memory://, the single-process default; redis://HOST:PORT/DB as
+production with several processes runs it). Given more than once, each store is measured on the
+same loaded data, one after the other.
+
+    python bench/api_bench.py [--assessments 100000] [--repeat 5] [--skip-postgres] [--storage URI ...]
 """
 
 from __future__ import annotations
@@ -46,36 +51,37 @@ VALIDATED = (
 )
 
 
-def callers(app: Any) -> tuple[str, str, Any]:
-    """An analyst token, a consultant token and a test client logged in as an analyst account."""
+def callers(app: Any, tag: str = "") -> tuple[str, str, Any]:
+    """An analyst token, a consultant token and a test client logged in as an analyst account
+    (`tag` tells the accounts of several measurements on one database apart)."""
     from digicheck.accounts.services import hash_password
     from digicheck.accounts.tokens import create_token
     from digicheck.extensions import db
     from digicheck.models import Role, TokenRole, User
 
     with app.app_context():
-        db.session.add(User(email="analyse@land.test", name="Analyse", role=Role.ANALYST, password_hash=hash_password(PASSWORD)))
-        admin = User(email="admin@land.test", name="Admin", role=Role.ADMIN, password_hash=hash_password(PASSWORD))
-        db.session.add(admin)
+        db.session.add(User(email=f"analyse{tag}@land.test", name="Analyse", role=Role.ANALYST, password_hash=hash_password(PASSWORD)))
+        berater = User(email=f"berater{tag}@land.test", name="Beratung", role=Role.BERATER, password_hash=hash_password(PASSWORD))
+        db.session.add(berater)
         db.session.flush()
         analyst = create_token("BI", TokenRole.ANALYST)[1]
-        consultant = create_token("Planung", TokenRole.CONSULTANT, created_by=admin)[1]
+        consultant = create_token("Planung", TokenRole.CONSULTANT, user=berater)[1]
         db.session.commit()
     browser = app.test_client()
     form = browser.get("/anmelden").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', form)
     assert csrf
-    login = browser.post("/anmelden", data={"email": "analyse@land.test", "password": PASSWORD, "csrf_token": csrf.group(1)})
+    login = browser.post("/anmelden", data={"email": f"analyse{tag}@land.test", "password": PASSWORD, "csrf_token": csrf.group(1)})
     assert login.status_code == 302, login.status_code
     return analyst, consultant, browser
 
 
-def measure(app: Any, label: str, repeat: int, n_assessments: int) -> None:
+def measure(app: Any, label: str, repeat: int, n_assessments: int, tag: str = "") -> None:
     from sqlalchemy import text
 
     from digicheck.extensions import db
 
-    analyst, consultant, browser = callers(app)
+    analyst, consultant, browser = callers(app, tag)
     client = app.test_client()
     after = n_assessments // 2
 
@@ -134,7 +140,9 @@ def main() -> None:
     parser.add_argument("--assessments", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--storage", action="append", help="the rate-limit store (RATELIMIT_STORAGE_URI); default memory://")
     args = parser.parse_args()
+    stores = args.storage or ["memory://"]
     from digicheck.app import create_app
 
     logging.disable(logging.INFO)  # one request line per call would drown the figures
@@ -143,20 +151,24 @@ def main() -> None:
         "API_RATE_LIMIT": "1000000 per hour",
         "LOGIN_RATE_LIMIT": "100 per minute",
     }
+
+    def measure_each(database: str, label: str) -> None:
+        for n, store in enumerate(stores):
+            app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_STORAGE_URI": store})
+            if n == 0:
+                print(f"{label} load: {load(app, data):.1f} s")
+            measure(app, f"{label}, rate-limit store {store}", args.repeat, args.assessments, str(n))
+
     data = synthetic(args.assessments)
     print(f"synthetic data: {len(data[0]):,} municipalities, {len(data[1]):,} submitted assessments")
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"})
-        print(f"SQLite load: {load(app, data):.1f} s")
-        measure(app, "SQLite", args.repeat, args.assessments)
+        measure_each(f"sqlite:///{folder}/bench.sqlite3", "SQLite")
     if args.skip_postgres:
         return
     name = f"digicheck_api_bench_{os.getpid()}"
     psql("-d", "postgres", "-c", f"CREATE DATABASE {name}")
     try:
-        app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": f"postgresql://{PG['user']}@{PG['host']}/{name}"})
-        print(f"PostgreSQL load: {load(app, data):.1f} s")
-        measure(app, "PostgreSQL", args.repeat, args.assessments)
+        measure_each(f"postgresql://{PG['user']}@{PG['host']}/{name}", "PostgreSQL")
     finally:
         psql("-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_timezone
+from babel.dates import format_date, format_datetime
 from flask import current_app, has_app_context
 
 TIMEZONE = "Europe/Berlin"
@@ -36,7 +38,15 @@ def zone_name() -> str:
 
 
 def local_zone(zone: str | None = None) -> tzinfo:
-    return get_timezone(zone or zone_name())
+    return _zone(zone or zone_name())
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> tzinfo:
+    """The zone of a name, looked up once, from the standard library's zone database (as
+    digicheck.config validates the name): Babel's lookup gave a pytz zone, whose conversion cost
+    a list of 100 instants a millisecond (bench/api_bench.py). Babel formats with either."""
+    return ZoneInfo(name)
 
 
 def as_utc(instant: Instant) -> datetime:

@@ -117,13 +117,15 @@ class DisableForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    """A new API token: what it is for, its role and how long it is valid."""
+    """A new API token: what it is for, its role, the consultant account a consultant token acts for,
+    and how long it is valid."""
 
     name = StringField(
         "Name (wofür der Token ist, z. B. „BI-System des Landes“)",
         validators=[DataRequired(REQUIRED), Length(max=80, message="Höchstens 80 Zeichen.")],
     )
     role = SelectField("Rolle", choices=[], validate_choice=True)
+    user = SelectField("Beratungskonto (nur für Tokens der Beratung)", choices=[], default="", validate_choice=True)
     days = StringField(
         "Gültigkeit in Tagen (1 bis 3650)",
         default="365",
@@ -135,7 +137,10 @@ class TokenForm(FlaskForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        from digicheck.accounts.tokens import consultant_accounts
         from digicheck.models import TokenRole
 
         super().__init__(*args, **kwargs)
         self.role.choices = choices([(role.value, role.label) for role in TokenRole])
+        accounts = [(str(u.id), f"{u.name} ({u.email})") for u in consultant_accounts()]
+        self.user.choices = choices([("", "kein Konto (Analyse, IT-Dienstleister)"), *accounts])

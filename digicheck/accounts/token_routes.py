@@ -12,8 +12,9 @@ from digicheck import logs
 from digicheck.access import load_token_for_admin, roles_required
 from digicheck.accounts import tokens
 from digicheck.accounts.forms import TokenForm
+from digicheck.extensions import db
 from digicheck.forms import ConfirmForm
-from digicheck.models import Role, TokenRole
+from digicheck.models import Role, TokenRole, User
 from digicheck.models._time import utcnow
 
 bp = Blueprint("tokens", __name__, url_prefix="/verwaltung/api-tokens")
@@ -27,13 +28,20 @@ def index() -> ResponseReturnValue:
     form = TokenForm()
     if form.validate_on_submit():
         try:
+            account = db.session.get(User, int(form.user.data)) if form.user.data else None
             token, raw = tokens.create_token(
-                form.name.data or "", TokenRole(form.role.data), created_by=current_user, days=int((form.days.data or "").strip())
+                form.name.data or "",
+                TokenRole(form.role.data),
+                created_by=current_user,
+                user=account,
+                days=int((form.days.data or "").strip()),
             )
         except tokens.TokenError as exc:
             form[exc.field].errors = [str(exc)]
         else:
-            logs.audit("api_token_created", token_id=token.id, token_name=token.name, token_role=token.role.value)
+            logs.audit(
+                "api_token_created", token_id=token.id, token_name=token.name, token_role=token.role.value, token_user_id=token.user_id
+            )
             session[_ISSUED] = {"id": token.id, "token": raw}
             return redirect(url_for("tokens.issued"))
     status = 400 if request.method == "POST" else 200

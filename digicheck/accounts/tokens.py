@@ -1,8 +1,9 @@
 """API tokens: created by admins (web or CLI), shown once, stored as a hash, expiring, revocable.
 
 Tokens are not login sessions: a token stands for a system (the Land's BI tool, the service
-provider's booking system, the consultants' planning), has a role of its own (`TokenRole`) and
-no user behind it. Kommune users get no tokens.
+provider's booking system, the consultants' planning) and has a role of its own (`TokenRole`).
+A consultant token is bound to one consultant account: validated levels recorded with it name
+that person, and it stops working when the account is locked or deleted. Kommune users get no tokens.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from datetime import timedelta
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from digicheck.extensions import db
 from digicheck.logs import audit
-from digicheck.models import ApiToken, TokenRole, User
+from digicheck.models import ApiToken, Role, TokenRole, User
 from digicheck.models._time import utcnow
 
 #: every raw token starts with this, so a leaked one is recognisable (e.g. by secret scanners)
@@ -33,12 +35,13 @@ DEFAULT_DAYS = 365
 MAX_DAYS = 3650
 MAX_NAME_LENGTH = 80
 
-_TOKEN_BY_HASH = select(ApiToken).where(ApiToken.secret_hash == bindparam("secret_hash"))
+#: the token and, in the same statement, the consultant account it acts for (checked on every request)
+_TOKEN_BY_HASH = select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.secret_hash == bindparam("secret_hash"))
 
 
 class TokenError(ValueError):
     """A German, user-facing reason why a token could not be created, and the input it is about
-    ("name", "role" or "days", as the form fields and CLI options are called)."""
+    ("name", "role", "user" or "days", as the form fields and CLI options are called)."""
 
     def __init__(self, message: str, field: str = "name") -> None:
         super().__init__(message)
@@ -51,9 +54,17 @@ def secret_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def create_token(name: str, role: TokenRole, *, created_by: User | None = None, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+def consultant_accounts() -> list[User]:
+    """The accounts a consultant token can act for: active consultant (Beratung) accounts, by name."""
+    return list(db.session.scalars(select(User).where(User.role == Role.BERATER, User.active.is_(True)).order_by(User.name, User.email)))
+
+
+def create_token(
+    name: str, role: TokenRole, *, created_by: User | None = None, user: User | None = None, days: int = DEFAULT_DAYS
+) -> tuple[ApiToken, str]:
     """A new token valid for `days` days: the stored row (flushed) and the raw token, which is shown
-    once and never stored."""
+    once and never stored. A consultant token needs the active consultant account it acts for (`user`);
+    the other roles stand for systems and take none."""
     name = name.strip()
     if not name:
         raise TokenError("Bitte geben Sie dem Token einen Namen (z. B. das System, das ihn verwendet).")
@@ -61,6 +72,13 @@ def create_token(name: str, role: TokenRole, *, created_by: User | None = None, 
         raise TokenError(f"Der Name darf höchstens {MAX_NAME_LENGTH} Zeichen lang sein.", "name")
     if not isinstance(role, TokenRole):
         raise TokenError("Unbekannte Rolle: erlaubt sind analyst, consultant und provider.", "role")
+    if role == TokenRole.CONSULTANT:
+        if user is None:
+            raise TokenError("Ein Token der Rolle Beratung handelt für ein Beratungskonto: bitte wählen Sie eines.", "user")
+        if user.role != Role.BERATER or not user.active:
+            raise TokenError("Das gewählte Konto ist kein aktives Beratungskonto.", "user")
+    elif user is not None:
+        raise TokenError("Nur ein Token der Rolle Beratung wird einem Beratungskonto zugeordnet.", "user")
     if not 1 <= days <= MAX_DAYS:
         raise TokenError(f"Die Gültigkeit muss zwischen 1 und {MAX_DAYS} Tagen liegen.", "days")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -71,6 +89,7 @@ def create_token(name: str, role: TokenRole, *, created_by: User | None = None, 
         secret_hash=secret_hash(raw),
         prefix=raw[:SHOWN_CHARS],
         created_by_id=created_by.id if created_by is not None else None,
+        user=user,
         created_at=now,
         expires_at=now + timedelta(days=days),
     )
@@ -80,7 +99,8 @@ def create_token(name: str, role: TokenRole, *, created_by: User | None = None, 
 
 
 def authenticate(raw: str) -> ApiToken | None:
-    """The usable token with this raw value, else None (unknown, expired, revoked or malformed).
+    """The usable token with this raw value, else None (unknown, expired, revoked, malformed, or a
+    consultant token whose account is locked or deleted).
 
     The row is found by the hash of the raw token (an index lookup on a hash tells a timing
     attacker nothing about the secret); the hashes are then compared in constant time anyway.

@@ -66,7 +66,10 @@ def authenticate() -> Caller:
             abort(401, description="Bitte senden Sie das API-Token als „Authorization: Bearer TOKEN“.")
         token = tokens.authenticate(raw.strip())
         if token is None:
-            abort(401, description="Das API-Token ist unbekannt, abgelaufen oder widerrufen.")
+            abort(
+                401,
+                description="Das API-Token ist unbekannt, abgelaufen oder widerrufen, oder sein Beratungskonto ist gesperrt oder gelöscht.",
+            )
         caller = Caller(_TOKEN_AUDIENCE[token.role], token.name, f"token:{token.id}", token=token)
     elif current_user.is_authenticated:
         user: User = current_user._get_current_object()
@@ -145,10 +148,9 @@ def load_assessment(caller: Caller, assessment_id: int) -> Assessment:
 
 
 def recording_consultant(caller: Caller) -> User:
-    """The account a validated level is recorded under: the consultant's own, or the account that
-    created the consultant token (tokens stand for systems, a validated level names a person; a
-    token created without an account, on the command line, cannot record: 403)."""
-    user = caller.user if caller.token is None else caller.token.created_by
+    """The account a validated level is recorded under: the consultant's own, or the consultant
+    account the token is bound to (authentication refused the token if that account is not active)."""
+    user = caller.user if caller.token is None else caller.token.user
     if user is None or user.role not in (Role.BERATER, Role.ADMIN) or not user.active:
         abort(403, description="Dieses Token ist keinem aktiven Beratungskonto zugeordnet; validierte Stufen brauchen eines.")
     return user

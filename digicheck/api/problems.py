@@ -62,4 +62,5 @@ def from_exception(error: HTTPException) -> Response:
         headers["Allow"] = error.get_response().headers["Allow"]
     if code == 429:
         headers.update({k: v for k, v in error.get_response().headers.items() if k.startswith(("Retry-After", "X-RateLimit"))})
+        custom = None  # Flask-Limiter describes the limit in English ("120 per 1 minute"); the headers carry it
     return problem(code, data.get("message") or custom, errors=data.get("errors") or data.get("messages"), headers=headers)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from digicheck import timefmt
 from digicheck.assess.report import answer_row
@@ -26,13 +26,14 @@ from digicheck.consult.queries import (
     OverviewRow,
     area_levels,
     chosen_rows,
+    columns,
     filtered,
     in_size_class,
     overview_rows,
     validated_level_numbers,
 )
 from digicheck.extensions import db
-from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
+from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
 from digicheck.municipalities import default_land, laender, register_fields
 from scoring.laender import GERMANY
 
@@ -196,29 +197,46 @@ def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, A
     shape = tuple(name for name, _ in _ASSESSMENT_FILTERS if name in values)
     statement = _assessment_statement(shape, args.get("size") or "", "status" in values, after is not None)
     limit = args["limit"]
-    found, cursor = _page(list(db.session.execute(statement, values | {"limit": limit + 1}).all()), limit, lambda r: r.id)
-    done = [r.id for r in found if r.status == AssessmentStatus.SUBMITTED]
+    found, cursor = _page(list(columns(statement, values | {"limit": limit + 1}).all()), limit, lambda r: r[0])
+    done = [r[0] for r in found if r[5] == AssessmentStatus.SUBMITTED]
     levels, validated = area_levels(done), validated_level_numbers(done)
+    zone = timefmt.zone_name()
     items = [
         {
-            "id": r.id,
-            "municipality_id": r.municipality_id,
-            "ags": r.ags,
-            "municipality": r.name,
-            "round": r.round,
-            "status": r.status.value,
-            "questionnaire_version": r.questionnaire_version,
-            "submitted_at": timefmt.iso_with_offset(r.submitted_at) if r.submitted_at else None,
-            "levels": _levels(r.level, levels.get(r.id, {}), validated.get(r.id, {})),
+            "id": id_,
+            "municipality_id": municipality_id,
+            "ags": ags,
+            "municipality": name,
+            "round": round_,
+            "status": status.value,
+            "questionnaire_version": version,
+            "submitted_at": timefmt.iso_with_offset(submitted_at, zone) if submitted_at else None,
+            "levels": _levels(overall, levels.get(id_, {}), validated.get(id_, {})),
         }
-        for r in found
+        for id_, municipality_id, ags, name, round_, status, version, submitted_at, overall in found
     ]
     return {"items": items, "next_cursor": cursor}
 
 
+def _evidence(assessment_id: int) -> dict[str, dict[str, Any]]:
+    """The Kommune's reasons and references per answered item (text only; references one per line)."""
+    statement = select(Answer.item_id, Answer.evidence_comment, Answer.evidence_refs, Answer.evidence_from_round).where(
+        Answer.assessment_id == assessment_id, or_(Answer.evidence_comment.is_not(None), Answer.evidence_refs.is_not(None))
+    )
+    found = {}
+    for item_id, comment, refs, from_round in db.session.execute(statement):
+        lines = [line.strip() for line in (refs or "").splitlines() if line.strip()]
+        comment = (comment or "").strip() or None
+        if comment or lines:
+            found[item_id] = {"comment": comment, "refs": lines, "from_round": from_round}
+    return found
+
+
 def answers_document(assessment: Assessment) -> dict[str, Any]:
-    """Every item of the assessment's questionnaire with the stored value, the answer as read and its score."""
+    """Every item of the assessment's questionnaire with the stored value, the answer as read, its score
+    and the evidence the Kommune gave for it."""
     q, profile = profiles_of([assessment])[assessment.id]
+    evidence = _evidence(assessment.id)
     items = []
     for area in q.areas:
         for item in area.items:
@@ -233,6 +251,7 @@ def answers_document(assessment: Assessment) -> dict[str, Any]:
                     "value": list(value) if isinstance(value, tuple) else value,
                     "answer": str(row["Antwort"]),
                     "score": row["Punkte"],
+                    "evidence": evidence.get(item.id),
                 }
             )
     return {"assessment_id": assessment.id, "questionnaire_version": assessment.questionnaire_version, "items": items}

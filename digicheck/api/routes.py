@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Response, current_app, json, request
 from flask_smorest import Blueprint, abort
+from webargs import flaskparser
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -22,7 +23,21 @@ from digicheck.consult import bookings as bookings_svc
 from digicheck.consult import services as consult_svc
 from digicheck.extensions import csrf, limiter
 
-blp = Blueprint(
+
+class _GermanParser(flaskparser.FlaskParser):
+    """webargs' parser, with the messages it brings itself in German (a body that is no JSON)."""
+
+    DEFAULT_VALIDATION_MESSAGE = "Ungültiger Wert."
+
+    def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any, **kwargs: Any) -> NoReturn:
+        flaskparser.abort(400, exc=error, messages={"json": ["Der Inhalt ist kein gültiges JSON."]})
+
+
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = _GermanParser()
+
+
+blp = _Blueprint(
     "api",
     __name__,
     url_prefix="/api/v1",

@@ -314,6 +314,16 @@ class Profile(Schema):
     attribution = fields.String(required=True)
 
 
+class EvidenceOut(Schema):
+    comment = fields.String(allow_none=True, required=True, metadata={"description": "warum die Kommune so geantwortet hat"})
+    refs = fields.List(fields.String(), required=True, metadata={"description": "Nachweise (Beschlüsse, Dokumente, Links), je Zeile einer"})
+    from_round = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "aus einer früheren Runde übernommen: deren Nummer; null: in dieser Runde geschrieben"},
+    )
+
+
 class AnswerOut(Schema):
     area_id = fields.String(required=True)
     area = fields.String(required=True)
@@ -324,6 +334,7 @@ class AnswerOut(Schema):
     )
     answer = fields.String(required=True, metadata={"description": "die Antwort, wie sie gelesen wird"})
     score = fields.Float(allow_none=True, required=True, metadata={"description": "Punkte 0–100"})
+    evidence = fields.Nested(EvidenceOut, allow_none=True, required=True, metadata={"description": "Begründung und Nachweise; null: keine"})
 
 
 class Answers(Schema):

@@ -18,10 +18,12 @@ def token_group() -> None:
 @token_group.command("create")
 @click.option("--role", required=True, help="analyst, consultant oder provider")
 @click.option("--name", required=True, help="wofür der Token ist (höchstens 80 Zeichen)")
+@click.option("--user", "email", default=None, help="E-Mail-Adresse des Beratungskontos, für das ein consultant-Token handelt")
 @click.option("--days", default="365", show_default=True, help="Gültigkeit in Tagen (1 bis 3650)")
-def token_create(role: str, name: str, days: str) -> None:
+def token_create(role: str, name: str, email: str | None, days: str) -> None:
     """Create a token and print it once (only its hash is stored)."""
     from digicheck import timefmt
+    from digicheck.accounts.services import find_user
     from digicheck.accounts.tokens import MAX_DAYS, TokenError, create_token
     from digicheck.models import TokenRole
 
@@ -30,11 +32,19 @@ def token_create(role: str, name: str, days: str) -> None:
     if not days.strip().isdigit() or len(days.strip()) > 4:
         raise CliError(f"--days {days[:20]!r} ist keine ganze Zahl von Tagen (1 bis {MAX_DAYS})")
     with app_context():
+        user = None
+        if email is not None:
+            user = find_user(email)
+            if user is None:
+                raise CliError(f"kein Konto mit der E-Mail-Adresse {email[:80]!r}")
         try:
-            token, raw = create_token(name, TokenRole(role), days=int(days))
+            token, raw = create_token(name, TokenRole(role), user=user, days=int(days))
         except TokenError as exc:
-            raise CliError(str(exc)) from None
-        summary = f"Token {token.id} „{token.name}“ ({token.role.label}), gültig bis {timefmt.local_datetime(token.expires_at)} Uhr."
+            raise CliError(str(exc) + (" (--user E-MAIL)" if exc.field == "user" else "")) from None
+        account = f", für {user.name} ({user.email})" if user is not None else ""
+        summary = (
+            f"Token {token.id} „{token.name}“ ({token.role.label}{account}), gültig bis {timefmt.local_datetime(token.expires_at)} Uhr."
+        )
     click.echo(raw)
     click.echo(summary + " Er wird nur jetzt angezeigt; gespeichert ist nur ein Prüfwert.", err=True)
 
@@ -56,6 +66,7 @@ def token_list() -> None:
                     t.role.value,
                     t.prefix + "…",
                     t.name,
+                    f"für {t.user.email}" if t.user else "–",
                     f"erstellt {timefmt.local_datetime(t.created_at)}",
                     f"gültig bis {timefmt.local_datetime(t.expires_at)}",
                     f"zuletzt genutzt {timefmt.local_datetime(t.last_used_at)}" if t.last_used_at else "noch nie genutzt",

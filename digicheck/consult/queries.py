@@ -404,19 +404,29 @@ def overview_rows(found: Sequence[Any]) -> list[OverviewRow]:
     return result
 
 
+def columns(statement: Any, values: dict[str, Any]) -> Any:
+    """The rows of a statement of plain columns (no ORM objects), through the session's connection and
+    transaction. The ORM's execution layer cost more than the query itself for a page of 100 rows
+    (bench/api_bench.py); pending changes are flushed first, as the ORM would."""
+    db.session.flush()
+    return db.session.connection().execute(statement, values)
+
+
+_AREA_LEVELS = select(AreaScore.assessment_id, AreaScore.area_id, AreaScore.level).where(
+    AreaScore.assessment_id.in_(bindparam("ids", expanding=True)), AreaScore.area_id != "overall"
+)
+
+
 def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
     if not assessment_ids:
         return {}
     found: dict[int, dict[str, int | None]] = {}
-    statement = select(AreaScore.assessment_id, AreaScore.area_id, AreaScore.level).where(
-        AreaScore.assessment_id.in_(assessment_ids), AreaScore.area_id != "overall"
-    )
-    for assessment_id, area_id, level in db.session.execute(statement):
+    for assessment_id, area_id, level in columns(_AREA_LEVELS, {"ids": assessment_ids}).all():
         found.setdefault(assessment_id, {})[area_id] = level
     return found
 
 
-def _newest_validated(assessment_ids: list[int]) -> Any:
+def _newest_validated(assessment_ids: list[int] | BindParameter[Any]) -> Any:
     """The ids of the validated levels that count (the newest per assessment and area)."""
     return (
         select(func.max(ValidatedLevel.id))
@@ -425,14 +435,16 @@ def _newest_validated(assessment_ids: list[int]) -> Any:
     )
 
 
+_VALIDATED_NUMBERS = select(ValidatedLevel.assessment_id, ValidatedLevel.area_id, ValidatedLevel.level).where(
+    ValidatedLevel.id.in_(_newest_validated(bindparam("ids", expanding=True)))
+)
+
+
 def validated_level_numbers(assessment_ids: list[int]) -> dict[int, dict[str, int]]:
     """Only the numbers of `latest_validated_levels` (no objects, no consultants): for lists."""
     found: dict[int, dict[str, int]] = {}
     if assessment_ids:
-        statement = select(ValidatedLevel.assessment_id, ValidatedLevel.area_id, ValidatedLevel.level).where(
-            ValidatedLevel.id.in_(_newest_validated(assessment_ids))
-        )
-        for assessment_id, area_id, level in db.session.execute(statement):
+        for assessment_id, area_id, level in columns(_VALIDATED_NUMBERS, {"ids": assessment_ids}).all():
             found.setdefault(assessment_id, {})[area_id] = level
     return found
 

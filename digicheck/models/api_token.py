@@ -39,19 +39,34 @@ class ApiToken(Model):
     #: the first characters of the raw token ("dc_" and a few more), so an admin recognises a token
     prefix: Mapped[str] = mapped_column(String(16))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the consultant account a "consultant" token acts for (validated levels name it); None for the other roles
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: written at most once a minute (see digicheck.accounts.tokens), not on every request
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    @property
+    def lacks_account(self) -> bool:
+        """A consultant token whose account is gone, locked or deleted: it stops working with it."""
+        return self.role == TokenRole.CONSULTANT and (self.user is None or not self.user.active)
 
     def is_usable(self, now: datetime) -> bool:
+        return self.revocable(now) and not self.lacks_account
+
+    def revocable(self, now: datetime) -> bool:
+        """Neither revoked nor expired: a consultant token whose account is locked can still be revoked,
+        so that unlocking the account does not bring it back."""
         return self.revoked_at is None and self.expires_at > now
 
     def status(self, now: datetime) -> str:
-        """German status for lists: gültig, abgelaufen or widerrufen."""
+        """German status for lists: gültig, abgelaufen, widerrufen or that its consultant account is no longer active."""
         if self.revoked_at is not None:
             return "widerrufen"
-        return "gültig" if self.expires_at > now else "abgelaufen"
+        if self.expires_at <= now:
+            return "abgelaufen"
+        return "Beratungskonto nicht aktiv" if self.lacks_account else "gültig"

@@ -73,7 +73,12 @@ def fuzz_world(app, world, live_server, monkeypatch) -> Iterator[dict[str, Any]]
     kreis_world({"06431": 6, "06432": 8, "06433": 6})
     erbach = submitted_assessment(world.erbach, world.kommune)
     giessen = submitted_assessment(world.giessen, world.other)
-    raw = {role.value: create_token(f"Fuzz {role.value}", role, created_by=world.berater)[1] for role in TokenRole}
+    raw = {
+        role.value: create_token(
+            f"Fuzz {role.value}", role, created_by=world.admin, user=world.berater if role == TokenRole.CONSULTANT else None
+        )[1]
+        for role in TokenRole
+    }
     db.session.commit()
     yield {
         "url": live_server.url,

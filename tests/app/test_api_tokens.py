@@ -41,12 +41,12 @@ def test_two_tokens_differ(world) -> None:
     ["", "dc_", "dc_kurz", "xx_" + "a" * 43, "dc_" + "a" * 43, "dc_" + "ä" * 43, "dc_" + "a" * 44, "Bearer dc_" + "a" * 43, "x" * 5000],
 )
 def test_unknown_or_malformed_tokens_are_refused(world, raw: str) -> None:
-    tokens.create_token("Planung", TokenRole.CONSULTANT)
+    tokens.create_token("Planung", TokenRole.CONSULTANT, user=world.berater)
     assert tokens.authenticate(raw) is None
 
 
 def test_an_expired_token_is_refused(world) -> None:
-    token, raw = tokens.create_token("Planung", TokenRole.CONSULTANT, days=1)
+    token, raw = tokens.create_token("Planung", TokenRole.CONSULTANT, user=world.berater, days=1)
     token.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert tokens.authenticate(raw) is None

@@ -20,8 +20,8 @@ def client(make_browser):
     return ApiClient(make_browser())
 
 
-def token_for(role: TokenRole, created_by=None) -> str:
-    _, raw = create_token(f"System {role.value}", role, created_by=created_by)
+def token_for(role: TokenRole, created_by=None, user=None) -> str:
+    _, raw = create_token(f"System {role.value}", role, created_by=created_by, user=user)
     db.session.commit()
     return raw
 
@@ -63,6 +63,9 @@ def test_bad_booking_input_stores_nothing(client, world) -> None:
     assert wrong.status_code == 422 and wrong.mimetype == PROBLEM
     errors = wrong.get_json()["errors"]["json"]
     assert errors["date"] == ["Bitte ein Datum JJJJ-MM-TT."] and errors["extra"] == ["Unbekanntes Feld."]
+    broken = client.put(f"{base}/modul1", data="kein JSON", headers=bearer(raw) | {"Content-Type": "application/json"})
+    assert broken.status_code == 400 and broken.mimetype == PROBLEM
+    assert broken.get_json()["errors"] == {"json": ["Der Inhalt ist kein gültiges JSON."]}
     assert count(ConsultationBooking) == 0
 
 
@@ -83,7 +86,7 @@ def test_an_analyst_reads_the_benchmark_only(client, world) -> None:
 
 
 def test_a_consultant_token_reads_everything_and_validates_without_csrf(client, make_browser, world) -> None:
-    raw = token_for(TokenRole.CONSULTANT, created_by=world.admin)
+    raw = token_for(TokenRole.CONSULTANT, created_by=world.admin, user=world.berater)
     assessment = submitted_assessment(world.erbach, world.kommune)
     profile = client.get(f"/api/v1/assessments/{assessment.id}/profile", headers=bearer(raw)).get_json()
     assert profile["schema"] == "digicheck/profile-1" and profile["assessment"]["municipality"]["ags"] == "06437006"
@@ -98,23 +101,47 @@ def test_a_consultant_token_reads_everything_and_validates_without_csrf(client, 
         json={"area_id": "strategie", "level": 4, "reason": "Im Gespräch bestätigt."},
         headers=bearer(raw),
     )
-    assert made.status_code == 201 and made.get_json()["by"] == "Admin"
+    # recorded under the consultant the token is bound to, not the admin who created it
+    assert made.status_code == 201 and made.get_json()["by"] == "Beraterin"
+    assert db.session.scalars(db.select(ValidatedLevel)).one().consultant_id == world.berater.id
     profile = client.get(f"/api/v1/assessments/{assessment.id}/profile", headers=bearer(raw)).get_json()
     assert next(a for a in profile["areas"] if a["id"] == "strategie")["validated"]["level"] == 4
     assert client.put(f"/api/v1/municipalities/{world.erbach.id}/bookings/modul1", json={"status": "booked", "date": "2027-01-01"},
                       headers=bearer(raw)).status_code == 403  # fmt: skip
 
 
+def test_answers_carry_the_kommunes_evidence(client, world) -> None:
+    """Reasons and references the Kommune gave (issue 16), references one per line; from an earlier round: its number."""
+    from digicheck.models import Answer
+
+    raw = token_for(TokenRole.CONSULTANT, user=world.berater)
+    done = submitted_assessment(world.erbach, world.kommune)
+    first, second, third = db.session.scalars(db.select(Answer).where(Answer.assessment_id == done.id).order_by(Answer.item_id)).all()[:3]
+    first.evidence_comment = "Beschluss der Stadtverordnetenversammlung vom 12.03.2026"
+    first.evidence_refs = "Drucksache 2026/041\n\n  https://erbach.de/strategie.pdf  \n"
+    second.evidence_refs = "Dienstanweisung IT"
+    second.evidence_from_round = 1
+    third.evidence_comment = "   "  # nothing written
+    db.session.commit()
+    items = {a["item_id"]: a for a in client.get(f"/api/v1/assessments/{done.id}/answers", headers=bearer(raw)).get_json()["items"]}
+    assert items[first.item_id]["evidence"] == {
+        "comment": "Beschluss der Stadtverordnetenversammlung vom 12.03.2026",
+        "refs": ["Drucksache 2026/041", "https://erbach.de/strategie.pdf"],
+        "from_round": None,
+    }
+    assert items[second.item_id]["evidence"] == {"comment": None, "refs": ["Dienstanweisung IT"], "from_round": 1}
+    assert items[third.item_id]["evidence"] is None
+    assert sum(a["evidence"] is not None for a in items.values()) == 2
+
+
 def test_validation_refusals_store_nothing(client, world) -> None:
     from digicheck.assess import services as svc
 
-    raw = token_for(TokenRole.CONSULTANT, created_by=world.berater)
-    unowned = token_for(TokenRole.CONSULTANT)
+    raw = token_for(TokenRole.CONSULTANT, created_by=world.admin, user=world.berater)
     open_round = svc.start_round(world.giessen, world.other)
     done = submitted_assessment(world.erbach, world.kommune)
     body = {"area_id": "strategie", "level": 3, "reason": "Begründung"}
     assert client.post(f"/api/v1/assessments/{open_round.id}/validated-levels", json=body, headers=bearer(raw)).status_code == 409
-    assert client.post(f"/api/v1/assessments/{done.id}/validated-levels", json=body, headers=bearer(unowned)).status_code == 403
     unknown_area = client.post(f"/api/v1/assessments/{done.id}/validated-levels", json=body | {"area_id": "mond"}, headers=bearer(raw))
     assert unknown_area.status_code == 422 and "mond" in unknown_area.get_json()["detail"]
     too_high = client.post(f"/api/v1/assessments/{done.id}/validated-levels", json=body | {"level": 6}, headers=bearer(raw))
@@ -134,6 +161,38 @@ def test_unknown_revoked_and_malformed_tokens_get_401(client, world) -> None:
     assert response.status_code == 401 and "widerrufen" in response.get_json()["detail"]
 
 
+@pytest.mark.parametrize("ending", ["locked", "deleted"])
+def test_a_consultant_token_stops_working_with_its_account(client, make_browser, world, ending) -> None:
+    """Locked (until unlocked) or deleted by an admin in the account list: the token is refused, nothing is recorded."""
+    raw = token_for(TokenRole.CONSULTANT, created_by=world.admin, user=world.berater)
+    done = submitted_assessment(world.erbach, world.kommune)
+    url = f"/api/v1/assessments/{done.id}/validated-levels"
+    body = {"area_id": "strategie", "level": 3, "reason": "Begründung"}
+    assert client.get(f"/api/v1/assessments/{done.id}/profile", headers=bearer(raw)).status_code == 200
+    admin = make_browser()
+    admin.login(world.admin)
+    if ending == "locked":
+        made = admin.post(f"/verwaltung/konten/{world.berater.id}/status", {"aktiv": "0"}, token_from="/verwaltung/konten")
+    else:
+        made = admin.post(
+            f"/verwaltung/konten/{world.berater.id}/loeschen", {}, token_from=f"/verwaltung/konten/{world.berater.id}/loeschen"
+        )
+    assert made.status_code == 302, made.get_data(as_text=True)
+    for response in (
+        client.get(f"/api/v1/assessments/{done.id}/profile", headers=bearer(raw)),
+        client.post(url, json=body, headers=bearer(raw)),
+    ):
+        assert response.status_code == 401 and "Beratungskonto ist gesperrt oder gelöscht" in response.get_json()["detail"]
+    assert count(ValidatedLevel) == 0
+    listing = admin.get("/verwaltung/api-tokens/").get_data(as_text=True)
+    row = listing.split("<tr><td>System consultant</td>")[1].split("</tr>")[0]
+    assert "Beratungskonto nicht aktiv" in row and "Widerrufen …" in row  # still revocable, so unlocking does not bring it back
+    if ending == "locked":  # unlocked: the token works again, under the same consultant
+        admin.post(f"/verwaltung/konten/{world.berater.id}/status", {"aktiv": "1"}, token_from="/verwaltung/konten")
+        again = client.post(url, json=body, headers=bearer(raw))
+        assert again.status_code == 201 and again.get_json()["by"] == "Beraterin"
+
+
 def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per day")  # a fixed window: a day, so no window ends mid-test
     limiter.reset()
@@ -142,6 +201,10 @@ def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
     assert codes == [200, 200, 200, 429]
     limited = client.get("/api/v1/benchmark", headers=bearer(first))
     assert limited.mimetype == PROBLEM and limited.get_json()["title"] == "Zu viele Anfragen" and "Retry-After" in limited.headers
+    assert (
+        limited.get_json()["detail"].startswith("Das Anfragelimit dieses Tokens ist erreicht")
+        and limited.headers["X-RateLimit-Limit"] == "3"
+    )
     assert client.get("/api/v1/benchmark", headers=bearer(second)).status_code == 200  # another token has its own count
 
 
@@ -165,7 +228,7 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
     """The consultant's list: filters like the overview's, pages by cursor, each assessment once, in id order."""
     from digicheck.assess import services as svc
 
-    raw = token_for(TokenRole.CONSULTANT)
+    raw = token_for(TokenRole.CONSULTANT, user=world.berater)
     erbach_1 = submitted_assessment(world.erbach, world.kommune)
     erbach_2 = svc.start_round(world.erbach, world.kommune)
     giessen_1 = submitted_assessment(world.giessen, world.other)

@@ -333,3 +333,46 @@ def test_0015_adds_the_overview_indexes_and_goes_back(fresh_database: str) -> No
     assert indexes() == {}
     assert digicheck(fresh_database, "db", "upgrade")[0] == 0
     assert indexes() == wanted
+
+
+def test_0013_binds_consultant_tokens_to_their_creator_or_revokes_them_and_goes_back(fresh_database: str) -> None:
+    """Consultant tokens recorded validated levels under the account that created them: they stay
+    bound to it; one created on the command line (no account) is revoked, the other roles untouched."""
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert digicheck(fresh_database, "db", "downgrade", "0012")[0] == 0
+    engine = create_engine(fresh_database)
+    user = text(
+        "INSERT INTO users (id, email, name, password_hash, role, active, session_epoch, created_at) "
+        "VALUES (:id, :email, :email, 'x', :role, true, 0, CURRENT_TIMESTAMP)"
+    )
+    token = text(
+        "INSERT INTO api_tokens (id, name, role, secret_hash, prefix, created_by_id, created_at, expires_at) "
+        "VALUES (:id, :name, :role, :hash, 'dc_', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                user, [{"id": 1, "email": "admin@x.test", "role": "admin"}, {"id": 2, "email": "b@x.test", "role": "berater"}]
+            )
+            rows = [
+                (1, "Planung (Admin)", "consultant", 1),
+                (2, "Planung (Beratung)", "consultant", 2),
+                (3, "Planung (CLI)", "consultant", None),
+                (4, "Buchung", "provider", 1),
+                (5, "BI (CLI)", "analyst", None),
+            ]
+            connection.execute(token, [{"id": i, "name": n, "role": r, "hash": f"{i:064d}", "by": by} for i, n, r, by in rows])
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+        assert schema_state(fresh_database)[2] == []
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT id, user_id, revoked_at IS NOT NULL FROM api_tokens ORDER BY id")).all()
+        assert [tuple(r) for r in found] == [(1, 1, False), (2, 2, False), (3, None, True), (4, None, False), (5, None, False)]
+
+        code, out, _ = digicheck(fresh_database, "db", "downgrade", "0012")
+        assert code == 0 and " auf 0012" in out
+        with engine.connect() as connection:
+            assert "user_id" not in {c["name"] for c in inspect(connection).get_columns("api_tokens")}
+            assert connection.execute(text("SELECT count(*) FROM api_tokens")).scalar() == 5
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    finally:
+        engine.dispose()

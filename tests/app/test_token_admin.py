@@ -10,10 +10,10 @@ import pytest
 
 from digicheck.accounts import tokens
 from digicheck.extensions import db
-from digicheck.models import ApiToken, TokenRole
+from digicheck.models import ApiToken, Role, TokenRole
 from tests.app.test_cli_web import fresh_sqlite, run  # noqa: F401 - fresh_sqlite is a fixture
 from tests.app.test_logging import Stdout, stdout  # noqa: F401 - fixture
-from tests.conftest import Browser, World
+from tests.conftest import Browser, World, add_user
 
 PAGE = "/verwaltung/api-tokens/"
 RAW = re.compile(r'id="api-token">(dc_[A-Za-z0-9_-]+)<')
@@ -52,7 +52,7 @@ def test_the_list_shows_local_times_and_status(make_browser, world: World) -> No
     token, _ = tokens.create_token("Buchung", TokenRole.PROVIDER, created_by=world.admin)
     token.created_at = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # summer time: 2.7. 00:30 in Hesse
     token.last_used_at = datetime(2026, 12, 1, 23, 15, tzinfo=UTC)  # winter time: 2.12. 00:15
-    old, _ = tokens.create_token("Alt", TokenRole.CONSULTANT)
+    old, _ = tokens.create_token("Alt", TokenRole.CONSULTANT, user=world.berater)
     old.expires_at = datetime(2026, 1, 1, tzinfo=UTC)
     revoked, _ = tokens.create_token("Weg", TokenRole.ANALYST)
     tokens.revoke(revoked)
@@ -86,6 +86,48 @@ def test_bad_input_is_a_german_400_that_keeps_what_was_typed(make_browser, world
     assert db.session.scalars(db.select(ApiToken)).all() == []
 
 
+def test_a_consultant_token_is_bound_to_a_consultant_chosen_from_the_consultants_only(make_browser, world: World) -> None:
+    from digicheck.accounts.services import set_active
+
+    locked = add_user("alt@ekom.test", "Gesperrte Beraterin", Role.BERATER)
+    set_active(locked, False, world.admin)
+    db.session.commit()
+    admin = admin_browser(make_browser, world)
+    page = admin.get(PAGE).get_data(as_text=True)
+    field = page[page.index('name="user"') : page.index("</select>", page.index('name="user"'))]
+    # the active consultants only: no admin, Kommune, analyst or locked account
+    assert f'value="{world.berater.id}">Beraterin (berater@ekom.test)</option>' in field
+    assert field.count("<option") == 2 and "Admin" not in field and "Gesperrte" not in field
+    assert '<label for="user">Beratungskonto (nur für Tokens der Beratung)</label>' in page
+
+    made = admin.post(PAGE, {"name": "Planung", "role": "consultant", "user": str(world.berater.id), "days": "365"}, token_from=PAGE)
+    assert made.status_code == 302
+    issued = admin.get("/verwaltung/api-tokens/neu").get_data(as_text=True)
+    assert "<dt>Beratungskonto</dt><dd>Beraterin (berater@ekom.test)</dd>" in issued
+    token = tokens.authenticate(RAW.search(issued).group(1))  # type: ignore[union-attr]
+    assert token is not None and token.user_id == world.berater.id and token.created_by_id == world.admin.id
+    row = admin.get(PAGE).get_data(as_text=True).split("<tr><td>Planung</td>")[1].split("</tr>")[0]
+    assert "<td>Beratung</td><td>Beraterin</td>" in row
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"name": "Planung", "role": "consultant", "user": ""}, "handelt für ein Beratungskonto: bitte wählen Sie eines"),
+        ({"name": "Buchung", "role": "provider", "user": "berater"}, "Nur ein Token der Rolle Beratung"),
+        ({"name": "Planung", "role": "consultant", "user": "admin"}, "Keine gültige Auswahl"),  # not offered: a forged form
+    ],
+)
+def test_a_consultant_token_without_a_consultant_is_refused(make_browser, world: World, form: dict[str, str], message: str) -> None:
+    ids = {"": "", "berater": str(world.berater.id), "admin": str(world.admin.id)}
+    admin = admin_browser(make_browser, world)
+    response = admin.post(PAGE, form | {"user": ids[form["user"]], "days": "365"}, token_from=PAGE)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Bitte prüfen Sie Ihre Eingaben" in html and message in html
+    assert 'href="#user"' in html and f'value="{form["name"]}"' in html
+    assert db.session.scalars(db.select(ApiToken)).all() == []
+
+
 def test_without_csrf_nothing_is_created(make_browser, world: World) -> None:
     admin = admin_browser(make_browser, world)
     response = admin.post(PAGE, {"name": "BI", "role": "analyst", "days": "365"}, csrf=False)
@@ -94,7 +136,7 @@ def test_without_csrf_nothing_is_created(make_browser, world: World) -> None:
 
 
 def test_revoking_asks_first_and_then_the_token_is_refused(make_browser, world: World, stdout: Stdout) -> None:  # noqa: F811
-    token, raw = tokens.create_token("Planung", TokenRole.CONSULTANT, created_by=world.admin)
+    token, raw = tokens.create_token("Planung", TokenRole.CONSULTANT, created_by=world.admin, user=world.berater)
     admin = admin_browser(make_browser, world)
     url = f"/verwaltung/api-tokens/{token.id}/widerrufen"
     confirm = admin.get(url).get_data(as_text=True)
@@ -166,6 +208,37 @@ def test_cli_bad_input_is_one_german_line(cli_database: str, args: list[str], me
     assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith("Fehler: ") and message in lines[0]
     assert result.stdout == "" and "Traceback" not in result.output
     assert run("token", "list").stdout.strip() == "Keine API-Tokens."
+
+
+def test_cli_binds_a_consultant_token_to_a_consultant(cli_database: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(cli_database)
+    with engine.begin() as connection:
+        for email, name, role in (("berater@ekom.test", "Beraterin", "berater"), ("hauptamt@erbach.test", "Hauptamt", "kommune")):
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, name, password_hash, role, active, session_epoch, created_at) "
+                    "VALUES (:email, :name, '!', :role, true, 0, CURRENT_TIMESTAMP)"
+                ),
+                {"email": email, "name": name, "role": role},
+            )
+    engine.dispose()
+    for args, message in (
+        ([], "handelt für ein Beratungskonto: bitte wählen Sie eines. (--user E-MAIL)"),
+        (["--user", "niemand@ekom.test"], "kein Konto mit der E-Mail-Adresse 'niemand@ekom.test'"),
+        (["--user", "hauptamt@erbach.test"], "kein aktives Beratungskonto"),
+    ):
+        refused = run("token", "create", "--role", "consultant", "--name", "Planung", *args)
+        assert refused.exit_code == 1 and message in refused.stderr and refused.stdout == ""
+    provider = run("token", "create", "--role", "provider", "--name", "Buchung", "--user", "berater@ekom.test")
+    assert provider.exit_code == 1 and "Nur ein Token der Rolle Beratung" in provider.stderr
+    assert run("token", "list").stdout.strip() == "Keine API-Tokens."
+
+    created = run("token", "create", "--role", "consultant", "--name", "Planung", "--user", "Berater@EKOM.test ")
+    assert created.exit_code == 0 and "für Beraterin (berater@ekom.test)" in created.stderr
+    [line] = run("token", "list").stdout.strip().splitlines()
+    assert "\tconsultant\t" in line and "\tPlanung\tfür berater@ekom.test\t" in line
 
 
 def test_cli_refuses_revoking_twice(cli_database: str) -> None:

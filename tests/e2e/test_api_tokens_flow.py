@@ -75,3 +75,32 @@ def test_the_analyst_sees_the_benchmark_only(page: Page, live_server: LiveServer
     expect(page.get_by_role("button", name="Abmelden (Analyse Land)")).to_be_visible()
     axe.check(page, "Benchmark für die Analyse (Land)")
     assert axe.clean, axe.report()
+
+
+def test_admin_binds_a_consultant_token_to_a_consultant(page: Page, live_server: LiveServer, axe: AxeAudit, world: World) -> None:
+    page.goto("/anmelden")
+    log_in(page, world.admin.email)
+    page.goto("/verwaltung/api-tokens/")
+    page.get_by_label("Name (wofür der Token ist").fill("Planung der Beratung")
+    page.get_by_label("Rolle").select_option(label="Beratung")
+    page.get_by_role("button", name="Token erstellen").click()  # no consultant chosen
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("bitte wählen Sie eines")
+    axe.check(page, "API-Token Beratung ohne Konto")
+    summary.get_by_role("link").click()  # the summary leads to the field
+    expect(page.get_by_label("Beratungskonto (nur für Tokens der Beratung)")).to_be_focused()
+    expect(page.get_by_label("Name (wofür der Token ist")).to_have_value("Planung der Beratung")  # nothing typed is lost
+
+    options = page.get_by_label("Beratungskonto (nur für Tokens der Beratung)").locator("option")
+    expect(options).to_have_text(["kein Konto (Analyse, IT-Dienstleister)", "Beraterin (berater@ekom.test)"])
+    page.get_by_label("Beratungskonto (nur für Tokens der Beratung)").select_option(label="Beraterin (berater@ekom.test)")
+    page.get_by_role("button", name="Token erstellen").click()
+    expect(page.get_by_role("heading", name="Token „Planung der Beratung“ – nur jetzt sichtbar")).to_be_visible()
+    expect(page.get_by_text("Beraterin (berater@ekom.test)")).to_be_visible()
+    axe.check(page, "API-Token Beratung erstellt")
+    page.get_by_role("link", name="Zurück zu den API-Tokens").click()
+    expect(page.get_by_role("row").filter(has_text="Planung der Beratung")).to_contain_text("Beraterin")
+    db.session.expire_all()
+    assert db.session.scalars(db.select(ApiToken)).one().user_id == world.berater.id
+    db.session.rollback()
+    assert axe.clean, axe.report()

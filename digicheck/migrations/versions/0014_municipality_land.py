@@ -15,8 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014"
-# 0013 is written in parallel on another branch; the merge re-chains this revision onto it (down_revision "0013")
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
