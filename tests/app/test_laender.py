@@ -194,7 +194,7 @@ def test_size_class_median_of_the_consultant_view_stays_within_the_land(app) -> 
 @pytest.fixture
 def api(make_browser, world):  # type: ignore[no-untyped-def]
     _, raw = create_token("BI des Bundes", TokenRole.ANALYST)
-    _, consultant = create_token("Beratung", TokenRole.CONSULTANT)
+    _, consultant = create_token("Beratung", TokenRole.CONSULTANT, user=world.berater)
     db.session.commit()
     client = ApiClient(make_browser())
     return lambda url, token=raw: client.get(url, headers=bearer(consultant if token == "consultant" else raw))

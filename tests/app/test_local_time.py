@@ -132,7 +132,7 @@ def test_pages_show_local_time(session_zone, browser, make_browser, world, stamp
     page = flat(browser.get(f"/beratung/bewertung/{stamped.id}").get_data(as_text=True))
     assert f"Abgeschlossen am {day_of(moment.shown)}" in page
     assert f"(Beraterin, {moment.shown})" in page  # validated level
-    assert f"Beraterin, {moment.shown} –" in page  # the note
+    assert f"Beraterin (Beratung), {moment.shown} Uhr" in page  # the note
     assert f"{moment.shown} Hauptamt Erbach" in page  # answer history
 
     kommune = make_browser()
