@@ -1,5 +1,5 @@
 """The Maßnahmenplan in a real Chromium: the Kommune builds a plan of three entries from its result page
-(a reference measure, a consultation module, an own entry), the consultant sees it with an overdue entry
+(a reference measure, a consultation module, an own entry) and downloads the Fahrplan PDF, the consultant sees it with an overdue entry
 marked, and the result of the next round shows the level change beside the entries done meanwhile.
 axe-core checks every page on both sides.
 
@@ -8,6 +8,7 @@ Screenshots for a human look land in /tmp/e2e-shots/.
 
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def save_entry(page: Page, owner: str, due: str, status: str | None = None) -> N
 
 
 def test_kommune_builds_a_plan_the_consultant_follows_it_and_the_next_round_shows_what_changed(
-    page: Page, world: World, axe: AxeAudit
+    page: Page, world: World, axe: AxeAudit, tmp_path: Path
 ) -> None:
     SHOTS.mkdir(exist_ok=True)
     first = submitted(world.erbach, "mid", user=world.kommune)
@@ -88,6 +89,14 @@ def test_kommune_builds_a_plan_the_consultant_follows_it_and_the_next_round_show
         expect(plan).to_contain_text(title)
     page.screenshot(path=str(SHOTS / "plan-kommune.png"), full_page=True)
     axe.check(page, "Maßnahmenplan der Kommune")
+    # the Digitalisierungsfahrplan for the council: downloaded from the plan page, read back as text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Digitalisierungsfahrplan als PDF").click()
+    pdf = tmp_path / "fahrplan.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Digitalisierungsfahrplan Erbach" in text and "E-Akte-Pilot Bürgerbüro" in text and "Hauptamt, Frau Weber" in text
 
     # the consultant sees the plan with the overdue entry marked, in the assessment view and the briefing
     page.get_by_role("button", name="Abmelden (Hauptamt Erbach)").click()
