@@ -28,6 +28,7 @@ from digicheck.models._time import utcnow
 from digicheck.models.plan import PlanEntry, PlanSource, PlanStatus
 from digicheck.register import attribution
 from scoring.model import Citation, Questionnaire
+from scoring.plan import is_overdue
 
 SOURCE_LABELS = {
     PlanSource.MEASURE: "Referenzmaßnahme",
@@ -286,7 +287,7 @@ def entry_rows(q: Questionnaire, municipality_id: int, today: date | None = None
                 entry.closed_round,
                 entry.created_at,
                 entry.closed_at,
-                entry.due_on is not None and entry.due_on < today and not entry.status.closed,
+                is_overdue(entry.due_on, entry.status.closed, today),
             )
         )
     far = date.max
