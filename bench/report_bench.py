@@ -365,6 +365,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
     from digicheck.extensions import db
     from digicheck.models import Municipality
     from digicheck.plan import documents
+    from digicheck.plan import queries as plan_queries
 
     names: dict[str, str] = {}  # statement text -> builder name
     spent: dict[str, float] = {}
@@ -452,6 +453,14 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                     db.session.rollback()
                 return result
 
+            planner_row = db.session.get(Municipality, planner)
+
+            def plan_model_run() -> Any:
+                for _ in range(PAGE_CALLS):  # the plan page's own page model (ORM rows, as the page renders them)
+                    result = plan_queries.plan_page(planner_row).rows
+                    db.session.rollback()
+                return result
+
             def page_sql_run() -> Any:
                 for _ in range(PAGE_CALLS):
                     result = db.session.execute(text(PAGE_SQL), {"municipality_id": planner}).mappings().all()
@@ -466,6 +475,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                 "plan view": plan_view_run,
                 "plan SQL": query(PLAN_PG if dialect == "postgresql" else PLAN_SQLITE),
                 "plan page": plan_page_run,
+                "plan model": plan_model_run,
                 "page SQL": page_sql_run,
             }
             best: dict[str, float] = dict.fromkeys(runs, float("inf"))
@@ -486,7 +496,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             assert result.ranks and result.similar, "the chosen municipality must take part in the round"
             check_same(result, outcomes["same"], dialect)
             check_plans(outcomes["plan view"], outcomes["plan SQL"][0])
-            assert len(outcomes["plan page"]) == len(outcomes["page SQL"]) > 0
+            assert len(outcomes["plan page"]) == len(outcomes["plan model"]) == len(outcomes["page SQL"]) > 0
             published = sum(g.published for g in result.groups)
             print(
                 f"\n[{label}] rows: {db.session.scalar(text('SELECT COUNT(*) FROM area_scores')):,} area results, "
@@ -512,7 +522,11 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             )
             print(
                 f"  plan page entries         {ms['plan page'] / PAGE_CALLS:8.2f} ms   page SQL {ms['page SQL'] / PAGE_CALLS:8.2f} ms   "
-                f"ratio page/SQL {ms['plan page'] / ms['page SQL']:6.2f} x"
+                f"ratio page/SQL {ms['plan page'] / ms['page SQL']:6.2f} x  (Fahrplan and exports: documents.entry_rows)"
+            )
+            print(
+                f"  plan page model           {ms['plan model'] / PAGE_CALLS:8.2f} ms   page SQL {ms['page SQL'] / PAGE_CALLS:8.2f} ms   "
+                f"ratio model/SQL {ms['plan model'] / ms['page SQL']:6.2f} x  (the plan page: plan.queries.plan_page)"
             )
             if dialect == "postgresql":
                 print(f"  absolute report time      {best['report']:8.2f} s    (target < 2 s): {'ok' if best['report'] < 2 else 'MISSED'}")

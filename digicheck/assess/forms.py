@@ -116,6 +116,8 @@ class PostedArea:
     undecided: dict[str, AnswerValue | None] = field(default_factory=dict)
     evidence: dict[str, Evidence] = field(default_factory=dict)
     evidence_errors: dict[str, str] = field(default_factory=dict)
+    #: the evidence the page was loaded with, for the items in `evidence` whose page said it
+    evidence_loaded: dict[str, Evidence] = field(default_factory=dict)
 
     def anchor(self, area: Area, focused: str | None) -> str:
         """Where the page should come back to: the item the user was at, else the first one changed."""
@@ -169,13 +171,14 @@ def _loaded_evidence(text: str | None) -> Evidence | None:
     return evidence_text(comment, refs)
 
 
-def _posted_evidence(posted: MultiDict[str, str], name: str) -> Evidence | None:
-    """The item's evidence as posted when the user changed it, else None."""
+def _posted_evidence(posted: MultiDict[str, str], name: str) -> tuple[Evidence | None, Evidence | None]:
+    """The item's evidence as posted when the user changed it (else None), and the evidence the page
+    was loaded with (None when the page did not say)."""
     if COMMENT_PREFIX + name not in posted and REFS_PREFIX + name not in posted:
-        return None
+        return None, None
     typed = evidence_text(posted.get(COMMENT_PREFIX + name), posted.get(REFS_PREFIX + name))
     loaded = _loaded_evidence(posted.get(LOADED_EVIDENCE_PREFIX + name))
-    return None if loaded is not None and typed.same_text(loaded) else typed
+    return (None if loaded is not None and typed.same_text(loaded) else typed), loaded
 
 
 def loaded_text(value: AnswerValue | None) -> str:
@@ -197,7 +200,7 @@ def parse_area(posted: MultiDict[str, str], area: Area) -> PostedArea:
             result.versions[item.id] = max(0, int(posted.get(VERSION_PREFIX + name) or 0))
         except ValueError:
             result.versions[item.id] = -1  # a forged version never matches: reported as a conflict
-        evidence = _posted_evidence(posted, name)
+        evidence, loaded_evidence = _posted_evidence(posted, name)
         if evidence is not None and (message := evidence_error(evidence)):
             result.evidence_errors[name] = message
             continue
@@ -217,6 +220,8 @@ def parse_area(posted: MultiDict[str, str], area: Area) -> PostedArea:
             result.answers[item.id] = answer
         if evidence is not None:
             result.evidence[item.id] = evidence
+            if loaded_evidence is not None:
+                result.evidence_loaded[item.id] = loaded_evidence
     return result
 
 

@@ -102,7 +102,7 @@ def area(assessment_id: int, area_id: str) -> ResponseReturnValue:
     posted.undecided = {item_id: value for item_id, value in posted.undecided.items() if field_name(item_id) not in skipped}
     posted.evidence = {item_id: e for item_id, e in posted.evidence.items() if field_name(item_id) not in skipped}
     try:
-        result = svc.save_answers(assessment, current_user, posted.answers, posted.versions, posted.evidence)
+        result = svc.save_answers(assessment, current_user, posted.answers, posted.versions, posted.evidence, posted.evidence_loaded)
     except svc.AssessmentLocked:
         abort(409, description=LOCKED)
     conflicts = result.conflicts + svc.conflicts_of(assessment, list(posted.undecided), posted.undecided)

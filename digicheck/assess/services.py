@@ -299,11 +299,15 @@ def save_answers(
     answers: dict[str, AnswerValue | None],
     versions: dict[str, int],
     evidence: dict[str, Evidence] | None = None,
+    evidence_loaded: dict[str, Evidence] | None = None,
 ) -> SaveResult:
     """Store the answers a user changed on a page; `versions` are those the page was loaded with.
 
     `evidence`: the items whose evidence the user changed, with the new text; it rides with the
     answer (same version, same conflict rules) and is checked with `evidence_error` before.
+    `evidence_loaded`: the evidence the page showed; when only the evidence of an item changed and
+    a colleague meanwhile changed only its answer, the evidence is stored beside her answer (no
+    conflict: nothing of hers is overwritten, and the page's older answer is not written back).
 
     An answer that changed since the page was loaded (its version moved on) is a
     conflict, unless the user now enters exactly what is stored; a conflict stores
@@ -314,7 +318,7 @@ def save_answers(
     """
     if assessment.submitted:
         raise AssessmentLocked()
-    evidence = evidence or {}
+    evidence, evidence_loaded = evidence or {}, evidence_loaded or {}
     touched = list(dict.fromkeys([*answers, *evidence]))
     stored = {
         item_id: (answer_id, _stored(value), version, Evidence(comment, refs, from_round))
@@ -334,7 +338,11 @@ def save_answers(
         if value == current and not evidence_changed:
             continue
         if versions.get(item_id, 0) != version:
-            stale.append(item_id)
+            loaded = evidence_loaded.get(item_id)
+            if item_id not in answers and loaded is not None and loaded.same_text(current_evidence):
+                changes.append(_Change(item_id, answer_id, version, current, current, current_evidence, new_evidence))
+            else:
+                stale.append(item_id)
             continue
         if evidence_changed:
             changes.append(_Change(item_id, answer_id, version, current, value, current_evidence, new_evidence))
@@ -358,6 +366,7 @@ def save_answers(
             {i: v for i, v in answers.items() if i not in moved and i not in stale},
             versions,
             {i: e for i, e in evidence.items() if i not in moved and i not in stale},
+            evidence_loaded,
         )
         return SaveResult(rest.changed, conflicts_of(assessment, [*stale, *moved], mine) + rest.conflicts)
     return SaveResult(changed=len(changes), conflicts=conflicts)

@@ -96,6 +96,22 @@ def test_evidence_changed_by_a_colleague_meanwhile_is_a_conflict_not_overwritten
     assert answer(assessment_id).evidence_comment == "Fassung der Kollegin"
 
 
+def test_evidence_written_while_a_colleague_changed_only_the_answer_is_stored_beside_her_answer(started) -> None:
+    """Only the answer moved on: the evidence is stored with her answer, which is kept (no conflict, and the
+    old answer on the stale page is never written back)."""
+    browser, assessment_id = started
+    url = area_url(assessment_id)
+    page = browser.get(url).get_data(as_text=True)
+    choices = [v for v in re.findall(rf'name="{NAME}" type="radio" value="([^"]+)"', page) if v]
+    assert save_as_shown(browser, url, **{NAME: [choices[0]]}).status_code == 302
+    stale = page_form(browser.get(url).get_data(as_text=True))
+    assert save_as_shown(browser, url, **{NAME: [choices[1]]}).status_code == 302  # the colleague's answer
+    response = browser.post(url, stale | {f"e-{NAME}": ["Beschluss vom 12.03."]}, token_from=url)
+    assert response.status_code == 302
+    stored = answer(assessment_id)
+    assert (stored.value, stored.evidence_comment) == (choices[1], "Beschluss vom 12.03.")
+
+
 def test_a_new_round_carries_the_evidence_forward_marked_with_its_round(started, world, make_browser) -> None:
     browser, assessment_id = started
     url = area_url(assessment_id)
