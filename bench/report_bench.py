@@ -282,7 +282,7 @@ _SIZE = (
 )
 #: "plan SQL": per municipality and measure once, done if any entry is, days to its first completion
 PLAN_PER_PG = """per AS (SELECT e.municipality_id AS mid, e.source, e.source_id, bool_or(e.status = 'done') AS done,
-  MIN(EXTRACT(EPOCH FROM (e.closed_at - e.created_at)) / 86400.0) FILTER (WHERE e.status = 'done' AND e.closed_at IS NOT NULL) AS days
+  MIN(EXTRACT(EPOCH FROM (e.closed_at - e.created_at)) / 86400.0) FILTER (WHERE e.status = 'done' AND e.closed_at > e.created_at) AS days
   FROM plan_entries e JOIN municipalities ml ON ml.id = e.municipality_id LEFT JOIN assessments a ON a.id = e.added_in_id
   WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo) AND ml.land = :land
   GROUP BY e.municipality_id, e.source, e.source_id)"""
@@ -293,7 +293,7 @@ FROM per p JOIN municipalities m ON m.id = p.mid
 CROSS JOIN LATERAL (VALUES ('all'), (CASE WHEN m.kind <> 'Landkreis' AND m.population IS NOT NULL THEN {_SIZE} END)) g(gkey)
 WHERE g.gkey IS NOT NULL GROUP BY g.gkey, p.source, p.source_id"""
 PLAN_SQLITE = f"""WITH per AS (SELECT e.municipality_id AS mid, e.source, e.source_id, MAX(e.status = 'done') AS done,
-  MIN(CASE WHEN e.status = 'done' AND e.closed_at IS NOT NULL THEN julianday(e.closed_at) - julianday(e.created_at) END) AS days
+  MIN(CASE WHEN e.status = 'done' AND e.closed_at > e.created_at THEN julianday(e.closed_at) - julianday(e.created_at) END) AS days
   FROM plan_entries e JOIN municipalities ml ON ml.id = e.municipality_id LEFT JOIN assessments a ON a.id = e.added_in_id
   WHERE e.source IN ('measure', 'module') AND e.source_id IS NOT NULL AND (a.is_demo IS NULL OR NOT a.is_demo) AND ml.land = :land
   GROUP BY e.municipality_id, e.source, e.source_id),

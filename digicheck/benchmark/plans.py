@@ -5,7 +5,8 @@ entry in (created_at) to done (closed_at), anonymously (docs/benchmark.md "Maßn
 A cell is (group, measure): the municipalities of a size class (or all) that have the measure in
 their plan, counted once each however many entries they made. Its figures: how many took it in,
 how many of them completed it, and the median days to done over the completed ones (the first
-completed entry per municipality). Cells go through the guard of `digicheck.benchmark.guard.plan_decisions`;
+completed entry per municipality; entries written in as already done, closed when created, have no
+time to done). Cells go through the guard of `digicheck.benchmark.guard.plan_decisions`;
 the median needs at least k completions besides. Own entries (free text) and "next step" items
 are not aggregated: their titles could name the municipality.
 
@@ -55,7 +56,7 @@ def _cells(dialect: str) -> str:
     return f"""entries AS (
   SELECT e.municipality_id AS mid, e.source, e.source_id,
          MAX(CASE WHEN e.status = 'done' THEN 1 ELSE 0 END) AS done,
-         MIN(CASE WHEN e.status = 'done' AND e.closed_at IS NOT NULL THEN {_days(dialect)} END) AS days
+         MIN(CASE WHEN e.status = 'done' AND e.closed_at > e.created_at THEN {_days(dialect)} END) AS days
   FROM plan_entries e JOIN municipalities ml ON ml.id = e.municipality_id
   LEFT JOIN assessments a ON a.id = e.added_in_id
   WHERE e.source IN ({", ".join(f"'{s}'" for s in SOURCES)}) AND e.source_id IS NOT NULL

@@ -187,3 +187,18 @@ def test_guard_of_the_plan_view() -> None:
     assert published == {("all", "m:a"), ("u5k", "m:a"), ("all", "m:c")}
     assert "Weniger als 5" in decided[("all", "m:b")].reason
     assert decided[("u5k", "m:c")].conflicts_with == ("all", "m:c")
+
+
+def test_entries_written_in_as_already_done_count_as_done_but_not_in_the_time_to_done(app, world) -> None:
+    """Six Gemeinden did module 1 after 40 days; seven wrote it in when it was already done (closed when
+    created): all thirteen count as done, the median time to done is the six's (counted, the seven's
+    zero days would make it 0)."""
+    made = towns("06632", 13, 3000)
+    for m in made[:6]:
+        plan(m, PlanSource.MODULE, "modul1", done_after=40)
+    for m in made[6:]:
+        plan(m, PlanSource.MODULE, "modul1", done_after=0)
+    db.session.commit()
+    land = next(g for g in plan_view(k=5, include_demo=False).groups if g.key == "all")
+    module = next(m for m in land.measures if m.source_id == "modul1")
+    assert (module.taken, module.done, module.median_days) == (13, 13, pytest.approx(40))
