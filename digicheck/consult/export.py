@@ -232,7 +232,7 @@ def profile_document(assessment: Assessment) -> dict[str, Any]:
     for area in document["areas"]:
         area["validated"] = _validated(validated.get(area["id"]))
         area["target"] = targets.get(area["id"])
-    document["notes"] = [_note(n) for n in notes_of(assessment, shared_only=True)]
+    document["notes"] = [_note(n) for n in notes_of(assessment, shared_only=True) if n.deleted_at is None]
     m = assessment.municipality
     document["assessment"] = {
         "id": assessment.id,

@@ -97,6 +97,9 @@ def share_note(note_id: int) -> ResponseReturnValue:
     form = ShareForm()
     if not form.validate():
         abort(400, description="Ungültiger Wert für die Freigabe.")
-    records.set_shared(note, form.freigeben.data == "1")
+    try:
+        records.set_shared(note, form.freigeben.data == "1")
+    except records.RecordError as exc:
+        abort(409, description=str(exc))
     flash("Die Notiz ist jetzt für die Kommune sichtbar." if note.shared else "Die Notiz ist jetzt nur intern sichtbar.", "success")
     return redirect(_back_to(note.assessment_id, f"notiz-{note.id}"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from digicheck.consult.queries import latest_validated_levels
 from digicheck.content import questionnaire
 from digicheck.extensions import db
-from digicheck.models import Assessment, Note, User, ValidatedLevel
+from digicheck.models import Assessment, Note, Role, User, ValidatedLevel
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
 
 
@@ -78,9 +78,13 @@ def add_note(assessment: Assessment, author: User, text: str, item_id: str | Non
 
 
 def set_shared(note: Note, shared: bool) -> None:
-    """Share a note with the Kommune or take it back (idempotent: the form says which), with its thread's replies."""
+    """Share a note with the Kommune or take it back (idempotent: the form says which), with its thread's replies.
+    A thread the Kommune has written in stays shared: taking it back would hide the Kommune's own entries from it."""
+    replies = list(db.session.scalars(select(Note).where(Note.parent_id == note.id)))
+    if not shared and any(r.author.role == Role.KOMMUNE and r.deleted_at is None for r in replies):
+        raise RecordError("Die Kommune hat in diesem Gespräch geantwortet; es bleibt für sie sichtbar.")
     note.shared = shared
-    for reply in db.session.scalars(select(Note).where(Note.parent_id == note.id)):
+    for reply in replies:
         reply.shared = shared
     db.session.flush()
 

@@ -24,7 +24,13 @@ class QuestionForm(FlaskForm):
     class Meta:
         csrf = False
 
-    frage = SelectField("Worum geht es?", choices=[], validate_choice=True, default="")
+    frage = SelectField(
+        "Worum geht es?",
+        choices=[],
+        validate_choice=True,
+        default="",
+        invalid_choice_message="Diese Frage gibt es im Fragebogen der Bewertung nicht. Bitte wählen Sie aus der Liste.",
+    )
     text = _text("Ihre Frage an die Beratung")
 
 

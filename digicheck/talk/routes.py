@@ -32,7 +32,9 @@ def page(assessment_id: int) -> ResponseReturnValue:
     return _page(load_assessment_for(current_user, assessment_id))
 
 
-def _page(assessment: Assessment, failed: dict[Any, Any] | None = None, status: int = 200, message: str = "") -> ResponseReturnValue:
+def _page(
+    assessment: Assessment, failed: dict[Any, Any] | None = None, status: int = 200, message: str = "", typed: str = ""
+) -> ResponseReturnValue:
     """The threads the user may see; `failed` holds a bound form with its errors after a failed POST."""
     q = questionnaire(assessment.questionnaire_version)
     failed = failed or {}
@@ -48,6 +50,7 @@ def _page(assessment: Assessment, failed: dict[Any, Any] | None = None, status: 
         reply_form=reply_form,
         edit_form=edit_form,
         message=message,
+        typed=typed,
     ), status
 
 
@@ -96,8 +99,10 @@ def reply(note_id: int) -> ResponseReturnValue:
 def edit(note_id: int) -> ResponseReturnValue:
     note = load_note_for(current_user, note_id)
     form = edit_form(note.id)
+    if note.author_id != current_user.id:
+        abort(403, description="Bearbeiten kann nur, wer den Beitrag geschrieben hat.")
     if not can_edit_note(current_user, note):
-        return _page(note.assessment, {("bearbeiten", note.id): form}, 409 if note.author_id == current_user.id else 403, EXPIRED)
+        return _page(note.assessment, {("bearbeiten", note.id): form}, 409, EXPIRED, typed=form.text.data or "")
     if not form.validate():
         return _page(note.assessment, {("bearbeiten", note.id): form}, 400)
     svc.edit(note, form.text.data or "")
@@ -109,8 +114,10 @@ def edit(note_id: int) -> ResponseReturnValue:
 @login_required
 def delete(note_id: int) -> ResponseReturnValue:
     note = load_note_for(current_user, note_id)
+    if note.author_id != current_user.id:
+        abort(403, description="Löschen kann nur, wer den Beitrag geschrieben hat.")
     if not can_edit_note(current_user, note):
-        return _page(note.assessment, status=409 if note.author_id == current_user.id else 403, message=EXPIRED)
+        return _page(note.assessment, status=409, message=EXPIRED)
     svc.delete(note)
     flash("Der Beitrag ist gelöscht.", "success")
     return redirect(_back(note))

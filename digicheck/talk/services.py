@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from digicheck.consult.services import RecordError, add_note, note_text, notes_of
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, Role, User
@@ -26,6 +28,11 @@ class Thread:
     @property
     def entries(self) -> list[Note]:
         return [self.root, *self.replies]
+
+    @property
+    def asked_by_kommune(self) -> bool:
+        """The thread is a question the Kommune started (not a consultant's note)."""
+        return by_kommune(self.root)
 
     @property
     def open_question(self) -> bool:
@@ -92,9 +99,19 @@ def edit(note: Note, text: str) -> None:
 
 
 def delete(note: Note) -> None:
-    """The row stays so the thread reads on; its text is gone and it shows as "gelöscht"."""
+    """The row stays so the thread reads on; its text is gone and it shows as "gelöscht". When the
+    consultation's answer goes, a question whose last standing entry is now the Kommune's is open again."""
     note.text = ""
     note.deleted_at = utcnow()
+    root = note.parent
+    if root is not None and not by_kommune(note) and root.resolved_at is not None:
+        standing = [
+            n
+            for n in (root, *db.session.scalars(select(Note).where(Note.parent_id == root.id).order_by(Note.created_at, Note.id)))
+            if n.deleted_at is None
+        ]
+        if standing and by_kommune(standing[-1]):
+            root.resolved_at = None
     db.session.flush()
 
 

@@ -146,6 +146,7 @@ def test_a_25_hours_old_entry_can_no_longer_be_changed_and_the_typed_text_is_kep
     response = browser.post(f"/gespraech/{mine.id}/bearbeiten", {f"bearbeiten-{mine.id}-text": "Neue Antwort"}, token_from=url)
     assert response.status_code == 409
     assert "diese Frist ist abgelaufen" in text_of(response)
+    assert ">Neue Antwort</textarea>" in response.get_data(as_text=True)  # to copy: nothing typed is lost
     assert browser.post(f"/gespraech/{mine.id}/loeschen", {}, token_from=url).status_code == 409
     db.session.refresh(mine)
     assert (mine.text, mine.edited_at, mine.deleted_at) == ("Alte Antwort", None, None)
@@ -178,3 +179,33 @@ def test_the_kommune_cannot_take_its_own_question_back_to_internal(browser, make
     assert response.status_code == 403
     db.session.refresh(question)
     assert question.shared
+
+
+def test_a_thread_the_kommune_answered_cannot_be_taken_back_to_internal(browser, make_browser, world, assessment, shared) -> None:
+    browser.login(world.kommune)
+    url = f"/bewertung/{assessment.id}/gespraech"
+    browser.post(f"/gespraech/{shared.id}/antwort", {f"antwort-{shared.id}-text": "Beschluss liegt vor."}, token_from=url)
+    consultant = make_browser()
+    consultant.login(world.berater)
+    response = consultant.post(f"/beratung/notizen/{shared.id}/freigabe", {"freigeben": "0"}, token_from="/beratung/")
+    assert response.status_code == 409 and "bleibt für sie sichtbar" in text_of(response)
+    assert "Beschluss liegt vor." in text_of(browser.get(url))  # the Kommune still sees its own answer
+
+
+def test_deleting_the_consultations_answer_opens_the_question_again(browser, make_browser, world, assessment) -> None:
+    browser.login(world.kommune)
+    url = f"/bewertung/{assessment.id}/gespraech"
+    browser.post(url, {"frage-frage": "", "frage-text": "Wann ist der Termin?"}, token_from=url)
+    question = db.session.scalars(db.select(Note)).one()
+    consultant = make_browser()
+    consultant.login(world.berater)
+    consultant.post(f"/gespraech/{question.id}/antwort", {f"antwort-{question.id}-text": "Am 12.03."}, token_from=url)
+    answer = db.session.scalars(db.select(Note).where(Note.parent_id == question.id)).one()
+    db.session.refresh(question)
+    assert question.resolved_at is not None
+    assert consultant.post(f"/gespraech/{answer.id}/loeschen", {}, token_from=url).status_code == 302
+    db.session.refresh(question)
+    assert question.resolved_at is None
+    assert "offene Frage" in text_of(consultant.get(url))
+    # another person cannot delete or edit an entry that is not theirs
+    assert browser.post(f"/gespraech/{answer.id}/loeschen", {}, token_from=url).status_code == 403
