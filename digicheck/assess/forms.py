@@ -375,8 +375,22 @@ class AreaValues:
             if name in self.errors:
                 errors.append(FieldError(name, item.text, (self.errors[name],)))
             if name in self.evidence_errors:
-                errors.append(FieldError(COMMENT_PREFIX + name, f"Begründung zu „{item.text}“", (self.evidence_errors[name],)))
+                target = self._evidence_target(name)
+                label = "Begründung" if target.startswith(COMMENT_PREFIX) else "Belege"
+                errors.append(FieldError(target, f"{label} zu „{item.text}“", (self.evidence_errors[name],)))
         return errors
+
+    def _evidence_too_long(self, name: str) -> tuple[bool, bool]:
+        """(comment, references) too long, of the evidence as typed; the comment when neither says."""
+        typed = self.evidence.get(name, NO_EVIDENCE)
+        typed = evidence_text(typed.comment, typed.refs)
+        comment = len(typed.comment or "") > EVIDENCE_COMMENT_MAX
+        refs = len(typed.refs or "") > EVIDENCE_REFS_MAX
+        return (comment or not refs), refs
+
+    def _evidence_target(self, name: str) -> str:
+        """The field the error summary leads to: the first one too long."""
+        return (COMMENT_PREFIX if self._evidence_too_long(name)[0] else REFS_PREFIX) + name
 
     # the fillers of the dynamic spots return escaped markup, so the skeleton joins them as they are
 
@@ -440,14 +454,28 @@ class AreaValues:
     def evidence_error_message(self, name: str) -> Markup:
         if name not in self.evidence_errors:
             return _NOTHING
-        return _ERROR_MESSAGE.format(COMMENT_PREFIX + name, self.evidence_errors[name])
+        return _ERROR_MESSAGE.format(self._evidence_target(name), self.evidence_errors[name])
+
+    def _evidence_field_in_error(self, name: str, index: int) -> bool:
+        return name in self.evidence_errors and self._evidence_too_long(name)[index]
 
     def evidence_invalid(self, name: str) -> Markup:
-        return _INVALID if name in self.evidence_errors else _NOTHING
+        """On the comment, when it is too long."""
+        return _INVALID if self._evidence_field_in_error(name, 0) else _NOTHING
 
     def evidence_error_id(self, name: str) -> Markup:
-        """Added to the comment's aria-describedby when the evidence is in error."""
-        return _ERROR_ID.format(COMMENT_PREFIX + name) if name in self.evidence_errors else _NOTHING
+        """Added to the comment's aria-describedby when it is too long."""
+        return _ERROR_ID.format(self._evidence_target(name)) if self._evidence_field_in_error(name, 0) else _NOTHING
+
+    def evidence_refs_invalid(self, name: str) -> Markup:
+        """On the references, when they are too long."""
+        return _INVALID if self._evidence_field_in_error(name, 1) else _NOTHING
+
+    def evidence_refs_error_id(self, name: str) -> Markup:
+        """The references' aria-describedby when they are too long (the message shown above both fields)."""
+        if not self._evidence_field_in_error(name, 1):
+            return _NOTHING
+        return Markup(' aria-describedby="') + _ERROR_ID.format(self._evidence_target(name)).lstrip() + Markup('"')
 
     def conflict(self, name: str) -> Markup:
         """Both answers of an item the user and a colleague changed, to choose one."""

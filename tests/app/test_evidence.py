@@ -81,6 +81,13 @@ def test_oversized_evidence_gets_a_german_message_and_nothing_of_the_item_is_los
     rows = {a.item_id: a for a in db.session.scalars(db.select(Answer).where(Answer.assessment_id == assessment_id))}
     assert ITEM not in rows  # neither the answer nor the evidence of that item
     assert rows["strategie.digitalstrategie"].value == "begonnen"  # the other answers are stored
+    assert re.search(rf'<textarea aria-invalid="true" aria-describedby="e-{NAME}-hint e-{NAME}-error" id="e-{NAME}"', body)
+    # references alone too long: the summary leads to them, and they (not the comment) are marked
+    refs = "\n".join(["https://example.org/" + "b" * 90] * 12)
+    body = save_as_shown(browser, url, **{f"r-{NAME}": [refs]}).get_data(as_text=True)
+    assert f'href="#r-{NAME}"' in body and f'id="r-{NAME}-error"' in body
+    assert re.search(rf'<textarea aria-invalid="true" aria-describedby="r-{NAME}-error" id="r-{NAME}"', body)
+    assert re.search(rf'<textarea aria-describedby="e-{NAME}-hint" id="e-{NAME}"', body)
 
 
 def test_evidence_changed_by_a_colleague_meanwhile_is_a_conflict_not_overwritten(started, make_browser, world) -> None:
