@@ -79,13 +79,10 @@ class PlanPage:
 #: the columns the plan table and the round comparison read, as named rows (no ORM objects: the
 #: plan page stays near its raw SELECT, bench/report_bench.py "plan page model")
 _E = PlanEntry
-_ENTRIES = (
-    select(
-        _E.id, _E.area_id, _E.title, _E.owner, _E.start_on, _E.due_on, _E.status, _E.drop_reason, _E.funding_id, _E.item_ids, _E.closed_at
-    )
-    .where(_E.municipality_id == bindparam("municipality_id"))
-    .order_by(_E.due_on.is_(None), _E.due_on, _E.id)
-)
+_TABLE = (_E.id, _E.area_id, _E.title, _E.owner, _E.start_on, _E.due_on, _E.status, _E.drop_reason, _E.funding_id)
+_ORDER = (_E.due_on.is_(None), _E.due_on, _E.id)
+_TABLE_ROWS = select(*_TABLE).where(_E.municipality_id == bindparam("municipality_id")).order_by(*_ORDER)
+_ENTRIES = select(*_TABLE, _E.item_ids, _E.closed_at).where(_E.municipality_id == bindparam("municipality_id")).order_by(*_ORDER)
 
 
 def _entries_of(municipality_id: int) -> Sequence[Any]:
@@ -94,10 +91,12 @@ def _entries_of(municipality_id: int) -> Sequence[Any]:
 
 def plan_page(municipality: Municipality) -> PlanPage:
     q = questionnaire()
-    names = {p.id: p.name for p in catalogue(q).programmes}
+    rows = db.session.execute(_TABLE_ROWS, {"municipality_id": municipality.id}).all()
+    # the catalogue only when an entry names a programme (its lookup checks the content files)
+    names = {p.id: p.name for p in catalogue(q).programmes} if any(r.funding_id for r in rows) else {}
     today = timefmt.today()
     by_area: dict[str, list[PlanRow]] = {}
-    for entry in _entries_of(municipality.id):
+    for entry in rows:
         overdue = is_overdue(entry.due_on, entry.status.closed, today)
         by_area.setdefault(entry.area_id, []).append(PlanRow(entry, overdue, names.get(entry.funding_id or "", entry.funding_id)))
     order = [a.id for a in q.areas] + sorted(set(by_area) - set(q.area_ids))
