@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from flask import current_app
 
 from scoring import Library, Questionnaire
 from scoring.advice import Catalogue
-from scoring.advice.loader import catalogue_dir_for, catalogue_paths, load_catalogue
+from scoring.advice.loader import CATALOGUE_KINDS, catalogue_dir_for, load_catalogue
 from scoring.inconsistencies import InconsistencyRule, load_inconsistency_rules
 
 
@@ -34,13 +36,30 @@ def catalogue(q: Questionnaire) -> Catalogue:
     """The catalogue in force for `q`: imported files over shipped ones. Validated once per
     process and set of files; an import seen by another process is picked up at its next
     request (the key holds each file's modification time)."""
-    paths = catalogue_paths(catalogue_dir_for(q), imported_catalogue_dir())
-    key = (q.version, tuple((path, Path(path).stat().st_mtime_ns) for path in paths.values()))
+    key = (q.version, _files_in_force(str(catalogue_dir_for(q)), str(imported_catalogue_dir())))
     cache: dict[object, Catalogue] = current_app.extensions.setdefault("digicheck.catalogues", {})
     if key not in cache:
         cache.clear()
         cache[key] = load_catalogue(q, catalogue_dir_for(q), imported_catalogue_dir())
     return cache[key]
+
+
+def _files_in_force(folder: str, overlay: str) -> tuple[tuple[str, int], ...]:
+    """(path, modification time) of each kind's catalogue file in force, as `catalogue_paths` chooses
+    it (the imported file where there is one, else the shipped one), with one `os.stat` per file
+    looked at: called on every request that reads the catalogue, so no pathlib objects."""
+    found = []
+    for name in CATALOGUE_KINDS:
+        imported = os.path.join(overlay, name + ".yaml")
+        try:
+            status = os.stat(imported)
+        except OSError:
+            status = None
+        if status is None or not stat.S_ISREG(status.st_mode):
+            imported = os.path.join(folder, name + ".yaml")
+            status = os.stat(imported)
+        found.append((imported, status.st_mtime_ns))
+    return tuple(found)
 
 
 def inconsistency_rules(q: Questionnaire) -> tuple[InconsistencyRule, ...]:
