@@ -26,13 +26,12 @@ from digicheck.consult.queries import (
     OverviewRow,
     area_levels,
     chosen_rows,
-    columns,
     filtered,
     in_size_class,
     overview_rows,
     validated_level_numbers,
 )
-from digicheck.extensions import db
+from digicheck.extensions import columns, db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
 from digicheck.municipalities import default_land, laender, register_fields
 from scoring.laender import GERMANY

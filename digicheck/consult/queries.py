@@ -22,7 +22,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
 from digicheck.content import library
-from digicheck.extensions import db
+from digicheck.extensions import columns, db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
 from digicheck.municipalities import in_register
@@ -402,14 +402,6 @@ def overview_rows(found: Sequence[Any]) -> list[OverviewRow]:
             )
         )
     return result
-
-
-def columns(statement: Any, values: dict[str, Any]) -> Any:
-    """The rows of a statement of plain columns (no ORM objects), through the session's connection and
-    transaction. The ORM's execution layer cost more than the query itself for a page of 100 rows
-    (bench/api_bench.py); pending changes are flushed first, as the ORM would."""
-    db.session.flush()
-    return db.session.connection().execute(statement, values)
 
 
 _AREA_LEVELS = select(AreaScore.assessment_id, AreaScore.area_id, AreaScore.level).where(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from digicheck import timefmt
 from digicheck.assess import services as assess_svc
 from digicheck.content import catalogue, library, questionnaire
-from digicheck.extensions import db
+from digicheck.extensions import columns, db
 from digicheck.models import Assessment, Municipality, PlanEntry, PlanEntryChange, PlanSource, PlanStatus, User
 from scoring import Profile, Questionnaire
 from scoring.library import version_change
@@ -91,7 +91,7 @@ def _entries_of(municipality_id: int) -> Sequence[Any]:
 
 def plan_page(municipality: Municipality) -> PlanPage:
     q = questionnaire()
-    rows = db.session.execute(_TABLE_ROWS, {"municipality_id": municipality.id}).all()
+    rows = columns(_TABLE_ROWS, {"municipality_id": municipality.id}).all()
     # the catalogue only when an entry names a programme (its lookup checks the content files)
     names = {p.id: p.name for p in catalogue(q).programmes} if any(r.funding_id for r in rows) else {}
     today = timefmt.today()
