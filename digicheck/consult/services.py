@@ -77,10 +77,16 @@ def add_note(assessment: Assessment, author: User, text: str, item_id: str | Non
     return note
 
 
+def replies_of(root: Note) -> list[Note]:
+    """The replies in the thread of `root`, oldest first, with their authors (one query)."""
+    statement = select(Note).where(Note.parent_id == root.id).options(selectinload(Note.author))
+    return list(db.session.scalars(statement.order_by(Note.created_at, Note.id)))
+
+
 def set_shared(note: Note, shared: bool) -> None:
     """Share a note with the Kommune or take it back (idempotent: the form says which), with its thread's replies.
     A thread the Kommune has written in stays shared: taking it back would hide the Kommune's own entries from it."""
-    replies = list(db.session.scalars(select(Note).where(Note.parent_id == note.id)))
+    replies = replies_of(note)
     if not shared and any(r.author.role == Role.KOMMUNE and r.deleted_at is None for r in replies):
         raise RecordError("Die Kommune hat in diesem Gespräch geantwortet; es bleibt für sie sichtbar.")
     note.shared = shared

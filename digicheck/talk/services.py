@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from digicheck.consult.services import RecordError, add_note, note_text, notes_of
+from digicheck.consult.services import RecordError, add_note, note_text, notes_of, replies_of
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, Role, User
 from digicheck.models._time import utcnow
@@ -105,11 +103,7 @@ def delete(note: Note) -> None:
     note.deleted_at = utcnow()
     root = note.parent
     if root is not None and not by_kommune(note) and root.resolved_at is not None:
-        standing = [
-            n
-            for n in (root, *db.session.scalars(select(Note).where(Note.parent_id == root.id).order_by(Note.created_at, Note.id)))
-            if n.deleted_at is None
-        ]
+        standing = [n for n in (root, *replies_of(root)) if n.deleted_at is None]
         if standing and by_kommune(standing[-1]):
             root.resolved_at = None
     db.session.flush()
