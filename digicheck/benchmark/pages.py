@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from digicheck.benchmark import charts as bench_charts
 from digicheck.benchmark.export import shown_groups
 from digicheck.benchmark.plans import PlanView, plan_view
-from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, registered_laender, report_for
+from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, report_for
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,9 @@ class BenchmarkPage:
     plans: PlanView | None = None
 
 
-def plans_for(request: ReportRequest) -> PlanView:
+def plans_for(request: ReportRequest, report: Report) -> PlanView:
     """The plan section of the Land the report is of (per Land only: `digicheck.benchmark.plans`)."""
-    return plan_view(k=request.k, include_demo=request.include_demo, land=request.land, several=len(registered_laender()) > 1)
+    return plan_view(k=request.k, include_demo=request.include_demo, land=request.land, several=report.several_laender)
 
 
 def benchmark_page(request: ReportRequest) -> BenchmarkPage:
@@ -38,7 +38,7 @@ def benchmark_page(request: ReportRequest) -> BenchmarkPage:
     return BenchmarkPage(
         report,
         groups,
-        plans=plans_for(request),
+        plans=plans_for(request, report),
         charts={area: bench_charts.box_figure(area, name, groups) for area, name in names.items()},
         heatmap=bench_charts.heatmap_figure("overall", groups),
         trend=bench_charts.trend_figure(list(report.trend), names),
@@ -61,4 +61,4 @@ def benchmark_document(request: ReportRequest) -> BenchmarkDocument:
     if not report.land:
         return BenchmarkDocument(report, groups, {})
     svgs = {area: bench_charts.box_svg(area, name, groups) for area, name in report.area_names.items()}
-    return BenchmarkDocument(report, groups, svgs, plans_for(request))
+    return BenchmarkDocument(report, groups, svgs, plans_for(request, report))

@@ -68,7 +68,7 @@ def export_csv() -> ResponseReturnValue:
     result = benchmark.report_for(request)
     name = f"digicheck-benchmark-{result.round or 'leer'}-{result.dimension}.csv"
     logs.audit("export_downloaded", export="benchmark", format="csv", round=result.round, dimension=result.dimension)
-    plans = pages.plans_for(request) if result.round else None
+    plans = pages.plans_for(request, result) if result.round else None
     return downloads.attachment(benchmark_export.csv_bytes(result, plans), downloads.CSV_MIMETYPE, name)
 
 

@@ -146,6 +146,8 @@ class Report:
     area_names: dict[str, str] = field(default_factory=dict)
     #: the reader's scope: a Land key or GERMANY (`scoring.laender`)
     scope: str = GERMANY
+    #: the register holds more than one Land (figures of a round only)
+    several_laender: bool = False
 
     @property
     def dimension_label(self) -> str:
@@ -354,7 +356,19 @@ def build_report(
     trend = tuple(sorted(trend, key=lambda g: g.group.key))
     archetypes = tuple(ArchetypeRow(t, decisions[key]) for t, key in zip(types.types, type_keys, strict=True))
     report = Report(
-        chosen, rounds, dimension, k, include_demo, land_figures, shown, trend, archetypes, types.note, scope=land, area_names=names
+        chosen,
+        rounds,
+        dimension,
+        k,
+        include_demo,
+        land_figures,
+        shown,
+        trend,
+        archetypes,
+        types.note,
+        scope=land,
+        area_names=names,
+        several_laender=several,
     )
     if municipality is None:
         return report
