@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from digicheck.benchmark import charts as bench_charts
+from digicheck.benchmark.cache import DataVersion, data_version, remembered
 from digicheck.benchmark.export import shown_groups
 from digicheck.benchmark.plans import PlanView, plan_view
 from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, report_for
@@ -24,25 +25,29 @@ class BenchmarkPage:
     plans: PlanView | None = None
 
 
-def plans_for(request: ReportRequest, report: Report) -> PlanView:
+def plans_for(request: ReportRequest, report: Report, version: DataVersion | None = None) -> PlanView:
     """The plan section of the Land the report is of (per Land only: `digicheck.benchmark.plans`)."""
-    return plan_view(k=request.k, include_demo=request.include_demo, land=request.land, several=report.several_laender)
+    return plan_view(k=request.k, include_demo=request.include_demo, land=request.land, several=report.several_laender, version=version)
 
 
 def benchmark_page(request: ReportRequest) -> BenchmarkPage:
-    report = report_for(request)
-    groups = shown_groups(report)
+    """The page: its figures and charts as this process computed them at the same data version
+    (`digicheck.benchmark.cache`), the municipality's ranks added per request."""
+    version = data_version()
+    report = report_for(request, version)
     if not report.land:
-        return BenchmarkPage(report, groups)
+        return BenchmarkPage(report, shown_groups(report))
+    key = ("page", request.round, request.dimension, request.k, request.include_demo, request.land)
+    groups, charts, heatmap, trend = remembered(key, version.figures, lambda: _charts(report))
+    return BenchmarkPage(report, groups, charts, heatmap, trend, plans_for(request, report, version))
+
+
+def _charts(report: Report) -> tuple[list[GroupFigures], dict[str, str], str, str]:
+    """The groups the page shows and its charts' JSON: box charts per area, the overall levels' heatmap, the trend."""
+    groups = shown_groups(report)
     names = report.area_names
-    return BenchmarkPage(
-        report,
-        groups,
-        plans=plans_for(request, report),
-        charts={area: bench_charts.box_figure(area, name, groups) for area, name in names.items()},
-        heatmap=bench_charts.heatmap_figure("overall", groups),
-        trend=bench_charts.trend_figure(list(report.trend), names),
-    )
+    charts = {area: bench_charts.box_figure(area, name, groups) for area, name in names.items()}
+    return groups, charts, bench_charts.heatmap_figure("overall", groups), bench_charts.trend_figure(list(report.trend), names)
 
 
 @dataclass(frozen=True)
