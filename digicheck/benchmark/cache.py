@@ -8,9 +8,9 @@ tells whether what this process computed before is still the data's:
 - a submission turns an assessment submitted (the count of submitted rounds grows; submitted
   rounds are never changed or deleted, their area results are written with them);
 - the register import adds municipalities or moves their `updated_at`;
-- a plan entry is added (the count grows) or changed (its `version` rises, so does the sum).
+- a plan entry is added or changed: either writes one row of its history (`plan_entry_changes`).
 
-Counts and sums, not only maxima: on PostgreSQL two transactions can commit in the other order
+Counts, not only maxima: on PostgreSQL two transactions can commit in the other order
 than they took their ids and timestamps. Another worker's write is therefore seen at this worker's
 next request. Rows changed by hand in SQL, past the app, are seen after MAX_AGE seconds at the latest.
 """
@@ -39,8 +39,7 @@ _PROBE = text(
     " (SELECT MAX(submitted_at) FROM assessments) AS newest,"
     " (SELECT COUNT(*) FROM municipalities) AS municipalities,"
     " (SELECT MAX(updated_at) FROM municipalities) AS register,"
-    " (SELECT COUNT(*) FROM plan_entries) AS entries,"
-    " (SELECT SUM(version) FROM plan_entries) AS changes"
+    " (SELECT COUNT(*) FROM plan_entry_changes) AS changes"
 )
 
 
@@ -56,7 +55,7 @@ def data_version() -> DataVersion:
     """The probe, in the current transaction."""
     row = db.session.execute(_PROBE).one()
     register = (row.municipalities, str(row.register))
-    return DataVersion((row.submitted, str(row.newest), *register), (row.entries, row.changes, *register))
+    return DataVersion((row.submitted, str(row.newest), *register), (row.changes, *register))
 
 
 @dataclass

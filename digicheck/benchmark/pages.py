@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from flask import get_template_attribute
+from markupsafe import Markup
 
 from digicheck.benchmark import charts as bench_charts
 from digicheck.benchmark.cache import DataVersion, data_version, remembered
 from digicheck.benchmark.export import shown_groups
 from digicheck.benchmark.plans import PlanView, plan_view
-from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, report_for
+from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, participants, report_for
+
+
+@dataclass(frozen=True)
+class SharedHtml:
+    """The page's sections that every reader of the same figures sees alike (bench/_figures.html), as HTML."""
+
+    participation: Markup = field(default_factory=Markup)
+    figures: Markup = field(default_factory=Markup)
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,10 @@ class BenchmarkPage:
     trend: str | None = None
     #: what municipalities take into their plans and complete (the same under every filter)
     plans: PlanView | None = None
+    #: (AGS, label) of the round's participants, for readers who may choose a municipality
+    participants: list[tuple[str, str]] | None = None
+    #: the sections the same for every reader, rendered once per data version
+    html: SharedHtml = field(default_factory=SharedHtml)
 
 
 def plans_for(request: ReportRequest, report: Report, version: DataVersion | None = None) -> PlanView:
@@ -30,16 +45,29 @@ def plans_for(request: ReportRequest, report: Report, version: DataVersion | Non
     return plan_view(k=request.k, include_demo=request.include_demo, land=request.land, several=report.several_laender, version=version)
 
 
-def benchmark_page(request: ReportRequest) -> BenchmarkPage:
+def benchmark_page(request: ReportRequest, *, with_participants: bool = False) -> BenchmarkPage:
     """The page: its figures and charts as this process computed them at the same data version
-    (`digicheck.benchmark.cache`), the municipality's ranks added per request."""
-    version = data_version()
+    (`digicheck.benchmark.cache`), the municipality's ranks added per request. `with_participants`:
+    list the round's participants (a consultant's choice of municipality)."""
+    version = request.version or data_version()
     report = report_for(request, version)
+    chosen = None
+    if with_participants:
+        chosen = (
+            participants(report.round, include_demo=report.demo, land=report.scope, version=version) if report.round is not None else []
+        )
     if not report.land:
-        return BenchmarkPage(report, shown_groups(report))
+        return BenchmarkPage(report, shown_groups(report), participants=chosen)
     key = ("page", request.round, request.dimension, request.k, request.include_demo, request.land)
     groups, charts, heatmap, trend = remembered(key, version.figures, lambda: _charts(report))
-    return BenchmarkPage(report, groups, charts, heatmap, trend, plans_for(request, report, version))
+    page = BenchmarkPage(report, groups, charts, heatmap, trend, plans_for(request, report, version), chosen)
+    return replace(page, html=remembered(("html", *key), (*version.figures, *version.plans), lambda: _html(page)))
+
+
+def _html(page: BenchmarkPage) -> SharedHtml:
+    """The sections of bench/_figures.html: nothing in them depends on the reader or the request
+    (ranks and neighbours stay in bench/report.html), so they are rendered once per data version."""
+    return SharedHtml(*(get_template_attribute("bench/_figures.html", name)(page) for name in ("participation", "figures")))
 
 
 def _charts(report: Report) -> tuple[list[GroupFigures], dict[str, str], str, str]:

@@ -173,6 +173,8 @@ class ReportRequest:
     with_similar: bool = False
     #: the Land the figures are of, or GERMANY (`default_land` in digicheck.municipalities)
     land: str = GERMANY
+    #: the data version probed for this request (`digicheck.benchmark.cache`)
+    version: DataVersion | None = None
 
 
 def report_area_names() -> dict[str, str]:
@@ -189,7 +191,7 @@ def report_for(request: ReportRequest, version: DataVersion | None = None) -> Re
         municipality=request.municipality,
         with_similar=request.with_similar,
         land=request.land,
-        version=version,
+        version=version or request.version,
     )
 
 
@@ -220,10 +222,14 @@ def _ids(text_ids: str) -> np.ndarray:
     return np.array(text_ids.split(","), dtype=np.int64)
 
 
-def participants(round_: int, *, include_demo: bool, land: str = GERMANY) -> list[tuple[str, str]]:
-    """(AGS, label) of the municipalities counted in the round in the scope `land`."""
-    rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo, land))
-    return [(r["ags"], f"{r['name']} ({r['kind']}, AGS {r['ags']})") for r in rows]
+def participants(round_: int, *, include_demo: bool, land: str = GERMANY, version: DataVersion | None = None) -> list[tuple[str, str]]:
+    """(AGS, label) of the municipalities counted in the round in the scope `land`, remembered per data version."""
+
+    def read() -> list[tuple[str, str]]:
+        rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo, land))
+        return [(r["ags"], f"{r['name']} ({r['kind']}, AGS {r['ags']})") for r in rows]
+
+    return remembered(("participants", round_, include_demo, land), (version or data_version()).figures, read)
 
 
 def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
@@ -257,6 +263,13 @@ def _memberships(params: dict[str, object]) -> dict[tuple[str, str], tuple[PeerG
     rows = _rows(sql.membership_sql(_dialect()), **params)
     rows.sort(key=lambda r: (_ORDER[r["dim"]], r["gkey"]))
     return {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"]), _ids(r["ids"])) for r in rows}
+
+
+def present_laender(version: DataVersion) -> list[tuple[str, int]]:
+    """`digicheck.municipalities.laender` (Länder in the register, with their counts), remembered per data version."""
+    from digicheck.municipalities import laender
+
+    return remembered(("laender",), version.figures, laender)
 
 
 def registered_laender() -> list[str]:
