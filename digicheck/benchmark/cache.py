@@ -17,6 +17,7 @@ next request. Rows changed by hand in SQL, past the app, are seen after MAX_AGE 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -65,15 +66,22 @@ class _Entry:
     at: float
 
 
+#: the worker's threads share the store; computing happens outside the lock (two threads may both compute)
+_LOCK = threading.Lock()
+
+
 def remembered(key: Hashable, version: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """The value remembered under `key` if it was computed at `version` less than MAX_AGE ago, else
     `compute()`, remembered. One value per key: a new version replaces the old one."""
     store: dict[Hashable, _Entry] = current_app.extensions.setdefault("digicheck.benchmark_cache", {})
     now = time.monotonic()
-    entry = store.pop(key, None)
+    with _LOCK:
+        entry = store.get(key)
     if entry is None or entry.version != version or now - entry.at > MAX_AGE:
         entry = _Entry(version, compute(), now)
-    store[key] = entry  # newest last: the oldest goes first
-    while len(store) > SIZE:
-        del store[next(iter(store))]
+    with _LOCK:
+        store.pop(key, None)
+        store[key] = entry  # newest last: the least recently used goes first
+        while len(store) > SIZE:
+            del store[next(iter(store))]
     return entry.value
