@@ -11,7 +11,7 @@ from digicheck.benchmark import charts as bench_charts
 from digicheck.benchmark.cache import DataVersion, data_version, remembered
 from digicheck.benchmark.export import shown_groups
 from digicheck.benchmark.plans import PlanView, plan_view
-from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, participants, report_for
+from digicheck.benchmark.services import GroupFigures, Report, ReportRequest, participants, report_for, shared_report
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,18 @@ def benchmark_page(request: ReportRequest, *, with_participants: bool = False) -
     key = ("page", request.round, request.dimension, request.k, request.include_demo, request.land)
     groups, charts, heatmap, trend = remembered(key, version.figures, lambda: _charts(report))
     page = BenchmarkPage(report, groups, charts, heatmap, trend, plans_for(request, report, version), chosen)
-    return replace(page, html=remembered(("html", *key), (*version.figures, *version.plans), lambda: _html(page)))
+    anonymous = shared_report(
+        request.round, request.dimension, k=request.k, include_demo=request.include_demo, land=request.land, version=version
+    )
+    html = remembered(
+        ("html", *key), (*version.figures, *version.plans), lambda: _html(replace(page, report=anonymous.report, participants=None))
+    )
+    return replace(page, html=html)
 
 
 def _html(page: BenchmarkPage) -> SharedHtml:
-    """The sections of bench/_figures.html: nothing in them depends on the reader or the request
-    (ranks and neighbours stay in bench/report.html), so they are rendered once per data version."""
+    """The sections of bench/_figures.html, rendered once per data version from a page without the
+    reader's municipality (its ranks and neighbours stay in bench/report.html, drawn per request)."""
     return SharedHtml(*(get_template_attribute("bench/_figures.html", name)(page) for name in ("participation", "figures")))
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from digicheck.benchmark import cache
 from digicheck.extensions import db
+from digicheck.models import Role
 from digicheck.plan import services as plan_services
 from tests.app.benchmark_helpers import kreis_world, municipality, submit
+from tests.conftest import add_user
 
 PAGE = "/benchmark/?dimension=kreis"
 
@@ -20,6 +22,12 @@ def participation(html: str) -> dict[str, str]:
     table = html[html.index('id="beteiligung-tabelle"') :]
     table = table[: table.index("</table>")]
     return dict(re.findall(r'<th scope="row">([^<]*)</th>\s*(?:<td>([^<]*)</td>|<td colspan)', table))
+
+
+def ranks(html: str) -> list[str]:
+    """The cells of the ranks table."""
+    table = html[html.index('id="raenge-tabelle"') :]
+    return re.findall(r"<td>([^<]*)</td>", table[: table.index("</table>")])
 
 
 def test_a_submission_through_another_worker_is_seen_at_the_next_request(browser, world, other_app) -> None:
@@ -82,3 +90,21 @@ def test_remembered_values_are_computed_again_for_another_version_or_when_old(ap
     assert cache.remembered("key", (2,), compute) == 3
     monkeypatch.setattr(cache, "MAX_AGE", 0.0)
     assert cache.remembered("key", (2,), compute) == 4
+
+
+def test_one_reader_s_ranks_never_reach_the_next_reader(make_browser, world) -> None:
+    """Two Kommunen of the same Kreis and size class: each sees its own ranks; the sections remembered for
+    everyone hold no municipality, so the consultant sees neither."""
+    first, last = (made := kreis_world({"06437": 6})["06437"])[0], made[-1]
+    users = [add_user(f"kommune-{m.ags}@example.org", m.name, Role.KOMMUNE, m) for m in (first, last)]
+    low, high, berater = make_browser(), make_browser(), make_browser()
+    low.login(users[0])
+    high.login(users[1])
+    berater.login(world.berater)
+    seen_low = low.get(PAGE).get_data(as_text=True)
+    seen_high = high.get(PAGE).get_data(as_text=True)
+    assert f"Perzentilränge: {first.name}" in seen_low and f"Perzentilränge: {last.name}" in seen_high
+    assert first.name not in seen_high and last.name not in seen_low
+    assert ranks(seen_low) != ranks(seen_high)  # the lowest and the highest scores of the Kreis
+    seen_by_berater = berater.get(PAGE).get_data(as_text=True)
+    assert 'id="raenge"' not in seen_by_berater and 'id="aehnliche"' not in seen_by_berater
