@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from flask import current_app
@@ -34,6 +34,8 @@ T = TypeVar("T")
 MAX_AGE = 300.0
 #: values kept per process (rounds × dimensions × Länder a reader may ask for)
 SIZE = 48
+#: where an app keeps its memory (`current_app.extensions`)
+MEMORY = "digicheck.benchmark_cache"
 
 _PROBE = text(
     "SELECT (SELECT COUNT(*) FROM assessments WHERE submitted_at IS NOT NULL) AS submitted,"
@@ -65,23 +67,52 @@ class _Entry:
     value: Any
     at: float
 
+    def serves(self, version: tuple[Any, ...], now: float) -> bool:
+        return self.version == version and now - self.at <= MAX_AGE
 
-#: the worker's threads share the store; computing happens outside the lock (two threads may both compute)
-_LOCK = threading.Lock()
+
+@dataclass
+class _Memory:
+    """One app's remembered values. The worker's threads share it: `lock` guards the dicts; per key, one
+    thread computes while the others asking for the same key wait for its value (`computing`)."""
+
+    values: dict[Hashable, _Entry] = field(default_factory=dict)
+    computing: dict[Hashable, threading.Lock] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _memory() -> _Memory:
+    memory: _Memory | None = current_app.extensions.get(MEMORY)
+    if memory is None:
+        memory = current_app.extensions.setdefault(MEMORY, _Memory())
+    return memory
 
 
 def remembered(key: Hashable, version: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """The value remembered under `key` if it was computed at `version` less than MAX_AGE ago, else
     `compute()`, remembered. One value per key: a new version replaces the old one."""
-    store: dict[Hashable, _Entry] = current_app.extensions.setdefault("digicheck.benchmark_cache", {})
-    now = time.monotonic()
-    with _LOCK:
-        entry = store.get(key)
-    if entry is None or entry.version != version or now - entry.at > MAX_AGE:
-        entry = _Entry(version, compute(), now)
-    with _LOCK:
-        store.pop(key, None)
-        store[key] = entry  # newest last: the least recently used goes first
-        while len(store) > SIZE:
-            del store[next(iter(store))]
+    memory = _memory()
+    with memory.lock:
+        entry = memory.values.get(key)
+        if entry is not None and entry.serves(version, time.monotonic()):
+            _keep(memory, key, entry)
+            return entry.value
+        computing = memory.computing.setdefault(key, threading.Lock())
+    with computing:  # a thread computing the same key finishes first: then its value serves here
+        with memory.lock:
+            entry = memory.values.get(key)
+        if entry is None or not entry.serves(version, time.monotonic()):
+            entry = _Entry(version, compute(), time.monotonic())
+        with memory.lock:
+            _keep(memory, key, entry)
+            if memory.computing.get(key) is computing:
+                del memory.computing[key]
     return entry.value
+
+
+def _keep(memory: _Memory, key: Hashable, entry: _Entry) -> None:
+    """Store `entry` as the most recently used value (the caller holds the lock); the least recently used go beyond SIZE."""
+    memory.values.pop(key, None)
+    memory.values[key] = entry
+    while len(memory.values) > SIZE:
+        del memory.values[next(iter(memory.values))]

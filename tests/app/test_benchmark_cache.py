@@ -4,6 +4,8 @@ by another worker is seen at the next request, every write the figures depend on
 from __future__ import annotations
 
 import re
+import threading
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -108,3 +110,26 @@ def test_one_reader_s_ranks_never_reach_the_next_reader(make_browser, world) -> 
     assert ranks(seen_low) != ranks(seen_high)  # the lowest and the highest scores of the Kreis
     seen_by_berater = berater.get(PAGE).get_data(as_text=True)
     assert 'id="raenge"' not in seen_by_berater and 'id="aehnliche"' not in seen_by_berater
+
+
+def test_threads_asking_for_the_same_figures_compute_them_once(app) -> None:
+    """A worker's threads after a write: one computes (seconds at Germany's size), the others wait for its value."""
+    computed: list[int] = []
+    results: list[str] = []
+
+    def compute() -> str:
+        computed.append(1)
+        time.sleep(0.3)  # long enough for every thread to ask meanwhile
+        return "figures"
+
+    def ask() -> None:
+        with app.app_context():
+            results.append(cache.remembered("report", (1,), compute))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert results == ["figures"] * 4
+    assert len(computed) == 1
