@@ -11,7 +11,9 @@ alike), it times:
 
   report   digicheck.benchmark.services.build_report(...)  (what /benchmark/ calls for a
            consultant: dimension Kreis, newest round, the ranks and neighbours of a
-           municipality that took part in it)
+           municipality that took part in it), computed: the process's memory of
+           figures (digicheck.benchmark.cache) emptied before each run, as after a write
+  remembered  the same call again at the same data version: the probe and the memory
   same     the same figures in hand-written SQL, no application logic: per Kreis and area
            of the round n, Q1, median, Q3 and the level counts; per year and area of the
            whole Land n, Q1, median, Q3 (the trend), with the level counts of the round
@@ -360,6 +362,7 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
     from sqlalchemy import text
 
     import digicheck.benchmark.services as service
+    from digicheck.benchmark import cache as bench_cache
     from digicheck.benchmark import plans
     from digicheck.content import questionnaire
     from digicheck.extensions import db
@@ -425,6 +428,14 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             def report() -> Any:
                 spent.clear()
                 statements.clear()
+                app.extensions.pop("digicheck.benchmark_cache", None)  # computed, as after a write: nothing remembered
+                result = service.build_report(None, "kreis", k=5, include_demo=False, municipality=who, with_similar=True, land=GERMANY)
+                db.session.rollback()
+                return result
+
+            def remembered() -> Any:
+                # what every further request at the same data version costs: the probe, the report from memory
+                # (digicheck.benchmark.cache), the ranks of the same municipality from memory
                 result = service.build_report(None, "kreis", k=5, include_demo=False, municipality=who, with_similar=True, land=GERMANY)
                 db.session.rollback()
                 return result
@@ -441,7 +452,13 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
                 )
             )
 
+            def probe_run() -> Any:
+                result = bench_cache.data_version()  # once per page request; plan view and report each probe when called alone
+                db.session.rollback()
+                return result
+
             def plan_view_run() -> Any:
+                app.extensions.pop("digicheck.benchmark_cache", None)  # computed, not remembered
                 service.tune_transaction()  # on the page the report ran before, in the same transaction
                 result = plans.plan_view(k=5, include_demo=False, land=bounds["land"], several=True)
                 db.session.rollback()
@@ -469,10 +486,12 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
 
             runs = {
                 "report": report,
+                "remembered": remembered,
                 "same": query(*same_figures(dialect)),
                 "raw": query(RAW),
                 "median": query(MEDIAN_PG if dialect == "postgresql" else MEDIAN_SQLITE),
                 "plan view": plan_view_run,
+                "probe": probe_run,
                 "plan SQL": query(PLAN_PG if dialect == "postgresql" else PLAN_SQLITE),
                 "plan page": plan_page_run,
                 "plan model": plan_model_run,
@@ -508,6 +527,10 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             print(
                 f"  same figures, SQL only    {ms['same']:8.1f} ms   ratio report/same   {ms['report'] / ms['same']:6.2f} x  (target <= 2)"
             )
+            print(
+                f"  report, remembered        {ms['remembered']:8.1f} ms   ratio remembered/same {ms['remembered'] / ms['same']:6.3f} x"
+                "  (the same data version again: digicheck.benchmark.cache)"
+            )
             print(f"  raw GROUP BY area         {ms['raw']:8.1f} ms   ratio report/raw    {ms['report'] / ms['raw']:6.2f} x")
             print(f"  median per area           {ms['median']:8.1f} ms   ratio report/median {ms['report'] / ms['median']:6.2f} x")
             entries = db.session.scalar(text("SELECT COUNT(*) FROM plan_entries"))
@@ -519,6 +542,10 @@ def measure(app: Any, label: str, repeat: int, who_ags: str, explain: bool) -> N
             print(
                 f"  benchmark plan view       {ms['plan view']:8.1f} ms   plan SQL {ms['plan SQL']:8.1f} ms   "
                 f"ratio view/SQL {ms['plan view'] / ms['plan SQL']:6.2f} x  (target <= 2)"
+            )
+            print(
+                f"  data version probe        {ms['probe']:8.2f} ms   (in both timings above; a page probes once for both)   "
+                f"view without it / SQL {(ms['plan view'] - ms['probe']) / ms['plan SQL']:6.2f} x"
             )
             print(
                 f"  plan page entries         {ms['plan page'] / PAGE_CALLS:8.2f} ms   page SQL {ms['page SQL'] / PAGE_CALLS:8.2f} ms   "

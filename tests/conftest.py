@@ -85,6 +85,7 @@ def app(app_factory) -> Iterator[Any]:
     with app_factory.app_context():
         _empty(db)
         limiter.reset()
+        app_factory.extensions.pop("digicheck.benchmark_cache", None)  # what the process remembered of the last test's data
         yield app_factory
         db.session.remove()
 

@@ -51,16 +51,13 @@ class BenchFilterForm(Form):
             return GERMANY
         return str(self.land.data)
 
-    def set_choices(self, report: Report, *, with_municipalities: bool) -> None:
-        """Rounds from the data; for consultants the round's participants (when the list stays short)."""
+    def set_choices(self, report: Report, participants: list[tuple[str, str]] | None) -> None:
+        """Rounds from the data; for consultants (`participants` given) the round's participants when the list stays short."""
         if report.round is not None:
             self.runde.data = report.round
         self.dimension.data = report.dimension
-        if with_municipalities:
-            from digicheck.benchmark.services import participants
-
-            found = participants(report.round, include_demo=report.demo, land=report.scope) if report.round is not None else []
-            self.municipality_choices = found if len(found) <= MAX_SELECT else []
+        if participants is not None:
+            self.municipality_choices = participants if len(participants) <= MAX_SELECT else []
 
     def query(self) -> str:
         """The filters as a query string, for the CSV and PDF links."""

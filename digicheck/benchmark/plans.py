@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import text
 
+from digicheck.benchmark.cache import DataVersion, data_version, remembered
 from digicheck.benchmark.guard import land_total, plan_decisions
 from digicheck.benchmark.queries import size_case
 from digicheck.content import catalogue, questionnaire
@@ -159,17 +160,25 @@ def _label(key: str, land: str, several: bool) -> str:
     return land_total(land, several).label if key == LAND else PeerGroup.of(Dimension.SIZE, key).label
 
 
-def plan_view(*, k: int, include_demo: bool, land: str = GERMANY, several: bool = False, top: int = TOP) -> PlanView:
+def plan_view(
+    *, k: int, include_demo: bool, land: str = GERMANY, several: bool = False, top: int = TOP, version: DataVersion | None = None
+) -> PlanView:
     """The anonymised plan figures of one Land (`land` a Land key; GERMANY: all of the one Land the register
-    holds): the Land, then every size class in size order. `several`: the register holds more than one Land."""
+    holds): the Land, then every size class in size order. `several`: the register holds more than one Land.
+    Computed once per process and version of the plans (`version`: probed already in this request)."""
     if several and land == GERMANY:
         return PlanView(k, (), per_land_only=True)
+    titles = _titles()
+    key = ("plans", k, include_demo, land, several, top, tuple(sorted(titles.items())))
+    return remembered(key, (version or data_version()).plans, lambda: _plan_view(k, include_demo, land, several, top, titles))
+
+
+def _plan_view(k: int, include_demo: bool, land: str, several: bool, top: int, titles: dict[tuple[str, str], str]) -> PlanView:
     dialect = db.session.get_bind().dialect.name
     params = {"include_demo": include_demo, "land": land}
     rows = [dict(r) for r in db.session.execute(text(plan_sql(dialect)), params).mappings()]
     cells = {(str(r["gkey"]), f"{r['source']}:{r['source_id']}"): np.array(str(r["ids"]).split(","), dtype=np.int64) for r in rows}
     decisions = plan_decisions(cells, _SIZE_KEYS, k)
-    titles = _titles()
     by_group: dict[str, list[MeasureFigures]] = {}
     for r in rows:
         if not decisions[(str(r["gkey"]), f"{r['source']}:{r['source_id']}")].published:

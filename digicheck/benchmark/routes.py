@@ -18,7 +18,7 @@ from digicheck.benchmark import export as benchmark_export
 from digicheck.benchmark import pages
 from digicheck.benchmark import services as benchmark
 from digicheck.benchmark.forms import BenchFilterForm
-from digicheck.municipalities import default_land, laender, named
+from digicheck.municipalities import default_land, named
 
 bp = Blueprint("bench", __name__, url_prefix="/benchmark")
 
@@ -28,7 +28,8 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
     form.validate()
     consultant = may_choose_municipality(current_user)
     municipality = None
-    present = laender()
+    version = benchmark.data_version()
+    present = benchmark.present_laender(version)
     land = form.scope(present, default_land(current_user.municipality if is_kommune(current_user) else None, present))
     if is_kommune(current_user):
         municipality = current_user.municipality
@@ -49,6 +50,7 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
         municipality=municipality,
         with_similar=consultant and municipality is not None,
         land=land,
+        version=version,
     )
 
 
@@ -56,8 +58,8 @@ def _request_for(form: BenchFilterForm) -> benchmark.ReportRequest:
 @benchmark_required
 def report() -> ResponseReturnValue:
     form = BenchFilterForm()
-    page = pages.benchmark_page(_request_for(form))
-    form.set_choices(page.report, with_municipalities=may_choose_municipality(current_user))
+    page = pages.benchmark_page(_request_for(form), with_participants=may_choose_municipality(current_user))
+    form.set_choices(page.report, page.participants)
     return render_template("bench/report.html", page=page, form=form, query=form.query())
 
 

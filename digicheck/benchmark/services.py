@@ -22,8 +22,9 @@ demo mode (DIGICHECK_DEMO=1); then they are the data and the report says so.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,7 @@ from sqlalchemy import RowMapping, text
 from threadpoolctl import threadpool_limits
 
 from digicheck.benchmark import queries as sql
+from digicheck.benchmark.cache import DataVersion, data_version, remembered
 from digicheck.benchmark.guard import scoped_decisions
 from digicheck.content import questionnaire
 from digicheck.extensions import db
@@ -171,6 +173,8 @@ class ReportRequest:
     with_similar: bool = False
     #: the Land the figures are of, or GERMANY (`default_land` in digicheck.municipalities)
     land: str = GERMANY
+    #: the data version probed for this request (`digicheck.benchmark.cache`)
+    version: DataVersion | None = None
 
 
 def report_area_names() -> dict[str, str]:
@@ -178,7 +182,7 @@ def report_area_names() -> dict[str, str]:
     return {OVERALL: "Gesamt", **questionnaire().area_names}
 
 
-def report_for(request: ReportRequest) -> Report:
+def report_for(request: ReportRequest, version: DataVersion | None = None) -> Report:
     return build_report(
         request.round,
         request.dimension,
@@ -187,6 +191,7 @@ def report_for(request: ReportRequest) -> Report:
         municipality=request.municipality,
         with_similar=request.with_similar,
         land=request.land,
+        version=version or request.version,
     )
 
 
@@ -217,10 +222,14 @@ def _ids(text_ids: str) -> np.ndarray:
     return np.array(text_ids.split(","), dtype=np.int64)
 
 
-def participants(round_: int, *, include_demo: bool, land: str = GERMANY) -> list[tuple[str, str]]:
-    """(AGS, label) of the municipalities counted in the round in the scope `land`."""
-    rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo, land))
-    return [(r["ags"], f"{r['name']} ({r['kind']}, AGS {r['ags']})") for r in rows]
+def participants(round_: int, *, include_demo: bool, land: str = GERMANY, version: DataVersion | None = None) -> list[tuple[str, str]]:
+    """(AGS, label) of the municipalities counted in the round in the scope `land`, remembered per data version."""
+
+    def read() -> list[tuple[str, str]]:
+        rows = _rows(sql.participants_sql(_dialect()), **_round_params(round_, include_demo, land))
+        return [(r["ags"], f"{r['name']} ({r['kind']}, AGS {r['ags']})") for r in rows]
+
+    return remembered(("participants", round_, include_demo, land), (version or data_version()).figures, read)
 
 
 def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
@@ -256,6 +265,13 @@ def _memberships(params: dict[str, object]) -> dict[tuple[str, str], tuple[PeerG
     return {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"]), _ids(r["ids"])) for r in rows}
 
 
+def present_laender(version: DataVersion) -> list[tuple[str, int]]:
+    """`digicheck.municipalities.laender` (Länder in the register, with their counts), remembered per data version."""
+    from digicheck.municipalities import laender
+
+    return remembered(("laender",), version.figures, laender)
+
+
 def registered_laender() -> list[str]:
     """Keys of the Länder with municipalities in the register."""
     from digicheck.municipalities import laender
@@ -284,6 +300,22 @@ def _profile_matrix(params: dict[str, object], areas: tuple[str, ...]) -> list[R
     return _rows(sql.matrix_sql(_dialect(), areas), **params)
 
 
+@dataclass(frozen=True)
+class SharedReport:
+    """A report before any municipality is added: the same for every reader of the same figures, so one
+    process computes it once per data version (`digicheck.benchmark.cache`). Besides the report, what
+    a municipality's ranks and neighbours need: the round's groups with their decisions and the
+    profile matrix (one row per counted municipality, ordered by AGS)."""
+
+    report: Report
+    members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]] = field(default_factory=dict)
+    decisions: dict[Hashable, Decision[Hashable]] = field(default_factory=dict)
+    municipality_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    ags: tuple[str, ...] = ()
+    populations: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    scores: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float64))
+
+
 def build_report(
     round_: int | None,
     dimension: str = "land",
@@ -293,12 +325,44 @@ def build_report(
     municipality: Municipality | None = None,
     with_similar: bool = False,
     land: str = GERMANY,
+    version: DataVersion | None = None,
 ) -> Report:
-    """Everything one report page, CSV or PDF shows, already anonymised, of one Land or (GERMANY) all."""
+    """Everything one report page, CSV or PDF shows, already anonymised, of one Land or (GERMANY) all.
+    `version`: the data version probed already in this request (else probed here)."""
+    version = version or data_version()
+    shared = shared_report(round_, dimension, k=k, include_demo=include_demo, land=land, version=version)
+    if municipality is None or shared.report.round is None:
+        return shared.report
+    return _with_municipality(shared, municipality, include_demo, with_similar, version)
+
+
+def shared_report(
+    round_: int | None, dimension: str = "land", *, k: int, include_demo: bool, land: str = GERMANY, version: DataVersion | None = None
+) -> SharedReport:
+    """The report without a municipality, as computed before at the same data version in this process."""
     if dimension not in DIMENSION_LABELS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    dialect = _dialect()
     names = report_area_names()
+    version = version or data_version()
+    key = ("report", round_, dimension, k, include_demo, land, tuple(names.items()))
+    return remembered(key, version.figures, lambda: _computed(round_, dimension, k=k, include_demo=include_demo, land=land, names=names))
+
+
+def _clusters(scores: np.ndarray, k: int, areas: tuple[str, ...], names: dict[str, str]) -> Archetypes:
+    """`cluster_profiles` of the profile matrix, remembered by a digest of its input: every dimension of
+    a round clusters the same matrix."""
+    digest = hashlib.sha256(scores.tobytes()).hexdigest()
+    key = ("archetypes", digest, scores.shape, k, areas, tuple(names.items()))
+
+    def compute() -> Archetypes:
+        with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
+            return cluster_profiles(scores, k=k, areas=areas, area_names=names)
+
+    return remembered(key, (), compute)
+
+
+def _computed(round_: int | None, dimension: str, *, k: int, include_demo: bool, land: str, names: dict[str, str]) -> SharedReport:
+    dialect = _dialect()
     areas = tuple(names)[1:]
     tune_transaction()
     years = _rows(sql.years_sql(dialect), include_demo=include_demo, round=round_, land=land)
@@ -308,7 +372,7 @@ def build_report(
             by_year.setdefault(int(row["gkey"]), {})[row["area_id"]] = _ids(row["ids"])
     rounds = tuple(sorted((y for y, lands in by_year.items() if land == GERMANY or land in lands), reverse=True))
     if not rounds:
-        return Report(None, (), dimension, k, include_demo, scope=land, area_names=names)
+        return SharedReport(Report(None, (), dimension, k, include_demo, scope=land, area_names=names))
     chosen = round_ if round_ in rounds else rounds[0]  # the rule years_sql counts the levels by
     params = _round_params(chosen, include_demo, land)
     members = _memberships(params)
@@ -323,8 +387,7 @@ def build_report(
         note = "Typen werden je Land gebildet; wählen Sie ein Land, um sie zu sehen."
         types = Archetypes((), np.full(len(matrix), -1, dtype=np.int64), areas, note)
     else:
-        with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
-            types = cluster_profiles(scores, k=k, areas=areas, area_names=names)
+        types = _clusters(scores, k, areas, names)
     type_keys = [TypeGroup(chosen, t.id, f"Typ „{t.name}“") for t in types.types]
     type_groups: dict[Hashable, np.ndarray] = {key: municipality_ids[types.labels == key.id] for key in type_keys}
     scopes = scoped_decisions(members, by_year, type_groups, k, chosen, land, several)
@@ -370,40 +433,30 @@ def build_report(
         area_names=names,
         several_laender=several,
     )
-    if municipality is None:
-        return report
-    return _with_municipality(report, municipality, members, decisions, matrix, scores, include_demo, with_similar)
+    populations = np.array([r["population"] if r["population"] is not None else np.nan for r in matrix], dtype=np.float64)
+    return SharedReport(report, members, decisions, municipality_ids, tuple(r["ags"] for r in matrix), populations, scores)
 
 
 def _with_municipality(
-    report: Report,
-    municipality: Municipality,
-    members: dict[tuple[str, str], tuple[PeerGroup, np.ndarray]],
-    decisions: dict[Hashable, Decision[Hashable]],
-    matrix: list[RowMapping],
-    scores: np.ndarray,
-    include_demo: bool,
-    with_similar: bool,
+    shared: SharedReport, municipality: Municipality, include_demo: bool, with_similar: bool, version: DataVersion
 ) -> Report:
-    """Add one municipality's percentile ranks (published groups only) and, for consultants, its neighbours."""
-    from dataclasses import replace
-
+    """Add one municipality's percentile ranks (published groups only) and, for consultants, its neighbours.
+    The ranks' rows are remembered per municipality and data version, like the report."""
+    report, members, decisions = shared.report, shared.members, shared.decisions
     assert report.round is not None
     mid = municipality.id
     own = {dim: key for (dim, key), (_, ids) in members.items() if dim not in ("land", "round") and (ids == mid).any()}
     present = ("land", "all") in members and bool((members[("land", "all")][1] == mid).any())
     dims = ("land", *own)
-    rows = (
-        _rows(
-            sql.ranks_sql(_dialect(), dims),
-            **_round_params(report.round, include_demo, report.scope),
-            municipality_id=municipality.id,
-            key_land="all",
-            **{f"key_{d}": key for d, key in own.items()},
-        )
-        if present
-        else []
-    )
+    keys = {f"key_{d}": key for d, key in own.items()}
+
+    def read_ranks() -> list[dict[str, Any]]:
+        tune_transaction()
+        params = _round_params(report.round or 0, include_demo, report.scope)
+        return [dict(r) for r in _rows(sql.ranks_sql(_dialect(), dims), **params, municipality_id=mid, key_land="all", **keys)]
+
+    remembered_as = ("ranks", report.round, report.scope, include_demo, mid, tuple(sorted(keys.items())))
+    rows = remembered(remembered_as, version.figures, read_ranks) if present else []
     if not rows:
         note = f"{municipality.name} hat in Runde {report.round} keine abgeschlossene Bewertung: keine Perzentilränge."
         if report.scope not in (GERMANY, municipality.land):
@@ -422,16 +475,15 @@ def _with_municipality(
         ranks.append(RankRow(group, decision, values if decision.published else {}))
     neighbours: tuple[SimilarRow, ...] | None = None
     if with_similar:
-        own_row = [i for i, r in enumerate(matrix) if r["municipality_id"] == mid]
+        own_row = np.flatnonzero(shared.municipality_ids == mid)
         neighbours = ()
-        if own_row:
-            keys = [r["ags"] for r in matrix]
+        if len(own_row):
             found = similar(
-                scores[own_row[0]],
+                shared.scores[own_row[0]],
                 municipality.population,
-                keys,
-                scores,
-                np.array([r["population"] if r["population"] is not None else np.nan for r in matrix], dtype=np.float64),
+                list(shared.ags),
+                shared.scores,
+                shared.populations,
                 n=5,
                 exclude=municipality.ags,
             )
