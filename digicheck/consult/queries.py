@@ -16,7 +16,7 @@ from functools import lru_cache
 from math import ceil
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select, true
+from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter

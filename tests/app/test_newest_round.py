@@ -145,7 +145,7 @@ def test_a_validation_and_a_new_round_at_once_end_in_step(app, world, monkeypatc
             with app.app_context():
                 work()
                 db.session.commit()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+        except BaseException as exc:  # reported by the test thread
             errors.append(exc)
 
     def validate(municipality_id: int) -> None:
