@@ -7,8 +7,9 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -288,6 +289,19 @@ def test_0011_marks_stored_levels_provisional_by_their_range_and_goes_back(fresh
         engine.dispose()
 
 
+def insert_places(connection: Any, ags_list: Sequence[str], *, with_land: bool) -> None:
+    """Municipalities as an older schema holds them (`land` from 0014 on), written with plain SQL."""
+    land = (", land", ", substr(:ags, 1, 2)") if with_land else ("", "")
+    for ags in ags_list:
+        connection.execute(
+            text(
+                f"INSERT INTO municipalities (ags{land[0]}, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
+                f"VALUES (:ags{land[1]}, 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"ags": ags},
+        )
+
+
 def test_0014_fills_the_land_of_existing_rows_and_goes_back(fresh_database: str) -> None:
     before = str(SCRIPTS.get_revision("0014").down_revision)
     assert digicheck(fresh_database, "db", "upgrade")[0] == 0
@@ -295,14 +309,7 @@ def test_0014_fills_the_land_of_existing_rows_and_goes_back(fresh_database: str)
     engine = create_engine(fresh_database)
     try:
         with engine.begin() as connection:
-            for ags in ("06437006", "09162000", "11000000", "06437"):
-                connection.execute(
-                    text(
-                        "INSERT INTO municipalities (ags, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
-                        "VALUES (:ags, 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    ),
-                    {"ags": ags},
-                )
+            insert_places(connection, ("06437006", "09162000", "11000000", "06437"), with_land=False)
         assert digicheck(fresh_database, "db", "upgrade")[0] == 0
         with engine.connect() as connection:
             lands = dict(connection.execute(text("SELECT ags, land FROM municipalities")).all())
@@ -345,14 +352,7 @@ def test_0016_stores_the_newest_round_of_existing_municipalities_and_goes_back(f
     columns = ("round_status", "round_level", "last_activity")
     try:
         with engine.begin() as connection:
-            for ags in ("06437006", "06531005", "06411000", "06412000"):
-                connection.execute(
-                    text(
-                        "INSERT INTO municipalities (ags, land, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
-                        "VALUES (:ags, '06', 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    ),
-                    {"ags": ags},
-                )
+            insert_places(connection, ("06437006", "06531005", "06411000", "06412000"), with_land=True)
             ids = dict(connection.execute(text("SELECT ags, id FROM municipalities")).all())
             connection.execute(text("INSERT INTO users (email, name, password_hash, role, active, session_epoch, created_at) "
                                     "VALUES ('b@x.test', 'B', '!', 'berater', true, 0, CURRENT_TIMESTAMP)"))  # fmt: skip
