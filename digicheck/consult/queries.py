@@ -127,11 +127,18 @@ def _answered() -> Any:
 _ROWS_OF: BindParameter[int] = bindparam("municipality_ids", expanding=True)
 
 
-def _invited() -> Any:
-    """A Kommune account or an open invitation for the municipality (`now`: a bound parameter)."""
-    has_user = exists().where(User.municipality_id == Municipality.id, User.role == Role.KOMMUNE, User.active.is_(True))
+def _invited(*only: Any) -> Any:
+    """A Kommune account or an open invitation for the municipality (`now`: a bound parameter); `only`:
+    further conditions on the municipality id of users and invitations (`in_(_ROWS_OF)`)."""
+    has_user = exists().where(
+        User.municipality_id == Municipality.id,
+        *(User.municipality_id.in_(o) for o in only),
+        User.role == Role.KOMMUNE,
+        User.active.is_(True),
+    )
     has_invitation = exists().where(
         Invitation.municipality_id == Municipality.id,
+        *(Invitation.municipality_id.in_(o) for o in only),
         Invitation.role == Role.KOMMUNE,
         Invitation.used_at.is_(None),
         Invitation.expires_at > bindparam("now"),
@@ -162,7 +169,7 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
         (and_(submitted, validated), "validated"),
         (submitted, "submitted"),
         (latest.id.is_not(None), "in_progress"),
-        (_invited(), "invited"),
+        (_invited(_ROWS_OF), "invited"),
         else_="not_invited",
     )
     answered = select(func.count()).where(Answer.assessment_id == latest.id, _answered()).scalar_subquery()
@@ -182,9 +189,12 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
         )
         .select_from(Municipality)
         .outerjoin(newest_q, newest_q.c.municipality_id == Municipality.id)
-        .outerjoin(latest, and_(latest.municipality_id == Municipality.id, latest.round == newest_q.c.round))
+        # each part restricted to the chosen municipalities itself, so that the database reads their rows by index
+        .outerjoin(
+            latest, and_(latest.municipality_id == Municipality.id, latest.municipality_id.in_(_ROWS_OF), latest.round == newest_q.c.round)
+        )
         .outerjoin(done_q, done_q.c.municipality_id == Municipality.id)
-        .outerjoin(done, and_(done.municipality_id == Municipality.id, done.round == done_q.c.round))
+        .outerjoin(done, and_(done.municipality_id == Municipality.id, done.municipality_id.in_(_ROWS_OF), done.round == done_q.c.round))
         .outerjoin(overall, and_(overall.assessment_id == done.id, overall.area_id == "overall"))
         # municipalities that left the register stay visible only with assessments of their own
         .where(Municipality.id.in_(_ROWS_OF), or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
