@@ -291,14 +291,14 @@ def test_0011_marks_stored_levels_provisional_by_their_range_and_goes_back(fresh
 
 def insert_places(connection: Any, ags_list: Sequence[str], *, with_land: bool) -> None:
     """Municipalities as an older schema holds them (`land` from 0014 on), written with plain SQL."""
-    land = (", land", ", substr(:ags, 1, 2)") if with_land else ("", "")
+    land = (", land", ", :land") if with_land else ("", "")
     for ags in ags_list:
         connection.execute(
             text(
                 f"INSERT INTO municipalities (ags{land[0]}, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
                 f"VALUES (:ags{land[1]}, 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
             ),
-            {"ags": ags},
+            {"ags": ags, "land": ags[:2]},
         )
 
 
