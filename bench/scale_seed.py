@@ -125,13 +125,17 @@ def _dialect(connection: Any) -> str:
 
 
 def finish_load(engine: Engine, tables: Iterable[str]) -> None:
-    """Sequences past the ids written (PostgreSQL), then planner statistics and a checkpoint, so the
-    first measurements do not pay for writing back the bulk load."""
+    """The municipalities' stored newest round recomputed from the rounds written (as every writer of
+    assessments does, `digicheck.newest_round`), sequences past the ids written (PostgreSQL), then
+    planner statistics and a checkpoint, so the first measurements do not pay for writing back the bulk load."""
+    from digicheck.newest_round import refresh_all
+
     with engine.connect() as conn:
+        refresh_all(conn)
         if engine.dialect.name == "postgresql":
             for name in tables:
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), GREATEST((SELECT max(id) FROM {name}), 1))"))
-            conn.commit()
+        conn.commit()
     raw = engine.raw_connection()
     try:
         driver = raw.driver_connection

@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from digicheck import newest_round
 from digicheck.content import library, questionnaire
 from digicheck.extensions import db, rowcount
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
@@ -258,16 +259,18 @@ def _start_round(municipality: Municipality, user: User | None, is_demo: bool) -
             )
         for target in previous.targets:
             db.session.add(Target(assessment_id=assessment.id, area_id=target.area_id, level=target.level))
-    db.session.flush()
+    newest_round.refresh([municipality.id])
     return assessment
 
 
 def _lock_check(assessment: Assessment) -> None:
     """Touch the assessment only while it is open; a concurrent submit makes this fail."""
-    result = db.session.execute(_TOUCH_OPEN, {"assessment_id": assessment.id, "now": utcnow()})
+    now = utcnow()
+    result = db.session.execute(_TOUCH_OPEN, {"assessment_id": assessment.id, "now": now})
     if rowcount(result) != 1:
         db.session.rollback()
         raise AssessmentLocked()
+    newest_round.touch(assessment.municipality_id, assessment.round, now)
 
 
 def _conflict(q: Questionnaire, item_id: str, row: Answer | None, mine: AnswerValue | None) -> Conflict:
@@ -488,7 +491,7 @@ def submit(assessment: Assessment, user: User | None) -> list[str]:
     assessment.submitted_by_id = user.id if user else None
     for row in area_score_rows(profile):
         db.session.add(AreaScore(assessment_id=assessment.id, **row))
-    db.session.flush()
+    newest_round.refresh([assessment.municipality_id])
     return []
 
 

@@ -1,10 +1,10 @@
 """The consultant overview: every municipality with its assessment status, in a fixed number of queries.
 
-With 443 municipalities and several rounds each, a query per row would make the
-page slow; so the latest round, the latest submitted round, answer counts and
-the status are joined in SQL (GROUP BY and max() subqueries that run on SQLite
-and PostgreSQL alike), and a page needs the same handful of queries whether it
-shows 5 rows or 50. Also the size-class median for the radar overlay.
+A page is chosen (filters, sort, offset) from the municipalities table alone: the newest round's
+status, level and activity are stored there (`digicheck.newest_round`), so the choice does not grow
+with the assessments. Only the page's rows then get their latest round, latest submitted round,
+answer counts and status joined in SQL, so a page needs the same handful of queries whether it
+shows 5 rows or 50, with 443 municipalities or 11,000. Also the size-class median for the radar overlay.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import lru_cache
 from math import ceil
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select, true
+from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
@@ -124,85 +124,81 @@ def _answered() -> Any:
     return and_(Answer.value.is_not(None), cast(Answer.value, String) != "null")
 
 
-#: sorts and filters that need only the municipality's own columns: the page's rows are chosen
-#: from the municipalities table alone, and only those rows get their assessments looked up
-_MUNICIPAL_SORTS = frozenset({"name", "ags", "population"})
 _ROWS_OF: BindParameter[int] = bindparam("municipality_ids", expanding=True)
 
 
-def _rows_statement(only_chosen: bool = False) -> Select[*tuple[Any, ...]]:
-    """One row per municipality with the columns the overview shows, filters and sorts on;
-    `only_chosen`: just the municipalities in the `municipality_ids` parameter, with the share
-    of answered items of their latest round (an index lookup per row, never a scan of all answers)."""
-    latest = aliased(Assessment, name="latest")
-    done = aliased(Assessment, name="done")
-
-    def chosen(column: Any) -> Any:
-        """`only_chosen`: the condition that keeps every part of the statement to the chosen
-        municipalities (so the database reads their rows by index instead of all rows)."""
-        return column.in_(_ROWS_OF) if only_chosen else true()
-
-    newest_q = (
-        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
-        .where(chosen(Assessment.municipality_id))
-        .group_by(Assessment.municipality_id)
-        .subquery("newest")
-    )
-    done_q = (
-        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
-        .where(Assessment.status == AssessmentStatus.SUBMITTED, chosen(Assessment.municipality_id))
-        .group_by(Assessment.municipality_id)
-        .subquery("latest_submitted")
-    )
-    overall = aliased(AreaScore, name="overall")
+def _invited(*only: Any) -> Any:
+    """A Kommune account or an open invitation for the municipality (`now`: a bound parameter); `only`:
+    further conditions on the municipality id of users and invitations (`in_(_ROWS_OF)`)."""
     has_user = exists().where(
-        User.municipality_id == Municipality.id, chosen(User.municipality_id), User.role == Role.KOMMUNE, User.active.is_(True)
+        User.municipality_id == Municipality.id,
+        *(User.municipality_id.in_(o) for o in only),
+        User.role == Role.KOMMUNE,
+        User.active.is_(True),
     )
     has_invitation = exists().where(
         Invitation.municipality_id == Municipality.id,
-        chosen(Invitation.municipality_id),
+        *(Invitation.municipality_id.in_(o) for o in only),
         Invitation.role == Role.KOMMUNE,
         Invitation.used_at.is_(None),
         Invitation.expires_at > bindparam("now"),
     )
+    return or_(has_user, has_invitation)
+
+
+def _rows_statement() -> Select[*tuple[Any, ...]]:
+    """The overview's row of each municipality in the `municipality_ids` parameter, computed from
+    their assessments (newest and newest submitted round, overall level, status) with the share of
+    answered items of their latest round: index lookups per row, never a scan of all rounds or answers."""
+    latest = aliased(Assessment, name="latest")
+    done = aliased(Assessment, name="done")
+    chosen = Assessment.municipality_id.in_(_ROWS_OF)
+    newest_q = (
+        select(Assessment.municipality_id, func.max(Assessment.round).label("round")).where(chosen).group_by(Assessment.municipality_id)
+    ).subquery("newest")
+    done_q = (
+        select(Assessment.municipality_id, func.max(Assessment.round).label("round"))
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, chosen)
+        .group_by(Assessment.municipality_id)
+        .subquery("latest_submitted")
+    )
+    overall = aliased(AreaScore, name="overall")
     validated = exists().where(ValidatedLevel.assessment_id == latest.id)
     submitted = latest.status == AssessmentStatus.SUBMITTED
     status = case(
         (and_(submitted, validated), "validated"),
         (submitted, "submitted"),
         (latest.id.is_not(None), "in_progress"),
-        (or_(has_user, has_invitation), "invited"),
+        (_invited(_ROWS_OF), "invited"),
         else_="not_invited",
     )
-    columns = [
-        *_municipality_columns(),
-        and_(Municipality.left_register.is_(None), Municipality.merged_into_id.is_(None)).label("in_register"),
-        latest.id.label("assessment_id"),
-        latest.round.label("round"),
-        latest.questionnaire_version.label("version"),
-        latest.updated_at.label("last_activity"),
-        done.id.label("submitted_id"),
-        done.round.label("submitted_round"),
-        overall.level.label("overall_level"),
-        status.label("status"),
-    ]
-    if only_chosen:
-        answered = select(func.count()).where(Answer.assessment_id == latest.id, _answered()).scalar_subquery()
-        columns.append(answered.label("answered"))
-    statement = (
-        select(*columns)
+    answered = select(func.count()).where(Answer.assessment_id == latest.id, _answered()).scalar_subquery()
+    return (
+        select(
+            *_municipality_columns(),
+            and_(Municipality.left_register.is_(None), Municipality.merged_into_id.is_(None)).label("in_register"),
+            latest.id.label("assessment_id"),
+            latest.round.label("round"),
+            latest.questionnaire_version.label("version"),
+            latest.updated_at.label("last_activity"),
+            done.id.label("submitted_id"),
+            done.round.label("submitted_round"),
+            overall.level.label("overall_level"),
+            status.label("status"),
+            answered.label("answered"),
+        )
         .select_from(Municipality)
         .outerjoin(newest_q, newest_q.c.municipality_id == Municipality.id)
+        # each part restricted to the chosen municipalities itself, so that the database reads their rows by index
         .outerjoin(
-            latest, and_(latest.municipality_id == Municipality.id, chosen(latest.municipality_id), latest.round == newest_q.c.round)
+            latest, and_(latest.municipality_id == Municipality.id, latest.municipality_id.in_(_ROWS_OF), latest.round == newest_q.c.round)
         )
         .outerjoin(done_q, done_q.c.municipality_id == Municipality.id)
-        .outerjoin(done, and_(done.municipality_id == Municipality.id, chosen(done.municipality_id), done.round == done_q.c.round))
+        .outerjoin(done, and_(done.municipality_id == Municipality.id, done.municipality_id.in_(_ROWS_OF), done.round == done_q.c.round))
         .outerjoin(overall, and_(overall.assessment_id == done.id, overall.area_id == "overall"))
         # municipalities that left the register stay visible only with assessments of their own
-        .where(or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
+        .where(Municipality.id.in_(_ROWS_OF), or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
     )
-    return statement.where(chosen(Municipality.id))
 
 
 def _municipality_columns() -> list[Any]:
@@ -212,10 +208,13 @@ def _municipality_columns() -> list[Any]:
 
 
 def _municipal_statement() -> Select[*tuple[Any, ...]]:
-    """The overview's municipalities with their own columns only (what `_MUNICIPAL_SORTS` and the
-    municipality filters need); the same rows as `_rows_statement`."""
-    return select(*_municipality_columns()).where(
-        or_(Municipality.left_register.is_(None), exists().where(Assessment.municipality_id == Municipality.id))
+    """The overview's municipalities with their own columns and their stored newest round
+    (`digicheck.newest_round`), which is what every filter and sort needs: the selection and order
+    of a page never read the assessments. The same rows as `_rows_statement`."""
+    m = Municipality
+    status = case((m.round_status.is_not(None), m.round_status), (_invited(), "invited"), else_="not_invited")
+    return select(*_municipality_columns(), m.round_status, m.round_level, m.last_activity, status.label("status")).where(
+        or_(m.left_register.is_(None), m.round_status.is_not(None))
     )
 
 
@@ -223,18 +222,20 @@ def _municipal_statement() -> Select[*tuple[Any, ...]]:
 class _Shape:
     """What a query's statements depend on; the values themselves are bound parameters."""
 
-    full: bool
     search: str  # "" none, "key" name key and AGS, "ags" only the AGS (the text has no letter or digit)
     filters: tuple[str, ...]
+    #: "" none, "round" a status of the newest round (stored, indexed), "invited" or "not_invited"
+    status: str
     size: str
     sort: str
     descending: bool
 
 
-def _shape(query: OverviewQuery, full: bool) -> _Shape:
+def _shape(query: OverviewQuery) -> _Shape:
     search = "" if not query.search.strip() else ("key" if search_key(query.search.strip()) else "ags")
-    present = tuple(name for name in ("land", "kreis", "regierungsbezirk", "kind", "status") if getattr(query, name))
-    return _Shape(full, search, present, query.size, query.sort, query.descending)
+    present = tuple(name for name in ("land", "kreis", "regierungsbezirk", "kind") if getattr(query, name))
+    status = query.status if query.status in ("", "invited", "not_invited") else "round"
+    return _Shape(search, present, status, query.size, query.sort, query.descending)
 
 
 def _escaped(text: str) -> str:
@@ -263,9 +264,9 @@ def _statements(shape: _Shape) -> _Statements:
 
 
 def _filtered(shape: _Shape) -> tuple[Any, Select[Any]]:
-    """The overview's rows (full, or the municipality's own columns only) as a subquery, and the
-    statement selecting those that pass the shape's filters (values bound: `parameters`)."""
-    rows = (_rows_statement() if shape.full else _municipal_statement()).subquery("overview")
+    """The overview's rows (`_municipal_statement`) as a subquery, and the statement selecting those
+    that pass the shape's filters (values bound: `parameters`)."""
+    rows = _municipal_statement().subquery("overview")
     c = rows.c
     statement = select(rows)
     if shape.search:
@@ -273,6 +274,10 @@ def _filtered(shape: _Shape) -> tuple[Any, Select[Any]]:
         statement = statement.where(or_(c.name_search.like(bindparam("name_like"), escape="/"), ags) if shape.search == "key" else ags)
     for name in shape.filters:
         statement = statement.where(c[name] == bindparam(name))
+    if shape.status == "round":  # from the (round_status, name, ags) index
+        statement = statement.where(c.round_status == bindparam("status"))
+    elif shape.status:  # no round: invited or not, by an index probe per municipality without one
+        statement = statement.where(c.round_status.is_(None), c.status == shape.status)
     if shape.size:
         statement = statement.where(*in_size_class(c.population, shape.size))
     return rows, statement
@@ -286,9 +291,9 @@ def in_size_class(population: Any, size_id: str) -> list[Any]:
 
 def filtered(query: OverviewQuery) -> tuple[Any, Select[Any], dict[str, Any]]:
     """The query's selection for other orders than the overview's own (the API lists by AGS): the rows
-    subquery (the municipality's own columns unless the query filters by status), the statement of
-    those that pass the filters, and its bound values. Full rows of chosen ids: `chosen_rows`."""
-    rows, statement = _filtered(_shape(query, full=bool(query.status)))
+    subquery (the municipality's own columns and stored newest round), the statement of those that
+    pass the filters, and its bound values. Full rows of chosen ids: `chosen_rows`."""
+    rows, statement = _filtered(_shape(query))
     return rows, statement, parameters(query)
 
 
@@ -308,8 +313,8 @@ def parameters(query: OverviewQuery) -> dict[str, Any]:
 
 
 def _selection(query: OverviewQuery) -> _Statements:
-    """From the municipalities table alone when the query filters and sorts only by their columns."""
-    return _statements(_shape(query, full=bool(query.status) or query.sort not in _MUNICIPAL_SORTS))
+    """From the municipalities table alone, whatever the query filters and sorts by."""
+    return _statements(_shape(query))
 
 
 def selected_ids(query: OverviewQuery) -> list[int]:
@@ -317,7 +322,7 @@ def selected_ids(query: OverviewQuery) -> list[int]:
     return list(db.session.scalars(_selection(query).ids, parameters(query)))
 
 
-_CHOSEN_ROWS = _rows_statement(only_chosen=True)
+_CHOSEN_ROWS = _rows_statement()
 #: municipalities looked up per statement (SQLite's limit of bound parameters is 999 in old builds)
 _CHUNK = 900
 
@@ -333,17 +338,23 @@ def chosen_rows(municipality_ids: list[int]) -> dict[int, Any]:
     return found
 
 
+#: sorts by the municipality's own register columns
+_REGISTER_SORTS = frozenset({"name", "ags", "population"})
+
+
 def _ordering(rows: Any, sort: str, descending: bool) -> list[Any]:
-    """ORDER BY terms for the query's sort, rows without a value last."""
+    """ORDER BY terms for the query's sort, rows without a value last, ties by name and AGS."""
     c = rows.c
-    if sort in _MUNICIPAL_SORTS:  # never empty: no "rows without a value" term, so an index on them can serve
+    if sort in _REGISTER_SORTS:  # never empty: no "rows without a value" term, so an index on them can serve
         key = {"name": c.name, "ags": c.ags, "population": c.population}[sort]
         ties = [c.ags] if sort == "name" else [c.name, c.ags]  # by name: the (name, ags) index serves it
         return [key.desc() if descending else key.asc(), *ties]
+    if sort == "level":  # 0: no level, last either way; highest first from the (round_level DESC, name, ags) index
+        return [c.round_level.desc(), c.name, c.ags] if descending else [c.round_level == 0, c.round_level, c.name, c.ags]
     rank = case({key: index for index, key in enumerate(STATUSES)}, value=c.status)
-    key = {"status": rank, "level": c.overall_level, "activity": c.last_activity}[sort]
+    key = {"status": rank, "activity": c.last_activity}[sort]
     primary = key.desc() if descending else key.asc()
-    # rows without a value (no level, no activity) go last in either direction, on both databases
+    # rows without a value (no activity) go last in either direction, on both databases
     return [case((key.is_(None), 1), else_=0), primary, c.name, c.ags]
 
 
@@ -351,8 +362,8 @@ def overview(query: OverviewQuery) -> OverviewPage:
     """One page of the overview in 5 queries (6 with the validating consultants): the page's municipality
     ids, the count of all, their rows with the share answered,
     their area levels and validated levels.
-    The work of the last three follows the rows shown; the first reads assessments only when the
-    query filters or sorts by status, level or activity, and never the answers."""
+    The work of the last three follows the rows shown; the first two read the municipalities table
+    alone (the newest round is stored there), never the assessments or answers."""
     statements, values = _selection(query), parameters(query)
     page = max(1, query.page)
     ids = list(db.session.scalars(statements.page_ids, values | {"offset": (page - 1) * PAGE_SIZE}))
@@ -543,13 +554,16 @@ def open_questions(limit: int = OPEN_QUESTIONS_SHOWN) -> tuple[int, list[OpenQue
     """How many threads wait for the consultation, and the oldest `limit` of them: roots not resolved
     or deleted in which a Kommune user wrote an entry that stands."""
     entry, author = aliased(Note), aliased(User)
-    kommune_wrote = exists().where(
-        or_(entry.id == Note.id, entry.parent_id == Note.id),
-        entry.deleted_at.is_(None),
-        entry.author_id == author.id,
-        author.role == Role.KOMMUNE,
+    # the root (which stands: see `waiting`) or one of its replies. Not one correlated EXISTS over both:
+    # SQLite then read every note per root (23 s at Germany's size with 10,670 threads); the roots with a
+    # Kommune reply are one uncorrelated list, read once
+    root_by_kommune = exists().where(author.id == Note.author_id, author.role == Role.KOMMUNE)
+    reply_by_kommune = Note.id.in_(
+        select(entry.parent_id)
+        .join(author, author.id == entry.author_id)
+        .where(entry.parent_id.is_not(None), entry.deleted_at.is_(None), author.role == Role.KOMMUNE)
     )
-    waiting = and_(Note.parent_id.is_(None), Note.resolved_at.is_(None), Note.deleted_at.is_(None), kommune_wrote)
+    waiting = and_(Note.parent_id.is_(None), Note.resolved_at.is_(None), Note.deleted_at.is_(None), or_(root_by_kommune, reply_by_kommune))
     rows = db.session.execute(  # one query: the count of all rides along with each row shown
         select(
             Note.id, Note.assessment_id, Municipality.name, Assessment.round, Note.item_id, Note.text, Note.created_at, func.count().over()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from digicheck import newest_round
 from digicheck.consult.queries import latest_validated_levels
 from digicheck.content import questionnaire
 from digicheck.extensions import db
@@ -35,7 +36,7 @@ def validate_level(assessment: Assessment, area_id: str, level: int, reason: str
         raise RecordError(f"Die Begründung darf höchstens {REASON_MAX} Zeichen lang sein.")
     row = ValidatedLevel(assessment_id=assessment.id, area_id=area_id, level=level, reason=reason, consultant_id=consultant.id)
     db.session.add(row)
-    db.session.flush()
+    newest_round.refresh([assessment.municipality_id])  # the first validated level makes the round "validiert"
     return row
 
 

@@ -20,6 +20,8 @@ class Municipality(Model):
         # the overview's default order, and its Kreis filter and filter selects (migration 0015)
         Index("ix_municipalities_name_ags", "name", "ags"),
         Index("ix_municipalities_kreis_regierungsbezirk", "kreis", "regierungsbezirk"),
+        # the overview's status filter (migration 0016; its sort by level below)
+        Index("ix_municipalities_round_status_name_ags", "round_status", "name", "ags"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +43,14 @@ class Municipality(Model):
     merged_on: Mapped[date | None] = mapped_column(Date)
     # the register edition in which this AGS no longer appeared (merged or dissolved); never deleted
     left_register: Mapped[date | None] = mapped_column(Date)
+    # the newest round, stored so that the overview filters and sorts without reading every assessment;
+    # derived data, recomputed from the assessments by `digicheck.newest_round` wherever they are written.
+    #: "in_progress", "submitted" or "validated" (the newest round submitted with validated levels); None: no round
+    round_status: Mapped[str | None] = mapped_column(String(16))
+    #: the overall level of the newest submitted round; 0: none (never NULL: both databases order it alike)
+    round_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: when the newest round last changed (`Assessment.updated_at`); None: no round
+    last_activity: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -63,3 +73,7 @@ class Municipality(Model):
     @property
     def label(self) -> str:
         return f"{self.name} ({self.kind}, {self.kreis})" if self.kind != LANDKREIS else f"{self.name} ({LANDKREIS})"
+
+
+# the overview's sort by level, highest first, ties by name (migration 0016): the page is read from the index
+Index("ix_municipalities_round_level_name_ags", Municipality.round_level.desc(), Municipality.name, Municipality.ags)

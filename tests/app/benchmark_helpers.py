@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from digicheck import newest_round
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality
 from scoring.benchmark.archetypes import default_areas
@@ -62,6 +63,7 @@ def submit(
         db.session.add(
             AreaScore(assessment_id=a.id, area_id=area, score=score, level=level_of(score), coverage=1.0, provisional=area in provisional)
         )
+    newest_round.refresh([m.id])  # a writer of assessments like `submit`: the overview's stored newest round follows
     return a
 
 

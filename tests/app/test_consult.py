@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from digicheck.accounts import services as accounts
 from digicheck.assess import services as svc
 from digicheck.consult import queries
+from digicheck.consult import services as consult_svc
 from digicheck.consult.queries import PAGE_SIZE, OverviewPage, OverviewQuery, overview, size_class_median
 from digicheck.extensions import db
 from digicheck.models import Answer, AreaScore, Assessment, Municipality, Note, Role, User, ValidatedLevel
@@ -96,9 +97,7 @@ def test_status_of_every_kind(app, world) -> None:
     assert row.status == "submitted" and row.answered_percent == 100 and row.submitted_id == erbach.id
     assert row.overall_level and set(row.levels) == {a.id for a in Q.areas}
 
-    db.session.add(
-        ValidatedLevel(assessment_id=erbach.id, area_id="technik", level=2, reason="vor Ort geprüft", consultant_id=world.berater.id)
-    )
+    consult_svc.validate_level(erbach, "technik", 2, "vor Ort geprüft", world.berater)
     db.session.commit()
     row = row_of("Erbach")
     assert row.status == "validated" and row.validated == {"technik": 2}
@@ -211,7 +210,7 @@ def populate(world, start: int, count: int) -> None:  # type: ignore[no-untyped-
         m = town(index, population=1000 * (index + 1))
         if index % 3 == 0:
             a = submitted(m)
-            db.session.add(ValidatedLevel(assessment_id=a.id, area_id="strategie", level=3, reason="ok", consultant_id=world.berater.id))
+            consult_svc.validate_level(a, "strategie", 3, "ok", world.berater)
             db.session.commit()
         elif index % 3 == 1:
             svc.save_answers(svc.start_round(m, None), world.kommune, {"strategie.budget": "keine"}, {})

@@ -7,8 +7,9 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -288,6 +289,19 @@ def test_0011_marks_stored_levels_provisional_by_their_range_and_goes_back(fresh
         engine.dispose()
 
 
+def insert_places(connection: Any, ags_list: Sequence[str], *, with_land: bool) -> None:
+    """Municipalities as an older schema holds them (`land` from 0014 on), written with plain SQL."""
+    land = (", land", ", :land") if with_land else ("", "")
+    for ags in ags_list:
+        connection.execute(
+            text(
+                f"INSERT INTO municipalities (ags{land[0]}, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
+                f"VALUES (:ags{land[1]}, 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"ags": ags, "land": ags[:2]},
+        )
+
+
 def test_0014_fills_the_land_of_existing_rows_and_goes_back(fresh_database: str) -> None:
     before = str(SCRIPTS.get_revision("0014").down_revision)
     assert digicheck(fresh_database, "db", "upgrade")[0] == 0
@@ -295,14 +309,7 @@ def test_0014_fills_the_land_of_existing_rows_and_goes_back(fresh_database: str)
     engine = create_engine(fresh_database)
     try:
         with engine.begin() as connection:
-            for ags in ("06437006", "09162000", "11000000", "06437"):
-                connection.execute(
-                    text(
-                        "INSERT INTO municipalities (ags, name, name_search, kind, kreis, regierungsbezirk, population, created_at, updated_at) "
-                        "VALUES (:ags, 'Ort', 'ort', 'Stadt', 'Kreis', '', 1000, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                    ),
-                    {"ags": ags},
-                )
+            insert_places(connection, ("06437006", "09162000", "11000000", "06437"), with_land=False)
         assert digicheck(fresh_database, "db", "upgrade")[0] == 0
         with engine.connect() as connection:
             lands = dict(connection.execute(text("SELECT ags, land FROM municipalities")).all())
@@ -333,6 +340,69 @@ def test_0015_adds_the_overview_indexes_and_goes_back(fresh_database: str) -> No
     assert indexes() == {}
     assert digicheck(fresh_database, "db", "upgrade")[0] == 0
     assert indexes() == wanted
+
+
+def test_0016_stores_the_newest_round_of_existing_municipalities_and_goes_back(fresh_database: str) -> None:
+    """Rows written before 0016 get their newest round's status, the level of the newest submitted
+    round and the last activity; 0 and NULL where there is no round."""
+    before = str(SCRIPTS.get_revision("0016").down_revision)
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert digicheck(fresh_database, "db", "downgrade", before)[0] == 0
+    engine = create_engine(fresh_database)
+    columns = ("round_status", "round_level", "last_activity")
+    try:
+        with engine.begin() as connection:
+            insert_places(connection, ("06437006", "06531005", "06411000", "06412000"), with_land=True)
+            ids = dict(connection.execute(text("SELECT ags, id FROM municipalities")).all())
+            connection.execute(text("INSERT INTO users (email, name, password_hash, role, active, session_epoch, created_at) "
+                                    "VALUES ('b@x.test', 'B', '!', 'berater', true, 0, CURRENT_TIMESTAMP)"))  # fmt: skip
+            rounds = [  # (ags, round, status, updated_at, overall level, validated)
+                ("06437006", 1, "submitted", "2026-03-01 10:00:00+00:00", 2, False),
+                ("06437006", 2, "in_progress", "2026-09-01 10:00:00+00:00", None, False),
+                ("06531005", 1, "submitted", "2026-04-01 10:00:00+00:00", 3, False),
+                ("06531005", 2, "submitted", "2026-05-01 10:00:00+00:00", 4, True),
+                ("06411000", 1, "submitted", "2026-06-01 10:00:00+00:00", 1, False),
+            ]
+            for ags, number, status, updated, level, validated in rounds:
+                assessment_id = connection.execute(
+                    text(
+                        "INSERT INTO assessments (municipality_id, questionnaire_version, round, status, is_demo, created_at, updated_at) "
+                        "VALUES (:m, '2026.1', :r, :s, false, :u, :u) RETURNING id"
+                    ),
+                    {"m": ids[ags], "r": number, "s": status, "u": updated},
+                ).scalar_one()
+                if level is not None:
+                    connection.execute(
+                        text("INSERT INTO area_scores (assessment_id, area_id, score, level, coverage, provisional) "
+                             "VALUES (:a, 'overall', 50, :l, 1, false)"),
+                        {"a": assessment_id, "l": level},
+                    )  # fmt: skip
+                if validated:
+                    connection.execute(
+                        text("INSERT INTO validated_levels (assessment_id, area_id, level, reason, consultant_id, created_at) "
+                             "VALUES (:a, 'technik', 3, 'geprüft', (SELECT id FROM users), CURRENT_TIMESTAMP)"),
+                        {"a": assessment_id},
+                    )  # fmt: skip
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+        with engine.connect() as connection:
+            found = {
+                ags: (status, level, str(activity)[:10] if activity else None)
+                for ags, status, level, activity in connection.execute(text(f"SELECT ags, {', '.join(columns)} FROM municipalities"))
+            }
+            assert found == {
+                "06437006": ("in_progress", 2, "2026-09-01"),
+                "06531005": ("validated", 4, "2026-05-01"),
+                "06411000": ("submitted", 1, "2026-06-01"),
+                "06412000": (None, 0, None),
+            }
+            indexes = {i["name"] for i in inspect(connection).get_indexes("municipalities")}
+            assert {"ix_municipalities_round_status_name_ags", "ix_municipalities_round_level_name_ags"} <= indexes
+        assert digicheck(fresh_database, "db", "downgrade", before)[0] == 0
+        with engine.connect() as connection:
+            assert not set(columns) & {c["name"] for c in inspect(connection).get_columns("municipalities")}
+            assert connection.execute(text("SELECT COUNT(*) FROM assessments")).scalar() == 5
+    finally:
+        engine.dispose()
 
 
 def test_0013_binds_consultant_tokens_to_their_creator_or_revokes_them_and_goes_back(fresh_database: str) -> None:
