@@ -142,6 +142,8 @@ def _register_input_guard(app: Flask) -> None:
 
     @app.before_request
     def refuse_control_characters() -> None:
+        if not request.query_string and request.method != "POST":
+            return  # nothing to check: no query, no form (most page views, issue 18 part 6)
         sources = [request.args]
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sources.append(request.form)
