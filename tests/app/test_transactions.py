@@ -71,6 +71,26 @@ def test_a_normal_post_commits_its_changes_exactly_once(browser, world) -> None:
     assert _stored(Answer) == len(area_answers("strategie", "high"))
 
 
+def test_a_request_that_never_used_the_database_commits_nothing_one_that_read_still_commits(browser, world) -> None:
+    test_session = db.session()
+    commits: list[Any] = []
+
+    def count(session: Any) -> None:
+        if session is not test_session:
+            commits.append(session)
+
+    event.listen(db.session, "after_commit", count)
+    try:
+        assert browser.get("/favicon.ico").status_code == 200  # answered without the database
+        assert commits == []
+        browser.login(world.kommune)
+        commits.clear()
+        assert browser.get("/").status_code == 200  # reads the user and the start page's data
+        assert len(commits) == 1
+    finally:
+        event.remove(db.session, "after_commit", count)
+
+
 @pytest.fixture
 def command_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
