@@ -307,7 +307,7 @@ def _register_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         """Each header unless the response set its own (one pass over its headers, not one per header)."""
-        present = {name.lower() for name in response.headers.keys()}
+        present = {name.lower() for name, _ in response.headers.items()}
         response.headers.extend([(name, value) for lower, name, value in by_name if lower not in present])
         if "cache-control" not in present and (response.mimetype == "text/html" or "content-disposition" in present):
             # pages and downloads (exports, briefings, reports) carry a municipality's data
