@@ -17,9 +17,9 @@ which is pre-filled from the submitted demo round. Then, interleaved in rounds:
   save  POST /bewertung/<id>/bereich/strategie                   (expects the 302 after a stored save)
 
 Both bench routes are added to the product app here, so every request runs through
-the same stack: gunicorn, the WSGI app, the signed session cookie (opened, and
-re-signed on the way out as for every logged-in request), the rate limiter's
-before-request check, CSRFProtect's hook, Babel, the security headers. `bare`
+the same stack: gunicorn, the WSGI app, the signed session cookie (opened; verified
+once per worker and re-signed only when the session changed), the rate limiter's
+hooks (they run only for limited endpoints), CSRFProtect's hook, the security headers. `bare`
 also authenticates like every page of the product: Flask-Login reads the user id
 from the session and loads the user from the database (one query; the session
 epoch and the active flag are checked), and the client answers a redirect to the

@@ -142,6 +142,8 @@ def _register_input_guard(app: Flask) -> None:
 
     @app.before_request
     def refuse_control_characters() -> None:
+        if not request.query_string and request.method != "POST":
+            return  # nothing to check: no query, no form (most page views, issue 18 part 6)
         sources = [request.args]
         if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sources.append(request.form)
@@ -300,11 +302,14 @@ def _register_headers(app: Flask) -> None:
     }
     assets.install(app, headers)
 
+    by_name = [(name.lower(), name, value) for name, value in headers.items()]
+
     @app.after_request
     def security_headers(response: Response) -> Response:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if response.mimetype == "text/html" or "Content-Disposition" in response.headers:
+        """Each header unless the response set its own (one pass over its headers, not one per header)."""
+        present = {name.lower() for name, _ in response.headers.items()}
+        response.headers.extend([(name, value) for lower, name, value in by_name if lower not in present])
+        if "cache-control" not in present and (response.mimetype == "text/html" or "content-disposition" in present):
             # pages and downloads (exports, briefings, reports) carry a municipality's data
-            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers["Cache-Control"] = "no-store"
         return response

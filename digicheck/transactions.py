@@ -37,6 +37,14 @@ def mark_failed() -> None:
 
 
 def _commit(response: Response) -> Response:
-    if not g.pop(_FAILED, False):  # popped: a test's app context outlives its requests
+    if not g.pop(_FAILED, False) and _began():  # popped: a test's app context outlives its requests
         db.session.commit()
     return response
+
+
+def _began() -> bool:
+    """Whether the request used the database at all. A request that never did (anonymous pages,
+    health checks, the favicon) has nothing to commit; its commit only built and ended an empty
+    transaction object (issue 18, part 6)."""
+    session = db.session()
+    return session.in_transaction() or bool(session.new or session.dirty or session.deleted)

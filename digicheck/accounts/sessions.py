@@ -14,14 +14,18 @@ that calls `login_user` or `logout_user` gets a server session without knowing a
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Request, current_app, g, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import user_logged_in, user_logged_out
+from itsdangerous import BadSignature
 from sqlalchemy import bindparam, delete, or_, select, update
 
 from digicheck.extensions import db, rowcount
@@ -41,10 +45,53 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+#: signed cookies a worker remembers as verified (about 200 bytes each)
+VERIFIED_COOKIES = 2048
+
+
 def install(app: Flask) -> None:
     """Open a server session on every login and end it on every logout."""
+    app.session_interface = VerifiedCookieSessions()
     user_logged_in.connect(_logged_in, app)
     user_logged_out.connect(_logged_out, app)
+
+
+class VerifiedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, unchanged on the wire; a cookie this worker has already
+    verified is not verified and decoded again on each request (issue 18, part 6).
+
+    The cache is keyed by the whole cookie value, signature included, so only a byte-identical copy
+    of a cookie that passed the HMAC check is taken from it; its timestamp is still checked against
+    the session lifetime on every request, as itsdangerous would. Whether the login behind it is
+    still open is decided by the server-side session row (`load_user`) on every request, as before.
+    Each request gets its own deep copy of the data, so nothing a request changes leaks into the next.
+    """
+
+    def __init__(self) -> None:
+        self._verified: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, request)
+        key = (value, str(app.secret_key))
+        max_age = app.permanent_session_lifetime.total_seconds()
+        known = self._verified.get(key)
+        if known is None:
+            serializer = self.get_signing_serializer(app)
+            assert serializer is not None  # a secret key is set
+            try:
+                data, signed = serializer.loads(value, max_age=int(max_age), return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if len(self._verified) >= VERIFIED_COOKIES:
+                self._verified.clear()
+            known = self._verified[key] = (data, signed.timestamp())
+        data, signed_at = known
+        if time.time() - signed_at > max_age:  # as itsdangerous' SignatureExpired: an empty session
+            self._verified.pop(key, None)
+            return self.session_class()
+        return self.session_class(copy.deepcopy(data))
 
 
 def _lifetime() -> timedelta:

@@ -3,7 +3,8 @@ the PostgreSQL pass), with a valid token of each role and a Kommune's browser se
 
 Every response: no 5xx, status code, content type, headers and body as documented. Beyond the role's
 rights: 403 (or 404 for a path no route has). The Kommune of Erbach: Gießen's ids are a 404, and
-what it is shown belongs to Erbach. Bounded: few examples per operation, no deadline.
+what it is shown belongs to Erbach. Bounded: few examples per operation, no deadline, and a per-call
+timeout (`CALL_TIMEOUT`) that a loaded CI machine does not reach.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ from tests.conftest import PASSWORD
 from tests.e2e.conftest import _live_server, live_server  # noqa: F401 - the live server fixtures of the e2e tests
 
 EXAMPLES = 12
+#: seconds one call may take: schemathesis' default of 10 s was once exceeded on PostgreSQL at a load
+#: average of 14 while the server still answered 200. A slow answer is not what this test judges (the
+#: benches do); a server that hangs still fails, after a minute. Every example is still sent and checked.
+CALL_TIMEOUT = 60
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance]
 #: which operations each caller may use at all (else 403), by operationId-free key "METHOD path"
 ALLOWED = {
@@ -129,7 +134,7 @@ def runner(world: dict[str, Any], caller: str, operation: Any, headers: dict[str
             case.headers.pop("Authorization", None)  # schemathesis makes up a bearer token for the documented scheme
         # the login cookie with every call, over a generated one; never a shared cookie jar that a
         # response (a cleared session after a forged cookie) could empty
-        response = case.call(base_url=world["url"], headers=headers, cookies=cookies)
+        response = case.call(base_url=world["url"], headers=headers, cookies=cookies, timeout=CALL_TIMEOUT)
         case.validate_response(response, checks=CHECKS, headers=headers)
         status = response.status_code
         assert status != 401, f"{caller}: {key} answered 401: the caller was not recognised"

@@ -231,3 +231,36 @@ def test_the_cookie_is_sent_only_when_the_session_changed(app, browser, world) -
         response = browser.get(url)
         assert response.status_code == 200
         assert app.config["SESSION_COOKIE_NAME"] not in response.headers.get("Set-Cookie", ""), url
+
+
+def test_a_cookie_verified_once_still_needs_its_exact_signature_and_age(app, make_browser, world) -> None:
+    """Cookies are verified once per worker and remembered (VerifiedCookieSessions): a forged or
+    altered copy of a remembered cookie is still refused, an old one still expires, and what one
+    request writes into its session does not reach the next request with the same cookie."""
+    browser = make_browser()
+    browser.login(world.kommune)
+    assert browser.get("/").status_code == 200  # verified and remembered now
+    name = app.config["SESSION_COOKIE_NAME"]
+    genuine = browser.client.get_cookie(name).value
+    payload, _, signature = genuine.rpartition(".")
+    forger = make_browser()
+    for forged in (f"{payload}.{signature[:-2]}AA", f"{payload}x.{signature}", genuine[:-1]):
+        forger.client.set_cookie(name, forged)
+        response = forger.get("/")
+        assert response.status_code == 302 and response.location.startswith("/anmelden"), forged
+    copy = make_browser()
+    copy.client.set_cookie(name, genuine)
+    assert copy.get("/").status_code == 200
+    with settings(app, PERMANENT_SESSION_LIFETIME=timedelta(seconds=0)):
+        response = copy.get("/")  # signed more than 0 s ago: expired, though remembered
+        assert response.status_code == 302 and response.location.startswith("/anmelden")
+
+    with app.test_request_context("/", headers={"Cookie": f"{name}={genuine}"}):
+        from flask import request
+
+        first = app.session_interface.open_session(app, request)
+        assert first is not None and first.get(COOKIE_KEY)
+        first.setdefault("_flashes", []).append(("info", "nur diese Anfrage"))
+        first[COOKIE_KEY] = "geändert"
+        again = app.session_interface.open_session(app, request)
+        assert again is not None and "_flashes" not in again and again[COOKIE_KEY] != "geändert"

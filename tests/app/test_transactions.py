@@ -3,6 +3,8 @@ and an error anywhere stores nothing of what came before it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -48,12 +50,9 @@ def test_a_request_whose_second_operation_fails_stores_nothing_of_the_first(worl
     assert _stored(Assessment) == 0 and _stored(Invitation) == 0
 
 
-def test_a_normal_post_commits_its_changes_exactly_once(browser, world) -> None:
-    assessment = svc.start_round(world.erbach, world.kommune)
-    browser.login(world.kommune)
-    url = f"/bewertung/{assessment.id}/bereich/strategie"
-    data = form_data(area_answers("strategie", "high"))
-    data["csrf_token"] = browser.token(url)
+@contextmanager
+def request_commits() -> Iterator[list[Any]]:
+    """The commits of the requests' sessions (not the test's own) while the block runs."""
     test_session = db.session()
     commits: list[Any] = []
 
@@ -63,12 +62,32 @@ def test_a_normal_post_commits_its_changes_exactly_once(browser, world) -> None:
 
     event.listen(db.session, "after_commit", count)
     try:
-        response = browser.post(url, data)
+        yield commits
     finally:
         event.remove(db.session, "after_commit", count)
+
+
+def test_a_normal_post_commits_its_changes_exactly_once(browser, world) -> None:
+    assessment = svc.start_round(world.erbach, world.kommune)
+    browser.login(world.kommune)
+    url = f"/bewertung/{assessment.id}/bereich/strategie"
+    data = form_data(area_answers("strategie", "high"))
+    data["csrf_token"] = browser.token(url)
+    with request_commits() as commits:
+        response = browser.post(url, data)
     assert response.status_code == 302
     assert len(commits) == 1
     assert _stored(Answer) == len(area_answers("strategie", "high"))
+
+
+def test_a_request_that_never_used_the_database_commits_nothing_one_that_read_still_commits(browser, world) -> None:
+    with request_commits() as commits:
+        assert browser.get("/favicon.ico").status_code == 200  # answered without the database
+        assert commits == []
+        browser.login(world.kommune)
+        commits.clear()
+        assert browser.get("/").status_code == 200  # reads the user and the start page's data
+        assert len(commits) == 1
 
 
 @pytest.fixture
