@@ -28,6 +28,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 CSV_DELIMITER = ";"
 BOM = "\ufeff"
 
+
 def csv_cell(value: Cell) -> str:
     """One value as German Excel reads it: 3.5 as "3,5", an instant in local time, formulas defused."""
     if value is None:

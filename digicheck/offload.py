@@ -76,7 +76,7 @@ def call(job: Callable[..., T], args: tuple[Any, ...] = (), kwargs: Mapping[str,
         raise OffloadError(name, f"the child process ended with status {done.returncode} and no result") from None
     _log_stderr(name, done.stderr, logging.WARNING if outcome[0] == "ok" else logging.ERROR)
     if outcome[0] == "ok":
-        return outcome[1]  # type: ignore[no-any-return]
+        return outcome[1]
     raise OffloadError(name, f"{outcome[1]}: {outcome[2]}", error_type=outcome[1])
 
 

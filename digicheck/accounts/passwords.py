@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 MIN_SCORE = 3

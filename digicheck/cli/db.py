@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
-from flask import current_app
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -149,7 +149,7 @@ def _migrate() -> Migrate:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if "migrate" not in app.extensions:
         Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)
-    return app.extensions["migrate"].migrate  # type: ignore[no-any-return]
+    return app.extensions["migrate"].migrate
 
 
 def _run(step: Callable[[Config], None], before: str | None, refused: str | None = None) -> None:

@@ -34,9 +34,9 @@ pages = {url: browser.get(url) for url in sys.argv[4:]}
 print(json.dumps({
     "pages": {url: [r.status_code, r.get_data()[:4].decode("latin-1"), b"Typen von Kommunen" in r.get_data()]
               for url, r in pages.items()},
-    "heavy": sorted(name for name in %r if name in sys.modules),
+    "modules": sorted(name for name in sys.modules if "." not in name),
 }))
-""" % (HEAVY,)
+"""
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_serving_process_never_imports_the_heavy_libraries(app, world, typed_wor
     assert briefing[:2] == [200, "%PDF"] and report_pdf[:2] == [200, "%PDF"]
     assert export[:2] == [200, "PK\x03\x04"]  # an XLSX is a zip file
     assert report[0] == 200 and report[2], "the benchmark page shows archetypes"
-    assert seen["heavy"] == []
+    assert [name for name in HEAVY if name in seen["modules"]] == []
 
 
 def test_a_child_that_fails_gives_a_german_error_page_and_logs_its_stderr(browser, world, typed_world, monkeypatch, caplog):
@@ -102,5 +102,5 @@ def test_an_exception_in_the_job_names_its_type_and_keeps_the_traceback_in_the_l
 
 
 def test_only_named_jobs_run_in_a_child():
-    with pytest.raises(ValueError, match="not one of offload.JOBS"):
+    with pytest.raises(ValueError, match=r"not one of offload\.JOBS"):
         offload.call(print, ("x",))
