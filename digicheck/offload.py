@@ -36,8 +36,10 @@ JOBS = frozenset(
         "scoring.benchmark.archetypes:fit_labels",
     }
 )
-#: Seconds a job may take: below gunicorn's worker timeout (30 s in digicheck.gunicorn_conf).
-TIMEOUT = 25.0
+#: Seconds a job may take: below nginx's proxy_read_timeout (60 s, docs/nginx/digicheck.conf), so
+#: the user reads our German page rather than the proxy's 504. A busy two-core host needed 14 s
+#: for the archetypes of 442 profiles, scikit-learn's import included.
+TIMEOUT = 50.0
 COMMAND = (sys.executable, "-m", "digicheck.offload")
 
 FAILED = "Die Erzeugung ist fehlgeschlagen. Der Fehler wurde protokolliert; Ihre gespeicherten Daten sind nicht betroffen."
