@@ -38,7 +38,9 @@ IMPORTS = {
     "WeasyPrint": "import weasyprint",
     "openpyxl": "import openpyxl",
     "zxcvbn (password strength)": "import zxcvbn",
-    "Flask-Migrate and Alembic": "import flask_migrate",
+    "flask stack with Flask-Migrate and Alembic": (
+        "import flask, flask_sqlalchemy, flask_login, flask_wtf, flask_limiter, flask_babel, sqlalchemy, flask_migrate"
+    ),
     "the whole app (create_app + every blueprint)": (
         "from digicheck.app import create_app; app = create_app({'SECRET_KEY': 'x' * 40, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})"
     ),
