@@ -5,7 +5,8 @@ CSV: UTF-8 with BOM (umlauts read right), `;` between fields, a decimal comma in
 Calendar dates (a plan's due date) are ISO text in CSV ("2026-03-31", which Excel reads as a date)
 and date cells in XLSX. XLSX keeps numbers as numbers and instants as local date-time cells. Text starting with
 = + - @ would run as a formula in a spreadsheet program: CSV cells get a leading apostrophe,
-XLSX cells are typed as text. Every export of the app writes through this module.
+XLSX cells are typed as text. Every export of the app writes through this module; the XLSX
+workbook itself is written by digicheck.workbook in a child process (digicheck.offload).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""PDF documents (benchmark report, briefing) rendered from HTML with WeasyPrint.
+"""PDF documents (benchmark report, briefing) rendered from HTML with WeasyPrint, in a
+short-lived child process (digicheck.offload, digicheck.pdf_writer): a web worker never imports it.
 
 WeasyPrint needs the Pango libraries of the system (Debian: libpango-1.0-0,
 libpangoft2-1.0-0). Where they are missing, the PDF routes answer 503 with a German
