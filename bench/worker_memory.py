@@ -6,7 +6,8 @@ Prints
    openpyxl, zxcvbn, Flask-Migrate, and the whole app (which imports none of the last five);
 2. the resident memory of one gunicorn worker (the packaged settings, demo data on SQLite)
    right after start and after N mixed requests as a logged-in consultant and Kommune user
-   (login, area page, save, result, consultant view, benchmark report, briefing PDF, export).
+   (login page, area pages, result, consultant overview and view, benchmark report, briefing PDF,
+   XLSX export; no saves).
 
 Usage: python bench/worker_memory.py [--requests 1000]
 """
