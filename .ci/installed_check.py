@@ -8,7 +8,8 @@ from an empty directory:
 - two gunicorn instances (2 workers each, the packaged gunicorn settings) on one database and
   one Redis (a private redis-server this script starts and stops);
 - with a real HTTP client: login page, fingerprinted CSS compressed and cacheable, a demo login,
-  an area page, the result page (radar as SVG), the benchmark's partial plotly.js compressed, /readyz; the session, a save and
+  an area page, the result page (radar as SVG), the benchmark's partial plotly.js compressed, an XLSX export
+  and a PDF (both made by the `python -m digicheck.offload` child of the installed package), /readyz; the session, a save and
   the rate limit hold across both instances; with Redis stopped a login still works and /readyz
   answers 503; after Redis is back /readyz answers 200 again;
 - half-sent requests do not stop the app from answering;
@@ -330,6 +331,11 @@ class Installed:
         status, report = browser.page("/benchmark/")
         scripts = [s for s in re.findall(r'<script src="([^"]+)"', report) if "plotly" in s]
         check(status == 200 and bool(scripts), "the benchmark report loads the partial plotly.js bundle")
+        # PDFs and XLSX are made by a child process, `python -m digicheck.offload` of the installed package
+        status, headers, body = browser.request(result_path.replace("/ergebnis", "/antworten.xlsx"))
+        check(status == 200 and body.startswith(b"PK"), f"the answers as XLSX from the installed wheel ({status})")
+        status, headers, body = browser.request("/benchmark/bericht.pdf")
+        check(status == 200 and body.startswith(b"%PDF"), f"the benchmark report as PDF from the installed wheel ({status})")
         status, headers, body = browser.request(scripts[0], headers={"Accept-Encoding": "gzip, deflate, br"})
         check(
             status == 200 and headers.get("content-encoding") in ("br", "gzip"),

@@ -2,11 +2,12 @@
 
 Prints
 1. what each heavy library costs when imported into a fresh interpreter (RSS above a bare
-   `python -c pass` measured in the same run): Flask stack, numpy, scikit-learn, plotly,
-   WeasyPrint, openpyxl, and the whole app;
+   `python -c pass` measured in the same run): Flask stack, numpy, scikit-learn, WeasyPrint,
+   openpyxl, zxcvbn, Flask-Migrate, and the whole app (which imports none of the last five);
 2. the resident memory of one gunicorn worker (the packaged settings, demo data on SQLite)
    right after start and after N mixed requests as a logged-in consultant and Kommune user
-   (login, area page, save, result, consultant view, benchmark report, briefing PDF, export).
+   (login page, area pages, result, consultant overview and view, benchmark report, briefing PDF,
+   XLSX export; no saves).
 
 Usage: python bench/worker_memory.py [--requests 1000]
 """
@@ -37,6 +38,10 @@ IMPORTS = {
     "scikit-learn (KMeans, silhouette)": "from sklearn.cluster import KMeans; from sklearn.metrics import silhouette_score",
     "WeasyPrint": "import weasyprint",
     "openpyxl": "import openpyxl",
+    "zxcvbn (password strength)": "import zxcvbn",
+    "flask stack with Flask-Migrate and Alembic": (
+        "import flask, flask_sqlalchemy, flask_login, flask_wtf, flask_limiter, flask_babel, sqlalchemy, flask_migrate"
+    ),
     "the whole app (create_app + every blueprint)": (
         "from digicheck.app import create_app; app = create_app({'SECRET_KEY': 'x' * 40, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})"
     ),
@@ -67,6 +72,16 @@ def import_cost(statement: str) -> float:
             )
         )
     return sorted(samples)[1] / 1024
+
+
+#: native libraries that show a heavy package is loaded (openpyxl is pure Python: not visible here)
+HEAVY_NATIVE = {"WeasyPrint (Pango)": "libpango", "scikit-learn": "/sklearn/", "SciPy": "/scipy/"}
+
+
+def heavy_mapped(pid: int) -> list[str]:
+    """Which heavy packages a process has loaded, by the shared objects in its memory map."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return [name for name, marker in HEAVY_NATIVE.items() if marker in maps]
 
 
 def free_port() -> int:
@@ -184,6 +199,9 @@ def main() -> None:
         print(
             f"  RSS after start: {started:.0f} MiB; after {args.requests} mixed requests: {after:.0f} MiB "
             f"(PSS {proportional:.0f} MiB; {args.requests / elapsed:.0f} req/s over {len(pages)} kinds of page, PDFs included)"
+        )
+        print(
+            f"  heavy native libraries mapped in the worker: {', '.join(heavy_mapped(worker)) or 'none'} (PDFs, XLSX and archetypes run in child processes)"
         )
     finally:
         server.terminate()

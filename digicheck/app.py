@@ -11,15 +11,16 @@ from flask import Flask, Response, abort, render_template, request
 from flask_limiter.util import get_qualified_name
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from digicheck import access, assets, db_pool, logs, request_body, timefmt, transactions
+from digicheck import access, assets, db_pool, logs, offload, request_body, timefmt, transactions
 from digicheck.config import from_environment
-from digicheck.extensions import babel, csrf, db, limiter, login_manager, migrate
+from digicheck.extensions import babel, csrf, db, limiter, login_manager
 from digicheck.register import ATTRIBUTION
 from digicheck.resources import shipped
+from scoring.benchmark import archetypes
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -65,13 +66,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # Flask's middleware idiom replaces the method
     db.init_app(app)
     _register_sqlite_pragmas(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     _register_limiter(app)
     babel.init_app(app, locale_selector=lambda: "de")
     _register_login(app)
     _register_blueprints(app)
     _register_error_pages(app)
+    # archetypes' k-means runs in a child process: no web worker imports scikit-learn (issue 18)
+    archetypes.run_fits_with(offload.call)
     _register_headers(app)
     _register_input_guard(app)
     request_body.install(app)
@@ -281,8 +283,14 @@ def _register_error_pages(app: Flask) -> None:
         custom = error.description if error.description != type(error).description else None
         return render(code if code in messages else 500, custom)
 
+    def offload_failed(error: offload.OffloadError) -> Any:
+        # logged like any unhandled error (the child's stderr went into the log before)
+        app.logger.error("offloaded job failed: %s", error)
+        return handler(ServiceUnavailable(error.message) if error.status == 503 else InternalServerError(error.message))
+
     for code in messages:
         app.register_error_handler(code, handler)
+    app.register_error_handler(offload.OffloadError, offload_failed)
     for unavailable in health.DATABASE_UNAVAILABLE:
         app.register_error_handler(unavailable, health.database_unavailable)
 

@@ -1,4 +1,5 @@
-"""PDF documents (benchmark report, briefing) rendered from HTML with WeasyPrint.
+"""PDF documents (benchmark report, briefing) rendered from HTML with WeasyPrint, in a
+short-lived child process (digicheck.offload, digicheck.pdf_writer): a web worker never imports it.
 
 WeasyPrint needs the Pango libraries of the system (Debian: libpango-1.0-0,
 libpangoft2-1.0-0). Where they are missing, the PDF routes answer 503 with a German
@@ -11,13 +12,12 @@ PDF/A-3u for long-term archiving, tagged as well.
 
 from __future__ import annotations
 
-import warnings
 from functools import cache
 from pathlib import Path
 
 from flask import Response, abort, request
 
-from digicheck import downloads
+from digicheck import downloads, offload, pdf_writer
 
 UNAVAILABLE = (
     "Die PDF-Erzeugung ist auf diesem Server nicht verfügbar (WeasyPrint findet die Pango-Bibliotheken nicht). "
@@ -27,35 +27,27 @@ UNAVAILABLE = (
 
 @cache
 def unavailable_reason() -> str | None:
-    """None when WeasyPrint can be loaded, else why not (loaded once: Pango is linked at import)."""
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
+    """None when WeasyPrint can be loaded, else why not. Asked once per process, of a child:
+    this process never imports WeasyPrint (digicheck.offload)."""
+    return offload.call(pdf_writer.problem)
 
 
-#: accessible (tagged) by default; the archive variant is tagged too
-ACCESSIBLE = {"pdf_variant": "pdf/ua-1"}
-ARCHIVE = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}
 #: the query parameter that asks for the archive variant (`?archiv=1`)
 ARCHIVE_PARAMETER = "archiv"
 
 
 def render(html: str, base_url: str | Path | None = None, archive: bool = False) -> bytes:
     """The tagged PDF (PDF/UA-1, or PDF/A-3u for `archive`) of an HTML document whose
-    `<html lang>` and `<title>` become the PDF's language and title; 503 when WeasyPrint
-    cannot run here."""
+    `<html lang>` and `<title>` become the PDF's language and title, written by WeasyPrint in a
+    child process; 503 when WeasyPrint cannot run here."""
     if unavailable_reason() is not None:
         abort(503, description=UNAVAILABLE)
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=str(base_url) if base_url else None)
-    with warnings.catch_warnings():
-        # WeasyPrint (70) opens its sRGB profile for PDF/A's output intent and leaves closing it
-        # to the garbage collector; nothing of ours leaks, so this one warning is dropped
-        warnings.filterwarnings("ignore", category=ResourceWarning, message=r"unclosed file .*sRGB2014\.icc")
-        return document.write_pdf(**(ARCHIVE if archive else ACCESSIBLE))
+    try:
+        return offload.call(pdf_writer.write_pdf, (html, str(base_url) if base_url else None, archive))
+    except offload.OffloadError as failed:
+        if failed.error_type == pdf_writer.PdfUnavailable.__name__:
+            abort(503, description=UNAVAILABLE)
+        raise
 
 
 def archive_requested() -> bool:

@@ -23,7 +23,6 @@ DATE_PATTERN = "dd.MM.yyyy"
 #: a spreadsheet cell as text: read as a date and time by spreadsheet programs in any language
 SPREADSHEET_PATTERN = "yyyy-MM-dd HH:mm"
 #: the number format of local date-time cells in XLSX exports
-XLSX_NUMBER_FORMAT = "DD.MM.YYYY HH:MM"
 
 Instant = datetime | float
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 MIN_SCORE = 3
@@ -53,6 +51,10 @@ def check_password(password: str, email: str, name: str) -> str | None:
         return "Das Passwort darf Ihre E-Mail-Adresse nicht enthalten."
     if _contains(lowered, _parts(name.casefold())):
         return "Das Passwort darf Ihren Namen nicht enthalten."
+    # imported here: its dictionaries take 12 MiB, which a worker carries only once it has
+    # checked a password (issue 18)
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(
         password[:_ESTIMATE_LENGTH], user_inputs=[email, local_part, *_parts(local_part), *_parts(name)], max_length=_ESTIMATE_LENGTH
     )

@@ -253,6 +253,7 @@ def answers_csv(assessment_id: int) -> ResponseReturnValue:
 @login_required
 def answers_xlsx(assessment_id: int) -> ResponseReturnValue:
     export = report.answers_export(load_assessment_for(current_user, assessment_id))
+    body = report.answers_xlsx(export)  # first: a file that could not be made was not downloaded
     logs.audit("export_downloaded", export="answers", format="xlsx", assessment_id=export.assessment.id)
     name = report.file_name(export.assessment, "antworten", "xlsx")
-    return downloads.attachment(report.answers_xlsx(export), downloads.XLSX_MIMETYPE, name)
+    return downloads.attachment(body, downloads.XLSX_MIMETYPE, name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from alembic import command
@@ -17,11 +17,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from digicheck.cli.base import CliError, app_context, main
+
+if TYPE_CHECKING:
+    from flask_migrate import Migrate
 
 #: the PostgreSQL advisory lock every release takes around a migration ("DigiChk1" as a
 #: signed 64-bit number); it must never change, or old and new releases stop excluding each other
@@ -134,12 +138,24 @@ def _migration_lock(connection: Connection) -> Iterator[None]:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
 
 
+def _migrate() -> Migrate:
+    """Flask-Migrate bound to the current app, on first use: only the command line needs it and
+    Alembic, so a web worker never imports them (issue 18)."""
+    from flask_migrate import Migrate
+
+    from digicheck.app import MIGRATIONS
+    from digicheck.extensions import db
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    return app.extensions["migrate"].migrate
+
+
 def _run(step: Callable[[Config], None], before: str | None, refused: str | None = None) -> None:
     """Run one Alembic command with Flask-Migrate's configuration; errors become one line."""
-    from digicheck.extensions import migrate
-
     try:
-        step(migrate.get_config())
+        step(_migrate().get_config())
     except CommandError as exc:
         raise CliError(refused or f"Migration nicht möglich: {exc}") from None
     except SQLAlchemyError as exc:
@@ -168,9 +184,7 @@ def _known(revision: str | None) -> None:
 
 
 def _script() -> ScriptDirectory:
-    from digicheck.extensions import migrate
-
-    return ScriptDirectory.from_config(migrate.get_config())
+    return ScriptDirectory.from_config(_migrate().get_config())
 
 
 def _all_revisions() -> list[str]:

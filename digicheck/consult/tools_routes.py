@@ -42,8 +42,9 @@ def selection_export(fmt: str) -> ResponseReturnValue:
     form, query = overview_request(request.args)
     export = export_svc.selection_export(query, filter_summary(form))
     mimetype, render = FORMATS[fmt]
+    body = render(export)  # first: a file that could not be made was not downloaded
     logs.audit("export_downloaded", export="selection", format=fmt)
-    return downloads.attachment(render(export), mimetype, f"digicheck-auswahl-{timefmt.today().isoformat()}.{fmt}")
+    return downloads.attachment(body, mimetype, f"digicheck-auswahl-{timefmt.today().isoformat()}.{fmt}")
 
 
 @bp.get("/bewertung/<int:assessment_id>/export.<any(csv, xlsx):fmt>")
@@ -52,8 +53,9 @@ def assessment_export(assessment_id: int, fmt: str) -> ResponseReturnValue:
     assessment = load_assessment_for_consultant(current_user, assessment_id)
     mimetype, render = FORMATS[fmt]
     name = f"digicheck-{assessment.municipality.ags}-runde-{assessment.round}.{fmt}"
+    body = render(export_svc.assessment_export(assessment))
     logs.audit("export_downloaded", export="assessment", format=fmt, assessment_id=assessment.id)
-    return downloads.attachment(render(export_svc.assessment_export(assessment)), mimetype, name)
+    return downloads.attachment(body, mimetype, name)
 
 
 @bp.get("/bewertung/<int:assessment_id>/profil.json")

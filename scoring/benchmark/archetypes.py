@@ -15,9 +15,13 @@ points per factor 10 of population difference; docs/benchmark.md has the reasoni
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -138,6 +142,53 @@ def _choose_clusters(x: np.ndarray, seed: int) -> int:
     return best
 
 
+def fit_labels(x: np.ndarray, n_clusters: int | None, seed: int) -> np.ndarray:
+    """The scikit-learn part of `cluster_profiles`: k-means labels of the canonically sorted rows `x`
+    (the number of clusters chosen by silhouette when `n_clusters` is None)."""
+    count = _choose_clusters(x, seed) if n_clusters is None else n_clusters
+    count = max(1, min(count, len(np.unique(x, axis=0))))
+    return _kmeans(x, count, seed) if count > 1 else np.zeros(len(x), np.int64)
+
+
+def _in_process(job: Callable[..., np.ndarray], args: tuple[Any, ...]) -> np.ndarray:
+    return job(*args)
+
+
+#: How `fit_labels` is run: `runner(fit_labels, (x, n_clusters, seed))`. In this process unless
+#: `run_fits_with` says otherwise; the web app runs it in a short-lived child process
+#: (digicheck.offload), so that no web worker imports scikit-learn.
+_runner: Callable[[Callable[..., np.ndarray], tuple[Any, ...]], np.ndarray] = _in_process
+#: Fits kept per process, by a digest of the rows: they change only when rounds are submitted,
+#: so a report viewed again does not fit (or start a process) again.
+FIT_CACHE_SIZE = 64
+_fits: OrderedDict[bytes, np.ndarray] = OrderedDict()
+_fits_lock = threading.Lock()
+
+
+def run_fits_with(runner: Callable[[Callable[..., np.ndarray], tuple[Any, ...]], np.ndarray]) -> None:
+    """Run `fit_labels` through `runner(fit_labels, args)` from now on (and forget earlier fits)."""
+    global _runner
+    with _fits_lock:
+        _runner = runner
+        _fits.clear()
+
+
+def _cached_fit(x: np.ndarray, n_clusters: int | None, seed: int) -> np.ndarray:
+    digest = hashlib.sha256(repr((x.shape, n_clusters, seed)).encode() + np.ascontiguousarray(x).tobytes()).digest()
+    with _fits_lock:
+        if digest in _fits:
+            _fits.move_to_end(digest)
+            return _fits[digest]
+        runner = _runner
+    labels = np.asarray(runner(fit_labels, (x, n_clusters, seed)))
+    labels.flags.writeable = False
+    with _fits_lock:
+        _fits[digest] = labels
+        while len(_fits) > FIT_CACHE_SIZE:
+            _fits.popitem(last=False)
+    return labels
+
+
 def _dissolve_small(x: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     """Move the members of clusters below k to their nearest remaining cluster, smallest first."""
     labels = labels.copy()
@@ -177,10 +228,7 @@ def cluster_profiles(
         return Archetypes((), labels_all, tuple(areas), f"Weniger als {k} vollständige Profile: keine Typen.")
     order = np.lexsort(x_all[valid].T[::-1])
     x = x_all[valid][order]
-    count = _choose_clusters(x, seed) if n_clusters is None else n_clusters
-    count = max(1, min(count, len(np.unique(x, axis=0))))
-    raw = _kmeans(x, count, seed) if count > 1 else np.zeros(len(x), np.int64)
-    raw = _dissolve_small(x, raw, k)
+    raw = _dissolve_small(x, _cached_fit(x, n_clusters, seed), k)
     kept = np.unique(raw)
     centroids = np.stack([x[raw == c].mean(axis=0) for c in kept])
     rank = np.lexsort(tuple(centroids.T[::-1]) + (centroids.mean(axis=1),))

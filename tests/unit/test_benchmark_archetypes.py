@@ -108,3 +108,35 @@ def test_similar_by_profile_and_size() -> None:
     assert [r.key for r in similar([50, 50, 50, 50, 50], 8_000, keys, scores, populations, n=2, exclude="A")] == ["C", "B"]
     # a profile without technik compares on four areas and finds D too
     assert [r.key for r in similar([50, 50, 50, 50, np.nan], 8_000, keys, scores, populations, n=2)] == ["A", "D"]
+
+
+@pytest.fixture
+def counted_fits():  # type: ignore[no-untyped-def]
+    """The fit run through a runner that counts its calls (as the app runs it through a child)."""
+    from scoring.benchmark import archetypes
+
+    calls: list[int] = []
+
+    def runner(job, args):  # type: ignore[no-untyped-def]
+        calls.append(len(args[0]))
+        return job(*args)
+
+    previous = archetypes._runner
+    archetypes.run_fits_with(runner)
+    yield calls
+    archetypes.run_fits_with(previous)
+
+
+def test_a_fit_is_reused_for_the_same_profiles_in_any_order(counted_fits) -> None:
+    x = profiles()
+    first = cluster_profiles(x)
+    shuffled = np.random.default_rng(1).permutation(len(x))
+    again = cluster_profiles(x[shuffled])
+    assert counted_fits == [48]  # one fit for both views
+    assert again.types == first.types
+    assert list(again.labels) == list(first.labels[shuffled])
+    changed = x.copy()
+    changed[0, 0] += 1.0  # a submitted round changes the matrix
+    cluster_profiles(changed)
+    cluster_profiles(x, n_clusters=None)  # other parameters, another fit
+    assert counted_fits == [48, 48, 48]
