@@ -22,7 +22,6 @@ demo mode (DIGICHECK_DEMO=1); then they are the data and the report says so.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -30,7 +29,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import RowMapping, text
-from threadpoolctl import threadpool_limits
 
 from digicheck.benchmark import queries as sql
 from digicheck.benchmark.cache import DataVersion, data_version, remembered
@@ -348,19 +346,6 @@ def shared_report(
     return remembered(key, version.figures, lambda: _computed(round_, dimension, k=k, include_demo=include_demo, land=land, names=names))
 
 
-def _clusters(scores: np.ndarray, k: int, areas: tuple[str, ...], names: dict[str, str]) -> Archetypes:
-    """`cluster_profiles` of the profile matrix, remembered by a digest of its input: every dimension of
-    a round clusters the same matrix."""
-    digest = hashlib.sha256(scores.tobytes()).hexdigest()
-    key = ("archetypes", digest, scores.shape, k, areas, tuple(names.items()))
-
-    def compute() -> Archetypes:
-        with threadpool_limits(1):  # 10,000 × 5 is quick on one core; OpenMP threads stall on a busy host
-            return cluster_profiles(scores, k=k, areas=areas, area_names=names)
-
-    return remembered(key, (), compute)
-
-
 def _computed(round_: int | None, dimension: str, *, k: int, include_demo: bool, land: str, names: dict[str, str]) -> SharedReport:
     dialect = _dialect()
     areas = tuple(names)[1:]
@@ -387,7 +372,7 @@ def _computed(round_: int | None, dimension: str, *, k: int, include_demo: bool,
         note = "Typen werden je Land gebildet; wählen Sie ein Land, um sie zu sehen."
         types = Archetypes((), np.full(len(matrix), -1, dtype=np.int64), areas, note)
     else:
-        types = _clusters(scores, k, areas, names)
+        types = cluster_profiles(scores, k=k, areas=areas, area_names=names)
     type_keys = [TypeGroup(chosen, t.id, f"Typ „{t.name}“") for t in types.types]
     type_groups: dict[Hashable, np.ndarray] = {key: municipality_ids[types.labels == key.id] for key in type_keys}
     scopes = scoped_decisions(members, by_year, type_groups, k, chosen, land, several)

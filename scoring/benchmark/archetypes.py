@@ -144,10 +144,14 @@ def _choose_clusters(x: np.ndarray, seed: int) -> int:
 
 def fit_labels(x: np.ndarray, n_clusters: int | None, seed: int) -> np.ndarray:
     """The scikit-learn part of `cluster_profiles`: k-means labels of the canonically sorted rows `x`
-    (the number of clusters chosen by silhouette when `n_clusters` is None)."""
-    count = _choose_clusters(x, seed) if n_clusters is None else n_clusters
-    count = max(1, min(count, len(np.unique(x, axis=0))))
-    return _kmeans(x, count, seed) if count > 1 else np.zeros(len(x), np.int64)
+    (the number of clusters chosen by silhouette when `n_clusters` is None). On one core: 10,000 × 5
+    is quick there, and OpenMP threads stall on a busy host (in the child process as in this one)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        count = _choose_clusters(x, seed) if n_clusters is None else n_clusters
+        count = max(1, min(count, len(np.unique(x, axis=0))))
+        return _kmeans(x, count, seed) if count > 1 else np.zeros(len(x), np.int64)
 
 
 def _in_process(job: Callable[..., np.ndarray], args: tuple[Any, ...]) -> np.ndarray:
