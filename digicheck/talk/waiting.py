@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.engine import Connection
 
-from digicheck.extensions import db
+from digicheck.extensions import db, recompute_locked
 from digicheck.models import Note, Role, User
 
 _N = cast(Table, Note.__table__)  # a mapped class's table, typed as FromClause
@@ -43,19 +43,11 @@ _LOCK = select(_N.c.id).where(_N.c.id.in_(bindparam("ids", expanding=True))).ord
 
 def refresh(root_ids: Iterable[int]) -> None:
     """Recompute the marker of these root notes from their threads, in the session's transaction
-    (after flushing its pending changes).
-
-    On PostgreSQL the root rows are locked first, in id order, and the UPDATE runs as a statement of its
-    own (as `digicheck.newest_round.refresh`): under READ COMMITTED it then sees the replies a concurrent
-    writer of the same thread committed while this one waited for the lock."""
+    (after flushing its pending changes). On PostgreSQL the root rows are locked first
+    (`recompute_locked`), so the recomputation sees the replies a concurrent writer of the same thread
+    committed while this one waited for the lock."""
     ids = sorted(set(root_ids))
-    if not ids:
-        return
-    db.session.flush()
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK, {"ids": ids}).all()
-    connection.execute(_REFRESH, {"ids": ids})
+    recompute_locked(_LOCK, _REFRESH, ids)
     for note in db.session.identity_map.values():  # the session's objects show the stored value
         if isinstance(note, Note) and note.id in ids:
             db.session.expire(note, ["waiting_since"])

@@ -20,6 +20,7 @@ from digicheck.extensions import db
 from digicheck.models import Note, Role
 from digicheck.talk import services as talk
 from digicheck.talk import waiting
+from tests.app.helpers import run_at_once
 from tests.conftest import add_user
 
 
@@ -140,15 +141,6 @@ def test_a_deletion_and_a_reply_of_the_kommune_at_once_end_in_step(app, world, a
             replied.set()
 
     monkeypatch.setattr(waiting, "refresh", refresh_together)
-    errors: list[BaseException] = []
-
-    def in_thread(work: Any) -> None:
-        try:
-            with app.app_context():
-                work()
-                db.session.commit()
-        except BaseException as exc:  # reported by the test thread
-            errors.append(exc)
 
     def delete_first() -> None:
         talk.delete(db.session.get(Note, first_id))
@@ -156,13 +148,6 @@ def test_a_deletion_and_a_reply_of_the_kommune_at_once_end_in_step(app, world, a
     def reply_again() -> None:
         talk.reply(db.session.get(Note, root_id), db.session.get(type(world.kommune), world.kommune.id), "Beschluss vom 12.03.2026")
 
-    threads = [
-        threading.Thread(target=in_thread, args=(work,), name=name) for name, work in (("delete", delete_first), ("reply", reply_again))
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert not errors, errors
+    run_at_once(app, {"delete": delete_first, "reply": reply_again})
     db.session.expire_all()
     assert in_step() == {root_id}
