@@ -188,7 +188,7 @@ def options_of(page: str, name: str) -> tuple[list[str], str]:
     return values, chosen.group(1) if chosen else ""
 
 
-def test_the_kreis_selects_list_the_chosen_lands_and_a_kreis_of_another_land_falls_back(cli, browser, world) -> None:
+def test_the_kreis_selects_list_the_chosen_lands_and_a_kreis_of_another_land_falls_back(browser, world) -> None:
     for ags, kreis, rb in (
         ("09162000", "München", "Oberbayern"),
         ("09184119", "München", "Oberbayern"),
