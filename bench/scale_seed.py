@@ -126,12 +126,14 @@ def _dialect(connection: Any) -> str:
 
 def finish_load(engine: Engine, tables: Iterable[str]) -> None:
     """The municipalities' stored newest round recomputed from the rounds written (as every writer of
-    assessments does, `digicheck.newest_round`), sequences past the ids written (PostgreSQL), then
+    assessments does, `digicheck.newest_round`), and the notes' open-question marker (`digicheck.talk.waiting`), sequences past the ids written (PostgreSQL), then
     planner statistics and a checkpoint, so the first measurements do not pay for writing back the bulk load."""
-    from digicheck.newest_round import refresh_all
+    from digicheck import newest_round
+    from digicheck.talk import waiting
 
     with engine.connect() as conn:
-        refresh_all(conn)
+        newest_round.refresh_all(conn)
+        waiting.refresh_all(conn)
         if engine.dialect.name == "postgresql":
             for name in tables:
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), GREATEST((SELECT max(id) FROM {name}), 1))"))

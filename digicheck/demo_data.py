@@ -26,6 +26,7 @@ from digicheck.extensions import db
 from digicheck.models import Answer, Assessment, Note, PlanEntry, PlanSource, PlanStatus, Role, User
 from digicheck.plan.services import EntryValues, add_entry, take_suggestion
 from digicheck.register import Register, RegisterError, edition_from_name, read_register
+from digicheck.talk import waiting
 from scoring import check_answers
 from scoring.model import DONT_KNOW, Questionnaire
 
@@ -153,6 +154,7 @@ def _seed_conversation() -> None:
         Note(assessment_id=assessment.id, item_id=root.item_id, text=DEMO_REPLY, author_id=kommune.id, shared=True, parent_id=root.id)
     )
     db.session.flush()
+    waiting.refresh([root.id])  # the Kommune's reply: the thread waits for the consultation
 
 
 def register_file() -> Path:

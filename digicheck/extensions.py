@@ -51,6 +51,22 @@ def columns(statement: Any, values: dict[str, Any]) -> Any:
     return db.session.connection().execute(statement, values)
 
 
+def recompute_locked(lock: Any, recompute: Any, ids: list[int]) -> None:
+    """Run the UPDATE `recompute` of the rows `ids` (bound parameter `ids`) in the session's transaction,
+    after flushing its pending changes: the stored derived columns of `digicheck.newest_round` and
+    `digicheck.talk.waiting`. On PostgreSQL the rows are locked first (`lock`, in id order) and the UPDATE
+    runs as a statement of its own: under READ COMMITTED it then sees what a concurrent writer of the
+    same rows committed while this one waited for the lock, so the last writer to commit stores what
+    both wrote (one UPDATE with subqueries re-evaluates a locked row with its old snapshot)."""
+    if not ids:
+        return
+    db.session.flush()
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(lock, {"ids": ids}).all()
+    connection.execute(recompute, {"ids": ids})
+
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

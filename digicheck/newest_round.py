@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, case, exists, func, select, update
 from sqlalchemy.engine import Connection
 
-from digicheck.extensions import db
+from digicheck.extensions import db, recompute_locked
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
 
 _M = cast(Table, Municipality.__table__)  # a mapped class's table, typed as FromClause
@@ -76,14 +76,7 @@ def refresh(municipality_ids: Iterable[int]) -> None:
     own: under READ COMMITTED it then sees what a concurrent writer of the same municipality committed
     while this one waited for the lock, so the last writer to commit stores what both wrote.
     """
-    ids = sorted(set(municipality_ids))
-    if not ids:
-        return
-    db.session.flush()
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK, {"ids": ids}).all()
-    connection.execute(_REFRESH, {"ids": ids})
+    recompute_locked(_LOCK, _REFRESH, sorted(set(municipality_ids)))
 
 
 def touch(municipality_id: int, round_: int, now: datetime) -> None:

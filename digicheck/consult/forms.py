@@ -8,6 +8,7 @@ page with prefixed field ids.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -17,7 +18,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from digicheck.consult.queries import SIZE_CLASSES, SORTS, STATUSES, OverviewQuery, filter_options
 from digicheck.forms import REQUIRED, choices
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
-from digicheck.municipalities import default_land, land_choices
+from digicheck.municipalities import default_land, laender, land_choices
 from scoring import Questionnaire
 from scoring.kinds import KINDS
 from scoring.laender import GERMANY, land_name
@@ -43,25 +44,28 @@ class OverviewForm(FlaskForm):
     richtung = SelectField("Reihenfolge", choices=choices([("auf", "aufsteigend"), ("ab", "absteigend")]), validate_choice=True)
 
 
-def overview_form(args: Any, kreise: list[str], bezirke: list[str], present: list[tuple[str, int]] | None = None) -> OverviewForm:
+def overview_form(args: Any, present: list[tuple[str, int]], options: Callable[[str], tuple[list[str], list[str]]]) -> OverviewForm:
     """The bound filter form; a value that is not one of the choices falls back to "alle", an unknown
-    or missing Land to the viewer's default (`default_land`)."""
+    or missing Land to the viewer's default (`default_land`). The Kreis and Regierungsbezirk selects
+    list those of the chosen Land (`options(land key)`, "" for "Deutschland": all), so a Kreis of another
+    Land in the query string falls back to "alle" too: the chosen Land wins."""
     form = OverviewForm(formdata=args)
-    present = present or []
     form.land.choices = choices(land_choices(present))
-    form.kreis.choices = choices([("", "alle")] + [(k, k) for k in kreise])
-    form.regierungsbezirk.choices = choices([("", "alle")] + [(b, b) for b in bezirke])
     form.validate()
-    for field, known in ((form.kreis, kreise), (form.regierungsbezirk, bezirke)):
-        if field.data not in set(known):  # also None: no value in the query string
-            field.data = ""
-    for name in ("kreis", "regierungsbezirk", "art", "groesse", "status"):
+    for name in ("art", "groesse", "status"):
         if form[name].errors:
             form[name].data, form[name].errors = "", []
     if len(present) < 2:  # one Land: no filter to offer, none in the links
         form.land.data, form.land.errors = "", []
     elif form.land.errors or not form.land.data:
         form.land.data, form.land.errors = default_land(None, present), []
+    kreise, bezirke = options("" if form.land.data == GERMANY else form.land.data)
+    form.kreis.choices = choices([("", "alle")] + [(k, k) for k in kreise])
+    form.regierungsbezirk.choices = choices([("", "alle")] + [(b, b) for b in bezirke])
+    for field, known in ((form.kreis, kreise), (form.regierungsbezirk, bezirke)):
+        if field.data not in set(known):  # also None: no value in the query string
+            field.data = ""
+        field.errors = []
     for name, default in (("sortierung", "name"), ("richtung", "auf")):
         if form[name].errors or not form[name].data:
             form[name].data, form[name].errors = default, []
@@ -73,8 +77,7 @@ def overview_form(args: Any, kreise: list[str], bezirke: list[str], present: lis
 def overview_request(args: Any) -> tuple[OverviewForm, OverviewQuery]:
     """The filter form bound to the query string and the query it stands for: the overview page
     and its exports read the same filters the same way."""
-    kreise, bezirke, present = filter_options()
-    form = overview_form(args, kreise, bezirke, present)
+    form = overview_form(args, laender(), filter_options)
     query = OverviewQuery(
         search=(form.q.data or "").strip(),
         land="" if form.land.data == GERMANY else form.land.data,

@@ -25,7 +25,6 @@ from digicheck.content import library
 from digicheck.extensions import columns, db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
-from digicheck.municipalities import in_register
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
 from scoring.model import Area
 from scoring.names import search_key
@@ -464,20 +463,20 @@ def latest_validated_levels(assessment_ids: list[int]) -> dict[int, dict[str, Va
     return found
 
 
-def filter_options() -> tuple[list[str], list[str], list[tuple[str, int]]]:
-    """The Kreise and Regierungsbezirke that occur and the Länder with their municipalities in the
-    register (as `digicheck.municipalities.laender`), for the filter selects (one query)."""
-    listed = func.sum(case((in_register(), 1), else_=0))
-    rows = db.session.execute(
-        select(Municipality.kreis, Municipality.regierungsbezirk, Municipality.land, listed).group_by(
-            Municipality.kreis, Municipality.regierungsbezirk, Municipality.land
-        )
-    ).all()
-    laender: dict[str, int] = {}
-    for _kreis, _bezirk, land, count in rows:
-        if count:
-            laender[land] = laender.get(land, 0) + int(count)
-    return sorted({k for k, *_ in rows}), sorted({r for _, r, *_ in rows}), sorted(laender.items())
+_KREISE_OF = (
+    select(Municipality.kreis, Municipality.regierungsbezirk)
+    .where(Municipality.land == bindparam("land"))
+    .group_by(Municipality.kreis, Municipality.regierungsbezirk)
+)
+_ALL_KREISE = select(Municipality.kreis, Municipality.regierungsbezirk).group_by(Municipality.kreis, Municipality.regierungsbezirk)
+
+
+def filter_options(land: str) -> tuple[list[str], list[str]]:
+    """The Kreise and Regierungsbezirke that occur in the Land `land` (a Land key; "" all Länder), for the
+    filter selects: read from the (land, kreis, regierungsbezirk) index, so a Land's options cost what the
+    Land has, not what Germany has."""
+    rows = db.session.execute(_KREISE_OF, {"land": land}).all() if land else db.session.execute(_ALL_KREISE).all()
+    return sorted({k for k, _ in rows}), sorted({r for _, r in rows})
 
 
 @dataclass(frozen=True)
@@ -550,28 +549,22 @@ class OpenQuestion:
     asked_at: datetime
 
 
+_WAITING_COUNT = select(func.count()).select_from(Note).where(Note.waiting_since.is_not(None))
+_WAITING_ROWS = (
+    select(Note.id, Note.assessment_id, Municipality.name, Assessment.round, Note.item_id, Note.text, Note.created_at)
+    .join(Assessment, Assessment.id == Note.assessment_id)
+    .join(Municipality, Municipality.id == Assessment.municipality_id)
+    .where(Note.waiting_since.is_not(None))
+    .order_by(Note.waiting_since, Note.id)
+    .limit(bindparam("limit"))
+)
+
+
 def open_questions(limit: int = OPEN_QUESTIONS_SHOWN) -> tuple[int, list[OpenQuestion]]:
     """How many threads wait for the consultation, and the oldest `limit` of them: roots not resolved
-    or deleted in which a Kommune user wrote an entry that stands."""
-    entry, author = aliased(Note), aliased(User)
-    # the root (which stands: see `waiting`) or one of its replies. Not one correlated EXISTS over both:
-    # SQLite then read every note per root (23 s at Germany's size with 10,670 threads); the roots with a
-    # Kommune reply are one uncorrelated list, read once
-    root_by_kommune = exists().where(author.id == Note.author_id, author.role == Role.KOMMUNE)
-    reply_by_kommune = Note.id.in_(
-        select(entry.parent_id)
-        .join(author, author.id == entry.author_id)
-        .where(entry.parent_id.is_not(None), entry.deleted_at.is_(None), author.role == Role.KOMMUNE)
-    )
-    waiting = and_(Note.parent_id.is_(None), Note.resolved_at.is_(None), Note.deleted_at.is_(None), or_(root_by_kommune, reply_by_kommune))
-    rows = db.session.execute(  # one query: the count of all rides along with each row shown
-        select(
-            Note.id, Note.assessment_id, Municipality.name, Assessment.round, Note.item_id, Note.text, Note.created_at, func.count().over()
-        )
-        .join(Assessment, Assessment.id == Note.assessment_id)
-        .join(Municipality, Municipality.id == Assessment.municipality_id)
-        .where(waiting)
-        .order_by(Note.created_at, Note.id)
-        .limit(limit)
-    ).all()
-    return (rows[0][-1] if rows else 0), [OpenQuestion(*row[:-1]) for row in rows]
+    or deleted in which a Kommune user wrote an entry that stands. Read from the stored, indexed marker
+    `Note.waiting_since` (kept by every writer of notes, `digicheck.talk.waiting`): the count from the
+    partial index alone, the rows shown by it in their order, never a scan of all notes and their authors."""
+    total = db.session.scalar(_WAITING_COUNT) or 0
+    rows = db.session.execute(_WAITING_ROWS, {"limit": limit}).all() if total else []
+    return total, [OpenQuestion(*row) for row in rows]

@@ -15,6 +15,7 @@ from digicheck.content import questionnaire
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, Role, User, ValidatedLevel
 from digicheck.models.consult import NOTE_MAX, REASON_MAX
+from digicheck.talk import waiting
 
 
 class RecordError(ValueError):
@@ -75,6 +76,7 @@ def add_note(assessment: Assessment, author: User, text: str, item_id: str | Non
     note = Note(assessment_id=assessment.id, item_id=item_id or None, text=text, author_id=author.id, shared=shared)
     db.session.add(note)
     db.session.flush()
+    waiting.refresh([note.id])  # a Kommune user's question waits from the start
     return note
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from digicheck.extensions import Model
@@ -61,7 +61,16 @@ class Note(Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: derived: the root's `created_at` while its thread waits for the consultation (not resolved or
+    #: deleted, a Kommune user wrote an entry that stands), else None; kept in step by every writer of
+    #: notes (`digicheck.talk.waiting`), so the overview reads the open questions from its partial index
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     assessment: Mapped[Assessment] = relationship()
     author: Mapped[User] = relationship()
     parent: Mapped[Note | None] = relationship(remote_side=[id])
+
+
+# the overview's open questions, oldest first, and their count (migration 0017): only waiting roots are in it
+_WAITING = text("waiting_since IS NOT NULL")
+Index("ix_notes_waiting_since", Note.waiting_since, Note.id, sqlite_where=_WAITING, postgresql_where=_WAITING)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from digicheck.extensions import Model
@@ -22,6 +22,8 @@ class Municipality(Model):
         Index("ix_municipalities_kreis_regierungsbezirk", "kreis", "regierungsbezirk"),
         # the overview's status filter (migration 0016; its sort by level below)
         Index("ix_municipalities_round_status_name_ags", "round_status", "name", "ags"),
+        # the filter selects of the chosen Land, from the index alone (migration 0017)
+        Index("ix_municipalities_land_kreis_regierungsbezirk", "land", "kreis", "regierungsbezirk"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,3 +79,7 @@ class Municipality(Model):
 
 # the overview's sort by level, highest first, ties by name (migration 0016): the page is read from the index
 Index("ix_municipalities_round_level_name_ags", Municipality.round_level.desc(), Municipality.name, Municipality.ags)
+# the Länder with their municipalities in the register (`digicheck.municipalities.laender`), counted from
+# this partial index alone (migration 0017)
+_LISTED = text("left_register IS NULL AND merged_into_id IS NULL")
+Index("ix_municipalities_land_listed", Municipality.land, sqlite_where=_LISTED, postgresql_where=_LISTED)

@@ -4,7 +4,9 @@ A thread is a root note (`parent_id` None) and its replies. The Kommune sees a t
 root is shared (every entry a Kommune user writes is); a consultant's internal note stays
 internal with its replies. A thread is an open question while its root is not resolved and a
 Kommune user wrote in it: a Kommune entry opens it again, a consultant's reply or "erledigt"
-closes it. Each function checks its input itself and flushes; the request commits.
+closes it. Each function checks its input itself and flushes; the request commits. Every writer
+recomputes the thread's stored marker `Note.waiting_since` (`digicheck.talk.waiting`), which the
+consultant overview reads.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from digicheck.consult.services import RecordError, add_note, note_text, notes_o
 from digicheck.extensions import db
 from digicheck.models import Assessment, Note, Role, User
 from digicheck.models._time import utcnow
+from digicheck.talk import waiting
 
 
 @dataclass
@@ -84,6 +87,7 @@ def reply(root: Note, author: User, text: str) -> Note:
     db.session.add(note)
     root.resolved_at = None if author.role == Role.KOMMUNE else utcnow()
     db.session.flush()
+    waiting.refresh([root.id])
     return note
 
 
@@ -107,9 +111,11 @@ def delete(note: Note) -> None:
         if standing and by_kommune(standing[-1]):
             root.resolved_at = None
     db.session.flush()
+    waiting.refresh([note.parent_id or note.id])
 
 
 def resolve(root: Note) -> None:
     """A consultant closes an open question without answering in the thread."""
     root.resolved_at = utcnow()
     db.session.flush()
+    waiting.refresh([root.id])

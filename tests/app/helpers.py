@@ -6,6 +6,8 @@ import csv
 import html
 import io
 import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from digicheck.assess.forms import NUMBER_SPECIAL, VERSION_PREFIX, field_name
@@ -133,3 +135,26 @@ def drawn_radar(page: str, areas: list[str] | None = None) -> dict[str, list[flo
             values[area] = float(level.replace(",", "."))
         drawn[name] = [values.get(area) for area in names]
     return drawn
+
+
+def run_at_once(app: Any, works: dict[str, Callable[[], None]]) -> None:
+    """Each work in a thread of its own (named by its key) with its own app context and session,
+    committed there; waits for all and fails with what any of them raised (concurrency tests, PostgreSQL)."""
+    from digicheck.extensions import db
+
+    errors: list[BaseException] = []
+
+    def in_thread(work: Callable[[], None]) -> None:
+        try:
+            with app.app_context():
+                work()
+                db.session.commit()
+        except BaseException as exc:  # reported by the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=in_thread, args=(work,), name=name) for name, work in works.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors

@@ -179,6 +179,42 @@ def test_consultant_overview_filters_by_land_of_the_imported_register(cli, brows
     assert browser.get("/beratung/?land=xx").status_code == 200
 
 
+def options_of(page: str, name: str) -> tuple[list[str], str]:
+    """The values a filter select offers and the one selected."""
+    select = page[page.index(f'<select id="{name}" name="{name}">') :]
+    select = select[: select.index("</select>")]
+    values = re.findall(r'<option(?: selected)? value="([^"]*)"', select)
+    chosen = re.search(r'<option selected value="([^"]*)"', select)
+    return values, chosen.group(1) if chosen else ""
+
+
+def test_the_kreis_selects_list_the_chosen_lands_and_a_kreis_of_another_land_falls_back(browser, world) -> None:
+    for ags, kreis, rb in (
+        ("09162000", "München", "Oberbayern"),
+        ("09184119", "München", "Oberbayern"),
+        ("09471111", "Bamberg", "Oberfranken"),
+    ):
+        municipality(ags, kreis_ags=ags[:5], kreis=kreis, rb=rb, population=5000)
+    db.session.commit()
+    browser.login(world.berater)
+    hessen = browser.get("/beratung/").get_data(as_text=True)
+    assert options_of(hessen, "kreis") == (["", "Gießen", "Odenwaldkreis"], "")
+    assert options_of(hessen, "regierungsbezirk") == (["", "Darmstadt", "Gießen"], "")
+    bayern = browser.get("/beratung/?land=09&kreis=M%C3%BCnchen").get_data(as_text=True)
+    assert options_of(bayern, "kreis") == (["", "Bamberg", "München"], "München")
+    assert options_of(bayern, "regierungsbezirk")[0] == ["", "Oberbayern", "Oberfranken"]
+    assert "2 Kommunen gefunden" in bayern
+    germany = browser.get("/beratung/?land=DE&kreis=M%C3%BCnchen").get_data(as_text=True)  # Deutschland: every Kreis
+    assert options_of(germany, "kreis") == (["", "Bamberg", "Gießen", "München", "Odenwaldkreis"], "München")
+    assert "2 Kommunen gefunden" in germany
+    # a Kreis of another Land than the one chosen (also the default): "alle" Kreise of the chosen Land
+    for url in ("/beratung/?land=06&kreis=M%C3%BCnchen", "/beratung/?kreis=M%C3%BCnchen&regierungsbezirk=Oberbayern"):
+        page = browser.get(url)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and options_of(text, "kreis") == (["", "Gießen", "Odenwaldkreis"], "")
+        assert options_of(text, "regierungsbezirk")[1] == "" and "Erbach" in listed(text) and "München" not in listed(text)
+
+
 def test_size_class_median_of_the_consultant_view_stays_within_the_land(app) -> None:
     from digicheck.consult.queries import size_class_median
 

@@ -405,6 +405,85 @@ def test_0016_stores_the_newest_round_of_existing_municipalities_and_goes_back(f
         engine.dispose()
 
 
+def test_0017_marks_the_waiting_threads_of_existing_notes_and_adds_the_filter_indexes_and_goes_back(fresh_database: str) -> None:
+    """Notes written before 0017 get `waiting_since` (the root's creation) exactly on the roots that wait
+    for the consultation: not resolved or deleted, with an entry of a Kommune user that stands."""
+    before = str(SCRIPTS.get_revision("0017").down_revision)
+    assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+    assert digicheck(fresh_database, "db", "downgrade", before)[0] == 0
+    engine = create_engine(fresh_database)
+    new_indexes = {
+        "notes": {"ix_notes_waiting_since"},
+        "municipalities": {"ix_municipalities_land_kreis_regierungsbezirk", "ix_municipalities_land_listed"},
+    }
+
+    def indexes(connection: Any) -> dict[str, set[str]]:
+        return {table: {i["name"] for i in inspect(connection).get_indexes(table)} & names for table, names in new_indexes.items()}
+
+    try:
+        with engine.begin() as connection:
+            insert_places(connection, ("06437006",), with_land=True)
+            for email, role in (("b@x.test", "berater"), ("k@x.test", "kommune")):
+                connection.execute(text("INSERT INTO users (email, name, password_hash, role, active, session_epoch, created_at) "
+                                        "VALUES (:e, 'N', '!', :r, true, 0, CURRENT_TIMESTAMP)"), {"e": email, "r": role})  # fmt: skip
+            users = dict(connection.execute(text("SELECT role, id FROM users")).all())
+            assessment_id = connection.execute(
+                text(
+                    "INSERT INTO assessments (municipality_id, questionnaire_version, round, status, is_demo, created_at, updated_at) "
+                    "VALUES ((SELECT id FROM municipalities), '2026.1', 1, 'in_progress', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
+                    "RETURNING id"
+                )
+            ).scalar_one()
+
+            def note(text_: str, author: str, day: int, parent: int | None = None, deleted: bool = False, resolved: bool = False) -> int:
+                return int(
+                    connection.execute(
+                        text(
+                            "INSERT INTO notes (assessment_id, text, author_id, created_at, shared, parent_id, deleted_at, resolved_at) "
+                            "VALUES (:a, :t, :u, :c, true, :p, :d, :r) RETURNING id"
+                        ),
+                        {
+                            "a": assessment_id,
+                            "t": text_,
+                            "u": users[author],
+                            "c": f"2026-10-{day:02d} 10:00:00+00:00",
+                            "p": parent,
+                            "d": "2026-11-01 10:00:00+00:00" if deleted else None,
+                            "r": "2026-11-02 10:00:00+00:00" if resolved else None,
+                        },
+                    ).scalar_one()
+                )
+
+            note("Frage der Kommune", "kommune", 1)
+            answered = note("Notiz der Beratung, die Kommune antwortet", "berater", 2)
+            note("Antwort der Kommune", "kommune", 3, parent=answered)
+            withdrawn = note("Notiz der Beratung, Antwort gelöscht", "berater", 4)
+            note("", "kommune", 5, parent=withdrawn, deleted=True)
+            note("Erledigte Frage", "kommune", 6, resolved=True)
+            note("", "kommune", 7, deleted=True)
+            note("Notiz der Beratung allein", "berater", 8)
+        assert digicheck(fresh_database, "db", "upgrade")[0] == 0
+        with engine.connect() as connection:
+            found = {t: str(w)[:10] if w else None for t, w in connection.execute(text("SELECT text, waiting_since FROM notes"))}
+            assert found == {
+                "Frage der Kommune": "2026-10-01",
+                "Notiz der Beratung, die Kommune antwortet": "2026-10-02",
+                "Antwort der Kommune": None,
+                "Notiz der Beratung, Antwort gelöscht": None,
+                "Erledigte Frage": None,
+                "": None,
+                "Notiz der Beratung allein": None,
+            }
+            assert indexes(connection) == new_indexes
+        assert digicheck(fresh_database, "db", "downgrade", before)[0] == 0
+        with engine.connect() as connection:
+            assert "waiting_since" not in {c["name"] for c in inspect(connection).get_columns("notes")}
+            assert indexes(connection) == {"notes": set(), "municipalities": set()}
+            assert connection.execute(text("SELECT COUNT(*) FROM notes")).scalar() == 8
+    finally:
+        engine.dispose()
+
+
 def test_0013_binds_consultant_tokens_to_their_creator_or_revokes_them_and_goes_back(fresh_database: str) -> None:
     """Consultant tokens recorded validated levels under the account that created them: they stay
     bound to it; one created on the command line (no account) is revoked, the other roles untouched."""

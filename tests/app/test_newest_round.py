@@ -18,7 +18,7 @@ from digicheck.consult import services as consult_svc
 from digicheck.consult.queries import OverviewQuery, overview
 from digicheck.extensions import db
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality
-from tests.app.helpers import Q, answer_for
+from tests.app.helpers import Q, answer_for, run_at_once
 from tests.app.test_consult import full_answers, town
 
 
@@ -138,15 +138,6 @@ def test_a_validation_and_a_new_round_at_once_end_in_step(app, world, monkeypatc
     db.session.commit()
     ids = [m.id for m in towns]
     recompute_together(monkeypatch)
-    errors: list[BaseException] = []
-
-    def in_thread(work: Any) -> None:
-        try:
-            with app.app_context():
-                work()
-                db.session.commit()
-        except BaseException as exc:  # reported by the test thread
-            errors.append(exc)
 
     def validate(municipality_id: int) -> None:
         first = db.session.scalars(select(Assessment).where(Assessment.municipality_id == municipality_id)).one()
@@ -156,12 +147,7 @@ def test_a_validation_and_a_new_round_at_once_end_in_step(app, world, monkeypatc
         svc.start_round(db.session.get(Municipality, municipality_id), None)
 
     for municipality_id in ids:
-        threads = [threading.Thread(target=in_thread, args=(lambda w=w, i=municipality_id: w(i),)) for w in (validate, new_round)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
-        assert not errors, errors
+        run_at_once(app, {"validate": lambda i=municipality_id: validate(i), "new round": lambda i=municipality_id: new_round(i)})
     db.session.expire_all()
     in_step()
     assert {stored(m)[0] for m in towns} == {"in_progress"}
