@@ -20,7 +20,7 @@ throughput ratio Germany/Hessen (target ≥ 0.8 for pages that show a fixed amou
 ratio to the area page at each size, with the load average before and after.
 
     python bench/scale_bench.py [--postgres] [--germany-municipalities N] [--hessen-url URL --germany-url URL]
-                                [--threads 2] [--seconds 2] [--rounds 3]
+                                [--threads 2] [--seconds 2] [--rounds 3] [--pages "bench,bench ranks,result"]
 """
 
 from __future__ import annotations
@@ -174,7 +174,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=2.0, help="measured seconds per page, size and round")
     parser.add_argument("--warmup", type=float, default=0.5)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", help="comma-separated page names to time (the area page, the baseline, always), e.g. bench,result")
     args = parser.parse_args()
+    chosen = {"area", *args.pages.split(",")} if args.pages else None
     began = time.monotonic()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="digicheck-scale-") as folder, ExitStack() as stack:
@@ -192,6 +194,12 @@ def main() -> int:
                 flush=True,
             )
         servers = [serve(label, url, folder, args.threads, stack) for label, url in urls.items()]
+        if chosen is not None:
+            unknown = chosen - {p.name for p in servers[0].pages}
+            if unknown:
+                raise BenchError(f"unbekannte Seite(n): {', '.join(sorted(unknown))}")
+            for server in servers:
+                server.pages = [p for p in server.pages if p.name in chosen]
         print(f"gunicorn 2 workers each, {args.threads} client threads; set-up {time.monotonic() - began:.0f} s", flush=True)
         phases = {(s.label, p.name): Phase(p.name) for s in servers for p in s.pages}
         for _ in range(args.rounds):

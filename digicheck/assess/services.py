@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from digicheck import memo
 from digicheck.content import library, questionnaire
 from digicheck.extensions import db, rowcount
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
@@ -447,8 +448,32 @@ class _Race(Exception):
     """Another save changed one of the answers between our read and our write."""
 
 
+#: submitted rounds whose scored profile (and advice, digicheck.assess.advice) a worker keeps
+SUBMITTED_KEPT = 64
+
+
+def submitted_key(assessment: Assessment) -> tuple[Any, ...] | None:
+    """What a submitted round's profile depends on besides the questionnaire: its answers cannot
+    change any more (save_answers refuses), and the submission instant tells this round from an
+    earlier one that had its id; the register's population picks the suggested next steps.
+    None for an open round, whose answers change with every save."""
+    if not assessment.submitted or assessment.submitted_at is None:
+        return None
+    return (assessment.id, assessment.submitted_at, assessment.questionnaire_version, assessment.municipality.population)
+
+
 def profile_of(assessment: Assessment) -> tuple[Questionnaire, Profile]:
-    return profiles_of([assessment])[assessment.id]
+    """Questionnaire and profile of one assessment; a submitted round's is scored once per worker
+    (kept while its questionnaire is the one the app loaded, see `submitted_key`)."""
+    key = submitted_key(assessment)
+    if key is None:
+        return profiles_of([assessment])[assessment.id]
+    kept: memo.Bounded[tuple[Questionnaire, Profile]] = memo.bounded("digicheck.profiles", SUBMITTED_KEPT)
+    found = kept.get(key)
+    if found is None or found[0] is not questionnaire(assessment.questionnaire_version):
+        found = profiles_of([assessment])[assessment.id]
+        kept.put(key, found)
+    return found
 
 
 def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionnaire, Profile]]:
