@@ -529,7 +529,17 @@ def area_score_rows(profile: Profile) -> list[dict[str, Any]]:
 
 
 def targets_of(assessment: Assessment) -> dict[str, int]:
-    return {t.area_id: t.level for t in assessment.targets}
+    """Target level per area id; a submitted round's (set_targets refuses to change them) read once
+    per worker. Callers must not change the dict."""
+    key = submitted_key(assessment)
+    if key is None:
+        return {t.area_id: t.level for t in assessment.targets}
+    kept: memo.Bounded[dict[str, int]] = memo.bounded("digicheck.targets", SUBMITTED_KEPT)
+    found = kept.get(key)
+    if found is None:
+        found = {t.area_id: t.level for t in assessment.targets}
+        kept.put(key, found)
+    return found
 
 
 def set_targets(assessment: Assessment, targets: dict[str, int | None]) -> None:
