@@ -454,12 +454,20 @@ SUBMITTED_KEPT = 64
 
 def submitted_key(assessment: Assessment) -> tuple[Any, ...] | None:
     """What a submitted round's profile depends on besides the questionnaire: its answers cannot
-    change any more (save_answers refuses), and the submission instant tells this round from an
-    earlier one that had its id; the register's population picks the suggested next steps.
-    None for an open round, whose answers change with every save."""
+    change any more (save_answers refuses); the instants it was created, last saved and submitted
+    tell it from an earlier row that had its id (a database emptied and filled again); the
+    register's population picks the suggested next steps. None for an open round, whose answers
+    change with every save."""
     if not assessment.submitted or assessment.submitted_at is None:
         return None
-    return (assessment.id, assessment.submitted_at, assessment.questionnaire_version, assessment.municipality.population)
+    return (
+        assessment.id,
+        assessment.created_at,
+        assessment.updated_at,
+        assessment.submitted_at,
+        assessment.questionnaire_version,
+        assessment.municipality.population,
+    )
 
 
 def profile_of(assessment: Assessment) -> tuple[Questionnaire, Profile]:
