@@ -151,7 +151,7 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         profile=profile,
         targets=targets,
         series=tuple(series),
-        chart_svg=svg_charts.profile_radar(q, profile, series, element_id="radar"),
+        chart_svg=_radar(assessment, q, profile, tuple(series)),
         feedback=ConsultFeedback(validated, threads_of(assessment, shared_only=True)),
         unknown=tuple(unknown_items(q, profile.answers)),
         advice=advice_svc.advice_for(q, profile, assessment, targets),
@@ -160,6 +160,20 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         planned=plan.planned,
         progress=plan.progress,
     )
+
+
+def _radar(assessment: Assessment, q: Questionnaire, profile: Profile, series: tuple[Series, ...]) -> str:
+    """The radar of the page; a submitted round's drawn once per worker for the same series (its
+    validated levels and the chosen reference profiles change them) and the same kept profile."""
+    if not assessment.submitted:
+        return svg_charts.profile_radar(q, profile, series, element_id="radar")
+    radars: memo.Bounded[tuple[Profile, str]] = memo.bounded("digicheck.result_radars", FRAGMENTS_KEPT)
+    key = (id(profile), series)
+    found = radars.get(key)
+    if found is None or found[0] is not profile:
+        found = (profile, svg_charts.profile_radar(q, profile, series, element_id="radar"))
+        radars.put(key, found)
+    return found[1]
 
 
 @dataclass(frozen=True)
