@@ -449,7 +449,7 @@ class _Race(Exception):
 
 
 #: submitted rounds whose scored profile (and advice, digicheck.assess.advice) a worker keeps
-SUBMITTED_KEPT = 64
+SUBMITTED_KEPT = 32
 
 
 def submitted_key(assessment: Assessment) -> tuple[Any, ...] | None:
