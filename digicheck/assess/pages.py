@@ -6,17 +6,19 @@ functions gather what a page shows from the services and the content.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from digicheck import svg_charts
+from markupsafe import Markup
+
+from digicheck import memo, svg_charts
 from digicheck.assess import advice as advice_svc
 from digicheck.assess import services as svc
 from digicheck.consult.services import validated_levels
 from digicheck.content import inconsistency_rules, questionnaire
 from digicheck.models import Assessment, Municipality, ValidatedLevel
-from digicheck.plan.queries import RoundProgress, planned_suggestions, round_progress
+from digicheck.plan.queries import RoundProgress, result_plan
 from digicheck.talk.services import Thread, threads_of
 from scoring import Profile, Questionnaire
 from scoring.advice import ReferenceProfile
@@ -30,6 +32,11 @@ from scoring.radar import Series, assessment_series, levels_of
 
 VALIDATED = "Validiert (Beratung)"
 TARGETS = "Ziel in 2–3 Jahren"
+#: rendered fragments of submitted rounds' result pages a worker keeps (see ResultPage.kept; some
+#: 100 KB each as text)
+FRAGMENTS_KEPT = 32
+#: stands for the session's CSRF token in a kept fragment (no content has a NUL character)
+_TOKEN = "\x00csrf\x00"
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,25 @@ class ResultPage:
     #: from the second round on: the level change per area beside the plan entries done meanwhile
     progress: RoundProgress | None = None
 
+    def kept(self, name: str, plan: dict[str, Any] | None, caller: Callable[[], str]) -> Markup:
+        """The fragment `name` of the page, rendered by the template's `{% call page.kept(name, plan) %}`
+        block: a submitted round's once per worker, as long as its profile and advice are the same
+        objects (`assess.services` keeps them while neither the round, the questionnaire nor the
+        catalogue changed) and the "In den Maßnahmenplan" buttons are the same; the block must read
+        nothing else. Their CSRF token, the session's, is put in on the way out. An open round's
+        fragments are rendered every time."""
+        if not self.assessment.submitted:
+            return Markup(caller())
+        buttons = None if plan is None else (plan["action"], plan["assessment_id"], plan["planned"])
+        key = (name, id(self.profile), id(self.advice), tuple(sorted(self.targets.items())), buttons)
+        fragments: memo.Bounded[tuple[Profile, dict[str, Any], str]] = memo.bounded("digicheck.result_fragments", FRAGMENTS_KEPT)
+        found = fragments.get(key)
+        if found is None or found[0] is not self.profile or found[1] is not self.advice:
+            html = str(caller())
+            found = (self.profile, self.advice, html if plan is None else html.replace(plan["csrf_token"], _TOKEN))
+            fragments.put(key, found)
+        return Markup(found[2] if plan is None else found[2].replace(_TOKEN, plan["csrf_token"]))
+
 
 def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
     """`chosen`: ids of the reference profiles drawn beside the own profile."""
@@ -118,21 +144,36 @@ def result_page(assessment: Assessment, chosen: Collection[str]) -> ResultPage:
         (reference.label, levels_of(reference_profile)) for reference, reference_profile in available if reference.id in chosen
     ]
     series = assessment_series(q, profile, {a: v.level for a, v in validated.items()}, validated_name=VALIDATED, extra=extra)
+    plan = result_plan(assessment, q, profile)
     return ResultPage(
         assessment=assessment,
         q=q,
         profile=profile,
         targets=targets,
         series=tuple(series),
-        chart_svg=svg_charts.profile_radar(q, profile, series, element_id="radar"),
+        chart_svg=_radar(assessment, q, profile, tuple(series)),
         feedback=ConsultFeedback(validated, threads_of(assessment, shared_only=True)),
         unknown=tuple(unknown_items(q, profile.answers)),
         advice=advice_svc.advice_for(q, profile, assessment, targets),
         references=available,
         chosen=frozenset(chosen),
-        planned=planned_suggestions(assessment.municipality_id),
-        progress=round_progress(assessment, q, profile),
+        planned=plan.planned,
+        progress=plan.progress,
     )
+
+
+def _radar(assessment: Assessment, q: Questionnaire, profile: Profile, series: tuple[Series, ...]) -> str:
+    """The radar of the page; a submitted round's drawn once per worker for the same series (its
+    validated levels and the chosen reference profiles change them) and the same kept profile."""
+    if not assessment.submitted:
+        return svg_charts.profile_radar(q, profile, series, element_id="radar")
+    radars: memo.Bounded[tuple[Profile, str]] = memo.bounded("digicheck.result_radars", FRAGMENTS_KEPT)
+    key = (id(profile), series)
+    found = radars.get(key)
+    if found is None or found[0] is not profile:
+        found = (profile, svg_charts.profile_radar(q, profile, series, element_id="radar"))
+        radars.put(key, found)
+    return found[1]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from digicheck import newest_round
+from digicheck import memo, newest_round
 from digicheck.content import library, questionnaire
 from digicheck.extensions import db, rowcount
 from digicheck.models import Answer, AnswerChange, AreaScore, Assessment, AssessmentStatus, Municipality, Target, User
@@ -450,8 +450,40 @@ class _Race(Exception):
     """Another save changed one of the answers between our read and our write."""
 
 
+#: submitted rounds whose scored profile (and advice, digicheck.assess.advice) a worker keeps
+SUBMITTED_KEPT = 32
+
+
+def submitted_key(assessment: Assessment) -> tuple[Any, ...] | None:
+    """What a submitted round's profile depends on besides the questionnaire: its answers cannot
+    change any more (save_answers refuses); the instants it was created, last saved and submitted
+    tell it from an earlier row that had its id (a database emptied and filled again); the
+    register's population picks the suggested next steps. None for an open round, whose answers
+    change with every save."""
+    if not assessment.submitted or assessment.submitted_at is None:
+        return None
+    return (
+        assessment.id,
+        assessment.created_at,
+        assessment.updated_at,
+        assessment.submitted_at,
+        assessment.questionnaire_version,
+        assessment.municipality.population,
+    )
+
+
 def profile_of(assessment: Assessment) -> tuple[Questionnaire, Profile]:
-    return profiles_of([assessment])[assessment.id]
+    """Questionnaire and profile of one assessment; a submitted round's is scored once per worker
+    (kept while its questionnaire is the one the app loaded, see `submitted_key`)."""
+    key = submitted_key(assessment)
+    if key is None:
+        return profiles_of([assessment])[assessment.id]
+    kept: memo.Bounded[tuple[Questionnaire, Profile]] = memo.bounded("digicheck.profiles", SUBMITTED_KEPT)
+    found = kept.get(key)
+    if found is None or found[0] is not questionnaire(assessment.questionnaire_version):
+        found = profiles_of([assessment])[assessment.id]
+        kept.put(key, found)
+    return found
 
 
 def profiles_of(assessments: Sequence[Assessment]) -> dict[int, tuple[Questionnaire, Profile]]:
@@ -507,7 +539,17 @@ def area_score_rows(profile: Profile) -> list[dict[str, Any]]:
 
 
 def targets_of(assessment: Assessment) -> dict[str, int]:
-    return {t.area_id: t.level for t in assessment.targets}
+    """Target level per area id; a submitted round's (set_targets refuses to change them) read once
+    per worker. Callers must not change the dict."""
+    key = submitted_key(assessment)
+    if key is None:
+        return {t.area_id: t.level for t in assessment.targets}
+    kept: memo.Bounded[dict[str, int]] = memo.bounded("digicheck.targets", SUBMITTED_KEPT)
+    found = kept.get(key)
+    if found is None:
+        found = {t.area_id: t.level for t in assessment.targets}
+        kept.put(key, found)
+    return found
 
 
 def set_targets(assessment: Assessment, targets: dict[str, int | None]) -> None:

@@ -1,5 +1,5 @@
 """Read models of the Maßnahmenplan: the plan page, one entry with its history, the suggestions already
-planned, and the comparison of a later round with the previous one beside the entries done meanwhile."""
+planned, and (on the result page) the comparison of a later round with the previous one beside the entries done meanwhile."""
 
 from __future__ import annotations
 
@@ -82,7 +82,11 @@ _E = PlanEntry
 _TABLE = (_E.id, _E.area_id, _E.title, _E.owner, _E.start_on, _E.due_on, _E.status, _E.drop_reason, _E.funding_id)
 _ORDER = (_E.due_on.is_(None), _E.due_on, _E.id)
 _TABLE_ROWS = select(*_TABLE).where(_E.municipality_id == bindparam("municipality_id")).order_by(*_ORDER)
-_ENTRIES = select(*_TABLE, _E.item_ids, _E.closed_at).where(_E.municipality_id == bindparam("municipality_id")).order_by(*_ORDER)
+_ENTRIES = (
+    select(*_TABLE, _E.item_ids, _E.closed_at, _E.source, _E.source_id)
+    .where(_E.municipality_id == bindparam("municipality_id"))
+    .order_by(*_ORDER)
+)
 
 
 def _entries_of(municipality_id: int) -> Sequence[Any]:
@@ -194,14 +198,25 @@ def entry_page(entry: PlanEntry, conflict: HistoryRow | None = None) -> EntryPag
     )
 
 
-def planned_suggestions(municipality_id: int) -> frozenset[tuple[str, str]]:
+def _planned(entries: Sequence[Any]) -> frozenset[tuple[str, str]]:
     """(source, id) of the suggestions already in the plan (dropped ones may be taken again)."""
-    rows = db.session.execute(
-        select(PlanEntry.source, PlanEntry.source_id).where(
-            PlanEntry.municipality_id == municipality_id, PlanEntry.source_id.is_not(None), PlanEntry.status != PlanStatus.DROPPED
-        )
-    )
-    return frozenset((source.value, source_id or "") for source, source_id in rows)
+    return frozenset((e.source.value, e.source_id) for e in entries if e.source_id is not None and e.status != PlanStatus.DROPPED)
+
+
+@dataclass(frozen=True)
+class ResultPlan:
+    """The Maßnahmenplan as a round's result page shows it."""
+
+    #: (source, id) of the suggestions already in the plan: their buttons say so
+    planned: frozenset[tuple[str, str]]
+    #: from the second round on: the level change per area beside the entries done meanwhile
+    progress: RoundProgress | None
+
+
+def result_plan(assessment: Assessment, q: Questionnaire, profile: Profile) -> ResultPlan:
+    """From one query of the municipality's entries."""
+    entries = _entries_of(assessment.municipality_id)
+    return ResultPlan(_planned(entries), round_progress(assessment, q, profile, entries))
 
 
 @dataclass(frozen=True)
@@ -223,13 +238,14 @@ def _done_between(entry: Any, start: datetime, end: datetime | None) -> bool:
     return entry.status == PlanStatus.DONE and closed is not None and closed >= start and (end is None or closed <= end)
 
 
-def round_progress(assessment: Assessment, q: Questionnaire, profile: Profile) -> RoundProgress | None:
-    """None for a first round, or when the previous round was never submitted."""
+def round_progress(assessment: Assessment, q: Questionnaire, profile: Profile, entries: Sequence[Any]) -> RoundProgress | None:
+    """None for a first round, or when the previous round was never submitted. `entries`: the
+    municipality's plan entries (`_entries_of`)."""
     previous = db.session.get(Assessment, assessment.previous_id) if assessment.previous_id else None
     if previous is None or previous.submitted_at is None:
         return None
     previous_q, previous_profile = assess_svc.profile_of(previous)
-    entries = [e for e in _entries_of(assessment.municipality_id) if e.status != PlanStatus.DROPPED]
+    entries = [e for e in entries if e.status != PlanStatus.DROPPED]
     done = [_work(e) for e in entries if _done_between(e, previous.submitted_at, assessment.submitted_at)]
     change = version_change(library(), previous_q.version, q.version)
     return RoundProgress(
