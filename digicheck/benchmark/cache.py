@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from digicheck.extensions import db
+from digicheck.memo import Bounded
 
 T = TypeVar("T")
 
@@ -74,9 +75,10 @@ class _Entry:
 @dataclass
 class _Memory:
     """One app's remembered values. The worker's threads share it: `lock` guards the dicts; per key, one
-    thread computes while the others asking for the same key wait for its value (`computing`)."""
+    thread computes while the others asking for the same key wait for its value (`computing`); the
+    values themselves are the least recently used SIZE (`digicheck.memo.Bounded`, as the result page's)."""
 
-    values: dict[Hashable, _Entry] = field(default_factory=dict)
+    values: Bounded[_Entry] = field(default_factory=lambda: Bounded(SIZE))
     computing: dict[Hashable, threading.Lock] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,7 +97,6 @@ def remembered(key: Hashable, version: tuple[Any, ...], compute: Callable[[], T]
     with memory.lock:
         entry = memory.values.get(key)
         if entry is not None and entry.serves(version, time.monotonic()):
-            _keep(memory, key, entry)
             return entry.value
         computing = memory.computing.setdefault(key, threading.Lock())
     with computing:  # a thread computing the same key finishes first: then its value serves here
@@ -104,15 +105,7 @@ def remembered(key: Hashable, version: tuple[Any, ...], compute: Callable[[], T]
         if entry is None or not entry.serves(version, time.monotonic()):
             entry = _Entry(version, compute(), time.monotonic())
         with memory.lock:
-            _keep(memory, key, entry)
+            memory.values.put(key, entry)
             if memory.computing.get(key) is computing:
                 del memory.computing[key]
     return entry.value
-
-
-def _keep(memory: _Memory, key: Hashable, entry: _Entry) -> None:
-    """Store `entry` as the most recently used value (the caller holds the lock); the least recently used go beyond SIZE."""
-    memory.values.pop(key, None)
-    memory.values[key] = entry
-    while len(memory.values) > SIZE:
-        del memory.values[next(iter(memory.values))]
