@@ -51,13 +51,14 @@ def columns(statement: Any, values: dict[str, Any]) -> Any:
     return db.session.connection().execute(statement, values)
 
 
-def recompute_locked(lock: Any, recompute: Any, ids: list[int]) -> None:
+def recompute_locked(lock: Any, recompute: Any, ids: list[int], model: type, attributes: list[str]) -> None:
     """Run the UPDATE `recompute` of the rows `ids` (bound parameter `ids`) in the session's transaction,
     after flushing its pending changes: the stored derived columns of `digicheck.newest_round` and
     `digicheck.talk.waiting`. On PostgreSQL the rows are locked first (`lock`, in id order) and the UPDATE
     runs as a statement of its own: under READ COMMITTED it then sees what a concurrent writer of the
     same rows committed while this one waited for the lock, so the last writer to commit stores what
-    both wrote (one UPDATE with subqueries re-evaluates a locked row with its old snapshot)."""
+    both wrote (one UPDATE with subqueries re-evaluates a locked row with its old snapshot). The
+    session's loaded `model` objects of those rows then read the recomputed `attributes` anew."""
     if not ids:
         return
     db.session.flush()
@@ -65,6 +66,16 @@ def recompute_locked(lock: Any, recompute: Any, ids: list[int]) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(lock, {"ids": ids}).all()
     connection.execute(recompute, {"ids": ids})
+    expire_loaded(model, ids, attributes)
+
+
+def expire_loaded(model: type, ids: list[int], attributes: list[str]) -> None:
+    """The session's loaded `model` objects of the rows `ids` read `attributes` anew: a Core UPDATE
+    changed them past the ORM."""
+    wanted = set(ids)
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, model) and getattr(row, "id", None) in wanted:
+            db.session.expire(row, attributes)
 
 
 csrf = CSRFProtect()

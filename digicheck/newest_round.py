@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, case, exists, func, select, update
 from sqlalchemy.engine import Connection
 
-from digicheck.extensions import db, recompute_locked
+from digicheck.extensions import db, expire_loaded, recompute_locked
 from digicheck.models import AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
 
 _M = cast(Table, Municipality.__table__)  # a mapped class's table, typed as FromClause
@@ -76,7 +76,7 @@ def refresh(municipality_ids: Iterable[int]) -> None:
     own: under READ COMMITTED it then sees what a concurrent writer of the same municipality committed
     while this one waited for the lock, so the last writer to commit stores what both wrote.
     """
-    recompute_locked(_LOCK, _REFRESH, sorted(set(municipality_ids)))
+    recompute_locked(_LOCK, _REFRESH, sorted(set(municipality_ids)), Municipality, ["round_status", "round_level", "last_activity"])
 
 
 def touch(municipality_id: int, round_: int, now: datetime) -> None:
@@ -84,6 +84,7 @@ def touch(municipality_id: int, round_: int, now: datetime) -> None:
     round's `updated_at` got). One UPDATE by primary key; concurrent saves of the same round are
     serialised by the round's own row lock, which the save took before."""
     db.session.connection().execute(_TOUCH, {"municipality_id": municipality_id, "round": round_, "now": now})
+    expire_loaded(Municipality, [municipality_id], ["last_activity"])
 
 
 def refresh_all(connection: Connection) -> None:

@@ -28,7 +28,8 @@ UNAVAILABLE = (
 @cache
 def unavailable_reason() -> str | None:
     """None when WeasyPrint can be loaded, else why not. Asked once per process, of a child:
-    this process never imports WeasyPrint (digicheck.offload)."""
+    this process never imports WeasyPrint (digicheck.offload). For the tests and the checks that
+    want to know beforehand; `render` needs no such question, its child answers PdfUnavailable."""
     return offload.call(pdf_writer.problem)
 
 
@@ -39,9 +40,7 @@ ARCHIVE_PARAMETER = "archiv"
 def render(html: str, base_url: str | Path | None = None, archive: bool = False) -> bytes:
     """The tagged PDF (PDF/UA-1, or PDF/A-3u for `archive`) of an HTML document whose
     `<html lang>` and `<title>` become the PDF's language and title, written by WeasyPrint in a
-    child process; 503 when WeasyPrint cannot run here."""
-    if unavailable_reason() is not None:
-        abort(503, description=UNAVAILABLE)
+    child process; 503 when WeasyPrint cannot run here (the child says so: PdfUnavailable)."""
     try:
         return offload.call(pdf_writer.write_pdf, (html, str(base_url) if base_url else None, archive))
     except offload.OffloadError as failed:

@@ -540,7 +540,7 @@ def area_score_rows(profile: Profile) -> list[dict[str, Any]]:
 
 def targets_of(assessment: Assessment) -> dict[str, int]:
     """Target level per area id; a submitted round's (set_targets refuses to change them) read once
-    per worker. Callers must not change the dict."""
+    per worker (each caller gets its own copy)."""
     key = submitted_key(assessment)
     if key is None:
         return {t.area_id: t.level for t in assessment.targets}
@@ -549,7 +549,7 @@ def targets_of(assessment: Assessment) -> dict[str, int]:
     if found is None:
         found = {t.area_id: t.level for t in assessment.targets}
         kept.put(key, found)
-    return found
+    return dict(found)
 
 
 def set_targets(assessment: Assessment, targets: dict[str, int | None]) -> None:

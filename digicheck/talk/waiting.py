@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.engine import Connection
 
-from digicheck.extensions import db, recompute_locked
+from digicheck.extensions import recompute_locked
 from digicheck.models import Note, Role, User
 
 _N = cast(Table, Note.__table__)  # a mapped class's table, typed as FromClause
@@ -47,10 +47,7 @@ def refresh(root_ids: Iterable[int]) -> None:
     (`recompute_locked`), so the recomputation sees the replies a concurrent writer of the same thread
     committed while this one waited for the lock."""
     ids = sorted(set(root_ids))
-    recompute_locked(_LOCK, _REFRESH, ids)
-    for note in db.session.identity_map.values():  # the session's objects show the stored value
-        if isinstance(note, Note) and note.id in ids:
-            db.session.expire(note, ["waiting_since"])
+    recompute_locked(_LOCK, _REFRESH, ids, Note, ["waiting_since"])
 
 
 def refresh_all(connection: Connection) -> None:

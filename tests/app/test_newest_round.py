@@ -45,7 +45,9 @@ def stored(m: Municipality) -> tuple[str | None, int, Any]:
 
 def test_every_writer_of_a_round_keeps_the_stored_newest_round_in_step(app, world) -> None:
     assert stored(world.erbach) == (None, 0, None)
+    assert world.erbach.round_status is None  # loaded into the session before the write
     first = svc.start_round(world.erbach, world.kommune)
+    assert world.erbach.round_status == "in_progress"  # the loaded object reads the recomputed value
     in_step()
     assert stored(world.erbach) == ("in_progress", 0, first.updated_at)
 
