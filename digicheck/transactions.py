@@ -9,11 +9,16 @@ the same rule from `digicheck.cli.base.app_context`.
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from typing import Any
+
+from flask import Flask, Response, g, has_app_context
+from sqlalchemy import event
 
 from digicheck.extensions import db
 
 _FAILED = "transaction_failed"
+#: set once the request's session has taken a database connection (begun a transaction on it)
+_CONNECTED = "transaction_connected"
 
 
 def install(app: Flask) -> None:
@@ -21,6 +26,15 @@ def install(app: Flask) -> None:
     after-request hooks, so it runs before them: a failed commit becomes the 500 page (which
     rolls back) before headers are set and the request is logged."""
     app.after_request(_commit)
+    if not event.contains(db.session, "after_begin", _connected):
+        event.listen(db.session, "after_begin", _connected)
+
+
+def _connected(session: Any, transaction: Any, connection: Any) -> None:
+    # on the app context's `g`: a test's requests share the test's app context and session, so a
+    # transaction the test began before a request is committed by it, as before
+    if has_app_context():
+        g.setdefault(_CONNECTED, True)
 
 
 def discard() -> None:
@@ -43,8 +57,9 @@ def _commit(response: Response) -> Response:
 
 
 def _began() -> bool:
-    """Whether the request used the database at all. A request that never did (anonymous pages,
-    health checks, the favicon) has nothing to commit; its commit only built and ended an empty
-    transaction object (issue 18, part 6)."""
+    """Whether the request used the database through its session: took a connection, or has changes
+    to flush. A request that never did (anonymous pages, health checks, the favicon, a logged-in read
+    whose login check ran alone: `extensions.read_alone`) has nothing to commit; its commit only
+    built and ended a transaction object without a connection (issue 18, part 6)."""
     session = db.session()
-    return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
+    return bool(g.pop(_CONNECTED, False) or session.new or session.dirty or session.deleted)

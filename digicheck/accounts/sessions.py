@@ -2,8 +2,8 @@
 
 The signed Flask cookie carries a random token; the `user_sessions` row (keyed by the
 token's hash) says whether that login is still open. Every request that asks for the user
-checks it with one primary-key lookup joined to the user, and writes `last_seen_at` at most
-once a minute. A session ends on logout, when its owner ends it from the account page, after
+checks it with one primary-key lookup joined to the user (outside a transaction: `read_alone`),
+and writes `last_seen_at` at most once a minute. A session ends on logout, when its owner ends it from the account page, after
 the absolute lifetime (`PERMANENT_SESSION_LIFETIME`, which use does not extend), after the
 optional idle time, and for all of a user's sessions when the session epoch moves (password
 change, lock, second factor reset).
@@ -28,7 +28,7 @@ from flask_login import user_logged_in, user_logged_out
 from itsdangerous import BadSignature
 from sqlalchemy import bindparam, delete, or_, select, update
 
-from digicheck.extensions import db, rowcount
+from digicheck.extensions import db, read_alone, rowcount
 from digicheck.models import User, UserSession
 from digicheck.models._time import utcnow
 from digicheck.timefmt import local_datetime
@@ -125,10 +125,10 @@ def load_user(user_id: str) -> User | None:
         return None
     if not isinstance(token, str) or len(token) > 100:
         return None
-    found = db.session.execute(_SESSION_WITH_USER, {"session_id": token_hash(token)}).first()
-    if found is None:
+    found = read_alone(_SESSION_WITH_USER, {"session_id": token_hash(token)})
+    if not found:
         return None
-    row, user = found
+    row, user = found[0]
     now = utcnow()
     if user.id != wanted_id or user.session_epoch != wanted_epoch or not _is_open(row, user, now):
         return None

@@ -18,7 +18,7 @@ from flask import g, has_request_context
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from digicheck.extensions import db
+from digicheck.extensions import db, read_alone
 from digicheck.logs import audit
 from digicheck.models import ApiToken, Role, TokenRole, User
 from digicheck.models._time import utcnow
@@ -109,7 +109,8 @@ def authenticate(raw: str) -> ApiToken | None:
     if not isinstance(raw, str) or not _RAW.fullmatch(raw):
         return None
     digest = secret_hash(raw)
-    token = db.session.execute(_TOKEN_BY_HASH, {"secret_hash": digest}).scalar_one_or_none()
+    found = read_alone(_TOKEN_BY_HASH, {"secret_hash": digest})
+    token = found[0][0] if found else None
     now = utcnow()
     if token is None or not hmac.compare_digest(token.secret_hash, digest) or not token.is_usable(now):
         return None

@@ -1,0 +1,125 @@
+"""The login check and the API token lookup read outside a transaction (`extensions.read_alone`):
+a read-only request then opens none (on PostgreSQL: no BEGIN and COMMIT round trips around the
+one statement), while what the request does with the loaded objects behaves as before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import jsonify
+from flask_login import current_user, login_required
+from sqlalchemy import event, select
+
+from digicheck.extensions import db, read_alone
+from digicheck.models import User
+
+_SEEN: dict[str, Any] = {}
+
+
+@pytest.fixture
+def probe(app: Any) -> Iterator[dict[str, Any]]:
+    """A logged-in route that reports what the request's session looks like after the login check,
+    and may rename the user (`?name=`) or read their municipality through a lazy relationship."""
+    seen = _SEEN
+    seen.clear()
+
+    @login_required
+    def view() -> Any:
+        from flask import request
+
+        user = current_user._get_current_object()
+        seen["before_view"] = list(seen["transactions"])
+        seen["user_in_session"] = user in db.session
+        if "name" in request.args:
+            user.name = request.args["name"]  # stored with the request's commit
+        municipality = user.municipality
+        return jsonify(municipality=municipality.name if municipality is not None else None)
+
+    if "test_read_alone" not in app.view_functions:  # the app serves the whole session's tests
+        app.add_url_rule("/test/read-alone", "test_read_alone", view)
+        app.add_url_rule("/test/bare", "test_bare", login_required(lambda: "ok"))  # as bench/web_bench.py's bare route
+    # what the engine's connections begin (with their isolation level) and commit, in order
+    events: list[str] = []
+    seen["transactions"] = events
+
+    def began(conn: Any) -> None:
+        events.append(f"begin:{conn.get_execution_options().get('isolation_level')}")
+
+    def committed(conn: Any) -> None:
+        events.append("commit")
+
+    event.listen(db.engine, "begin", began)
+    event.listen(db.engine, "commit", committed)
+    yield seen
+    event.remove(db.engine, "begin", began)
+    event.remove(db.engine, "commit", committed)
+
+
+def _as_in_production() -> None:
+    """A test request shares the test's app context and so its session; a served request starts with
+    a session of its own that has neither begun nor loaded anything. Close the test's session so the
+    request starts like that."""
+    db.session.commit()
+    db.session.close()
+    _SEEN.get("transactions", []).clear()
+
+
+def test_a_logged_in_read_opens_no_transaction(app, browser, world, probe) -> None:
+    browser.login(world.kommune)
+    _as_in_production()
+    probe["transactions"].clear()
+    assert browser.get("/test/bare").status_code == 200
+    # a logged-in request that reads nothing else: the login check in autocommit, nothing committed
+    assert probe["transactions"] == ["begin:AUTOCOMMIT"]
+    probe["transactions"].clear()
+    response = browser.get("/test/read-alone")
+    assert response.status_code == 200 and response.get_json() == {"municipality": "Erbach"}
+    # the user is an object of the request's session; reading the lazy relationship then began the
+    # request's own transaction on a connection, which the request committed
+    assert probe["before_view"] == ["begin:AUTOCOMMIT"] and probe["user_in_session"]
+    assert probe["transactions"] == ["begin:AUTOCOMMIT", "begin:None", "commit"]
+
+
+def test_changes_to_the_user_loaded_alone_are_stored(app, browser, world, probe) -> None:
+    browser.login(world.kommune)
+    user_id = world.kommune.id
+    _as_in_production()
+    assert browser.get("/test/read-alone?name=Hauptamt%20Erbach%20(neu)").status_code == 200
+    assert probe["before_view"] == ["begin:AUTOCOMMIT"]
+    db.session.close()
+    assert db.session.get(User, user_id).name == "Hauptamt Erbach (neu)"
+
+
+def test_a_lock_elsewhere_ends_the_login_at_once(app, browser, world, probe) -> None:
+    """The read sees what another connection committed just before: no cached login."""
+    browser.login(world.kommune)
+    user_id = world.kommune.id
+    _as_in_production()
+    assert browser.get("/test/read-alone").status_code == 200
+    assert probe["before_view"] == ["begin:AUTOCOMMIT"]
+    db.session.get(User, user_id).active = False
+    _as_in_production()
+    response = browser.get("/test/read-alone")
+    assert response.status_code == 302 and response.location.startswith("/anmelden")
+
+
+def test_inside_a_begun_transaction_the_read_joins_it(app, world) -> None:
+    """Once the session has begun, `read_alone` reads in its transaction and returns its own objects,
+    so it sees what the session changed and not yet committed."""
+    user = db.session.get(User, world.kommune.id)
+    assert user is not None
+    user.name = "noch nicht gespeichert"
+    db.session.flush()
+    [(found,)] = read_alone(select(User).where(User.id == world.kommune.id), {})
+    assert found is user and found.name == "noch nicht gespeichert"
+    db.session.rollback()
+
+
+def test_outside_a_transaction_the_objects_are_attached_to_the_session(app, world) -> None:
+    user_id = world.kommune.id
+    _as_in_production()
+    [(found,)] = read_alone(select(User).where(User.id == user_id), {})
+    assert found in db.session and found.name == "Hauptamt Erbach"
+    assert db.session.get(User, user_id) is found  # the identity map holds it: no second object
