@@ -132,7 +132,18 @@ def _register_limiter(app: Flask) -> None:
             before()
 
     def headers_where_limited(response: Response) -> Response:
-        return after(response) if limits_of(request.endpoint)[1] else response
+        if not limits_of(request.endpoint)[1]:
+            return response
+        own = response.headers.get("Retry-After")
+        response = after(response)
+        if response.status_code != 429:
+            # Flask-Limiter sets Retry-After on every answer of a limited route; it means "come back
+            # then" only on a 429 (RFC 9110 10.2.3). Other answers keep their own (the 503 page's) or none.
+            if own is None:
+                response.headers.pop("Retry-After", None)
+            else:
+                response.headers["Retry-After"] = own
+        return response
 
     before_hooks, after_hooks = app.before_request_funcs[None], app.after_request_funcs[None]
     before_hooks[before_hooks.index(before)] = check_where_limited

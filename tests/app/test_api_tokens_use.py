@@ -197,8 +197,11 @@ def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per day")  # a fixed window: a day, so no window ends mid-test
     limiter.reset()
     first, second = token_for(TokenRole.ANALYST), token_for(TokenRole.ANALYST)
-    codes = [client.get("/api/v1/benchmark", headers=bearer(first)).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    answers = [client.get("/api/v1/benchmark", headers=bearer(first)) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    # every answer says how much is left; only the 429 says when to come back
+    assert [a.headers.get("X-RateLimit-Remaining") for a in answers] == ["2", "1", "0", "0"]
+    assert ["Retry-After" in a.headers for a in answers] == [False, False, False, True]
     limited = client.get("/api/v1/benchmark", headers=bearer(first))
     assert limited.mimetype == PROBLEM and limited.get_json()["title"] == "Zu viele Anfragen" and "Retry-After" in limited.headers
     assert (
