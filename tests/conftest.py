@@ -42,6 +42,58 @@ def postgres_server_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def postgres_app_factory(postgres_server_url: str, app_factory: Any) -> Iterator[Any]:
+    """The app on PostgreSQL, for tests of concurrent writers (SQLite lets one writer in at a time):
+    the test app itself in the PostgreSQL pass; in the SQLite pass an app on a PostgreSQL database of
+    its own, dropped at the end. So these tests run in both passes and never skip under CI."""
+    if TEST_DATABASE_URL.startswith("postgres"):
+        yield app_factory
+        return
+    import secrets
+
+    import psycopg
+    from sqlalchemy import make_url
+
+    from digicheck.app import create_app
+    from digicheck.extensions import db, limiter
+
+    server = make_url(postgres_server_url).set(drivername="postgresql")
+    conninfo = server.render_as_string(hide_password=False)
+    name = f"digicheck_concurrency_{secrets.token_hex(4)}"
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+        app = create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        limiter.init_app(app_factory)  # the shared limiter keeps the storage of the app initialised last
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_app(postgres_app_factory: Any) -> Iterator[Any]:
+    """`app` on PostgreSQL (see `postgres_app_factory`): empty tables, its app context pushed."""
+    from digicheck.extensions import db
+
+    with postgres_app_factory.app_context():
+        _empty(db)
+        yield postgres_app_factory
+        db.session.remove()
+
+
+@pytest.fixture
+def postgres_world(postgres_app: Any) -> World:
+    """`world` in the PostgreSQL app."""
+    return make_world()
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if TEST_DATABASE_URL:
         return TEST_DATABASE_URL
@@ -130,6 +182,11 @@ def add_user(email: str, name: str, role: Any, municipality: Any = None, passwor
 
 @pytest.fixture
 def world(app) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The world's rows in the database of the app context pushed now, committed."""
     from digicheck.accounts.services import hash_password
     from digicheck.extensions import db
     from digicheck.models import Municipality, Role, User

@@ -130,9 +130,9 @@ def recompute_together(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(newest_round, "refresh", refresh_together)
 
 
-def test_a_validation_and_a_new_round_at_once_end_in_step(app, world, monkeypatch) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("nur PostgreSQL: SQLite lässt nur einen Schreiber auf einmal zu")
+def test_a_validation_and_a_new_round_at_once_end_in_step(postgres_app, postgres_world, monkeypatch) -> None:
+    """On PostgreSQL in both passes (SQLite lets one writer in at a time)."""
+    app, world = postgres_app, postgres_world
     towns = [town(i) for i in range(4)]
     for m in towns:
         svc.save_demo_answers(round_one := _started(m), full_answers())

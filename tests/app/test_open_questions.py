@@ -116,12 +116,14 @@ def test_bulk_loaders_recompute_every_note(app, world, assessment) -> None:
 # --- two writers of the same thread at once (PostgreSQL) ----------------------------------------
 
 
-def test_a_deletion_and_a_reply_of_the_kommune_at_once_end_in_step(app, world, assessment, monkeypatch) -> None:
+def test_a_deletion_and_a_reply_of_the_kommune_at_once_end_in_step(postgres_app, postgres_world, monkeypatch) -> None:
     """Neither writer changes the root row itself. The deletion recomputes while the reply's
     recomputation holds the root row: without the lock taken before its own statement, the deletion's
-    UPDATE would not see the reply committed meanwhile and store "not waiting"."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("nur PostgreSQL: SQLite lässt nur einen Schreiber auf einmal zu")
+    UPDATE would not see the reply committed meanwhile and store "not waiting". On PostgreSQL in both
+    passes (SQLite lets one writer in at a time)."""
+    app, world = postgres_app, postgres_world
+    assessment = svc.start_round(world.erbach, world.kommune)
+    db.session.commit()
     root = consult.add_note(assessment, world.berater, "Bitte den Ratsbeschluss nennen.", shared=True)
     first = talk.reply(root, world.kommune, "Beschluss folgt.")
     db.session.commit()
