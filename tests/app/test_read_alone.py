@@ -14,14 +14,17 @@ from sqlalchemy import event, select
 
 from digicheck.extensions import db, read_alone
 from digicheck.models import User
+from tests.conftest import Browser
 
 _SEEN: dict[str, Any] = {}
 
 
 @pytest.fixture
-def probe(app: Any) -> Iterator[dict[str, Any]]:
-    """A logged-in route that reports what the request's session looks like after the login check,
-    and may rename the user (`?name=`) or read their municipality through a lazy relationship."""
+def probe(other_app: Any) -> Iterator[dict[str, Any]]:
+    """An app of its own on the test database (a route cannot be added to one that has served), with a
+    logged-in route that reports what the request's session looks like after the login check, and may
+    rename the user (`?name=`) and read their municipality through a lazy relationship; and a browser for it."""
+    served = other_app()
     seen = _SEEN
     seen.clear()
 
@@ -37,10 +40,10 @@ def probe(app: Any) -> Iterator[dict[str, Any]]:
         municipality = user.municipality
         return jsonify(municipality=municipality.name if municipality is not None else None)
 
-    if "test_read_alone" not in app.view_functions:  # the app serves the whole session's tests
-        app.add_url_rule("/test/read-alone", "test_read_alone", view)
-        app.add_url_rule("/test/bare", "test_bare", login_required(lambda: "ok"))  # as bench/web_bench.py's bare route
-    # what the engine's connections begin (with their isolation level) and commit, in order
+    served.add_url_rule("/test/read-alone", "test_read_alone", view)
+    served.add_url_rule("/test/bare", "test_bare", login_required(lambda: "ok"))  # as bench/web_bench.py's bare route
+    seen["browser"] = Browser(served.test_client())
+    # what the served app's connections begin (with their isolation level) and commit, in order
     events: list[str] = []
     seen["transactions"] = events
 
@@ -50,11 +53,13 @@ def probe(app: Any) -> Iterator[dict[str, Any]]:
     def committed(conn: Any) -> None:
         events.append("commit")
 
-    event.listen(db.engine, "begin", began)
-    event.listen(db.engine, "commit", committed)
+    with served.app_context():
+        engine = db.engine
+    event.listen(engine, "begin", began)
+    event.listen(engine, "commit", committed)
     yield seen
-    event.remove(db.engine, "begin", began)
-    event.remove(db.engine, "commit", committed)
+    event.remove(engine, "begin", began)
+    event.remove(engine, "commit", committed)
 
 
 def _as_in_production() -> None:
@@ -66,7 +71,8 @@ def _as_in_production() -> None:
     _SEEN.get("transactions", []).clear()
 
 
-def test_a_logged_in_read_opens_no_transaction(app, browser, world, probe) -> None:
+def test_a_logged_in_read_opens_no_transaction(app, world, probe) -> None:
+    browser = probe["browser"]
     browser.login(world.kommune)
     _as_in_production()
     probe["transactions"].clear()
@@ -82,7 +88,8 @@ def test_a_logged_in_read_opens_no_transaction(app, browser, world, probe) -> No
     assert probe["transactions"] == ["begin:AUTOCOMMIT", "begin:None", "commit"]
 
 
-def test_changes_to_the_user_loaded_alone_are_stored(app, browser, world, probe) -> None:
+def test_changes_to_the_user_loaded_alone_are_stored(app, world, probe) -> None:
+    browser = probe["browser"]
     browser.login(world.kommune)
     user_id = world.kommune.id
     _as_in_production()
@@ -92,8 +99,9 @@ def test_changes_to_the_user_loaded_alone_are_stored(app, browser, world, probe)
     assert db.session.get(User, user_id).name == "Hauptamt Erbach (neu)"
 
 
-def test_a_lock_elsewhere_ends_the_login_at_once(app, browser, world, probe) -> None:
+def test_a_lock_elsewhere_ends_the_login_at_once(app, world, probe) -> None:
     """The read sees what another connection committed just before: no cached login."""
+    browser = probe["browser"]
     browser.login(world.kommune)
     user_id = world.kommune.id
     _as_in_production()
