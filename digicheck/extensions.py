@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import Babel
@@ -11,7 +12,8 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import CursorResult, Engine, MetaData, Result, inspect
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 
 class Base(DeclarativeBase):
@@ -55,27 +57,51 @@ def columns(statement: Any, values: dict[str, Any]) -> Any:
 _AUTOCOMMIT: dict[Engine, Engine] = {}
 
 
-def read_alone(statement: Any, values: dict[str, Any]) -> list[Any]:
-    """The ORM rows of one read that needs no transaction of its own (the login's session and user, an
-    API token): run in autocommit when the request has not begun a transaction yet, its objects then
-    attached to the request's session (changes to them are stored with its commit, relationships load
-    through it). On PostgreSQL this spares a read-only request the BEGIN and COMMIT round trips around
-    that one statement (issue 18, part 6); one statement is consistent by itself. Once the request
-    has used its session (a transaction begun, an object loaded or added), the read joins it, as any other."""
+def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of one ORM read of whole entities (`select(A, B).join(…)`) that needs no transaction of
+    its own: the login's session and user, an API token and its account. Before the request has used
+    its session, the statement runs in autocommit as plain columns, and each row's entities become
+    objects of the request's session as if the ORM had loaded them (changes to them are stored with its
+    commit, relationships load through it; an entity an outer join found nothing for is None). On
+    PostgreSQL this spares a read-only request the BEGIN and COMMIT round trips around that one
+    statement, and the ORM's loading machinery, which cost more than the statement (issue 18, part 6);
+    one statement is consistent by itself. Once the request has used its session (a transaction begun,
+    an object loaded or added), the read joins it as an ORM query, as any other."""
     session = db.session()
     if session.in_transaction() or session.identity_map or session.new:
-        return list(session.execute(statement, values).all())
+        return [tuple(row) for row in session.execute(statement, values).all()]
     engine = db.engine
     autocommit = _AUTOCOMMIT.get(engine)
     if autocommit is None:
         autocommit = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with Session(autocommit, autoflush=False) as alone:
-        rows = list(alone.execute(statement, values).all())
-    for row in rows:
-        for value in row:
-            if inspect(value, raiseerr=False) is not None:
-                session.add(value)  # detached, with its identity: attached without a query (the map was empty)
-    return rows
+    with autocommit.connect() as connection:
+        rows = connection.execute(statement, values).all()
+    layout = _entity_layout(statement)
+    return [tuple(_loaded(session, manager, fields, row) for manager, fields in layout) for row in rows]
+
+
+@lru_cache(maxsize=64)  # the statements are module constants
+def _entity_layout(statement: Any) -> tuple[tuple[Any, tuple[tuple[int, str], ...]], ...]:
+    """Per entity of the statement, in order: its class manager and (column index, attribute) pairs."""
+    mappers = [inspect(d["entity"]) for d in statement.column_descriptions]
+    fields: list[list[tuple[int, str]]] = [[] for _ in mappers]
+    for index, column in enumerate(statement.selected_columns):
+        [which] = [n for n, mapper in enumerate(mappers) if column.table is mapper.local_table]  # one entity per table
+        fields[which].append((index, mappers[which].get_property_by_column(column).key))
+    return tuple((mapper.class_manager, tuple(found)) for mapper, found in zip(mappers, fields, strict=True))
+
+
+def _loaded(session: Session, manager: Any, fields: tuple[tuple[int, str], ...], row: Any) -> Any:
+    """One entity of a plain row as a persistent object of `session`, its columns loaded and unchanged
+    (no query: the session's identity map was empty); None when the row has no such entity."""
+    if all(row[index] is None for index, _ in fields):
+        return None
+    instance = manager.new_instance()
+    for index, key in fields:
+        set_committed_value(instance, key, row[index])
+    make_transient_to_detached(instance)  # its identity from the primary key just set
+    session.add(instance)
+    return instance
 
 
 def recompute_locked(lock: Any, recompute: Any, ids: list[int], model: type, attributes: list[str]) -> None:

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from digicheck.extensions import db, read_alone
 from digicheck.logs import audit
@@ -36,7 +36,7 @@ MAX_DAYS = 3650
 MAX_NAME_LENGTH = 80
 
 #: the token and, in the same statement, the consultant account it acts for (checked on every request)
-_TOKEN_BY_HASH = select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.secret_hash == bindparam("secret_hash"))
+_TOKEN_BY_HASH = select(ApiToken, User).outerjoin(User, User.id == ApiToken.user_id).where(ApiToken.secret_hash == bindparam("secret_hash"))
 
 
 class TokenError(ValueError):
@@ -111,6 +111,8 @@ def authenticate(raw: str) -> ApiToken | None:
     digest = secret_hash(raw)
     found = read_alone(_TOKEN_BY_HASH, {"secret_hash": digest})
     token = found[0][0] if found else None
+    if token is not None:
+        set_committed_value(token, "user", found[0][1])  # loaded with it: no second query for the account
     now = utcnow()
     if token is None or not hmac.compare_digest(token.secret_hash, digest) or not token.is_usable(now):
         return None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import jsonify
 from flask_login import current_user, login_required
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 
 from digicheck.extensions import db, read_alone
 from digicheck.models import User
@@ -131,3 +131,33 @@ def test_outside_a_transaction_the_objects_are_attached_to_the_session(app, worl
     [(found,)] = read_alone(select(User).where(User.id == user_id), {})
     assert found in db.session and found.name == "Hauptamt Erbach"
     assert db.session.get(User, user_id) is found  # the identity map holds it: no second object
+
+
+def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
+    """Every column of the login's session row and user, and of a token with and without its account,
+    comes out as the ORM itself loads it (types included: time zones, enums)."""
+    from digicheck.accounts.sessions import _SESSION_WITH_USER, token_hash
+    from digicheck.accounts.tokens import _TOKEN_BY_HASH, create_token, secret_hash
+    from digicheck.models import ApiToken, TokenRole, UserSession
+    from digicheck.models._time import utcnow
+
+    db.session.add(UserSession(id=token_hash("t"), user_id=world.kommune.id, epoch=0, created_at=utcnow(), last_seen_at=utcnow()))
+    with_account = create_token("Planung", TokenRole.CONSULTANT, user=world.berater)[1]
+    without = create_token("BI", TokenRole.ANALYST)[1]
+    _as_in_production()
+
+    def columns(instance: Any) -> dict[str, Any]:
+        return {a.key: getattr(instance, a.key) for a in inspect(type(instance)).column_attrs}
+
+    cases = [(_SESSION_WITH_USER, {"session_id": token_hash("t")})]
+    cases += [(_TOKEN_BY_HASH, {"secret_hash": secret_hash(raw)}) for raw in (with_account, without)]
+    for statement, values in cases:
+        [alone] = read_alone(statement, values)
+        assert all(inspect(o).persistent for o in alone if o is not None)
+        expected = [columns(o) if o is not None else None for o in alone]
+        _as_in_production()
+        [loaded] = db.session.execute(statement, values).all()
+        assert [columns(o) if o is not None else None for o in loaded] == expected
+        _as_in_production()
+    [(token, account)] = read_alone(_TOKEN_BY_HASH, {"secret_hash": secret_hash(without)})
+    assert isinstance(token, ApiToken) and account is None and token.user is None and token.role == TokenRole.ANALYST
