@@ -88,25 +88,27 @@ def test_a_logged_in_read_opens_no_transaction(app, world, probe) -> None:
     assert probe["transactions"] == ["begin:AUTOCOMMIT", "begin:None", "commit"]
 
 
-def test_changes_to_the_user_loaded_alone_are_stored(app, world, probe) -> None:
+def _logged_in_probe(world: Any, probe: dict[str, Any], url: str) -> tuple[Any, int]:
+    """The Kommune user logged in on the probe's app, then `url` requested with the login read alone;
+    the browser and the user's id."""
     browser = probe["browser"]
     browser.login(world.kommune)
     user_id = world.kommune.id
     _as_in_production()
-    assert browser.get("/test/read-alone?name=Hauptamt%20Erbach%20(neu)").status_code == 200
+    assert browser.get(url).status_code == 200
     assert probe["before_view"] == ["begin:AUTOCOMMIT"]
+    return browser, user_id
+
+
+def test_changes_to_the_user_loaded_alone_are_stored(app, world, probe) -> None:
+    _, user_id = _logged_in_probe(world, probe, "/test/read-alone?name=Hauptamt%20Erbach%20(neu)")
     db.session.close()
     assert db.session.get(User, user_id).name == "Hauptamt Erbach (neu)"
 
 
 def test_a_lock_elsewhere_ends_the_login_at_once(app, world, probe) -> None:
     """The read sees what another connection committed just before: no cached login."""
-    browser = probe["browser"]
-    browser.login(world.kommune)
-    user_id = world.kommune.id
-    _as_in_production()
-    assert browser.get("/test/read-alone").status_code == 200
-    assert probe["before_view"] == ["begin:AUTOCOMMIT"]
+    browser, user_id = _logged_in_probe(world, probe, "/test/read-alone")
     db.session.get(User, user_id).active = False
     _as_in_production()
     response = browser.get("/test/read-alone")
