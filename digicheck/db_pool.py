@@ -16,11 +16,12 @@ which is what a client sees of a restart.
 
 from __future__ import annotations
 
-import contextlib
 import time
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, event, exc
+from sqlalchemy.engine import Dialect
 
 #: a connection idle in the pool for longer than this is pinged before use
 IDLE_PING_AFTER = 10.0
@@ -39,10 +40,10 @@ def engine_options(database_url: str) -> dict[str, Any]:
 
 def install(engine: Engine) -> None:
     """Ping connections that come back from a long idle time; idempotent per engine."""
-    if event.contains(engine.pool, "checkout", _ping_if_idle):
+    if event.contains(engine.pool, "checkin", _remember_return):
         return
     event.listen(engine.pool, "checkin", _remember_return)
-    event.listen(engine.pool, "checkout", _ping_if_idle)
+    event.listen(engine.pool, "checkout", partial(_ping_if_idle, engine.dialect))
 
 
 def _remember_return(dbapi_connection: Any, record: Any) -> None:
@@ -50,15 +51,13 @@ def _remember_return(dbapi_connection: Any, record: Any) -> None:
         record.info[_RETURNED] = time.monotonic()
 
 
-def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, proxy: Any) -> None:
     returned = record.info.get(_RETURNED)
     if returned is None or time.monotonic() - returned < IDLE_PING_AFTER:
         return  # new, or in steady use
-    cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("SELECT 1")
+        # the dialect's own ping: psycopg's runs in autocommit, so it leaves no transaction open behind it
+        # (a plain SELECT would, and a checkout that then asks for AUTOCOMMIT, `extensions.read_alone`, fails)
+        dialect.do_ping(dbapi_connection)
     except Exception as error:  # the driver's own error class: the connection is gone
         raise exc.DisconnectionError() from error  # the pool discards it and checks out another
-    finally:
-        with contextlib.suppress(Exception):  # closing a cursor of a dead connection may fail too
-            cursor.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -53,8 +54,8 @@ def columns(statement: Any, values: dict[str, Any]) -> Any:
     return db.session.connection().execute(statement, values)
 
 
-#: the autocommit view of each engine (same pool), made once per engine
-_AUTOCOMMIT: dict[Engine, Engine] = {}
+#: where an app keeps the autocommit view of its engine (same pool), made once
+_AUTOCOMMIT = "digicheck.autocommit_engine"
 
 
 def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -66,16 +67,21 @@ def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
     PostgreSQL this spares a read-only request the BEGIN and COMMIT round trips around that one
     statement, and the ORM's loading machinery, which cost more than the statement (issue 18, part 6);
     one statement is consistent by itself. Once the request has used its session (a transaction begun,
-    an object loaded or added), the read joins it as an ORM query, as any other."""
+    an object loaded or added), the read joins it as an ORM query, as any other.
+
+    Made for lookups by a unique key of plain mapped classes, one entity per table: objects built here
+    fire no ORM `load` events and no `@reconstructor` (the models have none)."""
     session = db.session()
     if session.in_transaction() or session.identity_map or session.new:
         return [tuple(row) for row in session.execute(statement, values).all()]
     engine = db.engine
-    autocommit = _AUTOCOMMIT.get(engine)
-    if autocommit is None:
-        autocommit = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit.connect() as connection:
+    kept: tuple[Engine, Engine] | None = current_app.extensions.get(_AUTOCOMMIT)
+    if kept is None or kept[0] is not engine:
+        kept = current_app.extensions[_AUTOCOMMIT] = (engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
+    with kept[1].connect() as connection:
         rows = connection.execute(statement, values).all()
+    if len(rows) > 1:
+        raise ValueError("read_alone is for lookups by a unique key: one row at most")
     layout = _entity_layout(statement)
     return [tuple(_loaded(session, manager, fields, row) for manager, fields in layout) for row in rows]
 

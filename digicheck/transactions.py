@@ -51,15 +51,16 @@ def mark_failed() -> None:
 
 
 def _commit(response: Response) -> Response:
-    if not g.pop(_FAILED, False) and _began():  # popped: a test's app context outlives its requests
+    failed, connected = g.pop(_FAILED, False), g.pop(_CONNECTED, False)  # popped: a test's app context outlives its requests
+    if not failed and _began(connected):
         db.session.commit()
     return response
 
 
-def _began() -> bool:
+def _began(connected: bool) -> bool:
     """Whether the request used the database through its session: took a connection, or has changes
     to flush. A request that never did (anonymous pages, health checks, the favicon, a logged-in read
     whose login check ran alone: `extensions.read_alone`) has nothing to commit; its commit only
     built and ended a transaction object without a connection (issue 18, part 6)."""
     session = db.session()
-    return bool(g.pop(_CONNECTED, False) or session.new or session.dirty or session.deleted)
+    return bool(connected or session.new or session.dirty or session.deleted)

@@ -82,7 +82,7 @@ def postgres_app(postgres_app_factory: Any) -> Iterator[Any]:
     from digicheck.extensions import db
 
     with postgres_app_factory.app_context():
-        _empty(db)
+        _fresh(postgres_app_factory)
         yield postgres_app_factory
         db.session.remove()
 
@@ -132,14 +132,21 @@ def _drop_alembic(db: Any) -> None:
 @pytest.fixture
 def app(app_factory) -> Iterator[Any]:
     """The app with empty tables: every test starts from a fresh database."""
-    from digicheck.extensions import db, limiter
+    from digicheck.extensions import db
 
     with app_factory.app_context():
-        _empty(db)
-        limiter.reset()
-        app_factory.extensions.pop("digicheck.benchmark_cache", None)  # what the process remembered of the last test's data
+        _fresh(app_factory)
         yield app_factory
         db.session.remove()
+
+
+def _fresh(app: Any) -> None:
+    """Empty tables, rate limits and what the process remembered of the last test's data."""
+    from digicheck.extensions import db, limiter
+
+    _empty(db)
+    limiter.reset()
+    app.extensions.pop("digicheck.benchmark_cache", None)
 
 
 def _empty(db: Any) -> None:

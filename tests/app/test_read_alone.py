@@ -155,7 +155,8 @@ def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
     cases += [(_TOKEN_BY_HASH, {"secret_hash": secret_hash(raw)}) for raw in (with_account, without)]
     for statement, values in cases:
         [alone] = read_alone(statement, values)
-        assert all(inspect(o).persistent for o in alone if o is not None)
+        # every column loaded from the row itself: none left expired (reading one would query again)
+        assert all(inspect(o).persistent and not inspect(o).expired_attributes for o in alone if o is not None)
         expected = [columns(o) if o is not None else None for o in alone]
         _as_in_production()
         [loaded] = db.session.execute(statement, values).all()
@@ -163,3 +164,44 @@ def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
         _as_in_production()
     [(token, account)] = read_alone(_TOKEN_BY_HASH, {"secret_hash": secret_hash(without)})
     assert isinstance(token, ApiToken) and account is None and token.user is None and token.role == TokenRole.ANALYST
+
+
+def test_a_connection_pinged_after_a_quiet_spell_serves_the_login_read(app, world, probe, monkeypatch) -> None:
+    """A connection idle in the pool is pinged on checkout (digicheck/db_pool.py). The ping must leave no
+    transaction open: the login read then asks the same connection for autocommit."""
+    from digicheck import db_pool
+
+    browser, _ = _logged_in_probe(world, probe, "/test/read-alone")
+    monkeypatch.setattr(db_pool, "IDLE_PING_AFTER", 0.0)  # every checkout of a used connection is pinged
+    for _ in range(3):
+        probe["transactions"].clear()
+        assert browser.get("/test/bare").status_code == 200
+        assert probe["transactions"] == ["begin:AUTOCOMMIT"]
+
+
+def test_api_tokens_read_alone_are_checked_and_their_use_stored(app, world, probe) -> None:
+    """The token lookup on a request's unused session (as served): a usable token works and its use is
+    stored, a revoked one and one whose consultant account is locked are refused."""
+    from digicheck.accounts.tokens import create_token, revoke
+    from digicheck.models import ApiToken, TokenRole
+
+    analyst, raw_analyst = create_token("BI", TokenRole.ANALYST)
+    revoked, raw_revoked = create_token("alt", TokenRole.ANALYST)
+    revoke(revoked)
+    consultant, raw_consultant = create_token("Planung", TokenRole.CONSULTANT, user=world.berater)
+    ids, berater_id = (analyst.id, consultant.id), world.berater.id
+    _as_in_production()
+    client = probe["browser"]
+
+    def get(raw: str, url: str = "/api/v1/benchmark") -> Any:
+        probe["transactions"].clear()
+        return client.get(url, headers={"Authorization": f"Bearer {raw}"})
+
+    assert get(raw_analyst).status_code == 200 and probe["transactions"][0] == "begin:AUTOCOMMIT"
+    assert get(raw_consultant, "/api/v1/municipalities").status_code == 200
+    assert get(raw_revoked).status_code == 401
+    db.session.get(User, berater_id).active = False
+    _as_in_production()
+    assert get(raw_consultant, "/api/v1/municipalities").status_code == 401
+    stored = [db.session.get(ApiToken, token_id) for token_id in ids]
+    assert all(t is not None and t.last_used_at is not None for t in stored)
