@@ -18,8 +18,9 @@ from sqlalchemy import and_, bindparam, or_, select
 from digicheck import timefmt
 from digicheck.assess.report import answer_row
 from digicheck.assess.services import profiles_of
+from digicheck.benchmark.cache import data_version
 from digicheck.benchmark.export import published_number, shown_groups
-from digicheck.benchmark.services import GroupFigures, Report, build_report
+from digicheck.benchmark.services import GroupFigures, Report, build_report, present_laender
 from digicheck.consult.bookings import BookingRow
 from digicheck.consult.queries import (
     OverviewQuery,
@@ -33,7 +34,7 @@ from digicheck.consult.queries import (
 )
 from digicheck.extensions import columns, db
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Municipality, ValidatedLevel
-from digicheck.municipalities import default_land, laender, register_fields
+from digicheck.municipalities import default_land, register_fields
 from scoring.laender import GERMANY
 
 # --- cursors ------------------------------------------------------------------------------
@@ -325,7 +326,8 @@ def _group_document(report: Report, group: GroupFigures, *, levels: bool = True)
 def benchmark_document(round_: int | None, dimension: str, land: str | None = None) -> dict[str, Any]:
     """The report's figures (the same service, guard and k as the page) of one Land, by default that of
     `default_land`, or of GERMANY: suppressed groups and cells are null with a reason code."""
-    present = laender()
+    version = data_version()  # as the report page: the Länder and the report remembered per data version
+    present = present_laender(version)
     scope = GERMANY if len(present) < 2 else (land or default_land(None, present))
     report = build_report(
         round_,
@@ -333,6 +335,7 @@ def benchmark_document(round_: int | None, dimension: str, land: str | None = No
         k=int(current_app.config.get("BENCHMARK_K", 5)),
         include_demo=bool(current_app.config["DIGICHECK_DEMO"]),
         land=scope,
+        version=version,
     )
     return {
         "land": present[0][0] if len(present) == 1 else scope,

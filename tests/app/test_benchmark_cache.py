@@ -133,3 +133,41 @@ def test_threads_asking_for_the_same_figures_compute_them_once(app) -> None:
         thread.join(10)
     assert results == ["figures"] * 4
     assert len(computed) == 1
+
+
+def test_the_api_serves_the_remembered_figures_as_the_page_does(browser, world, other_app) -> None:
+    """The benchmark endpoint takes the Länder and the report from the same memory per data version as
+    the report page: a second call with unchanged data runs no statement of the report's, and a
+    submission through another worker is seen at the next call."""
+    from sqlalchemy import event
+
+    from digicheck.accounts.tokens import create_token
+    from digicheck.models import TokenRole
+    from tests.app.api_helpers import bearer
+
+    kreis_world({"06431": 6, "06432": 8})
+    newcomers = [municipality(f"06431{900 + i}", kreis_ags="06431", kreis="Kreis 06431", rb="Darmstadt", population=3000) for i in range(2)]
+    raw = create_token("BI", TokenRole.ANALYST)[1]
+    db.session.commit()
+
+    def participants() -> dict[str, float]:
+        document = browser.get("/api/v1/benchmark?dimension=kreis", headers=bearer(raw)).get_json()
+        return {g["label"]: g["participation"] for g in document["groups"] if g["dimension"] == "kreis"}
+
+    first = participants()
+    statements: list[str] = []
+    record = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert participants() == first
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "area_scores" in s or "GROUP BY" in s.upper()], statements  # only the probe and the token
+
+    worker = other_app()
+    with worker.app_context():
+        for m in newcomers:
+            submit(db.session.get(type(m), m.id), 2026, [70.0] * 5)
+        db.session.commit()
+    kreis = "Landkreis / kreisfreie Stadt: Kreis 06431"
+    assert (first[kreis], participants()[kreis]) == (75.0, 100.0)  # 6 of 8, then all 8 submitted
