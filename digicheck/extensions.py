@@ -74,11 +74,10 @@ def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
     session = db.session()
     if session.in_transaction() or session.identity_map or session.new:
         return [tuple(row) for row in session.execute(statement, values).all()]
-    engine = db.engine
-    kept: tuple[Engine, Engine] | None = current_app.extensions.get(_AUTOCOMMIT)
-    if kept is None or kept[0] is not engine:
-        kept = current_app.extensions[_AUTOCOMMIT] = (engine, engine.execution_options(isolation_level="AUTOCOMMIT"))
-    with kept[1].connect() as connection:
+    autocommit: Engine | None = current_app.extensions.get(_AUTOCOMMIT)
+    if autocommit is None:
+        autocommit = current_app.extensions[_AUTOCOMMIT] = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit.connect() as connection:
         rows = connection.execute(statement, values).all()
     if len(rows) > 1:
         raise ValueError("read_alone is for lookups by a unique key: one row at most")

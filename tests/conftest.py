@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,21 +50,10 @@ def postgres_app_factory(postgres_server_url: str, app_factory: Any) -> Iterator
     if TEST_DATABASE_URL.startswith("postgres"):
         yield app_factory
         return
-    import secrets
-
-    import psycopg
-    from sqlalchemy import make_url
-
     from digicheck.app import create_app
     from digicheck.extensions import db, limiter
 
-    server = make_url(postgres_server_url).set(drivername="postgresql")
-    conninfo = server.render_as_string(hide_password=False)
-    name = f"digicheck_concurrency_{secrets.token_hex(4)}"
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    with own_postgres_database(postgres_server_url, "digicheck_concurrency") as url:
         app = create_app({"SECRET_KEY": "test-secret-of-at-least-32-characters", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
         limiter.init_app(app_factory)  # the shared limiter keeps the storage of the app initialised last
         with app.app_context():
@@ -71,6 +61,23 @@ def postgres_app_factory(postgres_server_url: str, app_factory: Any) -> Iterator
         yield app
         with app.app_context():
             db.engine.dispose()
+
+
+@contextmanager
+def own_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """An empty PostgreSQL database of its own on the server of `server_url` (its URL), dropped afterwards."""
+    import secrets
+
+    import psycopg
+    from sqlalchemy import make_url
+
+    server = make_url(server_url).set(drivername="postgresql")
+    conninfo = server.render_as_string(hide_password=False)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(conninfo, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

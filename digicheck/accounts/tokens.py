@@ -16,7 +16,6 @@ from datetime import timedelta
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from digicheck.extensions import db, read_alone
 from digicheck.logs import audit
@@ -109,10 +108,9 @@ def authenticate(raw: str) -> ApiToken | None:
     if not isinstance(raw, str) or not _RAW.fullmatch(raw):
         return None
     digest = secret_hash(raw)
+    # the account is read with it; `token.user` then finds it in the session without a query
     found = read_alone(_TOKEN_BY_HASH, {"secret_hash": digest})
     token = found[0][0] if found else None
-    if token is not None:
-        set_committed_value(token, "user", found[0][1])  # loaded with it: no second query for the account
     now = utcnow()
     if token is None or not hmac.compare_digest(token.secret_hash, digest) or not token.is_usable(now):
         return None

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from digicheck.app import MIGRATIONS
+from tests.conftest import own_postgres_database
 
 DIGICHECK = str(Path(sys.executable).parent / "digicheck")
 SCRIPTS = ScriptDirectory(str(MIGRATIONS))
@@ -44,18 +45,8 @@ def digicheck(database_url: str, *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def fresh_postgres(postgres_server_url: str) -> Iterator[str]:
     """An empty PostgreSQL database of its own, dropped after the test."""
-    import psycopg
-
-    server = make_url(postgres_server_url).set(drivername="postgresql")
-    name = f"digicheck_migrate_{secrets.token_hex(4)}"
-    conninfo = server.render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(conninfo, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with own_postgres_database(postgres_server_url, "digicheck_migrate") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -163,7 +163,17 @@ def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
         assert [columns(o) if o is not None else None for o in loaded] == expected
         _as_in_production()
     [(token, account)] = read_alone(_TOKEN_BY_HASH, {"secret_hash": secret_hash(without)})
-    assert isinstance(token, ApiToken) and account is None and token.user is None and token.role == TokenRole.ANALYST
+    assert isinstance(token, ApiToken) and account is None and token.role == TokenRole.ANALYST and token.user is None
+    _as_in_production()
+    [(bound, its_account)] = read_alone(_TOKEN_BY_HASH, {"secret_hash": secret_hash(with_account)})
+    statements: list[str] = []
+    record = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:  # the account read with the token is its `user`, found without a query (as `authenticate` needs it)
+        assert bound.user is its_account and its_account.name == "Beraterin"
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements == []
 
 
 def test_a_connection_pinged_after_a_quiet_spell_serves_the_login_read(app, world, probe, monkeypatch) -> None:
