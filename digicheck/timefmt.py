@@ -57,6 +57,8 @@ def as_utc(instant: Instant) -> datetime:
 
 def to_local(instant: Instant, zone: str | None = None) -> datetime:
     """The instant as an aware datetime in the local zone (with that day's offset: CET or CEST)."""
+    if isinstance(instant, datetime) and instant.tzinfo is not None:
+        return instant.astimezone(local_zone(zone))  # aware: converts from whatever zone it is in
     return as_utc(instant).astimezone(local_zone(zone))
 
 

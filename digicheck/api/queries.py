@@ -151,6 +151,13 @@ _ASSESSMENT_FILTERS = (
 )
 
 
+def _after(overall: Any, after: bool) -> tuple[Any, ...]:
+    """The cursor's bound once more, on the outer-joined overall level: implied by `a.id > after`, but
+    PostgreSQL does not carry it across an outer join, and without it a merge join read the overall
+    levels of every assessment before the cursor (a page in the middle of 100,000: 11 ms instead of 2)."""
+    return (overall.assessment_id > bindparam("after"),) if after else ()
+
+
 @lru_cache(maxsize=128)
 def _assessment_statement(present: tuple[str, ...], size: str, status: bool, after: bool) -> Any:
     """The list's statement for one shape of query, built once (values bound), like the overview's."""
@@ -170,7 +177,7 @@ def _assessment_statement(present: tuple[str, ...], size: str, status: bool, aft
             overall.level,
         )
         .join(Municipality, Municipality.id == a.municipality_id)
-        .outerjoin(overall, and_(overall.assessment_id == a.id, overall.area_id == "overall"))
+        .outerjoin(overall, and_(overall.assessment_id == a.id, overall.area_id == "overall", *_after(overall, after)))
     )
     for name, column in _ASSESSMENT_FILTERS:
         if name in present:

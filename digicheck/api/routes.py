@@ -115,7 +115,7 @@ def _problem(error: HTTPException) -> Response:
 
 @blp.get("/municipalities")
 @requires(access.reads_register)
-@blp.arguments(schemas.MunicipalityQuery, location="query", as_kwargs=True)
+@blp.arguments(schemas.MunicipalityQuery(), location="query", as_kwargs=True)
 @blp.response(200, schemas.MunicipalityPage)
 @documented(*AUTH_ERRORS)
 @conditional
@@ -157,7 +157,7 @@ def bookings(municipality_id: int) -> Any:
 
 @blp.put("/municipalities/<int:municipality_id>/bookings/<string(maxlength=40):module_id>")
 @requires(access.books)
-@blp.arguments(schemas.BookingIn)
+@blp.arguments(schemas.BookingIn())
 @blp.response(200, schemas.BookingOut)
 @documented(*READ_ERRORS)
 def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
@@ -182,7 +182,7 @@ def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
 
 @blp.get("/assessments")
 @requires(access.reads_assessments)
-@blp.arguments(schemas.AssessmentQuery, location="query", as_kwargs=True)
+@blp.arguments(schemas.AssessmentQuery(), location="query", as_kwargs=True)
 @blp.response(200, schemas.AssessmentPage)
 @documented(*AUTH_ERRORS)
 @conditional
@@ -217,7 +217,7 @@ def answers(assessment_id: int) -> Any:
 
 @blp.post("/assessments/<int:assessment_id>/validated-levels")
 @requires(access.validates)
-@blp.arguments(schemas.ValidatedLevelIn)
+@blp.arguments(schemas.ValidatedLevelIn())
 @blp.response(201, schemas.ValidatedLevelOut)
 @documented(*READ_ERRORS, 409)
 def validate(body: dict[str, Any], assessment_id: int) -> Any:
@@ -245,7 +245,7 @@ def validate(body: dict[str, Any], assessment_id: int) -> Any:
 
 @blp.get("/benchmark")
 @requires(access.reads_benchmark)
-@blp.arguments(schemas.BenchmarkQuery, location="query", as_kwargs=True)
+@blp.arguments(schemas.BenchmarkQuery(), location="query", as_kwargs=True)
 @blp.response(200, schemas.Benchmark)
 @documented(*AUTH_ERRORS)
 @conditional

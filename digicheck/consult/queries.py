@@ -22,7 +22,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
 from digicheck.content import library
-from digicheck.extensions import columns, db
+from digicheck.extensions import columns, db, one_of
 from digicheck.models import Answer, AreaScore, Assessment, AssessmentStatus, Invitation, Municipality, Note, Role, User, ValidatedLevel
 from digicheck.models._time import utcnow
 from scoring.benchmark.peers import SIZE_CLASSES, SizeClass, size_class
@@ -414,39 +414,41 @@ def overview_rows(found: Sequence[Any]) -> list[OverviewRow]:
     return result
 
 
-_AREA_LEVELS = select(AreaScore.assessment_id, AreaScore.area_id, AreaScore.level).where(
-    AreaScore.assessment_id.in_(bindparam("ids", expanding=True)), AreaScore.area_id != "overall"
-)
+@lru_cache(maxsize=4)
+def _area_levels(dialect: str) -> Select[int, str, int | None]:
+    return select(AreaScore.assessment_id, AreaScore.area_id, AreaScore.level).where(
+        one_of(AreaScore.assessment_id, "ids", dialect), AreaScore.area_id != "overall"
+    )
 
 
 def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
     if not assessment_ids:
         return {}
     found: dict[int, dict[str, int | None]] = {}
-    for assessment_id, area_id, level in columns(_AREA_LEVELS, {"ids": assessment_ids}).all():
+    for assessment_id, area_id, level in columns(_area_levels, {"ids": assessment_ids}).all():
         found.setdefault(assessment_id, {})[area_id] = level
     return found
 
 
-def _newest_validated(assessment_ids: list[int] | BindParameter[Any]) -> Any:
-    """The ids of the validated levels that count (the newest per assessment and area)."""
-    return (
-        select(func.max(ValidatedLevel.id))
-        .where(ValidatedLevel.assessment_id.in_(assessment_ids))
-        .group_by(ValidatedLevel.assessment_id, ValidatedLevel.area_id)
+def _newest_validated(assessment_ids: Any) -> Any:
+    """The ids of the validated levels that count (the newest per assessment and area), of the
+    assessments `assessment_ids` tells: a list of ids, or a condition on ValidatedLevel.assessment_id."""
+    chosen = ValidatedLevel.assessment_id.in_(assessment_ids) if isinstance(assessment_ids, list) else assessment_ids
+    return select(func.max(ValidatedLevel.id)).where(chosen).group_by(ValidatedLevel.assessment_id, ValidatedLevel.area_id)
+
+
+@lru_cache(maxsize=4)
+def _validated_numbers(dialect: str) -> Select[int, str, int]:
+    return select(ValidatedLevel.assessment_id, ValidatedLevel.area_id, ValidatedLevel.level).where(
+        ValidatedLevel.id.in_(_newest_validated(one_of(ValidatedLevel.assessment_id, "ids", dialect)))
     )
-
-
-_VALIDATED_NUMBERS = select(ValidatedLevel.assessment_id, ValidatedLevel.area_id, ValidatedLevel.level).where(
-    ValidatedLevel.id.in_(_newest_validated(bindparam("ids", expanding=True)))
-)
 
 
 def validated_level_numbers(assessment_ids: list[int]) -> dict[int, dict[str, int]]:
     """Only the numbers of `latest_validated_levels` (no objects, no consultants): for lists."""
     found: dict[int, dict[str, int]] = {}
     if assessment_ids:
-        for assessment_id, area_id, level in columns(_VALIDATED_NUMBERS, {"ids": assessment_ids}).all():
+        for assessment_id, area_id, level in columns(_validated_numbers, {"ids": assessment_ids}).all():
             found.setdefault(assessment_id, {})[area_id] = level
     return found
 

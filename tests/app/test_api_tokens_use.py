@@ -9,7 +9,7 @@ import pytest
 
 from digicheck.accounts.tokens import create_token, revoke
 from digicheck.extensions import db, limiter
-from digicheck.models import ConsultationBooking, TokenRole, ValidatedLevel
+from digicheck.models import AreaScore, ConsultationBooking, TokenRole, ValidatedLevel
 from digicheck.timefmt import to_local
 from tests.app.api_helpers import PROBLEM, ApiClient, bearer, submitted_assessment
 from tests.app.test_logging import stdout  # noqa: F401 - fixture
@@ -250,16 +250,24 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
     assert ids(f"municipality_id={world.erbach.id}&status=submitted") == [erbach_1.id]
     assert ids("size=50k-100k") == [giessen_1.id]  # Gießen: 92,000 inhabitants
 
+    validated = client.post(f"/api/v1/assessments/{giessen_1.id}/validated-levels", json={"area_id": "technik", "level": 2, "reason": "Vor Ort geprüft."},
+                            headers=bearer(raw))  # fmt: skip
+    assert validated.status_code == 201
+    whole = client.get("/api/v1/assessments", headers=bearer(raw)).get_json()["items"]
     seen, cursor = [], None
     while True:
         page = client.get("/api/v1/assessments?limit=1" + (f"&cursor={cursor}" if cursor else ""), headers=bearer(raw)).get_json()
-        seen += [item["id"] for item in page["items"]]
+        seen += page["items"]
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert seen == [erbach_1.id, erbach_2.id, giessen_1.id]
-    first = client.get("/api/v1/assessments", headers=bearer(raw)).get_json()["items"][0]
-    assert first["levels"]["overall"] is not None and first["submitted_at"].endswith(("+01:00", "+02:00"))
+    assert seen == whole and [item["id"] for item in seen] == [erbach_1.id, erbach_2.id, giessen_1.id]  # levels too, page by page
+    stored = {s.area_id: s.level for s in db.session.scalars(db.select(AreaScore).filter_by(assessment_id=giessen_1.id))}
+    giessen = seen[2]["levels"]
+    assert giessen["overall"] == stored.pop("overall") is not None and giessen["areas"] == stored and len(stored) == 5
+    assert giessen["validated"] == {"technik": 2} and seen[0]["levels"]["validated"] == {}
+    assert seen[1]["levels"] == {"overall": None, "areas": {}, "validated": {}}  # in progress: no levels yet
+    assert seen[0]["submitted_at"].endswith(("+01:00", "+02:00"))
 
 
 def test_the_request_line_names_the_token(client, world, stdout) -> None:  # noqa: F811 - fixture

@@ -42,6 +42,8 @@ def test_the_same_instant_in_any_offset_shows_the_same() -> None:
     naive_utc = moment.replace(tzinfo=None)  # as SQLite stores it
     shown = {timefmt.local_datetime(m, "Europe/Berlin") for m in (moment, new_york, naive_utc, moment.timestamp())}
     assert shown == {"29.03.2026, 03:30"}
+    iso = {timefmt.iso_with_offset(m, "Europe/Berlin") for m in (moment, new_york, naive_utc, moment.timestamp())}
+    assert iso == {"2026-03-29T03:30:00+02:00"}  # the API's form: the first hour of summer time
 
 
 def test_plain_dates_are_not_shifted() -> None:
