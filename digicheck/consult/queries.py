@@ -9,7 +9,7 @@ shows 5 rows or 50, with 443 municipalities or 11,000. Also the size-class media
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.elements import BindParameter
 
 from digicheck.content import library
 from digicheck.extensions import columns, db, one_of
@@ -123,21 +122,18 @@ def _answered() -> Any:
     return and_(Answer.value.is_not(None), cast(Answer.value, String) != "null")
 
 
-_ROWS_OF: BindParameter[int] = bindparam("municipality_ids", expanding=True)
-
-
-def _invited(*only: Any) -> Any:
-    """A Kommune account or an open invitation for the municipality (`now`: a bound parameter); `only`:
-    further conditions on the municipality id of users and invitations (`in_(_ROWS_OF)`)."""
+def _invited(chosen: Callable[[Any], Any] | None = None) -> Any:
+    """A Kommune account or an open invitation for the municipality (`now`: a bound parameter); `chosen`:
+    a further condition on the municipality id of users and invitations (`_rows_statement`)."""
     has_user = exists().where(
         User.municipality_id == Municipality.id,
-        *(User.municipality_id.in_(o) for o in only),
+        *([chosen(User.municipality_id)] if chosen else []),
         User.role == Role.KOMMUNE,
         User.active.is_(True),
     )
     has_invitation = exists().where(
         Invitation.municipality_id == Municipality.id,
-        *(Invitation.municipality_id.in_(o) for o in only),
+        *([chosen(Invitation.municipality_id)] if chosen else []),
         Invitation.role == Role.KOMMUNE,
         Invitation.used_at.is_(None),
         Invitation.expires_at > bindparam("now"),
@@ -145,13 +141,18 @@ def _invited(*only: Any) -> Any:
     return or_(has_user, has_invitation)
 
 
-def _rows_statement() -> Select[*tuple[Any, ...]]:
+@lru_cache(maxsize=4)
+def _rows_statement(dialect: str) -> Select[*tuple[Any, ...]]:
     """The overview's row of each municipality in the `municipality_ids` parameter, computed from
     their assessments (newest and newest submitted round, overall level, status) with the share of
     answered items of their latest round: index lookups per row, never a scan of all rounds or answers."""
+
+    def of_rows(column: Any) -> Any:
+        return one_of(column, "municipality_ids", dialect)
+
     latest = aliased(Assessment, name="latest")
     done = aliased(Assessment, name="done")
-    chosen = Assessment.municipality_id.in_(_ROWS_OF)
+    chosen = of_rows(Assessment.municipality_id)
     newest_q = (
         select(Assessment.municipality_id, func.max(Assessment.round).label("round")).where(chosen).group_by(Assessment.municipality_id)
     ).subquery("newest")
@@ -168,7 +169,7 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
         (and_(submitted, validated), "validated"),
         (submitted, "submitted"),
         (latest.id.is_not(None), "in_progress"),
-        (_invited(_ROWS_OF), "invited"),
+        (_invited(of_rows), "invited"),
         else_="not_invited",
     )
     answered = select(func.count()).where(Answer.assessment_id == latest.id, _answered()).scalar_subquery()
@@ -190,13 +191,13 @@ def _rows_statement() -> Select[*tuple[Any, ...]]:
         .outerjoin(newest_q, newest_q.c.municipality_id == Municipality.id)
         # each part restricted to the chosen municipalities itself, so that the database reads their rows by index
         .outerjoin(
-            latest, and_(latest.municipality_id == Municipality.id, latest.municipality_id.in_(_ROWS_OF), latest.round == newest_q.c.round)
+            latest, and_(latest.municipality_id == Municipality.id, of_rows(latest.municipality_id), latest.round == newest_q.c.round)
         )
         .outerjoin(done_q, done_q.c.municipality_id == Municipality.id)
-        .outerjoin(done, and_(done.municipality_id == Municipality.id, done.municipality_id.in_(_ROWS_OF), done.round == done_q.c.round))
+        .outerjoin(done, and_(done.municipality_id == Municipality.id, of_rows(done.municipality_id), done.round == done_q.c.round))
         .outerjoin(overall, and_(overall.assessment_id == done.id, overall.area_id == "overall"))
         # municipalities that left the register stay visible only with assessments of their own
-        .where(Municipality.id.in_(_ROWS_OF), or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
+        .where(of_rows(Municipality.id), or_(Municipality.left_register.is_(None), latest.id.is_not(None)))
     )
 
 
@@ -321,7 +322,6 @@ def selected_ids(query: OverviewQuery) -> list[int]:
     return list(db.session.scalars(_selection(query).ids, parameters(query)))
 
 
-_CHOSEN_ROWS = _rows_statement()
 #: municipalities looked up per statement (SQLite's limit of bound parameters is 999 in old builds)
 _CHUNK = 900
 
@@ -332,7 +332,7 @@ def chosen_rows(municipality_ids: list[int]) -> dict[int, Any]:
     found: dict[int, Any] = {}
     for offset in range(0, len(municipality_ids), _CHUNK):
         chunk = municipality_ids[offset : offset + _CHUNK]
-        rows = db.session.execute(_CHOSEN_ROWS, {"municipality_ids": chunk, "now": now}).mappings()
+        rows = columns(_rows_statement, {"municipality_ids": chunk, "now": now}).mappings()
         found.update((r["municipality_id"], r) for r in rows)
     return found
 
