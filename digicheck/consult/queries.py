@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import String, and_, bindparam, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from digicheck.content import library
 from digicheck.extensions import columns, db, one_of
@@ -432,8 +432,8 @@ def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
 
 def _newest_validated(assessment_ids: Any) -> Any:
     """The ids of the validated levels that count (the newest per assessment and area), of the
-    assessments `assessment_ids` tells: a list of ids, or a condition on ValidatedLevel.assessment_id."""
-    chosen = ValidatedLevel.assessment_id.in_(assessment_ids) if isinstance(assessment_ids, list) else assessment_ids
+    assessments `assessment_ids` tells: ids, or a condition on ValidatedLevel.assessment_id (`one_of`)."""
+    chosen = assessment_ids if isinstance(assessment_ids, ColumnElement) else ValidatedLevel.assessment_id.in_(assessment_ids)
     return select(func.max(ValidatedLevel.id)).where(chosen).group_by(ValidatedLevel.assessment_id, ValidatedLevel.area_id)
 
 
