@@ -158,3 +158,9 @@ def run_at_once(app: Any, works: dict[str, Callable[[], None]]) -> None:
     for t in threads:
         t.join(30)
     assert not errors, errors
+
+
+def restricted_to_chosen_municipalities(statement: str) -> bool:
+    """The SQL reads only the municipalities it was given: a list (SQLite's expanding IN) or one
+    array parameter (PostgreSQL, `digicheck.extensions.one_of`)."""
+    return re.search(r"municipalities\.id (IN \(|= ANY \()", statement) is not None
