@@ -430,10 +430,9 @@ def area_levels(assessment_ids: list[int]) -> dict[int, dict[str, int | None]]:
     return found
 
 
-def _newest_validated(assessment_ids: Any) -> Any:
-    """The ids of the validated levels that count (the newest per assessment and area), of the
-    assessments `assessment_ids` tells: ids, or a condition on ValidatedLevel.assessment_id (`one_of`)."""
-    chosen = assessment_ids if isinstance(assessment_ids, ColumnElement) else ValidatedLevel.assessment_id.in_(assessment_ids)
+def _newest_validated(chosen: ColumnElement[bool]) -> Any:
+    """The ids of the validated levels that count (the newest per assessment and area) of the
+    assessments `chosen`, a condition on ValidatedLevel.assessment_id."""
     return select(func.max(ValidatedLevel.id)).where(chosen).group_by(ValidatedLevel.assessment_id, ValidatedLevel.area_id)
 
 
@@ -457,7 +456,7 @@ def latest_validated_levels(assessment_ids: list[int]) -> dict[int, dict[str, Va
     """The validated level that counts (the newest) per assessment and area, in one query."""
     if not assessment_ids:
         return {}
-    newest = _newest_validated(assessment_ids)
+    newest = _newest_validated(ValidatedLevel.assessment_id.in_(assessment_ids))
     found: dict[int, dict[str, ValidatedLevel]] = {}
     statement = select(ValidatedLevel).where(ValidatedLevel.id.in_(newest)).options(selectinload(ValidatedLevel.consultant))
     for row in db.session.scalars(statement):

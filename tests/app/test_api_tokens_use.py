@@ -263,8 +263,8 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
             break
     assert seen == whole and [item["id"] for item in seen] == [erbach_1.id, erbach_2.id, giessen_1.id]  # levels too, page by page
     stored = {s.area_id: s.level for s in db.session.scalars(db.select(AreaScore).filter_by(assessment_id=giessen_1.id))}
-    giessen = seen[2]["levels"]
-    assert giessen["overall"] == stored.pop("overall") is not None and giessen["areas"] == stored and len(stored) == 5
+    giessen, overall = seen[2]["levels"], stored.pop("overall")
+    assert overall is not None and giessen["overall"] == overall and giessen["areas"] == stored and len(stored) == 5
     assert giessen["validated"] == {"technik": 2} and seen[0]["levels"]["validated"] == {}
     assert seen[1]["levels"] == {"overall": None, "areas": {}, "validated": {}}  # in progress: no levels yet
     assert seen[0]["submitted_at"].endswith(("+01:00", "+02:00"))
