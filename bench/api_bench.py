@@ -88,13 +88,22 @@ def callers(app: Any, tag: str = "") -> tuple[str, str, Any]:
     return analyst, consultant, browser
 
 
+def raw_page(database: Any, after: int) -> tuple[Any, Any, Any]:
+    """The raw SQL's three statements on a session or a connection: the page's rows (one more than
+    100, as the API asks), the area levels and the validated levels of its first 100."""
+    from sqlalchemy import text
+
+    rows = database.execute(text(PAGE), {"after": after}).all()
+    ids = ", ".join(str(r[0]) for r in rows[:100])
+    return rows, database.execute(text(LEVELS.format(ids=ids))).all(), database.execute(text(VALIDATED.format(ids=ids))).all()
+
+
 def floor_client(app: Any, after: int) -> Any:
     """A test client of a bare Flask app (nothing of Digi-Check's but the engine) whose one route, /rows,
     runs the raw SQL's three statements and answers the list's JSON document for the same rows."""
     import json
 
     from flask import Flask, Response
-    from sqlalchemy import text
 
     from digicheck.extensions import db
 
@@ -105,14 +114,13 @@ def floor_client(app: Any, after: int) -> Any:
     @bare.get("/rows")
     def rows() -> Response:
         with engine.connect() as connection:
-            found = connection.execute(text(PAGE), {"after": after}).all()[:100]
-            ids = ", ".join(str(r[0]) for r in found)
-            areas: dict[int, dict[str, int | None]] = {}
-            for assessment_id, area_id, level in connection.execute(text(LEVELS.format(ids=ids))):
-                areas.setdefault(assessment_id, {})[area_id] = level
-            validated: dict[int, dict[str, int]] = {}
-            for row in connection.execute(text(VALIDATED.format(ids=ids))).mappings():
-                validated.setdefault(row["assessment_id"], {})[row["area_id"]] = row["level"]
+            found, levels, newest = raw_page(connection, after)
+        areas: dict[int, dict[str, int | None]] = {}
+        for assessment_id, area_id, level in levels:
+            areas.setdefault(assessment_id, {})[area_id] = level
+        validated: dict[int, dict[str, int]] = {}
+        for row in newest:
+            validated.setdefault(row.assessment_id, {})[row.area_id] = row.level
         items = [
             {
                 "id": id_,
@@ -125,7 +133,7 @@ def floor_client(app: Any, after: int) -> Any:
                 "submitted_at": str(submitted_at) if submitted_at else None,
                 "levels": {"overall": overall, "areas": areas.get(id_, {}), "validated": validated.get(id_, {})},
             }
-            for id_, municipality_id, ags, name, round_, status, version, submitted_at, overall in found
+            for id_, municipality_id, ags, name, round_, status, version, submitted_at, overall in found[:100]
         ]
         body = json.dumps({"items": items, "next_cursor": None}, ensure_ascii=False, separators=(",", ":"))
         return Response(body, mimetype="application/json")
@@ -134,7 +142,6 @@ def floor_client(app: Any, after: int) -> Any:
 
 
 def measure(app: Any, label: str, repeat: int, n_assessments: int, tag: str = "", samples: int = 20) -> None:
-    from sqlalchemy import text
 
     from digicheck.extensions import db
 
@@ -153,12 +160,9 @@ def measure(app: Any, label: str, repeat: int, n_assessments: int, tag: str = ""
     def sql(after: int) -> Callable[[], Any]:
         def run() -> Any:
             with app.app_context():
-                rows = db.session.execute(text(PAGE), {"after": after}).all()
-                ids = ", ".join(str(r[0]) for r in rows[:100])
-                levels = db.session.execute(text(LEVELS.format(ids=ids))).all()
-                validated = db.session.execute(text(VALIDATED.format(ids=ids))).all()
+                found = raw_page(db.session, after)
                 db.session.rollback()
-                return rows, levels, validated
+                return found
 
         return run
 
