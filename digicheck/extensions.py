@@ -86,16 +86,24 @@ def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
     one statement is consistent by itself. Once the request has used its session (a transaction begun,
     an object loaded or added), the read joins it as an ORM query, as any other.
 
+    On SQLite there is nothing to spare: its driver begins no transaction for a read. There the read
+    runs on the session's own connection, which the request's later statements use as well; a second
+    connection, checked out and switched to autocommit and back around the one statement, cost an API
+    list page 0.4-0.6 ms of 4-5 (issue 17, bench/api_bench.py).
+
     Made for lookups by a unique key of plain mapped classes, one entity per table: objects built here
     fire no ORM `load` events and no `@reconstructor` (the models have none)."""
     session = db.session()
     if session.in_transaction() or session.identity_map or session.new:
         return [tuple(row) for row in session.execute(statement, values).all()]
-    autocommit: Engine | None = current_app.extensions.get(_AUTOCOMMIT)
-    if autocommit is None:
-        autocommit = current_app.extensions[_AUTOCOMMIT] = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit.connect() as connection:
-        rows = connection.execute(statement, values).all()
+    if session.get_bind().dialect.name == "sqlite":
+        rows = session.connection().execute(statement, values).all()
+    else:
+        autocommit: Engine | None = current_app.extensions.get(_AUTOCOMMIT)
+        if autocommit is None:
+            autocommit = current_app.extensions[_AUTOCOMMIT] = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit.connect() as connection:
+            rows = connection.execute(statement, values).all()
     if len(rows) > 1:
         raise ValueError("read_alone is for lookups by a unique key: one row at most")
     layout = _entity_layout(statement)

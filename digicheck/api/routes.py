@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
 
-from flask import Response, current_app, json, request
+import orjson
+from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
 from webargs import flaskparser
 from werkzeug.exceptions import HTTPException
@@ -87,8 +88,10 @@ def conditional(view: Any) -> Any:
 
 def dumped(document: dict[str, Any]) -> Response:
     """A large document (lists, the benchmark) as JSON, already in its schema's shape: marshmallow's
-    dump costs more than the query at 100 rows (bench/api_bench.py); the fuzz test checks the shape."""
-    return current_app.response_class(json.dumps(document, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    dump costs more than the query at 100 rows (bench/api_bench.py); the fuzz test checks the shape.
+    Encoded by orjson (UTF-8, compact, as before): the standard library's encoder took 0.45 ms of a list
+    page of 100 rows, orjson 0.05 ms (issue 17)."""
+    return current_app.response_class(orjson.dumps(document), mimetype="application/json")
 
 
 @blp.before_request
