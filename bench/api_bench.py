@@ -20,9 +20,10 @@ request: routing, token or session, rate limit, query, serialisation, ETag):
              against it
 
 The best times come from separate bursts, and a burst that the machine disturbed moves a ratio by a
-third or more between runs. So the list, the floor and the SQL are also timed in `--pairs` interleaved
-calls (list, SQL, floor, SQL, …), and the median of the per-pair ratios is printed beside: each ratio
-compares two calls made a moment apart, under the same load.
+third or more between runs. So the list and its SQL are also timed in `--pairs` pairs of calls made
+right after each other (list then SQL, then SQL then list, …), as are the floor and the SQL, and the
+median of the per-pair ratios is printed beside: each ratio compares two calls made a moment apart,
+under the same load.
 
 The rate limit counts in Flask-Limiter's store as the app is configured: `--storage` as
 RATELIMIT_STORAGE_URI (default memory://, the single-process default; redis://HOST:PORT/DB as
@@ -147,14 +148,16 @@ def floor_client(app: Any, after: int) -> Any:
 
 
 def median_ratio(first: Callable[[], Any], second: Callable[[], Any], pairs: int) -> float:
-    """The median of `pairs` ratios time(first) / time(second), each of two calls right after each other."""
+    """The median of `pairs` ratios time(first) / time(second), each of two calls right after each other;
+    every other pair calls `second` first, so that neither always runs on what the other left in the caches."""
     ratios = []
-    for _ in range(pairs):
-        started = time.perf_counter()
-        first()
-        middle = time.perf_counter()
-        second()
-        ratios.append((middle - started) / (time.perf_counter() - middle))
+    for n in range(pairs):
+        took = {}
+        for call in (first, second) if n % 2 == 0 else (second, first):
+            started = time.perf_counter()
+            call()
+            took[call] = time.perf_counter() - started
+        ratios.append(took[first] / took[second])
     return statistics.median(ratios)
 
 
@@ -248,12 +251,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--samples", type=int, default=20, help="calls of the list and of its SQL per pass (best kept)")
-    parser.add_argument("--pairs", type=int, default=100, help="interleaved calls of the list (or floor) and its SQL (median ratio)")
+    parser.add_argument("--pairs", type=int, default=100, help="pairs of calls of the list (or floor) and its SQL (median ratio)")
     parser.add_argument("--plan-entries", type=int, default=100_000, help="plan entries, as bench/report_bench.py loads them")
     parser.add_argument("--storage", action="append", help="the rate-limit store (RATELIMIT_STORAGE_URI); default memory://")
     parser.add_argument("--sqlite-file", help="keep the SQLite data in this file and reuse it when it exists")
     parser.add_argument("--postgres-database", help="keep the PostgreSQL data in this database and reuse it when it exists")
     args = parser.parse_args()
+    if args.pairs < 1 or args.repeat < 1 or args.samples < 1:
+        parser.error("--pairs, --repeat and --samples must be at least 1")
     stores = args.storage or ["memory://"]
     from digicheck.app import create_app
 

@@ -59,8 +59,10 @@ def _commit(response: Response) -> Response:
 
 def _began(connected: bool) -> bool:
     """Whether the request used the database through its session: took a connection, or has changes
-    to flush. A request that never did (anonymous pages, health checks, the favicon, a logged-in read
-    whose login check ran alone: `extensions.read_alone`) has nothing to commit; its commit only
-    built and ended a transaction object without a connection (issue 18, part 6)."""
+    to flush. A request that never did (anonymous pages, health checks, the favicon, on PostgreSQL a
+    logged-in read whose login check ran alone: `extensions.read_alone`) has nothing to commit; its
+    commit only built and ended a transaction object without a connection (issue 18, part 6). On SQLite
+    the login read takes the request's connection; its commit then ends no transaction in the database,
+    as the driver begins none for reads."""
     session = db.session()
     return bool(connected or session.new or session.dirty or session.deleted)

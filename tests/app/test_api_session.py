@@ -3,6 +3,8 @@ writes need the CSRF token; errors are German problem details, lists are paged b
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from digicheck.extensions import db
@@ -101,6 +103,20 @@ def test_etag_answers_304_until_the_data_change(browser, world) -> None:
     db.session.commit()
     changed = browser.get(f"/api/v1/municipalities/{world.erbach.id}", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["population"] == 14000
+
+
+def test_the_lists_bodies_and_so_their_etags_depend_only_on_the_data(browser, world) -> None:
+    """Keys sorted, compact, UTF-8: the same data gives the same bytes and ETag, whatever order the
+    database returned the rows of a page's levels in."""
+    submitted_assessment(world.erbach, world.kommune)
+    browser.login(world.berater)
+    for url in ("/api/v1/assessments", "/api/v1/municipalities", "/api/v1/benchmark?dimension=kreis"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data()
+        canonical = json.dumps(json.loads(body), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        assert body == canonical, url
+    assert "Gießen".encode() in browser.get("/api/v1/municipalities").get_data()
 
 
 def test_a_session_write_needs_the_csrf_token(browser, world) -> None:

@@ -1,7 +1,8 @@
 """The login check and the API token lookup read outside a transaction (`extensions.read_alone`):
-a read-only request then opens none (on PostgreSQL: no BEGIN and COMMIT round trips around the
-one statement; on SQLite, whose driver begins none for a read, on the request's own connection),
-while what the request does with the loaded objects behaves as before."""
+a read-only request then sends the database no BEGIN and COMMIT (PostgreSQL: the read runs in
+autocommit; SQLite, whose driver begins no transaction for a read: on the request's own connection,
+the only one it checks out), and reads as plain columns, not through the ORM, while what the request
+does with the loaded objects behaves as before."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from flask import jsonify
 from flask_login import current_user, login_required
 from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
 
 from digicheck.extensions import db, read_alone
 from digicheck.models import User
@@ -35,8 +37,6 @@ def probe(other_app: Any) -> Iterator[dict[str, Any]]:
 
         user = current_user._get_current_object()
         seen["before_view"] = list(seen["transactions"])
-        if seen["sqlite"]:  # the login read ran on the request's connection: the driver holds no transaction
-            seen["driver_in_transaction"] = db.session.connection().connection.dbapi_connection.in_transaction
         seen["user_in_session"] = user in db.session
         if "name" in request.args:
             user.name = request.args["name"]  # stored with the request's commit
@@ -46,9 +46,11 @@ def probe(other_app: Any) -> Iterator[dict[str, Any]]:
     served.add_url_rule("/test/read-alone", "test_read_alone", view)
     served.add_url_rule("/test/bare", "test_bare", login_required(lambda: "ok"))  # as bench/web_bench.py's bare route
     seen["browser"] = Browser(served.test_client())
-    # what the served app's connections begin (with their isolation level) and commit, in order
+    # what the served app's connections begin (SQLAlchemy's transactions, with their isolation level) and
+    # commit, in order; its pool checkouts; the statements its sessions run through the ORM; on SQLite the
+    # transaction statements that reach the database (its trace of what it executes)
     events: list[str] = []
-    seen["transactions"] = events
+    seen.update(transactions=events, checkouts=[], orm=[], driver=[])
 
     def began(conn: Any) -> None:
         events.append(f"begin:{conn.get_execution_options().get('isolation_level')}")
@@ -56,19 +58,38 @@ def probe(other_app: Any) -> Iterator[dict[str, Any]]:
     def committed(conn: Any) -> None:
         events.append("commit")
 
+    def checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        seen["checkouts"].append(record)
+        if sqlite:
+            dbapi_connection.set_trace_callback(traced)
+
+    def checked_in(dbapi_connection: Any, record: Any) -> None:
+        if sqlite and dbapi_connection is not None:
+            dbapi_connection.set_trace_callback(None)
+
+    def traced(statement: str) -> None:
+        if statement.split(None, 1)[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK"):
+            seen["driver"].append(statement.strip().upper())
+
+    def through_orm(state: Any) -> None:
+        seen["orm"].append(str(state.statement))
+
     with served.app_context():
         engine = db.engine
     seen["sqlite"] = sqlite = engine.dialect.name == "sqlite"
-    # the transactions (as below) of the login read alone; of a request that reads nothing more; of one
-    # that goes on to read through its session
+    # SQLAlchemy's transactions of the login read alone; of a request that reads nothing more; of one that
+    # goes on to read through its session. On SQLite the read joins the request's own (which the driver
+    # does not begin for reads: the database sees no BEGIN); on PostgreSQL it runs in autocommit.
     seen["read"] = ["begin:None"] if sqlite else ["begin:AUTOCOMMIT"]
     seen["bare"] = ["begin:None", "commit"] if sqlite else ["begin:AUTOCOMMIT"]
     seen["more"] = ["begin:None", "commit"] if sqlite else ["begin:AUTOCOMMIT", "begin:None", "commit"]
-    event.listen(engine, "begin", began)
-    event.listen(engine, "commit", committed)
+    listeners = [(engine, "begin", began), (engine, "commit", committed), (engine, "checkout", checked_out)]
+    listeners += [(engine, "checkin", checked_in), (Session, "do_orm_execute", through_orm)]
+    for target, name, function in listeners:
+        event.listen(target, name, function)
     yield seen
-    event.remove(engine, "begin", began)
-    event.remove(engine, "commit", committed)
+    for target, name, function in listeners:
+        event.remove(target, name, function)
 
 
 def _as_in_production() -> None:
@@ -77,26 +98,29 @@ def _as_in_production() -> None:
     request starts like that."""
     db.session.commit()
     db.session.close()
-    _SEEN.get("transactions", []).clear()
+    for name in ("transactions", "checkouts", "orm", "driver"):
+        _SEEN.get(name, []).clear()
 
 
 def test_a_logged_in_read_opens_no_transaction(app, world, probe) -> None:
     browser = probe["browser"]
     browser.login(world.kommune)
     _as_in_production()
-    probe["transactions"].clear()
     assert browser.get("/test/bare").status_code == 200
-    # a logged-in request that reads nothing else: on PostgreSQL the login check in autocommit, nothing
-    # committed; on SQLite on the request's connection, whose commit has nothing to end
+    # a logged-in request that reads nothing else: one connection, the login read as plain columns (not
+    # through the ORM); on PostgreSQL in autocommit, nothing committed; on SQLite on the request's
+    # connection, and no BEGIN or COMMIT reaches the database
     assert probe["transactions"] == probe["bare"]
-    probe["transactions"].clear()
+    assert len(probe["checkouts"]) == 1 and probe["orm"] == [] and probe["driver"] == []
+    _as_in_production()
     response = browser.get("/test/read-alone")
     assert response.status_code == 200 and response.get_json() == {"municipality": "Erbach"}
-    # the user is an object of the request's session; reading the lazy relationship then began the
-    # request's own transaction on a connection (on SQLite: the one the login read used), which the request committed
+    # the user is an object of the request's session; reading the lazy relationship then went through the
+    # ORM on the request's own transaction, which the request committed. On SQLite that is the connection
+    # the login read used (one checkout); on PostgreSQL a second one, after the autocommit read.
     assert probe["before_view"] == probe["read"] and probe["user_in_session"]
-    assert probe["transactions"] == probe["more"]
-    assert probe.get("driver_in_transaction", False) is False
+    assert probe["transactions"] == probe["more"] and len(probe["orm"]) == 1
+    assert len(probe["checkouts"]) == (1 if probe["sqlite"] else 2) and probe["driver"] == []
 
 
 def _logged_in_probe(world: Any, probe: dict[str, Any], url: str) -> tuple[Any, int]:
@@ -189,7 +213,7 @@ def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
 
 def test_a_connection_pinged_after_a_quiet_spell_serves_the_login_read(app, world, probe, monkeypatch) -> None:
     """A connection idle in the pool is pinged on checkout (digicheck/db_pool.py). The ping must leave no
-    transaction open: the login read then asks the same connection for autocommit."""
+    transaction open: on PostgreSQL the login read then asks the same connection for autocommit."""
     from digicheck import db_pool
 
     browser, _ = _logged_in_probe(world, probe, "/test/read-alone")
@@ -215,11 +239,14 @@ def test_api_tokens_read_alone_are_checked_and_their_use_stored(app, world, prob
     client = probe["browser"]
 
     def get(raw: str, url: str = "/api/v1/benchmark") -> Any:
-        probe["transactions"].clear()
+        for name in ("transactions", "checkouts", "orm"):
+            probe[name].clear()
         return client.get(url, headers={"Authorization": f"Bearer {raw}"})
 
     assert get(raw_analyst).status_code == 200 and probe["transactions"][:1] == probe["read"]
+    # the list's statements after the token read: on SQLite on the same connection, on PostgreSQL on a second
     assert get(raw_consultant, "/api/v1/municipalities").status_code == 200
+    assert len(probe["checkouts"]) == (1 if probe["sqlite"] else 2)
     assert get(raw_revoked).status_code == 401
     db.session.get(User, berater_id).active = False
     _as_in_production()
