@@ -77,14 +77,15 @@ _AUTOCOMMIT = "digicheck.autocommit_engine"
 
 def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of one ORM read of whole entities (`select(A, B).join(…)`) that needs no transaction in
-    the database: the login's session and user, an API token and its account. Before the request has used
-    its session, the statement runs as plain columns (on PostgreSQL in autocommit; SQLite: below), and
-    each row's entities become objects of the request's session as if the ORM had loaded them (changes
-    to them are stored with its commit, relationships load through it; an entity an outer join found
-    nothing for is None). On PostgreSQL this spares a read-only request the BEGIN and COMMIT round
+    the database: the login's session and user, an API token and its account. Before the request has
+    used its session, the statement runs as plain columns (on PostgreSQL in autocommit; SQLite:
+    below), and each row's entities become objects of the request's session as if the ORM had loaded
+    them (changes to them are stored with its commit, relationships load through it; an entity an
+    outer join found nothing for is None). On PostgreSQL this spares a read-only request the BEGIN and COMMIT round
     trips around that one statement, and the ORM's loading machinery, which cost more than the
-    statement (issue 18, part 6); one statement is consistent by itself. Once the request has used its session (a transaction begun,
-    an object loaded or added), the read joins it as an ORM query, as any other.
+    statement (issue 18, part 6); one statement is consistent by itself. Once the request has used its
+    session (a transaction begun, an object loaded or added), the read joins it as an ORM query, as any
+    other.
 
     On SQLite there is nothing to spare: its driver begins no transaction for a read. There the read
     runs on the session's own connection, which the request's later statements use as well; a second

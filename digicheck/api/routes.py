@@ -86,6 +86,10 @@ def conditional(view: Any) -> Any:
     return view
 
 
+#: `dumped`'s encoding: keys sorted (as `flask.json` wrote them), numpy numbers as numbers
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
 def dumped(document: dict[str, Any]) -> Response:
     """A large document (lists, the benchmark) as JSON, already in its schema's shape: marshmallow's
     dump costs more than the query at 100 rows (bench/api_bench.py); the fuzz test checks the shape.
@@ -95,9 +99,6 @@ def dumped(document: dict[str, Any]) -> Response:
     returned a page's area levels in. Flask's encoder took 0.45 ms of a list page of 100 rows (issue 17).
     numpy numbers, which Flask's encoder wrote as floats, are written as numbers too."""
     return current_app.response_class(orjson.dumps(document, option=_JSON_OPTIONS), mimetype="application/json")
-
-
-_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
 @blp.before_request

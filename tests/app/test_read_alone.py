@@ -92,14 +92,19 @@ def probe(other_app: Any) -> Iterator[dict[str, Any]]:
         event.remove(target, name, function)
 
 
+def _forget() -> None:
+    """Clear what the probe recorded, for the next request."""
+    for name in ("transactions", "checkouts", "orm", "driver"):
+        _SEEN.get(name, []).clear()
+
+
 def _as_in_production() -> None:
     """A test request shares the test's app context and so its session; a served request starts with
     a session of its own that has neither begun nor loaded anything. Close the test's session so the
     request starts like that."""
     db.session.commit()
     db.session.close()
-    for name in ("transactions", "checkouts", "orm", "driver"):
-        _SEEN.get(name, []).clear()
+    _forget()
 
 
 def test_a_logged_in_read_opens_no_transaction(app, world, probe) -> None:
@@ -219,9 +224,9 @@ def test_a_connection_pinged_after_a_quiet_spell_serves_the_login_read(app, worl
     browser, _ = _logged_in_probe(world, probe, "/test/read-alone")
     monkeypatch.setattr(db_pool, "IDLE_PING_AFTER", 0.0)  # every checkout of a used connection is pinged
     for _ in range(3):
-        probe["transactions"].clear()
+        _forget()
         assert browser.get("/test/bare").status_code == 200
-        assert probe["transactions"] == probe["bare"]
+        assert probe["transactions"] == probe["bare"] and len(probe["checkouts"]) == 1 and probe["driver"] == []
 
 
 def test_api_tokens_read_alone_are_checked_and_their_use_stored(app, world, probe) -> None:
@@ -239,8 +244,7 @@ def test_api_tokens_read_alone_are_checked_and_their_use_stored(app, world, prob
     client = probe["browser"]
 
     def get(raw: str, url: str = "/api/v1/benchmark") -> Any:
-        for name in ("transactions", "checkouts", "orm"):
-            probe[name].clear()
+        _forget()
         return client.get(url, headers={"Authorization": f"Bearer {raw}"})
 
     assert get(raw_analyst).status_code == 200 and probe["transactions"][:1] == probe["read"]
