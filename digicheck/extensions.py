@@ -77,23 +77,23 @@ _AUTOCOMMIT = "digicheck.autocommit_engine"
 
 def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of one ORM read of whole entities (`select(A, B).join(…)`) that needs no transaction in
-    the database: the login's session and user, an API token and its account. Before the request has
-    used its session, the statement runs as plain columns (on PostgreSQL in autocommit; SQLite:
-    below), and each row's entities become objects of the request's session as if the ORM had loaded
-    them (changes to them are stored with its commit, relationships load through it; an entity an
-    outer join found nothing for is None). On PostgreSQL this spares a read-only request the BEGIN and COMMIT round
-    trips around that one statement, and the ORM's loading machinery, which cost more than the
-    statement (issue 18, part 6); one statement is consistent by itself. Once the request has used its
-    session (a transaction begun, an object loaded or added), the read joins it as an ORM query, as any
-    other.
+    the database: the login's session row and its user. Before the request has used its session, the
+    statement runs as plain columns (on PostgreSQL in autocommit; SQLite: below), and each row's
+    entities become objects of the request's session as if the ORM had loaded them (changes to them are
+    stored with its commit, relationships load through it). On PostgreSQL this spares a read-only
+    request the BEGIN and COMMIT round trips around that one statement, and the ORM's loading
+    machinery, which cost more than the statement (issue 18, part 6); one statement is consistent by
+    itself. Once the request has used its session (a transaction begun, an object loaded or added),
+    the read joins it as an ORM query, as any other. (An API request's token is read as plain columns
+    in the request's transaction instead, as every API route reads more: `digicheck.accounts.tokens`.)
 
     On SQLite there is nothing to spare: its driver begins no transaction for a read. There the read
     runs on the session's own connection, which the request's later statements use as well; a second
-    connection, checked out and switched to autocommit and back around the one statement, cost an API
-    list page 0.4-0.6 ms of 4-5 (issue 17, bench/api_bench.py).
+    connection, checked out and switched to autocommit and back around the one statement, cost a request
+    0.4-0.6 ms (measured on an API list page of 4-5 ms when tokens were read here: issue 17, bench/api_bench.py).
 
-    Made for lookups by a unique key of plain mapped classes, one entity per table: objects built here
-    fire no ORM `load` events and no `@reconstructor` (the models have none)."""
+    Made for lookups by a unique key of plain mapped classes, one entity per table, joined by inner
+    joins: objects built here fire no ORM `load` events and no `@reconstructor` (the models have none)."""
     session = db.session()
     if session.in_transaction() or session.identity_map or session.new:
         return [tuple(row) for row in session.execute(statement, values).all()]
@@ -124,9 +124,7 @@ def _entity_layout(statement: Any) -> tuple[tuple[Any, tuple[tuple[int, str], ..
 
 def _loaded(session: Session, manager: Any, fields: tuple[tuple[int, str], ...], row: Any) -> Any:
     """One entity of a plain row as a persistent object of `session`, its columns loaded and unchanged
-    (no query: the session's identity map was empty); None when the row has no such entity."""
-    if all(row[index] is None for index, _ in fields):
-        return None
+    (no query: the session's identity map was empty)."""
     instance = manager.new_instance()
     for index, key in fields:
         set_committed_value(instance, key, row[index])

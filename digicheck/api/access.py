@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from digicheck.accounts import tokens
 from digicheck.extensions import csrf, db
-from digicheck.models import ApiToken, Assessment, Municipality, Role, TokenRole, User
+from digicheck.models import Assessment, Municipality, Role, TokenRole, User
 
 
 class Audience(str, enum.Enum):
@@ -46,7 +46,7 @@ class Caller:
     name: str
     #: the rate limit counts per token, or per account for session callers
     rate_key: str
-    token: ApiToken | None = None
+    token: tokens.TokenUse | None = None
     user: User | None = None
 
     @property
@@ -150,7 +150,10 @@ def load_assessment(caller: Caller, assessment_id: int) -> Assessment:
 def recording_consultant(caller: Caller) -> User:
     """The account a validated level is recorded under: the consultant's own, or the consultant
     account the token is bound to (authentication refused the token if that account is not active)."""
-    user = caller.user if caller.token is None else caller.token.user
+    if caller.token is None:
+        user = caller.user
+    else:
+        user = db.session.get(User, caller.token.user_id) if caller.token.user_id is not None else None
     if user is None or user.role not in (Role.BERATER, Role.ADMIN) or not user.active:
         abort(403, description="Dieses Token ist keinem aktiven Beratungskonto zugeordnet; validierte Stufen brauchen eines.")
     return user

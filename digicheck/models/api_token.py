@@ -53,15 +53,15 @@ class ApiToken(Model):
     @property
     def lacks_account(self) -> bool:
         """A consultant token whose account is gone, locked or deleted: it stops working with it."""
-        return self.role == TokenRole.CONSULTANT and (self.user is None or not self.user.active)
+        return token_lacks_account(self.role, self.user is not None and self.user.active)
 
     def is_usable(self, now: datetime) -> bool:
-        return self.revocable(now) and not self.lacks_account
+        return token_usable(self.role, self.expires_at, self.revoked_at, self.user is not None and self.user.active, now)
 
     def revocable(self, now: datetime) -> bool:
         """Neither revoked nor expired: a consultant token whose account is locked can still be revoked,
         so that unlocking the account does not bring it back."""
-        return self.revoked_at is None and self.expires_at > now
+        return token_revocable(self.expires_at, self.revoked_at, now)
 
     def status(self, now: datetime) -> str:
         """German status for lists: gültig, abgelaufen, widerrufen or that its consultant account is no longer active."""
@@ -70,3 +70,20 @@ class ApiToken(Model):
         if self.expires_at <= now:
             return "abgelaufen"
         return "Beratungskonto nicht aktiv" if self.lacks_account else "gültig"
+
+
+# The rules on a token's columns, for the stored object above and for the API's request, which reads the
+# columns without loading objects (digicheck.accounts.tokens.authenticate).
+
+
+def token_revocable(expires_at: datetime, revoked_at: datetime | None, now: datetime) -> bool:
+    return revoked_at is None and expires_at > now
+
+
+def token_lacks_account(role: TokenRole, account_active: bool | None) -> bool:
+    """`account_active`: whether the account the token acts for is active; None when it has none."""
+    return role == TokenRole.CONSULTANT and not account_active
+
+
+def token_usable(role: TokenRole, expires_at: datetime, revoked_at: datetime | None, account_active: bool | None, now: datetime) -> bool:
+    return token_revocable(expires_at, revoked_at, now) and not token_lacks_account(role, account_active)

@@ -1,8 +1,9 @@
-"""The login check and the API token lookup read outside a transaction (`extensions.read_alone`):
-a read-only request then sends the database no BEGIN and COMMIT (PostgreSQL: the read runs in
-autocommit; SQLite, whose driver begins no transaction for a read: on the request's own connection,
-the only one it checks out), and reads as plain columns, not through the ORM, while what the request
-does with the loaded objects behaves as before."""
+"""The login check reads outside a transaction (`extensions.read_alone`): a read-only request then
+sends the database no BEGIN and COMMIT (PostgreSQL: the read runs in autocommit; SQLite, whose driver
+begins no transaction for a read: on the request's own connection, the only one it checks out), and
+reads as plain columns, not through the ORM, while what the request does with the loaded objects
+behaves as before. An API request's token is read as plain columns in the request's own transaction
+(`accounts.tokens.authenticate`): one connection per API request on either database."""
 
 from __future__ import annotations
 
@@ -176,44 +177,26 @@ def test_outside_a_transaction_the_objects_are_attached_to_the_session(app, worl
 
 
 def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
-    """Every column of the login's session row and user, and of a token with and without its account,
-    comes out as the ORM itself loads it (types included: time zones, enums)."""
+    """Every column of the login's session row and user comes out as the ORM itself loads it (types
+    included: time zones, enums)."""
     from digicheck.accounts.sessions import _SESSION_WITH_USER, token_hash
-    from digicheck.accounts.tokens import _TOKEN_BY_HASH, create_token, secret_hash
-    from digicheck.models import ApiToken, TokenRole, UserSession
+    from digicheck.models import UserSession
     from digicheck.models._time import utcnow
 
     db.session.add(UserSession(id=token_hash("t"), user_id=world.kommune.id, epoch=0, created_at=utcnow(), last_seen_at=utcnow()))
-    with_account = create_token("Planung", TokenRole.CONSULTANT, user=world.berater)[1]
-    without = create_token("BI", TokenRole.ANALYST)[1]
+    values = {"session_id": token_hash("t")}
     _as_in_production()
 
     def columns(instance: Any) -> dict[str, Any]:
         return {a.key: getattr(instance, a.key) for a in inspect(type(instance)).column_attrs}
 
-    cases = [(_SESSION_WITH_USER, {"session_id": token_hash("t")})]
-    cases += [(_TOKEN_BY_HASH, {"secret_hash": secret_hash(raw)}) for raw in (with_account, without)]
-    for statement, values in cases:
-        [alone] = read_alone(statement, values)
-        # every column loaded from the row itself: none left expired (reading one would query again)
-        assert all(inspect(o).persistent and not inspect(o).expired_attributes for o in alone if o is not None)
-        expected = [columns(o) if o is not None else None for o in alone]
-        _as_in_production()
-        [loaded] = db.session.execute(statement, values).all()
-        assert [columns(o) if o is not None else None for o in loaded] == expected
-        _as_in_production()
-    [(token, account)] = read_alone(_TOKEN_BY_HASH, {"secret_hash": secret_hash(without)})
-    assert isinstance(token, ApiToken) and account is None and token.role == TokenRole.ANALYST and token.user is None
+    [alone] = read_alone(_SESSION_WITH_USER, values)
+    # every column loaded from the row itself: none left expired (reading one would query again)
+    assert all(inspect(o).persistent and not inspect(o).expired_attributes for o in alone)
+    expected = [columns(o) for o in alone]
     _as_in_production()
-    [(bound, its_account)] = read_alone(_TOKEN_BY_HASH, {"secret_hash": secret_hash(with_account)})
-    statements: list[str] = []
-    record = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:  # the account read with the token is its `user`, found without a query (as `authenticate` needs it)
-        assert bound.user is its_account and its_account.name == "Beraterin"
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert statements == []
+    [loaded] = db.session.execute(_SESSION_WITH_USER, values).all()
+    assert [columns(o) for o in loaded] == expected
 
 
 def test_a_connection_pinged_after_a_quiet_spell_serves_the_login_read(app, world, probe, monkeypatch) -> None:
@@ -229,9 +212,11 @@ def test_a_connection_pinged_after_a_quiet_spell_serves_the_login_read(app, worl
         assert probe["transactions"] == probe["bare"] and len(probe["checkouts"]) == 1 and probe["driver"] == []
 
 
-def test_api_tokens_read_alone_are_checked_and_their_use_stored(app, world, probe) -> None:
+def test_api_tokens_are_read_in_the_requests_transaction_checked_and_their_use_stored(app, world, probe) -> None:
     """The token lookup on a request's unused session (as served): a usable token works and its use is
-    stored, a revoked one and one whose consultant account is locked are refused."""
+    stored, a revoked one and one whose consultant account is locked are refused. Every API route reads
+    more after the token, so the token is read in the request's own transaction, as plain columns: one
+    connection per request on either database, and no token object loaded into the session."""
     from digicheck.accounts.tokens import create_token, revoke
     from digicheck.models import ApiToken, TokenRole
 
@@ -244,16 +229,25 @@ def test_api_tokens_read_alone_are_checked_and_their_use_stored(app, world, prob
     client = probe["browser"]
 
     def get(raw: str, url: str = "/api/v1/benchmark") -> Any:
-        _forget()
+        _as_in_production()
         return client.get(url, headers={"Authorization": f"Bearer {raw}"})
 
-    assert get(raw_analyst).status_code == 200 and probe["transactions"][:1] == probe["read"]
-    # the list's statements after the token read: on SQLite on the same connection, on PostgreSQL on a second
-    assert get(raw_consultant, "/api/v1/municipalities").status_code == 200
-    assert len(probe["checkouts"]) == (1 if probe["sqlite"] else 2)
-    assert get(raw_revoked).status_code == 401
-    db.session.get(User, berater_id).active = False
-    _as_in_production()
-    assert get(raw_consultant, "/api/v1/municipalities").status_code == 401
+    # token objects that become part of a session: loaded by the ORM, or built from columns (as `read_alone` does)
+    attached: list[Any] = []
+    record = lambda session, instance: attached.append(instance) if isinstance(instance, ApiToken) else None  # noqa: E731
+    hooks = [(Session, "loaded_as_persistent", record), (Session, "detached_to_persistent", record)]
+    for target, name, function in hooks:
+        event.listen(target, name, function)
+    try:
+        for raw, url in ((raw_analyst, "/api/v1/benchmark"), (raw_consultant, "/api/v1/municipalities")):
+            assert get(raw, url).status_code == 200
+            assert probe["transactions"] == ["begin:None", "commit"] and len(probe["checkouts"]) == 1
+        assert get(raw_revoked).status_code == 401
+        db.session.get(User, berater_id).active = False
+        assert get(raw_consultant, "/api/v1/municipalities").status_code == 401
+    finally:
+        for target, name, function in hooks:
+            event.remove(target, name, function)
+    assert attached == []
     stored = [db.session.get(ApiToken, token_id) for token_id in ids]
     assert all(t is not None and t.last_used_at is not None for t in stored)
