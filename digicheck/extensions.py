@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import CursorResult, Engine, MetaData, Result, any_, bindparam, inspect
+from sqlalchemy import JSON, CursorResult, Engine, MetaData, Result, any_, bindparam, func, inspect, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -62,13 +62,16 @@ def columns(statement: Any, values: dict[str, Any]) -> Any:
 def one_of(column: Any, name: str, dialect: str) -> Any:
     """`column` is one of the list bound as `name`, in a statement built for `dialect`.
 
-    On PostgreSQL the list is one array parameter (`= ANY(%(name)s)`). SQLAlchemy's expanding IN
-    renders a list of 100 ids as 100 parameters on every call, and psycopg parses that statement anew
-    each time: about 1 ms of an API list page of 100 rows, a fifth of it (bench/api_bench.py). SQLite
-    has no arrays; there it is the expanding IN."""
+    The list is one parameter, so the statement's text is the same for every list. SQLAlchemy's
+    expanding IN renders a list of 100 ids as 100 parameters on every call: on PostgreSQL psycopg then
+    parsed that statement anew each time, about 1 ms of an API list page of 100 rows, a fifth of it;
+    on SQLite the rendering alone cost 0.06 ms a statement (bench/api_bench.py, issue 17).
+    PostgreSQL: an array (`= ANY(%(name)s)`). SQLite has no arrays: a JSON array, whose elements
+    its `json_each` yields (`IN (SELECT value FROM json_each(?))`)."""
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
+    elements = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+    return column.in_(select(elements.c.value))
 
 
 #: where an app keeps the autocommit view of its engine (same pool), made once

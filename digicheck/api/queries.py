@@ -192,7 +192,8 @@ def _assessment_statement(present: tuple[str, ...], size: str, status: bool, aft
 
 
 def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, Any]:
-    """Assessments by id, after the cursor, with their levels (3 queries a page)."""
+    """Assessments by id, after the cursor, with their levels (3 queries a page). Its instants are local
+    datetimes, which `routes.dumped` writes as text."""
     values: dict[str, Any] = {name: args.get(name) for name, _ in _ASSESSMENT_FILTERS if name != "only"} | {"only": only}
     values["land"] = _land_filter(args)
     values = {name: value for name, value in values.items() if value is not None and value != ""}
@@ -217,7 +218,7 @@ def assessment_page(args: Mapping[str, Any], *, only: int | None) -> dict[str, A
             "round": round_,
             "status": status.value,
             "questionnaire_version": version,
-            "submitted_at": timefmt.iso_with_offset(submitted_at, zone) if submitted_at else None,
+            "submitted_at": timefmt.to_local(submitted_at, zone) if submitted_at else None,  # as ISO text: routes.dumped
             "levels": _levels(overall, levels.get(id_, {}), validated.get(id_, {})),
         }
         for id_, municipality_id, ags, name, round_, status, version, submitted_at, overall in found

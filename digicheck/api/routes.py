@@ -86,8 +86,8 @@ def conditional(view: Any) -> Any:
     return view
 
 
-#: `dumped`'s encoding: keys sorted (as `flask.json` wrote them), numpy numbers as numbers
-_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY
+#: `dumped`'s encoding: keys sorted (as `flask.json` wrote them), numpy numbers as numbers, instants to the second
+_JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_OMIT_MICROSECONDS
 
 
 def dumped(document: dict[str, Any]) -> Response:
@@ -97,7 +97,14 @@ def dumped(document: dict[str, Any]) -> Response:
     Encoded by orjson, byte for byte as `flask.json` did before: UTF-8, compact, keys sorted. Sorted
     keys keep the ETag (a hash of the body) the same for the same data, whatever order the database
     returned a page's area levels in. Flask's encoder took 0.45 ms of a list page of 100 rows (issue 17).
-    numpy numbers, which Flask's encoder wrote as floats, are written as numbers too."""
+    numpy numbers, which Flask's encoder wrote as floats, are written as numbers too.
+
+    Instants come as aware local datetimes (`timefmt.to_local`) and are written as
+    `timefmt.iso_with_offset` writes them: ISO 8601 to the second, with the day's offset
+    ("2026-01-16T00:30:00+01:00"). orjson writes 100 of them in 0.01 ms; `isoformat` took 0.14 ms of a
+    list page of 100 rows (issue 17). A naive datetime would lose its offset: none may be given. (orjson
+    writes an offset in whole minutes; every zone's offset has been whole minutes since 1972, and the
+    instants here are the product's own, from 2026 on.)"""
     return current_app.response_class(orjson.dumps(document, option=_JSON_OPTIONS), mimetype="application/json")
 
 

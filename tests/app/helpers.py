@@ -161,6 +161,6 @@ def run_at_once(app: Any, works: dict[str, Callable[[], None]]) -> None:
 
 
 def restricted_to_chosen_municipalities(statement: str) -> bool:
-    """The SQL reads only the municipalities it was given: a list (SQLite's expanding IN) or one
-    array parameter (PostgreSQL, `digicheck.extensions.one_of`)."""
-    return re.search(r"municipalities\.id (IN \(|= ANY \()", statement) is not None
+    """The SQL reads only the municipalities it was given, as one parameter (`digicheck.extensions.one_of`):
+    a JSON array on SQLite, an array on PostgreSQL."""
+    return re.search(r"municipalities\.id (IN \(SELECT \w+\.value\s+FROM json_each\(|= ANY \()", statement) is not None

@@ -119,6 +119,37 @@ def test_the_lists_bodies_and_so_their_etags_depend_only_on_the_data(browser, wo
     assert "Gießen".encode() in browser.get("/api/v1/municipalities").get_data()
 
 
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "Asia/Kolkata", "America/St_Johns"])
+def test_the_lists_write_instants_as_every_other_surface_does(app, zone: str) -> None:
+    """The lists hand their instants to the encoder as local datetimes (`routes.dumped`); it writes each
+    as `timefmt.iso_with_offset` does: to the second (not rounded), with the day's offset, on both sides
+    of daylight saving changes, in whole and half-hour zones."""
+    from datetime import UTC, datetime
+
+    from digicheck import timefmt
+    from digicheck.api.routes import dumped
+
+    texts = [
+        "2026-03-29 00:30:59.999999",
+        "2026-03-29 01:00",
+        "2026-10-25 00:30",
+        "2026-10-25 01:30:00.5",
+        "2026-07-15 22:30",
+        "2027-01-15 23:59:59.1",
+    ]
+    instants = [datetime.fromisoformat(text).replace(tzinfo=UTC) for text in texts]
+    with app.test_request_context():
+        body = json.loads(dumped({"items": [timefmt.to_local(instant, zone) for instant in instants]}).get_data())
+    assert body["items"] == [timefmt.iso_with_offset(instant, zone) for instant in instants]
+    if zone == "Europe/Berlin":
+        assert body["items"][:4] == [
+            "2026-03-29T01:30:59+01:00",
+            "2026-03-29T03:00:00+02:00",
+            "2026-10-25T02:30:00+02:00",
+            "2026-10-25T02:30:00+01:00",
+        ]
+
+
 def test_a_session_write_needs_the_csrf_token(browser, world) -> None:
     assessment = submitted_assessment(world.erbach, world.kommune)
     browser.login(world.berater)

@@ -267,7 +267,9 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
     assert overall is not None and giessen["overall"] == overall and giessen["areas"] == stored and len(stored) == 5
     assert giessen["validated"] == {"technik": 2} and seen[0]["levels"]["validated"] == {}
     assert seen[1]["levels"] == {"overall": None, "areas": {}, "validated": {}}  # in progress: no levels yet
-    assert seen[0]["submitted_at"].endswith(("+01:00", "+02:00"))
+    # the instant of submission in local time with its offset, to the second, as on every other surface
+    assert erbach_1.submitted_at is not None and seen[0]["submitted_at"] == to_local(erbach_1.submitted_at).isoformat(timespec="seconds")
+    assert seen[0]["submitted_at"].endswith(("+01:00", "+02:00")) and seen[1]["submitted_at"] is None
 
 
 def test_the_request_line_names_the_token(client, world, stdout) -> None:  # noqa: F811 - fixture
