@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import g, has_request_context
 from sqlalchemy import bindparam, select, update
@@ -149,13 +149,22 @@ def authenticate(raw: str) -> TokenUse | None:
     if has_request_context():
         g.log_api_token = token.id  # every request line names the token (digicheck/logs.py)
     if found.last_used_at is None or now - found.last_used_at >= TOUCH_INTERVAL:
-        # stored with the request's commit; the audit log gets the use as often as the stored "last use"
-        # changes (at most once a minute per token), not once per request: a BI tool paging through a
-        # list would drown the audit log
-        touch = update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        db.session.execute(touch, execution_options={"synchronize_session": False})  # no token object to keep in step
+        # the audit log gets the use as often as the stored "last use" changes (at most once a minute per
+        # token), not once per request: a BI tool paging through a list would drown the audit log
+        _record_use(token.id, now)
         audit("api_token_used", token_id=token.id, token_name=token.name, token_role=token.role.value)
     return token
+
+
+def _record_use(token_id: int, now: datetime) -> None:
+    """Store the token's last use at once, in a transaction of its own. A use counts when the request is
+    then refused (403, 429) and its own transaction rolled back: stored with it, the use was lost, and
+    a client refused again and again was audited on every request. Its own short transaction also
+    keeps concurrent requests of one token from waiting for each other's whole request on the row.
+    It runs before the request has written anything (the token is a request's first read), so on
+    SQLite no lock of the request's stands in its way."""
+    with db.engine.begin() as connection:
+        connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def revoke(token: ApiToken) -> None:

@@ -88,12 +88,15 @@ def test_last_use_is_written_at_most_once_a_minute(world) -> None:
 
 def test_use_is_audited_once_a_minute_without_the_secret(world, stdout: Stdout) -> None:  # noqa: F811 - fixture
     token, raw = tokens.create_token("BI des Landes", TokenRole.ANALYST, created_by=world.admin)
+    db.session.commit()  # each step below commits, as the requests that make them do
     tokens.authenticate(raw)
     tokens.authenticate(raw)  # within the minute: recorded already, no second audit line
-    db.session.commit()  # as a request ends; the token's columns are read anew below
+    db.session.commit()
     token.last_used_at -= tokens.TOUCH_INTERVAL
+    db.session.commit()
     tokens.authenticate(raw)  # a minute later: audited again
     tokens.revoke(token)
+    db.session.commit()
     tokens.authenticate(raw)  # refused: not a use
 
     lines = stdout.audits()

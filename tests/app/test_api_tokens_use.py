@@ -193,6 +193,17 @@ def test_a_consultant_token_stops_working_with_its_account(client, make_browser,
         assert again.status_code == 201 and again.get_json()["by"] == "Beraterin"
 
 
+def test_a_refused_request_is_a_use_stored_and_audited_once_a_minute(client, world, stdout) -> None:  # noqa: F811 - fixture
+    """A token whose requests are refused (403) is still in use: the admin's list shows it, and the audit
+    log names the use once a minute, not once per refused request."""
+    token, raw = create_token("BI des Landes", TokenRole.ANALYST)
+    db.session.commit()
+    assert [client.get("/api/v1/assessments", headers=bearer(raw)).status_code for _ in range(3)] == [403, 403, 403]
+    assert [line["event"] for line in stdout.audits()] == ["api_token_used"]
+    db.session.expire_all()
+    assert token.last_used_at is not None
+
+
 def test_rate_limit_counts_per_token(app, client, world, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per day")  # a fixed window: a day, so no window ends mid-test
     limiter.reset()

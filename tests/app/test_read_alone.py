@@ -216,7 +216,8 @@ def test_api_tokens_are_read_in_the_requests_transaction_checked_and_their_use_s
     """The token lookup on a request's unused session (as served): a usable token works and its use is
     stored, a revoked one and one whose consultant account is locked are refused. Every API route reads
     more after the token, so the token is read in the request's own transaction, as plain columns: one
-    connection per request on either database, and no token object loaded into the session."""
+    connection per request on either database (two for the first use in a minute, which is stored in a
+    transaction of its own), and no token object loaded into the session."""
     from digicheck.accounts.tokens import create_token, revoke
     from digicheck.models import ApiToken, TokenRole
 
@@ -240,6 +241,9 @@ def test_api_tokens_are_read_in_the_requests_transaction_checked_and_their_use_s
         event.listen(target, name, function)
     try:
         for raw, url in ((raw_analyst, "/api/v1/benchmark"), (raw_consultant, "/api/v1/municipalities")):
+            # the first use in a minute is stored at once, in a transaction of its own (inside the request's)
+            assert get(raw, url).status_code == 200
+            assert probe["transactions"] == ["begin:None", "begin:None", "commit", "commit"] and len(probe["checkouts"]) == 2
             assert get(raw, url).status_code == 200
             assert probe["transactions"] == ["begin:None", "commit"] and len(probe["checkouts"]) == 1
         assert get(raw_revoked).status_code == 401
