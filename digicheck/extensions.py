@@ -16,6 +16,7 @@ from sqlalchemy import JSON, CursorResult, Engine, MetaData, Result, any_, bindp
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.selectable import Join
 
 
 class Base(DeclarativeBase):
@@ -97,6 +98,7 @@ def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
 
     Made for lookups by a unique key of plain mapped classes, one entity per table, joined by inner
     joins: objects built here fire no ORM `load` events and no `@reconstructor` (the models have none)."""
+    layout = _entity_layout(statement)  # refuses an outer join, whichever way the statement runs
     session = db.session()
     if session.in_transaction() or session.identity_map or session.new:
         return [tuple(row) for row in session.execute(statement, values).all()]
@@ -110,19 +112,25 @@ def read_alone(statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
             rows = connection.execute(statement, values).all()
     if len(rows) > 1:
         raise ValueError("read_alone is for lookups by a unique key: one row at most")
-    layout = _entity_layout(statement)
     return [tuple(_loaded(session, manager, fields, row) for manager, fields in layout) for row in rows]
 
 
 @lru_cache(maxsize=64)  # the statements are module constants
 def _entity_layout(statement: Any) -> tuple[tuple[Any, tuple[tuple[int, str], ...]], ...]:
-    """Per entity of the statement, in order: its class manager and (column index, attribute) pairs."""
+    """Per entity of the statement, in order: its class manager and (column index, attribute) pairs.
+    An outer join is refused: an entity it found nothing for would become an object without identity."""
+    if any(_outer(table) for table in statement.get_final_froms()):
+        raise ValueError("read_alone reads entities joined by inner joins only")
     mappers = [inspect(d["entity"]) for d in statement.column_descriptions]
     fields: list[list[tuple[int, str]]] = [[] for _ in mappers]
     for index, column in enumerate(statement.selected_columns):
         [which] = [n for n, mapper in enumerate(mappers) if column.table is mapper.local_table]  # one entity per table
         fields[which].append((index, mappers[which].get_property_by_column(column).key))
     return tuple((mapper.class_manager, tuple(found)) for mapper, found in zip(mappers, fields, strict=True))
+
+
+def _outer(table: Any) -> bool:
+    return isinstance(table, Join) and (table.isouter or _outer(table.left) or _outer(table.right))
 
 
 def _loaded(session: Session, manager: Any, fields: tuple[tuple[int, str], ...], row: Any) -> Any:

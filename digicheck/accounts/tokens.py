@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import g, has_request_context
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 
-from digicheck.extensions import columns, db
+from digicheck.extensions import columns, db, rowcount
 from digicheck.logs import audit
 from digicheck.models import ApiToken, Role, TokenRole, User
 from digicheck.models._time import utcnow
@@ -148,23 +148,36 @@ def authenticate(raw: str) -> TokenUse | None:
     token = TokenUse(found.id, found.name, found.role, found.user_id)
     if has_request_context():
         g.log_api_token = token.id  # every request line names the token (digicheck/logs.py)
-    if found.last_used_at is None or now - found.last_used_at >= TOUCH_INTERVAL:
+    if (found.last_used_at is None or now - found.last_used_at >= TOUCH_INTERVAL) and _recorded_use(token.id, now):
         # the audit log gets the use as often as the stored "last use" changes (at most once a minute per
         # token), not once per request: a BI tool paging through a list would drown the audit log
-        _record_use(token.id, now)
         audit("api_token_used", token_id=token.id, token_name=token.name, token_role=token.role.value)
     return token
 
 
-def _record_use(token_id: int, now: datetime) -> None:
-    """Store the token's last use at once, in a transaction of its own. A use counts when the request is
-    then refused (403, 429) and its own transaction rolled back: stored with it, the use was lost, and
-    a client refused again and again was audited on every request. Its own short transaction also
-    keeps concurrent requests of one token from waiting for each other's whole request on the row.
-    It runs before the request has written anything (the token is a request's first read), so on
-    SQLite no lock of the request's stands in its way."""
+#: the token's last use, set to `now` unless another request set it within the last minute
+_TOUCH = (
+    update(ApiToken)
+    .where(ApiToken.id == bindparam("token_id"))
+    .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= bindparam("stale_before")))
+    .values(last_used_at=bindparam("now"))
+)
+
+
+def _recorded_use(token_id: int, now: datetime) -> bool:
+    """Store the token's last use at once, in a transaction of its own; whether this request stored it.
+
+    A use counts when the request is then refused (403, 429) and its own transaction rolled back:
+    stored with it, the use was lost, and a client refused again and again was audited on every request.
+    The UPDATE stores the use only if no other request stored one within the minute, so of two
+    requests that read the old value at once only one stores it and is audited. Its own short
+    transaction also keeps concurrent requests of one token from waiting for each other's whole request
+    on the row. It runs before the request has written anything (the token is a request's first read),
+    so on SQLite no lock of the request's stands in its way. An ApiToken object the request's session
+    holds (none on API requests) is not brought up to date."""
     with db.engine.begin() as connection:
-        connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        stored = connection.execute(_TOUCH, {"token_id": token_id, "now": now, "stale_before": now - TOUCH_INTERVAL})
+        return rowcount(stored) == 1
 
 
 def revoke(token: ApiToken) -> None:

@@ -94,7 +94,7 @@ def dumped(document: dict[str, Any]) -> Response:
     """A large document (lists, the benchmark) as JSON, already in its schema's shape: marshmallow's
     dump costs more than the query at 100 rows (bench/api_bench.py); the fuzz test checks the shape.
 
-    Encoded by orjson, byte for byte as `flask.json` did before: UTF-8, compact, keys sorted. Sorted
+    Encoded by orjson, byte for byte as the documents were before (`flask.json`): UTF-8, compact, keys sorted. Sorted
     keys keep the ETag (a hash of the body) the same for the same data, whatever order the database
     returned a page's area levels in. Flask's encoder took 0.45 ms of a list page of 100 rows (issue 17).
     numpy numbers, which Flask's encoder wrote as floats, are written as numbers too.
@@ -127,6 +127,8 @@ def _etag(response: Response) -> BaseResponse:
 
 @blp.errorhandler(HTTPException)
 def _problem(error: HTTPException) -> Response:
+    # reached only for codes the app has no handler of its own for (401 and 422 among them): Flask prefers a
+    # handler for the code, and the app's (digicheck/app.py) answer problem details under /api/v1 and roll back
     return problems.from_exception(error)
 
 

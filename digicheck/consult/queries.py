@@ -322,7 +322,7 @@ def selected_ids(query: OverviewQuery) -> list[int]:
     return list(db.session.scalars(_selection(query).ids, parameters(query)))
 
 
-#: municipalities looked up per statement (SQLite's limit of bound parameters is 999 in old builds)
+#: municipalities looked up per statement: the list is one parameter (`one_of`), chunks keep each statement's work bounded
 _CHUNK = 900
 
 

@@ -55,9 +55,6 @@ class ApiToken(Model):
         """A consultant token whose account is gone, locked or deleted: it stops working with it."""
         return token_lacks_account(self.role, self.user is not None and self.user.active)
 
-    def is_usable(self, now: datetime) -> bool:
-        return token_usable(self.role, self.expires_at, self.revoked_at, self.user is not None and self.user.active, now)
-
     def revocable(self, now: datetime) -> bool:
         """Neither revoked nor expired: a consultant token whose account is locked can still be revoked,
         so that unlocking the account does not bring it back."""
@@ -72,8 +69,8 @@ class ApiToken(Model):
         return "Beratungskonto nicht aktiv" if self.lacks_account else "gültig"
 
 
-# The rules on a token's columns, for the stored object above and for the API's request, which reads the
-# columns without loading objects (digicheck.accounts.tokens.authenticate).
+# The rules on a token's columns, for the stored object above (its status in the admin's list) and for
+# the API's request, which reads the columns without loading objects (digicheck.accounts.tokens.authenticate).
 
 
 def token_revocable(expires_at: datetime, revoked_at: datetime | None, now: datetime) -> bool:

@@ -10,9 +10,10 @@ from sqlalchemy import select, text
 
 from digicheck.accounts import tokens
 from digicheck.extensions import db
-from digicheck.models import ApiToken, TokenRole
+from digicheck.models import ApiToken, Role, TokenRole
 from digicheck.models._time import utcnow
 from tests.app.test_logging import Stdout, stdout  # noqa: F401 - fixture
+from tests.conftest import add_user
 
 
 def test_a_new_token_works_and_only_its_hash_is_stored(world) -> None:
@@ -66,6 +67,7 @@ def test_a_revoked_token_is_refused_and_keeps_its_revocation_time(world) -> None
 
 def test_last_use_is_written_at_most_once_a_minute(world) -> None:
     token, raw = tokens.create_token("BI", TokenRole.ANALYST)
+    unused, _ = tokens.create_token("Buchung", TokenRole.PROVIDER)
     db.session.commit()
     assert token.last_used_at is None
 
@@ -84,6 +86,48 @@ def test_last_use_is_written_at_most_once_a_minute(world) -> None:
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(ApiToken, token.id).last_used_at > first
+    assert db.session.get(ApiToken, unused.id).last_used_at is None  # one token's use is its own
+
+
+def test_of_two_requests_that_read_an_old_last_use_only_one_stores_and_audits_it(world) -> None:
+    token, _ = tokens.create_token("BI", TokenRole.ANALYST)
+    db.session.commit()
+    now = utcnow()
+    # both read "never used" before either stored its use: the second finds it stored and stores nothing
+    assert tokens._recorded_use(token.id, now) is True
+    assert tokens._recorded_use(token.id, now + timedelta(seconds=1)) is False
+    assert tokens._recorded_use(token.id, now + tokens.TOUCH_INTERVAL) is True  # a minute later: a new use
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).last_used_at == now + tokens.TOUCH_INTERVAL
+
+
+#: (role, account): a consultant token acts for an account, active, locked or deleted; the others for none
+_HOLDERS = [(TokenRole.ANALYST, "none"), (TokenRole.PROVIDER, "none")] + [
+    (TokenRole.CONSULTANT, a) for a in ("active", "locked", "deleted")
+]
+
+
+@pytest.mark.parametrize(("role", "account"), _HOLDERS)
+@pytest.mark.parametrize("revoked", [False, True])
+@pytest.mark.parametrize("expired", [False, True])
+def test_a_token_works_exactly_when_the_admins_list_calls_it_valid(world, role, account, revoked, expired) -> None:
+    """The API reads a token's columns, the admin's list its stored object: both apply the same rule."""
+    consultant = add_user("planung@ekom.test", "Planung", Role.BERATER) if role == TokenRole.CONSULTANT else None
+    token, raw = tokens.create_token("Token", role, user=consultant)
+    if revoked:
+        tokens.revoke(token)
+    if expired:
+        token.expires_at = utcnow() - timedelta(seconds=1)
+    if consultant is not None and account == "locked":
+        consultant.active = False
+    if consultant is not None and account == "deleted":
+        db.session.delete(consultant)
+    db.session.commit()
+    stored = db.session.get(ApiToken, token.id)
+    assert stored is not None
+    valid = stored.status(utcnow()) == "gültig"
+    assert (tokens.authenticate(raw) is not None) == valid
+    assert valid == (not revoked and not expired and account in ("none", "active"))
 
 
 def test_use_is_audited_once_a_minute_without_the_secret(world, stdout: Stdout) -> None:  # noqa: F811 - fixture

@@ -176,6 +176,21 @@ def test_outside_a_transaction_the_objects_are_attached_to_the_session(app, worl
     assert db.session.get(User, user_id) is found  # the identity map holds it: no second object
 
 
+def test_an_outer_join_is_refused(app, world) -> None:
+    """An entity an outer join found nothing for would become an object without identity: refused, both
+    before and inside the request's transaction."""
+    from digicheck.models import ApiToken
+
+    statement = select(ApiToken, User).outerjoin(User, User.id == ApiToken.user_id).where(ApiToken.id == 1)
+    user_id = world.kommune.id
+    _as_in_production()
+    with pytest.raises(ValueError, match="inner joins only"):
+        read_alone(statement, {})
+    assert db.session.get(User, user_id) is not None  # the session has begun
+    with pytest.raises(ValueError, match="inner joins only"):
+        read_alone(statement, {})
+
+
 def test_objects_read_alone_equal_what_the_orm_loads(app, world) -> None:
     """Every column of the login's session row and user comes out as the ORM itself loads it (types
     included: time zones, enums)."""
