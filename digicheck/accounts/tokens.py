@@ -132,7 +132,8 @@ def authenticate(raw: str) -> TokenUse | None:
     The row is found by the hash of the raw token (an index lookup on a hash tells a timing
     attacker nothing about the secret); the hashes are then compared in constant time anyway.
     It is read as plain columns in the request's transaction, which every API route goes on to read
-    in: one connection a request, and no ORM objects to load and to look after until the commit. The
+    in: one connection a request (a second for one statement when the use is stored, at most once a
+    minute per token), and no ORM objects to load and to look after until the commit. The
     ORM objects cost an API list page of 100 rows about 0.3 ms of 5 on PostgreSQL (issue 17,
     bench/api_bench.py). Its use is stored and audited at most once a minute (token id, name and
     role; never the secret); the request line of every request carries the token id."""

@@ -94,10 +94,10 @@ def dumped(document: dict[str, Any]) -> Response:
     """A large document (lists, the benchmark) as JSON, already in its schema's shape: marshmallow's
     dump costs more than the query at 100 rows (bench/api_bench.py); the fuzz test checks the shape.
 
-    Encoded by orjson, byte for byte as the documents were before (`flask.json`): UTF-8, compact, keys sorted. Sorted
-    keys keep the ETag (a hash of the body) the same for the same data, whatever order the database
-    returned a page's area levels in. Flask's encoder took 0.45 ms of a list page of 100 rows (issue 17).
-    numpy numbers, which Flask's encoder wrote as floats, are written as numbers too.
+    Encoded by orjson, byte for byte as the documents were before (`flask.json`): UTF-8, compact, keys
+    sorted. Sorted keys keep the ETag (a hash of the body) the same for the same data, whatever order
+    the database returned a page's area levels in. Flask's encoder took 0.45 ms of a list page of 100
+    rows (issue 17). numpy numbers, which Flask's encoder wrote as floats, are written as numbers too.
 
     Instants come as aware local datetimes (`timefmt.to_local`) and are written as
     `timefmt.iso_with_offset` writes them: ISO 8601 to the second, with the day's offset
