@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -89,16 +89,27 @@ def test_last_use_is_written_at_most_once_a_minute(world) -> None:
     assert db.session.get(ApiToken, unused.id).last_used_at is None  # one token's use is its own
 
 
-def test_of_two_requests_that_read_an_old_last_use_only_one_stores_and_audits_it(world) -> None:
-    token, _ = tokens.create_token("BI", TokenRole.ANALYST)
+def test_of_two_requests_that_read_an_old_last_use_only_one_stores_and_audits_it(world, stdout: Stdout, monkeypatch) -> None:  # noqa: F811
+    token, raw = tokens.create_token("BI", TokenRole.ANALYST)
     db.session.commit()
-    now = utcnow()
-    # both read "never used" before either stored its use: the second finds it stored and stores nothing
-    assert tokens._recorded_use(token.id, now) is True
-    assert tokens._recorded_use(token.id, now + timedelta(seconds=1)) is False
-    assert tokens._recorded_use(token.id, now + tokens.TOUCH_INTERVAL) is True  # a minute later: a new use
+    recorded = tokens._recorded_use
+
+    def another_request_stored_it_first(token_id: int, now: datetime) -> bool:
+        # both requests read "never used"; the other one stored its use a moment before this one tries
+        assert recorded(token_id, now - timedelta(seconds=1)) is True
+        return recorded(token_id, now)
+
+    monkeypatch.setattr(tokens, "_recorded_use", another_request_stored_it_first)
+    assert tokens.authenticate(raw) is not None  # the token works all the same
+    assert stdout.audits() == []  # but this request stored nothing, so it audits nothing
+    monkeypatch.undo()
     db.session.expire_all()
-    assert db.session.get(ApiToken, token.id).last_used_at == now + tokens.TOUCH_INTERVAL
+    first = db.session.get(ApiToken, token.id).last_used_at  # type: ignore[union-attr]
+    assert first is not None
+    assert tokens._recorded_use(token.id, first + timedelta(seconds=30)) is False  # within the minute
+    assert tokens._recorded_use(token.id, first + tokens.TOUCH_INTERVAL) is True  # a minute later: a new use
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).last_used_at == first + tokens.TOUCH_INTERVAL  # type: ignore[union-attr]
 
 
 #: (role, account): a consultant token acts for an account, active, locked or deleted; the others for none
