@@ -25,13 +25,20 @@ right after each other (list then SQL, then SQL then list, …), as are the floo
 median of the per-pair ratios is printed beside: each ratio compares two calls made a moment apart,
 under the same load.
 
+`--parts` then shows what the list's ratio is made of: the median of pairs again with the product's
+own parts taken away one after another (cumulative; not the product, only a measurement): the rate
+limit, the commit, the ETag, the token check (a token found once and handed out again), and
+Python's collector run twenty times less often; the floor beside. What remains beyond the floor is
+Flask's routing and hooks as the product installs them (request log, security headers, CSRF and
+login checks), flask-smorest's parsing of the query, and the view's own Python.
+
 The rate limit counts in Flask-Limiter's store as the app is configured: `--storage` as
 RATELIMIT_STORAGE_URI (default memory://, the single-process default; redis://HOST:PORT/DB as
 production with several processes runs it). Given more than once, each store is measured on the
 same loaded data, one after the other.
 
     python bench/api_bench.py [--assessments 100000] [--repeat 5] [--pairs 100] [--skip-postgres] [--storage URI ...]
-                              [--sqlite-file PATH] [--postgres-database NAME]
+                              [--sqlite-file PATH] [--postgres-database NAME] [--parts]
 
 `--sqlite-file` and `--postgres-database` keep the loaded data for the next run: an existing
 file or database is used as it is (loaded by an earlier run with the same --assessments and
@@ -161,7 +168,68 @@ def median_ratio(first: Callable[[], Any], second: Callable[[], Any], pairs: int
     return statistics.median(ratios)
 
 
-def measure(app: Any, label: str, repeat: int, n_assessments: int, tag: str = "", samples: int = 20, pairs: int = 100) -> None:
+def without_parts(app: Any, listed: Callable[[], Any], sql: Callable[[], Any], floor: Callable[[], Any], pairs: int) -> None:
+    """--parts: the list's median ratio to its SQL with the product's parts taken away one after another
+    (each step keeps the ones before it), then everything put back as it was."""
+    import gc
+    from contextlib import ExitStack
+
+    from digicheck import transactions
+    from digicheck.accounts import tokens
+    from digicheck.extensions import limiter
+
+    def rate_limit_off(stack: ExitStack) -> None:
+        limiter.enabled = False
+        stack.callback(setattr, limiter, "enabled", True)
+
+    def hook_off(stack: ExitStack, hooks: list[Any], hook: Any) -> None:
+        place = hooks.index(hook)
+        hooks[place] = lambda response: response
+        stack.callback(hooks.__setitem__, place, hook)
+
+    def etag_off(stack: ExitStack) -> None:
+        hooks = app.after_request_funcs["api"]
+        saved = list(hooks)
+        hooks.clear()  # the API's only after-request hook: ETag, Cache-Control, If-None-Match
+        stack.callback(hooks.extend, saved)
+
+    def token_once(stack: ExitStack) -> None:
+        found = tokens.authenticate
+        known: dict[str, Any] = {}
+
+        def once(raw: str) -> Any:
+            if raw not in known:
+                known[raw] = found(raw)
+            return known[raw]
+
+        tokens.authenticate = once
+        stack.callback(setattr, tokens, "authenticate", found)
+
+    def collector_rarely(stack: ExitStack) -> None:
+        stack.callback(gc.set_threshold, *gc.get_threshold())
+        first, *older = gc.get_threshold()
+        gc.set_threshold(first * 20, *older)
+
+    steps = [
+        ("the product", lambda stack: None),
+        ("without the rate limit", rate_limit_off),
+        ("... and without the commit", lambda stack: hook_off(stack, app.after_request_funcs[None], transactions._commit)),
+        ("... and without the ETag", etag_off),
+        ("... and without the token check", token_once),
+        ("... and the collector 20 x less often", collector_rarely),
+    ]
+    with ExitStack() as stack:
+        for label, take_away in steps:
+            take_away(stack)
+            print(f"  parts: {label:40s} median of {pairs} pairs: API/SQL {median_ratio(listed, sql, pairs):5.2f} x")
+    print(
+        f"  parts: {'the floor (bare Flask, same SQL+JSON)':40s} median of {pairs} pairs: floor/SQL {median_ratio(floor, sql, pairs):5.2f} x"
+    )
+
+
+def measure(
+    app: Any, label: str, repeat: int, n_assessments: int, tag: str = "", samples: int = 20, pairs: int = 100, parts: bool = False
+) -> None:
 
     from digicheck.extensions import db
 
@@ -240,6 +308,8 @@ def measure(app: Any, label: str, repeat: int, n_assessments: int, tag: str = ""
         f"  near the end: API list    {ms['list_last']:8.1f} ms   ratio API/SQL  {ms['list_last'] / ms['sql_last']:6.2f} x  (target <= 2)"
     )
     print(f"  near the end, median of {pairs} interleaved pairs: API/SQL {paired['list_last']:5.2f} x")
+    if parts:
+        without_parts(app, runs["list"], runs["sql"], runs["floor"], pairs)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -256,6 +326,7 @@ def main() -> None:
     parser.add_argument("--storage", action="append", help="the rate-limit store (RATELIMIT_STORAGE_URI); default memory://")
     parser.add_argument("--sqlite-file", help="keep the SQLite data in this file and reuse it when it exists")
     parser.add_argument("--postgres-database", help="keep the PostgreSQL data in this database and reuse it when it exists")
+    parser.add_argument("--parts", action="store_true", help="then the list's ratio with the product's parts taken away one by one")
     args = parser.parse_args()
     if args.pairs < 1 or args.repeat < 1 or args.samples < 1:
         parser.error("--pairs, --repeat and --samples must be at least 1")
@@ -277,7 +348,7 @@ def main() -> None:
             elif n == 0:
                 print(f"{label}: data kept from an earlier run ({database})")
             tag = f"{n}-{os.getpid()}" if loaded or n else str(n)  # accounts of an earlier run on kept data stay
-            measure(app, f"{label}, rate-limit store {store}", args.repeat, args.assessments, tag, args.samples, args.pairs)
+            measure(app, f"{label}, rate-limit store {store}", args.repeat, args.assessments, tag, args.samples, args.pairs, args.parts)
 
     built: list[tuple[list[tuple], ...]] = []
 

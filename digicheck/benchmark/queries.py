@@ -25,7 +25,7 @@ Definitions (docs/benchmark.md):
 from __future__ import annotations
 
 from scoring.benchmark.peers import SIZE_CLASSES
-from scoring.kinds import LANDKREIS
+from scoring.kinds import KREISFREIE_STADT, LANDKREIS
 
 QUARTILE_PS = (0.25, 0.5, 0.75)
 
@@ -96,6 +96,17 @@ _DIMENSIONS: dict[str, tuple[str, str, str]] = {
     "laender": ("m.land", "m.land", "1 = 1"),
 }
 DIMENSION_IDS = tuple(_DIMENSIONS)
+
+#: The Kreise whose short name another Kreis shares, with whether each is a city's own: a kreisfreie
+#: Stadt and the Landkreis around it keep one name in the register's short form (Kassel, München,
+#: Karlsruhe: 21 pairs in GV100AD of 30.11.2025). Over the whole register, so that a name is the
+#: same in every round, scope and report.
+SHARED_KREIS_NAMES = f"""SELECT kreis_ags, MAX(kreis) AS kreis, MAX(CASE WHEN kind = '{KREISFREIE_STADT}' THEN 1 ELSE 0 END) AS city
+FROM municipalities
+WHERE kreis_ags IS NOT NULL AND kreis IN (
+  SELECT kreis FROM municipalities WHERE kreis_ags IS NOT NULL GROUP BY kreis HAVING COUNT(DISTINCT kreis_ags) > 1
+)
+GROUP BY kreis_ags"""
 
 
 def _groups(dialect: str, dimensions: tuple[str, ...]) -> str:

@@ -22,6 +22,7 @@ demo mode (DIGICHECK_DEMO=1); then they are the data and the report says so.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ from digicheck.extensions import db
 from digicheck.models import Municipality
 from scoring.benchmark import SIZE_CLASSES, Decision, Dimension, PeerGroup, quantile_rows
 from scoring.benchmark.archetypes import Archetype, Archetypes, cluster_profiles, similar
+from scoring.kinds import KREISFREIE_STADT, LANDKREIS
 from scoring.laender import GERMANY, land_name
 
 OVERALL = "overall"
@@ -230,11 +232,20 @@ def participants(round_: int, *, include_demo: bool, land: str = GERMANY, versio
     return remembered(("participants", round_, include_demo, land), (version or data_version()).figures, read)
 
 
-def _peer_group(dim: str, key: str, label: str | None) -> PeerGroup:
+def kreis_names() -> dict[str, str]:
+    """The name a report gives each Kreis whose short name another Kreis shares, by Kreis key: the name
+    with the Kreis's kind, "Kassel (kreisfreie Stadt)" and "Kassel (Landkreis)"; with its key as well
+    where even that is shared. Two report rows, API groups or export lines never read the same."""
+    named = {r["kreis_ags"]: f"{r['kreis']} ({KREISFREIE_STADT if r['city'] else LANDKREIS})" for r in _rows(sql.SHARED_KREIS_NAMES)}
+    taken = Counter(named.values())
+    return {key: f"{name[:-1]}, {key})" if taken[name] > 1 else name for key, name in named.items()}
+
+
+def _peer_group(dim: str, key: str, label: str | None, kreise: Mapping[str, str]) -> PeerGroup:
     if dim == "laender":
         return PeerGroup.of(Dimension.LAND, key, land_name(key))
     try:
-        return PeerGroup.of(_DIMENSION[dim], key, label if dim == "kreis" else None)
+        return PeerGroup.of(_DIMENSION[dim], key, kreise.get(key, label) if dim == "kreis" else None)
     except ValueError:  # a kind the register knows but the domain does not
         return PeerGroup(_DIMENSION[dim], key, f"{DIMENSION_LABELS[dim]}: {key}")
 
@@ -260,7 +271,8 @@ def _memberships(params: dict[str, object]) -> dict[tuple[str, str], tuple[PeerG
     """Guard groups of the round in a fixed order, every dimension, Germany-wide (the guard cuts them by Land)."""
     rows = _rows(sql.membership_sql(_dialect()), **params)
     rows.sort(key=lambda r: (_ORDER[r["dim"]], r["gkey"]))
-    return {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"]), _ids(r["ids"])) for r in rows}
+    kreise = kreis_names()
+    return {(r["dim"], r["gkey"]): (_peer_group(r["dim"], r["gkey"], r["glabel"], kreise), _ids(r["ids"])) for r in rows}
 
 
 def present_laender(version: DataVersion) -> list[tuple[str, int]]:

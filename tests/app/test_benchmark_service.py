@@ -173,6 +173,29 @@ def test_differencing_guard_regierungsbezirk_of_six_with_kreis_of_five(app):
     assert rb["Kassel"].published and rb["Kassel"].areas["overall"].n == 6
 
 
+def test_kreise_sharing_a_name_are_told_apart_by_their_kind(app):
+    """A kreisfreie Stadt and the Landkreis around it share a short name in the register (Kassel,
+    München, …): the report names each with its kind, in every round; other Kreise keep their name."""
+    kreis_world({"06431": 5})
+    city = municipality("06611000", kreis_ags="06611", kreis="Kassel", rb="Kassel", population=200_000, kind="kreisfreie Stadt")
+    submit(city, 2026, [50.0] * 5)
+    municipality("06633000", kreis_ags="06633", kreis="Kassel", rb="Kassel", population=240_000, kind="Landkreis", name="Kassel")
+    for i in range(6):
+        member = municipality(f"06633{i + 1:03d}", kreis_ags="06633", kreis="Kassel", rb="Kassel", population=5000)
+        submit(member, 2026, [40.0 + i] * 5)
+        submit(member, 2025, [30.0 + i] * 5)
+    db.session.commit()
+    labels = {g.group.key: g.group.label for g in build_report(2026, "kreis", k=5, include_demo=False).groups}
+    assert labels == {
+        "06431": "Landkreis / kreisfreie Stadt: Kreis 06431",
+        "06611": "Landkreis / kreisfreie Stadt: Kassel (kreisfreie Stadt)",
+        "06633": "Landkreis / kreisfreie Stadt: Kassel (Landkreis)",
+    }
+    # 2025 has the Landkreis alone: its name is the same as in 2026
+    older = {g.group.key: g.group.label for g in build_report(2025, "kreis", k=5, include_demo=False).groups}
+    assert older == {"06633": "Landkreis / kreisfreie Stadt: Kassel (Landkreis)"}
+
+
 def test_k_is_configurable(app):
     kreis_world({"06431": 4})
     assert build_report(None, "land", k=5, include_demo=False).land.published is False
