@@ -20,6 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
 from digicheck import transactions
+from digicheck.api import problems
 from digicheck.extensions import csrf, db, limiter
 from digicheck.legal import texts
 
@@ -97,16 +98,23 @@ def _probe_engine(app: Flask) -> Engine:
     return engine
 
 
+#: what an API client reads while the database is unreachable (a problem document, as every API error)
+UNAVAILABLE_API = "Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es in einer halben Minute erneut."
+
+
 def database_unavailable(error: Exception) -> ResponseReturnValue:
-    """The German 503 page while the database is unreachable. Its template reads no user and
-    no database and is rendered without context processors, so this handler cannot fail the
-    same way the request did (the session is cleaned up at teardown, as always)."""
+    """The German 503 page while the database is unreachable, under /api/ a problem document. Its
+    template reads no user and no database and is rendered without context processors, so this
+    handler cannot fail the same way the request did (the session is cleaned up at teardown, as always)."""
     transactions.mark_failed()  # nothing is committed: the database is not there to take it
+    headers = {"Retry-After": "30", "Cache-Control": "no-store"}
+    if problems.is_api_request():
+        return problems.problem(503, UNAVAILABLE_API, headers=headers)
     try:
         page = current_app.jinja_env.get_template("errors/unavailable.html").render()
     except Exception:
         page = UNAVAILABLE_TEXT
-    return page, 503, {"Retry-After": "30", "Cache-Control": "no-store"}
+    return page, 503, headers
 
 
 def require_database() -> None:

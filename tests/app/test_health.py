@@ -140,6 +140,18 @@ def test_login_page_and_login_with_the_database_down(make_app, unreachable_datab
     _assert_unavailable_page(client.post("/anmelden", data={"email": "hauptamt@erbach.test", "password": PASSWORD}))
 
 
+def test_the_api_with_the_database_down_answers_a_problem_document(make_app, unreachable_database) -> None:
+    """A BI tool or booking system reads the outage as every API error: German problem details, not a page."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database)
+    client = app.test_client()
+    for path in ("/api/v1/benchmark", "/api/v1/assessments?limit=5"):
+        response = client.get(path, headers={"Authorization": "Bearer dc_" + "a" * 43})
+        assert response.status_code == 503 and response.mimetype == "application/problem+json", response.get_data(as_text=True)[:300]
+        problem = response.get_json()
+        assert problem["title"] == "Nicht verfügbar" and "Datenbank" in problem["detail"] and problem["instance"] == path.split("?")[0]
+        assert int(response.headers["Retry-After"]) > 0 and response.headers["Cache-Control"] == "no-store"
+
+
 @pytest.fixture
 def doomed_postgres(postgres_server_url: str) -> Iterator[tuple[str, Callable[[], None]]]:
     """A PostgreSQL database of its own and a function that drops it, connections and all."""
