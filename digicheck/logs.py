@@ -1,8 +1,9 @@
 """Structured logs on stdout: one JSON line per request, and audit events.
 
 Everything under the `digicheck` logger is written as JSON (python-json-logger) to stdout,
-where gunicorn, systemd or a container runtime collects it. docs/operations.md ("Logs")
-lists every field and event; keep it in step with this module.
+where gunicorn, systemd or a container runtime collects it; while a `digicheck` command runs, to
+stderr (`on_stderr`), so that what the command prints stays alone on stdout. docs/operations.md
+("Logs") lists every field and event; keep it in step with this module.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -37,14 +40,17 @@ WARNING_EVENTS = frozenset({"login_failed", "rate_limit_hit", "mail_failed"})
 
 class StdoutHandler(logging.StreamHandler):
     """Writes to whatever `sys.stdout` is when a line is logged (gunicorn's, pytest's capture),
-    as the standard library's last-resort handler does for stderr."""
+    as the standard library's last-resort handler does for stderr; `sys.stderr` within `on_stderr`."""
+
+    #: inside `on_stderr`: the lines go to stderr
+    commands = 0
 
     def __init__(self) -> None:
         super().__init__(sys.stdout)
 
     @property
     def stream(self) -> TextIO:
-        return sys.stdout
+        return sys.stderr if StdoutHandler.commands else sys.stdout
 
     @stream.setter
     def stream(self, value: TextIO) -> None:
@@ -55,6 +61,18 @@ class _Formatter(JsonFormatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """ISO 8601 in UTC with its offset, to the millisecond."""
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+
+@contextmanager
+def on_stderr() -> Iterator[None]:
+    """Log lines go to stderr while a command runs: its output stays alone on stdout, so that
+    `TOKEN=$(digicheck token create …)` holds the token and nothing else (the audit line of the
+    token's creation is logged meanwhile)."""
+    StdoutHandler.commands += 1
+    try:
+        yield
+    finally:
+        StdoutHandler.commands -= 1
 
 
 def install(app: Flask) -> None:

@@ -79,14 +79,8 @@ def _announce(issued: accounts.IssuedInvitation, municipality: Municipality | No
     A repeated form (double click, reload) only shows the same link again."""
     invitation = issued.invitation
     link = url_for("auth.invitation", token=issued.token, _external=True)
+    accounts.audit_invitation(issued, municipality)
     if not issued.repeated:
-        logs.audit(
-            "invitation_created",
-            invitation_id=invitation.id,
-            email_hash=logs.email_hash(invitation.email),
-            invited_role=invitation.role.value,
-            municipality=municipality.ags if municipality else None,
-        )
         mail.send_link(
             "invitation",
             invitation.email,

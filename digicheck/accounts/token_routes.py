@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from digicheck import logs
 from digicheck.access import load_token_for_admin, roles_required
 from digicheck.accounts import tokens
 from digicheck.accounts.forms import TokenForm
@@ -39,9 +38,6 @@ def index() -> ResponseReturnValue:
         except tokens.TokenError as exc:
             form[exc.field].errors = [str(exc)]
         else:
-            logs.audit(
-                "api_token_created", token_id=token.id, token_name=token.name, token_role=token.role.value, token_user_id=token.user_id
-            )
             session[_ISSUED] = {"id": token.id, "token": raw}
             return redirect(url_for("tokens.issued"))
     status = 400 if request.method == "POST" else 200
@@ -69,7 +65,6 @@ def revoke(token_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         tokens.revoke(token)
-        logs.audit("api_token_revoked", token_id=token.id, token_name=token.name, token_role=token.role.value)
         flash(f"Der Token „{token.name}“ ist widerrufen; Anfragen damit werden ab sofort abgelehnt.", "success")
         return redirect(url_for("tokens.index"))
     return render_template("admin/token_revoke.html", token=token, form=form, now=utcnow()), 400 if request.method == "POST" else 200

@@ -122,6 +122,8 @@ def create_token(
     )
     db.session.add(token)
     db.session.flush()
+    # here, not in the page's route: a token made on the command line is in the audit log as well
+    audit("api_token_created", token_id=token.id, token_name=token.name, token_role=token.role.value, token_user_id=token.user_id)
     return token, raw
 
 
@@ -182,10 +184,11 @@ def _recorded_use(token_id: int, now: datetime) -> bool:
 
 
 def revoke(token: ApiToken) -> None:
-    """Withdraw the token now; revoking it again changes nothing."""
+    """Withdraw the token now (audited, from the page or the command line); revoking it again changes nothing."""
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
+        audit("api_token_revoked", token_id=token.id, token_name=token.name, token_role=token.role.value)
 
 
 def all_tokens() -> list[ApiToken]:

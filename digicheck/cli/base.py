@@ -68,13 +68,15 @@ def make_app() -> Any:
 def app_context() -> Iterator[Any]:
     """The app for one command, which is one transaction: what the services flushed is
     committed once when the command's block ends, and nothing is stored when it raises
-    (a `CliError` too). The database connections are closed when the command ends."""
+    (a `CliError` too). The database connections are closed when the command ends. Log lines
+    (audit events) go to stderr meanwhile: what the command prints stays alone on stdout."""
     from sqlalchemy.exc import DBAPIError
 
     from digicheck.extensions import db as database
+    from digicheck.logs import on_stderr
 
     app = make_app()
-    with app.app_context():
+    with on_stderr(), app.app_context():
         try:
             yield app
             try:

@@ -48,7 +48,7 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
     from flask_babel import ngettext  # here: importing the CLI loads no Flask
     from sqlalchemy import select
 
-    from digicheck.accounts.services import AccountError, AccountExists, invite
+    from digicheck.accounts.services import AccountError, AccountExists, audit_invitation, invite
     from digicheck.extensions import db as database
     from digicheck.models import Municipality, Role
 
@@ -71,6 +71,7 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
             ) from None
         except AccountError as exc:
             raise CliError(str(exc)) from None
+        audit_invitation(issued, municipality)
         days = app.config["INVITATION_DAYS"]
         until = timefmt.local_datetime(issued.invitation.expires_at)
     click.echo(f"{base_url.rstrip('/')}/einladung/{issued.token}")
@@ -93,6 +94,7 @@ def user_reset_link(email: str, base_url: str) -> None:
 
     from digicheck.accounts.password_reset import create_reset_link
     from digicheck.accounts.services import AccountError, find_user
+    from digicheck.logs import audit
 
     with app_context() as app:
         account = find_user(email)
@@ -103,6 +105,7 @@ def user_reset_link(email: str, base_url: str) -> None:
             issued = create_reset_link(account, None)
         except AccountError as exc:
             raise CliError(str(exc)) from None
+        audit("password_reset_link_created", account_id=account.id, reset_id=issued.reset.id)
         hours = app.config.get("RESET_HOURS", 24)
     click.echo(f"{base_url.rstrip('/')}/passwort-zuruecksetzen/{issued.token}")
     click.echo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -94,7 +95,10 @@ def test_invite_prints_a_one_time_link(fresh_sqlite) -> None:
     run("demo", "seed")
     result = CliRunner().invoke(main, ["invite", "neu@erbach.example.org", "--role", "kommune", "--ags", "06437006"])
     assert result.exit_code == 0
-    assert re.search(r"http://127\.0\.0\.1:5000/einladung/\S{20,}", result.output)
+    assert re.fullmatch(r"http://127\.0\.0\.1:5000/einladung/\S{20,}", result.stdout.strip())  # alone on stdout
+    [audited] = [json.loads(line) for line in result.stderr.splitlines() if '"invitation_created"' in line]
+    assert (audited["invited_role"], audited["municipality"]) == ("kommune", "06437006")
+    assert "neu@erbach" not in result.stderr and result.stdout.strip().rsplit("/", 1)[1] not in result.stderr
 
 
 def test_invite_unknown_municipality(fresh_sqlite) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -163,9 +164,12 @@ def test_cli_prints_a_working_link(app, make_browser, world) -> None:
         env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"]},
     )
     assert result.exit_code == 0, result.output
-    link = result.stdout.strip()
+    link = result.stdout.strip()  # the link alone on stdout; the audit line on stderr
     assert link.startswith("https://digicheck.example.org/passwort-zuruecksetzen/")
     assert "24 Stunden" in result.stderr
+    [audited] = [json.loads(line) for line in result.stderr.splitlines() if '"password_reset_link_created"' in line]
+    assert audited["account_id"] == world.kommune.id and audited["user_id"] is None
+    assert link.rsplit("/", 1)[1] not in result.stderr
     db.session.expire_all()
     assert _set(make_browser(), link.replace("https://digicheck.example.org", "")).status_code == 302
     unknown = CliRunner().invoke(

@@ -3,6 +3,7 @@ after a confirmation; bad input keeps what was typed; and the same through `digi
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -175,12 +176,21 @@ def cli_database(fresh_sqlite: str) -> str:  # noqa: F811
     return fresh_sqlite
 
 
+def audit_lines(stderr: str) -> list[dict]:
+    return [json.loads(line) for line in stderr.splitlines() if line.startswith("{") and '"digicheck.audit"' in line]
+
+
 def test_cli_creates_lists_and_revokes(cli_database: str) -> None:
     created = run("token", "create", "--role", "provider", "--name", "Buchungssystem", "--days", "90")
     assert created.exit_code == 0
     raw = created.stdout.strip()
-    assert re.fullmatch(r"dc_[A-Za-z0-9_-]{43}", raw)
+    assert re.fullmatch(r"dc_[A-Za-z0-9_-]{43}", raw)  # alone on stdout: TOKEN=$(digicheck token create …)
     assert "nur jetzt angezeigt" in created.stderr and "IT-Dienstleister" in created.stderr
+    # audited as from the page, the log line on stderr, never the secret
+    assert [(line["event"], line["token_id"], line["token_role"]) for line in audit_lines(created.stderr)] == [
+        ("api_token_created", 1, "provider")
+    ]
+    assert raw[10:] not in created.stderr
 
     listed = run("token", "list")
     assert listed.exit_code == 0
@@ -190,6 +200,7 @@ def test_cli_creates_lists_and_revokes(cli_database: str) -> None:
 
     revoked = run("token", "revoke", "1")
     assert revoked.exit_code == 0 and "widerrufen" in revoked.stdout
+    assert [(line["event"], line["token_id"]) for line in audit_lines(revoked.stderr)] == [("api_token_revoked", 1)]
     assert "\twiderrufen\t" in run("token", "list").stdout
 
 
