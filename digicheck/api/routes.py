@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
 
+import marshmallow as ma
 import orjson
 from flask import Response, current_app, request
 from flask_smorest import Blueprint, abort
@@ -26,9 +27,17 @@ from digicheck.extensions import csrf, limiter
 
 
 class _GermanParser(flaskparser.FlaskParser):
-    """webargs' parser, with the messages it brings itself in German (a body that is no JSON)."""
+    """webargs' parser, with the messages it brings itself in German (a body that is no JSON).
+
+    An unknown query parameter is a 422, as an unknown field of a body is: webargs leaves it out by
+    default, and `/municipalities?round=2` then answered every municipality as if it had filtered."""
 
     DEFAULT_VALIDATION_MESSAGE = "Ungültiger Wert."
+    DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs reads the class attribute
+        **flaskparser.FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+    }
 
     def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any, **kwargs: Any) -> NoReturn:
         flaskparser.abort(400, exc=error, messages={"json": ["Der Inhalt ist kein gültiges JSON."]})

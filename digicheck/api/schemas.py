@@ -64,7 +64,11 @@ class Schema(ma.Schema):
 # --- query parameters -----------------------------------------------------------------------
 
 
-class PageQuery(Schema):
+class QuerySchema(Schema):
+    error_messages = {**Schema.error_messages, "unknown": "Unbekannter Parameter; welche es gibt, nennt /api/v1/openapi.json."}  # noqa: RUF012 - marshmallow reads the class attribute
+
+
+class PageQuery(QuerySchema):
     cursor = _text(200, "Ungültiger Cursor.", metadata={"description": "`next_cursor` der vorigen Seite; ohne: die erste Seite"})
     limit = _de(
         fields.Integer,
@@ -108,7 +112,7 @@ class AssessmentQuery(RegionFilter):
     municipality_id = _de(fields.Integer, validate=validate.Range(1, 2**31 - 1), error_messages={"invalid": "Bitte eine ganze Zahl."})
 
 
-class BenchmarkQuery(Schema):
+class BenchmarkQuery(QuerySchema):
     round = _de(
         fields.Integer,
         validate=validate.Range(2000, 2100, error="Bitte ein Jahr zwischen 2000 und 2100."),

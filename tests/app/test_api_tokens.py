@@ -92,6 +92,7 @@ def test_last_use_is_written_at_most_once_a_minute(world) -> None:
 def test_of_two_requests_that_read_an_old_last_use_only_one_stores_and_audits_it(world, stdout: Stdout, monkeypatch) -> None:  # noqa: F811
     token, raw = tokens.create_token("BI", TokenRole.ANALYST)
     db.session.commit()
+    assert [line["event"] for line in stdout.audits()] == ["api_token_created"]
     recorded = tokens._recorded_use
 
     def another_request_stored_it_first(token_id: int, now: datetime) -> bool:
@@ -155,8 +156,8 @@ def test_use_is_audited_once_a_minute_without_the_secret(world, stdout: Stdout) 
     tokens.authenticate(raw)  # refused: not a use
 
     lines = stdout.audits()
-    assert [line["event"] for line in lines] == ["api_token_used", "api_token_used"]
-    used = lines[0]
+    assert [line["event"] for line in lines] == ["api_token_created", "api_token_used", "api_token_used", "api_token_revoked"]
+    used = lines[1]
     assert (used["token_id"], used["token_name"], used["token_role"]) == (token.id, "BI des Landes", "analyst")
     assert raw not in stdout.raw and raw[10:] not in stdout.raw
     assert token.secret_hash not in stdout.raw

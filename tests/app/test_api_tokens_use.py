@@ -198,6 +198,7 @@ def test_a_refused_request_is_a_use_stored_and_audited_once_a_minute(client, wor
     log names the use once a minute, not once per refused request."""
     token, raw = create_token("BI des Landes", TokenRole.ANALYST)
     db.session.commit()
+    assert [line["event"] for line in stdout.audits()] == ["api_token_created"]
     assert [client.get("/api/v1/assessments", headers=bearer(raw)).status_code for _ in range(3)] == [403, 403, 403]
     assert [line["event"] for line in stdout.audits()] == ["api_token_used"]
     db.session.expire_all()
@@ -260,6 +261,22 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
     assert ids("round=2") == [erbach_2.id]
     assert ids(f"municipality_id={world.erbach.id}&status=submitted") == [erbach_1.id]
     assert ids("size=50k-100k") == [giessen_1.id]  # Gießen: 92,000 inhabitants
+    assert ids("regierungsbezirk=Darmstadt") == [erbach_1.id, erbach_2.id]
+    assert ids("kind=Stadt&regierungsbezirk=Gießen") == [giessen_1.id] and ids("kind=Gemeinde") == []
+
+    def municipalities(query: str) -> list[str]:
+        response = client.get(f"/api/v1/municipalities?{query}", headers=bearer(raw))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return [item["ags"] for item in response.get_json()["items"]]
+
+    # the overview's status: Erbach's newest round is open, Gießen's submitted
+    assert municipalities("status=submitted") == ["06531005"] and municipalities("status=in_progress") == ["06437006"]
+    assert municipalities("regierungsbezirk=Darmstadt") == ["06437006"] and municipalities("kind=Stadt&kreis=Gießen") == ["06531005"]
+    # a parameter the list does not have is refused, not left out (which would answer as if it had filtered)
+    refused = client.get("/api/v1/municipalities?round=2", headers=bearer(raw))
+    assert refused.status_code == 422 and refused.get_json()["errors"]["query"]["round"] == [
+        "Unbekannter Parameter; welche es gibt, nennt /api/v1/openapi.json."
+    ]
 
     validated = client.post(f"/api/v1/assessments/{giessen_1.id}/validated-levels", json={"area_id": "technik", "level": 2, "reason": "Vor Ort geprüft."},
                             headers=bearer(raw))  # fmt: skip
@@ -286,6 +303,7 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
 def test_the_request_line_names_the_token(client, world, stdout) -> None:  # noqa: F811 - fixture
     token, raw = create_token("BI des Landes", TokenRole.ANALYST)
     db.session.commit()
+    assert [line["event"] for line in stdout.audits()] == ["api_token_created"]
     client.get("/api/v1/benchmark", headers=bearer(raw))
     client.get("/api/v1/benchmark", headers=bearer(raw))
     written = stdout.lines()  # read once: the fixture hands out what came since the last read
