@@ -56,8 +56,12 @@ blp = _Blueprint(
 csrf.exempt(blp)  # access.authenticate asks session callers' writes for the CSRF token
 limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=lambda: access.authenticate().rate_key)(blp)
 
-AUTH_ERRORS = (401, 403, 429)
+#: what any route may answer besides its success: no or a bad token, beyond the role, over the limit,
+#: the database unreachable (digicheck/health.py)
+AUTH_ERRORS = (401, 403, 429, 503)
 READ_ERRORS = (*AUTH_ERRORS, 404)
+#: a write's body besides: no JSON (400), too large (413)
+WRITE_ERRORS = (*READ_ERRORS, 400, 413)
 
 
 def documented(*codes: int) -> Callable[[Any], Any]:
@@ -65,7 +69,8 @@ def documented(*codes: int) -> Callable[[Any], Any]:
 
     def decorate(view: Any) -> Any:
         for code in codes:
-            view = blp.alt_response(code, schema=schemas.Problem, content_type=problems.PROBLEM_MIMETYPE)(view)
+            title = problems.TITLES[code][0]
+            view = blp.alt_response(code, schema=schemas.Problem, content_type=problems.PROBLEM_MIMETYPE, description=title)(view)
         return view
 
     return decorate
@@ -187,7 +192,7 @@ def bookings(municipality_id: int) -> Any:
 @requires(access.books)
 @blp.arguments(schemas.BookingIn())
 @blp.response(200, schemas.BookingOut)
-@documented(*READ_ERRORS)
+@documented(*WRITE_ERRORS)
 def book(body: dict[str, Any], municipality_id: int, module_id: str) -> Any:
     """Buchungsstatus eines Beratungsmoduls setzen (Dienstleister)
 
@@ -247,7 +252,7 @@ def answers(assessment_id: int) -> Any:
 @requires(access.validates)
 @blp.arguments(schemas.ValidatedLevelIn())
 @blp.response(201, schemas.ValidatedLevelOut)
-@documented(*READ_ERRORS, 409)
+@documented(*WRITE_ERRORS, 409)
 def validate(body: dict[str, Any], assessment_id: int) -> Any:
     """Validierte Stufe eines Bereichs festhalten (Beratung)
 

@@ -177,6 +177,15 @@ def test_openapi_document_and_docs_page_are_served_locally(client) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"] == "3.1.0"
     assert "/api/v1/benchmark" in spec["paths"] and "bearerAuth" in spec["components"]["securitySchemes"]
+    assert spec["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]  # either a token or a signed-in browser
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("get", "put", "post", "patch", "delete"):
+                continue  # the path's own parameters
+            responses = operation["responses"]
+            # the codes it answers, named in German; no catch-all that would let any code conform
+            assert "default" not in responses and responses["401"]["description"] == "Nicht angemeldet", (method, path)
+            assert responses["503"]["description"] == "Nicht verfügbar" and ("400" in responses) == (method != "get"), (method, path)
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "<code>GET /api/v1/benchmark</code>" in page and "Anonymisierte" not in page
     assert 'src="http' not in page and 'href="http' not in page and "<script" not in page
