@@ -80,12 +80,6 @@ def authenticate() -> Caller:
     return caller
 
 
-def rate_key() -> str:
-    """Flask-Limiter's key: the token or account (the limit is per token, not per address)."""
-    caller: Caller | None = g.get("api_caller")
-    return caller.rate_key if caller is not None else f"address:{request.remote_addr}"
-
-
 # --- what a caller may do -----------------------------------------------------------------
 
 

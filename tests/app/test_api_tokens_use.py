@@ -278,9 +278,14 @@ def test_assessment_list_filters_and_cursor_pages(client, world) -> None:
         "Unbekannter Parameter; welche es gibt, nennt /api/v1/openapi.json."
     ]
 
+    etag = client.get("/api/v1/assessments", headers=bearer(raw)).headers["ETag"]
+    unchanged = client.get("/api/v1/assessments", headers={**bearer(raw), "If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.headers["ETag"] == etag and not unchanged.data
     validated = client.post(f"/api/v1/assessments/{giessen_1.id}/validated-levels", json={"area_id": "technik", "level": 2, "reason": "Vor Ort geprüft."},
                             headers=bearer(raw))  # fmt: skip
     assert validated.status_code == 201
+    changed = client.get("/api/v1/assessments", headers={**bearer(raw), "If-None-Match": etag})  # the list carries validated levels
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
     whole = client.get("/api/v1/assessments", headers=bearer(raw)).get_json()["items"]
     seen, cursor = [], None
     while True:
