@@ -331,12 +331,13 @@ def _group_document(report: Report, group: GroupFigures, *, levels: bool = True)
     }
 
 
-def benchmark_document(round_: int | None, dimension: str, land: str | None = None) -> dict[str, Any]:
+def benchmark_document(round_: int | None, dimension: str, land: str | None = None, *, own: Municipality | None = None) -> dict[str, Any]:
     """The report's figures (the same service, guard and k as the page) of one Land, by default that of
-    `default_land`, or of GERMANY: suppressed groups and cells are null with a reason code."""
+    `default_land` (for a Kommune session, `own`: its own Land, as the page starts with), or of GERMANY:
+    suppressed groups and cells are null with a reason code."""
     version = data_version()  # as the report page: the Länder and the report remembered per data version
     present = present_laender(version)
-    scope = GERMANY if len(present) < 2 else (land or default_land(None, present))
+    scope = GERMANY if len(present) < 2 else (land or default_land(own, present))
     report = build_report(
         round_,
         dimension,

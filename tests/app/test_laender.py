@@ -157,6 +157,9 @@ def test_benchmark_page_offers_the_land_and_starts_with_the_readers_own(browser,
     bavarian.login(kommune)
     own = bavarian.get("/benchmark/?runde=2026").get_data(as_text=True)
     assert 'selected value="09"' in own and "Land: Bayern" in own
+    # so does its session in the API, as the page
+    document = bavarian.get("/api/v1/benchmark?round=2026").get_json()
+    assert document["land"] == "09" and document["groups"][0]["label"] == "Land: Bayern"
 
 
 def listed(page: str) -> str:
