@@ -163,6 +163,20 @@ def test_a_session_write_needs_the_csrf_token(browser, world) -> None:
     assert made.get_json()["level"] == 3 and made.get_json()["by"] == "Beraterin"
 
 
+def test_an_admin_session_records_a_validated_level_under_its_own_name(make_browser, world) -> None:
+    """Admins act as consultants in the API (the route matrix allows it): the level names the admin."""
+    assessment = submitted_assessment(world.erbach, world.kommune)
+    admin = make_browser()
+    admin.login(world.admin)
+    body = {"area_id": "technik", "level": 2, "reason": "Im Workshop nachgefragt."}
+    made = ApiClient(admin).post(
+        f"/api/v1/assessments/{assessment.id}/validated-levels", json=body, headers={"X-CSRFToken": admin.token("/passwort")}
+    )
+    assert made.status_code == 201, made.get_data(as_text=True)
+    stored = db.session.scalars(db.select(ValidatedLevel)).one()
+    assert (stored.consultant_id, stored.level, made.get_json()["by"]) == (world.admin.id, 2, world.admin.name)
+
+
 def test_no_cors_headers(browser, world) -> None:
     browser.login(world.berater)
     response = browser.get("/api/v1/municipalities", headers={"Origin": "https://bi.example"})
