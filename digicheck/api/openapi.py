@@ -43,6 +43,16 @@ class DigicheckApi(Api):
     ERROR_SCHEMA = schemas.Problem
     DEFAULT_ERROR_RESPONSE_NAME = None
 
+    def _register_etag_headers(self) -> None:
+        """flask-smorest's ETag header and If-None-Match parameter, described in German (no route checks If-Match)."""
+        described = {
+            "description": "Kennung dieses Stands der Daten; mit If-None-Match: 304, solange er gilt",
+            "schema": {"type": "string"},
+        }
+        self.spec.components.header("ETAG", described, lazy=True)
+        asked = {"name": "If-None-Match", "in": "header", "description": "ETag einer früheren Antwort", "schema": {"type": "string"}}
+        self.spec.components.parameter("IF_NONE_MATCH", "header", asked, lazy=True)
+
     def _register_error_handlers(self) -> None:
         """Errors are answered by digicheck.api.problems (the blueprint and the app's handlers)."""
 

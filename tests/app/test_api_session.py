@@ -192,6 +192,8 @@ def test_openapi_document_and_docs_page_are_served_locally(client) -> None:
     assert spec["openapi"] == "3.1.0"
     assert "/api/v1/benchmark" in spec["paths"] and "bearerAuth" in spec["components"]["securitySchemes"]
     assert spec["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]  # either a token or a signed-in browser
+    text = json.dumps(spec, ensure_ascii=False)
+    assert not [phrase for phrase in ("Unauthorized", "Forbidden", "Not Found", "Tag for the returned entry") if phrase in text]
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             if method not in ("get", "put", "post", "patch", "delete"):
