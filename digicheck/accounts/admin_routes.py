@@ -160,7 +160,6 @@ def reset_link(account_id: int) -> ResponseReturnValue:
     except accounts.AccountError as exc:
         abort(400, description=str(exc))
     link = url_for("account.reset", token=issued.token, _external=True)
-    logs.audit("password_reset_link_created", account_id=account.id, reset_id=issued.reset.id)
     mail.send_link("password_reset", account.email, mail.reset_message(account.name, link, issued.reset.expires_at))
     session["issued_reset_link"] = {"link": link, "email": account.email, "hours": password_reset.reset_hours()}
     return redirect(url_for("admin.users"))

@@ -62,6 +62,9 @@ def create_reset_link(account: User, created_by: User | None) -> IssuedReset:
     )
     db.session.add(reset)
     db.session.flush()
+    from digicheck.logs import audit  # logs reads accounts.services
+
+    audit("password_reset_link_created", account_id=account.id, reset_id=reset.id)  # from the page or the command line
     return IssuedReset(reset, token)
 
 

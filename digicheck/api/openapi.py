@@ -44,7 +44,7 @@ class DigicheckApi(Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_etag_headers(self) -> None:
-        """flask-smorest's ETag header and If-None-Match parameter, described in German (no route checks If-Match)."""
+        """flask-smorest's ETag header and If-None-Match and If-Match parameters, described in German."""
         described = {
             "description": "Kennung dieses Stands der Daten; mit If-None-Match: 304, solange er gilt",
             "schema": {"type": "string"},
@@ -52,6 +52,13 @@ class DigicheckApi(Api):
         self.spec.components.header("ETAG", described, lazy=True)
         asked = {"name": "If-None-Match", "in": "header", "description": "ETag einer früheren Antwort", "schema": {"type": "string"}}
         self.spec.components.parameter("IF_NONE_MATCH", "header", asked, lazy=True)
+        matching = {
+            "name": "If-Match",
+            "in": "header",
+            "description": "ETag des Stands, der geändert werden soll",
+            "schema": {"type": "string"},
+        }
+        self.spec.components.parameter("IF_MATCH", "header", matching, lazy=True)
 
     def _register_error_handlers(self) -> None:
         """Errors are answered by digicheck.api.problems (the blueprint and the app's handlers)."""

@@ -45,6 +45,12 @@ class _GermanParser(flaskparser.FlaskParser):
 
 class _Blueprint(Blueprint):
     ARGUMENTS_PARSER = _GermanParser()
+    #: a success's description in the OpenAPI document, in German (flask-smorest takes the English phrase)
+    SUCCESS = {200: "Erfolgreich", 201: "Angelegt"}  # noqa: RUF012 - read only
+
+    def response(self, status_code: int, schema: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("description", self.SUCCESS.get(status_code))
+        return super().response(status_code, schema, **kwargs)
 
 
 blp = _Blueprint(
@@ -56,12 +62,12 @@ blp = _Blueprint(
 csrf.exempt(blp)  # access.authenticate asks session callers' writes for the CSRF token
 limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=lambda: access.authenticate().rate_key)(blp)
 
-#: what any route may answer besides its success: no or a bad token, beyond the role, over the limit,
-#: the database unreachable (digicheck/health.py)
-AUTH_ERRORS = (401, 403, 429, 503)
+#: what any route may answer besides its success: control characters in the query (400, the app's input
+#: guard), no or a bad token, beyond the role, over the limit, an error (500), the database unreachable (503)
+AUTH_ERRORS = (400, 401, 403, 429, 500, 503)
 READ_ERRORS = (*AUTH_ERRORS, 404)
-#: a write's body besides: no JSON (400), too large (413)
-WRITE_ERRORS = (*READ_ERRORS, 400, 413)
+#: a write's body besides: too large (413); no JSON is a 400 as above
+WRITE_ERRORS = (*READ_ERRORS, 413)
 
 
 def documented(*codes: int) -> Callable[[Any], Any]:

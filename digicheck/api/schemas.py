@@ -125,7 +125,10 @@ class BenchmarkQuery(QuerySchema):
     land = _de(
         fields.String,
         validate=LAND_CHOICE,
-        metadata={"description": f"{LAND_HELP}; ohne: Hessen, wenn importiert, sonst das Land mit den meisten Kommunen"},
+        metadata={
+            "description": f"{LAND_HELP}; ohne: Hessen, wenn importiert, sonst das Land mit den meisten Kommunen "
+            "(die Sitzung einer Kommune: ihr eigenes Land)"
+        },
     )
 
 

@@ -99,8 +99,9 @@ DIMENSION_IDS = tuple(_DIMENSIONS)
 
 #: The Kreise whose short name another Kreis shares, with whether each is a city's own: a kreisfreie
 #: Stadt and the Landkreis around it keep one name in the register's short form (Kassel, München,
-#: Karlsruhe: 21 pairs in GV100AD of 30.11.2025). Over the whole register, so that a name is the
-#: same in every round, scope and report.
+#: Karlsruhe: 21 pairs in GV100AD of 30.11.2025). Over the whole register, municipalities that have
+#: left it included (older rounds still show them), so that a name is the same in every round, scope
+#: and report.
 SHARED_KREIS_NAMES = f"""SELECT kreis_ags, MAX(kreis) AS kreis, MAX(CASE WHEN kind = '{KREISFREIE_STADT}' THEN 1 ELSE 0 END) AS city
 FROM municipalities
 WHERE kreis_ags IS NOT NULL AND kreis IN (

@@ -94,7 +94,6 @@ def user_reset_link(email: str, base_url: str) -> None:
 
     from digicheck.accounts.password_reset import create_reset_link
     from digicheck.accounts.services import AccountError, find_user
-    from digicheck.logs import audit
 
     with app_context() as app:
         account = find_user(email)
@@ -105,7 +104,6 @@ def user_reset_link(email: str, base_url: str) -> None:
             issued = create_reset_link(account, None)
         except AccountError as exc:
             raise CliError(str(exc)) from None
-        audit("password_reset_link_created", account_id=account.id, reset_id=issued.reset.id)
         hours = app.config.get("RESET_HOURS", 24)
     click.echo(f"{base_url.rstrip('/')}/passwort-zuruecksetzen/{issued.token}")
     click.echo(
