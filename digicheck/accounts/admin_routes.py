@@ -75,11 +75,10 @@ def invitations() -> ResponseReturnValue:
 
 
 def _announce(issued: accounts.IssuedInvitation, municipality: Municipality | None) -> None:
-    """Log and mail a new invitation, say which older ones it withdrew, and keep its link for the next GET.
+    """Mail a new invitation (the service audited it), say which older ones it withdrew, and keep its link for the next GET.
     A repeated form (double click, reload) only shows the same link again."""
     invitation = issued.invitation
     link = url_for("auth.invitation", token=issued.token, _external=True)
-    accounts.audit_invitation(issued, municipality)
     if not issued.repeated:
         mail.send_link(
             "invitation",

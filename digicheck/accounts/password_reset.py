@@ -16,6 +16,7 @@ from sqlalchemy import CursorResult, select, update
 
 from digicheck.accounts.services import AccountError, LinkTexts, check_password_rules, hash_password, new_token, usable_link, withdraw
 from digicheck.extensions import db
+from digicheck.logs import audit
 from digicheck.models import PasswordReset, User
 from digicheck.models._time import utcnow
 
@@ -62,8 +63,6 @@ def create_reset_link(account: User, created_by: User | None) -> IssuedReset:
     )
     db.session.add(reset)
     db.session.flush()
-    from digicheck.logs import audit  # logs reads accounts.services
-
     audit("password_reset_link_created", account_id=account.id, reset_id=reset.id)  # from the page or the command line
     return IssuedReset(reset, token)
 

@@ -192,22 +192,6 @@ def _repeated(earlier: Invitation, token: str) -> IssuedInvitation:
     return IssuedInvitation(earlier, token, withdrawn or 0, repeated=True)
 
 
-def audit_invitation(issued: IssuedInvitation, municipality: Municipality | None) -> None:
-    """The audit line of a new invitation, made on the page or on the command line (a repeated form
-    made none: it shows the invitation it made before)."""
-    from digicheck import logs  # logs reads this module's normalise_email
-
-    if not issued.repeated:
-        invitation = issued.invitation
-        logs.audit(
-            "invitation_created",
-            invitation_id=invitation.id,
-            email_hash=logs.email_hash(invitation.email),
-            invited_role=invitation.role.value,
-            municipality=municipality.ags if municipality else None,
-        )
-
-
 def invite(
     email: str, role: Role, municipality: Municipality | None, created_by: User | None, *, form_nonce: str | None = None
 ) -> IssuedInvitation:
@@ -265,6 +249,16 @@ def invite(
         if earlier is None:
             raise
         return _repeated(earlier, token)
+    from digicheck import logs  # logs reads this module's normalise_email
+
+    # here, for the page and the command line alike; a repeated form made none (it shows the earlier one)
+    logs.audit(
+        "invitation_created",
+        invitation_id=invitation.id,
+        email_hash=logs.email_hash(invitation.email),
+        invited_role=invitation.role.value,
+        municipality=municipality.ags if municipality else None,
+    )
     return IssuedInvitation(invitation, token, withdrawn)
 
 

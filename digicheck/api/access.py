@@ -50,9 +50,19 @@ class Caller:
     user: User | None = None
 
     @property
+    def kommune(self) -> User | None:
+        """The account of a Kommune session, which sees its own municipality only; None for every other caller."""
+        return self.user if self.audience == Audience.KOMMUNE else None
+
+    @property
     def municipality_id(self) -> int | None:
         """The one municipality a Kommune session may see; None: not limited to one."""
-        return self.user.municipality_id if self.audience == Audience.KOMMUNE and self.user is not None else None
+        return self.kommune.municipality_id if self.kommune is not None else None
+
+    @property
+    def own(self) -> Municipality | None:
+        """That municipality, loaded (the benchmark starts with its Land)."""
+        return self.kommune.municipality if self.kommune is not None else None
 
 
 def authenticate() -> Caller:

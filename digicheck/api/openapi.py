@@ -45,20 +45,16 @@ class DigicheckApi(Api):
 
     def _register_etag_headers(self) -> None:
         """flask-smorest's ETag header and If-None-Match and If-Match parameters, described in German."""
-        described = {
-            "description": "Kennung dieses Stands der Daten; mit If-None-Match: 304, solange er gilt",
-            "schema": {"type": "string"},
-        }
-        self.spec.components.header("ETAG", described, lazy=True)
-        asked = {"name": "If-None-Match", "in": "header", "description": "ETag einer früheren Antwort", "schema": {"type": "string"}}
-        self.spec.components.parameter("IF_NONE_MATCH", "header", asked, lazy=True)
-        matching = {
-            "name": "If-Match",
-            "in": "header",
-            "description": "ETag des Stands, der geändert werden soll",
-            "schema": {"type": "string"},
-        }
-        self.spec.components.parameter("IF_MATCH", "header", matching, lazy=True)
+
+        def text(description: str) -> dict[str, Any]:
+            return {"description": description, "schema": {"type": "string"}}
+
+        self.spec.components.header("ETAG", text("Kennung dieses Stands der Daten; mit If-None-Match: 304, solange er gilt"), lazy=True)
+        for name, header, description in (
+            ("IF_NONE_MATCH", "If-None-Match", "ETag einer früheren Antwort"),
+            ("IF_MATCH", "If-Match", "ETag des Stands, der geändert werden soll"),
+        ):
+            self.spec.components.parameter(name, "header", {"name": header, "in": "header", **text(description)}, lazy=True)
 
     def _register_error_handlers(self) -> None:
         """Errors are answered by digicheck.api.problems (the blueprint and the app's handlers)."""

@@ -293,6 +293,5 @@ def benchmark(**args: Any) -> Any:
 
     Dieselben Zahlen und dieselbe Zurückhaltung wie der Bericht: keine Angabe aus weniger als k Bewertungen
     und keine Gruppe, deren Vergleich einzelne Kommunen verriete; zurückgehaltene Werte sind null mit `reason_code`."""
-    caller = access.authenticate()
-    own = caller.user.municipality if caller.municipality_id is not None and caller.user is not None else None
+    own = access.authenticate().own
     return dumped(queries.benchmark_document(args.get("round"), args["dimension"], args.get("land"), own=own))

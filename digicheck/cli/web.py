@@ -48,7 +48,7 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
     from flask_babel import ngettext  # here: importing the CLI loads no Flask
     from sqlalchemy import select
 
-    from digicheck.accounts.services import AccountError, AccountExists, audit_invitation, invite
+    from digicheck.accounts.services import AccountError, AccountExists, invite
     from digicheck.extensions import db as database
     from digicheck.models import Municipality, Role
 
@@ -71,7 +71,6 @@ def invite_command(email: str, role: str, ags: str | None, base_url: str) -> Non
             ) from None
         except AccountError as exc:
             raise CliError(str(exc)) from None
-        audit_invitation(issued, municipality)
         days = app.config["INVITATION_DAYS"]
         until = timefmt.local_datetime(issued.invitation.expires_at)
     click.echo(f"{base_url.rstrip('/')}/einladung/{issued.token}")

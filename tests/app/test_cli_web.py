@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from digicheck.cli import main
+from tests.app.test_logging import audit_lines
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_invite_prints_a_one_time_link(fresh_sqlite) -> None:
     result = CliRunner().invoke(main, ["invite", "neu@erbach.example.org", "--role", "kommune", "--ags", "06437006"])
     assert result.exit_code == 0
     assert re.fullmatch(r"http://127\.0\.0\.1:5000/einladung/\S{20,}", result.stdout.strip())  # alone on stdout
-    [audited] = [json.loads(line) for line in result.stderr.splitlines() if '"invitation_created"' in line]
+    [audited] = audit_lines(result.stderr, "invitation_created")
     assert (audited["invited_role"], audited["municipality"]) == ("kommune", "06437006")
     assert "neu@erbach" not in result.stderr and result.stdout.strip().rsplit("/", 1)[1] not in result.stderr
 

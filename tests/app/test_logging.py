@@ -35,6 +35,12 @@ REQUEST_FIELDS = {
 }
 
 
+def audit_lines(stderr: str, event: str | None = None) -> list[dict[str, Any]]:
+    """The audit lines a `digicheck` command wrote among its stderr (its messages are plain text)."""
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    return [line for line in lines if line["logger"] == "digicheck.audit" and event in (None, line["event"])]
+
+
 class Stdout:
     """What the app wrote to stdout since the last read, as parsed JSON lines."""
 

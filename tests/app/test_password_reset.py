@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from digicheck.accounts import password_reset
 from digicheck.accounts import services as accounts
 from digicheck.extensions import db
 from digicheck.models import PasswordReset, Role, User
+from tests.app.test_logging import audit_lines
 from tests.conftest import PASSWORD
 
 NEW = "ein-ganz-neues-passwort"
@@ -167,7 +167,7 @@ def test_cli_prints_a_working_link(app, make_browser, world) -> None:
     link = result.stdout.strip()  # the link alone on stdout; the audit line on stderr
     assert link.startswith("https://digicheck.example.org/passwort-zuruecksetzen/")
     assert "24 Stunden" in result.stderr
-    [audited] = [json.loads(line) for line in result.stderr.splitlines() if '"password_reset_link_created"' in line]
+    [audited] = audit_lines(result.stderr, "password_reset_link_created")
     assert audited["account_id"] == world.kommune.id and audited["user_id"] is None
     assert link.rsplit("/", 1)[1] not in result.stderr
     db.session.expire_all()

@@ -3,7 +3,6 @@ after a confirmation; bad input keeps what was typed; and the same through `digi
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,7 @@ from digicheck.accounts import tokens
 from digicheck.extensions import db
 from digicheck.models import ApiToken, Role, TokenRole
 from tests.app.test_cli_web import fresh_sqlite, run  # noqa: F401 - fresh_sqlite is a fixture
-from tests.app.test_logging import Stdout, stdout  # noqa: F401 - fixture
+from tests.app.test_logging import Stdout, audit_lines, stdout  # noqa: F401 - fixture
 from tests.conftest import Browser, World, add_user
 
 PAGE = "/verwaltung/api-tokens/"
@@ -174,10 +173,6 @@ def test_only_admins_reach_the_tokens(make_browser, world: World, analyst) -> No
 def cli_database(fresh_sqlite: str) -> str:  # noqa: F811
     assert run("db", "upgrade").exit_code == 0
     return fresh_sqlite
-
-
-def audit_lines(stderr: str) -> list[dict]:
-    return [json.loads(line) for line in stderr.splitlines() if line.startswith("{") and '"digicheck.audit"' in line]
 
 
 def test_cli_creates_lists_and_revokes(cli_database: str) -> None:
